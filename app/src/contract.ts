@@ -1,0 +1,29 @@
+/**
+ * What the stack and the app agree on: the environment variables the task definition
+ * passes, which of them come from Secrets Manager, and the health-check path. The stack
+ * (components/app-service.ts) and the app's config loader both read this one list, so they
+ * cannot drift apart.
+ */
+
+/** Plain environment variables: values the stack knows and that are not secret. */
+export const APP_ENVIRONMENT = [
+  "APP_STAGE",
+  "PORT",
+  "AWS_REGION",
+  "BUCKET_NAME",
+  "DB_HOST",
+  "DB_PORT",
+  "DB_NAME",
+  "DB_USER",
+  "REDIS_HOST",
+  "REDIS_PORT",
+] as const;
+
+/** Variables injected from Secrets Manager by ECS, never as plain values. */
+export const APP_SECRETS = ["DB_PASSWORD", "REDIS_TOKEN"] as const;
+
+export type AppEnvironmentName = (typeof APP_ENVIRONMENT)[number];
+export type AppSecretName = (typeof APP_SECRETS)[number];
+
+/** Liveness path used by the container health check, the Dockerfile and the target group. */
+export const HEALTH_PATH = "/healthz";

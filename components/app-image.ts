@@ -1,0 +1,57 @@
+import * as aws from "@pulumi/aws";
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import * as path from "node:path";
+import { Namer } from "./naming";
+
+export interface AppImageArgs {
+  /** Names this stage's resources. */
+  namer: Namer;
+  /**
+   * Directory holding the app's Dockerfile.
+   * @default "<project>/app"
+   */
+  context?: string;
+  /**
+   * Whether destroy may delete the repository with its images.
+   * @default true
+   */
+  forceDelete?: boolean;
+  /**
+   * CPU architecture of the image; must match the task definition's runtime platform.
+   * @default "linux/amd64"
+   */
+  platform?: string;
+}
+
+/**
+ * Builds `app/` into this stage's own ECR repository. Only lower stages do this; staging and
+ * production run a digest that a lower stage already ran.
+ */
+export class AppImage extends pulumi.ComponentResource {
+  /** The pushed image, pinned by digest. */
+  readonly imageRef: pulumi.Output<string>;
+
+  constructor(name: string, args: AppImageArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("multistage:app:AppImage", name, {}, opts);
+    const child = { parent: this };
+    const repository = new aws.ecr.Repository(`${name}-repo`, {
+      name: args.namer.name("ecr-repository", "app"),
+      // The stage tag moves with every build; the service always runs the pushed digest.
+      imageTagMutability: "MUTABLE",
+      imageScanningConfiguration: { scanOnPush: true },
+      forceDelete: args.forceDelete ?? true,
+    }, child);
+    const auth = aws.ecr.getAuthorizationTokenOutput({ registryId: repository.registryId }, child);
+    const image = new docker.Image(`${name}-image`, {
+      imageName: pulumi.interpolate`${repository.repositoryUrl}:${pulumi.getStack()}`,
+      build: {
+        context: args.context ?? path.join(__dirname, "..", "app"),
+        platform: args.platform ?? "linux/amd64",
+      },
+      registry: { server: repository.repositoryUrl, username: auth.userName, password: pulumi.secret(auth.password) },
+    }, child);
+    this.imageRef = image.repoDigest;
+    this.registerOutputs({ imageRef: this.imageRef });
+  }
+}

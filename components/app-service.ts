@@ -1,0 +1,307 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { APP_ENVIRONMENT, APP_SECRETS, AppEnvironmentName, AppSecretName, HEALTH_PATH } from "../app/src/contract";
+import { stripUndefined } from "./args";
+import { policyDocument, serviceTrustPolicy } from "./iam-documents";
+import { Namer } from "./naming";
+import { TeardownMode } from "./stage-profile";
+import { teardownPolicy } from "./teardown";
+
+export const CONTAINER_NAME = "app";
+
+export interface AppServiceArgs {
+  /** Names this stage's resources. */
+  namer: Namer;
+  /** VPC of the target group. */
+  vpcId: pulumi.Input<string>;
+  /** Subnets of the internet-facing load balancer. */
+  publicSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  /** Subnets the tasks run in; they get no public IP. */
+  privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  /** Security group of the load balancer. */
+  loadBalancerSecurityGroupId: pulumi.Input<string>;
+  /** Security group of the tasks. */
+  appSecurityGroupId: pulumi.Input<string>;
+  /** Image to run, ideally pinned by digest. */
+  image: pulumi.Input<string>;
+  /** Every plain environment variable of the app contract, by name. */
+  environment: Record<AppEnvironmentName, pulumi.Input<string>>;
+  /** Every secret of the app contract: `valueFrom` references into Secrets Manager. */
+  secrets: Record<AppSecretName, pulumi.Input<string>>;
+  /** Secrets the execution role may read: this stage's own, nothing else. */
+  readableSecretArns: pulumi.Input<string>[];
+  /** The stage's bucket, the only one the task role may use. */
+  bucketArn: pulumi.Input<string>;
+  /**
+   * Fargate CPU units.
+   * @default 256
+   */
+  cpu?: number;
+  /**
+   * Fargate memory in MiB (must pair with cpu).
+   * @default 512
+   */
+  memory?: number;
+  /**
+   * Number of tasks.
+   * @default 1
+   */
+  desiredCount?: number;
+  /**
+   * Port the container listens on.
+   * @default 8080
+   */
+  port?: number;
+  /**
+   * Days CloudWatch keeps the app's logs.
+   * @default 7
+   */
+  logRetentionDays?: number;
+  /**
+   * How the service may be destroyed; protected stages turn on load balancer deletion protection.
+   * @default "destroyable"
+   */
+  teardown?: TeardownMode;
+  /**
+   * ACM certificate for HTTPS; when set, HTTP redirects to HTTPS.
+   * @default undefined (HTTP only)
+   */
+  certificateArn?: string;
+  /**
+   * DNS name and Route 53 zone for an alias to the load balancer.
+   * @default undefined (use the load balancer's DNS name)
+   */
+  domain?: { name: string; hostedZoneId: string };
+  /**
+   * AWS region, for the log driver.
+   * @default "us-east-1"
+   */
+  region?: string;
+}
+
+type NormalizedAppServiceArgs = AppServiceArgs &
+  Required<Pick<AppServiceArgs, "cpu" | "memory" | "desiredCount" | "port" | "logRetentionDays" | "teardown" | "region">>;
+
+function normalize(args: AppServiceArgs): NormalizedAppServiceArgs {
+  return {
+    cpu: 256,
+    memory: 512,
+    desiredCount: 1,
+    port: 8080,
+    logRetentionDays: 7,
+    teardown: "destroyable",
+    region: "us-east-1",
+    ...stripUndefined(args),
+  } as NormalizedAppServiceArgs;
+}
+
+/** Seconds ECS waits after SIGTERM before killing the container; the app drains within it. */
+export const STOP_TIMEOUT_SECONDS = 30;
+
+/**
+ * The app on ECS Fargate behind an application load balancer: cluster, task definition,
+ * roles scoped to this stage's secrets and bucket, logs, listeners and the service.
+ */
+export class AppService extends pulumi.ComponentResource {
+  readonly url: pulumi.Output<string>;
+  readonly clusterName: pulumi.Output<string>;
+  readonly serviceName: pulumi.Output<string>;
+  readonly loadBalancerDnsName: pulumi.Output<string>;
+
+  constructor(name: string, rawArgs: AppServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("multistage:app:AppService", name, {}, opts);
+    const args = normalize(rawArgs);
+    const child = { parent: this };
+    const namer = args.namer;
+    const teardown = teardownPolicy(args.teardown);
+
+    const cluster = new aws.ecs.Cluster(`${name}-cluster`, {
+      name: namer.name("ecs-cluster", "cluster"),
+      settings: [{ name: "containerInsights", value: "enabled" }],
+    }, child);
+    const logs = new aws.cloudwatch.LogGroup(`${name}-logs`, {
+      name: namer.logGroup("app"),
+      retentionInDays: args.logRetentionDays,
+    }, child);
+
+    const executionRole = new aws.iam.Role(`${name}-execution-role`, {
+      name: namer.name("iam-role", "app-execution"),
+      description: `Starts ${namer.prefix} tasks: pulls the image, writes logs, reads this stage's secrets`,
+      assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com"),
+    }, child);
+    new aws.iam.RolePolicy(`${name}-execution-policy`, {
+      role: executionRole.id,
+      name: namer.name("iam-policy", "app-execution"),
+      policy: policyDocument([
+        // GetAuthorizationToken has no resource-level permissions.
+        { Sid: "RegistryLogin", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" },
+        {
+          Sid: "PullImages",
+          Effect: "Allow",
+          Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+          Resource: "*",
+        },
+        {
+          Sid: "WriteOwnLogs",
+          Effect: "Allow",
+          Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+          Resource: [pulumi.interpolate`${logs.arn}:*`],
+        },
+        {
+          Sid: "ReadOwnStageSecrets",
+          Effect: "Allow",
+          Action: ["secretsmanager:GetSecretValue"],
+          Resource: args.readableSecretArns,
+        },
+      ]),
+    }, child);
+
+    const taskRole = new aws.iam.Role(`${name}-task-role`, {
+      name: namer.name("iam-role", "app-task"),
+      description: `Runs as the ${namer.prefix} app: uses this stage's bucket only`,
+      assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com"),
+    }, child);
+    new aws.iam.RolePolicy(`${name}-task-policy`, {
+      role: taskRole.id,
+      name: namer.name("iam-policy", "app-task"),
+      policy: policyDocument([
+        { Sid: "ListOwnBucket", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [args.bucketArn] },
+        {
+          Sid: "UseOwnBucketObjects",
+          Effect: "Allow",
+          Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+          Resource: [pulumi.interpolate`${args.bucketArn}/*`],
+        },
+      ]),
+    }, child);
+
+    const containerDefinitions = pulumi
+      .all([args.image, args.environment, args.secrets, logs.name])
+      .apply(([image, environment, secrets, logGroup]) =>
+        JSON.stringify([{
+          name: CONTAINER_NAME,
+          image,
+          essential: true,
+          portMappings: [{ containerPort: args.port, protocol: "tcp" }],
+          environment: APP_ENVIRONMENT.map((key) => ({ name: key, value: String(environment[key]) })),
+          secrets: APP_SECRETS.map((key) => ({ name: key, valueFrom: secrets[key] })),
+          healthCheck: {
+            // The Node image has no curl; Node itself probes the same path the load balancer uses.
+            command: ["CMD", "node", "-e", containerHealthProbe(args.port)],
+            interval: 15,
+            timeout: 5,
+            retries: 3,
+            startPeriod: 20,
+          },
+          stopTimeout: STOP_TIMEOUT_SECONDS,
+          readonlyRootFilesystem: true,
+          logConfiguration: {
+            logDriver: "awslogs",
+            options: { "awslogs-group": logGroup, "awslogs-region": args.region, "awslogs-stream-prefix": "app" },
+          },
+        }]),
+      );
+    const taskDefinition = new aws.ecs.TaskDefinition(`${name}-task`, {
+      family: namer.name("ecs-task-family", "app"),
+      cpu: String(args.cpu),
+      memory: String(args.memory),
+      networkMode: "awsvpc",
+      requiresCompatibilities: ["FARGATE"],
+      runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
+      executionRoleArn: executionRole.arn,
+      taskRoleArn: taskRole.arn,
+      containerDefinitions,
+    }, child);
+
+    const loadBalancer = new aws.lb.LoadBalancer(`${name}-alb`, {
+      name: namer.name("alb", "alb"),
+      internal: false,
+      loadBalancerType: "application",
+      securityGroups: [args.loadBalancerSecurityGroupId],
+      subnets: args.publicSubnetIds,
+      dropInvalidHeaderFields: true,
+      enableDeletionProtection: teardown.deletionProtection,
+    }, child);
+    const targetGroup = new aws.lb.TargetGroup(`${name}-tg`, {
+      name: namer.name("target-group", "app"),
+      port: args.port,
+      protocol: "HTTP",
+      targetType: "ip",
+      vpcId: args.vpcId,
+      deregistrationDelay: STOP_TIMEOUT_SECONDS,
+      healthCheck: { path: HEALTH_PATH, matcher: "200", interval: 15, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3 },
+    }, child);
+
+    const listeners = this.listeners(name, loadBalancer, targetGroup, args.certificateArn);
+
+    const service = new aws.ecs.Service(`${name}-service`, {
+      name: namer.name("ecs-service", "app"),
+      cluster: cluster.arn,
+      taskDefinition: taskDefinition.arn,
+      desiredCount: args.desiredCount,
+      launchType: "FARGATE",
+      networkConfiguration: {
+        subnets: args.privateSubnetIds,
+        securityGroups: [args.appSecurityGroupId],
+        assignPublicIp: false,
+      },
+      loadBalancers: [{ targetGroupArn: targetGroup.arn, containerName: CONTAINER_NAME, containerPort: args.port }],
+      deploymentCircuitBreaker: { enable: true, rollback: true },
+      deploymentMinimumHealthyPercent: 100,
+      deploymentMaximumPercent: 200,
+      healthCheckGracePeriodSeconds: 30,
+      propagateTags: "SERVICE",
+    }, { ...child, dependsOn: listeners });
+
+    const scheme = args.certificateArn ? "https" : "http";
+    if (args.domain) {
+      new aws.route53.Record(`${name}-alias`, {
+        zoneId: args.domain.hostedZoneId,
+        name: args.domain.name,
+        type: "A",
+        aliases: [{ name: loadBalancer.dnsName, zoneId: loadBalancer.zoneId, evaluateTargetHealth: true }],
+      }, child);
+      this.url = pulumi.output(`${scheme}://${args.domain.name}`);
+    } else {
+      this.url = pulumi.interpolate`${scheme}://${loadBalancer.dnsName}`;
+    }
+    this.clusterName = cluster.name;
+    this.serviceName = service.name;
+    this.loadBalancerDnsName = loadBalancer.dnsName;
+    this.registerOutputs({ url: this.url, clusterName: this.clusterName, serviceName: this.serviceName });
+  }
+
+  /** HTTP forwards, or redirects to an HTTPS listener when there is a certificate. */
+  private listeners(
+    name: string,
+    loadBalancer: aws.lb.LoadBalancer,
+    targetGroup: aws.lb.TargetGroup,
+    certificateArn: string | undefined,
+  ): aws.lb.Listener[] {
+    const child = { parent: this };
+    const forward = [{ type: "forward", targetGroupArn: targetGroup.arn }];
+    if (!certificateArn) {
+      return [new aws.lb.Listener(`${name}-http`, { loadBalancerArn: loadBalancer.arn, port: 80, protocol: "HTTP", defaultActions: forward }, child)];
+    }
+    const https = new aws.lb.Listener(`${name}-https`, {
+      loadBalancerArn: loadBalancer.arn,
+      port: 443,
+      protocol: "HTTPS",
+      sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+      certificateArn,
+      defaultActions: forward,
+    }, child);
+    const http = new aws.lb.Listener(`${name}-http`, {
+      loadBalancerArn: loadBalancer.arn,
+      port: 80,
+      protocol: "HTTP",
+      defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
+    }, child);
+    return [https, http];
+  }
+}
+
+/** A one-line Node program that exits 0 when the app answers its health path. */
+export function containerHealthProbe(port: number): string {
+  return `fetch('http://127.0.0.1:${port}${HEALTH_PATH}').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`;
+}

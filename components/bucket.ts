@@ -1,0 +1,102 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { stripUndefined } from "./args";
+import { Namer } from "./naming";
+import { TeardownMode } from "./stage-profile";
+import { teardownPolicy } from "./teardown";
+
+export interface BucketArgs {
+  /** Names this stage's resources. */
+  namer: Namer;
+  /**
+   * Keep old versions of overwritten or deleted objects.
+   * @default false
+   */
+  versioning?: boolean;
+  /**
+   * Days before a noncurrent object version is deleted.
+   * @default 7
+   */
+  noncurrentVersionExpirationDays?: number;
+  /**
+   * How the bucket may be destroyed; only "destroyable" lets destroy empty it.
+   * @default "destroyable"
+   */
+  teardown?: TeardownMode;
+}
+
+function normalize(args: BucketArgs): Required<BucketArgs> {
+  return {
+    versioning: false,
+    noncurrentVersionExpirationDays: 7,
+    teardown: "destroyable",
+    ...stripUndefined(args),
+  } as Required<BucketArgs>;
+}
+
+/** The stage's private S3 bucket: no public access, owner-enforced, encrypted, TLS only. */
+export class Bucket extends pulumi.ComponentResource {
+  readonly bucketName: pulumi.Output<string>;
+  readonly arn: pulumi.Output<string>;
+
+  constructor(name: string, rawArgs: BucketArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("multistage:storage:Bucket", name, {}, opts);
+    const args = normalize(rawArgs);
+    const child = { parent: this };
+    const teardown = teardownPolicy(args.teardown);
+
+    const bucket = new aws.s3.Bucket(`${name}-bucket`, {
+      bucket: args.namer.name("s3-bucket", "assets"),
+      forceDestroy: teardown.forceDestroy,
+    }, { ...child, protect: teardown.protect, retainOnDelete: teardown.retainOnDelete });
+
+    const publicAccess = new aws.s3.BucketPublicAccessBlock(`${name}-public-access`, {
+      bucket: bucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    }, child);
+    new aws.s3.BucketOwnershipControls(`${name}-ownership`, {
+      bucket: bucket.id,
+      rule: { objectOwnership: "BucketOwnerEnforced" },
+    }, child);
+    new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-encryption`, {
+      bucket: bucket.id,
+      rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }],
+    }, child);
+    const versioning = new aws.s3.BucketVersioning(`${name}-versioning`, {
+      bucket: bucket.id,
+      // "Suspended" rather than "Disabled": a bucket that was ever versioned cannot go back.
+      versioningConfiguration: { status: args.versioning ? "Enabled" : "Suspended" },
+    }, child);
+    new aws.s3.BucketLifecycleConfiguration(`${name}-lifecycle`, {
+      bucket: bucket.id,
+      rules: [{
+        id: "expire-noncurrent-versions",
+        status: "Enabled",
+        filter: {},
+        noncurrentVersionExpiration: { noncurrentDays: args.noncurrentVersionExpirationDays },
+        abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+      }],
+    }, { ...child, dependsOn: [versioning] });
+    new aws.s3.BucketPolicy(`${name}-policy`, {
+      bucket: bucket.id,
+      policy: pulumi.jsonStringify({
+        Version: "2012-10-17",
+        Statement: [{
+          Sid: "DenyInsecureTransport",
+          Effect: "Deny",
+          Principal: "*",
+          Action: "s3:*",
+          Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`],
+          Condition: { Bool: { "aws:SecureTransport": "false" } },
+        }],
+      }),
+    }, { ...child, dependsOn: [publicAccess] });
+
+    this.bucketName = bucket.bucket;
+    this.arn = bucket.arn;
+    this.registerOutputs({ bucketName: this.bucketName, arn: this.arn });
+  }
+}

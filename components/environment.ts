@@ -1,0 +1,143 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { AppImage } from "./app-image";
+import { AppService } from "./app-service";
+import { Bucket } from "./bucket";
+import { Cache } from "./cache";
+import { Database } from "./database";
+import { Namer } from "./naming";
+import { Network } from "./network";
+import { SecurityGroups } from "./security-groups";
+import { SharedNetwork } from "./shared-network";
+import type { Stage } from "./stage-resolve";
+
+export interface EnvironmentArgs {
+  /** The validated stage this environment is built for. */
+  stage: Stage;
+}
+
+/** What a stack exports; nothing here is secret, and the render checks that. */
+export interface EnvironmentOutputs {
+  stage: string;
+  stageKind: string;
+  url: pulumi.Output<string>;
+  bucketName: pulumi.Output<string>;
+  dbEndpoint: pulumi.Output<string>;
+  dbSecretArn: pulumi.Output<string>;
+  cacheEndpoint: pulumi.Output<string>;
+  cacheSecretArn: pulumi.Output<string>;
+  clusterName: pulumi.Output<string>;
+  serviceName: pulumi.Output<string>;
+  image: pulumi.Output<string>;
+  vpcId: pulumi.Output<string>;
+  publicSubnetIds: pulumi.Output<string[]>;
+  privateSubnetIds: pulumi.Output<string[]>;
+}
+
+/** One whole stage: network (own or borrowed), data stores, bucket and the app service. */
+export class Environment extends pulumi.ComponentResource {
+  readonly outputs: EnvironmentOutputs;
+
+  constructor(name: string, args: EnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
+    const { stage } = args;
+    const provider = new aws.Provider(`${name}-aws`, {
+      region: stage.region as aws.Region,
+      // Every resource says which stage it belongs to, in the console and in cost reports.
+      defaultTags: { tags: { project: stage.project, stage: stage.name, "stage-kind": stage.kind, "managed-by": "pulumi" } },
+    });
+    super("multistage:index:Environment", name, {}, { ...opts, providers: { aws: provider } });
+    const child = { parent: this };
+    const namer = new Namer(stage.project, stage.name);
+
+    const network =
+      stage.kind === "feature"
+        ? new SharedNetwork(`${name}-network`, { stack: qualifiedStack(stage.feature?.networkStack ?? "development") }, child)
+        : new Network(`${name}-network`, { namer, cidr: stage.network.cidr, nat: stage.network.nat }, child);
+
+    const groups = new SecurityGroups(`${name}-firewall`, { namer, vpcId: network.vpcId, appPort: stage.appPort }, child);
+    const database = new Database(`${name}-db`, {
+      namer,
+      vpcId: network.vpcId,
+      subnetIds: network.privateSubnetIds,
+      clientSecurityGroupId: groups.appGroupId,
+      engineVersion: stage.dbEngineVersion,
+      ...stage.database,
+      teardown: stage.teardown,
+    }, child);
+    const cache = new Cache(`${name}-cache`, {
+      namer,
+      vpcId: network.vpcId,
+      subnetIds: network.privateSubnetIds,
+      clientSecurityGroupId: groups.appGroupId,
+      engineVersion: stage.cacheEngineVersion,
+      ...stage.cache,
+      teardown: stage.teardown,
+    }, child);
+    const bucket = new Bucket(`${name}-bucket`, { namer, ...stage.bucket, teardown: stage.teardown }, child);
+
+    const image = stage.image
+      ? pulumi.output(stage.image)
+      : new AppImage(`${name}-image`, { namer, forceDelete: stage.teardown === "destroyable" }, child).imageRef;
+
+    const service = new AppService(`${name}-app`, {
+      namer,
+      region: stage.region,
+      vpcId: network.vpcId,
+      publicSubnetIds: network.publicSubnetIds,
+      privateSubnetIds: network.privateSubnetIds,
+      loadBalancerSecurityGroupId: groups.loadBalancerGroupId,
+      appSecurityGroupId: groups.appGroupId,
+      image,
+      environment: {
+        APP_STAGE: stage.name,
+        PORT: String(stage.appPort),
+        AWS_REGION: stage.region,
+        BUCKET_NAME: bucket.bucketName,
+        DB_HOST: database.address,
+        DB_PORT: database.port.apply(String),
+        DB_NAME: database.databaseName,
+        DB_USER: database.username,
+        REDIS_HOST: cache.primaryAddress,
+        REDIS_PORT: String(cache.port),
+      },
+      // ECS resolves "<secret arn>:<json key>::" to one field of the JSON secret at task start.
+      secrets: {
+        DB_PASSWORD: pulumi.interpolate`${database.secretArn}:password::`,
+        REDIS_TOKEN: pulumi.interpolate`${cache.secretArn}:authToken::`,
+      },
+      readableSecretArns: [database.secretArn, cache.secretArn],
+      bucketArn: bucket.arn,
+      cpu: stage.app.cpu,
+      memory: stage.app.memory,
+      desiredCount: stage.app.desiredCount,
+      port: stage.appPort,
+      logRetentionDays: stage.logs.retentionDays,
+      teardown: stage.teardown,
+      certificateArn: stage.domain.certificateArn,
+      domain: stage.domain.name && stage.domain.hostedZoneId ? { name: stage.domain.name, hostedZoneId: stage.domain.hostedZoneId } : undefined,
+    }, child);
+
+    this.outputs = {
+      stage: stage.name,
+      stageKind: stage.kind,
+      url: service.url,
+      bucketName: bucket.bucketName,
+      dbEndpoint: database.endpoint,
+      dbSecretArn: database.secretArn,
+      cacheEndpoint: cache.primaryAddress,
+      cacheSecretArn: cache.secretArn,
+      clusterName: service.clusterName,
+      serviceName: service.serviceName,
+      image,
+      vpcId: network.vpcId,
+      publicSubnetIds: network.publicSubnetIds,
+      privateSubnetIds: network.privateSubnetIds,
+    };
+    this.registerOutputs({ ...this.outputs });
+  }
+}
+
+/** StackReference needs `<org>/<project>/<stack>`; a bare stack name means this project. */
+function qualifiedStack(stack: string): string {
+  return stack.includes("/") ? stack : `${pulumi.getOrganization()}/${pulumi.getProject()}/${stack}`;
+}

@@ -1,0 +1,159 @@
+/**
+ * The only place that makes physical (AWS) names. Every name is
+ * `<project>-<stage>-<purpose>`, fits its resource type's rules from shared/aws-naming.md,
+ * and gets a deterministic hash suffix when it had to be shortened, so two stages or
+ * branches whose names share a long prefix never collide.
+ */
+import { createHash } from "node:crypto";
+
+export interface NameRule {
+  maxLength: number;
+  /** Characters allowed anywhere in the name. */
+  allowed: RegExp;
+  /** Extra checks that the whole name must pass, each with the reason it exists. */
+  checks: ReadonlyArray<{ test: (name: string) => boolean; rule: string }>;
+}
+
+const startsWithLetter = { test: (n: string) => /^[a-z]/.test(n), rule: "begins with a letter" };
+const noEdgeHyphen = { test: (n: string) => !n.startsWith("-") && !n.endsWith("-"), rule: "no leading or trailing hyphen" };
+const noDoubleHyphen = { test: (n: string) => !n.includes("--"), rule: "no double hyphen" };
+const hyphenRules = [startsWithLetter, noEdgeHyphen, noDoubleHyphen];
+
+/** Per-type rules (shared/aws-naming.md). Everything is kept lowercase for one look. */
+export const NAME_RULES = {
+  "s3-bucket": {
+    maxLength: 63,
+    allowed: /^[a-z0-9-]+$/,
+    checks: [
+      ...hyphenRules,
+      { test: (n: string) => n.length >= 3, rule: "at least 3 characters" },
+      { test: (n: string) => !/^xn--|^sthree-/.test(n), rule: "no xn-- or sthree- prefix" },
+      { test: (n: string) => !/-s3alias$|--ol-s3$/.test(n), rule: "no -s3alias or --ol-s3 suffix" },
+    ],
+  },
+  "rds-instance": { maxLength: 63, allowed: /^[a-z0-9-]+$/, checks: hyphenRules },
+  "rds-subnet-group": {
+    maxLength: 255,
+    allowed: /^[a-z0-9-]+$/,
+    checks: [...hyphenRules, { test: (n: string) => n !== "default", rule: "not default" }],
+  },
+  "rds-parameter-group": { maxLength: 255, allowed: /^[a-z0-9-]+$/, checks: hyphenRules },
+  "elasticache-replication-group": { maxLength: 40, allowed: /^[a-z0-9-]+$/, checks: hyphenRules },
+  "elasticache-subnet-group": { maxLength: 255, allowed: /^[a-z0-9-]+$/, checks: hyphenRules },
+  alb: {
+    maxLength: 32,
+    allowed: /^[a-z0-9-]+$/,
+    checks: [...hyphenRules, { test: (n: string) => !n.startsWith("internal-"), rule: "no internal- prefix" }],
+  },
+  "target-group": { maxLength: 32, allowed: /^[a-z0-9-]+$/, checks: hyphenRules },
+  "ecs-cluster": { maxLength: 255, allowed: /^[a-z0-9_-]+$/, checks: hyphenRules },
+  "ecs-service": { maxLength: 255, allowed: /^[a-z0-9_-]+$/, checks: hyphenRules },
+  "ecs-task-family": { maxLength: 255, allowed: /^[a-z0-9_-]+$/, checks: hyphenRules },
+  "ecr-repository": {
+    maxLength: 256,
+    allowed: /^[a-z0-9-]+$/,
+    checks: [...hyphenRules, { test: (n: string) => n.length >= 2, rule: "at least 2 characters" }],
+  },
+  "iam-role": { maxLength: 64, allowed: /^[a-z0-9+=,.@_-]+$/, checks: hyphenRules },
+  "iam-policy": { maxLength: 128, allowed: /^[a-z0-9+=,.@_-]+$/, checks: hyphenRules },
+  secret: {
+    maxLength: 512,
+    allowed: /^[a-z0-9/_+=.@-]+$/,
+    checks: [
+      ...hyphenRules,
+      // Secrets Manager appends "-" and 6 random characters to ARNs; a name ending the same
+      // way makes partial-ARN lookups ambiguous.
+      { test: (n: string) => !/-[a-z0-9]{6}$/.test(n), rule: "does not end with a hyphen and 6 characters" },
+    ],
+  },
+  "log-group": {
+    maxLength: 512,
+    allowed: /^[a-z0-9._/#-]+$/,
+    checks: [
+      { test: (n: string) => !n.startsWith("aws/") && !n.startsWith("/aws/"), rule: "no aws/ prefix" },
+      noDoubleHyphen,
+    ],
+  },
+  "security-group": {
+    maxLength: 255,
+    allowed: /^[a-z0-9 ._:/()#,@[\]+=&;{}!$*-]+$/,
+    checks: [...hyphenRules, { test: (n: string) => !n.startsWith("sg-"), rule: "no sg- prefix" }],
+  },
+  schedule: { maxLength: 64, allowed: /^[a-z0-9._-]+$/, checks: hyphenRules },
+} satisfies Record<string, NameRule>;
+
+export type NamedResourceType = keyof typeof NAME_RULES;
+
+/** Length of the hex hash appended to shortened names (8: also dodges the secret rule). */
+export const HASH_LENGTH = 8;
+
+/** A deterministic short hash of any text. */
+export function shortHash(text: string, length = HASH_LENGTH): string {
+  return createHash("sha256").update(text).digest("hex").slice(0, length);
+}
+
+/** Returns every rule a name breaks for a resource type; empty when it is valid. */
+export function nameViolations(type: NamedResourceType, name: string): string[] {
+  const rule: NameRule = NAME_RULES[type];
+  const violations: string[] = [];
+  if (name.length > rule.maxLength) violations.push(`longer than ${rule.maxLength} characters`);
+  if (!rule.allowed.test(name)) violations.push(`has characters outside ${rule.allowed.source}`);
+  for (const check of rule.checks) if (!check.test(name)) violations.push(check.rule);
+  return violations;
+}
+
+/**
+ * Builds the physical name of one resource: `<project>-<stage>-<purpose>`, lowercased,
+ * cleaned to the type's characters and shortened with a hash of the full name if needed.
+ * Throws if the result would still break a rule (only a bad purpose string can do that).
+ */
+export function physicalName(project: string, stage: string, type: NamedResourceType, purpose: string): string {
+  const rule: NameRule = NAME_RULES[type];
+  const full = `${project}-${stage}-${purpose}`.toLowerCase();
+  let name = full
+    .split("")
+    .map((ch) => (rule.allowed.test(ch) ? ch : "-"))
+    .join("")
+    .replace(/-{2,}/g, "-")
+    .replace(/^-+|-+$/g, "");
+  const lostInformation = name !== full;
+  if (lostInformation || name.length > rule.maxLength || nameViolations(type, name).length > 0) {
+    name = withHash(name, full, rule.maxLength);
+  }
+  const violations = nameViolations(type, name);
+  if (violations.length > 0) {
+    throw new Error(`Physical name "${name}" for ${type} (purpose "${purpose}") breaks: ${violations.join("; ")}`);
+  }
+  return name;
+}
+
+function withHash(cleaned: string, original: string, maxLength: number): string {
+  const suffix = `-${shortHash(original)}`;
+  const head = cleaned.slice(0, maxLength - suffix.length).replace(/-+$/, "");
+  return `${head}${suffix}`;
+}
+
+/** Binds project and stage so components only say what a name is for. */
+export class Namer {
+  constructor(
+    readonly project: string,
+    readonly stage: string,
+  ) {}
+
+  /** The prefix every physical name of this stage starts with. */
+  get prefix(): string {
+    return `${this.project}-${this.stage}`;
+  }
+
+  name(type: NamedResourceType, purpose: string): string {
+    return physicalName(this.project, this.stage, type, purpose);
+  }
+
+  /** CloudWatch log groups read best as paths; they still start with project and stage. */
+  logGroup(purpose: string): string {
+    const name = `/${this.project}/${this.stage}/${purpose}`;
+    const violations = nameViolations("log-group", name);
+    if (violations.length > 0) throw new Error(`Log group name "${name}" breaks: ${violations.join("; ")}`);
+    return name;
+  }
+}

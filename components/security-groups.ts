@@ -1,0 +1,102 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { Namer } from "./naming";
+
+export interface SecurityGroupsArgs {
+  /** Names this stage's resources. */
+  namer: Namer;
+  /** VPC the groups belong to. */
+  vpcId: pulumi.Input<string>;
+  /**
+   * Port the app container listens on; only the load balancer may reach it.
+   * @default 8080
+   */
+  appPort?: number;
+}
+
+/**
+ * The two groups every other component refers to: the load balancer's (the only thing open
+ * to the internet) and the app's (reachable only from the load balancer). The database and
+ * cache admit the app's group alone.
+ */
+export class SecurityGroups extends pulumi.ComponentResource {
+  readonly loadBalancerGroupId: pulumi.Output<string>;
+  readonly appGroupId: pulumi.Output<string>;
+
+  constructor(name: string, args: SecurityGroupsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("multistage:network:SecurityGroups", name, {}, opts);
+    const child = { parent: this };
+    const appPort = args.appPort ?? 8080;
+
+    const lb = new aws.ec2.SecurityGroup(`${name}-alb`, {
+      name: args.namer.name("security-group", "alb"),
+      description: `Load balancer of ${args.namer.prefix}: HTTP and HTTPS from the internet`,
+      vpcId: args.vpcId,
+    }, child);
+    const app = new aws.ec2.SecurityGroup(`${name}-app`, {
+      name: args.namer.name("security-group", "app"),
+      description: `App tasks of ${args.namer.prefix}: only from its load balancer`,
+      vpcId: args.vpcId,
+    }, child);
+
+    for (const port of [80, 443]) {
+      new aws.vpc.SecurityGroupIngressRule(`${name}-alb-in-${port}`, {
+        securityGroupId: lb.id,
+        description: `Public ${port === 80 ? "HTTP" : "HTTPS"}`,
+        ipProtocol: "tcp",
+        fromPort: port,
+        toPort: port,
+        cidrIpv4: "0.0.0.0/0",
+      }, child);
+    }
+    new aws.vpc.SecurityGroupEgressRule(`${name}-alb-to-app`, {
+      securityGroupId: lb.id,
+      description: "Forward to app tasks",
+      ipProtocol: "tcp",
+      fromPort: appPort,
+      toPort: appPort,
+      referencedSecurityGroupId: app.id,
+    }, child);
+    new aws.vpc.SecurityGroupIngressRule(`${name}-app-from-alb`, {
+      securityGroupId: app.id,
+      description: "From the load balancer only",
+      ipProtocol: "tcp",
+      fromPort: appPort,
+      toPort: appPort,
+      referencedSecurityGroupId: lb.id,
+    }, child);
+    // Tasks pull images and secrets and reach S3 through the NAT, so outbound stays open.
+    new aws.vpc.SecurityGroupEgressRule(`${name}-app-out`, {
+      securityGroupId: app.id,
+      description: "Outbound from app tasks",
+      ipProtocol: "-1",
+      cidrIpv4: "0.0.0.0/0",
+    }, child);
+
+    this.loadBalancerGroupId = lb.id;
+    this.appGroupId = app.id;
+    this.registerOutputs({ loadBalancerGroupId: this.loadBalancerGroupId, appGroupId: this.appGroupId });
+  }
+}
+
+/** A group for a data store that admits one port from one client group, nothing else. */
+export function clientOnlySecurityGroup(
+  name: string,
+  args: { namer: Namer; purpose: string; vpcId: pulumi.Input<string>; port: number; clientGroupId: pulumi.Input<string> },
+  parent: pulumi.Resource,
+): aws.ec2.SecurityGroup {
+  const group = new aws.ec2.SecurityGroup(`${name}-sg`, {
+    name: args.namer.name("security-group", args.purpose),
+    description: `${args.purpose} of ${args.namer.prefix}: port ${args.port} from the app only`,
+    vpcId: args.vpcId,
+  }, { parent });
+  new aws.vpc.SecurityGroupIngressRule(`${name}-from-app`, {
+    securityGroupId: group.id,
+    description: "From app tasks only",
+    ipProtocol: "tcp",
+    fromPort: args.port,
+    toPort: args.port,
+    referencedSecurityGroupId: args.clientGroupId,
+  }, { parent });
+  return group;
+}

@@ -1,0 +1,146 @@
+/**
+ * The stage profile: what each kind of stage gets when its stack file says nothing.
+ * This is the table in DESIGN.md, as data. A stack file overrides any row.
+ */
+
+/** Every kind of stage a stack can be. Long-lived kinds are ordered lowest to highest. */
+export const LONG_LIVED_KINDS = ["development", "testing", "staging", "production"] as const;
+export const STAGE_KINDS = [...LONG_LIVED_KINDS, "feature"] as const;
+export type LongLivedKind = (typeof LONG_LIVED_KINDS)[number];
+export type StageKind = (typeof STAGE_KINDS)[number];
+
+/** How a stage may be torn down. */
+export const TEARDOWN_MODES = ["destroyable", "deletion-protection", "retain"] as const;
+export type TeardownMode = (typeof TEARDOWN_MODES)[number];
+
+export const NAT_MODES = ["single", "per-az"] as const;
+export type NatMode = (typeof NAT_MODES)[number];
+
+export interface NetworkSettings {
+  /** VPC CIDR, a /16. Ignored by feature stacks, which borrow development's network. */
+  cidr: string;
+  nat: NatMode;
+}
+
+export interface DatabaseSettings {
+  instanceClass: string;
+  multiAz: boolean;
+  backupRetentionDays: number;
+  allocatedStorageGb: number;
+}
+
+export interface CacheSettings {
+  nodeType: string;
+  /** Number of cache nodes; two or more turns on automatic failover and multi-AZ. */
+  nodes: number;
+}
+
+export interface AppSettings {
+  cpu: number;
+  memory: number;
+  desiredCount: number;
+}
+
+export interface BucketSettings {
+  versioning: boolean;
+  noncurrentVersionExpirationDays: number;
+}
+
+export interface LogSettings {
+  retentionDays: number;
+}
+
+export interface StageProfile {
+  network: NetworkSettings;
+  database: DatabaseSettings;
+  cache: CacheSettings;
+  app: AppSettings;
+  bucket: BucketSettings;
+  logs: LogSettings;
+  teardown: TeardownMode;
+}
+
+const smallDatabase: DatabaseSettings = {
+  instanceClass: "db.t4g.micro",
+  multiAz: false,
+  backupRetentionDays: 1,
+  allocatedStorageGb: 20,
+};
+const smallCache: CacheSettings = { nodeType: "cache.t4g.micro", nodes: 1 };
+const smallApp: AppSettings = { cpu: 256, memory: 512, desiredCount: 1 };
+const unversionedBucket: BucketSettings = { versioning: false, noncurrentVersionExpirationDays: 7 };
+
+/**
+ * Default settings per kind. CIDRs differ per stage so that stages could later be peered
+ * or reached over one VPN without overlapping.
+ */
+export const STAGE_PROFILES: Readonly<Record<StageKind, StageProfile>> = {
+  development: {
+    network: { cidr: "10.10.0.0/16", nat: "single" },
+    database: smallDatabase,
+    cache: smallCache,
+    app: smallApp,
+    bucket: unversionedBucket,
+    logs: { retentionDays: 7 },
+    teardown: "destroyable",
+  },
+  testing: {
+    network: { cidr: "10.20.0.0/16", nat: "single" },
+    database: smallDatabase,
+    cache: smallCache,
+    app: smallApp,
+    bucket: unversionedBucket,
+    logs: { retentionDays: 14 },
+    teardown: "destroyable",
+  },
+  staging: {
+    network: { cidr: "10.30.0.0/16", nat: "single" },
+    database: { instanceClass: "db.t4g.small", multiAz: false, backupRetentionDays: 7, allocatedStorageGb: 20 },
+    cache: { nodeType: "cache.t4g.small", nodes: 1 },
+    app: { cpu: 512, memory: 1024, desiredCount: 2 },
+    bucket: { versioning: true, noncurrentVersionExpirationDays: 30 },
+    logs: { retentionDays: 30 },
+    teardown: "deletion-protection",
+  },
+  production: {
+    network: { cidr: "10.40.0.0/16", nat: "per-az" },
+    database: { instanceClass: "db.t4g.medium", multiAz: true, backupRetentionDays: 14, allocatedStorageGb: 50 },
+    cache: { nodeType: "cache.t4g.small", nodes: 2 },
+    app: { cpu: 1024, memory: 2048, desiredCount: 2 },
+    bucket: { versioning: true, noncurrentVersionExpirationDays: 90 },
+    logs: { retentionDays: 90 },
+    teardown: "retain",
+  },
+  feature: {
+    // Feature stacks never create a network; the value only keeps the shape uniform.
+    network: { cidr: "10.10.0.0/16", nat: "single" },
+    database: { ...smallDatabase, backupRetentionDays: 0 },
+    cache: smallCache,
+    app: smallApp,
+    bucket: unversionedBucket,
+    logs: { retentionDays: 3 },
+    teardown: "destroyable",
+  },
+};
+
+/** Fargate's valid cpu -> memory (MiB) pairs, from shared/aws-naming.md. */
+export const FARGATE_MEMORY_BY_CPU: Readonly<Record<number, readonly number[]>> = {
+  256: [512, 1024, 2048],
+  512: range(1024, 4096, 1024),
+  1024: range(2048, 8192, 1024),
+  2048: range(4096, 16384, 1024),
+  4096: range(8192, 30720, 1024),
+  8192: range(16384, 61440, 4096),
+  16384: range(32768, 122880, 8192),
+};
+
+function range(from: number, to: number, step: number): number[] {
+  const values: number[] = [];
+  for (let v = from; v <= to; v += step) values.push(v);
+  return values;
+}
+
+/** Retention periods CloudWatch Logs accepts (PutRetentionPolicy). */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;

@@ -1,0 +1,217 @@
+/**
+ * Turns a stack's raw project config into one validated, frozen Stage. Pure, so tests and
+ * tools call it directly; `stage.ts` feeds it from Pulumi config.
+ */
+import { z } from "zod";
+import { LONG_LIVED_KINDS, STAGE_KINDS, STAGE_PROFILES, StageKind, StageProfile } from "./stage-profile";
+import { DIGEST_PINNED_IMAGE, fargatePairProblem, stageConfigSchema, StageConfig } from "./stage-schema";
+import { ConfigProblem, describeValue, StageConfigError, valueAt } from "./stage-errors";
+
+export const PROJECT = "multistage";
+
+/** Kinds whose image must be a digest a lower stage already ran. */
+const DIGEST_ONLY_KINDS: readonly StageKind[] = ["staging", "production"];
+
+export interface FeatureInfo {
+  branch: string;
+  createdAt: string;
+  expiresAt: string;
+  pr?: number;
+  /** Stack whose network outputs the feature stack borrows. */
+  networkStack: string;
+}
+
+export interface DomainSettings {
+  name?: string;
+  hostedZoneId?: string;
+  certificateArn?: string;
+}
+
+/** Everything the program needs to know about the stage it deploys. */
+export interface Stage extends StageProfile {
+  project: typeof PROJECT;
+  kind: StageKind;
+  /** The stack name; also the stage part of every physical name. */
+  name: string;
+  longLived: boolean;
+  region: string;
+  dbEngineVersion: string;
+  cacheEngineVersion: string;
+  appPort: number;
+  /** Image to run; undefined means "build app/ into this stage's own repository". */
+  image?: string;
+  domain: DomainSettings;
+  feature?: FeatureInfo;
+}
+
+/** Stack names: what `pulumi stack init` accepts and what physical names can carry. */
+const STACK_NAME = /^[a-z][a-z0-9-]{0,40}$/;
+const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+
+/**
+ * Validates raw config (keys without the `multistage:` prefix) for a stack and fills in the
+ * profile. Throws StageConfigError listing every problem at once.
+ */
+export function resolveStage(stack: string, raw: Record<string, unknown>, region: string | undefined): Stage {
+  const problems: ConfigProblem[] = [];
+  if (!STACK_NAME.test(stack) || stack.endsWith("-") || stack.includes("--")) {
+    problems.push({
+      key: "stack name",
+      value: describeValue(stack),
+      expected: "lowercase letters, digits and single hyphens, starting with a letter, at most 41 characters",
+    });
+  }
+  if (region === undefined || !REGION.test(region)) {
+    problems.push({ key: "aws:region", value: describeValue(region), expected: "an AWS region like eu-west-1" });
+  }
+  const parsed = stageConfigSchema.safeParse(raw);
+  if (!parsed.success) problems.push(...zodProblems(parsed.error, raw));
+  problems.push(...stackKindProblems(stack, raw.stage));
+  if (parsed.success) problems.push(...crossKeyProblems(parsed.data));
+  if (problems.length > 0 || !parsed.success) throw new StageConfigError(stack, problems);
+  return deepFreeze(buildStage(stack, parsed.data, region as string));
+}
+
+function zodProblems(error: z.ZodError, raw: Record<string, unknown>): ConfigProblem[] {
+  return error.issues.map((issue) => {
+    if (issue.code === "unrecognized_keys") {
+      const parent = issue.path.length ? `${issue.path.join(".")}.` : "";
+      return {
+        key: issue.keys.map((k) => `multistage:${parent}${k}`).join(", "),
+        value: issue.keys.map((k) => describeValue(valueAt(raw, [...issue.path, k]))).join(", "),
+        expected: `no such key; valid keys here are ${validKeysAt(issue.path).join(", ")}`,
+      };
+    }
+    const expected =
+      issue.code === "invalid_enum_value"
+        ? `one of ${issue.options.join(", ")}`
+        : issue.code === "invalid_type"
+          ? `a ${issue.expected}`
+          : issue.message;
+    return {
+      key: `multistage:${issue.path.join(".")}`,
+      value: describeValue(valueAt(raw, issue.path)),
+      expected,
+    };
+  });
+}
+
+/** The keys the schema accepts at a path, to suggest what a typo meant. */
+function validKeysAt(path: readonly (string | number)[]): string[] {
+  let schema: z.ZodTypeAny = stageConfigSchema;
+  for (const segment of path) {
+    schema = unwrap(schema);
+    if (schema instanceof z.ZodObject) schema = schema.shape[segment as string] ?? schema;
+  }
+  schema = unwrap(schema);
+  return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+}
+
+function unwrap(schema: z.ZodTypeAny): z.ZodTypeAny {
+  let current = schema;
+  for (;;) {
+    if (current instanceof z.ZodDefault) current = current._def.innerType;
+    else if (current instanceof z.ZodOptional) current = current._def.innerType;
+    else return current;
+  }
+}
+
+/** A stack named after a kind is that kind, so `staging` can never deploy production settings. */
+function stackKindProblems(stack: string, kind: unknown): ConfigProblem[] {
+  if (typeof kind !== "string" || !(STAGE_KINDS as readonly string[]).includes(kind)) return [];
+  const named = STAGE_KINDS.find((k) => stack === k || stack.startsWith(`${k}-`));
+  if (named === kind) return [];
+  const expected =
+    named === undefined
+      ? `a stack named "${kind}" or "${kind}-<suffix>" for stage ${kind}`
+      : `stage ${named}, because the stack is named "${stack}"`;
+  return [{ key: "multistage:stage", value: describeValue(kind), expected }];
+}
+
+function crossKeyProblems(config: StageConfig): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const profile = STAGE_PROFILES[config.stage];
+  const cpu = config.app.cpu ?? profile.app.cpu;
+  const memory = config.app.memory ?? profile.app.memory;
+  const pair = fargatePairProblem(cpu, memory);
+  if (pair) problems.push({ key: "multistage:app.memory", value: describeValue(memory), expected: pair });
+
+  if (DIGEST_ONLY_KINDS.includes(config.stage) && !(config.image && DIGEST_PINNED_IMAGE.test(config.image))) {
+    problems.push({
+      key: "multistage:image",
+      value: describeValue(config.image),
+      expected: `an image pinned by digest (<repository>@sha256:<64 hex>) in ${config.stage}; tags can change after review`,
+    });
+  }
+  if (config.stage === "feature" && !config.feature) {
+    problems.push({
+      key: "multistage:feature",
+      value: "(not set)",
+      expected: "{ branch, createdAt, expiresAt } (set by `stagectl feature up`)",
+    });
+  }
+  if (config.stage !== "feature" && config.feature) {
+    problems.push({
+      key: "multistage:feature",
+      value: describeValue(config.feature),
+      expected: "nothing: only feature stacks carry feature settings",
+    });
+  }
+  if (config.stage === "feature" && (config.network.cidr || config.network.nat)) {
+    problems.push({
+      key: "multistage:network",
+      value: describeValue(config.network),
+      expected: "nothing: feature stacks use development's network",
+    });
+  }
+  if (config.domain && (config.domain.name === undefined) !== (config.domain.hostedZoneId === undefined)) {
+    problems.push({
+      key: "multistage:domain",
+      value: describeValue(config.domain),
+      expected: "name and hostedZoneId together (a Route 53 alias needs both), or neither",
+    });
+  }
+  if (config.stage === "production" && config.teardown && config.teardown !== "retain") {
+    problems.push({
+      key: "multistage:teardown",
+      value: describeValue(config.teardown),
+      expected: "retain: production's data is never destroyable",
+    });
+  }
+  return problems;
+}
+
+function buildStage(stack: string, config: StageConfig, region: string): Stage {
+  const profile = STAGE_PROFILES[config.stage];
+  const stage: Stage = {
+    project: PROJECT,
+    kind: config.stage,
+    name: stack,
+    longLived: (LONG_LIVED_KINDS as readonly string[]).includes(config.stage),
+    region,
+    dbEngineVersion: config.dbEngineVersion,
+    cacheEngineVersion: config.cacheEngineVersion,
+    appPort: config.appPort,
+    image: config.image,
+    network: { ...profile.network, ...config.network },
+    database: { ...profile.database, ...config.database },
+    cache: { ...profile.cache, ...config.cache },
+    app: { ...profile.app, ...config.app },
+    bucket: { ...profile.bucket, ...config.bucket },
+    logs: { ...profile.logs, ...config.logs },
+    teardown: config.teardown ?? profile.teardown,
+    domain: { ...config.domain },
+    feature: config.feature,
+  };
+  if (stage.feature === undefined) delete stage.feature;
+  if (stage.image === undefined) delete stage.image;
+  return stage;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object") {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}

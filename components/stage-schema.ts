@@ -1,0 +1,150 @@
+/**
+ * The zod schema of a stack's project configuration (keys in the `multistage:` namespace),
+ * and the checks that need more than one key at once. Pure: no Pulumi imports, so tools and
+ * docs can use it too.
+ */
+import { z } from "zod";
+import {
+  FARGATE_MEMORY_BY_CPU,
+  LOG_RETENTION_DAYS,
+  NAT_MODES,
+  STAGE_KINDS,
+  TEARDOWN_MODES,
+} from "./stage-profile";
+
+/** Image references staging and production accept: pinned by content digest, never a tag. */
+export const DIGEST_PINNED_IMAGE = /^[a-z0-9][a-z0-9._\-/:]*@sha256:[a-f0-9]{64}$/;
+const IMAGE_REFERENCE = /^[a-z0-9][a-z0-9._\-/:]*(@sha256:[a-f0-9]{64})?$/;
+const CIDR_16 = /^10\.(25[0-5]|2[0-4]\d|1?\d?\d)\.0\.0\/16$/;
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+
+/** Config values arrive as strings or numbers depending on who set them; versions are text. */
+const versionText = z
+  .union([z.string(), z.number()])
+  .transform(String)
+  .pipe(z.string().regex(/^\d+(\.\d+)?$/, "a version like 16 or 16.4"));
+
+const positiveInt = (min: number, max: number) =>
+  z.number({ invalid_type_error: `a whole number from ${min} to ${max}` }).int().min(min).max(max);
+
+const networkOverride = z
+  .object({
+    cidr: z.string().regex(CIDR_16, "a private /16 block like 10.30.0.0/16"),
+    nat: z.enum(NAT_MODES),
+  })
+  .strict()
+  .partial();
+
+const databaseOverride = z
+  .object({
+    instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "an RDS instance class like db.t4g.small"),
+    multiAz: z.boolean(),
+    backupRetentionDays: positiveInt(0, 35),
+    allocatedStorageGb: positiveInt(20, 65536),
+  })
+  .strict()
+  .partial();
+
+const cacheOverride = z
+  .object({
+    nodeType: z.string().regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, "an ElastiCache node type like cache.t4g.small"),
+    nodes: positiveInt(1, 6),
+  })
+  .strict()
+  .partial();
+
+const fargateCpu = Object.keys(FARGATE_MEMORY_BY_CPU).map(Number);
+const appOverride = z
+  .object({
+    cpu: z.number().refine((cpu) => fargateCpu.includes(cpu), `one of the Fargate cpu sizes ${fargateCpu.join(", ")}`),
+    memory: positiveInt(512, 122880),
+    desiredCount: positiveInt(0, 100),
+  })
+  .strict()
+  .partial();
+
+const bucketOverride = z
+  .object({
+    versioning: z.boolean(),
+    noncurrentVersionExpirationDays: positiveInt(1, 3650),
+  })
+  .strict()
+  .partial();
+
+const logsOverride = z
+  .object({
+    retentionDays: z
+      .number()
+      .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), `one of ${LOG_RETENTION_DAYS.join(", ")}`),
+  })
+  .strict()
+  .partial();
+
+const domainConfig = z
+  .object({
+    name: z.string().regex(/^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/, "a lowercase DNS name like app.example.com"),
+    hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, "a Route 53 hosted zone id like Z123ABC"),
+    certificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/.+$/, "an ACM certificate ARN"),
+  })
+  .strict()
+  .partial();
+
+const featureConfig = z
+  .object({
+    branch: z.string().min(1),
+    createdAt: z.string().regex(ISO_TIME, "an ISO-8601 UTC time like 2026-01-31T12:00:00Z"),
+    expiresAt: z.string().regex(ISO_TIME, "an ISO-8601 UTC time like 2026-01-31T12:00:00Z"),
+    pr: positiveInt(1, 10_000_000).optional(),
+    networkStack: z.string().regex(/^[A-Za-z0-9_.\-/]+$/, "a stack name").default("development"),
+  })
+  .strict();
+
+/** Every key a stack may set in the `multistage:` namespace. Anything else is a typo. */
+export const stageConfigSchema = z
+  .object({
+    stage: z.enum(STAGE_KINDS),
+    dbEngineVersion: versionText.default("16"),
+    cacheEngineVersion: versionText.default("7.1"),
+    appPort: positiveInt(1024, 65535).default(8080),
+    image: z.string().regex(IMAGE_REFERENCE, "a lowercase image reference, e.g. repo/app@sha256:<64 hex>").optional(),
+    network: networkOverride.default({}),
+    database: databaseOverride.default({}),
+    cache: cacheOverride.default({}),
+    app: appOverride.default({}),
+    bucket: bucketOverride.default({}),
+    logs: logsOverride.default({}),
+    teardown: z.enum(TEARDOWN_MODES).optional(),
+    domain: domainConfig.optional(),
+    feature: featureConfig.optional(),
+  })
+  .strict();
+
+export type StageConfigInput = z.input<typeof stageConfigSchema>;
+export type StageConfig = z.output<typeof stageConfigSchema>;
+
+/** Descriptions of each top-level key, for the README's config reference. */
+export const CONFIG_KEY_DOCS: Readonly<Record<keyof StageConfig, string>> = {
+  stage: `Kind of stage: ${STAGE_KINDS.join(" | ")}. Required.`,
+  dbEngineVersion: "PostgreSQL version of the RDS instance (default 16).",
+  cacheEngineVersion: "Redis version of the ElastiCache replication group (default 7.1).",
+  appPort: "Port the app container listens on (default 8080).",
+  image: "Container image. Required and digest-pinned (`@sha256:`) in staging and production; when absent, `app/` is built into the stack's own ECR repository.",
+  network: "`{ cidr, nat: single | per-az }`. VPC /16 and NAT layout. Feature stacks use development's network instead.",
+  database: "`{ instanceClass, multiAz, backupRetentionDays, allocatedStorageGb }`.",
+  cache: "`{ nodeType, nodes }`. Two or more nodes turn on automatic failover.",
+  app: "`{ cpu, memory, desiredCount }`. cpu/memory must be a valid Fargate pair.",
+  bucket: "`{ versioning, noncurrentVersionExpirationDays }`.",
+  logs: "`{ retentionDays }`, one of the CloudWatch Logs retention periods.",
+  teardown: `${TEARDOWN_MODES.join(" | ")}: how the stage's stateful resources may be destroyed.`,
+  domain: "`{ name, hostedZoneId, certificateArn }`. A certificate turns on HTTPS (HTTP redirects); a zone and name add a Route 53 alias.",
+  feature: "`{ branch, createdAt, expiresAt, pr, networkStack }`. Feature stacks only; set by `stagectl feature up`.",
+};
+
+/** Fargate only runs certain cpu/memory pairs; anything else fails at deploy time. */
+export function fargatePairProblem(cpu: number, memory: number): string | undefined {
+  const allowed = FARGATE_MEMORY_BY_CPU[cpu];
+  if (!allowed) return undefined; // the cpu itself is reported by the schema
+  if (allowed.includes(memory)) return undefined;
+  return `memory ${memory} is not valid with cpu ${cpu}; Fargate allows ${allowed.join(", ")} MiB`;
+}
+

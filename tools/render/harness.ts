@@ -1,0 +1,199 @@
+/**
+ * Runs the real program for one stack under the SDK's mock runtime, with the stack's own
+ * config, and returns every resource (inputs and options) and the stack outputs. Used by
+ * `stagectl render`, the tests and the snapshot tool alike. Needs no credentials and no CLI.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as path from "node:path";
+import { loadStackConfig, PROJECT_ROOT, readProjectFile, StackConfig } from "../project/project-files";
+import { physicalNameOf, RenderMocks } from "./mocks";
+import { redact, REDACTED } from "./redact";
+
+export interface RenderedOptions {
+  protect: boolean;
+  retainOnDelete: boolean;
+  ignoreChanges: string[];
+  deleteBeforeReplace: boolean;
+  dependsOn: string[];
+}
+
+export interface RenderedResource {
+  /** `type::logicalName`, unique within a stack. */
+  key: string;
+  type: string;
+  name: string;
+  physicalName?: string;
+  parent?: string;
+  custom: boolean;
+  inputs: Record<string, unknown>;
+  options: RenderedOptions;
+}
+
+export interface RenderedOutput {
+  value: unknown;
+  secret: boolean;
+}
+
+export interface Render {
+  stack: string;
+  project: string;
+  resources: RenderedResource[];
+  outputs: Record<string, RenderedOutput>;
+  /** Warnings the program logged, in order. */
+  warnings: string[];
+}
+
+export interface RenderOptions {
+  /** Config set on top of the stack file, as `stagectl feature up` or a test would. */
+  configOverrides?: Record<string, unknown>;
+  /** Outputs of referenced stacks (fully qualified names); defaults cover development. */
+  stackOutputs?: Record<string, Record<string, unknown>>;
+  /** Project directory (tests point this at a copy). */
+  root?: string;
+}
+
+/** Result of a render that also exposes the fake secrets the mocks made, for leak tests. */
+export interface RenderWithSecrets extends Render {
+  generatedSecrets: string[];
+}
+
+const ORGANIZATION = "organization";
+
+/** Renders are serialised: the Pulumi runtime keeps its state in one process-wide store. */
+let queue: Promise<unknown> = Promise.resolve();
+
+export function renderStack(stack: string, options: RenderOptions = {}): Promise<RenderWithSecrets> {
+  const run = queue.then(() => renderOnce(stack, options));
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+/** Default outputs of the development stack as a feature stack sees them through its reference. */
+export function defaultNetworkOutputs(project: string): Record<string, Record<string, unknown>> {
+  return {
+    [`${ORGANIZATION}/${project}/development`]: {
+      vpcId: "vpc-0development000000",
+      publicSubnetIds: ["subnet-0devpublic0000000a", "subnet-0devpublic0000000b"],
+      privateSubnetIds: ["subnet-0devprivate000000a", "subnet-0devprivate000000b"],
+    },
+  };
+}
+
+async function renderOnce(stack: string, options: RenderOptions): Promise<RenderWithSecrets> {
+  const root = options.root ?? PROJECT_ROOT;
+  const project = readProjectFile(root).name;
+  const config: StackConfig = loadStackConfig(stack, options.configOverrides, root);
+  const mocks = new RenderMocks({
+    region: config.values["aws:region"] ?? "us-east-1",
+    stackOutputs: { ...defaultNetworkOutputs(project), ...options.stackOutputs },
+  });
+  pulumi.runtime.setAllConfig(config.values, config.secretKeys);
+  await pulumi.runtime.setMocks(mocks, project, stack, false, ORGANIZATION);
+
+  const recordedOptions = new Map<string, RenderedOptions & { parent?: string }>();
+  const keyOf = new Map<pulumi.Resource, string>();
+  const warnings: string[] = [];
+  const restoreWarn = captureWarnings(warnings);
+  let outputs: Record<string, RenderedOutput> = {};
+  try {
+    await pulumi.runtime.runInPulumiStack(async () => {
+      pulumi.runtime.registerStackTransformation((args) => {
+        const key = `${args.type}::${args.name}`;
+        keyOf.set(args.resource, key);
+        const parent = args.opts.parent ? keyOf.get(args.opts.parent) : undefined;
+        recordedOptions.set(key, { ...optionsOf(args.opts, keyOf), parent });
+        return undefined;
+      });
+      const program = loadProgram(root);
+      const programOutputs = await program();
+      outputs = await resolveOutputs(programOutputs);
+      return programOutputs;
+    });
+    await waitForRegistrations();
+  } finally {
+    restoreWarn();
+  }
+
+  const resources = mocks.registered
+    .filter((r) => r.type !== "pulumi:pulumi:Stack")
+    .map((r): RenderedResource => {
+      const key = `${r.type}::${r.name}`;
+      const recorded = recordedOptions.get(key);
+      const { parent, ...opts } = recorded ?? { ...emptyOptions(), parent: undefined };
+      const inputs = redact(r.inputs) as Record<string, unknown>;
+      const resource: RenderedResource = {
+        key,
+        type: r.type,
+        name: r.name,
+        physicalName: physicalNameOf(r.type, inputs),
+        parent,
+        custom: r.custom,
+        inputs,
+        options: opts,
+      };
+      if (resource.physicalName === undefined) delete resource.physicalName;
+      if (resource.parent === undefined) delete resource.parent;
+      return resource;
+    })
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+
+  return { stack, project, resources, outputs, warnings, generatedSecrets: [...mocks.generatedSecrets] };
+}
+
+type Program = () => Promise<Record<string, unknown>>;
+
+function loadProgram(root: string): Program {
+  const loaded: unknown = require(path.join(root, "index.ts"));
+  if (typeof loaded !== "function") throw new Error(`${root}/index.ts must export the program function`);
+  return loaded as Program;
+}
+
+function optionsOf(opts: pulumi.ResourceOptions, keyOf: Map<pulumi.Resource, string>): RenderedOptions {
+  const dependsOn = opts.dependsOn === undefined ? [] : Array.isArray(opts.dependsOn) ? opts.dependsOn : [opts.dependsOn];
+  return {
+    protect: opts.protect === true,
+    retainOnDelete: opts.retainOnDelete === true,
+    ignoreChanges: [...(opts.ignoreChanges ?? [])].sort(),
+    deleteBeforeReplace: (opts as pulumi.CustomResourceOptions).deleteBeforeReplace === true,
+    dependsOn: dependsOn
+      .map((d) => (pulumi.Resource.isInstance(d) ? keyOf.get(d) : undefined))
+      .filter((k): k is string => k !== undefined)
+      .sort(),
+  };
+}
+
+function emptyOptions(): RenderedOptions {
+  return { protect: false, retainOnDelete: false, ignoreChanges: [], deleteBeforeReplace: false, dependsOn: [] };
+}
+
+/** Resolves each stack output, keeping whether it is secret and never its secret value. */
+async function resolveOutputs(raw: Record<string, unknown>): Promise<Record<string, RenderedOutput>> {
+  const resolved: Record<string, RenderedOutput> = {};
+  for (const key of Object.keys(raw).sort()) {
+    const output: pulumi.Output<unknown> = pulumi.output(raw[key] as pulumi.Input<unknown>);
+    const secret = await pulumi.isSecret(output);
+    const value = await new Promise<unknown>((resolve) => output.apply((v: unknown) => resolve(v)));
+    resolved[key] = { value: secret ? REDACTED : redact(value), secret };
+  }
+  return resolved;
+}
+
+/** Waits until the runtime has sent every registration to the mocks. */
+async function waitForRegistrations(): Promise<void> {
+  // waitForRPCs is the SDK's own drain used at program exit; it is internal, hence the require.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs: () => Promise<void> };
+  await settings.waitForRPCs();
+}
+
+/** Without an engine the SDK prints warnings with console.warn; collect them instead. */
+function captureWarnings(into: string[]): () => void {
+  const original = console.warn;
+  console.warn = (...parts: unknown[]) => {
+    const text = parts.map(String).join(" ");
+    into.push(text.replace(/^warning: \[runtime\] /, ""));
+  };
+  return () => {
+    console.warn = original;
+  };
+}

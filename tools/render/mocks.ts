@@ -1,0 +1,160 @@
+/**
+ * Answers the Pulumi engine's calls during an offline render: each resource gets its inputs
+ * back plus the attributes AWS would compute (ARNs, endpoints, DNS names), shaped like the
+ * real ones so policies and endpoints in the render read as they would after a deploy.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "node:crypto";
+
+export const MOCK_ACCOUNT_ID = "123456789012";
+
+/** One resource registration as the engine saw it (inputs still carry secret markers). */
+export interface RegisteredResource {
+  type: string;
+  name: string;
+  custom: boolean;
+  inputs: Record<string, unknown>;
+}
+
+export interface RenderMocksOptions {
+  region: string;
+  /** Outputs of other stacks, by fully qualified stack name, for StackReferences. */
+  stackOutputs?: Record<string, Record<string, unknown>>;
+}
+
+function digest(text: string, length = 12): string {
+  return createHash("sha256").update(text).digest("hex").slice(0, length);
+}
+
+export class RenderMocks implements pulumi.runtime.Mocks {
+  readonly registered: RegisteredResource[] = [];
+  /** Plaintext of every secret the mocks generated, so tests can prove none leaks. */
+  readonly generatedSecrets: string[] = [];
+  private readonly region: string;
+  private readonly stackOutputs: Record<string, Record<string, unknown>>;
+
+  constructor(options: RenderMocksOptions) {
+    this.region = options.region;
+    this.stackOutputs = options.stackOutputs ?? {};
+  }
+
+  newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
+    this.registered.push({ type: args.type, name: args.name, custom: args.custom ?? true, inputs: args.inputs });
+    const physical = physicalNameOf(args.type, args.inputs) ?? args.name;
+    const id = this.idFor(args.type, physical, args.inputs);
+    return { id, state: { ...args.inputs, ...this.computed(args.type, physical, args.inputs, args.name) } };
+  }
+
+  call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+    const r = this.region;
+    switch (args.token) {
+      case "aws:index/getAvailabilityZones:getAvailabilityZones":
+        return { names: [`${r}a`, `${r}b`, `${r}c`], zoneIds: ["use1-az1", "use1-az2", "use1-az3"], state: "available" };
+      case "aws:index/getCallerIdentity:getCallerIdentity":
+        return { accountId: MOCK_ACCOUNT_ID, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/render`, userId: "render" };
+      case "aws:index/getRegion:getRegion":
+        return { name: r, region: r };
+      case "aws:ecr/getAuthorizationToken:getAuthorizationToken": {
+        const password = this.secretValue("ecr-token");
+        return { userName: "AWS", password, authorizationToken: password, proxyEndpoint: `https://${MOCK_ACCOUNT_ID}.dkr.ecr.${r}.amazonaws.com` };
+      }
+      default:
+        throw new Error(`The offline render has no mock for the call ${args.token}; add one in tools/render/mocks.ts`);
+    }
+  }
+
+  private idFor(type: string, physical: string, inputs: Record<string, unknown>): string {
+    if (type === "pulumi:pulumi:StackReference") return String(inputs.name);
+    const short = `${type.split(":").pop()?.toLowerCase()}-${digest(physical, 8)}`;
+    if (type.startsWith("aws:ec2/vpc:")) return `vpc-${digest(physical, 17)}`;
+    if (type.startsWith("aws:ec2/subnet:")) return `subnet-${digest(physical, 17)}`;
+    if (type.startsWith("aws:ec2/securityGroup:")) return `sg-${digest(physical, 17)}`;
+    if (type === "aws:s3/bucket:Bucket" || type.startsWith("aws:iam/role:") || type.startsWith("aws:rds/") || type.startsWith("aws:elasticache/")) {
+      return physical;
+    }
+    return short;
+  }
+
+  private computed(type: string, physical: string, inputs: Record<string, unknown>, logicalName: string): Record<string, unknown> {
+    const r = this.region;
+    const account = MOCK_ACCOUNT_ID;
+    switch (type) {
+      case "pulumi:pulumi:StackReference": {
+        const name = String(inputs.name);
+        return { outputs: this.stackOutputs[name] ?? {}, secretOutputNames: [] };
+      }
+      case "random:index/randomPassword:RandomPassword":
+        return { result: pulumi.secret(this.secretValue(logicalName)), bcryptHash: pulumi.secret("$2a$10$mock") };
+      case "aws:s3/bucket:Bucket":
+        return { arn: `arn:aws:s3:::${physical}`, bucket: physical, bucketDomainName: `${physical}.s3.amazonaws.com` };
+      case "aws:secretsmanager/secret:Secret":
+        return { arn: `arn:aws:secretsmanager:${r}:${account}:secret:${physical}-${digest(physical, 6)}` };
+      case "aws:iam/role:Role":
+        return { arn: `arn:aws:iam::${account}:role/${physical}`, name: physical };
+      case "aws:rds/instance:Instance": {
+        const address = `${physical}.c${digest(account, 10)}.${r}.rds.amazonaws.com`;
+        return { address, port: 5432, endpoint: `${address}:5432`, arn: `arn:aws:rds:${r}:${account}:db:${physical}` };
+      }
+      case "aws:elasticache/replicationGroup:ReplicationGroup":
+        return {
+          primaryEndpointAddress: `master.${physical}.${digest(account, 6)}.${r}.cache.amazonaws.com`,
+          arn: `arn:aws:elasticache:${r}:${account}:replicationgroup:${physical}`,
+        };
+      case "aws:lb/loadBalancer:LoadBalancer":
+        return {
+          dnsName: `${physical}-${digest(physical, 10)}.${r}.elb.amazonaws.com`,
+          zoneId: "Z35SXDOTRQ7X7K",
+          arn: `arn:aws:elasticloadbalancing:${r}:${account}:loadbalancer/app/${physical}/${digest(physical, 16)}`,
+        };
+      case "aws:lb/targetGroup:TargetGroup":
+        return { arn: `arn:aws:elasticloadbalancing:${r}:${account}:targetgroup/${physical}/${digest(physical, 16)}` };
+      case "aws:ecr/repository:Repository":
+        return {
+          repositoryUrl: `${account}.dkr.ecr.${r}.amazonaws.com/${physical}`,
+          registryId: account,
+          arn: `arn:aws:ecr:${r}:${account}:repository/${physical}`,
+        };
+      case "docker:index/image:Image": {
+        const imageName = String(inputs.imageName);
+        return { repoDigest: `${imageName.split(":")[0]}@sha256:${digest(imageName, 64)}`, imageName };
+      }
+      case "aws:cloudwatch/logGroup:LogGroup":
+        return { arn: `arn:aws:logs:${r}:${account}:log-group:${physical}` };
+      case "aws:ecs/cluster:Cluster":
+        return { arn: `arn:aws:ecs:${r}:${account}:cluster/${physical}`, name: physical };
+      case "aws:ecs/service:Service":
+        return { name: physical };
+      case "aws:ecs/taskDefinition:TaskDefinition":
+        return { arn: `arn:aws:ecs:${r}:${account}:task-definition/${physical}:1`, revision: 1 };
+      default: {
+        const service = type.split(":")[1]?.split("/")[0] ?? "unknown";
+        return { arn: `arn:aws:${service}:${r}:${account}:${physical}` };
+      }
+    }
+  }
+
+  /** A recognisable fake secret; tests search every render for these strings. */
+  private secretValue(seed: string): string {
+    const value = `MockSecret${digest(`secret:${seed}`, 24)}`;
+    this.generatedSecrets.push(value);
+    return value;
+  }
+}
+
+/** The physical name a resource's inputs give it, if it has one. */
+export function physicalNameOf(type: string, inputs: Record<string, unknown>): string | undefined {
+  const key = PHYSICAL_NAME_KEYS[type];
+  const candidate = key ? inputs[key] : inputs.name;
+  if (typeof candidate === "string") return candidate;
+  const tags = inputs.tags as Record<string, unknown> | undefined;
+  return typeof tags?.Name === "string" ? tags.Name : undefined;
+}
+
+const PHYSICAL_NAME_KEYS: Record<string, string> = {
+  "aws:s3/bucket:Bucket": "bucket",
+  "aws:rds/instance:Instance": "identifier",
+  "aws:elasticache/replicationGroup:ReplicationGroup": "replicationGroupId",
+  "aws:ecs/taskDefinition:TaskDefinition": "family",
+  "docker:index/image:Image": "imageName",
+  "pulumi:pulumi:StackReference": "",
+};
