@@ -8,10 +8,16 @@ export interface AppImageArgs {
   /** Names this stage's resources. */
   namer: Namer;
   /**
-   * Directory holding the app's Dockerfile.
-   * @default "<project>/app"
+   * Build context: the repository root, because the app is an npm workspace whose lockfile
+   * lives there.
+   * @default the project directory
    */
   context?: string;
+  /**
+   * Dockerfile, relative to the context.
+   * @default "app/Dockerfile"
+   */
+  dockerfile?: string;
   /**
    * Whether destroy may delete the repository with its images.
    * @default true
@@ -46,7 +52,8 @@ export class AppImage extends pulumi.ComponentResource {
     const image = new docker.Image(`${name}-image`, {
       imageName: pulumi.interpolate`${repository.repositoryUrl}:${pulumi.getStack()}`,
       build: {
-        context: args.context ?? path.join(__dirname, "..", "app"),
+        context: args.context ?? path.join(__dirname, ".."),
+        dockerfile: path.join(args.context ?? path.join(__dirname, ".."), args.dockerfile ?? "app/Dockerfile"),
         platform: args.platform ?? "linux/amd64",
       },
       registry: { server: repository.repositoryUrl, username: auth.userName, password: pulumi.secret(auth.password) },

@@ -60,7 +60,7 @@ export class Network extends pulumi.ComponentResource {
     const publicRoutes = new aws.ec2.RouteTable(`${name}-public-rt`, {
       vpcId: vpc.id,
       routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: gateway.id }],
-      tags: tagName("public"),
+      tags: tagName("public-rt"),
     }, child);
 
     const publicSubnets = plan.publicCidrs.map((cidrBlock, i) => {
@@ -99,7 +99,7 @@ export class Network extends pulumi.ComponentResource {
       const routes = new aws.ec2.RouteTable(`${name}-private-rt-${i}`, {
         vpcId: vpc.id,
         routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }],
-        tags: tagName(`private-${i}`),
+        tags: tagName(`private-rt-${i}`),
       }, child);
       new aws.ec2.RouteTableAssociation(`${name}-private-${i}`, { subnetId: subnet.id, routeTableId: routes.id }, child);
       return subnet;

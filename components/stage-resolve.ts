@@ -46,6 +46,11 @@ export interface Stage extends StageProfile {
 
 /** Stack names: what `pulumi stack init` accepts and what physical names can carry. */
 const STACK_NAME = /^[a-z][a-z0-9-]{0,40}$/;
+/** Whether a stack name can be a stage name inside physical names. */
+export function isValidStackName(stack: string): boolean {
+  return STACK_NAME.test(stack) && !stack.endsWith("-") && !stack.includes("--");
+}
+
 const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 
 /**
@@ -54,7 +59,7 @@ const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
  */
 export function resolveStage(stack: string, raw: Record<string, unknown>, region: string | undefined): Stage {
   const problems: ConfigProblem[] = [];
-  if (!STACK_NAME.test(stack) || stack.endsWith("-") || stack.includes("--")) {
+  if (!isValidStackName(stack)) {
     problems.push({
       key: "stack name",
       value: describeValue(stack),
@@ -67,7 +72,8 @@ export function resolveStage(stack: string, raw: Record<string, unknown>, region
   const parsed = stageConfigSchema.safeParse(raw);
   if (!parsed.success) problems.push(...zodProblems(parsed.error, raw));
   problems.push(...stackKindProblems(stack, raw.stage));
-  if (parsed.success) problems.push(...crossKeyProblems(parsed.data));
+  // Cross-key rules run on every value that is valid on its own, so one run reports all.
+  problems.push(...crossKeyProblems(parsed.success ? parsed.data : lenientConfig(raw)));
   if (problems.length > 0 || !parsed.success) throw new StageConfigError(stack, problems);
   return deepFreeze(buildStage(stack, parsed.data, region as string));
 }
@@ -128,15 +134,40 @@ function stackKindProblems(stack: string, kind: unknown): ConfigProblem[] {
   return [{ key: "multistage:stage", value: describeValue(kind), expected }];
 }
 
-function crossKeyProblems(config: StageConfig): ConfigProblem[] {
+/** The config as far as each key is valid on its own; invalid keys are left out. */
+type LenientConfig = Partial<StageConfig> & Pick<StageConfig, "network" | "app">;
+
+function lenientConfig(raw: Record<string, unknown>): LenientConfig {
+  const lenient: Record<string, unknown> = {};
+  for (const [key, fieldSchema] of Object.entries(stageConfigSchema.shape) as [string, z.ZodTypeAny][]) {
+    const inner = unwrap(fieldSchema);
+    const value = raw[key];
+    if (inner instanceof z.ZodObject && value !== null && typeof value === "object") {
+      const fields: Record<string, unknown> = {};
+      for (const [field, schema] of Object.entries(inner.shape) as [string, z.ZodTypeAny][]) {
+        const result = schema.safeParse((value as Record<string, unknown>)[field]);
+        if (result.success && result.data !== undefined) fields[field] = result.data;
+      }
+      lenient[key] = fields;
+    } else {
+      const result = fieldSchema.safeParse(value);
+      if (result.success) lenient[key] = result.data;
+    }
+  }
+  return { network: {}, app: {}, ...lenient } as LenientConfig;
+}
+
+function crossKeyProblems(config: LenientConfig): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  const profile = STAGE_PROFILES[config.stage];
-  const cpu = config.app.cpu ?? profile.app.cpu;
-  const memory = config.app.memory ?? profile.app.memory;
-  const pair = fargatePairProblem(cpu, memory);
+  const profile = config.stage ? STAGE_PROFILES[config.stage] : undefined;
+  const cpu = config.app.cpu ?? profile?.app.cpu;
+  const memory = config.app.memory ?? profile?.app.memory;
+  const pair = cpu !== undefined && memory !== undefined ? fargatePairProblem(cpu, memory) : undefined;
   if (pair) problems.push({ key: "multistage:app.memory", value: describeValue(memory), expected: pair });
+  if (config.stage === undefined) return problems;
 
   if (DIGEST_ONLY_KINDS.includes(config.stage) && !(config.image && DIGEST_PINNED_IMAGE.test(config.image))) {
+    if (problems.some((p) => p.key === "multistage:image")) return problems;
     problems.push({
       key: "multistage:image",
       value: describeValue(config.image),

@@ -68,10 +68,12 @@ export function loadStackConfig(
   stack: string,
   overrides: Record<string, unknown> = {},
   root = PROJECT_ROOT,
+  stackFile?: string,
 ): StackConfig {
   const project = readProjectFile(root);
   const merged: Record<string, unknown> = { ...projectDefaults(project) };
-  const file = stackFilePath(stack, root);
+  const file = stackFile ?? stackFilePath(stack, root);
+  if (stackFile !== undefined && !fs.existsSync(stackFile)) throw new Error(`Stack file ${stackFile} does not exist`);
   if (fs.existsSync(file)) {
     const parsed = (parse(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
     for (const [key, value] of Object.entries(parsed.config ?? {})) merged[qualify(key, project.name)] = value;

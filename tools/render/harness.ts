@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
 import { loadStackConfig, PROJECT_ROOT, readProjectFile, StackConfig } from "../project/project-files";
 import { physicalNameOf, RenderMocks } from "./mocks";
-import { redact, REDACTED } from "./redact";
+import { decodeJsonStrings, redact, REDACTED } from "./redact";
 
 export interface RenderedOptions {
   protect: boolean;
@@ -48,8 +48,25 @@ export interface RenderOptions {
   configOverrides?: Record<string, unknown>;
   /** Outputs of referenced stacks (fully qualified names); defaults cover development. */
   stackOutputs?: Record<string, Record<string, unknown>>;
-  /** Project directory (tests point this at a copy). */
-  root?: string;
+  /** Directory holding Pulumi.yaml and the stack files; the program is always this project's. */
+  configDir?: string;
+  /** Read the stack's config from this file instead of `<configDir>/Pulumi.<stack>.yaml`. */
+  stackFile?: string;
+}
+
+/**
+ * A render that failed. `cause` is the program's own error (a StageConfigError for bad
+ * config); `registeredResources` counts what reached the engine before it failed.
+ */
+export class RenderFailure extends Error {
+  constructor(
+    readonly stack: string,
+    override readonly cause: unknown,
+    readonly registeredResources: number,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.name = "RenderFailure";
+  }
 }
 
 /** Result of a render that also exposes the fake secrets the mocks made, for leak tests. */
@@ -80,9 +97,9 @@ export function defaultNetworkOutputs(project: string): Record<string, Record<st
 }
 
 async function renderOnce(stack: string, options: RenderOptions): Promise<RenderWithSecrets> {
-  const root = options.root ?? PROJECT_ROOT;
-  const project = readProjectFile(root).name;
-  const config: StackConfig = loadStackConfig(stack, options.configOverrides, root);
+  const configDir = options.configDir ?? PROJECT_ROOT;
+  const project = readProjectFile(configDir).name;
+  const config: StackConfig = loadStackConfig(stack, options.configOverrides, configDir, options.stackFile);
   const mocks = new RenderMocks({
     region: config.values["aws:region"] ?? "us-east-1",
     stackOutputs: { ...defaultNetworkOutputs(project), ...options.stackOutputs },
@@ -94,6 +111,11 @@ async function renderOnce(stack: string, options: RenderOptions): Promise<Render
   const keyOf = new Map<pulumi.Resource, string>();
   const warnings: string[] = [];
   const restoreWarn = captureWarnings(warnings);
+  // When the program throws, the runtime also rejects promises nobody awaits (the stack's
+  // own outputs); collect them so a failed render reports one error, not a crash.
+  const stray: unknown[] = [];
+  const onStrayRejection = (reason: unknown) => stray.push(reason);
+  process.on("unhandledRejection", onStrayRejection);
   let outputs: Record<string, RenderedOutput> = {};
   try {
     await pulumi.runtime.runInPulumiStack(async () => {
@@ -104,13 +126,20 @@ async function renderOnce(stack: string, options: RenderOptions): Promise<Render
         recordedOptions.set(key, { ...optionsOf(args.opts, keyOf), parent });
         return undefined;
       });
-      const program = loadProgram(root);
+      const program = loadProgram(PROJECT_ROOT);
       const programOutputs = await program();
       outputs = await resolveOutputs(programOutputs);
       return programOutputs;
     });
     await waitForRegistrations();
+    await nextTurn();
+    if (stray.length > 0) throw stray[0];
+  } catch (error) {
+    await waitForRegistrations().catch(() => undefined);
+    await nextTurn();
+    throw new RenderFailure(stack, error, mocks.registered.filter((r) => r.type !== "pulumi:pulumi:Stack").length);
   } finally {
+    process.off("unhandledRejection", onStrayRejection);
     restoreWarn();
   }
 
@@ -120,7 +149,7 @@ async function renderOnce(stack: string, options: RenderOptions): Promise<Render
       const key = `${r.type}::${r.name}`;
       const recorded = recordedOptions.get(key);
       const { parent, ...opts } = recorded ?? { ...emptyOptions(), parent: undefined };
-      const inputs = redact(r.inputs) as Record<string, unknown>;
+      const inputs = decodeJsonStrings(redact(r.inputs)) as Record<string, unknown>;
       const resource: RenderedResource = {
         key,
         type: r.type,
@@ -184,6 +213,11 @@ async function waitForRegistrations(): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs: () => Promise<void> };
   await settings.waitForRPCs();
+}
+
+/** Lets Node report rejections of the turn that just ended. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** Without an engine the SDK prints warnings with console.warn; collect them instead. */

@@ -41,7 +41,7 @@ export class RenderMocks implements pulumi.runtime.Mocks {
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
     this.registered.push({ type: args.type, name: args.name, custom: args.custom ?? true, inputs: args.inputs });
     const physical = physicalNameOf(args.type, args.inputs) ?? args.name;
-    const id = this.idFor(args.type, physical, args.inputs);
+    const id = this.idFor(args.type, physical, args.name, args.inputs);
     return { id, state: { ...args.inputs, ...this.computed(args.type, physical, args.inputs, args.name) } };
   }
 
@@ -63,12 +63,14 @@ export class RenderMocks implements pulumi.runtime.Mocks {
     }
   }
 
-  private idFor(type: string, physical: string, inputs: Record<string, unknown>): string {
+  private idFor(type: string, physical: string, logicalName: string, inputs: Record<string, unknown>): string {
     if (type === "pulumi:pulumi:StackReference") return String(inputs.name);
-    const short = `${type.split(":").pop()?.toLowerCase()}-${digest(physical, 8)}`;
-    if (type.startsWith("aws:ec2/vpc:")) return `vpc-${digest(physical, 17)}`;
-    if (type.startsWith("aws:ec2/subnet:")) return `subnet-${digest(physical, 17)}`;
-    if (type.startsWith("aws:ec2/securityGroup:")) return `sg-${digest(physical, 17)}`;
+    // Unique per resource and stable across renders of the same stack.
+    const seed = `${type}:${logicalName}:${physical}`;
+    const short = `${type.split(":").pop()?.toLowerCase()}-${digest(seed, 8)}`;
+    if (type.startsWith("aws:ec2/vpc:")) return `vpc-${digest(seed, 17)}`;
+    if (type.startsWith("aws:ec2/subnet:")) return `subnet-${digest(seed, 17)}`;
+    if (type.startsWith("aws:ec2/securityGroup:")) return `sg-${digest(seed, 17)}`;
     if (type === "aws:s3/bucket:Bucket" || type.startsWith("aws:iam/role:") || type.startsWith("aws:rds/") || type.startsWith("aws:elasticache/")) {
       return physical;
     }
@@ -155,6 +157,7 @@ const PHYSICAL_NAME_KEYS: Record<string, string> = {
   "aws:rds/instance:Instance": "identifier",
   "aws:elasticache/replicationGroup:ReplicationGroup": "replicationGroupId",
   "aws:ecs/taskDefinition:TaskDefinition": "family",
-  "docker:index/image:Image": "imageName",
+  // An image reference is not an AWS name; its repository carries the stage already.
+  "docker:index/image:Image": "",
   "pulumi:pulumi:StackReference": "",
 };

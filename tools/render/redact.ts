@@ -9,14 +9,38 @@ export function isSecretMarker(value: unknown): boolean {
   return value !== null && typeof value === "object" && (value as Record<string, unknown>)[SIG_KEY] === SECRET_SIG;
 }
 
-/** A deep copy of `value` with every secret replaced by REDACTED and keys sorted. */
-export function redact(value: unknown): unknown {
-  if (isSecretMarker(value)) return REDACTED;
-  if (Array.isArray(value)) return value.map(redact);
+/**
+ * Rebuilds a JSON-like tree with sorted object keys; `replace` may substitute any node (its
+ * result is not descended into unless it returns `undefined`, meaning "keep walking").
+ */
+function mapTree(value: unknown, replace: (node: unknown) => unknown): unknown {
+  const replaced = replace(value);
+  if (replaced !== undefined) return replaced;
+  if (Array.isArray(value)) return value.map((item) => mapTree(item, replace));
   if (value !== null && typeof value === "object") {
     const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) out[key] = redact((value as Record<string, unknown>)[key]);
+    for (const key of Object.keys(value).sort()) out[key] = mapTree((value as Record<string, unknown>)[key], replace);
     return out;
   }
   return value;
+}
+
+/** A deep copy of `value` with every secret replaced by REDACTED and keys sorted. */
+export function redact(value: unknown): unknown {
+  return mapTree(value, (node) => (isSecretMarker(node) ? REDACTED : undefined));
+}
+
+/**
+ * Policies and container definitions travel as JSON strings; a render shows them as
+ * structure so reviewers and diffs can read them property by property.
+ */
+export function decodeJsonStrings(value: unknown): unknown {
+  return mapTree(value, (node) => {
+    if (typeof node !== "string" || !/^\s*[[{]/.test(node)) return undefined;
+    try {
+      return decodeJsonStrings(JSON.parse(node));
+    } catch {
+      return node;
+    }
+  });
 }

@@ -1,0 +1,75 @@
+import { strict as assert } from "node:assert";
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
+import { StageConfigError } from "../components/stage-errors";
+import { PROJECT_ROOT } from "../tools/project/project-files";
+import { renderStack } from "../tools/render/harness";
+import { expectRenderFailure, PINNED_IMAGE, renderWithConfig, tempStackFile } from "./helpers/renders";
+
+const base = { "aws:region": "eu-west-1" };
+
+const cases: Array<{ what: string; stack: string; config: Record<string, unknown>; message: RegExp }> = [
+  {
+    what: "an unknown key",
+    stack: "development",
+    config: { ...base, "multistage:stage": "development", "multistage:dbInstanceClass": "db.t4g.large" },
+    message: /multistage:dbInstanceClass: got "db\.t4g\.large"; expected no such key/,
+  },
+  {
+    what: "a wrong type",
+    stack: "development",
+    config: { ...base, "multistage:stage": "development", "multistage:app": { desiredCount: "two" } },
+    message: /multistage:app\.desiredCount: got "two"; expected a number/,
+  },
+  {
+    what: "an invalid Fargate pair",
+    stack: "development",
+    config: { ...base, "multistage:stage": "development", "multistage:app": { cpu: 1024, memory: 1024 } },
+    message: /multistage:app\.memory: got 1024; expected memory 1024 is not valid with cpu 1024; Fargate allows 2048/,
+  },
+  {
+    what: "a mutable image tag in production",
+    stack: "production",
+    config: { ...base, "multistage:stage": "production", "multistage:image": "repo/app:v1.2" },
+    message: /multistage:image: got "repo\/app:v1\.2"; expected an image pinned by digest/,
+  },
+  {
+    what: "a stage/stack mismatch",
+    stack: "staging",
+    config: { ...base, "multistage:stage": "production", "multistage:image": PINNED_IMAGE },
+    message: /multistage:stage: got "production"; expected stage staging/,
+  },
+];
+
+describe("invalid config", () => {
+  for (const c of cases) {
+    it(`${c.what}: a clear error and no resource registered`, async () => {
+      const failure = await expectRenderFailure(renderWithConfig(c.stack, c.config));
+      assert.ok(failure.cause instanceof StageConfigError, `cause is ${String(failure.cause)}`);
+      assert.match(failure.message, c.message);
+      assert.equal(failure.registeredResources, 0, "resources were registered before validation");
+    });
+  }
+
+  it("a valid config renders after an invalid one in the same process", async () => {
+    await expectRenderFailure(renderWithConfig("development", cases[0].config));
+    const render = await renderStack("development");
+    assert.ok(render.resources.length > 40);
+  });
+
+  it("stagectl render exits non-zero and prints only the validation message", function () {
+    this.timeout(60_000);
+    const { file } = tempStackFile("production", cases[3].config);
+    const result = spawnSync(
+      process.execPath,
+      [require.resolve("ts-node/dist/bin"), "--swc", path.join(PROJECT_ROOT, "tools", "stagectl.ts"), "render", "production", "--stack-file", file],
+      { cwd: PROJECT_ROOT, encoding: "utf8" },
+    );
+    assert.equal(result.status, 1);
+    assert.equal(result.stdout, "");
+    const lines = result.stderr.trim().split("\n");
+    assert.match(lines[0], /^Invalid configuration for stack "production" \(1 problem\):$/);
+    assert.equal(lines.length, 2, `stderr had more than the message:\n${result.stderr}`);
+    assert.match(lines[1], /multistage:image/);
+  });
+});

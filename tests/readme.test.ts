@@ -1,0 +1,36 @@
+import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import { README, readmeWithReference } from "../tools/docs/config-table";
+import { stageConfigSchema } from "../components/stage-schema";
+import { readProjectFile } from "../tools/project/project-files";
+
+describe("README", () => {
+  it("carries the config reference generated from the schema (run npm run docs:config if this fails)", () => {
+    const readme = fs.readFileSync(README, "utf8");
+    assert.equal(readme, readmeWithReference(readme));
+  });
+
+  it("documents every schema key, and Pulumi.yaml declares only keys the schema knows", () => {
+    const readme = fs.readFileSync(README, "utf8");
+    const keys = Object.keys(stageConfigSchema.shape);
+    for (const key of keys) assert.ok(readme.includes(`\`multistage:${key}\``), key);
+    for (const declared of Object.keys(readProjectFile().config ?? {})) {
+      const [namespace, key] = declared.split(":");
+      if (namespace === "multistage") assert.ok(keys.includes(key), `Pulumi.yaml declares unknown key ${declared}`);
+    }
+  });
+
+  it("Pulumi.yaml defaults agree with the schema's", () => {
+    const schemaDefaults = stageConfigSchema.parse({ stage: "development" }) as Record<string, unknown>;
+    for (const [declared, decl] of Object.entries(readProjectFile().config ?? {})) {
+      const [, key] = declared.split(":");
+      const value = (decl as { default?: unknown }).default;
+      if (value !== undefined) assert.equal(String(schemaDefaults[key]), String(value), declared);
+    }
+  });
+
+  it("names the two set-up commands and the render command", () => {
+    const readme = fs.readFileSync(README, "utf8");
+    for (const command of ["npm ci", "npm test", "npm run render -- development"]) assert.ok(readme.includes(command), command);
+  });
+});

@@ -1,0 +1,131 @@
+import { strict as assert } from "node:assert";
+import { LONG_LIVED_STACKS, ofType, onlyOfType, renderWithConfig, shippedRender, TYPES } from "./helpers/renders";
+
+describe("rendering the long-lived stages", () => {
+  for (const stack of LONG_LIVED_STACKS) {
+    describe(stack, () => {
+      it("has exactly one database, cache, bucket and service", async () => {
+        const { resources } = await shippedRender(stack);
+        for (const type of [TYPES.db, TYPES.cache, TYPES.bucket, TYPES.service]) {
+          assert.equal(ofType(resources, type).length, 1, `${stack}: ${type}`);
+        }
+      });
+
+      it("puts project and stage at the start of every physical name", async () => {
+        const { resources } = await shippedRender(stack);
+        const named = resources.filter((r) => r.custom && r.physicalName !== undefined);
+        assert.ok(named.length > 25, `expected many named resources, got ${named.length}`);
+        for (const resource of named) {
+          const name = resource.physicalName as string;
+          const ok = name.startsWith(`multistage-${stack}-`) || name.startsWith(`/multistage/${stack}/`);
+          assert.ok(ok, `${resource.key} has physical name ${name}`);
+        }
+      });
+
+      it("exports stage, url, endpoints, names, image and network ids, none of them secret", async () => {
+        const { outputs } = await shippedRender(stack);
+        for (const key of ["stage", "url", "bucketName", "dbEndpoint", "cacheEndpoint", "clusterName", "serviceName", "image", "vpcId", "publicSubnetIds", "privateSubnetIds"]) {
+          assert.ok(key in outputs, `${stack} lacks output ${key}`);
+        }
+        assert.equal(outputs.stage.value, stack);
+        assert.match(String(outputs.url.value), /^http:\/\/multistage-/);
+      });
+    });
+  }
+
+  it("shares no physical name between any two stages", async () => {
+    const owners = new Map<string, string>();
+    for (const stack of LONG_LIVED_STACKS) {
+      const { resources } = await shippedRender(stack);
+      for (const r of resources) {
+        if (!r.physicalName) continue;
+        const key = `${r.type}|${r.physicalName}`;
+        const owner = owners.get(key);
+        assert.ok(owner === undefined || owner === stack, `${r.physicalName} (${r.type}) is in both ${owner} and ${stack}`);
+        owners.set(key, stack);
+      }
+    }
+  });
+
+  it("gives every stage its own VPC range", async () => {
+    const cidrs = await Promise.all(LONG_LIVED_STACKS.map(async (s) => onlyOfType((await shippedRender(s)).resources, TYPES.vpc).inputs.cidrBlock));
+    assert.equal(new Set(cidrs).size, cidrs.length, `CIDRs ${cidrs.join(", ")}`);
+  });
+
+  it("follows the profile: NAT per zone and two cache nodes in production only", async () => {
+    const dev = await shippedRender("development");
+    const prod = await shippedRender("production");
+    assert.equal(ofType(dev.resources, TYPES.nat).length, 1);
+    assert.equal(ofType(prod.resources, TYPES.nat).length, 2);
+    const prodCache = onlyOfType(prod.resources, TYPES.cache).inputs;
+    assert.equal(prodCache.numCacheClusters, 2);
+    assert.equal(prodCache.automaticFailoverEnabled, true);
+    assert.equal(onlyOfType(dev.resources, TYPES.cache).inputs.automaticFailoverEnabled, false);
+    assert.equal(onlyOfType(prod.resources, TYPES.logGroup).inputs.retentionInDays, 90);
+    assert.equal(onlyOfType(dev.resources, TYPES.logGroup).inputs.retentionInDays, 7);
+  });
+
+  it("protects and retains production's stateful resources, with deletion protection and a final snapshot", async () => {
+    const { resources } = await shippedRender("production");
+    for (const type of [TYPES.db, TYPES.cache, TYPES.bucket]) {
+      const r = onlyOfType(resources, type);
+      assert.equal(r.options.protect, true, `${type} protect`);
+      assert.equal(r.options.retainOnDelete, true, `${type} retainOnDelete`);
+    }
+    const db = onlyOfType(resources, TYPES.db).inputs;
+    assert.equal(db.deletionProtection, true);
+    assert.equal(db.skipFinalSnapshot, false);
+    assert.equal(db.finalSnapshotIdentifier, "multistage-production-db-final");
+    assert.equal(db.multiAz, true);
+    assert.equal(db.backupRetentionPeriod, 14);
+    assert.equal(onlyOfType(resources, TYPES.bucket).inputs.forceDestroy, false);
+    assert.equal(onlyOfType(resources, TYPES.loadBalancer).inputs.enableDeletionProtection, true);
+  });
+
+  it("leaves development destroyable without manual steps", async () => {
+    const { resources } = await shippedRender("development");
+    assert.ok(resources.every((r) => !r.options.protect && !r.options.retainOnDelete), "nothing protected or retained");
+    const db = onlyOfType(resources, TYPES.db).inputs;
+    assert.equal(db.deletionProtection, false);
+    assert.equal(db.skipFinalSnapshot, true);
+    assert.equal(onlyOfType(resources, TYPES.bucket).inputs.forceDestroy, true);
+    for (const secret of ofType(resources, TYPES.secret)) assert.equal(secret.inputs.recoveryWindowInDays, 0);
+    assert.equal(onlyOfType(resources, TYPES.loadBalancer).inputs.enableDeletionProtection, false);
+  });
+
+  it("builds the app image in development and runs the pinned digest in staging", async () => {
+    const dev = await shippedRender("development");
+    assert.equal(ofType(dev.resources, "docker:index/image:Image").length, 1);
+    assert.match(String(dev.outputs.image.value), /@sha256:[a-f0-9]{64}$/);
+    const staging = await shippedRender("staging");
+    assert.equal(ofType(staging.resources, "docker:index/image:Image").length, 0);
+    const container = (onlyOfType(staging.resources, TYPES.taskDefinition).inputs.containerDefinitions as Array<{ image: string }>)[0];
+    assert.equal(container.image, staging.outputs.image.value);
+  });
+
+  it("renders a fourth level from nothing but its stack file", async () => {
+    const render = await renderWithConfig("testing", { "aws:region": "eu-west-1", "multistage:stage": "testing" });
+    assert.equal(onlyOfType(render.resources, TYPES.vpc).inputs.cidrBlock, "10.20.0.0/16");
+    assert.equal(onlyOfType(render.resources, TYPES.logGroup).inputs.retentionInDays, 14);
+    assert.ok(render.resources.filter((r) => r.physicalName).every((r) => r.physicalName?.includes("testing")));
+  });
+
+  it("switches to HTTPS with a redirect and adds an alias when a certificate and zone are configured", async () => {
+    const render = await renderWithConfig("development", {
+      "aws:region": "eu-west-1",
+      "multistage:stage": "development",
+      "multistage:domain": {
+        name: "dev.example.com",
+        hostedZoneId: "Z0123456789ABC",
+        certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/abc",
+      },
+    });
+    const listeners = ofType(render.resources, TYPES.listener);
+    const https = listeners.find((l) => l.inputs.protocol === "HTTPS");
+    const http = listeners.find((l) => l.inputs.protocol === "HTTP");
+    assert.ok(https && http);
+    assert.equal((http.inputs.defaultActions as Array<{ type: string }>)[0].type, "redirect");
+    assert.equal(ofType(render.resources, "aws:route53/record:Record").length, 1);
+    assert.equal(render.outputs.url.value, "https://dev.example.com");
+  });
+});

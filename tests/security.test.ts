@@ -1,0 +1,131 @@
+import { strict as assert } from "node:assert";
+import { LONG_LIVED_STACKS, ofType, onlyOfType, shippedRender, TYPES } from "./helpers/renders";
+
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: string | string[];
+  Principal?: unknown;
+  Condition?: unknown;
+}
+
+function statements(policy: unknown): Statement[] {
+  assert.ok(policy && typeof policy === "object", "policy is a parsed document");
+  return (policy as { Statement: Statement[] }).Statement;
+}
+
+const list = (v: string | string[]) => (Array.isArray(v) ? v : [v]);
+
+describe("security of every rendered stage", () => {
+  for (const stack of LONG_LIVED_STACKS) {
+    describe(stack, () => {
+      it("admits database and cache traffic only from the app's security group", async () => {
+        const { resources } = await shippedRender(stack);
+        const rules = ofType(resources, TYPES.ingress);
+        // The app group is the one the load balancer forwards into.
+        const appGroupId = rules.find((r) => r.name === "env-firewall-app-from-alb")?.inputs.securityGroupId;
+        assert.ok(appGroupId);
+        for (const [purpose, port] of [["db", 5432], ["cache", 6379]] as const) {
+          const ruleList = rules.filter((r) => r.name === `env-${purpose}-from-app`);
+          assert.equal(ruleList.length, 1, `one ingress rule into the ${purpose} group`);
+          const rule = ruleList[0].inputs;
+          assert.equal(rule.fromPort, port);
+          assert.equal(rule.toPort, port);
+          assert.equal(rule.cidrIpv4, undefined, `${purpose} admits no CIDR`);
+          assert.equal(rule.referencedSecurityGroupId, appGroupId, `${purpose} admits the app group only`);
+          // No other rule targets the data store's group.
+          const groupId = rule.securityGroupId;
+          assert.equal(rules.filter((r) => r.inputs.securityGroupId === groupId).length, 1);
+          const store = purpose === "db" ? onlyOfType(resources, TYPES.db).inputs.vpcSecurityGroupIds : onlyOfType(resources, TYPES.cache).inputs.securityGroupIds;
+          assert.deepEqual(store, [groupId], `the ${purpose} sits in that group alone`);
+        }
+      });
+
+      it("exposes nothing but the load balancer", async () => {
+        const { resources } = await shippedRender(stack);
+        const rules = ofType(resources, TYPES.ingress);
+        const open = rules.filter((r) => r.inputs.cidrIpv4 === "0.0.0.0/0" || r.inputs.cidrIpv6 === "::/0");
+        const albGroupId = rules.find((r) => r.name === "env-firewall-alb-in-80")?.inputs.securityGroupId;
+        assert.ok(open.length > 0);
+        for (const rule of open) assert.equal(rule.inputs.securityGroupId, albGroupId, `${rule.name} opens a non-ALB group`);
+        assert.deepEqual(open.map((r) => r.inputs.fromPort).sort(), [443, 80]);
+        assert.equal(onlyOfType(resources, TYPES.db).inputs.publiclyAccessible, false);
+        assert.equal(onlyOfType(resources, TYPES.loadBalancer).inputs.internal, false);
+        const network = (onlyOfType(resources, TYPES.service).inputs.networkConfiguration as { assignPublicIp: boolean; subnets: string[] });
+        assert.equal(network.assignPublicIp, false);
+        const privateSubnetIds = ofType(resources, TYPES.subnet).filter((s) => s.name.includes("private"));
+        assert.equal(privateSubnetIds.length, 2);
+        for (const subnet of ofType(resources, TYPES.subnet)) assert.equal(subnet.inputs.mapPublicIpOnLaunch, false);
+      });
+
+      it("keeps the bucket private, owner-enforced, encrypted and TLS-only", async () => {
+        const { resources } = await shippedRender(stack);
+        const block = onlyOfType(resources, TYPES.publicAccessBlock).inputs;
+        for (const flag of ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"]) assert.equal(block[flag], true, flag);
+        const ownership = onlyOfType(resources, "aws:s3/bucketOwnershipControls:BucketOwnershipControls").inputs.rule as { objectOwnership: string };
+        assert.equal(ownership.objectOwnership, "BucketOwnerEnforced");
+        assert.equal(ofType(resources, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").length, 1);
+        const policy = statements(onlyOfType(resources, TYPES.bucketPolicy).inputs.policy);
+        assert.ok(policy.every((s) => s.Effect === "Deny"), "the bucket policy grants nothing, it only denies");
+        assert.deepEqual(policy[0].Condition, { Bool: { "aws:SecureTransport": "false" } });
+      });
+
+      it("lets the task role use only its own stage's bucket", async () => {
+        const { resources } = await shippedRender(stack);
+        const bucketArn = `arn:aws:s3:::${onlyOfType(resources, TYPES.bucket).physicalName}`;
+        const taskPolicy = ofType(resources, TYPES.rolePolicy).find((p) => p.name.endsWith("task-policy"));
+        assert.ok(taskPolicy);
+        const allowed = statements(taskPolicy.inputs.policy).filter((s) => s.Effect === "Allow");
+        assert.ok(allowed.length >= 2);
+        for (const statement of allowed) {
+          for (const action of list(statement.Action)) assert.match(action, /^s3:/);
+          for (const resource of list(statement.Resource)) {
+            assert.ok(resource === bucketArn || resource === `${bucketArn}/*`, `task role reaches ${resource}`);
+          }
+        }
+      });
+
+      it("lets the execution role read only its own stage's secrets", async () => {
+        const { resources } = await shippedRender(stack);
+        const ownSecretNames = ofType(resources, TYPES.secret).map((s) => s.physicalName);
+        assert.equal(ownSecretNames.length, 2);
+        const executionPolicy = ofType(resources, TYPES.rolePolicy).find((p) => p.name.endsWith("execution-policy"));
+        assert.ok(executionPolicy);
+        const secretStatements = statements(executionPolicy.inputs.policy).filter((s) => list(s.Action).some((a) => a.startsWith("secretsmanager:")));
+        assert.equal(secretStatements.length, 1);
+        const arns = list(secretStatements[0].Resource);
+        assert.equal(arns.length, 2);
+        for (const arn of arns) {
+          const match = /^arn:aws:secretsmanager:[a-z0-9-]+:\d{12}:secret:(.+)-[A-Za-z0-9]{6}$/.exec(arn);
+          assert.ok(match, `${arn} is a full secret ARN, not a wildcard`);
+          assert.ok(ownSecretNames.includes(match[1]), `${arn} is not one of ${stack}'s secrets`);
+        }
+      });
+
+      it("injects secrets from Secrets Manager, never as plain environment values", async () => {
+        const { resources } = await shippedRender(stack);
+        const [container] = onlyOfType(resources, TYPES.taskDefinition).inputs.containerDefinitions as Array<{
+          environment: Array<{ name: string; value: string }>;
+          secrets: Array<{ name: string; valueFrom: string }>;
+        }>;
+        const envNames = container.environment.map((e) => e.name);
+        assert.ok(!envNames.includes("DB_PASSWORD") && !envNames.includes("REDIS_TOKEN"));
+        assert.deepEqual(container.secrets.map((s) => s.name).sort(), ["DB_PASSWORD", "REDIS_TOKEN"]);
+        for (const secret of container.secrets) assert.match(secret.valueFrom, /^arn:aws:secretsmanager:.*:(password|authToken)::$/);
+        assert.equal(container.environment.find((e) => e.name === "APP_STAGE")?.value, stack);
+      });
+
+      it("encrypts the database and cache at rest and in transit", async () => {
+        const { resources } = await shippedRender(stack);
+        const db = onlyOfType(resources, TYPES.db).inputs;
+        assert.equal(db.storageEncrypted, true);
+        assert.equal(db.storageType, "gp3");
+        const params = onlyOfType(resources, "aws:rds/parameterGroup:ParameterGroup").inputs.parameters as Array<{ name: string; value: string }>;
+        assert.deepEqual(params, [{ name: "rds.force_ssl", value: "1" }]);
+        const cache = onlyOfType(resources, TYPES.cache).inputs;
+        assert.equal(cache.atRestEncryptionEnabled, true);
+        assert.equal(cache.transitEncryptionEnabled, true);
+      });
+    });
+  }
+});

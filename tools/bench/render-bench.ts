@@ -1,0 +1,53 @@
+/**
+ * `npm run bench`: for each stack with a file, the wall time of `stagectl render <stack> --json`
+ * as a user runs it (median of 5 fresh processes) and the in-process render time (median of 5),
+ * its resource count, and the whole test suite's wall time. Figures, not assertions.
+ */
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
+import { listStackFiles, PROJECT_ROOT } from "../project/project-files";
+import { renderStack } from "../render/harness";
+
+const RUNS = 5;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+function timeCommand(args: string[]): number {
+  const start = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, args, { cwd: PROJECT_ROOT, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  if (result.status !== 0) throw new Error(`${args.join(" ")} failed:\n${result.stderr}`);
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+async function main(): Promise<void> {
+  const tsNode = require.resolve("ts-node/dist/bin");
+  const stagectl = path.join(PROJECT_ROOT, "tools", "stagectl.ts");
+  const rows: string[] = [];
+  for (const stack of listStackFiles()) {
+    const cli = Array.from({ length: RUNS }, () => timeCommand([tsNode, "--swc", stagectl, "render", stack, "--json"]));
+    const inProcess: number[] = [];
+    let count = 0;
+    for (let i = 0; i < RUNS; i++) {
+      const start = process.hrtime.bigint();
+      const render = await renderStack(stack);
+      inProcess.push(Number(process.hrtime.bigint() - start) / 1e6);
+      count = render.resources.filter((r) => r.custom).length;
+    }
+    rows.push(`${stack.padEnd(14)} ${String(count).padStart(9)} ${median(cli).toFixed(0).padStart(16)} ${median(inProcess).toFixed(0).padStart(19)}`);
+  }
+  process.stdout.write(`${"stack".padEnd(14)} ${"resources".padStart(9)} ${"cli render ms".padStart(16)} ${"in-process ms".padStart(19)}\n`);
+  process.stdout.write(`${rows.join("\n")}\n`);
+  process.stdout.write(`(median of ${RUNS}; cli = a fresh \`stagectl render --json\` process, in-process = after warm-up)\n`);
+
+  const mocha = require.resolve("mocha/bin/mocha.js");
+  const suite = timeCommand([mocha]);
+  process.stdout.write(`test suite (mocha, without type-check): ${(suite / 1000).toFixed(1)} s\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});
