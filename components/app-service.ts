@@ -214,7 +214,9 @@ export class AppService extends pulumi.ComponentResource {
     }, child);
 
     const loadBalancer = new aws.lb.LoadBalancer(`${name}-alb`, {
-      name: namer.name("alb", "alb"),
+      // No purpose suffix: ALB and target group names stop at 32 characters, and every
+      // character left over is room for a feature stack's branch slug.
+      name: namer.name("alb", ""),
       internal: false,
       loadBalancerType: "application",
       securityGroups: [args.loadBalancerSecurityGroupId],
@@ -223,7 +225,7 @@ export class AppService extends pulumi.ComponentResource {
       enableDeletionProtection: teardown.deletionProtection,
     }, child);
     const targetGroup = new aws.lb.TargetGroup(`${name}-tg`, {
-      name: namer.name("target-group", "app"),
+      name: namer.name("target-group", ""),
       port: args.port,
       protocol: "HTTP",
       targetType: "ip",

@@ -43,7 +43,16 @@ export class Environment extends pulumi.ComponentResource {
     const provider = new aws.Provider(`${name}-aws`, {
       region: stage.region as aws.Region,
       // Every resource says which stage it belongs to, in the console and in cost reports.
-      defaultTags: { tags: { project: stage.project, stage: stage.name, "stage-kind": stage.kind, "managed-by": "pulumi" } },
+      defaultTags: {
+        tags: {
+          project: stage.project,
+          stage: stage.name,
+          "stage-kind": stage.kind,
+          "managed-by": "pulumi",
+          // Lets anyone (and the reaper) see in the console when a feature stack is due to go.
+          ...(stage.feature ? { "expires-at": stage.feature.expiresAt } : {}),
+        },
+      },
     });
     super("multistage:index:Environment", name, {}, { ...opts, providers: { aws: provider } });
     const child = { parent: this };

@@ -109,7 +109,8 @@ export function nameViolations(type: NamedResourceType, name: string): string[] 
  */
 export function physicalName(project: string, stage: string, type: NamedResourceType, purpose: string): string {
   const rule: NameRule = NAME_RULES[type];
-  const full = `${project}-${stage}-${purpose}`.toLowerCase();
+  // An empty purpose names the stage's one resource of a type whose names are tight (ALB: 32).
+  const full = (purpose ? `${project}-${stage}-${purpose}` : `${project}-${stage}`).toLowerCase();
   let name = full
     .split("")
     .map((ch) => (rule.allowed.test(ch) ? ch : "-"))

@@ -7,6 +7,7 @@ import { z } from "zod";
 import {
   FARGATE_MEMORY_BY_CPU,
   LOG_RETENTION_DAYS,
+  LONG_LIVED_KINDS,
   NAT_MODES,
   STAGE_KINDS,
   TEARDOWN_MODES,
@@ -99,6 +100,16 @@ const featureConfig = z
   })
   .strict();
 
+/** A branch-to-stage rule: a glob (`*` matches anything) and the long-lived stage it deploys to. */
+export const BRANCH_RULE = new RegExp(`^[^=\\s]+=(${LONG_LIVED_KINDS.join("|")})$`);
+export const DEFAULT_BRANCH_STAGES = [
+  "develop=development",
+  "release/*=staging",
+  "hotfix/*=staging",
+  "main=production",
+  "master=production",
+] as const;
+
 /** Every key a stack may set in the `multistage:` namespace. Anything else is a typo. */
 export const stageConfigSchema = z
   .object({
@@ -116,6 +127,9 @@ export const stageConfigSchema = z
     teardown: z.enum(TEARDOWN_MODES).optional(),
     domain: domainConfig.optional(),
     feature: featureConfig.optional(),
+    branchStages: z
+      .array(z.string().regex(BRANCH_RULE, "<branch glob>=<long-lived stage>, e.g. release/*=staging"))
+      .default([...DEFAULT_BRANCH_STAGES]),
   })
   .strict();
 
@@ -138,6 +152,7 @@ export const CONFIG_KEY_DOCS: Readonly<Record<keyof StageConfig, string>> = {
   teardown: `${TEARDOWN_MODES.join(" | ")}: how the stage's stateful resources may be destroyed.`,
   domain: "`{ name, hostedZoneId, certificateArn }`. A certificate turns on HTTPS (HTTP redirects); a zone and name add a Route 53 alias.",
   feature: "`{ branch, createdAt, expiresAt, pr, networkStack }`. Feature stacks only; set by `stagectl feature up`.",
+  branchStages: "Git branch globs and the long-lived stage each deploys to (`release/*=staging`), first match wins; every other branch gets a feature stack. Set in Pulumi.yaml.",
 };
 
 /** Fargate only runs certain cpu/memory pairs; anything else fails at deploy time. */

@@ -5,7 +5,7 @@ import { isValidStackName } from "../components/stage-resolve";
 
 const TYPES = Object.keys(NAME_RULES) as NamedResourceType[];
 /** Purposes the components use, plus a long one that forces shortening everywhere. */
-const PURPOSES = ["alb", "app", "app-execution", "app-task", "assets", "cache", "cache-credentials", "db", "db-credentials", "db-final", "db-pg16", "cluster", "cache-final", "x".repeat(80)];
+const PURPOSES = ["", "app", "app-execution", "app-task", "assets", "cache", "cache-credentials", "db", "db-credentials", "db-final", "db-pg16", "cluster", "cache-final", "x".repeat(80)];
 
 /** Stage names the stage model accepts (stack names), generated from its own rule. */
 const acceptedStageName = fc
@@ -27,7 +27,7 @@ describe("physical names", () => {
   it("keep the full stage in the name whenever it fits, and a hash when they had to be shortened", () => {
     fc.assert(
       fc.property(acceptedStageName, fc.constantFrom(...TYPES), fc.constantFrom(...PURPOSES), (stage, type, purpose) => {
-        const full = `multistage-${stage}-${purpose}`;
+        const full = purpose ? `multistage-${stage}-${purpose}` : `multistage-${stage}`;
         const name = physicalName("multistage", stage, type, purpose);
         if (name !== full) {
           assert.match(name, new RegExp(`-[0-9a-f]{${HASH_LENGTH}}$`), `${full} was shortened to ${name} without a hash`);
@@ -59,7 +59,8 @@ describe("physical names", () => {
   });
 
   it("are deterministic", () => {
-    assert.equal(physicalName("multistage", "staging", "alb", "alb"), "multistage-staging-alb");
+    assert.equal(physicalName("multistage", "staging", "alb", ""), "multistage-staging");
+    assert.equal(physicalName("multistage", "staging", "rds-instance", "db"), "multistage-staging-db");
     assert.equal(
       physicalName("multistage", "development-with-a-long-name", "alb", "alb"),
       physicalName("multistage", "development-with-a-long-name", "alb", "alb"),

@@ -17,7 +17,7 @@ describe("rendering the long-lived stages", () => {
         assert.ok(named.length > 25, `expected many named resources, got ${named.length}`);
         for (const resource of named) {
           const name = resource.physicalName as string;
-          const ok = name.startsWith(`multistage-${stack}-`) || name.startsWith(`/multistage/${stack}/`);
+          const ok = name === `multistage-${stack}` || name.startsWith(`multistage-${stack}-`) || name.startsWith(`/multistage/${stack}/`);
           assert.ok(ok, `${resource.key} has physical name ${name}`);
         }
       });

@@ -1,13 +1,18 @@
 #!/usr/bin/env node
 /** stagectl: the command line around the multistage Pulumi program. */
 import { Command } from "commander";
+import { CommandContext, defaultContext } from "./commands/context";
+import { featureCommand } from "./commands/feature";
 import { renderCommand } from "./commands/render";
+import { stageForCommand } from "./commands/stage-for";
 
-export function buildProgram(): Command {
+export function buildProgram(context: CommandContext = defaultContext()): Command {
   return new Command("stagectl")
     .description("multistage: deployment stages as Pulumi stacks")
     .showHelpAfterError()
-    .addCommand(renderCommand());
+    .addCommand(renderCommand(context))
+    .addCommand(stageForCommand(context))
+    .addCommand(featureCommand(context));
 }
 
 if (require.main === module) {

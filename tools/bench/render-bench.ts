@@ -38,6 +38,23 @@ async function main(): Promise<void> {
     }
     rows.push(`${stack.padEnd(14)} ${String(count).padStart(9)} ${median(cli).toFixed(0).padStart(16)} ${median(inProcess).toFixed(0).padStart(19)}`);
   }
+  // A feature stack has no file; render one as `stagectl feature up` would configure it.
+  const featureStack = "feature-bench";
+  const featureTimes: number[] = [];
+  let featureCount = 0;
+  for (let i = 0; i < RUNS; i++) {
+    const start = process.hrtime.bigint();
+    const render = await renderStack(featureStack, {
+      configOverrides: {
+        "aws:region": "eu-west-1",
+        "multistage:stage": "feature",
+        "multistage:feature": { branch: "feature/bench", createdAt: "2026-01-01T00:00:00Z", expiresAt: "2026-01-04T00:00:00Z" },
+      },
+    });
+    featureTimes.push(Number(process.hrtime.bigint() - start) / 1e6);
+    featureCount = render.resources.filter((r) => r.custom).length;
+  }
+  rows.push(`${featureStack.padEnd(14)} ${String(featureCount).padStart(9)} ${"-".padStart(16)} ${median(featureTimes).toFixed(0).padStart(19)}`);
   process.stdout.write(`${"stack".padEnd(14)} ${"resources".padStart(9)} ${"cli render ms".padStart(16)} ${"in-process ms".padStart(19)}\n`);
   process.stdout.write(`${rows.join("\n")}\n`);
   process.stdout.write(`(median of ${RUNS}; cli = a fresh \`stagectl render --json\` process, in-process = after warm-up)\n`);

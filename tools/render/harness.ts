@@ -111,14 +111,23 @@ async function renderOnce(stack: string, options: RenderOptions): Promise<Render
   const keyOf = new Map<pulumi.Resource, string>();
   const warnings: string[] = [];
   const restoreWarn = captureWarnings(warnings);
-  // When the program throws, the runtime also rejects promises nobody awaits (the stack's
-  // own outputs); collect them so a failed render reports one error, not a crash.
+  // A failure inside an apply (e.g. a missing StackReference output) reaches us only as
+  // unhandled rejections, while the outputs that depend on it never settle. The first such
+  // rejection fails the render; later ones are its echoes.
   const stray: unknown[] = [];
-  const onStrayRejection = (reason: unknown) => stray.push(reason);
+  let failFromStray: (reason: unknown) => void = () => undefined;
+  const strayFailure = new Promise<never>((_, reject) => {
+    failFromStray = reject;
+  });
+  strayFailure.catch(() => undefined);
+  const onStrayRejection = (reason: unknown) => {
+    stray.push(reason);
+    failFromStray(reason);
+  };
   process.on("unhandledRejection", onStrayRejection);
   let outputs: Record<string, RenderedOutput> = {};
   try {
-    await pulumi.runtime.runInPulumiStack(async () => {
+    const run = pulumi.runtime.runInPulumiStack(async () => {
       pulumi.runtime.registerStackTransformation((args) => {
         const key = `${args.type}::${args.name}`;
         keyOf.set(args.resource, key);
@@ -131,13 +140,14 @@ async function renderOnce(stack: string, options: RenderOptions): Promise<Render
       outputs = await resolveOutputs(programOutputs);
       return programOutputs;
     });
-    await waitForRegistrations();
+    await Promise.race([run, strayFailure]);
+    await Promise.race([waitForRegistrations(), strayFailure]);
     await nextTurn();
     if (stray.length > 0) throw stray[0];
   } catch (error) {
-    await waitForRegistrations().catch(() => undefined);
     await nextTurn();
-    throw new RenderFailure(stack, error, mocks.registered.filter((r) => r.type !== "pulumi:pulumi:Stack").length);
+    forgetAbandonedPromises();
+    throw new RenderFailure(stack, rootCause(error), mocks.registered.filter((r) => r.type !== "pulumi:pulumi:Stack").length);
   } finally {
     process.off("unhandledRejection", onStrayRejection);
     restoreWarn();
@@ -201,7 +211,8 @@ async function resolveOutputs(raw: Record<string, unknown>): Promise<Record<stri
   for (const key of Object.keys(raw).sort()) {
     const output: pulumi.Output<unknown> = pulumi.output(raw[key] as pulumi.Input<unknown>);
     const secret = await pulumi.isSecret(output);
-    const value = await new Promise<unknown>((resolve) => output.apply((v: unknown) => resolve(v)));
+    // `promise()` is the SDK's own way to await an output; unlike apply it rejects on failure.
+    const value = await (output as unknown as { promise(): Promise<unknown> }).promise();
     resolved[key] = { value: secret ? REDACTED : redact(value), secret };
   }
   return resolved;
@@ -213,6 +224,26 @@ async function waitForRegistrations(): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs: () => Promise<void> };
   await settings.waitForRPCs();
+}
+
+/**
+ * The SDK wraps a failure in an input as `error serializing property "x": ...` once per
+ * level; keep the program's own message.
+ */
+function rootCause(error: unknown): unknown {
+  if (!(error instanceof Error) || !error.message.startsWith("error serializing property")) return error;
+  const message = error.message.replace(/^(error serializing property "[^"]*": )+/, "");
+  return new Error(message);
+}
+
+/**
+ * A failed render leaves the runtime's outputs pending forever; the SDK would report them as
+ * leaked promises at exit, burying the real error. The render is over, so forget them.
+ */
+function forgetAbandonedPromises(): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const state = require("@pulumi/pulumi/runtime/state") as { getStore(): { leakCandidates: Set<unknown> } };
+  state.getStore().leakCandidates = new Set();
 }
 
 /** Lets Node report rejections of the turn that just ended. */

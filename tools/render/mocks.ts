@@ -146,6 +146,8 @@ export class RenderMocks implements pulumi.runtime.Mocks {
 /** The physical name a resource's inputs give it, if it has one. */
 export function physicalNameOf(type: string, inputs: Record<string, unknown>): string | undefined {
   const key = PHYSICAL_NAME_KEYS[type];
+  // An empty key marks types that have no AWS name at all.
+  if (key === "") return undefined;
   const candidate = key ? inputs[key] : inputs.name;
   if (typeof candidate === "string") return candidate;
   const tags = inputs.tags as Record<string, unknown> | undefined;

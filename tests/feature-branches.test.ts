@@ -1,0 +1,113 @@
+import { strict as assert } from "node:assert";
+import fc from "fast-check";
+import { nameViolations, physicalName } from "../components/naming";
+import { isValidStackName } from "../components/stage-resolve";
+import { UsageError } from "../tools/commands/run-command";
+import { NAME_PLAN } from "./helpers/name-plan";
+import { featureSlug, featureTargetForBranch, loadBranchRules, MAX_SLUG_LENGTH, targetForBranch } from "../tools/feature/branches";
+
+const rules = loadBranchRules();
+/** Pulumi stack names: A-Z a-z 0-9 - _ . up to 100 (shared/aws-naming.md). */
+const PULUMI_STACK_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
+
+const branchName = fc.oneof(
+  fc.string({ unit: "grapheme", maxLength: 300 }),
+  fc.string({ maxLength: 40 }).map((s) => `feature/${s}`),
+  fc.stringMatching(/^[a-z0-9-]{1,20}$/).map((s) => `feature/${s}`),
+  fc.string({ unit: "grapheme-composite", minLength: 1, maxLength: 30 }).map((s) => `Feature/${s}`),
+  fc.string({ minLength: 250, maxLength: 300 }),
+);
+
+function refusal(branch: string): UsageError | undefined {
+  try {
+    featureTargetForBranch(branch, rules);
+    return undefined;
+  } catch (error) {
+    if (error instanceof UsageError) return error;
+    throw error;
+  }
+}
+
+describe("branches and stages", () => {
+  it("maps git-flow branches to stages from Pulumi.yaml", () => {
+    const cases: Array<[string, string]> = [
+      ["develop", "development"],
+      ["release/2.4", "staging"],
+      ["hotfix/urgent-fix", "staging"],
+      ["main", "production"],
+      ["master", "production"],
+      ["feature/login", "feature-login"],
+      ["bugfix/typo", "feature"],
+      ["developer-notes", "feature"],
+    ];
+    for (const [branch, expected] of cases) {
+      const target = targetForBranch(branch, rules);
+      const got = target.kind === "long-lived" ? target.stage : expected.startsWith("feature-") ? target.stack : "feature";
+      assert.equal(got, expected, branch);
+    }
+  });
+
+  it("keeps a clean feature/ name as its slug and hashes anything lossy", () => {
+    assert.equal(featureSlug("feature/login"), "login");
+    assert.match(featureSlug("Feature/Login"), /^login-[0-9a-f]{7}$/);
+    assert.notEqual(featureSlug("Feature/Login"), featureSlug("feature/LOGIN"));
+    assert.match(featureSlug("bugfix/typo"), /^bugfix-t-[0-9a-f]{7}$|^bugfi-[0-9a-f]{7}$/);
+    // A clean name that looks like a hashed slug is hashed too, so the two kinds never meet.
+    assert.match(featureSlug("feature/ab-1234567"), /^ab-1234-[0-9a-f]{7}$|^ab-123-[0-9a-f]{7}$|^ab-12-[0-9a-f]{7}$/);
+  });
+
+  it("tells apart two long branch names that share a prefix", () => {
+    const a = `feature/${"checkout-redesign-".repeat(5)}a`;
+    const b = `feature/${"checkout-redesign-".repeat(5)}b`;
+    assert.notEqual(featureSlug(a), featureSlug(b));
+  });
+
+  it("refuses branches of long-lived stages, and empty or all-symbol names", () => {
+    for (const branch of ["develop", "main", "release/1.0", "", "   ", "///", "feature/", "!!!---"]) {
+      const error = refusal(branch);
+      assert.ok(error, `${JSON.stringify(branch)} was accepted`);
+      assert.match(error.message, /long-lived stage|no letters or digits/);
+    }
+  });
+
+  it("every accepted branch yields a valid stack and physical names within AWS limits, without shortening", () => {
+    fc.assert(
+      fc.property(branchName, (branch) => {
+        const error = refusal(branch);
+        if (error) {
+          // The only refusals are the documented ones.
+          assert.match(error.message, /long-lived stage|no letters or digits/);
+          return;
+        }
+        const target = featureTargetForBranch(branch, rules);
+        assert.match(target.stack, PULUMI_STACK_NAME);
+        assert.match(target.stack, /^feature-[a-z0-9]+(-[a-z0-9]+)*$/);
+        assert.ok(target.slug.length <= MAX_SLUG_LENGTH, target.slug);
+        assert.ok(isValidStackName(target.stack), target.stack);
+        for (const [type, purpose] of NAME_PLAN) {
+          const name = physicalName("multistage", target.stack, type, purpose);
+          assert.deepEqual(nameViolations(type, name), [], `${type} ${name}`);
+          // Fits as is: the whole slug stays readable in every name.
+          assert.ok(name.startsWith(target.namePrefix), `${name} lost the slug of ${target.stack}`);
+        }
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  it("distinct branches never share a stack", () => {
+    fc.assert(
+      fc.property(branchName, branchName, (a, b) => {
+        fc.pre(a !== b && !refusal(a) && !refusal(b));
+        assert.notEqual(featureTargetForBranch(a, rules).stack, featureTargetForBranch(b, rules).stack);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("case variants of one branch get different stacks", () => {
+    const variants = ["feature/login", "Feature/Login", "FEATURE/LOGIN", "feature/Login"];
+    const stacks = variants.map((v) => featureTargetForBranch(v, rules).stack);
+    assert.equal(new Set(stacks).size, variants.length, stacks.join(", "));
+  });
+});

@@ -1,0 +1,55 @@
+import { Command, CommanderError } from "commander";
+import { CommandContext } from "../../tools/commands/context";
+import { buildProgram } from "../../tools/stagectl";
+import { MemoryWorkspace } from "./memory-workspace";
+
+export interface TestContext extends CommandContext {
+  out: string[];
+  err: string[];
+  exitCode: number;
+  slept: number[];
+}
+
+/** A command context over an in-memory workspace with a fixed clock and captured output. */
+export function testContext(workspace: MemoryWorkspace, now = new Date("2026-03-01T12:00:00Z")): TestContext {
+  const context: TestContext = {
+    out: [],
+    err: [],
+    exitCode: 0,
+    slept: [],
+    openWorkspace: async () => workspace,
+    now: () => now,
+    stdout: (text) => context.out.push(text),
+    stderr: (text) => context.err.push(text),
+    setExitCode: (code) => {
+      context.exitCode = code;
+    },
+    sleep: async (ms) => {
+      context.slept.push(ms);
+    },
+  };
+  return context;
+}
+
+/** Runs stagectl with the given arguments against the test context. */
+export async function runStagectl(context: TestContext, args: string[]): Promise<TestContext> {
+  const program = buildProgram(context);
+  // Commander exits the process on a usage error unless every (sub)command is told not to.
+  const visit = (command: Command) => {
+    command.exitOverride();
+    command.configureOutput({ writeOut: (t) => context.out.push(t), writeErr: (t) => context.err.push(t) });
+    command.commands.forEach(visit);
+  };
+  visit(program);
+  try {
+    await program.parseAsync(["node", "stagectl", ...args]);
+  } catch (error) {
+    if (!(error instanceof CommanderError)) throw error;
+    context.exitCode = error.exitCode;
+  }
+  return context;
+}
+
+export function stdoutJson<T = unknown>(context: TestContext): T {
+  return JSON.parse(context.out.join("")) as T;
+}

@@ -1,0 +1,30 @@
+import { NamedResourceType } from "../../components/naming";
+
+/**
+ * Every (type, purpose) pair the components name resources with. The feature render test
+ * proves this list covers every physical name a rendered stack holds, so it cannot go stale.
+ */
+export const NAME_PLAN: ReadonlyArray<[NamedResourceType, string]> = [
+  ["alb", ""],
+  ["target-group", ""],
+  ["security-group", "alb"],
+  ["security-group", "app"],
+  ["security-group", "db"],
+  ["security-group", "cache"],
+  ["rds-instance", "db"],
+  ["rds-subnet-group", "db"],
+  ["rds-parameter-group", "db-pg16"],
+  ["secret", "db-credentials"],
+  ["secret", "cache-credentials"],
+  ["elasticache-replication-group", "cache"],
+  ["elasticache-subnet-group", "cache"],
+  ["s3-bucket", "assets"],
+  ["ecs-cluster", "cluster"],
+  ["ecs-service", "app"],
+  ["ecs-task-family", "app"],
+  ["ecr-repository", "app"],
+  ["iam-role", "app-execution"],
+  ["iam-role", "app-task"],
+  ["iam-policy", "app-execution"],
+  ["iam-policy", "app-task"],
+];

@@ -1,0 +1,39 @@
+import { PulumiWorkspace } from "../engine/pulumi-workspace";
+import { StageWorkspace } from "../engine/workspace";
+
+/**
+ * Everything a command touches outside itself. The CLI uses the real one; tests pass an
+ * in-memory workspace, a fixed clock and captured streams.
+ */
+export interface CommandContext {
+  openWorkspace(): Promise<StageWorkspace>;
+  now(): Date;
+  /** Machine-readable results. */
+  stdout(text: string): void;
+  /** Logs and progress. */
+  stderr(text: string): void;
+  setExitCode(code: number): void;
+  sleep(ms: number): Promise<void>;
+}
+
+export function defaultContext(): CommandContext {
+  return {
+    openWorkspace: () => PulumiWorkspace.open(),
+    now: () => new Date(),
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    setExitCode: (code) => {
+      process.exitCode = code;
+    },
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  };
+}
+
+/** Prefixes each line of the engine's output with the time since the command started. */
+export function elapsedWriter(context: CommandContext): (text: string) => void {
+  const started = context.now().getTime();
+  return (text: string) => {
+    const seconds = ((context.now().getTime() - started) / 1000).toFixed(1).padStart(6);
+    for (const line of text.replace(/\n$/, "").split("\n")) context.stderr(`[${seconds}s] ${line}\n`);
+  };
+}

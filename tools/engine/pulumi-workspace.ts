@@ -1,0 +1,110 @@
+/**
+ * The real engine behind stagectl: the Automation API's LocalWorkspace on this project's
+ * directory, using the project's own Pulumi.yaml and program and the backend the user is
+ * logged in to. Needs the Pulumi CLI on PATH.
+ */
+import { ConcurrentUpdateError, LocalWorkspace, OutputMap, Stack, StackNotFoundError } from "@pulumi/pulumi/automation";
+import { PROJECT_ROOT } from "../project/project-files";
+import {
+  ConfigEntry,
+  EngineRunOptions,
+  PreviewOptions,
+  StackBusyError,
+  StackInfo,
+  StackMissingError,
+  StackOutput,
+  StageWorkspace,
+  UpdateResult,
+  UpOptions,
+} from "./workspace";
+
+export class PulumiWorkspace implements StageWorkspace {
+  private constructor(private readonly workspace: LocalWorkspace) {}
+
+  static async open(workDir = PROJECT_ROOT): Promise<PulumiWorkspace> {
+    return new PulumiWorkspace(await LocalWorkspace.create({ workDir }));
+  }
+
+  async listStacks(): Promise<StackInfo[]> {
+    const stacks = await this.workspace.listStacks();
+    return stacks.map((s) => ({
+      name: s.name.split("/").pop() ?? s.name,
+      lastUpdate: s.lastUpdate,
+      updateInProgress: s.updateInProgress,
+      resourceCount: s.resourceCount,
+      url: s.url,
+    }));
+  }
+
+  async stackExists(stack: string): Promise<boolean> {
+    return (await this.listStacks()).some((s) => s.name === stack);
+  }
+
+  async createOrSelectStack(stack: string): Promise<void> {
+    await translate(stack, () => Stack.createOrSelect(stack, this.workspace));
+  }
+
+  async getAllConfig(stack: string): Promise<Record<string, ConfigEntry>> {
+    return translate(stack, () => this.workspace.getAllConfig(stack));
+  }
+
+  async setAllConfig(stack: string, config: Record<string, ConfigEntry>): Promise<void> {
+    await translate(stack, () => this.workspace.setAllConfig(stack, config));
+  }
+
+  async getTags(stack: string): Promise<Record<string, string>> {
+    return translate(stack, () => this.workspace.listTags(stack));
+  }
+
+  async setTags(stack: string, tags: Record<string, string>): Promise<void> {
+    for (const [key, value] of Object.entries(tags)) {
+      await translate(stack, () => this.workspace.setTag(stack, key, value));
+    }
+  }
+
+  async outputs(stack: string): Promise<Record<string, StackOutput>> {
+    return toOutputs(await translate(stack, () => this.workspace.stackOutputs(stack)));
+  }
+
+  async preview(stack: string, options: PreviewOptions): Promise<UpdateResult> {
+    const selected = await this.select(stack);
+    const result = await translate(stack, () =>
+      selected.preview({ diff: true, plan: options.savePlanTo, onOutput: options.onOutput, onEvent: options.onEvent }),
+    );
+    return { outputs: {}, resourceChanges: { ...result.changeSummary } as Record<string, number> };
+  }
+
+  async up(stack: string, options: UpOptions): Promise<UpdateResult> {
+    const selected = await this.select(stack);
+    const result = await translate(stack, () => selected.up({ onOutput: options.onOutput, plan: options.plan }));
+    return { outputs: toOutputs(result.outputs), resourceChanges: { ...result.summary.resourceChanges } as Record<string, number> };
+  }
+
+  async destroy(stack: string, options: EngineRunOptions): Promise<void> {
+    const selected = await this.select(stack);
+    await translate(stack, () => selected.destroy({ onOutput: options.onOutput }));
+  }
+
+  async removeStack(stack: string): Promise<void> {
+    await translate(stack, () => this.workspace.removeStack(stack));
+  }
+
+  private select(stack: string): Promise<Stack> {
+    return translate(stack, () => Stack.select(stack, this.workspace));
+  }
+}
+
+function toOutputs(outputs: OutputMap): Record<string, StackOutput> {
+  return Object.fromEntries(Object.entries(outputs).map(([key, o]) => [key, { value: o.secret ? "[secret]" : o.value, secret: o.secret }]));
+}
+
+/** Maps the Automation API's errors onto the interface's, so callers need not know it. */
+async function translate<T>(stack: string, operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    if (error instanceof ConcurrentUpdateError) throw new StackBusyError(stack);
+    if (error instanceof StackNotFoundError) throw new StackMissingError(stack);
+    throw error;
+  }
+}

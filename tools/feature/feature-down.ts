@@ -1,0 +1,35 @@
+import { CommandContext, elapsedWriter } from "../commands/context";
+import { withBusyRetry } from "../engine/retry";
+import { StageWorkspace } from "../engine/workspace";
+import { featureTargetForBranch, loadBranchRules } from "./branches";
+import { requireFeatureStack } from "./feature-stacks";
+
+export interface FeatureDownResult {
+  stack: string;
+  destroyed: boolean;
+  /** Why nothing was destroyed, when nothing was. */
+  note?: string;
+}
+
+/** Destroys and removes the feature stack of a branch, after the feature-stack guard. */
+export async function featureDown(context: CommandContext, options: { branch: string; waitMs: number }): Promise<FeatureDownResult> {
+  const target = featureTargetForBranch(options.branch, loadBranchRules());
+  const workspace = await context.openWorkspace();
+  if (!(await workspace.stackExists(target.stack))) {
+    return { stack: target.stack, destroyed: false, note: "no such stack; nothing to do" };
+  }
+  await destroyFeatureStack(context, workspace, target.stack, options.waitMs);
+  return { stack: target.stack, destroyed: true };
+}
+
+/** The one way stagectl destroys a stack: guard first, then destroy and remove. */
+export async function destroyFeatureStack(context: CommandContext, workspace: StageWorkspace, stack: string, waitMs: number): Promise<void> {
+  await requireFeatureStack(workspace, stack, "destroy");
+  const onOutput = elapsedWriter(context);
+  await withBusyRetry(() => workspace.destroy(stack, { onOutput }), {
+    maxWaitMs: waitMs,
+    sleep: context.sleep,
+    onWait: (attempt) => context.stderr(`${stack} is locked by another update; waiting (attempt ${attempt})\n`),
+  });
+  await workspace.removeStack(stack);
+}
