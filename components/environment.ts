@@ -99,6 +99,8 @@ export class Environment extends pulumi.ComponentResource {
       image,
       environment: {
         APP_STAGE: stage.name,
+        APP_STAGE_KIND: stage.kind,
+        APP_IMAGE: image,
         PORT: String(stage.appPort),
         AWS_REGION: stage.region,
         BUCKET_NAME: bucket.bucketName,

@@ -1,13 +1,15 @@
 /**
  * What the stack and the app agree on: the environment variables the task definition
  * passes, which of them come from Secrets Manager, and the health-check path. The stack
- * (components/app-service.ts) and the app's config loader both read this one list, so they
- * cannot drift apart.
+ * (components/app-service.ts) and the app's config schema (config.ts) both read this one
+ * list, so they cannot drift apart.
  */
 
 /** Plain environment variables: values the stack knows and that are not secret. */
 export const APP_ENVIRONMENT = [
   "APP_STAGE",
+  "APP_STAGE_KIND",
+  "APP_IMAGE",
   "PORT",
   "AWS_REGION",
   "BUCKET_NAME",
@@ -27,3 +29,9 @@ export type AppSecretName = (typeof APP_SECRETS)[number];
 
 /** Liveness path used by the container health check, the Dockerfile and the target group. */
 export const HEALTH_PATH = "/healthz";
+/** Readiness path: the app's dependencies answer. */
+export const READY_PATH = "/readyz";
+
+/** Kinds of stage the app can run in (the stack's stage model, seen from the app). */
+export const STAGE_KINDS = ["development", "testing", "staging", "production", "feature"] as const;
+export type AppStageKind = (typeof STAGE_KINDS)[number];

@@ -1,0 +1,52 @@
+/** The HTTP surface: stage page, liveness, readiness and version. */
+import Fastify, { FastifyBaseLogger, FastifyInstance } from "fastify";
+import type { Logger } from "pino";
+import type { AppConfig } from "./config";
+import { HEALTH_PATH, READY_PATH } from "./contract";
+import type { Dependencies } from "./dependencies";
+import { homePage } from "./page";
+import { checkReadiness } from "./readiness";
+
+/** Set by the shutdown path; responses then ask clients to close their connection. */
+export interface DrainState {
+  draining: boolean;
+}
+
+export function buildApp(config: AppConfig, dependencies: Dependencies, logger: Logger, drain: DrainState = { draining: false }): FastifyInstance {
+  const app = Fastify({ loggerInstance: logger as FastifyBaseLogger });
+
+  // A keep-alive connection would hold the server open after its last response; while
+  // draining, every response closes its connection so shutdown can finish.
+  app.addHook("onSend", async (_request, reply, payload) => {
+    if (drain.draining) reply.header("connection", "close");
+    return payload;
+  });
+
+  app.get("/", async (_request, reply) => reply.type("text/html; charset=utf-8").send(homePage(config.APP_STAGE, config.APP_STAGE_KIND)));
+
+  // Liveness only: answering at all is the test. Dependencies belong to /readyz.
+  app.get(HEALTH_PATH, async () => ({ status: "ok" }));
+
+  app.get(READY_PATH, async (_request, reply) => {
+    const readiness = await checkReadiness(dependencies.checks, config.READY_TIMEOUT_MS);
+    return reply.code(readiness.ok ? 200 : 503).send({ stage: config.APP_STAGE, ...readiness });
+  });
+
+  app.get("/version", async () => ({
+    stage: config.APP_STAGE,
+    stageKind: config.APP_STAGE_KIND,
+    image: config.APP_IMAGE,
+    digest: /@(sha256:[a-f0-9]{64})$/.exec(config.APP_IMAGE)?.[1] ?? null,
+    commit: config.GIT_COMMIT,
+  }));
+
+  if (config.APP_ENABLE_DRILL_ROUTES) {
+    // Holds a request open so shutdown drills can prove in-flight requests finish.
+    app.get<{ Params: { ms: string } }>("/drill/sleep/:ms", async (request) => {
+      const ms = Math.min(Number(request.params.ms) || 0, 20_000);
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      return { sleptMs: ms };
+    });
+  }
+  return app;
+}

@@ -1,0 +1,87 @@
+/**
+ * The app's real clients: PostgreSQL (pg), Redis (ioredis) and S3, with TLS as the stack
+ * configures it, and one readiness check each.
+ */
+import { HeadBucketCommand, S3Client } from "@aws-sdk/client-s3";
+import * as fs from "node:fs";
+import Redis from "ioredis";
+import { Pool } from "pg";
+import type { AppConfig } from "./config";
+
+export interface DependencyCheck {
+  name: "postgres" | "redis" | "bucket";
+  check(signal: AbortSignal): Promise<void>;
+}
+
+export interface Dependencies {
+  checks: DependencyCheck[];
+  /** Closes every client; called once during shutdown. */
+  close(): Promise<void>;
+}
+
+export function createDependencies(config: AppConfig): Dependencies {
+  const tls = !config.APP_DISABLE_TLS;
+  const pool = new Pool({
+    host: config.DB_HOST,
+    port: config.DB_PORT,
+    database: config.DB_NAME,
+    user: config.DB_USER,
+    password: config.DB_PASSWORD,
+    max: 10,
+    connectionTimeoutMillis: config.READY_TIMEOUT_MS,
+    idleTimeoutMillis: 30_000,
+    // RDS enforces TLS (rds.force_ssl=1); verify its certificate against Amazon's bundle.
+    ssl: tls ? { rejectUnauthorized: true, ...(config.DB_CA_FILE ? { ca: fs.readFileSync(config.DB_CA_FILE, "utf8") } : {}) } : false,
+  });
+  // A dropped idle connection must not crash the process; the next query reconnects.
+  pool.on("error", () => undefined);
+
+  const redis = new Redis({
+    host: config.REDIS_HOST,
+    port: config.REDIS_PORT,
+    password: config.REDIS_TOKEN,
+    tls: tls ? {} : undefined,
+    // Fail fast while Redis is away instead of queueing; reconnect in the background.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: config.READY_TIMEOUT_MS,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+    lazyConnect: false,
+  });
+  redis.on("error", () => undefined);
+
+  const s3 = new S3Client({
+    region: config.AWS_REGION,
+    ...(config.S3_ENDPOINT ? { endpoint: config.S3_ENDPOINT, forcePathStyle: true } : {}),
+    maxAttempts: 1,
+  });
+
+  const checks: DependencyCheck[] = [
+    {
+      name: "postgres",
+      check: async () => {
+        await pool.query("select 1");
+      },
+    },
+    {
+      name: "redis",
+      check: async () => {
+        const answer = await redis.ping();
+        if (answer !== "PONG") throw new Error(`unexpected PING answer ${answer}`);
+      },
+    },
+    {
+      name: "bucket",
+      check: async (signal) => {
+        await s3.send(new HeadBucketCommand({ Bucket: config.BUCKET_NAME }), { abortSignal: signal });
+      },
+    },
+  ];
+
+  return {
+    checks,
+    close: async () => {
+      await Promise.allSettled([pool.end(), redis.quit().catch(() => redis.disconnect()), Promise.resolve(s3.destroy())]);
+    },
+  };
+}
