@@ -10,7 +10,7 @@ export interface AppImageArgs {
   /**
    * Build context: the repository root, because the app is an npm workspace whose lockfile
    * lives there.
-   * @default the project directory
+   * @default "." (Pulumi runs the program from the project directory)
    */
   context?: string;
   /**
@@ -52,8 +52,9 @@ export class AppImage extends pulumi.ComponentResource {
     const image = new docker.Image(`${name}-image`, {
       imageName: pulumi.interpolate`${repository.repositoryUrl}:${pulumi.getStack()}`,
       build: {
-        context: args.context ?? path.join(__dirname, ".."),
-        dockerfile: path.join(args.context ?? path.join(__dirname, ".."), args.dockerfile ?? "app/Dockerfile"),
+        // Relative paths keep the desired state the same on every machine and checkout.
+        context: args.context ?? ".",
+        dockerfile: path.join(args.context ?? ".", args.dockerfile ?? "app/Dockerfile"),
         platform: args.platform ?? "linux/amd64",
       },
       registry: { server: repository.repositoryUrl, username: auth.userName, password: pulumi.secret(auth.password) },

@@ -29,6 +29,7 @@ describe("CI workflows", () => {
 
   it("exist", () => {
     assert.ok(files.includes("feature-stack.yml"));
+    assert.ok(files.includes("promote.yml"));
   });
 
   for (const file of files) {

@@ -2,7 +2,9 @@
 /** stagectl: the command line around the multistage Pulumi program. */
 import { Command } from "commander";
 import { CommandContext, defaultContext } from "./commands/context";
+import { diffCommand } from "./commands/diff";
 import { featureCommand } from "./commands/feature";
+import { promoteCommand } from "./commands/promote";
 import { renderCommand } from "./commands/render";
 import { stageForCommand } from "./commands/stage-for";
 
@@ -12,7 +14,9 @@ export function buildProgram(context: CommandContext = defaultContext()): Comman
     .showHelpAfterError()
     .addCommand(renderCommand(context))
     .addCommand(stageForCommand(context))
-    .addCommand(featureCommand(context));
+    .addCommand(featureCommand(context))
+    .addCommand(diffCommand(context))
+    .addCommand(promoteCommand(context));
 }
 
 if (require.main === module) {

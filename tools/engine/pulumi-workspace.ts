@@ -5,6 +5,7 @@
  */
 import { ConcurrentUpdateError, LocalWorkspace, OutputMap, Stack, StackNotFoundError } from "@pulumi/pulumi/automation";
 import { PROJECT_ROOT } from "../project/project-files";
+import { createConfigOverlay } from "./config-overlay";
 import {
   ConfigEntry,
   EngineRunOptions,
@@ -67,11 +68,17 @@ export class PulumiWorkspace implements StageWorkspace {
   }
 
   async preview(stack: string, options: PreviewOptions): Promise<UpdateResult> {
-    const selected = await this.select(stack);
-    const result = await translate(stack, () =>
-      selected.preview({ diff: true, plan: options.savePlanTo, onOutput: options.onOutput, onEvent: options.onEvent }),
-    );
-    return { outputs: {}, resourceChanges: { ...result.changeSummary } as Record<string, number> };
+    const overlay = options.configOverride ? createConfigOverlay(this.workspace.workDir, stack, options.configOverride) : undefined;
+    try {
+      const workspace = overlay ? await LocalWorkspace.create({ workDir: overlay.dir }) : this.workspace;
+      const selected = await translate(stack, () => Stack.select(stack, workspace));
+      const result = await translate(stack, () =>
+        selected.preview({ diff: true, plan: options.savePlanTo, onOutput: options.onOutput, onEvent: options.onEvent }),
+      );
+      return { outputs: {}, resourceChanges: { ...result.changeSummary } as Record<string, number> };
+    } finally {
+      overlay?.remove();
+    }
   }
 
   async up(stack: string, options: UpOptions): Promise<UpdateResult> {

@@ -32,6 +32,11 @@ export type { EngineEvent } from "@pulumi/pulumi/automation";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 
 export interface PreviewOptions extends EngineRunOptions {
+  /**
+   * Config to preview with, on top of the stack's own, without writing it to the stack's
+   * file or the backend (promotion previews a new image this way).
+   */
+  configOverride?: Record<string, ConfigEntry>;
   /** Write the update plan here (`pulumi preview --save-plan`). */
   savePlanTo?: string;
   onEvent?: (event: EngineEvent) => void;

@@ -65,13 +65,15 @@ export class RenderMocks implements pulumi.runtime.Mocks {
 
   private idFor(type: string, physical: string, logicalName: string, inputs: Record<string, unknown>): string {
     if (type === "pulumi:pulumi:StackReference") return String(inputs.name);
-    // Unique per resource and stable across renders of the same stack.
-    const seed = `${type}:${logicalName}:${physical}`;
+    // Unique per resource, stable across renders, and the same for the same resource in
+    // every stack (logical names do not carry the stage), so `stagectl diff` lines them up.
+    const seed = `${type}:${logicalName}`;
     const short = `${type.split(":").pop()?.toLowerCase()}-${digest(seed, 8)}`;
     if (type.startsWith("aws:ec2/vpc:")) return `vpc-${digest(seed, 17)}`;
     if (type.startsWith("aws:ec2/subnet:")) return `subnet-${digest(seed, 17)}`;
     if (type.startsWith("aws:ec2/securityGroup:")) return `sg-${digest(seed, 17)}`;
     if (type === "aws:s3/bucket:Bucket" || type.startsWith("aws:iam/role:") || type.startsWith("aws:rds/") || type.startsWith("aws:elasticache/")) {
+      // AWS uses these resources' names as their ids.
       return physical;
     }
     return short;
@@ -90,7 +92,7 @@ export class RenderMocks implements pulumi.runtime.Mocks {
       case "aws:s3/bucket:Bucket":
         return { arn: `arn:aws:s3:::${physical}`, bucket: physical, bucketDomainName: `${physical}.s3.amazonaws.com` };
       case "aws:secretsmanager/secret:Secret":
-        return { arn: `arn:aws:secretsmanager:${r}:${account}:secret:${physical}-${digest(physical, 6)}` };
+        return { arn: `arn:aws:secretsmanager:${r}:${account}:secret:${physical}-${digest(logicalName, 6)}` };
       case "aws:iam/role:Role":
         return { arn: `arn:aws:iam::${account}:role/${physical}`, name: physical };
       case "aws:rds/instance:Instance": {
@@ -104,12 +106,12 @@ export class RenderMocks implements pulumi.runtime.Mocks {
         };
       case "aws:lb/loadBalancer:LoadBalancer":
         return {
-          dnsName: `${physical}-${digest(physical, 10)}.${r}.elb.amazonaws.com`,
+          dnsName: `${physical}-${digest(logicalName, 10)}.${r}.elb.amazonaws.com`,
           zoneId: "Z35SXDOTRQ7X7K",
-          arn: `arn:aws:elasticloadbalancing:${r}:${account}:loadbalancer/app/${physical}/${digest(physical, 16)}`,
+          arn: `arn:aws:elasticloadbalancing:${r}:${account}:loadbalancer/app/${physical}/${digest(logicalName, 16)}`,
         };
       case "aws:lb/targetGroup:TargetGroup":
-        return { arn: `arn:aws:elasticloadbalancing:${r}:${account}:targetgroup/${physical}/${digest(physical, 16)}` };
+        return { arn: `arn:aws:elasticloadbalancing:${r}:${account}:targetgroup/${physical}/${digest(logicalName, 16)}` };
       case "aws:ecr/repository:Repository":
         return {
           repositoryUrl: `${account}.dkr.ecr.${r}.amazonaws.com/${physical}`,

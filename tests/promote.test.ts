@@ -1,0 +1,156 @@
+import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { PromoteResult, promote } from "../tools/promote/promote";
+import { collectSteps, reportToMarkdown } from "../tools/promote/report";
+import { PROJECT_ROOT } from "../tools/project/project-files";
+import { runStagectl, stdoutJson, testContext } from "./helpers/context";
+import { MemoryWorkspace } from "./helpers/memory-workspace";
+import { PROMOTION_PREVIEW_EVENTS } from "./fixtures/preview-events";
+
+const DIGEST = `123456789012.dkr.ecr.eu-west-1.amazonaws.com/multistage-app@sha256:${"e".repeat(64)}`;
+const OLD_DIGEST = `123456789012.dkr.ecr.eu-west-1.amazonaws.com/multistage-app@sha256:${"f".repeat(64)}`;
+
+function stages(sourceImage: string | null = DIGEST): MemoryWorkspace {
+  const workspace = new MemoryWorkspace()
+    .addStack("development", { config: { "multistage:stage": { value: "development" } }, outputs: sourceImage ? { image: { value: sourceImage, secret: false } } : {} })
+    .addStack("staging", { config: { "multistage:stage": { value: "staging" }, "multistage:image": { value: OLD_DIGEST } }, outputs: sourceImage ? { image: { value: sourceImage, secret: false } } : {} })
+    .addStack("production", { config: { "multistage:stage": { value: "production" }, "multistage:image": { value: OLD_DIGEST } } });
+  workspace.previewEvents = PROMOTION_PREVIEW_EVENTS;
+  return workspace;
+}
+
+function scratchDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), "multistage-promote-"));
+}
+
+async function promoteCli(workspace: MemoryWorkspace, args: string[]) {
+  const dir = scratchDir();
+  const context = await runStagectl(testContext(workspace), [
+    "promote",
+    ...args,
+    "--report",
+    path.join(dir, "report.md"),
+    "--plan",
+    path.join(dir, "plan.json"),
+    "--json",
+  ]);
+  return { context, dir };
+}
+
+describe("stagectl promote", () => {
+  it("previews the source's exact digest on the target and writes a report, changing nothing without --apply", async () => {
+    const workspace = stages();
+    const before = JSON.stringify(workspace.stacks.get("production")?.config);
+    const { context, dir } = await promoteCli(workspace, ["--from", "staging", "--to", "production"]);
+    assert.equal(context.exitCode, 0, context.err.join(""));
+    const result = stdoutJson<PromoteResult>(context);
+    assert.equal(result.image, DIGEST);
+    assert.equal(result.previousImage, OLD_DIGEST);
+    assert.equal(result.applied, false);
+    assert.deepEqual(workspace.mutations(), ["preview production save-plan"]);
+    assert.equal(JSON.stringify(workspace.stacks.get("production")?.config), before, "target config untouched");
+    const report = fs.readFileSync(path.join(dir, "report.md"), "utf8");
+    assert.match(report, /# Promotion review: staging -> production/);
+    assert.ok(report.includes(DIGEST));
+  });
+
+  it("with --apply, sets the image and runs the update on the saved plan", async () => {
+    const workspace = stages();
+    const { context, dir } = await promoteCli(workspace, ["--from", "staging", "--to", "production", "--apply"]);
+    assert.equal(context.exitCode, 0, context.err.join(""));
+    const planPath = path.join(dir, "plan.json");
+    assert.deepEqual(workspace.mutations(), ["preview production save-plan", "setAllConfig production", `up production plan=${planPath}`]);
+    assert.equal(workspace.stacks.get("production")?.config["multistage:image"].value, DIGEST);
+  });
+
+  it("--apply reuses a reviewed plan for the same image instead of previewing again", async () => {
+    const workspace = stages();
+    const { dir } = await promoteCli(workspace, ["--from", "staging", "--to", "production"]);
+    fs.writeFileSync(path.join(dir, "plan.json"), "{}");
+    const context = await runStagectl(testContext(workspace), ["promote", "--from", "staging", "--to", "production", "--apply", "--plan", path.join(dir, "plan.json"), "--report", path.join(dir, "report.md")]);
+    assert.equal(context.exitCode, 0, context.err.join(""));
+    assert.deepEqual(workspace.mutations(), ["preview production save-plan", "setAllConfig production", `up production plan=${path.join(dir, "plan.json")}`]);
+  });
+
+  it("--apply refuses a reviewed plan when the source now runs another image", async () => {
+    const workspace = stages();
+    const { dir } = await promoteCli(workspace, ["--from", "staging", "--to", "production"]);
+    fs.writeFileSync(path.join(dir, "plan.json"), "{}");
+    workspace.stacks.get("staging")!.outputs.image = { value: OLD_DIGEST, secret: false };
+    const context = await runStagectl(testContext(workspace), ["promote", "--from", "staging", "--to", "production", "--apply", "--plan", path.join(dir, "plan.json"), "--report", path.join(dir, "r.md")]);
+    assert.equal(context.exitCode, 2);
+    assert.match(context.err.join(""), /promotes .*eeee.*, but staging now runs .*ffff.*; review again/);
+    assert.deepEqual(workspace.mutations(), ["preview production save-plan"]);
+  });
+
+  const refusals: Array<[string, string[], RegExp, MemoryWorkspace?]> = [
+    ["source and target are the same", ["--from", "staging", "--to", "staging"], /both staging/],
+    ["the target is a feature stack", ["--from", "development", "--to", "feature-login"], /feature stack/],
+    ["the target is below the source", ["--from", "production", "--to", "staging"], /not above production/],
+    ["a level is skipped without --skip-level", ["--from", "development", "--to", "production"], /skips staging; promote one level at a time/],
+    ["--skip-level comes without a reason", ["--from", "development", "--to", "production", "--skip-level"], /--skip-level needs --reason/],
+    ["the source has no deployed image", ["--from", "staging", "--to", "production"], /staging has no deployed image/, stages(null)],
+    ["the image is not digest-pinned", ["--from", "staging", "--to", "production"], /not pinned by digest/, stages("repo/app:latest")],
+  ];
+  for (const [what, args, message, given] of refusals) {
+    it(`refuses, before anything changes, when ${what}`, async () => {
+      const workspace = given ?? stages();
+      const { context, dir } = await promoteCli(workspace, args);
+      assert.equal(context.exitCode, 2, context.err.join(""));
+      assert.match(context.err.join(""), message);
+      assert.deepEqual(workspace.mutations(), []);
+      assert.ok(!fs.existsSync(path.join(dir, "report.md")), "no report written");
+    });
+  }
+
+  it("allows skipping a level with --skip-level and a reason, and puts the reason in the report", async () => {
+    const workspace = stages();
+    const { context, dir } = await promoteCli(workspace, ["--from", "development", "--to", "production", "--skip-level", "--reason", "hotfix for incident 42"]);
+    assert.equal(context.exitCode, 0, context.err.join(""));
+    assert.deepEqual(stdoutJson<PromoteResult>(context).skippedLevels, ["staging"]);
+    assert.match(fs.readFileSync(path.join(dir, "report.md"), "utf8"), /Skips a level.\*\* Reason given: hotfix for incident 42/);
+  });
+
+  it("follows the path a team has: with a testing level, development -> staging skips testing", async () => {
+    const configDir = scratchDir();
+    for (const file of ["Pulumi.yaml", "Pulumi.development.yaml", "Pulumi.staging.yaml", "Pulumi.production.yaml"]) {
+      fs.copyFileSync(path.join(PROJECT_ROOT, file), path.join(configDir, file));
+    }
+    fs.writeFileSync(path.join(configDir, "Pulumi.testing.yaml"), "config:\n  aws:region: eu-west-1\n  multistage:stage: testing\n");
+    const workspace = stages().addStack("testing", { config: { "multistage:stage": { value: "testing" } } });
+    const context = testContext(workspace);
+    const options = { apply: false, skipLevel: false, reportPath: path.join(configDir, "r.md"), planPath: path.join(configDir, "p.json"), waitMs: 0, configDir };
+    await assert.rejects(promote(context, { ...options, from: "development", to: "staging" }), /skips testing/);
+    const result = await promote(context, { ...options, from: "development", to: "testing" });
+    assert.deepEqual(result.skippedLevels, []);
+  });
+});
+
+describe("the promotion report", () => {
+  const steps = collectSteps(PROMOTION_PREVIEW_EVENTS);
+  const report = { from: "staging", to: "production", image: DIGEST, previousImage: OLD_DIGEST, ...steps };
+
+  it("counts each resource once, a replacement as one replace", () => {
+    assert.deepEqual(steps.counts, { create: 0, update: 1, replace: 1, delete: 1, same: 1 });
+    assert.deepEqual(steps.warnings, ["engineVersion change forces replacement"]);
+  });
+
+  it("calls out stateful replaces and deletes at the top, before the summary and the folded diff", () => {
+    const markdown = reportToMarkdown(report);
+    const danger = markdown.indexOf("## Stateful resources replaced or deleted");
+    const replaceLine = markdown.indexOf("**WARNING: replace** `aws:rds/instance:Instance` `env-db-instance` (because of `engineVersion`)");
+    const deleteLine = markdown.indexOf("**WARNING: delete** `aws:s3/bucket:Bucket` `env-old-bucket`");
+    const summary = markdown.indexOf("## Summary");
+    const details = markdown.indexOf("<details>");
+    assert.ok(danger > 0 && replaceLine > danger && deleteLine > danger && summary > replaceLine && details > summary, markdown);
+    assert.match(markdown, /\| 0 \| 1 \| 1 \| 1 \| 1 \|/);
+    assert.ok(!markdown.slice(danger, summary).includes("taskDefinition"), "an in-place update is not called out");
+  });
+
+  it("says so when nothing stateful is touched", () => {
+    const calm = collectSteps(PROMOTION_PREVIEW_EVENTS.filter((e) => !/rds|bucket/.test(e.resourcePreEvent?.metadata.type ?? "")));
+    assert.match(reportToMarkdown({ ...report, ...calm }), /None: no database, cache, bucket/);
+  });
+});

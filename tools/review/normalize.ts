@@ -1,0 +1,69 @@
+/**
+ * Makes two stacks' renders comparable: every mention of a stack's own name (in physical
+ * names, ARNs, paths, tags, environment values) and of its kind becomes a placeholder, so
+ * `multistage-staging-db` and `multistage-production-db` compare as one resource.
+ */
+import { flatten } from "../render/format";
+import type { Render } from "../render/harness";
+
+export const STAGE_PLACEHOLDER = "<stage>";
+export const KIND_PLACEHOLDER = "<kind>";
+
+/** Resource key -> property path -> value (as JSON text), for every resource of a render. */
+export type FlatRender = Map<string, Map<string, string>>;
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+export function normalizeValue(value: string, stack: string, kind: string): string {
+  const name = escapeRegex(stack);
+  return value
+    .replace(new RegExp(`multistage-${name}(?![a-z0-9])`, "g"), `multistage-${STAGE_PLACEHOLDER}`)
+    .replace(new RegExp(`/multistage/${name}/`, "g"), `/multistage/${STAGE_PLACEHOLDER}/`)
+    .replace(new RegExp(`^"${name}"$`), `"${STAGE_PLACEHOLDER}"`)
+    .replace(new RegExp(`^"${escapeRegex(kind)}"$`), `"${KIND_PLACEHOLDER}"`);
+}
+
+/** Flattens a render's inputs and options with the stage normalised away. */
+export function flattenRender(render: Render, kind: string): FlatRender {
+  const flat: FlatRender = new Map();
+  for (const resource of render.resources) {
+    const properties = new Map<string, string>();
+    for (const [path, value] of flatten(resource.inputs)) properties.set(path, normalizeValue(value, render.stack, kind));
+    for (const [path, value] of flatten(resource.options)) properties.set(`(options).${path}`, value);
+    flat.set(resource.key, properties);
+  }
+  return flat;
+}
+
+export interface PropertyDifference {
+  resource: string;
+  /** Property path; empty when the whole resource exists on one side only. */
+  path: string;
+  a?: string;
+  b?: string;
+}
+
+/** Every difference between two flattened renders: resources on one side only, and properties. */
+export function diffFlat(a: FlatRender, b: FlatRender): PropertyDifference[] {
+  const differences: PropertyDifference[] = [];
+  const resources = [...new Set([...a.keys(), ...b.keys()])].sort();
+  for (const resource of resources) {
+    const left = a.get(resource);
+    const right = b.get(resource);
+    if (!left || !right) {
+      differences.push({ resource, path: "", a: left ? "present" : undefined, b: right ? "present" : undefined });
+      continue;
+    }
+    const paths = [...new Set([...left.keys(), ...right.keys()])].sort();
+    for (const path of paths) {
+      if (left.get(path) !== right.get(path)) differences.push({ resource, path, a: left.get(path), b: right.get(path) });
+    }
+  }
+  return differences;
+}
+
+export function differenceKey(d: PropertyDifference): string {
+  return `${d.resource}|${d.path}`;
+}

@@ -1,0 +1,102 @@
+/**
+ * `stagectl diff A B`: what would differ between two stacks' desired state, split into what
+ * the stage profile explains and everything else. A difference "comes from the profile" when
+ * it disappears once A is rendered with B's profile defaults (A's own stack-file overrides
+ * kept); whatever remains was declared by a stack file override or by code, and deserves a
+ * reviewer's eye.
+ */
+import { decodeConfigValue } from "../../components/stage";
+import { STAGE_PROFILES, StageKind, StageProfile } from "../../components/stage-profile";
+import { resolveStage } from "../../components/stage-resolve";
+import { loadStackConfig } from "../project/project-files";
+import { renderStack, RenderOptions } from "../render/harness";
+import { differenceKey, diffFlat, flattenRender, PropertyDifference } from "./normalize";
+
+export interface ClassifiedDifference extends PropertyDifference {
+  origin: "profile" | "other";
+}
+
+export interface StackDiff {
+  a: string;
+  b: string;
+  fromProfile: ClassifiedDifference[];
+  other: ClassifiedDifference[];
+}
+
+const PROFILE_ROWS: ReadonlyArray<keyof StageProfile> = ["network", "database", "cache", "app", "bucket", "logs", "teardown"];
+
+interface StackView {
+  stack: string;
+  kind: StageKind;
+  fileConfig: Record<string, unknown>;
+}
+
+function viewOf(stack: string, options: RenderOptions): StackView {
+  const config = loadStackConfig(stack, options.configOverrides, options.configDir, options.stackFile);
+  const raw: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config.values)) {
+    if (key.startsWith("multistage:")) raw[key.slice("multistage:".length)] = decodeConfigValue(value);
+  }
+  const stage = resolveStage(stack, raw, config.values["aws:region"]);
+  return { stack, kind: stage.kind, fileConfig: raw };
+}
+
+/** A's config with every profile row A leaves to its defaults taken from B's kind instead. */
+function withProfileOf(a: StackView, bKind: StageKind): Record<string, unknown> {
+  const profile = STAGE_PROFILES[bKind];
+  const overrides: Record<string, unknown> = {};
+  for (const row of PROFILE_ROWS) {
+    const own = a.fileConfig[row];
+    if (row === "teardown") overrides[`multistage:${row}`] = own ?? profile.teardown;
+    else if (row === "network" && a.kind === "feature") continue; // feature stacks have no network settings
+    else overrides[`multistage:${row}`] = { ...(profile[row] as object), ...((own as object | undefined) ?? {}) };
+  }
+  return overrides;
+}
+
+export interface DiffInputs {
+  a: string;
+  b: string;
+  /** Render options per side (tests point one side at an altered stack file). */
+  aOptions?: RenderOptions;
+  bOptions?: RenderOptions;
+}
+
+export async function diffStacks(inputs: DiffInputs): Promise<StackDiff> {
+  const aOptions = inputs.aOptions ?? {};
+  const bOptions = inputs.bOptions ?? {};
+  const a = viewOf(inputs.a, aOptions);
+  const b = viewOf(inputs.b, bOptions);
+  const [renderA, renderB] = [await renderStack(inputs.a, aOptions), await renderStack(inputs.b, bOptions)];
+  const flatB = flattenRender(renderB, b.kind);
+  const differences = diffFlat(flattenRender(renderA, a.kind), flatB);
+
+  const counterfactual = await renderStack(inputs.a, {
+    ...aOptions,
+    configOverrides: { ...aOptions.configOverrides, ...withProfileOf(a, b.kind) },
+  });
+  const unexplained = new Set(diffFlat(flattenRender(counterfactual, a.kind), flatB).map(differenceKey));
+
+  const classified = differences.map((d): ClassifiedDifference => ({ ...d, origin: unexplained.has(differenceKey(d)) ? "other" : "profile" }));
+  return {
+    a: inputs.a,
+    b: inputs.b,
+    fromProfile: classified.filter((d) => d.origin === "profile"),
+    other: classified.filter((d) => d.origin === "other"),
+  };
+}
+
+export function stackDiffToText(diff: StackDiff): string {
+  const line = (d: ClassifiedDifference) =>
+    d.path === "" ? `  ${d.resource}: only in ${d.a ? diff.a : diff.b}` : `  ${d.resource}  ${d.path}: ${d.a ?? "(unset)"} -> ${d.b ?? "(unset)"}`;
+  return [
+    `${diff.a} -> ${diff.b}: ${diff.fromProfile.length + diff.other.length} differences`,
+    "",
+    `Not explained by the stage profile (${diff.other.length}) - check these:`,
+    ...(diff.other.length ? diff.other.map(line) : ["  none"]),
+    "",
+    `From the stage profile (${diff.fromProfile.length}):`,
+    ...(diff.fromProfile.length ? diff.fromProfile.map(line) : ["  none"]),
+    "",
+  ].join("\n");
+}
