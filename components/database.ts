@@ -59,9 +59,25 @@ export interface DatabaseArgs {
    * @default "app_owner"
    */
   username?: string;
+  /**
+   * Restore the database from this snapshot when it is created (production's latest). Later
+   * snapshots never replace it: the identifier is ignored after creation.
+   * @default undefined (start empty)
+   */
+  restoreFromSnapshot?: pulumi.Input<string | undefined>;
+  /**
+   * Make the database a read replica of this instance (ARN) instead of its own primary.
+   * @default undefined (a primary)
+   */
+  replicaOf?: pulumi.Input<string>;
+  /**
+   * Data generation: each bump re-creates the database (a new identifier), on purpose.
+   * @default 0
+   */
+  generation?: number;
 }
 
-type NormalizedDatabaseArgs = Required<DatabaseArgs>;
+type NormalizedDatabaseArgs = Required<Omit<DatabaseArgs, "restoreFromSnapshot" | "replicaOf">> & Pick<DatabaseArgs, "restoreFromSnapshot" | "replicaOf">;
 
 function normalize(args: DatabaseArgs): NormalizedDatabaseArgs {
   return {
@@ -73,6 +89,7 @@ function normalize(args: DatabaseArgs): NormalizedDatabaseArgs {
     teardown: "destroyable",
     databaseName: "app",
     username: "app_owner",
+    generation: 0,
     ...stripUndefined(args),
   } as NormalizedDatabaseArgs;
 }
@@ -118,7 +135,9 @@ export class Database extends pulumi.ComponentResource {
       special: false,
     }, child);
 
-    this.identifier = args.namer.name("rds-instance", "db");
+    // A new generation is a new instance; the old one is deleted after the new one exists.
+    this.identifier = args.namer.name("rds-instance", args.generation > 0 ? `db-g${args.generation}` : "db");
+    const replica = args.replicaOf !== undefined;
     const instance = new aws.rds.Instance(`${name}-instance`, {
       identifier: this.identifier,
       engine: "postgres",
@@ -127,24 +146,32 @@ export class Database extends pulumi.ComponentResource {
       allocatedStorage: args.allocatedStorageGb,
       storageType: "gp3",
       storageEncrypted: true,
-      dbName: args.databaseName,
-      username: args.username,
-      password: password.result,
+      // A replica inherits database, user and password from its source.
+      dbName: replica ? undefined : args.databaseName,
+      username: replica ? undefined : args.username,
+      password: replica ? undefined : password.result,
+      replicateSourceDb: args.replicaOf,
+      snapshotIdentifier: replica ? undefined : args.restoreFromSnapshot,
       port: POSTGRES_PORT,
       dbSubnetGroupName: subnets.name,
       vpcSecurityGroupIds: [group.id],
       parameterGroupName: parameters.name,
       publiclyAccessible: false,
       multiAz: args.multiAz,
-      backupRetentionPeriod: args.backupRetentionDays,
+      backupRetentionPeriod: replica ? 0 : args.backupRetentionDays,
       copyTagsToSnapshot: true,
       autoMinorVersionUpgrade: true,
       deletionProtection: teardown.deletionProtection,
-      skipFinalSnapshot: !teardown.finalSnapshot,
-      finalSnapshotIdentifier: teardown.finalSnapshot ? args.namer.name("rds-instance", "db-final") : undefined,
+      skipFinalSnapshot: !teardown.finalSnapshot || replica,
+      finalSnapshotIdentifier: teardown.finalSnapshot && !replica ? args.namer.name("rds-instance", `${args.generation > 0 ? `db-g${args.generation}` : "db"}-final`) : undefined,
       // Lower stages take changes now; protected stages wait for the maintenance window.
       applyImmediately: !teardown.deletionProtection,
-    }, keep);
+    }, {
+      ...keep,
+      // The nightly snapshot changes every day; only `stagectl data resync` may re-create the database.
+      ignoreChanges: args.restoreFromSnapshot !== undefined ? ["snapshotIdentifier"] : undefined,
+      deleteBeforeReplace: false,
+    });
 
     const credentials = jsonSecret(name, {
       secretName: args.namer.name("secret", "db-credentials"),

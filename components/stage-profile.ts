@@ -50,6 +50,22 @@ export interface LogSettings {
   retentionDays: number;
 }
 
+/**
+ * Where a stage's data comes from. Data only flows down from production: a lower stage's
+ * database is restored from production's latest automated snapshot (and sanitized), or, for
+ * staging only and on purpose, is a read replica of production's. Production takes none.
+ */
+export const DATA_SOURCES = ["empty", "production-snapshot", "production-replica"] as const;
+export type DataSource = (typeof DATA_SOURCES)[number] | "none";
+
+export interface DataSettings {
+  source: DataSource;
+  /** Bumped by `stagectl data resync` to re-create the database from the newest snapshot. */
+  generation: number;
+  /** When the bucket copy from production runs (EventBridge Scheduler expression). */
+  syncSchedule: string;
+}
+
 export interface StageProfile {
   network: NetworkSettings;
   database: DatabaseSettings;
@@ -58,6 +74,7 @@ export interface StageProfile {
   bucket: BucketSettings;
   logs: LogSettings;
   teardown: TeardownMode;
+  data: DataSettings;
 }
 
 const smallDatabase: DatabaseSettings = {
@@ -68,6 +85,9 @@ const smallDatabase: DatabaseSettings = {
 };
 const smallCache: CacheSettings = { nodeType: "cache.t4g.micro", nodes: 1 };
 const smallApp: AppSettings = { cpu: 256, memory: 512, desiredCount: 1 };
+/** After production's nightly automated backup (RDS picks a window around 03:00 UTC by default). */
+const NIGHTLY = "cron(30 4 * * ? *)";
+const fromProductionSnapshot: DataSettings = { source: "production-snapshot", generation: 0, syncSchedule: NIGHTLY };
 const unversionedBucket: BucketSettings = { versioning: false, noncurrentVersionExpirationDays: 7 };
 
 /**
@@ -83,6 +103,7 @@ export const STAGE_PROFILES: Readonly<Record<StageKind, StageProfile>> = {
     bucket: unversionedBucket,
     logs: { retentionDays: 7 },
     teardown: "destroyable",
+    data: fromProductionSnapshot,
   },
   testing: {
     network: { cidr: "10.20.0.0/16", nat: "single" },
@@ -92,6 +113,7 @@ export const STAGE_PROFILES: Readonly<Record<StageKind, StageProfile>> = {
     bucket: unversionedBucket,
     logs: { retentionDays: 14 },
     teardown: "destroyable",
+    data: fromProductionSnapshot,
   },
   staging: {
     network: { cidr: "10.30.0.0/16", nat: "single" },
@@ -101,6 +123,8 @@ export const STAGE_PROFILES: Readonly<Record<StageKind, StageProfile>> = {
     bucket: { versioning: true, noncurrentVersionExpirationDays: 30 },
     logs: { retentionDays: 30 },
     teardown: "deletion-protection",
+    // Production data in staging only when a team asks for it knowingly.
+    data: { source: "empty", generation: 0, syncSchedule: NIGHTLY },
   },
   production: {
     network: { cidr: "10.40.0.0/16", nat: "per-az" },
@@ -110,6 +134,7 @@ export const STAGE_PROFILES: Readonly<Record<StageKind, StageProfile>> = {
     bucket: { versioning: true, noncurrentVersionExpirationDays: 90 },
     logs: { retentionDays: 90 },
     teardown: "retain",
+    data: { source: "none", generation: 0, syncSchedule: NIGHTLY },
   },
   feature: {
     // Feature stacks never create a network; the value only keeps the shape uniform.
@@ -120,6 +145,7 @@ export const STAGE_PROFILES: Readonly<Record<StageKind, StageProfile>> = {
     bucket: unversionedBucket,
     logs: { retentionDays: 3 },
     teardown: "destroyable",
+    data: fromProductionSnapshot,
   },
 };
 

@@ -202,12 +202,35 @@ function crossKeyProblems(config: LenientConfig): ConfigProblem[] {
       expected: "name and hostedZoneId together (a Route 53 alias needs both), or neither",
     });
   }
+  problems.push(...dataProblems(config));
   if (config.stage === "production" && config.teardown && config.teardown !== "retain") {
     problems.push({
       key: "multistage:teardown",
       value: describeValue(config.teardown),
       expected: "retain: production's data is never destroyable",
     });
+  }
+  return problems;
+}
+
+/** Data flows one way: production takes none; a replica of production is staging's, knowingly. */
+function dataProblems(config: LenientConfig): ConfigProblem[] {
+  const data = config.data;
+  if (!data || config.stage === undefined) return [];
+  if (config.stage === "production") {
+    return [{ key: "multistage:data", value: describeValue(data), expected: "nothing: production never takes a data source; data only flows from production down" }];
+  }
+  const problems: ConfigProblem[] = [];
+  if (data.source === "production-replica") {
+    if (config.stage !== "staging") {
+      problems.push({ key: "multistage:data.source", value: describeValue(data.source), expected: `empty or production-snapshot: only staging may replicate production, and ${config.stage} is not staging` });
+    } else if (data.acknowledgeProductionData !== true) {
+      problems.push({
+        key: "multistage:data.acknowledgeProductionData",
+        value: describeValue(data.acknowledgeProductionData),
+        expected: "true: a replica serves unsanitized production data to staging; say so explicitly in the stack file",
+      });
+    }
   }
   return problems;
 }
@@ -231,6 +254,11 @@ function buildStage(stack: string, config: StageConfig, region: string): Stage {
     bucket: { ...profile.bucket, ...config.bucket },
     logs: { ...profile.logs, ...config.logs },
     teardown: config.teardown ?? profile.teardown,
+    data: {
+      source: config.data?.source ?? profile.data.source,
+      generation: config.data?.generation ?? profile.data.generation,
+      syncSchedule: config.data?.syncSchedule ?? profile.data.syncSchedule,
+    },
     domain: { ...config.domain },
     feature: config.feature,
   };

@@ -7,6 +7,7 @@ import { z } from "zod";
 import {
   FARGATE_MEMORY_BY_CPU,
   LOG_RETENTION_DAYS,
+  DATA_SOURCES,
   LONG_LIVED_KINDS,
   NAT_MODES,
   STAGE_KINDS,
@@ -81,6 +82,17 @@ const logsOverride = z
   .strict()
   .partial();
 
+const dataOverride = z
+  .object({
+    source: z.enum(DATA_SOURCES),
+    /** Required, and true, for staging to read production's database as a replica. */
+    acknowledgeProductionData: z.boolean(),
+    generation: positiveInt(0, 1_000_000),
+    syncSchedule: z.string().regex(/^(cron|rate)\(.+\)$/, "an EventBridge Scheduler expression like cron(30 4 * * ? *)"),
+  })
+  .strict()
+  .partial();
+
 const domainConfig = z
   .object({
     name: z.string().regex(/^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/, "a lowercase DNS name like app.example.com"),
@@ -126,6 +138,7 @@ export const stageConfigSchema = z
     logs: logsOverride.default({}),
     teardown: z.enum(TEARDOWN_MODES).optional(),
     domain: domainConfig.optional(),
+    data: dataOverride.optional(),
     feature: featureConfig.optional(),
     branchStages: z
       .array(z.string().regex(BRANCH_RULE, "<branch glob>=<long-lived stage>, e.g. release/*=staging"))
@@ -152,6 +165,7 @@ export const CONFIG_KEY_DOCS: Readonly<Record<keyof StageConfig, string>> = {
   teardown: `${TEARDOWN_MODES.join(" | ")}: how the stage's stateful resources may be destroyed.`,
   domain: "`{ name, hostedZoneId, certificateArn }`. A certificate turns on HTTPS (HTTP redirects); a zone and name add a Route 53 alias.",
   feature: "`{ branch, createdAt, expiresAt, pr, networkStack }`. Feature stacks only; set by `stagectl feature up`.",
+  data: "`{ source: empty | production-snapshot | production-replica, acknowledgeProductionData, generation, syncSchedule }`. Where the stage's data comes from; never set in production. `production-replica` is staging-only and needs `acknowledgeProductionData: true`. `generation` is bumped by `stagectl data resync`.",
   branchStages: "Git branch globs and the long-lived stage each deploys to (`release/*=staging`), first match wins; every other branch gets a feature stack. Set in Pulumi.yaml.",
 };
 

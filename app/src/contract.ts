@@ -27,6 +27,14 @@ export const APP_SECRETS = ["DB_PASSWORD", "REDIS_TOKEN"] as const;
 export type AppEnvironmentName = (typeof APP_ENVIRONMENT)[number];
 export type AppSecretName = (typeof APP_SECRETS)[number];
 
+/**
+ * The sanitize init container's variables: where the database is and which data generation
+ * it holds. It runs only in stages whose data came from production.
+ */
+export const SANITIZE_ENVIRONMENT = ["APP_STAGE", "APP_STAGE_KIND", "DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DATA_GENERATION"] as const;
+export const SANITIZE_SECRETS = ["DB_PASSWORD"] as const;
+export type SanitizeEnvironmentName = (typeof SANITIZE_ENVIRONMENT)[number];
+
 /** Liveness path used by the container health check, the Dockerfile and the target group. */
 export const HEALTH_PATH = "/healthz";
 /** Readiness path: the app's dependencies answer. */

@@ -5,7 +5,7 @@
 import { HeadBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import * as fs from "node:fs";
 import Redis from "ioredis";
-import { Pool } from "pg";
+import { Pool, PoolConfig } from "pg";
 import type { AppConfig } from "./config";
 
 export interface DependencyCheck {
@@ -19,19 +19,28 @@ export interface Dependencies {
   close(): Promise<void>;
 }
 
-export function createDependencies(config: AppConfig): Dependencies {
-  const tls = !config.APP_DISABLE_TLS;
-  const pool = new Pool({
+export type DatabaseSettings = Pick<AppConfig, "DB_HOST" | "DB_PORT" | "DB_NAME" | "DB_USER" | "DB_PASSWORD" | "APP_DISABLE_TLS" | "DB_CA_FILE">;
+
+/** Connection settings for PostgreSQL, shared by the app and the sanitize step. */
+export function postgresSettings(config: DatabaseSettings): PoolConfig {
+  return {
     host: config.DB_HOST,
     port: config.DB_PORT,
     database: config.DB_NAME,
     user: config.DB_USER,
     password: config.DB_PASSWORD,
+    // RDS enforces TLS (rds.force_ssl=1); verify its certificate against Amazon's bundle.
+    ssl: config.APP_DISABLE_TLS ? false : { rejectUnauthorized: true, ...(config.DB_CA_FILE ? { ca: fs.readFileSync(config.DB_CA_FILE, "utf8") } : {}) },
+  };
+}
+
+export function createDependencies(config: AppConfig): Dependencies {
+  const tls = !config.APP_DISABLE_TLS;
+  const pool = new Pool({
+    ...postgresSettings(config),
     max: 10,
     connectionTimeoutMillis: config.READY_TIMEOUT_MS,
     idleTimeoutMillis: 30_000,
-    // RDS enforces TLS (rds.force_ssl=1); verify its certificate against Amazon's bundle.
-    ssl: tls ? { rejectUnauthorized: true, ...(config.DB_CA_FILE ? { ca: fs.readFileSync(config.DB_CA_FILE, "utf8") } : {}) } : false,
   });
   // A dropped idle connection must not crash the process; the next query reconnects.
   pool.on("error", () => undefined);

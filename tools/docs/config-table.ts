@@ -27,6 +27,7 @@ export function configReference(): string {
     ["bucket.noncurrentVersionExpirationDays", (p) => String(p.bucket.noncurrentVersionExpirationDays)],
     ["logs.retentionDays", (p) => String(p.logs.retentionDays)],
     ["teardown", (p) => p.teardown],
+    ["data.source", (p) => p.data.source],
   ];
   return [
     START,

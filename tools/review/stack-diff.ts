@@ -51,6 +51,11 @@ function withProfileOf(a: StackView, bKind: StageKind): Record<string, unknown> 
     else if (row === "network" && a.kind === "feature") continue; // feature stacks have no network settings
     else overrides[`multistage:${row}`] = { ...(profile[row] as object), ...((own as object | undefined) ?? {}) };
   }
+  // Data settings are part of the profile too; production's "none" reads as "empty" elsewhere.
+  const ownData = (a.fileConfig.data as object | undefined) ?? {};
+  if (a.kind !== "production") {
+    overrides["multistage:data"] = { source: profile.data.source === "none" ? "empty" : profile.data.source, syncSchedule: profile.data.syncSchedule, ...ownData };
+  }
   return overrides;
 }
 

@@ -1,0 +1,62 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+export interface ProductionDataArgs {
+  /**
+   * Fully qualified production stack whose outputs name its database and bucket.
+   * @default `<current org>/<current project>/production`
+   */
+  stack?: string;
+  /**
+   * Look up production's latest automated snapshot (for restores).
+   * @default true
+   */
+  findLatestSnapshot?: boolean;
+}
+
+/**
+ * What a lower stage may know about production: its database and bucket, from the production
+ * stack's outputs, and the newest automated snapshot of that database. Read-only by design:
+ * nothing here can change production.
+ */
+export class ProductionData extends pulumi.ComponentResource {
+  readonly dbIdentifier: pulumi.Output<string>;
+  readonly dbArn: pulumi.Output<string>;
+  readonly bucketName: pulumi.Output<string>;
+  readonly bucketArn: pulumi.Output<string>;
+  /** Newest automated snapshot, or undefined when production has none yet. */
+  readonly latestSnapshot: pulumi.Output<string | undefined>;
+
+  constructor(name: string, args: ProductionDataArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("multistage:data:ProductionData", name, {}, opts);
+    const stack = args.stack ?? `${pulumi.getOrganization()}/${pulumi.getProject()}/production`;
+    const production = new pulumi.StackReference(`${name}-production`, { name: stack }, { parent: this });
+    const required = (key: string) =>
+      production.getOutput(key).apply((value) => {
+        if (typeof value !== "string" || value === "") {
+          throw new Error(`Stack ${stack} has no output "${key}"; deploy production before a stage that takes its data`);
+        }
+        return value;
+      });
+    this.dbIdentifier = required("dbIdentifier");
+    this.dbArn = required("dbArn");
+    this.bucketName = required("bucketName");
+    this.bucketArn = required("bucketArn");
+
+    const invokeOptions = { parent: this };
+    this.latestSnapshot =
+      args.findLatestSnapshot === false
+        ? pulumi.output(undefined)
+        : this.dbIdentifier.apply(async (dbInstanceIdentifier) => {
+            try {
+              const snapshot = await aws.rds.getSnapshot({ dbInstanceIdentifier, snapshotType: "automated", mostRecent: true }, invokeOptions);
+              return snapshot.dbSnapshotIdentifier;
+            } catch {
+              // A brand-new production has no nightly backup yet: start empty, and say so.
+              pulumi.log.warn(`Production database ${dbInstanceIdentifier} has no automated snapshot yet; this stage's database starts empty`, this);
+              return undefined;
+            }
+          });
+    this.registerOutputs({ dbIdentifier: this.dbIdentifier, bucketName: this.bucketName, latestSnapshot: this.latestSnapshot });
+  }
+}
