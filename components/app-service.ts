@@ -77,6 +77,20 @@ export interface AppServiceArgs {
    * @default "us-east-1"
    */
   region?: string;
+  /**
+   * A container that must run to success before the app starts (the sanitize step).
+   * @default undefined (none)
+   */
+  initContainer?: InitContainer;
+}
+
+/** A one-shot container in the app's task that the app container waits for. */
+export interface InitContainer {
+  name: string;
+  command: string[];
+  environment: Record<string, pulumi.Input<string>>;
+  /** `valueFrom` references into Secrets Manager, by variable name. */
+  secrets: Record<string, pulumi.Input<string>>;
 }
 
 type NormalizedAppServiceArgs = AppServiceArgs &
@@ -105,6 +119,7 @@ export const STOP_TIMEOUT_SECONDS = 30;
 export class AppService extends pulumi.ComponentResource {
   readonly url: pulumi.Output<string>;
   readonly clusterName: pulumi.Output<string>;
+  readonly clusterArn: pulumi.Output<string>;
   readonly serviceName: pulumi.Output<string>;
   readonly loadBalancerDnsName: pulumi.Output<string>;
 
@@ -175,10 +190,27 @@ export class AppService extends pulumi.ComponentResource {
       ]),
     }, child);
 
+    const init = args.initContainer;
     const containerDefinitions = pulumi
-      .all([args.image, args.environment, args.secrets, logs.name])
-      .apply(([image, environment, secrets, logGroup]) =>
-        JSON.stringify([{
+      .all([args.image, args.environment, args.secrets, logs.name, init?.environment ?? {}, init?.secrets ?? {}])
+      .apply(([image, environment, secrets, logGroup, initEnvironment, initSecrets]) => {
+        const logConfiguration = (prefix: string) => ({
+          logDriver: "awslogs",
+          options: { "awslogs-group": logGroup, "awslogs-region": args.region, "awslogs-stream-prefix": prefix },
+        });
+        const initDefinitions = init
+          ? [{
+              name: init.name,
+              image,
+              essential: false,
+              command: init.command,
+              environment: Object.entries(initEnvironment).map(([name, value]) => ({ name, value: String(value) })),
+              secrets: Object.entries(initSecrets).map(([name, valueFrom]) => ({ name, valueFrom })),
+              readonlyRootFilesystem: true,
+              logConfiguration: logConfiguration(init.name),
+            }]
+          : [];
+        return JSON.stringify([...initDefinitions, {
           name: CONTAINER_NAME,
           image,
           essential: true,
@@ -195,12 +227,11 @@ export class AppService extends pulumi.ComponentResource {
           },
           stopTimeout: STOP_TIMEOUT_SECONDS,
           readonlyRootFilesystem: true,
-          logConfiguration: {
-            logDriver: "awslogs",
-            options: { "awslogs-group": logGroup, "awslogs-region": args.region, "awslogs-stream-prefix": "app" },
-          },
-        }]),
-      );
+          logConfiguration: logConfiguration("app"),
+          // The app never serves data the init step has not finished with.
+          ...(init ? { dependsOn: [{ containerName: init.name, condition: "SUCCESS" }] } : {}),
+        }]);
+      });
     const taskDefinition = new aws.ecs.TaskDefinition(`${name}-task`, {
       family: namer.name("ecs-task-family", "app"),
       cpu: String(args.cpu),
@@ -268,6 +299,7 @@ export class AppService extends pulumi.ComponentResource {
       this.url = pulumi.interpolate`${scheme}://${loadBalancer.dnsName}`;
     }
     this.clusterName = cluster.name;
+    this.clusterArn = cluster.arn;
     this.serviceName = service.name;
     this.loadBalancerDnsName = loadBalancer.dnsName;
     this.registerOutputs({ url: this.url, clusterName: this.clusterName, serviceName: this.serviceName });

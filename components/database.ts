@@ -103,6 +103,7 @@ export class Database extends pulumi.ComponentResource {
   readonly username: string;
   readonly secretArn: pulumi.Output<string>;
   readonly identifier: string;
+  readonly arn: pulumi.Output<string>;
 
   constructor(name: string, rawArgs: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
     super("multistage:data:Database", name, {}, opts);
@@ -187,6 +188,7 @@ export class Database extends pulumi.ComponentResource {
     }, this);
 
     this.address = instance.address;
+    this.arn = instance.arn;
     this.port = instance.port;
     this.endpoint = instance.endpoint;
     this.databaseName = args.databaseName;

@@ -1,12 +1,15 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AppImage } from "./app-image";
-import { AppService } from "./app-service";
+import type { SanitizeEnvironmentName } from "../app/src/contract";
+import { AppService, InitContainer } from "./app-service";
+import { BucketSync } from "./bucket-sync";
 import { Bucket } from "./bucket";
 import { Cache } from "./cache";
 import { Database } from "./database";
 import { Namer } from "./naming";
 import { Network } from "./network";
+import { ProductionData } from "./production-data";
 import { SecurityGroups } from "./security-groups";
 import { SharedNetwork } from "./shared-network";
 import type { Stage } from "./stage-resolve";
@@ -23,6 +26,10 @@ export interface EnvironmentOutputs {
   url: pulumi.Output<string>;
   bucketName: pulumi.Output<string>;
   dbEndpoint: pulumi.Output<string>;
+  /** Identifier and ARN of the database; lower stages find production's snapshots by them. */
+  dbIdentifier: pulumi.Output<string>;
+  dbArn: pulumi.Output<string>;
+  bucketArn: pulumi.Output<string>;
   dbSecretArn: pulumi.Output<string>;
   cacheEndpoint: pulumi.Output<string>;
   cacheSecretArn: pulumi.Output<string>;
@@ -64,6 +71,15 @@ export class Environment extends pulumi.ComponentResource {
         : new Network(`${name}-network`, { namer, cidr: stage.network.cidr, nat: stage.network.nat }, child);
 
     const groups = new SecurityGroups(`${name}-firewall`, { namer, vpcId: network.vpcId, appPort: stage.appPort }, child);
+    // Lower stages that take production's data know production's database and bucket (read only).
+    const production =
+      stage.data.source === "production-snapshot" || stage.data.source === "production-replica"
+        ? new ProductionData(`${name}-production`, { stack: qualifiedStack("production"), findLatestSnapshot: stage.data.source === "production-snapshot" }, child)
+        : undefined;
+    if (stage.data.source === "production-replica") {
+      pulumi.log.warn(`${stage.name} reads production's database as a read replica: unsanitized production data, acknowledged in its stack file`);
+    }
+
     const database = new Database(`${name}-db`, {
       namer,
       vpcId: network.vpcId,
@@ -72,6 +88,9 @@ export class Environment extends pulumi.ComponentResource {
       engineVersion: stage.dbEngineVersion,
       ...stage.database,
       teardown: stage.teardown,
+      generation: stage.data.generation,
+      restoreFromSnapshot: stage.data.source === "production-snapshot" ? production?.latestSnapshot : undefined,
+      replicaOf: stage.data.source === "production-replica" ? production?.dbArn : undefined,
     }, child);
     const cache = new Cache(`${name}-cache`, {
       namer,
@@ -126,7 +145,28 @@ export class Environment extends pulumi.ComponentResource {
       teardown: stage.teardown,
       certificateArn: stage.domain.certificateArn,
       domain: stage.domain.name && stage.domain.hostedZoneId ? { name: stage.domain.name, hostedZoneId: stage.domain.hostedZoneId } : undefined,
+      // Data restored from production is sanitized before the app serves it; never in production.
+      initContainer:
+        stage.data.source === "production-snapshot"
+          ? sanitizeStep(stage, database)
+          : undefined,
     }, child);
+
+    if (production) {
+      new BucketSync(`${name}-bucket-sync`, {
+        namer,
+        region: stage.region,
+        sourceBucketName: production.bucketName,
+        sourceBucketArn: production.bucketArn,
+        targetBucketName: bucket.bucketName,
+        targetBucketArn: bucket.arn,
+        clusterArn: service.clusterArn,
+        subnetIds: network.privateSubnetIds,
+        securityGroupId: groups.appGroupId,
+        schedule: stage.data.syncSchedule,
+        logRetentionDays: stage.logs.retentionDays,
+      }, child);
+    }
 
     this.outputs = {
       stage: stage.name,
@@ -134,6 +174,9 @@ export class Environment extends pulumi.ComponentResource {
       url: service.url,
       bucketName: bucket.bucketName,
       dbEndpoint: database.endpoint,
+      dbIdentifier: pulumi.output(database.identifier),
+      dbArn: database.arn,
+      bucketArn: bucket.arn,
       dbSecretArn: database.secretArn,
       cacheEndpoint: cache.primaryAddress,
       cacheSecretArn: cache.secretArn,
@@ -146,6 +189,25 @@ export class Environment extends pulumi.ComponentResource {
     };
     this.registerOutputs({ ...this.outputs });
   }
+}
+
+/** The sanitize init container: the app's own image, running app/dist/sanitize.js once per data generation. */
+function sanitizeStep(stage: Stage, database: Database): InitContainer {
+  const environment: Record<SanitizeEnvironmentName, pulumi.Input<string>> = {
+    APP_STAGE: stage.name,
+    APP_STAGE_KIND: stage.kind,
+    DB_HOST: database.address,
+    DB_PORT: database.port.apply(String),
+    DB_NAME: database.databaseName,
+    DB_USER: database.username,
+    DATA_GENERATION: String(stage.data.generation),
+  };
+  return {
+    name: "sanitize",
+    command: ["node", "app/dist/sanitize.js"],
+    environment,
+    secrets: { DB_PASSWORD: pulumi.interpolate`${database.secretArn}:password::` },
+  };
 }
 
 /** StackReference needs `<org>/<project>/<stack>`; a bare stack name means this project. */

@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { physicalName } from "../components/naming";
 import { defaultNetworkOutputs, renderStack } from "../tools/render/harness";
 import { featureTargetForBranch, loadBranchRules } from "../tools/feature/branches";
-import { expectRenderFailure, LONG_LIVED_STACKS, ofType, onlyOfType, shippedRender, TYPES } from "./helpers/renders";
+import { expectRenderFailure, LONG_LIVED_STACKS, named, ofType, onlyOfType, shippedRender, TYPES } from "./helpers/renders";
 import { NAME_PLAN } from "./helpers/name-plan";
 
 const target = featureTargetForBranch("feature/checkout-v2", loadBranchRules());
@@ -25,7 +25,7 @@ describe("a feature stack's render", () => {
 
   it("takes its network from the development stack's outputs", async () => {
     const { resources } = await render();
-    const reference = onlyOfType(resources, "pulumi:pulumi:StackReference");
+    const reference = named(resources, "env-network-source");
     assert.equal(reference.inputs.name, "organization/multistage/development");
     const service = onlyOfType(resources, TYPES.service).inputs.networkConfiguration as { subnets: string[] };
     assert.deepEqual(service.subnets, developmentNetwork.privateSubnetIds);
@@ -43,7 +43,7 @@ describe("a feature stack's render", () => {
     assert.equal(db.backupRetentionPeriod, 0);
     assert.equal(db.instanceClass, "db.t4g.micro");
     assert.equal(onlyOfType(resources, TYPES.bucket).inputs.forceDestroy, true);
-    assert.equal(onlyOfType(resources, TYPES.logGroup).inputs.retentionInDays, 3);
+    assert.equal(named(resources, "env-app-logs").inputs.retentionInDays, 3);
     assert.equal(onlyOfType(resources, TYPES.cache).inputs.numCacheClusters, 1);
   });
 

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { LONG_LIVED_STACKS, ofType, onlyOfType, renderWithConfig, shippedRender, TYPES } from "./helpers/renders";
+import { appContainer, LONG_LIVED_STACKS, named, ofType, onlyOfType, renderWithConfig, shippedRender, TYPES } from "./helpers/renders";
 
 describe("rendering the long-lived stages", () => {
   for (const stack of LONG_LIVED_STACKS) {
@@ -61,8 +61,8 @@ describe("rendering the long-lived stages", () => {
     assert.equal(prodCache.numCacheClusters, 2);
     assert.equal(prodCache.automaticFailoverEnabled, true);
     assert.equal(onlyOfType(dev.resources, TYPES.cache).inputs.automaticFailoverEnabled, false);
-    assert.equal(onlyOfType(prod.resources, TYPES.logGroup).inputs.retentionInDays, 90);
-    assert.equal(onlyOfType(dev.resources, TYPES.logGroup).inputs.retentionInDays, 7);
+    assert.equal(named(prod.resources, "env-app-logs").inputs.retentionInDays, 90);
+    assert.equal(named(dev.resources, "env-app-logs").inputs.retentionInDays, 7);
   });
 
   it("protects and retains production's stateful resources, with deletion protection and a final snapshot", async () => {
@@ -99,14 +99,14 @@ describe("rendering the long-lived stages", () => {
     assert.match(String(dev.outputs.image.value), /@sha256:[a-f0-9]{64}$/);
     const staging = await shippedRender("staging");
     assert.equal(ofType(staging.resources, "docker:index/image:Image").length, 0);
-    const container = (onlyOfType(staging.resources, TYPES.taskDefinition).inputs.containerDefinitions as Array<{ image: string }>)[0];
+    const container = appContainer<{ image: string }>(staging.resources);
     assert.equal(container.image, staging.outputs.image.value);
   });
 
   it("renders a fourth level from nothing but its stack file", async () => {
     const render = await renderWithConfig("testing", { "aws:region": "eu-west-1", "multistage:stage": "testing" });
     assert.equal(onlyOfType(render.resources, TYPES.vpc).inputs.cidrBlock, "10.20.0.0/16");
-    assert.equal(onlyOfType(render.resources, TYPES.logGroup).inputs.retentionInDays, 14);
+    assert.equal(named(render.resources, "env-app-logs").inputs.retentionInDays, 14);
     assert.ok(render.resources.filter((r) => r.physicalName).every((r) => r.physicalName?.includes("testing")));
   });
 

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { LONG_LIVED_STACKS, ofType, onlyOfType, shippedRender, TYPES } from "./helpers/renders";
+import { appContainer, LONG_LIVED_STACKS, ofType, onlyOfType, shippedRender, TYPES } from "./helpers/renders";
 
 interface Statement {
   Effect: string;
@@ -104,10 +104,10 @@ describe("security of every rendered stage", () => {
 
       it("injects secrets from Secrets Manager, never as plain environment values", async () => {
         const { resources } = await shippedRender(stack);
-        const [container] = onlyOfType(resources, TYPES.taskDefinition).inputs.containerDefinitions as Array<{
+        const container = appContainer<{
           environment: Array<{ name: string; value: string }>;
           secrets: Array<{ name: string; valueFrom: string }>;
-        }>;
+        }>(resources);
         const envNames = container.environment.map((e) => e.name);
         assert.ok(!envNames.includes("DB_PASSWORD") && !envNames.includes("REDIS_TOKEN"));
         assert.deepEqual(container.secrets.map((s) => s.name).sort(), ["DB_PASSWORD", "REDIS_TOKEN"]);

@@ -2,6 +2,7 @@
 /** stagectl: the command line around the multistage Pulumi program. */
 import { Command } from "commander";
 import { CommandContext, defaultContext } from "./commands/context";
+import { dataCommand } from "./commands/data";
 import { diffCommand } from "./commands/diff";
 import { featureCommand } from "./commands/feature";
 import { promoteCommand } from "./commands/promote";
@@ -16,7 +17,8 @@ export function buildProgram(context: CommandContext = defaultContext()): Comman
     .addCommand(stageForCommand(context))
     .addCommand(featureCommand(context))
     .addCommand(diffCommand(context))
-    .addCommand(promoteCommand(context));
+    .addCommand(promoteCommand(context))
+    .addCommand(dataCommand(context));
 }
 
 if (require.main === module) {

@@ -5,7 +5,8 @@ import { Client as PgClient, type Client } from "pg";
 import { postgresSettings } from "../../app/src/dependencies";
 import { sanitize, SanitizeConfig } from "../../app/src/sanitize";
 import { PROJECT_ROOT } from "../../tools/project/project-files";
-import { DB_PASSWORD, DB_USER, services, Services } from "../../tools/local/services";
+import { localSanitizeDatabase } from "../../tools/local/sanitize-config";
+import { services, Services } from "../../tools/local/services";
 
 const SCHEMA = fs.readFileSync(path.join(PROJECT_ROOT, "app", "sql", "schema.sql"), "utf8");
 
@@ -37,20 +38,7 @@ describe("sanitizing production data (real PostgreSQL)", function () {
   /** A fresh database owned by the app user, loaded with the fixture. */
   async function freshDatabase(load = true): Promise<SanitizeConfig> {
     running = await services();
-    const name = `sanitize_${process.pid}_${++database}`;
-    await running.postgres.superuser((c) => c.query(`create database ${name} owner ${DB_USER}`));
-    const config: SanitizeConfig = {
-      APP_STAGE: "development",
-      APP_STAGE_KIND: "development",
-      DB_HOST: "127.0.0.1",
-      DB_PORT: running.postgres.port,
-      DB_NAME: name,
-      DB_USER,
-      DB_PASSWORD,
-      DATA_GENERATION: 0,
-      APP_DISABLE_TLS: true,
-      SANITIZE_SQL_FILE: path.join(PROJECT_ROOT, "app", "sql", "sanitize.sql"),
-    };
+    const config = await localSanitizeDatabase(running, `sanitize_${process.pid}_${++database}`);
     // Restored tables belong to the app's user, as production's do.
     if (load) await asAppUser(config, loadFixture);
     return config;

@@ -5,7 +5,7 @@ import { contractSchema } from "../../app/src/config";
 import { HEALTH_PATH } from "../../app/src/contract";
 import { containerHealthProbe } from "../../components/app-service";
 import { PROJECT_ROOT } from "../../tools/project/project-files";
-import { LONG_LIVED_STACKS, onlyOfType, shippedRender, TYPES } from "../helpers/renders";
+import { appContainer, LONG_LIVED_STACKS, onlyOfType, shippedRender } from "../helpers/renders";
 
 interface Container {
   environment: Array<{ name: string; value: string }>;
@@ -19,7 +19,7 @@ describe("the stack and the app agree", () => {
   for (const stack of LONG_LIVED_STACKS) {
     it(`${stack}: the task definition passes exactly the variables and secrets the app's schema reads`, async () => {
       const { resources } = await shippedRender(stack);
-      const [container] = onlyOfType(resources, TYPES.taskDefinition).inputs.containerDefinitions as Container[];
+      const container = appContainer<Container>(resources);
       const passed = [...container.environment.map((e) => e.name), ...container.secrets.map((s) => s.name)].sort();
       assert.deepEqual(passed, Object.keys(contractSchema.shape).sort());
       const plain = Object.fromEntries(container.environment.map((e) => [e.name, e.value]));
@@ -30,7 +30,7 @@ describe("the stack and the app agree", () => {
 
     it(`${stack}: task health check, target group and container port use the app's paths`, async () => {
       const { resources } = await shippedRender(stack);
-      const [container] = onlyOfType(resources, TYPES.taskDefinition).inputs.containerDefinitions as Container[];
+      const container = appContainer<Container>(resources);
       assert.deepEqual(container.healthCheck.command.slice(0, 3), ["CMD", "node", "-e"]);
       assert.equal(container.healthCheck.command[3], containerHealthProbe(container.portMappings[0].containerPort));
       assert.ok(container.healthCheck.command[3].includes(HEALTH_PATH));

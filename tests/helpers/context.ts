@@ -8,6 +8,9 @@ export interface TestContext extends CommandContext {
   err: string[];
   exitCode: number;
   slept: number[];
+  /** Answers to questions, in order; undefined once they run out (as without a terminal). */
+  answers: string[];
+  asked: string[];
 }
 
 /** A command context over an in-memory workspace with a fixed clock and captured output. */
@@ -17,6 +20,8 @@ export function testContext(workspace: MemoryWorkspace, now = new Date("2026-03-
     err: [],
     exitCode: 0,
     slept: [],
+    answers: [],
+    asked: [],
     openWorkspace: async () => workspace,
     now: () => now,
     stdout: (text) => context.out.push(text),
@@ -26,6 +31,10 @@ export function testContext(workspace: MemoryWorkspace, now = new Date("2026-03-
     },
     sleep: async (ms) => {
       context.slept.push(ms);
+    },
+    ask: async (question) => {
+      context.asked.push(question);
+      return context.answers.shift();
     },
   };
   return context;

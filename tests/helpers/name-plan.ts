@@ -27,4 +27,12 @@ export const NAME_PLAN: ReadonlyArray<[NamedResourceType, string]> = [
   ["iam-role", "app-task"],
   ["iam-policy", "app-execution"],
   ["iam-policy", "app-task"],
+  ["iam-role", "bucket-sync-execution"],
+  ["iam-role", "bucket-sync-task"],
+  ["iam-role", "bucket-sync-scheduler"],
+  ["iam-policy", "bucket-sync-execution"],
+  ["iam-policy", "bucket-sync-task"],
+  ["iam-policy", "bucket-sync-scheduler"],
+  ["ecs-task-family", "bucket-sync"],
+  ["schedule", "bucket-sync"],
 ];

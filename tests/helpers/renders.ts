@@ -78,3 +78,18 @@ export const TYPES = {
 
 /** Fixed digest-pinned image for ad-hoc staging/production configs. */
 export const PINNED_IMAGE = `123456789012.dkr.ecr.eu-west-1.amazonaws.com/multistage-app@sha256:${"a".repeat(64)}`;
+
+/** The resource with this logical name (names do not carry the stage, so they work in every stack). */
+export function named(resources: RenderedResource[], name: string): RenderedResource {
+  const found = resources.filter((r) => r.name === name);
+  if (found.length !== 1) throw new Error(`expected exactly one resource named ${name}, found ${found.length}`);
+  return found[0];
+}
+
+/** The app container of the app's task definition (an init container may come first). */
+export function appContainer<T = Record<string, unknown>>(resources: RenderedResource[]): T {
+  const containers = named(resources, "env-app-task").inputs.containerDefinitions as Array<{ name: string }>;
+  const app = containers.find((c) => c.name === "app");
+  if (!app) throw new Error("the task definition has no app container");
+  return app as T;
+}

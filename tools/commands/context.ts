@@ -1,3 +1,4 @@
+import { createInterface } from "node:readline/promises";
 import { PulumiWorkspace } from "../engine/pulumi-workspace";
 import { StageWorkspace } from "../engine/workspace";
 
@@ -14,6 +15,8 @@ export interface CommandContext {
   stderr(text: string): void;
   setExitCode(code: number): void;
   sleep(ms: number): Promise<void>;
+  /** Asks a person; undefined when nobody can answer (no terminal). */
+  ask(question: string): Promise<string | undefined>;
 }
 
 export function defaultContext(): CommandContext {
@@ -26,6 +29,15 @@ export function defaultContext(): CommandContext {
       process.exitCode = code;
     },
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    ask: async (question) => {
+      if (!process.stdin.isTTY) return undefined;
+      const prompt = createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        return await prompt.question(question);
+      } finally {
+        prompt.close();
+      }
+    },
   };
 }
 

@@ -6,7 +6,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
 import { loadStackConfig, PROJECT_ROOT, readProjectFile, StackConfig } from "../project/project-files";
-import { physicalNameOf, RenderMocks } from "./mocks";
+import { physicalName } from "../../components/naming";
+import { MOCK_ACCOUNT_ID, physicalNameOf, RenderMocks } from "./mocks";
 import { decodeJsonStrings, redact, REDACTED } from "./redact";
 
 export interface RenderedOptions {
@@ -48,6 +49,8 @@ export interface RenderOptions {
   configOverrides?: Record<string, unknown>;
   /** Outputs of referenced stacks (fully qualified names); defaults cover development. */
   stackOutputs?: Record<string, Record<string, unknown>>;
+  /** Production's newest automated snapshot; null: production has none yet. */
+  latestProductionSnapshot?: string | null;
   /** Directory holding Pulumi.yaml and the stack files; the program is always this project's. */
   configDir?: string;
   /** Read the stack's config from this file instead of `<configDir>/Pulumi.<stack>.yaml`. */
@@ -85,16 +88,31 @@ export function renderStack(stack: string, options: RenderOptions = {}): Promise
   return run;
 }
 
-/** Default outputs of the development stack as a feature stack sees them through its reference. */
+/**
+ * What other stacks export, as the referencing stack sees it: development's network (for
+ * feature stacks) and production's database and bucket (for stages that take its data).
+ * Names come from the same naming function the real stacks use.
+ */
 export function defaultNetworkOutputs(project: string): Record<string, Record<string, unknown>> {
+  const productionBucket = physicalName(project, "production", "s3-bucket", "assets");
+  const productionDb = physicalName(project, "production", "rds-instance", "db");
   return {
     [`${ORGANIZATION}/${project}/development`]: {
       vpcId: "vpc-0development000000",
       publicSubnetIds: ["subnet-0devpublic0000000a", "subnet-0devpublic0000000b"],
       privateSubnetIds: ["subnet-0devprivate000000a", "subnet-0devprivate000000b"],
     },
+    [`${ORGANIZATION}/${project}/production`]: {
+      dbIdentifier: productionDb,
+      dbArn: `arn:aws:rds:eu-west-1:${MOCK_ACCOUNT_ID}:db:${productionDb}`,
+      bucketName: productionBucket,
+      bucketArn: `arn:aws:s3:::${productionBucket}`,
+    },
   };
 }
+
+/** The newest automated production snapshot the mocks report, unless a render says otherwise. */
+export const DEFAULT_PRODUCTION_SNAPSHOT = "rds:multistage-production-db-2026-11-25-03-10";
 
 async function renderOnce(stack: string, options: RenderOptions): Promise<RenderWithSecrets> {
   const configDir = options.configDir ?? PROJECT_ROOT;
@@ -103,6 +121,7 @@ async function renderOnce(stack: string, options: RenderOptions): Promise<Render
   const mocks = new RenderMocks({
     region: config.values["aws:region"] ?? "us-east-1",
     stackOutputs: { ...defaultNetworkOutputs(project), ...options.stackOutputs },
+    latestSnapshot: options.latestProductionSnapshot === undefined ? DEFAULT_PRODUCTION_SNAPSHOT : options.latestProductionSnapshot,
   });
   pulumi.runtime.setAllConfig(config.values, config.secretKeys);
   await pulumi.runtime.setMocks(mocks, project, stack, false, ORGANIZATION);

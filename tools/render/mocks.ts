@@ -20,6 +20,8 @@ export interface RenderMocksOptions {
   region: string;
   /** Outputs of other stacks, by fully qualified stack name, for StackReferences. */
   stackOutputs?: Record<string, Record<string, unknown>>;
+  /** The newest automated snapshot `aws.rds.getSnapshot` finds; null: none. */
+  latestSnapshot?: string | null;
 }
 
 function digest(text: string, length = 12): string {
@@ -32,10 +34,12 @@ export class RenderMocks implements pulumi.runtime.Mocks {
   readonly generatedSecrets: string[] = [];
   private readonly region: string;
   private readonly stackOutputs: Record<string, Record<string, unknown>>;
+  private readonly latestSnapshot: string | null;
 
   constructor(options: RenderMocksOptions) {
     this.region = options.region;
     this.stackOutputs = options.stackOutputs ?? {};
+    this.latestSnapshot = options.latestSnapshot ?? null;
   }
 
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
@@ -58,6 +62,17 @@ export class RenderMocks implements pulumi.runtime.Mocks {
         const password = this.secretValue("ecr-token");
         return { userName: "AWS", password, authorizationToken: password, proxyEndpoint: `https://${MOCK_ACCOUNT_ID}.dkr.ecr.${r}.amazonaws.com` };
       }
+      case "aws:rds/getSnapshot:getSnapshot":
+        // The provider fails this lookup when nothing matches, exactly like this.
+        if (!this.latestSnapshot) throw new Error("Your query returned no results. Please change your search criteria and try again.");
+        return {
+          id: this.latestSnapshot,
+          dbSnapshotIdentifier: this.latestSnapshot,
+          dbInstanceIdentifier: args.inputs.dbInstanceIdentifier,
+          snapshotType: "automated",
+          status: "available",
+          encrypted: true,
+        };
       default:
         throw new Error(`The offline render has no mock for the call ${args.token}; add one in tools/render/mocks.ts`);
     }

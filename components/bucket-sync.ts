@@ -1,0 +1,151 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { policyDocument, serviceTrustPolicy } from "./iam-documents";
+import { Namer } from "./naming";
+
+/** The AWS CLI image the copy runs in; pinned so a new CLI release never changes the copy unseen. */
+export const AWS_CLI_IMAGE = "public.ecr.aws/aws-cli/aws-cli:2.22.35";
+
+export interface BucketSyncArgs {
+  /** Names this stage's resources. */
+  namer: Namer;
+  /** Production's bucket: read only. */
+  sourceBucketName: pulumi.Input<string>;
+  sourceBucketArn: pulumi.Input<string>;
+  /** This stage's own bucket: the only one written. */
+  targetBucketName: pulumi.Input<string>;
+  targetBucketArn: pulumi.Input<string>;
+  /** Cluster the copy task runs in. */
+  clusterArn: pulumi.Input<string>;
+  /** Private subnets for the task. */
+  subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  /** Security group for the task (outbound only). */
+  securityGroupId: pulumi.Input<string>;
+  /**
+   * EventBridge Scheduler expression.
+   * @default "cron(30 4 * * ? *)" (after production's nightly backup)
+   */
+  schedule?: string;
+  /**
+   * AWS region, for the log driver.
+   * @default "us-east-1"
+   */
+  region?: string;
+  /**
+   * Days CloudWatch keeps the copy's logs.
+   * @default 7
+   */
+  logRetentionDays?: number;
+}
+
+/**
+ * Copies production's bucket into this stage's bucket on a schedule: EventBridge Scheduler
+ * starts an ECS task running `aws s3 sync`, under a role that can list and read production's
+ * bucket and write only its own. Nothing flows back.
+ */
+export class BucketSync extends pulumi.ComponentResource {
+  readonly taskRoleArn: pulumi.Output<string>;
+
+  constructor(name: string, args: BucketSyncArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("multistage:data:BucketSync", name, {}, opts);
+    const child = { parent: this };
+    const namer = args.namer;
+
+    const logs = new aws.cloudwatch.LogGroup(`${name}-logs`, { name: namer.logGroup("bucket-sync"), retentionInDays: args.logRetentionDays ?? 7 }, child);
+
+    const executionRole = new aws.iam.Role(`${name}-execution-role`, {
+      name: namer.name("iam-role", "bucket-sync-execution"),
+      description: `Starts ${namer.prefix}'s bucket copy task: writes its logs`,
+      assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com"),
+    }, child);
+    new aws.iam.RolePolicy(`${name}-execution-policy`, {
+      role: executionRole.id,
+      name: namer.name("iam-policy", "bucket-sync-execution"),
+      policy: policyDocument([
+        { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [pulumi.interpolate`${logs.arn}:*`] },
+      ]),
+    }, child);
+
+    const taskRole = new aws.iam.Role(`${name}-task-role`, {
+      name: namer.name("iam-role", "bucket-sync-task"),
+      description: `Copies production's bucket into ${namer.prefix}'s: reads production, writes only its own`,
+      assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com"),
+    }, child);
+    new aws.iam.RolePolicy(`${name}-task-policy`, {
+      role: taskRole.id,
+      name: namer.name("iam-policy", "bucket-sync-task"),
+      policy: policyDocument([
+        { Sid: "ListBothBuckets", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [args.sourceBucketArn, args.targetBucketArn] },
+        { Sid: "ReadProductionObjects", Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectTagging"], Resource: [pulumi.interpolate`${args.sourceBucketArn}/*`] },
+        {
+          Sid: "WriteOwnObjects",
+          Effect: "Allow",
+          Action: ["s3:PutObject", "s3:PutObjectTagging", "s3:DeleteObject"],
+          Resource: [pulumi.interpolate`${args.targetBucketArn}/*`],
+        },
+      ]),
+    }, child);
+
+    const taskDefinition = new aws.ecs.TaskDefinition(`${name}-task`, {
+      family: namer.name("ecs-task-family", "bucket-sync"),
+      cpu: "256",
+      memory: "512",
+      networkMode: "awsvpc",
+      requiresCompatibilities: ["FARGATE"],
+      executionRoleArn: executionRole.arn,
+      taskRoleArn: taskRole.arn,
+      containerDefinitions: pulumi.all([args.sourceBucketName, args.targetBucketName, logs.name]).apply(([source, target, logGroup]) =>
+        JSON.stringify([{
+          name: "bucket-sync",
+          image: AWS_CLI_IMAGE,
+          essential: true,
+          // --delete keeps the copy a mirror of production; it only ever deletes in this stage's bucket.
+          command: ["s3", "sync", `s3://${source}`, `s3://${target}`, "--delete", "--only-show-errors"],
+          logConfiguration: {
+            logDriver: "awslogs",
+            options: { "awslogs-group": logGroup, "awslogs-region": args.region ?? "us-east-1", "awslogs-stream-prefix": "sync" },
+          },
+        }]),
+      ),
+    }, child);
+
+    const schedulerRole = new aws.iam.Role(`${name}-scheduler-role`, {
+      name: namer.name("iam-role", "bucket-sync-scheduler"),
+      description: `Lets EventBridge Scheduler start ${namer.prefix}'s bucket copy task`,
+      assumeRolePolicy: serviceTrustPolicy("scheduler.amazonaws.com"),
+    }, child);
+    new aws.iam.RolePolicy(`${name}-scheduler-policy`, {
+      role: schedulerRole.id,
+      name: namer.name("iam-policy", "bucket-sync-scheduler"),
+      policy: policyDocument([
+        {
+          Sid: "RunTheCopyTask",
+          Effect: "Allow",
+          Action: ["ecs:RunTask"],
+          // Any revision of this one family, nothing else.
+          Resource: [taskDefinition.arn.apply((arn) => arn.replace(/:\d+$/, ":*"))],
+        },
+        { Sid: "PassItsRoles", Effect: "Allow", Action: ["iam:PassRole"], Resource: [executionRole.arn, taskRole.arn] },
+      ]),
+    }, child);
+
+    new aws.scheduler.Schedule(`${name}-schedule`, {
+      name: namer.name("schedule", "bucket-sync"),
+      description: `Copy production's bucket into ${namer.prefix}'s`,
+      scheduleExpression: args.schedule ?? "cron(30 4 * * ? *)",
+      flexibleTimeWindow: { mode: "FLEXIBLE", maximumWindowInMinutes: 30 },
+      target: {
+        arn: args.clusterArn,
+        roleArn: schedulerRole.arn,
+        ecsParameters: {
+          taskDefinitionArn: taskDefinition.arn,
+          launchType: "FARGATE",
+          networkConfiguration: { subnets: args.subnetIds, securityGroups: [args.securityGroupId], assignPublicIp: false },
+        },
+      },
+    }, child);
+
+    this.taskRoleArn = taskRole.arn;
+    this.registerOutputs({ taskRoleArn: this.taskRoleArn });
+  }
+}

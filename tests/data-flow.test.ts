@@ -1,0 +1,189 @@
+import { strict as assert } from "node:assert";
+import { runSimulation } from "@cloud-copilot/iam-simulate";
+import { RenderedResource } from "../tools/render/harness";
+import { renderStack } from "../tools/render/harness";
+import { featureTargetForBranch, loadBranchRules } from "../tools/feature/branches";
+import { expectRenderFailure, named, ofType, PINNED_IMAGE, renderWithConfig, shippedRender, TYPES } from "./helpers/renders";
+
+const base = { "aws:region": "eu-west-1" };
+const feature = featureTargetForBranch("feature/data", loadBranchRules());
+const featureConfig = {
+  ...base,
+  "multistage:stage": "feature",
+  "multistage:feature": { branch: "feature/data", createdAt: "2026-03-01T12:00:00Z", expiresAt: "2026-03-04T12:00:00Z" },
+};
+const stagingReplica = {
+  ...base,
+  "multistage:stage": "staging",
+  "multistage:image": PINNED_IMAGE,
+  "multistage:data": { source: "production-replica", acknowledgeProductionData: true },
+};
+
+const containersOf = (resources: RenderedResource[]) =>
+  named(resources, "env-app-task").inputs.containerDefinitions as Array<{ name: string; dependsOn?: Array<{ containerName: string; condition: string }> }>;
+
+describe("one-way data flow in the renders", () => {
+  for (const [label, render] of [
+    ["development", () => shippedRender("development")],
+    ["a feature stack", () => renderStack(feature.stack, { configOverrides: featureConfig })],
+  ] as const) {
+    it(`${label} restores production's latest snapshot and ignores later snapshots`, async () => {
+      const { resources } = await render();
+      const db = named(resources, "env-db-instance");
+      assert.equal(db.inputs.snapshotIdentifier, "rds:multistage-production-db-2026-11-25-03-10");
+      assert.deepEqual(db.options.ignoreChanges, ["snapshotIdentifier"]);
+      const production = named(resources, "env-production-production");
+      assert.equal(production.inputs.name, "organization/multistage/production");
+    });
+
+    it(`${label} sanitizes before the app starts, and copies production's bucket on a schedule`, async () => {
+      const { resources } = await render();
+      const containers = containersOf(resources);
+      assert.deepEqual(containers.map((c) => c.name), ["sanitize", "app"]);
+      assert.deepEqual(containers[1].dependsOn, [{ containerName: "sanitize", condition: "SUCCESS" }]);
+      assert.equal(ofType(resources, "aws:scheduler/schedule:Schedule").length, 1);
+      assert.equal(named(resources, "env-bucket-sync-task-role").type, TYPES.role);
+    });
+  }
+
+  it("starts empty with a warning when production has no snapshot yet", async () => {
+    const render = await renderStack("development", { latestProductionSnapshot: null });
+    assert.equal(named(render.resources, "env-db-instance").inputs.snapshotIdentifier, undefined);
+    assert.ok(render.warnings.some((w) => /has no automated snapshot yet; this stage's database starts empty/.test(w)), render.warnings.join("\n"));
+  });
+
+  it("a data generation bump re-creates the database under a new identifier", async () => {
+    const render = await renderWithConfig("development", { ...base, "multistage:stage": "development", "multistage:data": { generation: 3 } });
+    assert.equal(named(render.resources, "env-db-instance").physicalName, "multistage-development-db-g3");
+    const sanitize = containersOf(render.resources)[0] as unknown as { environment: Array<{ name: string; value: string }> };
+    assert.equal(sanitize.environment.find((e) => e.name === "DATA_GENERATION")?.value, "3");
+  });
+
+  it("production rejects any data source, and its task never sanitizes or syncs", async () => {
+    const failure = await expectRenderFailure(
+      renderWithConfig("production", { ...base, "multistage:stage": "production", "multistage:image": PINNED_IMAGE, "multistage:data": { source: "empty" } }),
+    );
+    assert.match(failure.message, /multistage:data: .*expected nothing: production never takes a data source/);
+    assert.equal(failure.registeredResources, 0);
+    const { resources } = await shippedRender("production");
+    assert.deepEqual(containersOf(resources).map((c) => c.name), ["app"]);
+    assert.equal(ofType(resources, "aws:scheduler/schedule:Schedule").length, 0);
+    assert.equal(ofType(resources, "pulumi:pulumi:StackReference").length, 0);
+    assert.equal(named(resources, "env-db-instance").inputs.snapshotIdentifier, undefined);
+  });
+
+  it("staging takes no production data unless it asks", async () => {
+    const { resources } = await shippedRender("staging");
+    assert.deepEqual(containersOf(resources).map((c) => c.name), ["app"]);
+    assert.equal(ofType(resources, "aws:scheduler/schedule:Schedule").length, 0);
+    assert.equal(named(resources, "env-db-instance").inputs.snapshotIdentifier, undefined);
+  });
+
+  it("a staging replica of production needs the acknowledgement", async () => {
+    const failure = await expectRenderFailure(
+      renderWithConfig("staging", { ...stagingReplica, "multistage:data": { source: "production-replica" } }),
+    );
+    assert.match(failure.message, /multistage:data\.acknowledgeProductionData: got \(not set\); expected true/);
+    assert.equal(failure.registeredResources, 0);
+  });
+
+  it("an acknowledged staging replica reads production's database, with a warning line and no sanitize step", async () => {
+    const render = await renderWithConfig("staging", stagingReplica);
+    const db = named(render.resources, "env-db-instance").inputs;
+    assert.equal(db.replicateSourceDb, "arn:aws:rds:eu-west-1:123456789012:db:multistage-production-db");
+    assert.equal(db.password, undefined);
+    assert.ok(render.warnings.some((w) => /read replica: unsanitized production data, acknowledged/.test(w)));
+    assert.deepEqual(containersOf(render.resources).map((c) => c.name), ["app"]);
+  });
+
+  it("feature and development stacks refuse a replica", async () => {
+    const featureFailure = await expectRenderFailure(renderStack(feature.stack, { configOverrides: { ...featureConfig, "multistage:data": { source: "production-replica", acknowledgeProductionData: true } } }));
+    assert.match(featureFailure.message, /multistage:data\.source: got "production-replica"; expected empty or production-snapshot: only staging may replicate production/);
+    const devFailure = await expectRenderFailure(renderWithConfig("development", { ...base, "multistage:stage": "development", "multistage:data": { source: "production-replica", acknowledgeProductionData: true } }));
+    assert.match(devFailure.message, /only staging may replicate production/);
+  });
+});
+
+interface PolicyDocument {
+  Version: string;
+  Statement: unknown[];
+}
+
+/** Every role of a render with its inline policies, ready for the simulator. */
+function rolesOf(resources: RenderedResource[]): Array<{ arn: string; policies: Array<{ name: string; policy: PolicyDocument }> }> {
+  return ofType(resources, TYPES.role).map((role) => ({
+    arn: `arn:aws:iam::123456789012:role/${role.physicalName}`,
+    policies: ofType(resources, TYPES.rolePolicy)
+      .filter((p) => p.inputs.role === role.physicalName)
+      .map((p) => ({ name: String(p.inputs.name), policy: p.inputs.policy as PolicyDocument })),
+  }));
+}
+
+async function decision(principal: string, policies: Array<{ name: string; policy: PolicyDocument }>, action: string, resource: string, resourcePolicy?: PolicyDocument): Promise<string> {
+  const response = await runSimulation(
+    {
+      identityPolicies: policies,
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      ...(resourcePolicy ? { resourcePolicy } : {}),
+      request: { principal, action, resource: { accountId: "123456789012", resource }, contextVariables: { "aws:SecureTransport": "true" } },
+    } as Parameters<typeof runSimulation>[0],
+    {},
+  );
+  if (response.resultType === "error") throw new Error(`simulation of ${action} on ${resource} failed: ${JSON.stringify(response.errors)}`);
+  return response.overallResult;
+}
+
+describe("no lower-stage principal can change production (IAM policy simulator)", function () {
+  this.timeout(120_000);
+  const PRODUCTION_BUCKET = "arn:aws:s3:::multistage-production-assets";
+  const PRODUCTION_DB = "arn:aws:rds:eu-west-1:123456789012:db:multistage-production-db";
+  const PRODUCTION_SECRET = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:multistage-production-db-credentials-AbCdEf";
+  const WRITES: Array<[string, string]> = [
+    ["s3:PutObject", `${PRODUCTION_BUCKET}/uploads/a.png`],
+    ["s3:DeleteObject", `${PRODUCTION_BUCKET}/uploads/a.png`],
+    ["s3:PutBucketPolicy", PRODUCTION_BUCKET],
+    ["s3:DeleteBucketPolicy", PRODUCTION_BUCKET],
+    ["s3:DeleteBucket", PRODUCTION_BUCKET],
+    ["s3:PutBucketVersioning", PRODUCTION_BUCKET],
+    ["rds:DeleteDBInstance", PRODUCTION_DB],
+    ["rds:ModifyDBInstance", PRODUCTION_DB],
+    ["rds:RestoreDBInstanceFromDBSnapshot", PRODUCTION_DB],
+    ["secretsmanager:PutSecretValue", PRODUCTION_SECRET],
+    ["secretsmanager:GetSecretValue", PRODUCTION_SECRET],
+  ];
+
+  const lowerStages: Array<[string, () => Promise<{ resources: RenderedResource[] }>]> = [
+    ["development", () => shippedRender("development")],
+    ["staging", () => shippedRender("staging")],
+    ["staging with a production replica", () => renderWithConfig("staging", stagingReplica)],
+    ["a feature stack", () => renderStack(feature.stack, { configOverrides: featureConfig })],
+  ];
+
+  for (const [label, render] of lowerStages) {
+    it(`${label}: every role is denied every write to production's bucket, database and secrets`, async () => {
+      const { resources } = await render();
+      const production = await shippedRender("production");
+      const productionBucketPolicy = named(production.resources, "env-bucket-policy").inputs.policy as PolicyDocument;
+      const roles = rolesOf(resources);
+      assert.ok(roles.length >= 2);
+      for (const role of roles) {
+        for (const [action, resource] of WRITES) {
+          const resourcePolicy = action.startsWith("s3:") ? productionBucketPolicy : undefined;
+          const result = await decision(role.arn, role.policies, action, resource, resourcePolicy);
+          assert.notEqual(result, "Allowed", `${role.arn} may ${action} on ${resource}`);
+        }
+      }
+    });
+  }
+
+  it("the simulation is not vacuous: the copy role reads production and writes its own bucket, and nothing more", async () => {
+    const { resources } = await shippedRender("development");
+    const sync = rolesOf(resources).find((r) => r.arn.endsWith("bucket-sync-task"));
+    assert.ok(sync);
+    assert.equal(await decision(sync.arn, sync.policies, "s3:GetObject", `${PRODUCTION_BUCKET}/uploads/a.png`), "Allowed");
+    assert.equal(await decision(sync.arn, sync.policies, "s3:PutObject", "arn:aws:s3:::multistage-development-assets/uploads/a.png"), "Allowed");
+    assert.notEqual(await decision(sync.arn, sync.policies, "s3:PutObject", `${PRODUCTION_BUCKET}/uploads/a.png`), "Allowed");
+    assert.notEqual(await decision(sync.arn, sync.policies, "s3:GetObject", "arn:aws:s3:::multistage-staging-assets/a.png"), "Allowed");
+  });
+});
