@@ -154,7 +154,8 @@ export class AppService extends pulumi.ComponentResource {
           Sid: "PullImages",
           Effect: "Allow",
           Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
-          Resource: "*",
+          // This project's repositories only: the shared one and each stage's own.
+          Resource: [`arn:aws:ecr:${args.region}:*:repository/${namer.project}-*`],
         },
         {
           Sid: "WriteOwnLogs",
