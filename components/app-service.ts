@@ -78,6 +78,11 @@ export interface AppServiceArgs {
    */
   region?: string;
   /**
+   * Permissions boundary every role here carries (the stage's, from access/).
+   * @default undefined (no boundary)
+   */
+  permissionsBoundaryArn?: pulumi.Input<string>;
+  /**
    * A container that must run to success before the app starts (the sanitize step).
    * @default undefined (none)
    */
@@ -143,6 +148,7 @@ export class AppService extends pulumi.ComponentResource {
       name: namer.name("iam-role", "app-execution"),
       description: `Starts ${namer.prefix} tasks: pulls the image, writes logs, reads this stage's secrets`,
       assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com"),
+      permissionsBoundary: args.permissionsBoundaryArn,
     }, child);
     new aws.iam.RolePolicy(`${name}-execution-policy`, {
       role: executionRole.id,
@@ -176,6 +182,7 @@ export class AppService extends pulumi.ComponentResource {
       name: namer.name("iam-role", "app-task"),
       description: `Runs as the ${namer.prefix} app: uses this stage's bucket only`,
       assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com"),
+      permissionsBoundary: args.permissionsBoundaryArn,
     }, child);
     new aws.iam.RolePolicy(`${name}-task-policy`, {
       role: taskRole.id,

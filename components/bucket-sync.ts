@@ -32,6 +32,11 @@ export interface BucketSyncArgs {
    */
   region?: string;
   /**
+   * Permissions boundary every role here carries (the stage's, from access/).
+   * @default undefined (no boundary)
+   */
+  permissionsBoundaryArn?: pulumi.Input<string>;
+  /**
    * Days CloudWatch keeps the copy's logs.
    * @default 7
    */
@@ -57,6 +62,7 @@ export class BucketSync extends pulumi.ComponentResource {
       name: namer.name("iam-role", "bucket-sync-execution"),
       description: `Starts ${namer.prefix}'s bucket copy task: writes its logs`,
       assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com"),
+      permissionsBoundary: args.permissionsBoundaryArn,
     }, child);
     new aws.iam.RolePolicy(`${name}-execution-policy`, {
       role: executionRole.id,
@@ -70,6 +76,7 @@ export class BucketSync extends pulumi.ComponentResource {
       name: namer.name("iam-role", "bucket-sync-task"),
       description: `Copies production's bucket into ${namer.prefix}'s: reads production, writes only its own`,
       assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com"),
+      permissionsBoundary: args.permissionsBoundaryArn,
     }, child);
     new aws.iam.RolePolicy(`${name}-task-policy`, {
       role: taskRole.id,
@@ -113,6 +120,7 @@ export class BucketSync extends pulumi.ComponentResource {
       name: namer.name("iam-role", "bucket-sync-scheduler"),
       description: `Lets EventBridge Scheduler start ${namer.prefix}'s bucket copy task`,
       assumeRolePolicy: serviceTrustPolicy("scheduler.amazonaws.com"),
+      permissionsBoundary: args.permissionsBoundaryArn,
     }, child);
     new aws.iam.RolePolicy(`${name}-scheduler-policy`, {
       role: schedulerRole.id,

@@ -47,8 +47,14 @@ export class Environment extends pulumi.ComponentResource {
 
   constructor(name: string, args: EnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
     const { stage } = args;
+    if (!stage.access.deployerRoleArn) {
+      // Staging and production refuse this in validation; lower stages may deploy with the caller's own rights.
+      pulumi.log.warn(`${stage.name} has no multistage:access.deployerRoleArn; deploying with the caller's own credentials instead of the ${stage.kind} deployer role`);
+    }
     const provider = new aws.Provider(`${name}-aws`, {
       region: stage.region as aws.Region,
+      // Who may deploy this stage is decided by who may assume this role (access/).
+      assumeRoles: stage.access.deployerRoleArn ? [{ roleArn: stage.access.deployerRoleArn, sessionName: `multistage-${stage.name}`.slice(0, 64) }] : undefined,
       // Every resource says which stage it belongs to, in the console and in cost reports.
       defaultTags: {
         tags: {
@@ -143,6 +149,7 @@ export class Environment extends pulumi.ComponentResource {
       port: stage.appPort,
       logRetentionDays: stage.logs.retentionDays,
       teardown: stage.teardown,
+      permissionsBoundaryArn: stage.access.permissionsBoundaryArn,
       certificateArn: stage.domain.certificateArn,
       domain: stage.domain.name && stage.domain.hostedZoneId ? { name: stage.domain.name, hostedZoneId: stage.domain.hostedZoneId } : undefined,
       // Data restored from production is sanitized before the app serves it; never in production.
@@ -164,6 +171,7 @@ export class Environment extends pulumi.ComponentResource {
         subnetIds: network.privateSubnetIds,
         securityGroupId: groups.appGroupId,
         schedule: stage.data.syncSchedule,
+        permissionsBoundaryArn: stage.access.permissionsBoundaryArn,
         logRetentionDays: stage.logs.retentionDays,
       }, child);
     }

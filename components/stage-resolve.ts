@@ -21,6 +21,11 @@ export interface FeatureInfo {
   networkStack: string;
 }
 
+export interface AccessSettings {
+  deployerRoleArn?: string;
+  permissionsBoundaryArn?: string;
+}
+
 export interface DomainSettings {
   name?: string;
   hostedZoneId?: string;
@@ -41,6 +46,7 @@ export interface Stage extends StageProfile {
   /** Image to run; undefined means "build app/ into this stage's own repository". */
   image?: string;
   domain: DomainSettings;
+  access: AccessSettings;
   feature?: FeatureInfo;
 }
 
@@ -203,6 +209,17 @@ function crossKeyProblems(config: LenientConfig): ConfigProblem[] {
     });
   }
   problems.push(...dataProblems(config));
+  if (config.stage === "staging" || config.stage === "production") {
+    for (const key of ["deployerRoleArn", "permissionsBoundaryArn"] as const) {
+      if (config.access?.[key] === undefined && !problems.some((p) => p.key === `multistage:access.${key}`)) {
+        problems.push({
+          key: `multistage:access.${key}`,
+          value: "(not set)",
+          expected: `the ${config.stage} ${key === "deployerRoleArn" ? "deployer role" : "permissions boundary"} ARN exported by the access/ project; ${config.stage} is only ever deployed through its own role`,
+        });
+      }
+    }
+  }
   if (config.stage === "production" && config.teardown && config.teardown !== "retain") {
     problems.push({
       key: "multistage:teardown",
@@ -260,6 +277,7 @@ function buildStage(stack: string, config: StageConfig, region: string): Stage {
       syncSchedule: config.data?.syncSchedule ?? profile.data.syncSchedule,
     },
     domain: { ...config.domain },
+    access: { ...config.access },
     feature: config.feature,
   };
   if (stage.feature === undefined) delete stage.feature;

@@ -93,6 +93,19 @@ const dataOverride = z
   .strict()
   .partial();
 
+const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/;
+const IAM_POLICY_ARN = /^arn:aws[a-z-]*:iam::\d{12}:policy\/[\w+=,.@\/-]+$/;
+
+const accessConfig = z
+  .object({
+    /** The stage's deployer role (exported by access/); the stack's AWS provider assumes it. */
+    deployerRoleArn: z.string().regex(IAM_ROLE_ARN, "an IAM role ARN like arn:aws:iam::123456789012:role/multistage-staging-deployer"),
+    /** The stage's permissions boundary (exported by access/); every role the stack creates carries it. */
+    permissionsBoundaryArn: z.string().regex(IAM_POLICY_ARN, "an IAM policy ARN like arn:aws:iam::123456789012:policy/multistage-staging-deployer-boundary"),
+  })
+  .strict()
+  .partial();
+
 const domainConfig = z
   .object({
     name: z.string().regex(/^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/, "a lowercase DNS name like app.example.com"),
@@ -139,6 +152,7 @@ export const stageConfigSchema = z
     teardown: z.enum(TEARDOWN_MODES).optional(),
     domain: domainConfig.optional(),
     data: dataOverride.optional(),
+    access: accessConfig.optional(),
     feature: featureConfig.optional(),
     branchStages: z
       .array(z.string().regex(BRANCH_RULE, "<branch glob>=<long-lived stage>, e.g. release/*=staging"))
@@ -166,6 +180,7 @@ export const CONFIG_KEY_DOCS: Readonly<Record<keyof StageConfig, string>> = {
   domain: "`{ name, hostedZoneId, certificateArn }`. A certificate turns on HTTPS (HTTP redirects); a zone and name add a Route 53 alias.",
   feature: "`{ branch, createdAt, expiresAt, pr, networkStack }`. Feature stacks only; set by `stagectl feature up`.",
   data: "`{ source: empty | production-snapshot | production-replica, acknowledgeProductionData, generation, syncSchedule }`. Where the stage's data comes from; never set in production. `production-replica` is staging-only and needs `acknowledgeProductionData: true`. `generation` is bumped by `stagectl data resync`.",
+  access: "`{ deployerRoleArn, permissionsBoundaryArn }` from the access/ project. The AWS provider assumes the deployer role; every role the stack creates carries the boundary. Required in staging and production; development, testing and feature stacks warn without them.",
   branchStages: "Git branch globs and the long-lived stage each deploys to (`release/*=staging`), first match wins; every other branch gets a feature stack. Set in Pulumi.yaml.",
 };
 

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { StageConfigError } from "../components/stage-errors";
 import { PROJECT_ROOT } from "../tools/project/project-files";
 import { renderStack } from "../tools/render/harness";
-import { expectRenderFailure, PINNED_IMAGE, renderWithConfig, tempStackFile } from "./helpers/renders";
+import { accessFor, expectRenderFailure, PINNED_IMAGE, renderWithConfig, tempStackFile } from "./helpers/renders";
 
 const base = { "aws:region": "eu-west-1" };
 
@@ -30,7 +30,7 @@ const cases: Array<{ what: string; stack: string; config: Record<string, unknown
   {
     what: "a mutable image tag in production",
     stack: "production",
-    config: { ...base, "multistage:stage": "production", "multistage:image": "repo/app:v1.2" },
+    config: { ...base, "multistage:stage": "production", "multistage:image": "repo/app:v1.2", "multistage:access": accessFor("production") },
     message: /multistage:image: got "repo\/app:v1\.2"; expected an image pinned by digest/,
   },
   {

@@ -3,7 +3,7 @@ import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { RenderedResource } from "../tools/render/harness";
 import { renderStack } from "../tools/render/harness";
 import { featureTargetForBranch, loadBranchRules } from "../tools/feature/branches";
-import { expectRenderFailure, named, ofType, PINNED_IMAGE, renderWithConfig, shippedRender, TYPES } from "./helpers/renders";
+import { accessFor, expectRenderFailure, named, ofType, PINNED_IMAGE, renderWithConfig, shippedRender, TYPES } from "./helpers/renders";
 
 const base = { "aws:region": "eu-west-1" };
 const feature = featureTargetForBranch("feature/data", loadBranchRules());
@@ -17,6 +17,7 @@ const stagingReplica = {
   "multistage:stage": "staging",
   "multistage:image": PINNED_IMAGE,
   "multistage:data": { source: "production-replica", acknowledgeProductionData: true },
+  "multistage:access": accessFor("staging"),
 };
 
 const containersOf = (resources: RenderedResource[]) =>
@@ -61,7 +62,7 @@ describe("one-way data flow in the renders", () => {
 
   it("production rejects any data source, and its task never sanitizes or syncs", async () => {
     const failure = await expectRenderFailure(
-      renderWithConfig("production", { ...base, "multistage:stage": "production", "multistage:image": PINNED_IMAGE, "multistage:data": { source: "empty" } }),
+      renderWithConfig("production", { ...base, "multistage:stage": "production", "multistage:image": PINNED_IMAGE, "multistage:access": accessFor("production"), "multistage:data": { source: "empty" } }),
     );
     assert.match(failure.message, /multistage:data: .*expected nothing: production never takes a data source/);
     assert.equal(failure.registeredResources, 0);

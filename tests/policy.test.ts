@@ -9,7 +9,7 @@ import { productionUntouchable } from "../policy/rules/production-untouchable";
 import { checkPolicies } from "../tools/policy/offline";
 import { renderStack } from "../tools/render/harness";
 import { featureTargetForBranch, loadBranchRules } from "../tools/feature/branches";
-import { LONG_LIVED_STACKS, PINNED_IMAGE, renderWithConfig, shippedRender } from "./helpers/renders";
+import { accessFor, LONG_LIVED_STACKS, PINNED_IMAGE, renderWithConfig, shippedRender } from "./helpers/renders";
 
 function resource(type: string, name: string, props: Record<string, unknown>, protect = false): PolicyResource {
   return {
@@ -132,6 +132,7 @@ describe("every shipped stack passes every mandatory policy offline", () => {
       "multistage:stage": "staging",
       "multistage:image": PINNED_IMAGE,
       "multistage:data": { source: "production-replica", acknowledgeProductionData: true },
+      "multistage:access": accessFor("staging"),
     });
     assert.deepEqual(await checkPolicies(replica), []);
   });

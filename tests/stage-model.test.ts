@@ -3,7 +3,7 @@ import { StageConfigError } from "../components/stage-errors";
 import { STAGE_PROFILES } from "../components/stage-profile";
 import { resolveStage } from "../components/stage-resolve";
 import { decodeConfigValue } from "../components/stage";
-import { PINNED_IMAGE } from "./helpers/renders";
+import { accessFor, PINNED_IMAGE } from "./helpers/renders";
 
 function problemsOf(fn: () => unknown): StageConfigError {
   try {
@@ -17,7 +17,7 @@ function problemsOf(fn: () => unknown): StageConfigError {
 
 describe("stage model", () => {
   it("fills every setting from the kind's profile", () => {
-    const stage = resolveStage("staging", { stage: "staging", image: PINNED_IMAGE }, "eu-west-1");
+    const stage = resolveStage("staging", { stage: "staging", image: PINNED_IMAGE, access: accessFor("staging") }, "eu-west-1");
     assert.equal(stage.kind, "staging");
     assert.equal(stage.longLived, true);
     assert.deepEqual(stage.database, STAGE_PROFILES.staging.database);
@@ -108,6 +108,8 @@ describe("stage model", () => {
     const keys = error.problems.map((p) => p.key).sort();
     assert.deepEqual(keys, [
       "aws:region",
+      "multistage:access.deployerRoleArn",
+      "multistage:access.permissionsBoundaryArn",
       "multistage:app.memory",
       "multistage:database.multiAz",
       "multistage:image",
@@ -122,6 +124,15 @@ describe("stage model", () => {
     assert.equal(decodeConfigValue("true"), true);
     assert.equal(decodeConfigValue("repo/app:1.2"), "repo/app:1.2");
     assert.equal(decodeConfigValue("{not json"), "{not json");
+  });
+
+  it("requires the deployer role and boundary in staging and production, naming what to set", () => {
+    const error = problemsOf(() => resolveStage("production", { stage: "production", image: PINNED_IMAGE }, "eu-west-1"));
+    assert.deepEqual(error.problems.map((p) => p.key), ["multistage:access.deployerRoleArn", "multistage:access.permissionsBoundaryArn"]);
+    assert.match(error.message, /the production deployer role ARN exported by the access\/ project/);
+    const malformed = problemsOf(() => resolveStage("staging", { stage: "staging", image: PINNED_IMAGE, access: { ...accessFor("staging"), deployerRoleArn: "staging-deployer" } }, "eu-west-1"));
+    assert.match(malformed.message, /multistage:access\.deployerRoleArn: got "staging-deployer"; expected an IAM role ARN/);
+    assert.equal(resolveStage("development", { stage: "development" }, "eu-west-1").access.deployerRoleArn, undefined, "development may go without");
   });
 
   it("accepts engine versions given as numbers", () => {

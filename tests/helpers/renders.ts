@@ -93,3 +93,11 @@ export function appContainer<T = Record<string, unknown>>(resources: RenderedRes
   if (!app) throw new Error("the task definition has no app container");
   return app as T;
 }
+
+/** The access settings a staging or production stack must carry (placeholder account). */
+export function accessFor(stage: string): { deployerRoleArn: string; permissionsBoundaryArn: string } {
+  return {
+    deployerRoleArn: `arn:aws:iam::123456789012:role/multistage-${stage}-deployer`,
+    permissionsBoundaryArn: `arn:aws:iam::123456789012:policy/multistage-${stage}-deployer-boundary`,
+  };
+}

@@ -1,0 +1,23 @@
+import { strict as assert } from "node:assert";
+import { renderStack } from "../tools/render/harness";
+import { named, ofType, shippedRender, TYPES } from "./helpers/renders";
+
+describe("each stack deploys through its stage's role", () => {
+  for (const stack of ["staging", "production"]) {
+    it(`${stack}: the AWS provider assumes the ${stack} deployer role and every role carries the boundary`, async () => {
+      const { resources, warnings } = await shippedRender(stack);
+      const provider = named(resources, "env-aws");
+      assert.deepEqual(provider.inputs.assumeRoles, [{ roleArn: `arn:aws:iam::123456789012:role/multistage-${stack}-deployer`, sessionName: `multistage-${stack}` }]);
+      const roles = ofType(resources, TYPES.role);
+      assert.ok(roles.length >= 2);
+      for (const role of roles) assert.equal(role.inputs.permissionsBoundary, `arn:aws:iam::123456789012:policy/multistage-${stack}-deployer-boundary`, role.name);
+      assert.deepEqual(warnings, []);
+    });
+  }
+
+  it("development without a role warns and deploys with the caller's credentials", async () => {
+    const { resources, warnings } = await renderStack("development");
+    assert.equal(named(resources, "env-aws").inputs.assumeRoles, undefined);
+    assert.ok(warnings.some((w) => /development has no multistage:access.deployerRoleArn/.test(w)), warnings.join("\n"));
+  });
+});
