@@ -51,7 +51,9 @@ export interface RenderOptions {
   stackOutputs?: Record<string, Record<string, unknown>>;
   /** Production's newest automated snapshot; null: production has none yet. */
   latestProductionSnapshot?: string | null;
-  /** Directory holding Pulumi.yaml and the stack files; the program is always this project's. */
+  /** Directory of the Pulumi program to run (its index.ts). @default this project */
+  programDir?: string;
+  /** Directory holding Pulumi.yaml and the stack files. @default the program's directory */
   configDir?: string;
   /** Read the stack's config from this file instead of `<configDir>/Pulumi.<stack>.yaml`. */
   stackFile?: string;
@@ -115,7 +117,8 @@ export function defaultNetworkOutputs(project: string): Record<string, Record<st
 export const DEFAULT_PRODUCTION_SNAPSHOT = "rds:multistage-production-db-2026-11-25-03-10";
 
 async function renderOnce(stack: string, options: RenderOptions): Promise<RenderWithSecrets> {
-  const configDir = options.configDir ?? PROJECT_ROOT;
+  const programDir = options.programDir ?? PROJECT_ROOT;
+  const configDir = options.configDir ?? programDir;
   const project = readProjectFile(configDir).name;
   const config: StackConfig = loadStackConfig(stack, options.configOverrides, configDir, options.stackFile);
   const mocks = new RenderMocks({
@@ -154,7 +157,7 @@ async function renderOnce(stack: string, options: RenderOptions): Promise<Render
         recordedOptions.set(key, { ...optionsOf(args.opts, keyOf), parent });
         return undefined;
       });
-      const program = loadProgram(PROJECT_ROOT);
+      const program = loadProgram(programDir);
       const programOutputs = await program();
       outputs = await resolveOutputs(programOutputs);
       return programOutputs;

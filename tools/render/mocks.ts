@@ -108,6 +108,12 @@ export class RenderMocks implements pulumi.runtime.Mocks {
         return { arn: `arn:aws:s3:::${physical}`, bucket: physical, bucketDomainName: `${physical}.s3.amazonaws.com` };
       case "aws:secretsmanager/secret:Secret":
         return { arn: `arn:aws:secretsmanager:${r}:${account}:secret:${physical}-${digest(logicalName, 6)}` };
+      case "aws:iam/policy:Policy":
+        return { arn: `arn:aws:iam::${account}:policy/${physical}`, name: physical };
+      case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
+        return { arn: `arn:aws:iam::${account}:oidc-provider/${String(inputs.url).replace(/^https:\/\//, "")}` };
+      case "aws:kms/key:Key":
+        return { arn: `arn:aws:kms:${r}:${account}:key/${digest(logicalName, 8)}-0000-4000-8000-${digest(logicalName, 12)}`, keyId: digest(logicalName, 8) };
       case "aws:iam/role:Role":
         return { arn: `arn:aws:iam::${account}:role/${physical}`, name: physical };
       case "aws:rds/instance:Instance": {
