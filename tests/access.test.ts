@@ -159,6 +159,21 @@ describe("the access project", function () {
     assert.notEqual(await create(`arn:aws:iam::${ACCOUNT}:policy/multistage-production-deployer-boundary`), "Allowed", "with another stage's boundary");
   });
 
+  it("only a stage's deployer can decrypt with the stage's secrets key; even an account admin cannot", async () => {
+    const { resources } = await renderAccess();
+    const keys = ofType(resources, "aws:kms/key:Key");
+    const production = keys.find((k) => String(k.inputs.description).includes("production"));
+    assert.ok(production);
+    const keyPolicy = production.inputs.policy as Document;
+    const keyArn = `arn:aws:kms:eu-west-1:${ACCOUNT}:key/11111111-2222-3333-4444-555555555555`;
+    const admin: Document = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "kms:*", Resource: "*" }] };
+    const decrypt = (principal: string, identity?: Document) => simulate({ principal, action: "kms:Decrypt", resource: keyArn }, { identity, resource: keyPolicy });
+    assert.equal(await decrypt(roleOf(resources, "production").arn), "Allowed");
+    assert.notEqual(await decrypt(roleOf(resources, "staging").arn, admin), "Allowed");
+    assert.notEqual(await decrypt(`arn:aws:iam::${ACCOUNT}:user/account-admin`, admin), "Allowed");
+    assert.equal(await simulate({ principal: `arn:aws:iam::${ACCOUNT}:user/account-admin`, action: "kms:ScheduleKeyDeletion", resource: keyArn }, { identity: admin, resource: keyPolicy }), "Allowed", "the account still administers it");
+  });
+
   describe("config errors stop before any resource", () => {
     const cases: Array<[string, Record<string, unknown>, RegExp]> = [
       ["a wildcard principal", { developers: { stages: ["development"], principals: ["*"] } }, /tiers\.developers\.principals\[0\]: got "\*"; expected a single IAM user, role or account ARN: wildcards would let anyone deploy/],
