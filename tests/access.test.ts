@@ -7,7 +7,7 @@ import { nameViolations } from "../components/naming";
 import { StageConfigError } from "../components/stage-errors";
 import { PROJECT_ROOT } from "../tools/project/project-files";
 import { RenderedResource, renderStack } from "../tools/render/harness";
-import { expectRenderFailure, ofType, tempStackFile } from "./helpers/renders";
+import { expectRenderFailure, ofType, once, tempStackFile } from "./helpers/renders";
 
 const ACCESS_DIR = path.join(PROJECT_ROOT, "access");
 const ACCOUNT = "123456789012";
@@ -16,7 +16,14 @@ const exampleConfig = (parse(fs.readFileSync(path.join(ACCESS_DIR, "Pulumi.accou
 const tiers = exampleConfig["multistage-access:tiers"] as Record<string, { stages: string[]; principals: string[] }>;
 const STAGES = ["development", "staging", "production", "feature"];
 
-function renderAccess(config: Record<string, unknown> = exampleConfig) {
+const exampleRender = once(() => renderWith(exampleConfig));
+
+/** The example account's render (shared), or a render of other config. */
+function renderAccess(config?: Record<string, unknown>) {
+  return config ? renderWith(config) : exampleRender();
+}
+
+function renderWith(config: Record<string, unknown>) {
   const { dir } = tempStackFile("account", config);
   fs.copyFileSync(path.join(ACCESS_DIR, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
   return renderStack("account", { programDir: ACCESS_DIR, configDir: dir });

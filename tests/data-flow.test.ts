@@ -3,7 +3,7 @@ import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { RenderedResource } from "../tools/render/harness";
 import { renderStack } from "../tools/render/harness";
 import { featureTargetForBranch, loadBranchRules } from "../tools/feature/branches";
-import { accessFor, expectRenderFailure, named, ofType, PINNED_IMAGE, renderWithConfig, shippedRender, TYPES } from "./helpers/renders";
+import { accessFor, expectRenderFailure, named, once, ofType, PINNED_IMAGE, renderWithConfig, shippedRender, TYPES } from "./helpers/renders";
 
 const base = { "aws:region": "eu-west-1" };
 const feature = featureTargetForBranch("feature/data", loadBranchRules());
@@ -20,13 +20,16 @@ const stagingReplica = {
   "multistage:access": accessFor("staging"),
 };
 
+const featureRender = once(() => renderStack(feature.stack, { configOverrides: featureConfig }));
+const replicaRender = once(() => renderWithConfig("staging", stagingReplica));
+
 const containersOf = (resources: RenderedResource[]) =>
   named(resources, "env-app-task").inputs.containerDefinitions as Array<{ name: string; dependsOn?: Array<{ containerName: string; condition: string }> }>;
 
 describe("one-way data flow in the renders", () => {
   for (const [label, render] of [
     ["development", () => shippedRender("development")],
-    ["a feature stack", () => renderStack(feature.stack, { configOverrides: featureConfig })],
+    ["a feature stack", featureRender],
   ] as const) {
     it(`${label} restores production's latest snapshot and ignores later snapshots`, async () => {
       const { resources } = await render();
@@ -89,7 +92,7 @@ describe("one-way data flow in the renders", () => {
   });
 
   it("an acknowledged staging replica reads production's database, with a warning line and no sanitize step", async () => {
-    const render = await renderWithConfig("staging", stagingReplica);
+    const render = await replicaRender();
     const db = named(render.resources, "env-db-instance").inputs;
     assert.equal(db.replicateSourceDb, "arn:aws:rds:eu-west-1:123456789012:db:multistage-production-db");
     assert.equal(db.password, undefined);
@@ -157,8 +160,8 @@ describe("no lower-stage principal can change production (IAM policy simulator)"
   const lowerStages: Array<[string, () => Promise<{ resources: RenderedResource[] }>]> = [
     ["development", () => shippedRender("development")],
     ["staging", () => shippedRender("staging")],
-    ["staging with a production replica", () => renderWithConfig("staging", stagingReplica)],
-    ["a feature stack", () => renderStack(feature.stack, { configOverrides: featureConfig })],
+    ["staging with a production replica", replicaRender],
+    ["a feature stack", featureRender],
   ];
 
   for (const [label, render] of lowerStages) {

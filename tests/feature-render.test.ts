@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { physicalName } from "../components/naming";
 import { defaultNetworkOutputs, renderStack } from "../tools/render/harness";
 import { featureTargetForBranch, loadBranchRules } from "../tools/feature/branches";
-import { expectRenderFailure, LONG_LIVED_STACKS, named, ofType, onlyOfType, shippedRender, TYPES } from "./helpers/renders";
+import { expectRenderFailure, LONG_LIVED_STACKS, named, once, ofType, onlyOfType, shippedRender, TYPES } from "./helpers/renders";
 import { NAME_PLAN } from "./helpers/name-plan";
 
 const target = featureTargetForBranch("feature/checkout-v2", loadBranchRules());
@@ -14,7 +14,7 @@ const featureConfig = {
 const developmentNetwork = defaultNetworkOutputs("multistage")["organization/multistage/development"];
 
 describe("a feature stack's render", () => {
-  const render = () => renderStack(target.stack, { configOverrides: featureConfig });
+  const render = once(() => renderStack(target.stack, { configOverrides: featureConfig }));
 
   it("creates no VPC, subnet, NAT or gateway of its own", async () => {
     const { resources } = await render();

@@ -101,3 +101,9 @@ export function accessFor(stage: string): { deployerRoleArn: string; permissions
     permissionsBoundaryArn: `arn:aws:iam::123456789012:policy/multistage-${stage}-deployer-boundary`,
   };
 }
+
+/** Runs a render once, however many tests read it (renders are the slow part of the suite). */
+export function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let made: Promise<T> | undefined;
+  return () => (made ??= make());
+}
