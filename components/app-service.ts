@@ -91,8 +91,11 @@ export interface AppServiceArgs {
 
 /** A one-shot container in the app's task that the app container waits for. */
 export interface InitContainer {
+  /** Container name; the app container waits for it by this name. */
   name: string;
+  /** Command run in the app's own image. */
   command: string[];
+  /** Plain environment variables, by name. */
   environment: Record<string, pulumi.Input<string>>;
   /** `valueFrom` references into Secrets Manager, by variable name. */
   secrets: Record<string, pulumi.Input<string>>;

@@ -9,11 +9,13 @@ export const AWS_CLI_IMAGE = "public.ecr.aws/aws-cli/aws-cli:2.22.35";
 export interface BucketSyncArgs {
   /** Names this stage's resources. */
   namer: Namer;
-  /** Production's bucket: read only. */
+  /** Name of production's bucket, which is only ever read. */
   sourceBucketName: pulumi.Input<string>;
+  /** ARN of production's bucket, which is only ever read. */
   sourceBucketArn: pulumi.Input<string>;
-  /** This stage's own bucket: the only one written. */
+  /** Name of this stage's own bucket, the only one written. */
   targetBucketName: pulumi.Input<string>;
+  /** ARN of this stage's own bucket, the only one written. */
   targetBucketArn: pulumi.Input<string>;
   /** Cluster the copy task runs in. */
   clusterArn: pulumi.Input<string>;

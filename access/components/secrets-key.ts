@@ -2,7 +2,9 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
 export interface SecretsKeyArgs {
+  /** Stage whose stack secrets the key protects. */
   stage: string;
+  /** Account that administers (but cannot use) the key. */
   accountId: string;
   /** The only role that may encrypt and decrypt with the key: the stage's deployer. */
   deployerRoleArn: pulumi.Input<string>;
