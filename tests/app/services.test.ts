@@ -99,7 +99,11 @@ describe("the app against real PostgreSQL, Redis and S3", function () {
       const app = startAppProcess(running.appEnv({ APP_STAGE: "feature-login", APP_STAGE_KIND: "feature", APP_ENABLE_DRILL_ROUTES: "true" }));
       const port = await Promise.race([app.port, app.exited.then(() => Promise.reject(new Error(`app exited: ${app.lines.join("\n")}`)))]);
       const slow = fetch(`http://127.0.0.1:${port}/drill/sleep/1500`);
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Signal only once the app has the request in hand, however busy the machine is.
+      const deadline = Date.now() + 10_000;
+      while (!app.lines.some((line) => line.includes("/drill/sleep/1500") && line.includes("incoming request")) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
       app.child.kill("SIGTERM");
       const response = await slow;
       assert.equal(response.status, 200);
