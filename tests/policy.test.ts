@@ -7,6 +7,8 @@ import { nothingPublic } from "../policy/rules/nothing-public";
 import { productionProtected } from "../policy/rules/production-protected";
 import { productionUntouchable } from "../policy/rules/production-untouchable";
 import { checkPolicies } from "../tools/policy/offline";
+import { runStagectl, stdoutJson, testContext } from "./helpers/context";
+import { MemoryWorkspace } from "./helpers/memory-workspace";
 import { renderStack } from "../tools/render/harness";
 import { featureTargetForBranch, loadBranchRules } from "../tools/feature/branches";
 import { accessFor, LONG_LIVED_STACKS, PINNED_IMAGE, renderWithConfig, shippedRender } from "./helpers/renders";
@@ -135,6 +137,12 @@ describe("every shipped stack passes every mandatory policy offline", () => {
       "multistage:access": accessFor("staging"),
     });
     assert.deepEqual(await checkPolicies(replica), []);
+  });
+
+  it("stagectl policy reports a clean stack and exits 0", async () => {
+    const context = await runStagectl(testContext(new MemoryWorkspace()), ["policy", "production", "--json"]);
+    assert.equal(context.exitCode, 0, context.err.join(""));
+    assert.deepEqual(stdoutJson(context), { stack: "production", violations: [] });
   });
 
   it("a render that breaks a rule is caught offline", async () => {

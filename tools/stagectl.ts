@@ -5,6 +5,7 @@ import { CommandContext, defaultContext } from "./commands/context";
 import { dataCommand } from "./commands/data";
 import { diffCommand } from "./commands/diff";
 import { featureCommand } from "./commands/feature";
+import { policyCommand } from "./commands/policy";
 import { promoteCommand } from "./commands/promote";
 import { renderCommand } from "./commands/render";
 import { stageForCommand } from "./commands/stage-for";
@@ -18,7 +19,8 @@ export function buildProgram(context: CommandContext = defaultContext()): Comman
     .addCommand(featureCommand(context))
     .addCommand(diffCommand(context))
     .addCommand(promoteCommand(context))
-    .addCommand(dataCommand(context));
+    .addCommand(dataCommand(context))
+    .addCommand(policyCommand(context));
 }
 
 if (require.main === module) {
