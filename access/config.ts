@@ -4,7 +4,7 @@
  * before any resource is registered.
  */
 import { z } from "zod";
-import { ConfigProblem, describeValue, StageConfigError, valueAt } from "../components/stage-errors";
+import { ConfigProblem, describeValue, StageConfigError, zodIssueProblems } from "../components/stage-errors";
 import { LONG_LIVED_KINDS } from "../components/stage-profile";
 
 export const ACCESS_PROJECT = "multistage-access";
@@ -47,15 +47,7 @@ export type AccessConfig = z.infer<typeof accessSchema>;
 export function resolveAccessConfig(raw: Record<string, unknown>): AccessConfig {
   const problems: ConfigProblem[] = [];
   const parsed = accessSchema.safeParse(raw);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      problems.push({
-        key: `${ACCESS_PROJECT}:${issue.path.join(".")}`,
-        value: describeValue(valueAt(raw, issue.path)),
-        expected: issue.code === "invalid_enum_value" ? `one of ${issue.options.join(", ")}` : issue.message,
-      });
-    }
-  }
+  if (!parsed.success) problems.push(...zodIssueProblems(parsed.error, raw, ACCESS_PROJECT));
   const stages = parsed.success ? parsed.data.stages : LONG_LIVED_KINDS;
   const deployable = [...stages, FEATURE];
   const tiers = (raw.tiers && typeof raw.tiers === "object" ? raw.tiers : {}) as Record<string, { stages?: unknown; principals?: unknown }>;

@@ -129,7 +129,6 @@ export class AppService extends pulumi.ComponentResource {
   readonly clusterName: pulumi.Output<string>;
   readonly clusterArn: pulumi.Output<string>;
   readonly serviceName: pulumi.Output<string>;
-  readonly loadBalancerDnsName: pulumi.Output<string>;
 
   constructor(name: string, rawArgs: AppServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("multistage:app:AppService", name, {}, opts);
@@ -312,7 +311,6 @@ export class AppService extends pulumi.ComponentResource {
     this.clusterName = cluster.name;
     this.clusterArn = cluster.arn;
     this.serviceName = service.name;
-    this.loadBalancerDnsName = loadBalancer.dnsName;
     this.registerOutputs({ url: this.url, clusterName: this.clusterName, serviceName: this.serviceName });
   }
 

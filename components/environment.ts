@@ -73,14 +73,14 @@ export class Environment extends pulumi.ComponentResource {
 
     const network =
       stage.kind === "feature"
-        ? new SharedNetwork(`${name}-network`, { stack: qualifiedStack(stage.feature?.networkStack ?? "development") }, child)
+        ? new SharedNetwork(`${name}-network`, { stack: stage.feature?.networkStack }, child)
         : new Network(`${name}-network`, { namer, cidr: stage.network.cidr, nat: stage.network.nat }, child);
 
     const groups = new SecurityGroups(`${name}-firewall`, { namer, vpcId: network.vpcId, appPort: stage.appPort }, child);
     // Lower stages that take production's data know production's database and bucket (read only).
     const production =
       stage.data.source === "production-snapshot" || stage.data.source === "production-replica"
-        ? new ProductionData(`${name}-production`, { stack: qualifiedStack("production"), findLatestSnapshot: stage.data.source === "production-snapshot" }, child)
+        ? new ProductionData(`${name}-production`, { findLatestSnapshot: stage.data.source === "production-snapshot" }, child)
         : undefined;
     if (stage.data.source === "production-replica") {
       pulumi.log.warn(`${stage.name} reads production's database as a read replica: unsanitized production data, acknowledged in its stack file`);
@@ -216,9 +216,4 @@ function sanitizeStep(stage: Stage, database: Database): InitContainer {
     environment,
     secrets: { DB_PASSWORD: pulumi.interpolate`${database.secretArn}:password::` },
   };
-}
-
-/** StackReference needs `<org>/<project>/<stack>`; a bare stack name means this project. */
-function qualifiedStack(stack: string): string {
-  return stack.includes("/") ? stack : `${pulumi.getOrganization()}/${pulumi.getProject()}/${stack}`;
 }

@@ -1,10 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { qualifiedStack, requiredOutput } from "./stack-outputs";
 
 export interface ProductionDataArgs {
   /**
-   * Fully qualified production stack whose outputs name its database and bucket.
-   * @default `<current org>/<current project>/production`
+   * Production stack whose outputs name its database and bucket: a name in this project, or `<org>/<project>/<stack>`.
+   * @default "production"
    */
   stack?: string;
   /**
@@ -29,15 +30,9 @@ export class ProductionData extends pulumi.ComponentResource {
 
   constructor(name: string, args: ProductionDataArgs, opts?: pulumi.ComponentResourceOptions) {
     super("multistage:data:ProductionData", name, {}, opts);
-    const stack = args.stack ?? `${pulumi.getOrganization()}/${pulumi.getProject()}/production`;
+    const stack = qualifiedStack(args.stack ?? "production");
     const production = new pulumi.StackReference(`${name}-production`, { name: stack }, { parent: this });
-    const required = (key: string) =>
-      production.getOutput(key).apply((value) => {
-        if (typeof value !== "string" || value === "") {
-          throw new Error(`Stack ${stack} has no output "${key}"; deploy production before a stage that takes its data`);
-        }
-        return value;
-      });
+    const required = (key: string) => requiredOutput<string>(production, stack, key, "deploy production before a stage that takes its data");
     this.dbIdentifier = required("dbIdentifier");
     this.dbArn = required("dbArn");
     this.bucketName = required("bucketName");

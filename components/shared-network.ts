@@ -1,9 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
+import { qualifiedStack, requiredOutput } from "./stack-outputs";
 
 export interface SharedNetworkArgs {
   /**
-   * Fully qualified stack (`<org>/<project>/<stack>`) whose network outputs are borrowed.
-   * @default `<current org>/<current project>/development`
+   * Stack whose network outputs are borrowed: a name in this project, or `<org>/<project>/<stack>`.
+   * @default "development"
    */
   stack?: string;
 }
@@ -20,18 +21,12 @@ export class SharedNetwork extends pulumi.ComponentResource {
 
   constructor(name: string, args: SharedNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("multistage:network:SharedNetwork", name, {}, opts);
-    this.sourceStack = args.stack ?? `${pulumi.getOrganization()}/${pulumi.getProject()}/development`;
+    this.sourceStack = qualifiedStack(args.stack ?? "development");
     const source = new pulumi.StackReference(`${name}-source`, { name: this.sourceStack }, { parent: this });
-    const required = (key: string) =>
-      source.getOutput(key).apply((value) => {
-        if (value === undefined) {
-          throw new Error(`Stack ${this.sourceStack} has no output "${key}"; deploy it before any feature stack.`);
-        }
-        return value;
-      });
-    this.vpcId = required("vpcId") as pulumi.Output<string>;
-    this.publicSubnetIds = required("publicSubnetIds") as pulumi.Output<string[]>;
-    this.privateSubnetIds = required("privateSubnetIds") as pulumi.Output<string[]>;
+    const required = <T>(key: string) => requiredOutput<T>(source, this.sourceStack, key, "deploy it before any feature stack.");
+    this.vpcId = required<string>("vpcId");
+    this.publicSubnetIds = required<string[]>("publicSubnetIds");
+    this.privateSubnetIds = required<string[]>("privateSubnetIds");
     this.registerOutputs({ vpcId: this.vpcId, publicSubnetIds: this.publicSubnetIds, privateSubnetIds: this.privateSubnetIds });
   }
 }

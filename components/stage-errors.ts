@@ -1,3 +1,5 @@
+import type { ZodError } from "zod";
+
 /** One bad config key: where it is, what was found, what would be valid. */
 export interface ConfigProblem {
   /** Full key path, e.g. `multistage:app.cpu`. */
@@ -41,4 +43,29 @@ export function valueAt(root: unknown, path: readonly (string | number)[]): unkn
     current = (current as Record<string | number, unknown>)[segment];
   }
   return current;
+}
+
+/**
+ * One problem per zod issue, keyed `<namespace>:<path>`, with the value found in the raw
+ * config. `validKeysAt` names the keys a typo could have meant.
+ */
+export function zodIssueProblems(
+  error: ZodError,
+  raw: unknown,
+  namespace: string,
+  validKeysAt: (path: readonly (string | number)[]) => string[] = () => [],
+): ConfigProblem[] {
+  return error.issues.map((issue) => {
+    if (issue.code === "unrecognized_keys") {
+      const parent = issue.path.length ? `${issue.path.join(".")}.` : "";
+      return {
+        key: issue.keys.map((k) => `${namespace}:${parent}${k}`).join(", "),
+        value: issue.keys.map((k) => describeValue(valueAt(raw, [...issue.path, k]))).join(", "),
+        expected: `no such key; valid keys here are ${validKeysAt(issue.path).join(", ")}`,
+      };
+    }
+    const expected =
+      issue.code === "invalid_enum_value" ? `one of ${issue.options.join(", ")}` : issue.code === "invalid_type" ? `a ${issue.expected}` : issue.message;
+    return { key: `${namespace}:${issue.path.join(".")}`, value: describeValue(valueAt(raw, issue.path)), expected };
+  });
 }

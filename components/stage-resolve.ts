@@ -3,9 +3,9 @@
  * tools call it directly; `stage.ts` feeds it from Pulumi config.
  */
 import { z } from "zod";
-import { LONG_LIVED_KINDS, STAGE_KINDS, STAGE_PROFILES, StageKind, StageProfile } from "./stage-profile";
+import { STAGE_KINDS, STAGE_PROFILES, StageKind, StageProfile } from "./stage-profile";
 import { DIGEST_PINNED_IMAGE, fargatePairProblem, stageConfigSchema, StageConfig } from "./stage-schema";
-import { ConfigProblem, describeValue, StageConfigError, valueAt } from "./stage-errors";
+import { ConfigProblem, describeValue, StageConfigError, zodIssueProblems } from "./stage-errors";
 
 export const PROJECT = "multistage";
 
@@ -38,7 +38,6 @@ export interface Stage extends StageProfile {
   kind: StageKind;
   /** The stack name; also the stage part of every physical name. */
   name: string;
-  longLived: boolean;
   region: string;
   dbEngineVersion: string;
   cacheEngineVersion: string;
@@ -76,36 +75,12 @@ export function resolveStage(stack: string, raw: Record<string, unknown>, region
     problems.push({ key: "aws:region", value: describeValue(region), expected: "an AWS region like eu-west-1" });
   }
   const parsed = stageConfigSchema.safeParse(raw);
-  if (!parsed.success) problems.push(...zodProblems(parsed.error, raw));
+  if (!parsed.success) problems.push(...zodIssueProblems(parsed.error, raw, PROJECT, validKeysAt));
   problems.push(...stackKindProblems(stack, raw.stage));
   // Cross-key rules run on every value that is valid on its own, so one run reports all.
   problems.push(...crossKeyProblems(parsed.success ? parsed.data : lenientConfig(raw)));
   if (problems.length > 0 || !parsed.success) throw new StageConfigError(stack, problems);
   return deepFreeze(buildStage(stack, parsed.data, region as string));
-}
-
-function zodProblems(error: z.ZodError, raw: Record<string, unknown>): ConfigProblem[] {
-  return error.issues.map((issue) => {
-    if (issue.code === "unrecognized_keys") {
-      const parent = issue.path.length ? `${issue.path.join(".")}.` : "";
-      return {
-        key: issue.keys.map((k) => `multistage:${parent}${k}`).join(", "),
-        value: issue.keys.map((k) => describeValue(valueAt(raw, [...issue.path, k]))).join(", "),
-        expected: `no such key; valid keys here are ${validKeysAt(issue.path).join(", ")}`,
-      };
-    }
-    const expected =
-      issue.code === "invalid_enum_value"
-        ? `one of ${issue.options.join(", ")}`
-        : issue.code === "invalid_type"
-          ? `a ${issue.expected}`
-          : issue.message;
-    return {
-      key: `multistage:${issue.path.join(".")}`,
-      value: describeValue(valueAt(raw, issue.path)),
-      expected,
-    };
-  });
 }
 
 /** The keys the schema accepts at a path, to suggest what a typo meant. */
@@ -258,7 +233,6 @@ function buildStage(stack: string, config: StageConfig, region: string): Stage {
     project: PROJECT,
     kind: config.stage,
     name: stack,
-    longLived: (LONG_LIVED_KINDS as readonly string[]).includes(config.stage),
     region,
     dbEngineVersion: config.dbEngineVersion,
     cacheEngineVersion: config.cacheEngineVersion,

@@ -18,7 +18,8 @@ import {
 export const DIGEST_PINNED_IMAGE = /^[a-z0-9][a-z0-9._\-/:]*@sha256:[a-f0-9]{64}$/;
 const IMAGE_REFERENCE = /^[a-z0-9][a-z0-9._\-/:]*(@sha256:[a-f0-9]{64})?$/;
 const CIDR_16 = /^10\.(25[0-5]|2[0-4]\d|1?\d?\d)\.0\.0\/16$/;
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+/** An ISO-8601 UTC time to the second, as `feature up` writes expiry times. */
+export const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
 /** Config values arrive as strings or numbers depending on who set them; versions are text. */
 const versionText = z
@@ -115,7 +116,8 @@ const domainConfig = z
   .strict()
   .partial();
 
-const featureConfig = z
+/** A feature stack's own settings, as `stagectl feature up` writes them. */
+export const featureConfigSchema = z
   .object({
     branch: z.string().min(1),
     createdAt: z.string().regex(ISO_TIME, "an ISO-8601 UTC time like 2026-01-31T12:00:00Z"),
@@ -153,7 +155,7 @@ export const stageConfigSchema = z
     domain: domainConfig.optional(),
     data: dataOverride.optional(),
     access: accessConfig.optional(),
-    feature: featureConfig.optional(),
+    feature: featureConfigSchema.optional(),
     branchStages: z
       .array(z.string().regex(BRANCH_RULE, "<branch glob>=<long-lived stage>, e.g. release/*=staging"))
       .default([...DEFAULT_BRANCH_STAGES]),

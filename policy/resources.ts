@@ -4,9 +4,7 @@
  * strings or already parsed; both are handled.
  */
 import type { PolicyResource } from "@pulumi/policy";
-
-export const STAGE_KINDS = ["development", "testing", "staging", "production", "feature"] as const;
-export type StageKind = (typeof STAGE_KINDS)[number];
+import { STAGE_KINDS, StageKind } from "../components/stage-profile";
 
 export function ofType(resources: readonly PolicyResource[], type: string): PolicyResource[] {
   return resources.filter((r) => r.type === type);

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { physicalName } from "../components/naming";
-import { defaultNetworkOutputs, renderStack } from "../tools/render/harness";
+import { defaultStackOutputs, renderStack } from "../tools/render/harness";
 import { featureTargetForBranch, loadBranchRules } from "../tools/feature/branches";
 import { expectRenderFailure, LONG_LIVED_STACKS, named, once, ofType, onlyOfType, shippedRender, TYPES } from "./helpers/renders";
 import { NAME_PLAN } from "./helpers/name-plan";
@@ -11,7 +11,7 @@ const featureConfig = {
   "multistage:stage": "feature",
   "multistage:feature": { branch: "feature/checkout-v2", createdAt: "2026-03-01T12:00:00Z", expiresAt: "2026-03-04T12:00:00Z", pr: 42 },
 };
-const developmentNetwork = defaultNetworkOutputs("multistage")["organization/multistage/development"];
+const developmentNetwork = defaultStackOutputs("multistage")["organization/multistage/development"];
 
 describe("a feature stack's render", () => {
   const render = once(() => renderStack(target.stack, { configOverrides: featureConfig }));

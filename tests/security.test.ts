@@ -42,19 +42,26 @@ describe("security of every rendered stage", () => {
       });
 
       it("exposes nothing but the load balancer", async () => {
-        const { resources } = await shippedRender(stack);
+        const { resources, outputs } = await shippedRender(stack);
         const rules = ofType(resources, TYPES.ingress);
         const open = rules.filter((r) => r.inputs.cidrIpv4 === "0.0.0.0/0" || r.inputs.cidrIpv6 === "::/0");
         const albGroupId = rules.find((r) => r.name === "env-firewall-alb-in-80")?.inputs.securityGroupId;
         assert.ok(open.length > 0);
         for (const rule of open) assert.equal(rule.inputs.securityGroupId, albGroupId, `${rule.name} opens a non-ALB group`);
-        assert.deepEqual(open.map((r) => r.inputs.fromPort).sort(), [443, 80]);
+        assert.deepEqual(open.map((r) => r.inputs.fromPort).sort((a, b) => Number(a) - Number(b)), [80, 443]);
         assert.equal(onlyOfType(resources, TYPES.db).inputs.publiclyAccessible, false);
         assert.equal(onlyOfType(resources, TYPES.loadBalancer).inputs.internal, false);
         const network = (onlyOfType(resources, TYPES.service).inputs.networkConfiguration as { assignPublicIp: boolean; subnets: string[] });
         assert.equal(network.assignPublicIp, false);
-        const privateSubnetIds = ofType(resources, TYPES.subnet).filter((s) => s.name.includes("private"));
-        assert.equal(privateSubnetIds.length, 2);
+        // Tasks run in the private subnets, the load balancer in the public ones.
+        assert.deepEqual(network.subnets, outputs.privateSubnetIds.value);
+        assert.deepEqual(onlyOfType(resources, TYPES.loadBalancer).inputs.subnets, outputs.publicSubnetIds.value);
+        assert.notDeepEqual(outputs.privateSubnetIds.value, outputs.publicSubnetIds.value);
+        // Private subnets reach the internet only outwards, through NAT.
+        for (const table of ofType(resources, "aws:ec2/routeTable:RouteTable").filter((t) => t.name.includes("private"))) {
+          const routes = table.inputs.routes as Array<{ gatewayId?: string; natGatewayId?: string }>;
+          assert.ok(routes.every((r) => r.natGatewayId && !r.gatewayId), `${table.name} routes to an internet gateway`);
+        }
         for (const subnet of ofType(resources, TYPES.subnet)) assert.equal(subnet.inputs.mapPublicIpOnLaunch, false);
       });
 

@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { StageConfigError } from "../components/stage-errors";
 import { STAGE_PROFILES } from "../components/stage-profile";
 import { resolveStage } from "../components/stage-resolve";
-import { decodeConfigValue } from "../components/stage";
+import { decodeConfigValue, namespaceConfig } from "../components/config-values";
 import { accessFor, PINNED_IMAGE } from "./helpers/renders";
 
 function problemsOf(fn: () => unknown): StageConfigError {
@@ -19,7 +19,6 @@ describe("stage model", () => {
   it("fills every setting from the kind's profile", () => {
     const stage = resolveStage("staging", { stage: "staging", image: PINNED_IMAGE, access: accessFor("staging") }, "eu-west-1");
     assert.equal(stage.kind, "staging");
-    assert.equal(stage.longLived, true);
     assert.deepEqual(stage.database, STAGE_PROFILES.staging.database);
     assert.deepEqual(stage.app, { cpu: 512, memory: 1024, desiredCount: 2 });
     assert.equal(stage.teardown, "deletion-protection");
@@ -124,6 +123,10 @@ describe("stage model", () => {
     assert.equal(decodeConfigValue("true"), true);
     assert.equal(decodeConfigValue("repo/app:1.2"), "repo/app:1.2");
     assert.equal(decodeConfigValue("{not json"), "{not json");
+    assert.deepEqual(namespaceConfig({ "multistage:app": '{"cpu":512}', "aws:region": "eu-west-1", "multistage:image": "r@sha256:1" }, "multistage"), {
+      app: { cpu: 512 },
+      image: "r@sha256:1",
+    });
   });
 
   it("requires the deployer role and boundary in staging and production, naming what to set", () => {

@@ -1,8 +1,7 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { AWS_CLI_IMAGE } from "../../components/bucket-sync";
+import { DIGEST_PINNED_IMAGE } from "../../components/stage-schema";
 import { ofType, parseJson, stageKindOf } from "../resources";
-
-const DIGEST = /@sha256:[a-f0-9]{64}$/;
 
 /** Staging and production run only images pinned by digest: what was reviewed is what runs. */
 export const digestPinned: StackValidationPolicy = {
@@ -17,7 +16,7 @@ export const digestPinned: StackValidationPolicy = {
         // The one exception: the bucket copy (staging with a production replica only) runs the
         // AWS CLI release this project pins in components/bucket-sync.ts, not a promoted artifact.
         if (container.name === "bucket-sync" && container.image === AWS_CLI_IMAGE) continue;
-        if (!DIGEST.test(container.image)) reportViolation(`${task.name}: container ${container.name} runs ${container.image}, not pinned by digest`, task.urn);
+        if (!DIGEST_PINNED_IMAGE.test(container.image)) reportViolation(`${task.name}: container ${container.name} runs ${container.image}, not pinned by digest`, task.urn);
       }
     }
   },

@@ -1,7 +1,6 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
+import { ISO_TIME } from "../../components/stage-schema";
 import { defaultTagsOf, stageKindOf } from "../resources";
-
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
 /** A feature stack says when it expires, so the reaper (and people) can act on it. */
 export const featureExpiry: StackValidationPolicy = {

@@ -2,7 +2,8 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { contractSchema } from "../../app/src/config";
-import { HEALTH_PATH } from "../../app/src/contract";
+import { HEALTH_PATH, STAGE_KINDS as APP_STAGE_KINDS } from "../../app/src/contract";
+import { STAGE_KINDS } from "../../components/stage-profile";
 import { containerHealthProbe } from "../../components/app-service";
 import { PROJECT_ROOT } from "../../tools/project/project-files";
 import { appContainer, LONG_LIVED_STACKS, onlyOfType, shippedRender } from "../helpers/renders";
@@ -39,6 +40,10 @@ describe("the stack and the app agree", () => {
       assert.equal(container.stopTimeout, 30);
     });
   }
+
+  it("the app knows the same stage kinds as the stage model", () => {
+    assert.deepEqual([...APP_STAGE_KINDS], [...STAGE_KINDS]);
+  });
 
   it("the Dockerfile is multi-stage, production-only, non-root, and checks the same health path", () => {
     const dockerfile = fs.readFileSync(path.join(PROJECT_ROOT, "app", "Dockerfile"), "utf8");

@@ -35,8 +35,7 @@ export class MemoryWorkspace implements StageWorkspace {
     url: { value: `http://multistage-${stack}.example.test`, secret: false },
     stage: { value: stack, secret: false },
   });
-  /** Preview behaviour, for promotion tests. */
-  previewResult: UpdateResult = { outputs: {}, resourceChanges: { same: 50, update: 1 } };
+  /** Engine events a preview streams, for promotion tests. */
   previewEvents: EngineEvent[] = [];
 
   addStack(name: string, stack: Partial<MemoryStack> = {}): this {
@@ -100,7 +99,7 @@ export class MemoryWorkspace implements StageWorkspace {
     this.get(stack);
     this.lockCheck(stack);
     for (const event of this.previewEvents) options.onEvent?.(event);
-    return this.previewResult;
+    return { outputs: {}, resourceChanges: { same: 50, update: 1 } };
   }
 
   async up(stack: string, options: UpOptions): Promise<UpdateResult> {

@@ -1,4 +1,5 @@
 import { createInterface } from "node:readline/promises";
+import type { BusyRetryOptions } from "../engine/retry";
 import { PulumiWorkspace } from "../engine/pulumi-workspace";
 import { StageWorkspace } from "../engine/workspace";
 
@@ -38,6 +39,15 @@ export function defaultContext(): CommandContext {
         prompt.close();
       }
     },
+  };
+}
+
+/** How commands wait for a stack another update holds: bounded by --wait, and said on stderr. */
+export function lockWait(context: CommandContext, stack: string, waitMs: number): BusyRetryOptions {
+  return {
+    maxWaitMs: waitMs,
+    sleep: context.sleep,
+    onWait: (attempt) => context.stderr(`${stack} is locked by another update; waiting (attempt ${attempt})\n`),
   };
 }
 

@@ -1,4 +1,4 @@
-import { CommandContext, elapsedWriter } from "../commands/context";
+import { CommandContext, elapsedWriter, lockWait } from "../commands/context";
 import { withBusyRetry } from "../engine/retry";
 import { StageWorkspace } from "../engine/workspace";
 import { featureTargetForBranch, loadBranchRules } from "./branches";
@@ -26,10 +26,6 @@ export async function featureDown(context: CommandContext, options: { branch: st
 export async function destroyFeatureStack(context: CommandContext, workspace: StageWorkspace, stack: string, waitMs: number): Promise<void> {
   await requireFeatureStack(workspace, stack, "destroy");
   const onOutput = elapsedWriter(context);
-  await withBusyRetry(() => workspace.destroy(stack, { onOutput }), {
-    maxWaitMs: waitMs,
-    sleep: context.sleep,
-    onWait: (attempt) => context.stderr(`${stack} is locked by another update; waiting (attempt ${attempt})\n`),
-  });
+  await withBusyRetry(() => workspace.destroy(stack, { onOutput }), lockWait(context, stack, waitMs));
   await workspace.removeStack(stack);
 }

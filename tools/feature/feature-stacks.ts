@@ -3,7 +3,8 @@
  * a stack is destroyed only if its name starts with `feature-` AND its config says stage
  * `feature`. A typo, a renamed stack or a misconfigured one never reaches destroy.
  */
-import { LONG_LIVED_KINDS } from "../../components/stage-profile";
+import { z } from "zod";
+import { featureConfigSchema } from "../../components/stage-schema";
 import { UsageError } from "../commands/run-command";
 import { ConfigEntry, StageWorkspace } from "../engine/workspace";
 import { FEATURE_STACK_PREFIX } from "./branches";
@@ -11,21 +12,16 @@ import { FEATURE_STACK_PREFIX } from "./branches";
 export const STAGE_KEY = "multistage:stage";
 export const FEATURE_KEY = "multistage:feature";
 
-export interface FeatureInfo {
-  branch: string;
-  createdAt: string;
-  expiresAt: string;
-  pr?: number;
-}
+/** What `feature up` writes into `multistage:feature` (the stage model's own schema). */
+export type FeatureInfo = z.input<typeof featureConfigSchema>;
 
-/** The feature settings in a stack's config, or undefined when it has none or they are unreadable. */
-export function featureInfoOf(config: Record<string, ConfigEntry>): FeatureInfo | undefined {
+/** The feature settings in a stack's config, or undefined when it has none or they are invalid. */
+export function featureInfoOf(config: Record<string, ConfigEntry>): z.output<typeof featureConfigSchema> | undefined {
   const raw = config[FEATURE_KEY]?.value;
   if (!raw) return undefined;
   try {
-    const parsed = JSON.parse(raw) as Partial<FeatureInfo>;
-    if (typeof parsed.branch !== "string" || typeof parsed.createdAt !== "string" || typeof parsed.expiresAt !== "string") return undefined;
-    return { branch: parsed.branch, createdAt: parsed.createdAt, expiresAt: parsed.expiresAt, pr: parsed.pr };
+    const parsed = featureConfigSchema.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;
   }
@@ -34,7 +30,6 @@ export function featureInfoOf(config: Record<string, ConfigEntry>): FeatureInfo 
 /** Why a stack must not be treated as a feature stack, or undefined when it is one. */
 export function notAFeatureStackReason(stack: string, config: Record<string, ConfigEntry>): string | undefined {
   if (!stack.startsWith(FEATURE_STACK_PREFIX)) return `its name does not start with "${FEATURE_STACK_PREFIX}"`;
-  if ((LONG_LIVED_KINDS as readonly string[]).includes(stack)) return "it is a long-lived stage";
   const stage = config[STAGE_KEY]?.value;
   if (stage !== "feature") return `its own config says ${STAGE_KEY}=${JSON.stringify(stage ?? null)}, not "feature"`;
   return undefined;

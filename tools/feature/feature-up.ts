@@ -1,7 +1,7 @@
 import { StageConfigError } from "../../components/stage-errors";
-import { resolveStage } from "../../components/stage-resolve";
-import { decodeConfigValue } from "../../components/stage";
-import { CommandContext, elapsedWriter } from "../commands/context";
+import { PROJECT, resolveStage } from "../../components/stage-resolve";
+import { namespaceConfig } from "../../components/config-values";
+import { CommandContext, elapsedWriter, lockWait } from "../commands/context";
 import { UsageError } from "../commands/run-command";
 import { withBusyRetry } from "../engine/retry";
 import { ConfigEntry, StackOutput } from "../engine/workspace";
@@ -80,22 +80,15 @@ export async function featureUp(context: CommandContext, options: FeatureUpOptio
   });
 
   const onOutput = elapsedWriter(context);
-  const result = await withBusyRetry(() => workspace.up(target.stack, { onOutput }), {
-    maxWaitMs: options.waitMs,
-    sleep: context.sleep,
-    onWait: (attempt) => context.stderr(`${target.stack} is locked by another update; waiting (attempt ${attempt})\n`),
-  });
+  const result = await withBusyRetry(() => workspace.up(target.stack, { onOutput }), lockWait(context, target.stack, options.waitMs));
   return { stack: target.stack, url: result.outputs.url?.value, expiresAt: info.expiresAt, outputs: result.outputs, changes: result.resourceChanges };
 }
 
 /** The program validates again at `up`; doing it here means a bad value never reaches the backend. */
 function validateBeforeWriting(stack: string, config: Record<string, ConfigEntry>, region: string | undefined): void {
-  const raw: Record<string, unknown> = {};
-  for (const [key, entry] of Object.entries(config)) {
-    if (key.startsWith("multistage:")) raw[key.slice("multistage:".length)] = decodeConfigValue(entry.value);
-  }
+  const values = Object.fromEntries(Object.entries(config).map(([key, entry]) => [key, entry.value]));
   try {
-    resolveStage(stack, raw, region);
+    resolveStage(stack, namespaceConfig(values, PROJECT), region);
   } catch (error) {
     if (error instanceof StageConfigError) throw new UsageError(error.message);
     throw error;

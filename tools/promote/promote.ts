@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { DIGEST_PINNED_IMAGE } from "../../components/stage-schema";
-import { CommandContext, elapsedWriter } from "../commands/context";
+import { CommandContext, elapsedWriter, lockWait } from "../commands/context";
 import { UsageError } from "../commands/run-command";
 import { withBusyRetry } from "../engine/retry";
 import { FEATURE_STACK_PREFIX } from "../feature/branches";
@@ -42,10 +42,12 @@ export interface PromoteResult {
 }
 
 /** What was reviewed, saved beside the plan so --apply can prove it applies the same thing. */
-interface PlanMetadata {
+interface ReviewedPlan {
   from: string;
   to: string;
   image: string;
+  counts: ReviewReport["counts"];
+  statefulChanges: PlannedStep[];
 }
 
 /** Checks the path and arguments; returns the levels skipped. Touches nothing. */
@@ -85,7 +87,7 @@ export async function promote(context: CommandContext, options: PromoteOptions):
   }
   const previousImage = (await workspace.getAllConfig(options.to))[IMAGE_KEY]?.value;
   const onOutput = elapsedWriter(context);
-  const retry = { maxWaitMs: options.waitMs, sleep: context.sleep };
+  const retry = lockWait(context, options.to, options.waitMs);
 
   const reviewed = options.apply ? readReviewedPlan(options, image) : undefined;
   let counts: ReviewReport["counts"];
@@ -111,7 +113,7 @@ export async function promote(context: CommandContext, options: PromoteOptions):
     fs.writeFileSync(options.reportPath, reportToMarkdown(report));
     counts = report.counts;
     statefulChanges = dangerousSteps(report);
-    const metadata: PlanMetadata & { counts: typeof counts; statefulChanges: PlannedStep[] } = { from: options.from, to: options.to, image, counts, statefulChanges };
+    const metadata: ReviewedPlan = { from: options.from, to: options.to, image, counts, statefulChanges };
     fs.writeFileSync(metadataPath(options.planPath), `${JSON.stringify(metadata, null, 2)}\n`);
     context.stderr(`Review report written to ${options.reportPath}\n`);
   }
@@ -142,9 +144,9 @@ function metadataPath(planPath: string): string {
  * A plan saved by an earlier review of the same promotion. It is used only if it promotes the
  * same image between the same stages; otherwise the source moved on and we review again.
  */
-function readReviewedPlan(options: PromoteOptions, image: string): (PlanMetadata & { counts: ReviewReport["counts"]; statefulChanges: PlannedStep[] }) | undefined {
+function readReviewedPlan(options: PromoteOptions, image: string): ReviewedPlan | undefined {
   if (!fs.existsSync(options.planPath) || !fs.existsSync(metadataPath(options.planPath))) return undefined;
-  const metadata = JSON.parse(fs.readFileSync(metadataPath(options.planPath), "utf8")) as PlanMetadata & { counts: ReviewReport["counts"]; statefulChanges: PlannedStep[] };
+  const metadata = JSON.parse(fs.readFileSync(metadataPath(options.planPath), "utf8")) as ReviewedPlan;
   if (metadata.from !== options.from || metadata.to !== options.to) return undefined;
   if (metadata.image !== image) {
     throw new UsageError(

@@ -1,4 +1,4 @@
-import { decodeConfigValue } from "../../components/stage";
+import { decodeConfigValue } from "../../components/config-values";
 import { LONG_LIVED_KINDS, LongLivedKind } from "../../components/stage-profile";
 import { listStackFiles, loadStackConfig } from "../project/project-files";
 

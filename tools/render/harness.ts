@@ -95,7 +95,7 @@ export function renderStack(stack: string, options: RenderOptions = {}): Promise
  * feature stacks) and production's database and bucket (for stages that take its data).
  * Names come from the same naming function the real stacks use.
  */
-export function defaultNetworkOutputs(project: string): Record<string, Record<string, unknown>> {
+export function defaultStackOutputs(project: string): Record<string, Record<string, unknown>> {
   const productionBucket = physicalName(project, "production", "s3-bucket", "assets");
   const productionDb = physicalName(project, "production", "rds-instance", "db");
   return {
@@ -123,7 +123,7 @@ async function renderOnce(stack: string, options: RenderOptions): Promise<Render
   const config: StackConfig = loadStackConfig(stack, options.configOverrides, configDir, options.stackFile);
   const mocks = new RenderMocks({
     region: config.values["aws:region"] ?? "us-east-1",
-    stackOutputs: { ...defaultNetworkOutputs(project), ...options.stackOutputs },
+    stackOutputs: { ...defaultStackOutputs(project), ...options.stackOutputs },
     latestSnapshot: options.latestProductionSnapshot === undefined ? DEFAULT_PRODUCTION_SNAPSHOT : options.latestProductionSnapshot,
   });
   pulumi.runtime.setAllConfig(config.values, config.secretKeys);

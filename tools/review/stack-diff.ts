@@ -5,9 +5,9 @@
  * kept); whatever remains was declared by a stack file override or by code, and deserves a
  * reviewer's eye.
  */
-import { decodeConfigValue } from "../../components/stage";
+import { namespaceConfig } from "../../components/config-values";
 import { STAGE_PROFILES, StageKind, StageProfile } from "../../components/stage-profile";
-import { resolveStage } from "../../components/stage-resolve";
+import { PROJECT, resolveStage } from "../../components/stage-resolve";
 import { loadStackConfig } from "../project/project-files";
 import { renderStack, RenderOptions } from "../render/harness";
 import { differenceKey, diffFlat, flattenRender, PropertyDifference } from "./normalize";
@@ -33,10 +33,7 @@ interface StackView {
 
 function viewOf(stack: string, options: RenderOptions): StackView {
   const config = loadStackConfig(stack, options.configOverrides, options.configDir, options.stackFile);
-  const raw: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(config.values)) {
-    if (key.startsWith("multistage:")) raw[key.slice("multistage:".length)] = decodeConfigValue(value);
-  }
+  const raw = namespaceConfig(config.values, PROJECT);
   const stage = resolveStage(stack, raw, config.values["aws:region"]);
   return { stack, kind: stage.kind, fileConfig: raw };
 }
