@@ -3,7 +3,7 @@ import { Environment } from "./components/environment";
 import { loadStage } from "./components/stage";
 
 export = async () => {
-  const stage = loadStage();
+  const stage = loadStage(__dirname);
   // A fixed logical name keeps resources comparable across stacks (stagectl diff).
   return new Environment("env", { stage }).outputs;
 };

@@ -6,8 +6,68 @@ import { z } from "zod";
 import { STAGE_KINDS, STAGE_PROFILES, StageKind, StageProfile } from "./stage-profile";
 import { DIGEST_PINNED_IMAGE, fargatePairProblem, stageConfigSchema, StageConfig } from "./stage-schema";
 import { ConfigProblem, describeValue, StageConfigError, zodIssueProblems } from "./stage-errors";
+import { namespaceConfig } from "./config-values";
 
 export const PROJECT = "multistage";
+
+/**
+ * Config namespaces a stack of this program may set: its own, and those of the providers and
+ * engine it uses. Anything else (`multistag:teardown`) is a typo that would be silently ignored.
+ */
+export const KNOWN_NAMESPACES = [PROJECT, "aws", "pulumi", "random", "docker"] as const;
+
+/** Where a stack's config came from, for the checks that need more than the merged values. */
+export interface ConfigOrigin {
+  /** Defaults declared in Pulumi.yaml (full keys), to tell project settings from stack-file ones. */
+  projectDefaults?: Record<string, unknown>;
+}
+
+/**
+ * Validates a stack's whole config as Pulumi hands it to a program (every key namespaced,
+ * every value a string) and fills in the profile. Throws StageConfigError listing every
+ * problem at once.
+ */
+export function resolveStageFromConfig(stack: string, values: Record<string, string>, origin: ConfigOrigin = {}): Stage {
+  const raw = namespaceConfig(values, PROJECT);
+  return resolveStage(stack, raw, values["aws:region"], [...namespaceProblems(values), ...projectOnlyProblems(raw, origin)]);
+}
+
+function namespaceProblems(values: Record<string, string>): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  for (const key of Object.keys(values).sort()) {
+    const namespace = key.includes(":") ? key.slice(0, key.indexOf(":")) : "";
+    if ((KNOWN_NAMESPACES as readonly string[]).includes(namespace)) continue;
+    const typo = namespace !== "" && editDistance(namespace, PROJECT) <= 3 ? `; did you mean ${PROJECT}:${key.slice(namespace.length + 1)}?` : "";
+    problems.push({ key, value: describeValue(values[key]), expected: `a key in one of the namespaces this program reads (${KNOWN_NAMESPACES.join(", ")})${typo}` });
+  }
+  return problems;
+}
+
+/** Settings of the whole project are read from Pulumi.yaml only; a stack file cannot change them. */
+function projectOnlyProblems(raw: Record<string, unknown>, origin: ConfigOrigin): ConfigProblem[] {
+  if (origin.projectDefaults === undefined || raw.branchStages === undefined) return [];
+  const declared = origin.projectDefaults[`${PROJECT}:branchStages`];
+  if (JSON.stringify(raw.branchStages) === JSON.stringify(declared)) return [];
+  return [{
+    key: `${PROJECT}:branchStages`,
+    value: describeValue(raw.branchStages),
+    expected: "nothing in a stack file: the branch mapping belongs to the whole project and stagectl reads it from Pulumi.yaml (config.branchStages.default)",
+  }];
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length];
+}
 
 /** Kinds whose image must be a digest a lower stage already ran. */
 const DIGEST_ONLY_KINDS: readonly StageKind[] = ["staging", "production"];
@@ -62,8 +122,8 @@ const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
  * Validates raw config (keys without the `multistage:` prefix) for a stack and fills in the
  * profile. Throws StageConfigError listing every problem at once.
  */
-export function resolveStage(stack: string, raw: Record<string, unknown>, region: string | undefined): Stage {
-  const problems: ConfigProblem[] = [];
+export function resolveStage(stack: string, raw: Record<string, unknown>, region: string | undefined, earlierProblems: readonly ConfigProblem[] = []): Stage {
+  const problems: ConfigProblem[] = [...earlierProblems];
   if (!isValidStackName(stack)) {
     problems.push({
       key: "stack name",

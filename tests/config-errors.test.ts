@@ -1,6 +1,11 @@
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import { ProjectFileError, readStackFileConfig } from "../components/config-files";
+import { StageConfigRunError } from "../components/stage";
 import { StageConfigError } from "../components/stage-errors";
 import { PROJECT_ROOT } from "../tools/project/project-files";
 import { renderStack } from "../tools/render/harness";
@@ -34,6 +39,18 @@ const cases: Array<{ what: string; stack: string; config: Record<string, unknown
     message: /multistage:image: got "repo\/app:v1\.2"; expected an image pinned by digest/,
   },
   {
+    what: "a key in a misspelt namespace",
+    stack: "development",
+    config: { ...base, "multistage:stage": "development", "multistag:teardown": "retain" },
+    message: /multistag:teardown: got "retain"; expected a key in one of the namespaces this program reads \(multistage, aws, pulumi, random, docker\); did you mean multistage:teardown\?/,
+  },
+  {
+    what: "the project-wide branch mapping in a stack file",
+    stack: "development",
+    config: { ...base, "multistage:stage": "development", "multistage:branchStages": ["main=development"] },
+    message: /multistage:branchStages: got \["main=development"\]; expected nothing in a stack file: the branch mapping belongs to the whole project/,
+  },
+  {
     what: "a stage/stack mismatch",
     stack: "staging",
     config: { ...base, "multistage:stage": "production", "multistage:image": PINNED_IMAGE },
@@ -50,6 +67,12 @@ describe("invalid config", () => {
       assert.equal(failure.registeredResources, 0, "resources were registered before validation");
     });
   }
+
+  it("ends the program as a RunError, which the engine prints without a stack trace", () => {
+    const error = new StageConfigRunError(new StageConfigError("development", [{ key: "multistage:x", value: "1", expected: "nothing" }]));
+    assert.ok(pulumi.RunError.isInstance(error));
+    assert.match(error.message, /^Invalid configuration for stack "development" \(1 problem\):\n  - multistage:x: got 1; expected nothing$/);
+  });
 
   it("a valid config renders after an invalid one in the same process", async () => {
     await expectRenderFailure(renderWithConfig("development", cases[0].config));
@@ -72,4 +95,32 @@ describe("invalid config", () => {
     assert.equal(lines.length, 2, `stderr had more than the message:\n${result.stderr}`);
     assert.match(lines[1], /multistage:image/);
   });
+});
+
+describe("stack files that cannot be read", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "multistage-yaml-"));
+  const write = (name: string, text: string) => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, text);
+    return file;
+  };
+  const levels = ["a: &a [x, x, x, x, x, x, x, x, x]", ...["b", "c", "d", "e", "f", "g"].map((k, i) => `${k}: &${k} [${Array(9).fill(`*${"abcdefg"[i]}`).join(", ")}]`)];
+  const cases: Array<[string, string, RegExp]> = [
+    ["an alias bomb", write("bomb.yaml", `${levels.join("\n")}\nconfig: {}\n`), /bomb\.yaml: uses more than 50 YAML aliases; refusing to expand it/],
+    ["a key given twice", write("twice.yaml", "config:\n  multistage:stage: development\n  multistage:stage: production\n"), /twice\.yaml: is not valid YAML: Map keys must be unique at line 3/],
+    ["a list at the top", write("list.yaml", "- config\n"), /list\.yaml: is not a YAML map/],
+    ["config that is not a map", write("scalar.yaml", "config: development\n"), /scalar\.yaml: `config` is not a map/],
+    ["a missing file", path.join(dir, "missing.yaml"), /missing\.yaml: does not exist/],
+    ["a directory", dir, /: is not a file/],
+  ];
+  for (const [what, file, message] of cases) {
+    it(`${what}: one line naming the file`, () => {
+      assert.throws(() => readStackFileConfig(file), (error: unknown) => {
+        assert.ok(error instanceof ProjectFileError, String(error));
+        assert.match(error.message, message);
+        assert.ok(!error.message.includes("\n"), `more than one line: ${error.message}`);
+        return true;
+      });
+    });
+  }
 });

@@ -6,7 +6,10 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parse } from "yaml";
+import { projectDefaults, ProjectFile, readProjectFile as readProjectFileAt, readStackFileConfig } from "../../components/config-files";
+
+export { projectDefaults, ProjectFileError } from "../../components/config-files";
+export type { ProjectFile } from "../../components/config-files";
 
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 export const SECRET_PLACEHOLDER = "[secret]";
@@ -18,16 +21,8 @@ export interface StackConfig {
   secretKeys: string[];
 }
 
-interface ProjectFile {
-  name: string;
-  config?: Record<string, unknown>;
-}
-
 export function readProjectFile(root = PROJECT_ROOT): ProjectFile {
-  const file = path.join(root, "Pulumi.yaml");
-  const parsed = parse(fs.readFileSync(file, "utf8")) as ProjectFile;
-  if (!parsed || typeof parsed.name !== "string") throw new Error(`${file} has no project name`);
-  return parsed;
+  return readProjectFileAt(root);
 }
 
 /** Path of a stack's config file. */
@@ -44,22 +39,6 @@ export function listStackFiles(root = PROJECT_ROOT): string[] {
     .sort();
 }
 
-/** Project-level defaults from Pulumi.yaml, keyed by full config key. */
-export function projectDefaults(project: ProjectFile): Record<string, unknown> {
-  const defaults: Record<string, unknown> = {};
-  for (const [rawKey, declaration] of Object.entries(project.config ?? {})) {
-    const key = rawKey.includes(":") ? rawKey : `${project.name}:${rawKey}`;
-    if (declaration && typeof declaration === "object" && !Array.isArray(declaration)) {
-      const decl = declaration as Record<string, unknown>;
-      if ("default" in decl) defaults[key] = decl.default;
-      else if ("value" in decl) defaults[key] = decl.value;
-    } else {
-      defaults[key] = declaration;
-    }
-  }
-  return defaults;
-}
-
 /**
  * Config of one stack: Pulumi.yaml defaults, then the stack file (if any), then overrides
  * (as set programmatically, e.g. for feature stacks or tests).
@@ -72,11 +51,10 @@ export function loadStackConfig(
 ): StackConfig {
   const project = readProjectFile(root);
   const merged: Record<string, unknown> = { ...projectDefaults(project) };
+  // A stack file named on purpose must exist; the default one may not (feature stacks have none).
   const file = stackFile ?? stackFilePath(stack, root);
-  if (stackFile !== undefined && !fs.existsSync(stackFile)) throw new Error(`Stack file ${stackFile} does not exist`);
-  if (fs.existsSync(file)) {
-    const parsed = (parse(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
-    for (const [key, value] of Object.entries(parsed.config ?? {})) merged[qualify(key, project.name)] = value;
+  if (stackFile !== undefined || fs.existsSync(file)) {
+    for (const [key, value] of Object.entries(readStackFileConfig(file))) merged[qualify(key, project.name)] = value;
   }
   for (const [key, value] of Object.entries(overrides)) merged[qualify(key, project.name)] = value;
 

@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
 import { loadStackConfig, PROJECT_ROOT, readProjectFile, StackConfig } from "../project/project-files";
 import { physicalName } from "../../components/naming";
+import { StageConfigRunError } from "../../components/stage";
 import { MOCK_ACCOUNT_ID, physicalNameOf, RenderMocks } from "./mocks";
 import { decodeJsonStrings, redact, REDACTED } from "./redact";
 
@@ -253,6 +254,9 @@ async function waitForRegistrations(): Promise<void> {
  * level; keep the program's own message.
  */
 function rootCause(error: unknown): unknown {
+  // The program reports bad config as a RunError (so `pulumi up` prints no stack trace); the
+  // render's callers want the problems it carries.
+  if (error instanceof StageConfigRunError) return error.cause;
   if (!(error instanceof Error) || !error.message.startsWith("error serializing property")) return error;
   const message = error.message.replace(/^(error serializing property "[^"]*": )+/, "");
   return new Error(message);
