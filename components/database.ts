@@ -4,6 +4,7 @@ import * as random from "@pulumi/random";
 import { stripUndefined } from "./args";
 import { jsonSecret } from "./json-secret";
 import { Namer } from "./naming";
+import type { RestoreSource } from "./production-data";
 import { clientOnlySecurityGroup } from "./security-groups";
 import { TeardownMode } from "./stage-profile";
 import { teardownPolicy } from "./teardown";
@@ -50,21 +51,25 @@ export interface DatabaseArgs {
    */
   teardown?: TeardownMode;
   /**
-   * Name of the database the app uses.
+   * Name of the database the app uses. A restored database keeps its snapshot's name (RDS
+   * ignores it on a PostgreSQL restore), so stages restored from production rely on
+   * production using this same default.
    * @default "app"
    */
   databaseName?: string;
   /**
-   * Master user name (`postgres`, `admin` and `rdsadmin` are reserved or risky on RDS).
+   * Master user name (`postgres`, `admin` and `rdsadmin` are reserved or risky on RDS). A
+   * restore keeps the snapshot's master user, as with the database name.
    * @default "app_owner"
    */
   username?: string;
   /**
-   * Restore the database from this snapshot when it is created (production's latest). Later
-   * snapshots never replace it: the identifier is ignored after creation.
+   * Restore the database from this snapshot when it is created (the newest one). Later
+   * snapshots never replace it: the identifier is ignored after creation, until the next data
+   * generation. The volume is at least the snapshot's size, whatever `allocatedStorageGb` says.
    * @default undefined (start empty)
    */
-  restoreFromSnapshot?: pulumi.Input<string | undefined>;
+  restoreFrom?: pulumi.Input<RestoreSource | undefined>;
   /**
    * Make the database a read replica of this instance (ARN) instead of its own primary.
    * @default undefined (a primary)
@@ -77,7 +82,7 @@ export interface DatabaseArgs {
   generation?: number;
 }
 
-type NormalizedDatabaseArgs = Required<Omit<DatabaseArgs, "restoreFromSnapshot" | "replicaOf">> & Pick<DatabaseArgs, "restoreFromSnapshot" | "replicaOf">;
+type NormalizedDatabaseArgs = Required<Omit<DatabaseArgs, "restoreFrom" | "replicaOf">> & Pick<DatabaseArgs, "restoreFrom" | "replicaOf">;
 
 function normalize(args: DatabaseArgs): NormalizedDatabaseArgs {
   return {
@@ -136,43 +141,59 @@ export class Database extends pulumi.ComponentResource {
       special: false,
     }, child);
 
-    // A new generation is a new instance; the old one is deleted after the new one exists.
-    this.identifier = args.namer.name("rds-instance", args.generation > 0 ? `db-g${args.generation}` : "db");
+    const generationSuffix = args.generation > 0 ? `-g${args.generation}` : "";
+    this.identifier = args.namer.name("rds-instance", `db${generationSuffix}`);
     const replica = args.replicaOf !== undefined;
-    const instance = new aws.rds.Instance(`${name}-instance`, {
-      identifier: this.identifier,
-      engine: "postgres",
-      engineVersion: args.engineVersion,
-      instanceClass: args.instanceClass,
-      allocatedStorage: args.allocatedStorageGb,
-      storageType: "gp3",
-      storageEncrypted: true,
-      // A replica inherits database, user and password from its source.
-      dbName: replica ? undefined : args.databaseName,
-      username: replica ? undefined : args.username,
-      password: replica ? undefined : password.result,
-      replicateSourceDb: args.replicaOf,
-      snapshotIdentifier: replica ? undefined : args.restoreFromSnapshot,
-      port: POSTGRES_PORT,
-      dbSubnetGroupName: subnets.name,
-      vpcSecurityGroupIds: [group.id],
-      parameterGroupName: parameters.name,
-      publiclyAccessible: false,
-      multiAz: args.multiAz,
-      backupRetentionPeriod: replica ? 0 : args.backupRetentionDays,
-      copyTagsToSnapshot: true,
-      autoMinorVersionUpgrade: true,
-      deletionProtection: teardown.deletionProtection,
-      skipFinalSnapshot: !teardown.finalSnapshot || replica,
-      finalSnapshotIdentifier: teardown.finalSnapshot && !replica ? args.namer.name("rds-instance", `${args.generation > 0 ? `db-g${args.generation}` : "db"}-final`) : undefined,
-      // Lower stages take changes now; protected stages wait for the maintenance window.
-      applyImmediately: !teardown.deletionProtection,
-    }, {
-      ...keep,
-      // The nightly snapshot changes every day; only `stagectl data resync` may re-create the database.
-      ignoreChanges: args.restoreFromSnapshot !== undefined ? ["snapshotIdentifier"] : undefined,
-      deleteBeforeReplace: false,
-    });
+    const restoring = !replica && args.restoreFrom !== undefined;
+    const source = pulumi.output(args.restoreFrom);
+    const instance = new aws.rds.Instance(
+      // Each data generation is a resource of its own (a new URN), not a replacement of the old
+      // one: on a replacement the engine copies ignored properties from the old state into the
+      // new inputs (processIgnoreChanges in pulumi/pulumi pkg/resource/deploy/step_generator.go),
+      // so a replaced instance would restore the snapshot recorded at first creation. A new
+      // resource has no old state and restores the newest snapshot; the old generation is
+      // deleted at the end of the update, after the new one exists.
+      `${name}-instance${generationSuffix}`,
+      {
+        identifier: this.identifier,
+        engine: "postgres",
+        engineVersion: args.engineVersion,
+        instanceClass: args.instanceClass,
+        allocatedStorage: restoring
+          ? source.apply((s) => Math.max(args.allocatedStorageGb, s?.allocatedStorageGb ?? 0))
+          : args.allocatedStorageGb,
+        storageType: "gp3",
+        storageEncrypted: true,
+        // A replica inherits database, user and password from its source. A restore keeps the
+        // snapshot's database name and master user: RDS ignores DBName on a PostgreSQL restore
+        // (RestoreDBInstanceFromDBSnapshot, "doesn't apply to the MySQL, PostgreSQL, or MariaDB
+        // engines"), so it is not sent; the master password is set after the restore.
+        dbName: replica || restoring ? undefined : args.databaseName,
+        username: replica || restoring ? undefined : args.username,
+        password: replica ? undefined : password.result,
+        replicateSourceDb: args.replicaOf,
+        snapshotIdentifier: restoring ? source.apply((s) => s?.snapshotIdentifier) : undefined,
+        port: POSTGRES_PORT,
+        dbSubnetGroupName: subnets.name,
+        vpcSecurityGroupIds: [group.id],
+        parameterGroupName: parameters.name,
+        publiclyAccessible: false,
+        multiAz: args.multiAz,
+        backupRetentionPeriod: replica ? 0 : args.backupRetentionDays,
+        copyTagsToSnapshot: true,
+        autoMinorVersionUpgrade: true,
+        deletionProtection: teardown.deletionProtection,
+        skipFinalSnapshot: !teardown.finalSnapshot || replica,
+        finalSnapshotIdentifier: teardown.finalSnapshot && !replica ? args.namer.name("rds-instance", `db${generationSuffix}-final`) : undefined,
+        // Lower stages take changes now; protected stages wait for the maintenance window.
+        applyImmediately: !teardown.deletionProtection,
+      },
+      {
+        ...keep,
+        // The newest snapshot changes every night; only a new data generation restores again.
+        ignoreChanges: restoring ? ["snapshotIdentifier"] : undefined,
+      },
+    );
 
     const credentials = jsonSecret(name, {
       secretName: args.namer.name("secret", "db-credentials"),

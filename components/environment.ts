@@ -95,7 +95,7 @@ export class Environment extends pulumi.ComponentResource {
       ...stage.database,
       teardown: stage.teardown,
       generation: stage.data.generation,
-      restoreFromSnapshot: stage.data.source === "production-snapshot" ? production?.latestSnapshot : undefined,
+      restoreFrom: stage.data.source === "production-snapshot" ? production?.latestSnapshot : undefined,
       replicaOf: stage.data.source === "production-replica" ? production?.dbArn : undefined,
     }, child);
     const cache = new Cache(`${name}-cache`, {

@@ -2,6 +2,17 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { qualifiedStack, requiredOutput } from "./stack-outputs";
 
+/** A snapshot a database can be restored from, and the volume size the restore must at least have. */
+export interface RestoreSource {
+  snapshotIdentifier: string;
+  /**
+   * The snapshot's allocated storage in GiB. RDS restores into at least this much: it cannot
+   * shrink a volume (RestoreDBInstanceFromDBSnapshot takes AllocatedStorage, and
+   * ModifyDBInstance refuses to reduce it; Amazon RDS API Reference).
+   */
+  allocatedStorageGb: number;
+}
+
 export interface ProductionDataArgs {
   /**
    * Production stack whose outputs name its database and bucket: a name in this project, or `<org>/<project>/<stack>`.
@@ -25,8 +36,8 @@ export class ProductionData extends pulumi.ComponentResource {
   readonly dbArn: pulumi.Output<string>;
   readonly bucketName: pulumi.Output<string>;
   readonly bucketArn: pulumi.Output<string>;
-  /** Newest automated snapshot, or undefined when production has none yet. */
-  readonly latestSnapshot: pulumi.Output<string | undefined>;
+  /** Newest automated snapshot and its size, or undefined when production has none yet. */
+  readonly latestSnapshot: pulumi.Output<RestoreSource | undefined>;
 
   constructor(name: string, args: ProductionDataArgs, opts?: pulumi.ComponentResourceOptions) {
     super("multistage:data:ProductionData", name, {}, opts);
@@ -42,10 +53,11 @@ export class ProductionData extends pulumi.ComponentResource {
     this.latestSnapshot =
       args.findLatestSnapshot === false
         ? pulumi.output(undefined)
-        : this.dbIdentifier.apply(async (dbInstanceIdentifier) => {
+        : this.dbIdentifier.apply(async (dbInstanceIdentifier): Promise<RestoreSource | undefined> => {
             try {
               const snapshot = await aws.rds.getSnapshot({ dbInstanceIdentifier, snapshotType: "automated", mostRecent: true }, invokeOptions);
-              return snapshot.dbSnapshotIdentifier;
+              if (!snapshot.dbSnapshotIdentifier) throw new Error("the lookup returned no snapshot identifier");
+              return { snapshotIdentifier: snapshot.dbSnapshotIdentifier, allocatedStorageGb: snapshot.allocatedStorage };
             } catch {
               // A brand-new production has no nightly backup yet: start empty, and say so.
               pulumi.log.warn(`Production database ${dbInstanceIdentifier} has no automated snapshot yet; this stage's database starts empty`, this);

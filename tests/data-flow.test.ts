@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { RenderedResource } from "../tools/render/harness";
+import { RenderMocks } from "../tools/render/mocks";
 import { renderStack } from "../tools/render/harness";
 import { featureTargetForBranch, loadBranchRules } from "../tools/feature/branches";
 import { accessFor, expectRenderFailure, named, once, ofType, PINNED_IMAGE, renderWithConfig, shippedRender, TYPES } from "./helpers/renders";
@@ -50,15 +51,52 @@ describe("one-way data flow in the renders", () => {
     });
   }
 
+  it("restores into a volume at least the snapshot's size, whatever the profile says", async () => {
+    const { resources } = await shippedRender("development");
+    const db = named(resources, "env-db-instance").inputs;
+    const production = named((await shippedRender("production")).resources, "env-db-instance").inputs;
+    assert.equal(db.allocatedStorage, production.allocatedStorage, "production's 50 GiB, not the profile's 20");
+    const bigger = await renderStack("development", { latestProductionSnapshot: { identifier: "rds:big", allocatedStorageGb: 200 } });
+    assert.equal(named(bigger.resources, "env-db-instance").inputs.allocatedStorage, 200);
+    const asked = await renderWithConfig("development", { ...base, "multistage:stage": "development", "multistage:database": { allocatedStorageGb: 120 } });
+    assert.equal(named(asked.resources, "env-db-instance").inputs.allocatedStorage, 120, "a larger stage setting wins");
+  });
+
+  it("the fake RDS refuses a restore into a smaller volume, as RDS does", () => {
+    const mocks = new RenderMocks({ region: "eu-west-1", latestSnapshot: () => ({ identifier: "rds:s1", allocatedStorageGb: 50 }) });
+    mocks.call({ token: "aws:rds/getSnapshot:getSnapshot", inputs: { dbInstanceIdentifier: "multistage-production-db" }, provider: "" });
+    const restore = (allocatedStorage: number) =>
+      mocks.newResource({ type: TYPES.db, name: "db", inputs: { identifier: "x", snapshotIdentifier: "rds:s1", allocatedStorage }, provider: "", id: undefined, custom: true });
+    assert.throws(() => restore(20), /InvalidParameterCombination: x restores rds:s1 \(50 GiB\) into 20 GiB/);
+    assert.doesNotThrow(() => restore(50));
+  });
+
+  it("a restore sends neither database name nor master user: RDS keeps the snapshot's", async () => {
+    const db = named((await shippedRender("development")).resources, "env-db-instance").inputs;
+    assert.equal(db.dbName, undefined);
+    assert.equal(db.username, undefined);
+    assert.equal(db.password, "[secret]", "the password is still set, after the restore");
+    const empty = named((await shippedRender("staging")).resources, "env-db-instance").inputs;
+    assert.equal(empty.dbName, "app");
+    assert.equal(empty.username, "app_owner");
+  });
+
   it("starts empty with a warning when production has no snapshot yet", async () => {
     const render = await renderStack("development", { latestProductionSnapshot: null });
     assert.equal(named(render.resources, "env-db-instance").inputs.snapshotIdentifier, undefined);
     assert.ok(render.warnings.some((w) => /has no automated snapshot yet; this stage's database starts empty/.test(w)), render.warnings.join("\n"));
   });
 
-  it("a data generation bump re-creates the database under a new identifier", async () => {
-    const render = await renderWithConfig("development", { ...base, "multistage:stage": "development", "multistage:data": { generation: 3 } });
-    assert.equal(named(render.resources, "env-db-instance").physicalName, "multistage-development-db-g3");
+  it("a data generation bump re-creates the database as a new resource, restored from the newest snapshot", async () => {
+    const newest = { identifier: "rds:multistage-production-db-2026-12-01-03-10", allocatedStorageGb: 50 };
+    const render = await renderWithConfig("development", { ...base, "multistage:stage": "development", "multistage:data": { generation: 3 } }, { latestProductionSnapshot: newest });
+    // A new logical name, not a replacement: the engine would copy the ignored snapshotIdentifier
+    // of the old instance into a replacement (processIgnoreChanges), restoring the old snapshot.
+    assert.deepEqual(ofType(render.resources, TYPES.db).map((r) => r.name), ["env-db-instance-g3"]);
+    const db = named(render.resources, "env-db-instance-g3");
+    assert.equal(db.physicalName, "multistage-development-db-g3");
+    assert.equal(db.inputs.snapshotIdentifier, newest.identifier);
+    assert.deepEqual(db.options.ignoreChanges, ["snapshotIdentifier"]);
     const sanitize = containersOf(render.resources)[0] as unknown as { environment: Array<{ name: string; value: string }> };
     assert.equal(sanitize.environment.find((e) => e.name === "DATA_GENERATION")?.value, "3");
   });

@@ -4,11 +4,13 @@
  * `stagectl render`, the tests and the snapshot tool alike. Needs no credentials and no CLI.
  */
 import * as pulumi from "@pulumi/pulumi";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { loadStackConfig, PROJECT_ROOT, readProjectFile, StackConfig } from "../project/project-files";
 import { physicalName } from "../../components/naming";
+import { resolveStageFromConfig } from "../../components/stage-resolve";
 import { StageConfigRunError } from "../../components/stage";
-import { MOCK_ACCOUNT_ID, physicalNameOf, RenderMocks } from "./mocks";
+import { MOCK_ACCOUNT_ID, MockSnapshot, physicalNameOf, RenderMocks } from "./mocks";
 import { decodeJsonStrings, redact, REDACTED } from "./redact";
 
 export interface RenderedOptions {
@@ -50,8 +52,8 @@ export interface RenderOptions {
   configOverrides?: Record<string, unknown>;
   /** Outputs of referenced stacks (fully qualified names); defaults cover development. */
   stackOutputs?: Record<string, Record<string, unknown>>;
-  /** Production's newest automated snapshot; null: production has none yet. */
-  latestProductionSnapshot?: string | null;
+  /** Production's newest automated snapshot; null: production has none yet. @default {@link defaultProductionSnapshot} */
+  latestProductionSnapshot?: MockSnapshot | null;
   /** Directory of the Pulumi program to run (its index.ts). @default this project */
   programDir?: string;
   /** Directory holding Pulumi.yaml and the stack files. @default the program's directory */
@@ -114,8 +116,21 @@ export function defaultStackOutputs(project: string): Record<string, Record<stri
   };
 }
 
-/** The newest automated production snapshot the mocks report, unless a render says otherwise. */
-export const DEFAULT_PRODUCTION_SNAPSHOT = "rds:multistage-production-db-2026-11-25-03-10";
+/**
+ * The newest automated production snapshot the mocks report, unless a render says otherwise:
+ * taken from a volume of production's size as its committed stack file resolves it, so a
+ * lower stage's restore is checked against the real source size.
+ */
+export function defaultProductionSnapshot(configDir = PROJECT_ROOT): MockSnapshot {
+  return { identifier: "rds:multistage-production-db-2026-11-25-03-10", allocatedStorageGb: productionStorageGb(configDir) };
+}
+
+function productionStorageGb(configDir: string): number {
+  const stack = "production";
+  const file = path.join(configDir, `Pulumi.${stack}.yaml`);
+  const config = loadStackConfig(stack, {}, fs.existsSync(file) ? configDir : PROJECT_ROOT);
+  return resolveStageFromConfig(stack, config.values).database.allocatedStorageGb;
+}
 
 async function renderOnce(stack: string, options: RenderOptions): Promise<RenderWithSecrets> {
   const programDir = options.programDir ?? PROJECT_ROOT;
@@ -125,7 +140,7 @@ async function renderOnce(stack: string, options: RenderOptions): Promise<Render
   const mocks = new RenderMocks({
     region: config.values["aws:region"] ?? "us-east-1",
     stackOutputs: { ...defaultStackOutputs(project), ...options.stackOutputs },
-    latestSnapshot: options.latestProductionSnapshot === undefined ? DEFAULT_PRODUCTION_SNAPSHOT : options.latestProductionSnapshot,
+    latestSnapshot: () => (options.latestProductionSnapshot === undefined ? defaultProductionSnapshot(configDir) : options.latestProductionSnapshot),
   });
   pulumi.runtime.setAllConfig(config.values, config.secretKeys);
   await pulumi.runtime.setMocks(mocks, project, stack, false, ORGANIZATION);

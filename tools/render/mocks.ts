@@ -20,12 +20,18 @@ export interface RenderMocksOptions {
   region: string;
   /** Outputs of other stacks, by fully qualified stack name, for StackReferences. */
   stackOutputs?: Record<string, Record<string, unknown>>;
-  /** The newest automated snapshot `aws.rds.getSnapshot` finds; null: none. */
-  latestSnapshot?: string | null;
+  /** The newest automated snapshot `aws.rds.getSnapshot` finds; null: none. Asked for only when looked up. */
+  latestSnapshot?: () => MockSnapshot | null;
 }
 
 function digest(text: string, length = 12): string {
   return createHash("sha256").update(text).digest("hex").slice(0, length);
+}
+
+/** A snapshot the fake RDS knows: its identifier and the size of the volume it was taken from. */
+export interface MockSnapshot {
+  identifier: string;
+  allocatedStorageGb: number;
 }
 
 export class RenderMocks implements pulumi.runtime.Mocks {
@@ -34,15 +40,17 @@ export class RenderMocks implements pulumi.runtime.Mocks {
   readonly generatedSecrets: string[] = [];
   private readonly region: string;
   private readonly stackOutputs: Record<string, Record<string, unknown>>;
-  private readonly latestSnapshot: string | null;
+  private readonly findLatestSnapshot: () => MockSnapshot | null;
+  private latestSnapshot: MockSnapshot | null = null;
 
   constructor(options: RenderMocksOptions) {
     this.region = options.region;
     this.stackOutputs = options.stackOutputs ?? {};
-    this.latestSnapshot = options.latestSnapshot ?? null;
+    this.findLatestSnapshot = options.latestSnapshot ?? (() => null);
   }
 
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
+    if (args.type === "aws:rds/instance:Instance") this.refuseShrinkingRestore(args.inputs);
     this.registered.push({ type: args.type, name: args.name, custom: args.custom ?? true, inputs: args.inputs });
     const physical = physicalNameOf(args.type, args.inputs) ?? args.name;
     const id = this.idFor(args.type, physical, args.name, args.inputs);
@@ -64,10 +72,12 @@ export class RenderMocks implements pulumi.runtime.Mocks {
       }
       case "aws:rds/getSnapshot:getSnapshot":
         // The provider fails this lookup when nothing matches, exactly like this.
+        this.latestSnapshot = this.findLatestSnapshot();
         if (!this.latestSnapshot) throw new Error("Your query returned no results. Please change your search criteria and try again.");
         return {
-          id: this.latestSnapshot,
-          dbSnapshotIdentifier: this.latestSnapshot,
+          id: this.latestSnapshot.identifier,
+          dbSnapshotIdentifier: this.latestSnapshot.identifier,
+          allocatedStorage: this.latestSnapshot.allocatedStorageGb,
           dbInstanceIdentifier: args.inputs.dbInstanceIdentifier,
           snapshotType: "automated",
           status: "available",
@@ -75,6 +85,22 @@ export class RenderMocks implements pulumi.runtime.Mocks {
         };
       default:
         throw new Error(`The offline render has no mock for the call ${args.token}; add one in tools/render/mocks.ts`);
+    }
+  }
+
+  /**
+   * RDS refuses to restore a snapshot into a smaller volume than the one it was taken from
+   * (RestoreDBInstanceFromDBSnapshot: AllocatedStorage; storage can grow, never shrink), so a
+   * render that asks for it fails here as the deployment would.
+   */
+  private refuseShrinkingRestore(inputs: Record<string, unknown>): void {
+    const snapshot = this.latestSnapshot;
+    if (typeof inputs.snapshotIdentifier !== "string" || snapshot === null || inputs.snapshotIdentifier !== snapshot.identifier) return;
+    const requested = Number(inputs.allocatedStorage);
+    if (requested < snapshot.allocatedStorageGb) {
+      throw new Error(
+        `InvalidParameterCombination: ${String(inputs.identifier)} restores ${snapshot.identifier} (${snapshot.allocatedStorageGb} GiB) into ${requested} GiB; a restored volume must be at least the snapshot's size`,
+      );
     }
   }
 
