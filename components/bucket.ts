@@ -65,11 +65,13 @@ export class Bucket extends pulumi.ComponentResource {
       bucket: bucket.id,
       rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }],
     }, child);
-    const versioning = new aws.s3.BucketVersioning(`${name}-versioning`, {
-      bucket: bucket.id,
-      // "Suspended" rather than "Disabled": a bucket that was ever versioned cannot go back.
-      versioningConfiguration: { status: args.versioning ? "Enabled" : "Suspended" },
-    }, child);
+    // Without versioning there is no versioning resource at all: a new bucket stays
+    // unversioned (PutBucketVersioning can only enable or suspend, and a suspended bucket is
+    // not the same as one never versioned). Removing the resource from a bucket that had it
+    // suspends versioning, which is all S3 allows once a bucket was versioned.
+    const versioning = args.versioning
+      ? new aws.s3.BucketVersioning(`${name}-versioning`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, child)
+      : undefined;
     new aws.s3.BucketLifecycleConfiguration(`${name}-lifecycle`, {
       bucket: bucket.id,
       rules: [{
@@ -79,7 +81,7 @@ export class Bucket extends pulumi.ComponentResource {
         noncurrentVersionExpiration: { noncurrentDays: args.noncurrentVersionExpirationDays },
         abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
       }],
-    }, { ...child, dependsOn: [versioning] });
+    }, { ...child, dependsOn: versioning ? [versioning] : [] });
     new aws.s3.BucketPolicy(`${name}-policy`, {
       bucket: bucket.id,
       policy: pulumi.jsonStringify({

@@ -76,7 +76,10 @@ export class Environment extends pulumi.ComponentResource {
         ? new SharedNetwork(`${name}-network`, { stack: stage.feature?.networkStack }, child)
         : new Network(`${name}-network`, { namer, cidr: stage.network.cidr, nat: stage.network.nat }, child);
 
-    const groups = new SecurityGroups(`${name}-firewall`, { namer, vpcId: network.vpcId, appPort: stage.appPort }, child);
+    const groups = new SecurityGroups(`${name}-firewall`, { namer, vpcId: network.vpcId, appPort: stage.appPort, https: stage.domain.certificateArn !== undefined }, child);
+    if (stage.kind === "production" && stage.domain.certificateArn === undefined) {
+      pulumi.log.warn(`${stage.name} serves plain HTTP: set multistage:domain.certificateArn (an ACM certificate) to serve HTTPS and redirect HTTP to it`);
+    }
     // Lower stages that take production's data know production's database and bucket (read only).
     const production =
       stage.data.source === "production-snapshot" || stage.data.source === "production-replica"

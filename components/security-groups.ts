@@ -12,6 +12,11 @@ export interface SecurityGroupsArgs {
    * @default 8080
    */
   appPort?: number;
+  /**
+   * Open 443 to the internet: only when the load balancer has an HTTPS listener (a certificate).
+   * @default false
+   */
+  https?: boolean;
 }
 
 /**
@@ -30,7 +35,7 @@ export class SecurityGroups extends pulumi.ComponentResource {
 
     const lb = new aws.ec2.SecurityGroup(`${name}-alb`, {
       name: args.namer.name("security-group", "alb"),
-      description: `Load balancer of ${args.namer.prefix}: HTTP and HTTPS from the internet`,
+      description: `Load balancer of ${args.namer.prefix}: ${args.https ? "HTTP and HTTPS" : "HTTP"} from the internet`,
       vpcId: args.vpcId,
     }, child);
     const app = new aws.ec2.SecurityGroup(`${name}-app`, {
@@ -39,7 +44,8 @@ export class SecurityGroups extends pulumi.ComponentResource {
       vpcId: args.vpcId,
     }, child);
 
-    for (const port of [80, 443]) {
+    // A port open with nothing listening on it is attack surface and a false signal in audits.
+    for (const port of args.https ? [80, 443] : [80]) {
       new aws.vpc.SecurityGroupIngressRule(`${name}-alb-in-${port}`, {
         securityGroupId: lb.id,
         description: `Public ${port === 80 ? "HTTP" : "HTTPS"}`,

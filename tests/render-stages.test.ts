@@ -127,5 +127,24 @@ describe("rendering the long-lived stages", () => {
     assert.equal((http.inputs.defaultActions as Array<{ type: string }>)[0].type, "redirect");
     assert.equal(ofType(render.resources, "aws:route53/record:Record").length, 1);
     assert.equal(render.outputs.url.value, "https://dev.example.com");
+    const open = ofType(render.resources, TYPES.ingress).filter((r) => r.inputs.cidrIpv4 === "0.0.0.0/0").map((r) => r.inputs.fromPort);
+    assert.deepEqual(open.sort(), [443, 80], "443 opens with the HTTPS listener");
+  });
+
+  it("leaves an unversioned bucket unversioned and enables versioning where the profile asks", async () => {
+    const versioning = async (stack: string) => ofType((await shippedRender(stack)).resources, "aws:s3/bucketVersioning:BucketVersioning");
+    assert.deepEqual(await versioning("development"), [], "no versioning resource: a new bucket is never put into Suspended");
+    for (const stack of ["staging", "production"]) {
+      const [resource] = await versioning(stack);
+      assert.deepEqual(resource.inputs.versioningConfiguration, { status: "Enabled" }, stack);
+    }
+  });
+
+  it("warns on every production preview that has no certificate, and nowhere else", async () => {
+    const production = await shippedRender("production");
+    assert.ok(production.warnings.some((w) => /production serves plain HTTP: set multistage:domain\.certificateArn/.test(w)), production.warnings.join("\n"));
+    for (const stack of ["development", "staging"]) {
+      assert.ok(!(await shippedRender(stack)).warnings.some((w) => /plain HTTP/.test(w)), stack);
+    }
   });
 });
