@@ -4,6 +4,7 @@
  * docs can use it too.
  */
 import { z } from "zod";
+import { scheduleExpressionProblem } from "./schedule-expression";
 import {
   FARGATE_MEMORY_BY_CPU,
   LOG_RETENTION_DAYS,
@@ -89,7 +90,10 @@ const dataOverride = z
     /** Required, and true, for staging to read production's database as a replica. */
     acknowledgeProductionData: z.boolean(),
     generation: positiveInt(0, 1_000_000),
-    syncSchedule: z.string().regex(/^(cron|rate)\(.+\)$/, "an EventBridge Scheduler expression like cron(30 4 * * ? *)"),
+    syncSchedule: z.string().superRefine((expression, context) => {
+      const problem = scheduleExpressionProblem(expression);
+      if (problem) context.addIssue({ code: z.ZodIssueCode.custom, message: `a recurring EventBridge Scheduler expression like cron(30 4 * * ? *): ${problem}` });
+    }),
   })
   .strict()
   .partial();
