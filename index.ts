@@ -1,9 +1,16 @@
-// Entry point: one stack = one stage. Validation happens in loadStage(), before any resource.
+// Entry point: one stack = one stage. The config is validated, then everything the stage reads
+// from other stacks is resolved, all before any resource of the stage's own is registered.
 import { Environment } from "./components/environment";
 import { loadStage } from "./components/stage";
+import { stageProvider } from "./components/stage-provider";
+import { resolveStageReferences } from "./components/stage-references";
+
+// A fixed logical name keeps resources comparable across stacks (stagectl diff).
+const NAME = "env";
 
 export = async () => {
   const stage = loadStage(__dirname);
-  // A fixed logical name keeps resources comparable across stacks (stagectl diff).
-  return new Environment("env", { stage }).outputs;
+  const provider = stageProvider(NAME, stage);
+  const references = await resolveStageReferences(stage, NAME, provider);
+  return new Environment(NAME, { stage, references, provider }).outputs;
 };

@@ -4,7 +4,7 @@ import * as random from "@pulumi/random";
 import { stripUndefined } from "./args";
 import { jsonSecret } from "./json-secret";
 import { Namer } from "./naming";
-import type { RestoreSource } from "./production-data";
+import type { RestoreSource } from "./stage-references";
 import { clientOnlySecurityGroup } from "./security-groups";
 import { TeardownMode } from "./stage-profile";
 import { teardownPolicy } from "./teardown";

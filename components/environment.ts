@@ -9,14 +9,24 @@ import { Cache } from "./cache";
 import { Database } from "./database";
 import { Namer } from "./naming";
 import { Network } from "./network";
-import { ProductionData } from "./production-data";
 import { SecurityGroups } from "./security-groups";
-import { SharedNetwork } from "./shared-network";
+import type { StageReferences } from "./stage-references";
 import type { Stage } from "./stage-resolve";
 
 export interface EnvironmentArgs {
   /** The validated stage this environment is built for. */
   stage: Stage;
+  /** What the stage takes from other stacks, already resolved (stage-references.ts). */
+  references: StageReferences;
+  /** The stage's AWS provider (stage-provider.ts); every resource here uses it. */
+  provider: aws.Provider;
+}
+
+/** The network a stage's resources go into: its own, or one borrowed from another stack. */
+interface NetworkRef {
+  vpcId: pulumi.Input<string>;
+  publicSubnetIds: pulumi.Input<string[]>;
+  privateSubnetIds: pulumi.Input<string[]>;
 }
 
 /** What a stack exports; nothing here is secret, and the render checks that. */
@@ -46,45 +56,19 @@ export class Environment extends pulumi.ComponentResource {
   readonly outputs: EnvironmentOutputs;
 
   constructor(name: string, args: EnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
-    const { stage } = args;
-    if (!stage.access.deployerRoleArn) {
-      // Staging and production refuse this in validation; lower stages may deploy with the caller's own rights.
-      pulumi.log.warn(`${stage.name} has no multistage:access.deployerRoleArn; deploying with the caller's own credentials instead of the ${stage.kind} deployer role`);
-    }
-    const provider = new aws.Provider(`${name}-aws`, {
-      region: stage.region as aws.Region,
-      // Who may deploy this stage is decided by who may assume this role (access/).
-      assumeRoles: stage.access.deployerRoleArn ? [{ roleArn: stage.access.deployerRoleArn, sessionName: `multistage-${stage.name}`.slice(0, 64) }] : undefined,
-      // Every resource says which stage it belongs to, in the console and in cost reports.
-      defaultTags: {
-        tags: {
-          project: stage.project,
-          stage: stage.name,
-          "stage-kind": stage.kind,
-          "managed-by": "pulumi",
-          // Lets anyone (and the reaper) see in the console when a feature stack is due to go.
-          ...(stage.feature ? { "expires-at": stage.feature.expiresAt } : {}),
-        },
-      },
-    });
-    super("multistage:index:Environment", name, {}, { ...opts, providers: { aws: provider } });
+    const { stage, references } = args;
+    super("multistage:index:Environment", name, {}, { ...opts, providers: { aws: args.provider } });
     const child = { parent: this };
     const namer = new Namer(stage.project, stage.name);
 
-    const network =
-      stage.kind === "feature"
-        ? new SharedNetwork(`${name}-network`, { stack: stage.feature?.networkStack }, child)
-        : new Network(`${name}-network`, { namer, cidr: stage.network.cidr, nat: stage.network.nat }, child);
+    const network: NetworkRef = references.network ?? new Network(`${name}-network`, { namer, cidr: stage.network.cidr, nat: stage.network.nat }, child);
 
     const groups = new SecurityGroups(`${name}-firewall`, { namer, vpcId: network.vpcId, appPort: stage.appPort, https: stage.domain.certificateArn !== undefined }, child);
     if (stage.kind === "production" && stage.domain.certificateArn === undefined) {
       pulumi.log.warn(`${stage.name} serves plain HTTP: set multistage:domain.certificateArn (an ACM certificate) to serve HTTPS and redirect HTTP to it`);
     }
     // Lower stages that take production's data know production's database and bucket (read only).
-    const production =
-      stage.data.source === "production-snapshot" || stage.data.source === "production-replica"
-        ? new ProductionData(`${name}-production`, { findLatestSnapshot: stage.data.source === "production-snapshot" }, child)
-        : undefined;
+    const production = references.production;
     if (stage.data.source === "production-replica") {
       pulumi.log.warn(`${stage.name} reads production's database as a read replica: unsanitized production data, acknowledged in its stack file`);
     }
@@ -194,9 +178,9 @@ export class Environment extends pulumi.ComponentResource {
       clusterName: service.clusterName,
       serviceName: service.serviceName,
       image,
-      vpcId: network.vpcId,
-      publicSubnetIds: network.publicSubnetIds,
-      privateSubnetIds: network.privateSubnetIds,
+      vpcId: pulumi.output(network.vpcId),
+      publicSubnetIds: pulumi.output(network.publicSubnetIds),
+      privateSubnetIds: pulumi.output(network.privateSubnetIds),
     };
     this.registerOutputs({ ...this.outputs });
   }

@@ -64,11 +64,16 @@ describe("a feature stack's render", () => {
     assert.equal(provider.tags.stage, target.stack);
   });
 
-  it("fails clearly when the development stack exports no network", async () => {
+  it("fails before registering any resource of its own when the development stack exports no network", async () => {
     const failure = await expectRenderFailure(
-      renderStack(target.stack, { configOverrides: featureConfig, stackOutputs: { "organization/multistage/development": {} } }),
+      renderStack(target.stack, { configOverrides: featureConfig, stackOutputs: { "organization/multistage/development": { vpcId: "vpc-1" } } }),
     );
-    assert.match(failure.message, /has no output "vpcId"; deploy it before any feature stack/);
+    assert.equal(
+      failure.message,
+      'Stack organization/multistage/development has no output "publicSubnetIds", "privateSubnetIds"; deploy it before any feature stack',
+    );
+    // The provider and the reference itself are all that reached the engine.
+    assert.equal(failure.registeredResources, 2);
   });
 
   it("is much smaller than development", async () => {
