@@ -2,34 +2,35 @@ import { strict as assert } from "node:assert";
 import { FeatureUpResult } from "../tools/feature/feature-up";
 import { ReapResult } from "../tools/feature/feature-reap";
 import { FeatureStackRow } from "../tools/feature/feature-list";
-import { MemoryWorkspace } from "./helpers/memory-workspace";
+import { BackendStack, MemoryWorkspace } from "./helpers/memory-workspace";
 import { runStagectl, stdoutJson, testContext } from "./helpers/context";
 
 const NOW = new Date("2026-03-01T12:00:00Z");
 
+/** A backend with development deployed; this checkout has the committed Pulumi.development.yaml. */
 function withDevelopment(): MemoryWorkspace {
   return new MemoryWorkspace().addStack("development", {
-    config: { "multistage:stage": { value: "development" }, "aws:region": { value: "eu-west-1" } },
     outputs: {
       vpcId: { value: "vpc-1", secret: false },
       publicSubnetIds: { value: ["subnet-a"], secret: false },
       privateSubnetIds: { value: ["subnet-b"], secret: false },
+      stageKind: { value: "development", secret: false },
     },
   });
 }
 
-function featureStack(branch: string, createdAt: string, expiresAt: string) {
+/** A feature stack as the backend keeps it after `feature up`: tags and outputs, no config. */
+function featureStack(branch: string, createdAt: string, expiresAt: string, extraTags: Record<string, string> = {}): Partial<BackendStack> {
   return {
-    config: {
-      "multistage:stage": { value: "feature" },
-      "multistage:feature": { value: JSON.stringify({ branch, createdAt, expiresAt }) },
-    },
+    tags: { "multistage:stage": "feature", "multistage:branch": branch, "multistage:created-at": createdAt, "multistage:expires-at": expiresAt, ...extraTags },
+    outputs: { stageKind: { value: "feature", secret: false } },
+    lastUpdate: createdAt,
   };
 }
 
 describe("stagectl feature", () => {
   describe("up", () => {
-    it("creates the stack, sets config and tags, runs up and prints {stack, url, expiresAt, outputs}", async () => {
+    it("creates the stack, tags it, writes its config, runs up and prints {stack, url, expiresAt, outputs}", async () => {
       const workspace = withDevelopment();
       const context = await runStagectl(testContext(workspace, NOW), ["feature", "up", "--branch", "feature/login", "--pr", "42", "--ttl", "48h", "--json"]);
       assert.equal(context.exitCode, 0, context.err.join(""));
@@ -38,31 +39,65 @@ describe("stagectl feature", () => {
       assert.equal(result.stack, "feature-login");
       assert.equal(result.expiresAt, "2026-03-03T12:00:00Z");
       assert.equal(result.url, "http://multistage-feature-login.example.test");
-      const stack = workspace.stacks.get("feature-login");
-      assert.ok(stack);
-      assert.equal(stack.config["multistage:stage"].value, "feature");
-      assert.equal(stack.config["aws:region"].value, "eu-west-1");
-      assert.deepEqual(JSON.parse(stack.config["multistage:feature"].value), {
-        branch: "feature/login",
-        createdAt: "2026-03-01T12:00:00Z",
-        expiresAt: "2026-03-03T12:00:00Z",
-        pr: 42,
+      assert.deepEqual(workspace.stacks.get("feature-login")?.tags, {
+        "multistage:stage": "feature",
+        "multistage:branch": "feature/login",
+        "multistage:pr": "42",
+        "multistage:created-at": "2026-03-01T12:00:00Z",
+        "multistage:expires-at": "2026-03-03T12:00:00Z",
       });
-      assert.deepEqual(stack.tags, { "multistage:branch": "feature/login", "multistage:pr": "42", "multistage:expires-at": "2026-03-03T12:00:00Z" });
+      const config = await workspace.getAllConfig("feature-login");
+      assert.equal(config["aws:region"].value, "eu-west-1", "the committed development file's region");
+      assert.deepEqual(JSON.parse(config["multistage:feature"].value), { branch: "feature/login", createdAt: "2026-03-01T12:00:00Z", expiresAt: "2026-03-03T12:00:00Z", pr: 42 });
+      assert.ok(workspace.calls.indexOf("setTags feature-login") < workspace.calls.indexOf("up feature-login"), "tagged before the first update");
       assert.ok(context.err.some((line) => /^\[\s+\d+\.\ds\] Updating \(feature-login\)/.test(line)), "engine output streams to stderr with elapsed time");
     });
 
-    it("re-running for the same branch updates the same stack and keeps its created-at", async () => {
+    it("a fresh checkout has none of that config: the backend kept only tags and outputs", async () => {
       const workspace = withDevelopment();
       await runStagectl(testContext(workspace, NOW), ["feature", "up", "--branch", "feature/login"]);
+      const nextJob = workspace.freshCheckout();
+      assert.deepEqual(await nextJob.getAllConfig("feature-login"), {});
+      await assert.rejects(nextJob.up("feature-login", {}), /multistage:stage: got \(not set\)/, "the program cannot run on an empty config");
+    });
+
+    it("the next push, in a fresh checkout, updates the same stack, keeps created-at and extends the expiry", async () => {
+      const workspace = withDevelopment();
+      await runStagectl(testContext(workspace, NOW), ["feature", "up", "--branch", "feature/login", "--pr", "42"]);
       const later = new Date("2026-03-02T09:00:00Z");
-      const context = await runStagectl(testContext(workspace, later), ["feature", "up", "--branch", "feature/login", "--json"]);
-      assert.equal(context.exitCode, 0);
-      const info = JSON.parse(workspace.stacks.get("feature-login")?.config["multistage:feature"].value ?? "{}");
-      assert.equal(info.createdAt, "2026-03-01T12:00:00Z");
-      assert.equal(info.expiresAt, "2026-03-05T09:00:00Z");
+      const nextJob = workspace.freshCheckout();
+      const context = await runStagectl(testContext(nextJob, later), ["feature", "up", "--branch", "feature/login", "--pr", "42", "--json"]);
+      assert.equal(context.exitCode, 0, context.err.join(""));
+      const tags = workspace.stacks.get("feature-login")?.tags ?? {};
+      assert.equal(tags["multistage:created-at"], "2026-03-01T12:00:00Z");
+      assert.equal(tags["multistage:expires-at"], "2026-03-05T09:00:00Z");
+      assert.equal(JSON.parse((await nextJob.getAllConfig("feature-login"))["multistage:feature"].value).createdAt, "2026-03-01T12:00:00Z");
       assert.equal([...workspace.stacks.keys()].filter((k) => k.startsWith("feature-")).length, 1);
     });
+
+    it("carries a resync's data generation from the tag into the config", async () => {
+      const workspace = withDevelopment().addStack("feature-login", featureStack("feature/login", "2026-03-01T00:00:00Z", "2026-03-04T00:00:00Z", { "multistage:data-generation": "2" }));
+      const job = workspace.freshCheckout();
+      await runStagectl(testContext(job, NOW), ["feature", "up", "--branch", "feature/login"]);
+      assert.deepEqual(JSON.parse((await job.getAllConfig("feature-login"))["multistage:data"].value), { generation: 2 });
+      assert.equal(workspace.stacks.get("feature-login")?.tags["multistage:data-generation"], "2");
+    });
+
+    const refusedUpdates: Array<[string, Partial<BackendStack>, string[], RegExp]> = [
+      ["another branch's stack (a slug collision)", featureStack("feature/LOGIN", "2026-03-01T00:00:00Z", "2026-03-04T00:00:00Z"), [], /Refusing to update feature-login: it belongs to branch "feature\/LOGIN", not "feature\/login"/],
+      ["another pull request's stack", featureStack("feature/login", "2026-03-01T00:00:00Z", "2026-03-04T00:00:00Z", { "multistage:pr": "7" }), ["--pr", "8"], /it belongs to pull request #7, not #8/],
+      ["a stack tagged as another stage", { tags: { "multistage:stage": "production" } }, [], /its multistage:stage tag is "production", not "feature"/],
+      ["a stack whose last update deployed production", { tags: { "multistage:stage": "feature", "multistage:branch": "feature/login" }, outputs: { stageKind: { value: "production", secret: false } } }, [], /its last update deployed a production stage/],
+    ];
+    for (const [what, existing, args, message] of refusedUpdates) {
+      it(`refuses to update ${what}, changing nothing`, async () => {
+        const workspace = withDevelopment().addStack("feature-login", existing);
+        const context = await runStagectl(testContext(workspace, NOW), ["feature", "up", "--branch", "feature/login", ...args]);
+        assert.equal(context.exitCode, 1, context.err.join(""));
+        assert.match(context.err.join(""), message);
+        assert.deepEqual(workspace.mutations(), []);
+      });
+    }
 
     it("says so, before creating anything, when the development stack does not exist", async () => {
       const workspace = new MemoryWorkspace();
@@ -79,38 +114,37 @@ describe("stagectl feature", () => {
       assert.match(context.err.join(""), /deploys to the long-lived stage production/);
       assert.deepEqual(workspace.mutations(), []);
     });
-
-    it("refuses a bad --ttl or --pr with the value and what is valid", async () => {
-      const ttl = await runStagectl(testContext(withDevelopment(), NOW), ["feature", "up", "--branch", "feature/x", "--ttl", "soon"]);
-      assert.match(ttl.err.join(""), /--ttl: got "soon"; expected a duration like 90m, 72h or 7d/);
-      assert.equal(ttl.exitCode, 2);
-      const pr = await runStagectl(testContext(withDevelopment(), NOW), ["feature", "up", "--branch", "feature/x", "--pr", "x1"]);
-      assert.match(pr.err.join(""), /option '--pr <number>' argument 'x1' is invalid\. got "x1"; expected a pull request number/);
-      assert.notEqual(pr.exitCode, 0);
-    });
   });
 
   describe("down", () => {
-    it("destroys and removes the branch's feature stack", async () => {
+    it("destroys and removes the branch's feature stack from a fresh checkout, by its tags", async () => {
       const workspace = withDevelopment().addStack("feature-login", featureStack("feature/login", "2026-03-01T00:00:00Z", "2026-03-04T00:00:00Z"));
-      const context = await runStagectl(testContext(workspace, NOW), ["feature", "down", "--branch", "feature/login", "--json"]);
+      const context = await runStagectl(testContext(workspace.freshCheckout(), NOW), ["feature", "down", "--branch", "feature/login", "--json"]);
       assert.equal(context.exitCode, 0, context.err.join(""));
       assert.deepEqual(stdoutJson(context), { stack: "feature-login", destroyed: true });
       assert.deepEqual(workspace.mutations(), ["destroy feature-login", "removeStack feature-login"]);
     });
 
-    it("refuses a stack named feature-x whose own config says production, touching nothing", async () => {
-      const workspace = withDevelopment().addStack("feature-x", { config: { "multistage:stage": { value: "production" } } });
-      const context = await runStagectl(testContext(workspace, NOW), ["feature", "down", "--branch", "feature/x"]);
-      assert.equal(context.exitCode, 2);
-      assert.match(context.err.join(""), /Refusing to destroy feature-x: its own config says multistage:stage="production", not "feature"/);
-      assert.deepEqual(workspace.mutations(), []);
-      assert.ok(workspace.stacks.has("feature-x"));
-    });
+    const refusedDestroys: Array<[string, Partial<BackendStack>, string[], RegExp]> = [
+      ["a stack named feature-x whose tags say production", { tags: { "multistage:stage": "production" } }, [], /Refusing to destroy feature-x: its multistage:stage tag is "production"/],
+      ["an untagged stack named feature-x", {}, [], /its multistage:stage tag is null, not "feature"/],
+      ["a feature-tagged stack that deployed staging", { tags: { "multistage:stage": "feature" }, outputs: { stageKind: { value: "staging", secret: false } } }, [], /its last update deployed a staging stage/],
+      ["another pull request's stack", featureStack("feature/x", "2026-03-01T00:00:00Z", "2026-03-04T00:00:00Z", { "multistage:pr": "3" }), ["--pr", "4"], /belongs to pull request #3, not #4/],
+    ];
+    for (const [what, existing, args, message] of refusedDestroys) {
+      it(`refuses ${what}, touching nothing`, async () => {
+        const workspace = withDevelopment().addStack("feature-x", existing);
+        const context = await runStagectl(testContext(workspace, NOW), ["feature", "down", "--branch", "feature/x", ...args]);
+        assert.equal(context.exitCode, 1);
+        assert.match(context.err.join(""), message);
+        assert.deepEqual(workspace.mutations(), []);
+        assert.ok(workspace.stacks.has("feature-x"));
+      });
+    }
 
     it("can never be pointed at a long-lived stage", async () => {
       for (const branch of ["develop", "main", "master", "release/1.0", "hotfix/x"]) {
-        const workspace = withDevelopment().addStack("production", { config: { "multistage:stage": { value: "production" } } });
+        const workspace = withDevelopment().addStack("production", { tags: { "multistage:stage": "feature" } });
         const context = await runStagectl(testContext(workspace, NOW), ["feature", "down", "--branch", branch]);
         assert.equal(context.exitCode, 2, branch);
         assert.deepEqual(workspace.mutations(), [], branch);
@@ -119,7 +153,7 @@ describe("stagectl feature", () => {
 
     it("waits for a concurrent update and retries, within the bound", async () => {
       const workspace = withDevelopment().addStack("feature-login", featureStack("feature/login", "2026-03-01T00:00:00Z", "2026-03-04T00:00:00Z"));
-      workspace.busy.set("feature-login", 2);
+      workspace.backend.busy.set("feature-login", 2);
       const context = testContext(workspace, NOW);
       await runStagectl(context, ["feature", "down", "--branch", "feature/login", "--wait", "1m"]);
       assert.equal(context.exitCode, 0, context.err.join(""));
@@ -129,7 +163,7 @@ describe("stagectl feature", () => {
 
     it("gives up after --wait with a clear message, never a stack trace", async () => {
       const workspace = withDevelopment().addStack("feature-login", featureStack("feature/login", "2026-03-01T00:00:00Z", "2026-03-04T00:00:00Z"));
-      workspace.busy.set("feature-login", 100);
+      workspace.backend.busy.set("feature-login", 100);
       const context = testContext(workspace, NOW);
       await runStagectl(context, ["feature", "down", "--branch", "feature/login", "--wait", "1m"]);
       assert.equal(context.exitCode, 1);
@@ -142,19 +176,22 @@ describe("stagectl feature", () => {
   });
 
   describe("list", () => {
-    it("shows every feature stack with branch, age, expiry and URL, flagging impostors", async () => {
+    it("shows every feature stack with branch, age, expiry and URL, flagging impostors and bad dates", async () => {
       const workspace = withDevelopment()
-        .addStack("feature-a", { ...featureStack("feature/a", "2026-02-28T12:00:00Z", "2026-03-02T12:00:00Z"), outputs: { url: { value: "http://a", secret: false } } })
+        .addStack("feature-a", { ...featureStack("feature/a", "2026-02-28T12:00:00Z", "2026-03-02T12:00:00Z"), outputs: { stageKind: { value: "feature", secret: false }, url: { value: "http://a", secret: false } } })
+        .addStack("feature-future", featureStack("feature/future", "2026-03-05T12:00:00Z", "2026-03-06T12:00:00Z"))
         .addStack("feature-old", featureStack("feature/old", "2026-02-01T12:00:00Z", "2026-02-04T12:00:00Z"))
-        .addStack("feature-x", { config: { "multistage:stage": { value: "production" } } });
-      const context = await runStagectl(testContext(workspace, NOW), ["feature", "list", "--json"]);
+        .addStack("feature-x", { tags: { "multistage:stage": "production" } });
+      const context = await runStagectl(testContext(workspace.freshCheckout(), NOW), ["feature", "list", "--json"]);
       const rows = stdoutJson<FeatureStackRow[]>(context);
-      assert.deepEqual(rows.map((r) => r.stack), ["feature-a", "feature-old", "feature-x"]);
+      assert.deepEqual(rows.map((r) => r.stack), ["feature-a", "feature-future", "feature-old", "feature-x"]);
       assert.equal(rows[0].ageHours, 24);
       assert.equal(rows[0].expired, false);
       assert.equal(rows[0].url, "http://a");
-      assert.equal(rows[1].expired, true);
-      assert.match(rows[2].notFeature ?? "", /production/);
+      assert.equal(rows[1].ageHours, undefined, "no negative age");
+      assert.match(rows[1].problems.join(), /created-at 2026-03-05T12:00:00Z is in the future/);
+      assert.equal(rows[2].expired, true);
+      assert.match(rows[3].notFeature ?? "", /production/);
     });
   });
 
@@ -164,14 +201,14 @@ describe("stagectl feature", () => {
         .addStack("feature-expired", featureStack("feature/expired", "2026-02-20T00:00:00Z", "2026-02-23T00:00:00Z"))
         .addStack("feature-fresh", featureStack("feature/fresh", "2026-03-01T00:00:00Z", "2026-03-04T00:00:00Z"))
         .addStack("feature-old-but-valid", featureStack("feature/old-but-valid", "2026-02-10T00:00:00Z", "2026-03-10T00:00:00Z"))
-        .addStack("feature-impostor", { config: { "multistage:stage": { value: "production" }, "multistage:feature": { value: JSON.stringify({ branch: "x", createdAt: "2020-01-01T00:00:00Z", expiresAt: "2020-01-02T00:00:00Z" }) } } })
-        .addStack("production", { config: { "multistage:stage": { value: "production" } } })
-        .addStack("staging", { config: { "multistage:stage": { value: "staging" } } });
+        .addStack("feature-impostor", { tags: { "multistage:stage": "production", "multistage:created-at": "2020-01-01T00:00:00Z", "multistage:expires-at": "2020-01-02T00:00:00Z" } })
+        .addStack("production", { tags: { "multistage:stage": "feature", "multistage:expires-at": "2020-01-02T00:00:00Z" }, outputs: { stageKind: { value: "production", secret: false } } })
+        .addStack("staging", {});
     }
 
-    it("destroys expired feature stacks only, never a stack that is not one by its config", async () => {
+    it("destroys expired feature stacks only, never a stack that is not one by its tags", async () => {
       const workspace = reapWorkspace();
-      const context = await runStagectl(testContext(workspace, NOW), ["feature", "reap", "--json"]);
+      const context = await runStagectl(testContext(workspace.freshCheckout(), NOW), ["feature", "reap", "--json"]);
       const result = stdoutJson<ReapResult>(context);
       assert.equal(context.exitCode, 0);
       assert.deepEqual(result.reaped, ["feature-expired"]);
@@ -197,13 +234,54 @@ describe("stagectl feature", () => {
 
     it("goes on past a failure, summarises, and exits non-zero", async () => {
       const workspace = reapWorkspace().addStack("feature-also-expired", featureStack("feature/also-expired", "2026-02-01T00:00:00Z", "2026-02-02T00:00:00Z"));
-      workspace.failingDestroys.add("feature-also-expired");
+      workspace.backend.failingDestroys.add("feature-also-expired");
       const context = await runStagectl(testContext(workspace, NOW), ["feature", "reap"]);
       assert.equal(context.exitCode, 1);
       const summary = context.out.join("");
       assert.match(summary, /reaped 1 of 2 due feature stack\(s\); 1 failed; 1 skipped/);
       assert.match(summary, /failed {2}feature-also-expired: destroy of feature-also-expired failed/);
       assert.ok(!workspace.stacks.has("feature-expired"));
+    });
+
+    describe("survives a messy backend: each stack on its own, every skip with its reason", () => {
+      function messy(): MemoryWorkspace {
+        const workspace = reapWorkspace()
+          .addStack("feature-undecryptable", featureStack("feature/undecryptable", "2026-02-01T00:00:00Z", "2026-02-02T00:00:00Z"))
+          .addStack("feature-gone", featureStack("feature/gone", "2026-02-01T00:00:00Z", "2026-02-02T00:00:00Z"))
+          .addStack("feature-impossible", featureStack("feature/impossible", "2026-02-31T25:61:61Z", "2026-02-31T25:61:61Z"))
+          .addStack("feature-forever", featureStack("feature/forever", "2026-02-01T00:00:00Z", "9999-12-31T00:00:00Z"))
+          .addStack("feature-from-the-future", featureStack("feature/from-the-future", "2027-01-01T00:00:00Z", "2027-01-04T00:00:00Z"));
+        workspace.backend.unreadable.add("feature-undecryptable");
+        workspace.backend.vanishAfterListing.add("feature-gone");
+        workspace.backend.foreign.push({ name: "feature-expired", foreignName: "other-org/feature-expired" });
+        return workspace;
+      }
+
+      it("reaps what is due and reports the rest", async () => {
+        const workspace = messy();
+        const context = await runStagectl(testContext(workspace.freshCheckout(), NOW), ["feature", "reap", "--json"]);
+        assert.equal(context.exitCode, 0, context.err.join(""));
+        const result = stdoutJson<ReapResult>(context);
+        assert.deepEqual(result.reaped, ["feature-expired"]);
+        const reasons = Object.fromEntries(result.skipped.map((s) => [s.stack, s.reason]));
+        assert.match(reasons["feature-undecryptable"], /cannot be read: failed to load checkpoint of feature-undecryptable: incorrect passphrase/);
+        assert.match(reasons["feature-gone"], /cannot be read: Stack feature-gone does not exist/);
+        assert.match(reasons["other-org/feature-expired"], /another organization or project/);
+        assert.match(reasons["feature-impossible"], /created-at "2026-02-31T25:61:61Z" is not a real UTC time/);
+        assert.match(reasons["feature-forever"], /expires-at 9999-12-31T00:00:00Z is more than 30 days away/);
+        assert.match(reasons["feature-from-the-future"], /created-at 2027-01-01T00:00:00Z is in the future/);
+        assert.match(reasons["feature-impossible"], /--older-than reaps it by age/);
+        assert.ok(!context.err.join("").includes("    at "), "no stack trace");
+        assert.ok(workspace.stacks.has("feature-forever"));
+      });
+
+      it("--older-than reaps stacks whose dates cannot be trusted by their age or last update", async () => {
+        const workspace = messy();
+        const context = await runStagectl(testContext(workspace, NOW), ["feature", "reap", "--older-than", "14d", "--json"]);
+        const result = stdoutJson<ReapResult>(context);
+        assert.deepEqual(result.reaped.sort(), ["feature-expired", "feature-forever", "feature-old-but-valid"]);
+        assert.ok(workspace.stacks.has("feature-from-the-future"), "no trustworthy age: never reaped by age");
+      });
     });
   });
 

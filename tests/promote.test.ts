@@ -6,17 +6,20 @@ import { PromoteResult, promote } from "../tools/promote/promote";
 import { collectSteps, reportToMarkdown } from "../tools/promote/report";
 import { PROJECT_ROOT } from "../tools/project/project-files";
 import { runStagectl, stdoutJson, testContext } from "./helpers/context";
-import { MemoryWorkspace } from "./helpers/memory-workspace";
+import { MemoryWorkspace, repositoryStackFile } from "./helpers/memory-workspace";
 import { PROMOTION_PREVIEW_EVENTS } from "./fixtures/preview-events";
 
 const DIGEST = `123456789012.dkr.ecr.eu-west-1.amazonaws.com/multistage-app@sha256:${"e".repeat(64)}`;
 const OLD_DIGEST = `123456789012.dkr.ecr.eu-west-1.amazonaws.com/multistage-app@sha256:${"f".repeat(64)}`;
 
+/** The committed stack file, running the old digest. */
+const runningOld = (stack: string) => ({ ...repositoryStackFile(stack), "multistage:image": { value: OLD_DIGEST } });
+
 function stages(sourceImage: string | null = DIGEST): MemoryWorkspace {
   const workspace = new MemoryWorkspace()
-    .addStack("development", { config: { "multistage:stage": { value: "development" } }, outputs: sourceImage ? { image: { value: sourceImage, secret: false } } : {} })
-    .addStack("staging", { config: { "multistage:stage": { value: "staging" }, "multistage:image": { value: OLD_DIGEST } }, outputs: sourceImage ? { image: { value: sourceImage, secret: false } } : {} })
-    .addStack("production", { config: { "multistage:stage": { value: "production" }, "multistage:image": { value: OLD_DIGEST } } });
+    .addStack("development", { outputs: sourceImage ? { image: { value: sourceImage, secret: false } } : {} })
+    .addStack("staging", { config: runningOld("staging"), outputs: sourceImage ? { image: { value: sourceImage, secret: false } } : {} })
+    .addStack("production", { config: runningOld("production") });
   workspace.previewEvents = PROMOTION_PREVIEW_EVENTS;
   return workspace;
 }
@@ -42,7 +45,7 @@ async function promoteCli(workspace: MemoryWorkspace, args: string[]) {
 describe("stagectl promote", () => {
   it("previews the source's exact digest on the target and writes a report, changing nothing without --apply", async () => {
     const workspace = stages();
-    const before = JSON.stringify(workspace.stacks.get("production")?.config);
+    const before = JSON.stringify(await workspace.getAllConfig("production"));
     const { context, dir } = await promoteCli(workspace, ["--from", "staging", "--to", "production"]);
     assert.equal(context.exitCode, 0, context.err.join(""));
     const result = stdoutJson<PromoteResult>(context);
@@ -50,7 +53,7 @@ describe("stagectl promote", () => {
     assert.equal(result.previousImage, OLD_DIGEST);
     assert.equal(result.applied, false);
     assert.deepEqual(workspace.mutations(), ["preview production save-plan"]);
-    assert.equal(JSON.stringify(workspace.stacks.get("production")?.config), before, "target config untouched");
+    assert.equal(JSON.stringify(await workspace.getAllConfig("production")), before, "target config untouched");
     const report = fs.readFileSync(path.join(dir, "report.md"), "utf8");
     assert.match(report, /# Promotion review: staging -> production/);
     assert.ok(report.includes(DIGEST));
@@ -62,7 +65,7 @@ describe("stagectl promote", () => {
     assert.equal(context.exitCode, 0, context.err.join(""));
     const planPath = path.join(dir, "plan.json");
     assert.deepEqual(workspace.mutations(), ["preview production save-plan", "setAllConfig production", `up production plan=${planPath}`]);
-    assert.equal(workspace.stacks.get("production")?.config["multistage:image"].value, DIGEST);
+    assert.equal((await workspace.getAllConfig("production"))["multistage:image"].value, DIGEST);
   });
 
   it("--apply reuses a reviewed plan for the same image instead of previewing again", async () => {
@@ -80,25 +83,26 @@ describe("stagectl promote", () => {
     fs.writeFileSync(path.join(dir, "plan.json"), "{}");
     workspace.stacks.get("staging")!.outputs.image = { value: OLD_DIGEST, secret: false };
     const context = await runStagectl(testContext(workspace), ["promote", "--from", "staging", "--to", "production", "--apply", "--plan", path.join(dir, "plan.json"), "--report", path.join(dir, "r.md")]);
-    assert.equal(context.exitCode, 2);
+    assert.equal(context.exitCode, 1);
     assert.match(context.err.join(""), /promotes .*eeee.*, but staging now runs .*ffff.*; review again/);
     assert.deepEqual(workspace.mutations(), ["preview production save-plan"]);
   });
 
-  const refusals: Array<[string, string[], RegExp, MemoryWorkspace?]> = [
-    ["source and target are the same", ["--from", "staging", "--to", "staging"], /both staging/],
-    ["the target is a feature stack", ["--from", "development", "--to", "feature-login"], /feature stack/],
-    ["the target is below the source", ["--from", "production", "--to", "staging"], /not above production/],
-    ["a level is skipped without --skip-level", ["--from", "development", "--to", "production"], /skips staging; promote one level at a time/],
-    ["--skip-level comes without a reason", ["--from", "development", "--to", "production", "--skip-level"], /--skip-level needs --reason/],
-    ["the source has no deployed image", ["--from", "staging", "--to", "production"], /staging has no deployed image/, stages(null)],
-    ["the image is not digest-pinned", ["--from", "staging", "--to", "production"], /not pinned by digest/, stages("repo/app:latest")],
+  // Exit 2: the invocation is wrong; exit 1: a guard refused a well-formed request.
+  const refusals: Array<[string, string[], RegExp, number, MemoryWorkspace?]> = [
+    ["source and target are the same", ["--from", "staging", "--to", "staging"], /both staging/, 2],
+    ["the target is a feature stack", ["--from", "development", "--to", "feature-login"], /feature stack/, 2],
+    ["the target is below the source", ["--from", "production", "--to", "staging"], /not above production/, 2],
+    ["a level is skipped without --skip-level", ["--from", "development", "--to", "production"], /skips staging; promote one level at a time/, 2],
+    ["--skip-level comes without a reason", ["--from", "development", "--to", "production", "--skip-level"], /--skip-level needs --reason/, 2],
+    ["the source has no deployed image", ["--from", "staging", "--to", "production"], /staging has no deployed image/, 1, stages(null)],
+    ["the image is not digest-pinned", ["--from", "staging", "--to", "production"], /not pinned by digest/, 1, stages("repo/app:latest")],
   ];
-  for (const [what, args, message, given] of refusals) {
+  for (const [what, args, message, exitCode, given] of refusals) {
     it(`refuses, before anything changes, when ${what}`, async () => {
       const workspace = given ?? stages();
       const { context, dir } = await promoteCli(workspace, args);
-      assert.equal(context.exitCode, 2, context.err.join(""));
+      assert.equal(context.exitCode, exitCode, context.err.join(""));
       assert.match(context.err.join(""), message);
       assert.deepEqual(workspace.mutations(), []);
       assert.ok(!fs.existsSync(path.join(dir, "report.md")), "no report written");

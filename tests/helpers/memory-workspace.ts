@@ -1,7 +1,14 @@
 /**
- * An in-memory StageWorkspace for testing stagectl's logic around the engine. It records
- * every call, so tests can prove what was (and was not) touched.
+ * An in-memory StageWorkspace for testing stagectl's logic around the engine. It keeps each
+ * piece of state where a real backend keeps it (see tools/engine/workspace.ts for the
+ * references): stacks, tags, outputs and locks in a MemoryBackend that every checkout shares;
+ * config only in the checkout that wrote it. `freshCheckout()` is the next CI job: same
+ * backend, only the committed stack files. Its `up` runs the stage model on the checkout's
+ * config, as the real program does, so an empty config fails here as it fails there.
  */
+import * as fs from "node:fs";
+import { PROJECT_ROOT, loadStackConfig, projectDefaults, readProjectFile, stackFilePath } from "../../tools/project/project-files";
+import { resolveStageFromConfig } from "../../components/stage-resolve";
 import {
   ConfigEntry,
   EngineEvent,
@@ -16,40 +23,43 @@ import {
   UpOptions,
 } from "../../tools/engine/workspace";
 
-export interface MemoryStack {
-  config: Record<string, ConfigEntry>;
+/** What a backend keeps of one stack: never its config. */
+export interface BackendStack {
   tags: Record<string, string>;
   outputs: Record<string, StackOutput>;
   lastUpdate?: string;
 }
 
-export class MemoryWorkspace implements StageWorkspace {
-  readonly stacks = new Map<string, MemoryStack>();
+/** The shared backend (a DIY bucket or Pulumi Cloud) and the failures tests inject into it. */
+export class MemoryBackend {
+  readonly stacks = new Map<string, BackendStack>();
+  /** Every call any checkout made, in order. */
   readonly calls: string[] = [];
   /** Operations on these stacks throw StackBusyError this many more times. */
   readonly busy = new Map<string, number>();
   /** destroy throws for these stacks. */
   readonly failingDestroys = new Set<string>();
-  /** What `up` exports, per stack. */
-  upOutputs: (stack: string) => Record<string, StackOutput> = (stack) => ({
-    url: { value: `http://multistage-${stack}.example.test`, secret: false },
-    stage: { value: stack, secret: false },
-  });
-  /** Engine events a preview streams, for promotion tests. */
-  previewEvents: EngineEvent[] = [];
+  /** Reading these stacks' tags or outputs fails (state that will not decrypt, a broken file). */
+  readonly unreadable = new Set<string>();
+  /** Stacks of another organization that the backend lists under the same short name. */
+  readonly foreign: StackInfo[] = [];
+  /** These stacks disappear right after they are listed (removed by someone else mid-run). */
+  readonly vanishAfterListing = new Set<string>();
+  /** The clock `up` stamps lastUpdate with. */
+  now = () => new Date("2026-01-01T00:00:00Z");
 
-  addStack(name: string, stack: Partial<MemoryStack> = {}): this {
-    this.stacks.set(name, { config: {}, tags: {}, outputs: {}, ...stack });
+  addStack(name: string, stack: Partial<BackendStack> = {}): this {
+    this.stacks.set(name, { tags: {}, outputs: {}, ...stack });
     return this;
   }
 
-  private get(stack: string): MemoryStack {
+  get(stack: string): BackendStack {
     const found = this.stacks.get(stack);
     if (!found) throw new StackMissingError(stack);
     return found;
   }
 
-  private lockCheck(stack: string): void {
+  lockCheck(stack: string): void {
     const remaining = this.busy.get(stack) ?? 0;
     if (remaining > 0) {
       this.busy.set(stack, remaining - 1);
@@ -57,77 +67,160 @@ export class MemoryWorkspace implements StageWorkspace {
     }
   }
 
+  readable(stack: string): BackendStack {
+    const found = this.get(stack);
+    if (this.unreadable.has(stack)) throw new Error(`failed to load checkpoint of ${stack}: incorrect passphrase`);
+    return found;
+  }
+
+  /** Calls that change something (everything but reads). */
+  mutations(): string[] {
+    return this.calls.filter((c) => !/^(listStacks|getTags|outputs|getAllConfig)/.test(c));
+  }
+}
+
+export class MemoryWorkspace implements StageWorkspace {
+  /** Stack files this checkout wrote or changed (`setAllConfig`); gone in a fresh checkout. */
+  readonly configFiles = new Map<string, Record<string, ConfigEntry>>();
+  /** Engine events a preview streams, for promotion tests. */
+  previewEvents: EngineEvent[] = [];
+  /** What `up` exports, per stack and resolved kind. */
+  upOutputs: (stack: string, kind: string, config: Record<string, string>) => Record<string, StackOutput> = (stack, kind, config) => ({
+    url: { value: `http://multistage-${stack}.example.test`, secret: false },
+    stage: { value: stack, secret: false },
+    stageKind: { value: kind, secret: false },
+    ...(config["multistage:image"] ? { image: { value: config["multistage:image"], secret: false } } : {}),
+  });
+
+  /**
+   * @param backend shared by every checkout
+   * @param committed stack files committed to the repository, which every checkout has; a
+   *   stack not in it falls back to this repository's own `Pulumi.<stack>.yaml`, if any
+   */
+  constructor(
+    readonly backend = new MemoryBackend(),
+    readonly committed = new Map<string, Record<string, ConfigEntry>>(),
+  ) {}
+
+  /** The next CI job: a new clone of the repository that shares only the backend. */
+  freshCheckout(): MemoryWorkspace {
+    return new MemoryWorkspace(this.backend, this.committed);
+  }
+
+  /** Adds a stack to the backend and, when `config` is given, its committed stack file. */
+  addStack(name: string, stack: Partial<BackendStack> & { config?: Record<string, ConfigEntry> } = {}): this {
+    const { config, ...state } = stack;
+    this.backend.addStack(name, state);
+    if (config) this.committed.set(name, config);
+    return this;
+  }
+
+  get stacks(): Map<string, BackendStack> {
+    return this.backend.stacks;
+  }
+
+  get calls(): string[] {
+    return this.backend.calls;
+  }
+
+  mutations(): string[] {
+    return this.backend.mutations();
+  }
+
   async listStacks(): Promise<StackInfo[]> {
-    this.calls.push("listStacks");
-    return [...this.stacks.entries()].map(([name, s]) => ({ name, lastUpdate: s.lastUpdate }));
+    this.backend.calls.push("listStacks");
+    const listed = [...this.backend.stacks.entries()].map(([name, s]) => ({ name, lastUpdate: s.lastUpdate }));
+    for (const name of this.backend.vanishAfterListing) this.backend.stacks.delete(name);
+    return [...listed, ...this.backend.foreign];
   }
 
   async stackExists(stack: string): Promise<boolean> {
-    return this.stacks.has(stack);
+    return this.backend.stacks.has(stack);
   }
 
   async createOrSelectStack(stack: string): Promise<void> {
-    this.calls.push(`createOrSelect ${stack}`);
-    if (!this.stacks.has(stack)) this.addStack(stack);
+    this.backend.calls.push(`createOrSelect ${stack}`);
+    if (!this.backend.stacks.has(stack)) this.backend.addStack(stack);
   }
 
   async getAllConfig(stack: string): Promise<Record<string, ConfigEntry>> {
-    return { ...this.get(stack).config };
+    this.backend.calls.push(`getAllConfig ${stack}`);
+    this.backend.get(stack);
+    // With no file in the checkout, the stack simply has no config: nothing else is read.
+    return { ...(this.configFiles.get(stack) ?? this.committed.get(stack) ?? repositoryStackFile(stack)) };
   }
 
   async setAllConfig(stack: string, config: Record<string, ConfigEntry>): Promise<void> {
-    this.calls.push(`setAllConfig ${stack}`);
-    const target = this.get(stack);
-    target.config = { ...target.config, ...config };
+    this.backend.calls.push(`setAllConfig ${stack}`);
+    this.backend.get(stack);
+    this.configFiles.set(stack, { ...(await this.getAllConfig(stack)), ...config });
   }
 
   async getTags(stack: string): Promise<Record<string, string>> {
-    return { ...this.get(stack).tags };
+    this.backend.calls.push(`getTags ${stack}`);
+    return { ...this.backend.readable(stack).tags };
   }
 
   async setTags(stack: string, tags: Record<string, string>): Promise<void> {
-    this.calls.push(`setTags ${stack}`);
-    Object.assign(this.get(stack).tags, tags);
+    this.backend.calls.push(`setTags ${stack}`);
+    Object.assign(this.backend.get(stack).tags, tags);
   }
 
   async outputs(stack: string): Promise<Record<string, StackOutput>> {
-    return { ...this.get(stack).outputs };
+    this.backend.calls.push(`outputs ${stack}`);
+    return { ...this.backend.readable(stack).outputs };
   }
 
   async preview(stack: string, options: PreviewOptions): Promise<UpdateResult> {
-    this.calls.push(`preview ${stack}${options.savePlanTo ? " save-plan" : ""}`);
-    this.get(stack);
-    this.lockCheck(stack);
+    this.backend.calls.push(`preview ${stack}${options.savePlanTo ? " save-plan" : ""}`);
+    this.backend.get(stack);
+    this.backend.lockCheck(stack);
     for (const event of this.previewEvents) options.onEvent?.(event);
     return { outputs: {}, resourceChanges: { same: 50, update: 1 } };
   }
 
   async up(stack: string, options: UpOptions): Promise<UpdateResult> {
-    this.calls.push(`up ${stack}${options.plan ? ` plan=${options.plan}` : ""}`);
-    const target = this.get(stack);
-    this.lockCheck(stack);
+    this.backend.calls.push(`up ${stack}${options.plan ? ` plan=${options.plan}` : ""}`);
+    const target = this.backend.get(stack);
+    this.backend.lockCheck(stack);
     options.onOutput?.(`Updating (${stack})\n`);
-    target.outputs = this.upOutputs(stack);
-    target.lastUpdate = "2026-01-01T00:00:00.000Z";
+    // The program reads Pulumi.yaml's defaults and this checkout's stack file, nothing else.
+    const file = Object.fromEntries(Object.entries(await this.getAllConfig(stack)).map(([k, e]) => [k, e.value]));
+    const values = { ...projectDefaultValues(), ...file };
+    const resolved = resolveStageFromConfig(stack, values);
+    target.outputs = this.upOutputs(stack, resolved.kind, values);
+    target.lastUpdate = this.backend.now().toISOString();
     return { outputs: target.outputs, resourceChanges: { create: 40 } };
   }
 
   async destroy(stack: string, options: EngineRunOptions): Promise<void> {
-    this.calls.push(`destroy ${stack}`);
-    this.get(stack);
-    this.lockCheck(stack);
-    if (this.failingDestroys.has(stack)) throw new Error(`destroy of ${stack} failed: DependencyViolation`);
+    this.backend.calls.push(`destroy ${stack}`);
+    this.backend.get(stack);
+    this.backend.lockCheck(stack);
+    if (this.backend.failingDestroys.has(stack)) throw new Error(`destroy of ${stack} failed: DependencyViolation`);
     options.onOutput?.(`Destroying (${stack})\n`);
+    this.backend.get(stack).outputs = {};
   }
 
   async removeStack(stack: string): Promise<void> {
-    this.calls.push(`removeStack ${stack}`);
-    this.get(stack);
-    this.stacks.delete(stack);
+    this.backend.calls.push(`removeStack ${stack}`);
+    this.backend.get(stack);
+    this.backend.stacks.delete(stack);
+    // `pulumi stack rm` deletes the local config file too (stack_remove.go:106).
+    this.configFiles.delete(stack);
   }
+}
 
-  /** Calls that change something (everything but reads). */
-  mutations(): string[] {
-    return this.calls.filter((c) => !c.startsWith("listStacks"));
-  }
+/** Pulumi.yaml's declared defaults, as the CLI hands them to the program (strings). */
+function projectDefaultValues(): Record<string, string> {
+  const defaults = projectDefaults(readProjectFile(PROJECT_ROOT));
+  return Object.fromEntries(Object.entries(defaults).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]));
+}
+
+/** This repository's own committed stack file for a stack, without the project defaults. */
+export function repositoryStackFile(stack: string): Record<string, ConfigEntry> {
+  if (!fs.existsSync(stackFilePath(stack))) return {};
+  const defaults = projectDefaultValues();
+  const values = loadStackConfig(stack, {}, PROJECT_ROOT).values;
+  return Object.fromEntries(Object.entries(values).filter(([key, value]) => defaults[key] !== value).map(([key, value]) => [key, { value }]));
 }

@@ -8,7 +8,7 @@ export function dataCommand(context: CommandContext): Command {
   const data = new Command("data").description("production data in lower stages");
   data
     .command("resync")
-    .description("re-create a stage's database from production's newest snapshot (bumps its data generation; preview, then up)")
+    .description("re-create a stage's database from the newest snapshot (bumps its data generation: in the stack file, or a feature stack's tag; then preview and up)")
     .argument("<stack>", "a lower stage whose data source is production-snapshot")
     .option("--yes", "do not ask for confirmation")
     .option("--json", "machine-readable output")
@@ -18,7 +18,7 @@ export function dataCommand(context: CommandContext): Command {
         context.stdout(
           options.json
             ? `${JSON.stringify(result, null, 2)}\n`
-            : `${stack}: data generation ${result.generation.from} -> ${result.generation.to}. Review the replacement, then apply:\n  ${result.next.join("\n  ")}\n`,
+            : `${stack}: data generation ${result.generation.from} -> ${result.generation.to}. Next:\n  ${result.next.join("\n  ")}\n`,
         );
       }),
     );

@@ -1,15 +1,18 @@
 import { Command, InvalidArgumentError } from "commander";
 import { featureTargetForBranch, loadBranchRules } from "../feature/branches";
-import { parseDuration } from "../feature/durations";
+import { LOCK_WAIT_LIMITS, parseDuration } from "../feature/durations";
 import { featureDown } from "../feature/feature-down";
 import { featureList, featureRowsToText } from "../feature/feature-list";
 import { featureReap, reapSummary } from "../feature/feature-reap";
 import { featureUp } from "../feature/feature-up";
+import { MAX_TTL_MS } from "../feature/feature-identity";
 import type { CommandContext } from "./context";
 import { runCommand } from "./run-command";
 
 const DEFAULT_TTL = "72h";
 const DEFAULT_WAIT = "5m";
+const TTL_LIMITS = { max: { ms: MAX_TTL_MS, text: "30d (feature stacks are short-lived)" } };
+const AGE_LIMITS = { max: { ms: 365 * 24 * 3_600_000, text: "365d" } };
 
 function pullRequestNumber(value: string): number {
   if (!/^\d{1,9}$/.test(value) || Number(value) < 1) throw new InvalidArgumentError(`got ${JSON.stringify(value)}; expected a pull request number like 42`);
@@ -45,8 +48,8 @@ export function featureCommand(context: CommandContext): Command {
     .option("--json", "print {stack, url, expiresAt, outputs} as JSON")
     .action((options: { branch: string; image?: string; ttl: string; pr?: number; wait: string; json?: boolean }) =>
       runCommand(context, async () => {
-        const ttlMs = parseDuration("--ttl", options.ttl);
-        const waitMs = parseDuration("--wait", options.wait, { allowZero: true });
+        const ttlMs = parseDuration("--ttl", options.ttl, TTL_LIMITS);
+        const waitMs = parseDuration("--wait", options.wait, LOCK_WAIT_LIMITS);
         const result = await featureUp(context, { branch: options.branch, image: options.image, ttlMs, pr: options.pr, waitMs });
         context.stdout(options.json ? json(result) : `${result.stack} is up at ${String(result.url)} (expires ${result.expiresAt})\n`);
       }),
@@ -54,14 +57,15 @@ export function featureCommand(context: CommandContext): Command {
 
   feature
     .command("down")
-    .description("destroy and remove the branch's feature stack (refuses anything that is not a feature stack)")
+    .description("destroy and remove the branch's feature stack (refuses anything that is not a feature stack, or another branch's)")
     .requiredOption("--branch <name>", "git branch")
+    .option("--pr <number>", "pull request number; refuses a stack another pull request owns", pullRequestNumber)
     .option("--wait <duration>", "how long to wait for another update's lock (0: do not wait)", DEFAULT_WAIT)
     .option("--json", "machine-readable output")
-    .action((options: { branch: string; wait: string; json?: boolean }) =>
+    .action((options: { branch: string; pr?: number; wait: string; json?: boolean }) =>
       runCommand(context, async () => {
-        const waitMs = parseDuration("--wait", options.wait, { allowZero: true });
-        const result = await featureDown(context, { branch: options.branch, waitMs });
+        const waitMs = parseDuration("--wait", options.wait, LOCK_WAIT_LIMITS);
+        const result = await featureDown(context, { branch: options.branch, pr: options.pr, waitMs });
         context.stdout(options.json ? json(result) : `${result.stack}: ${result.destroyed ? "destroyed and removed" : result.note}\n`);
       }),
     );
@@ -86,8 +90,8 @@ export function featureCommand(context: CommandContext): Command {
     .option("--json", "machine-readable summary")
     .action((options: { olderThan?: string; dryRun?: boolean; wait: string; json?: boolean }) =>
       runCommand(context, async () => {
-        const olderThanMs = options.olderThan === undefined ? undefined : parseDuration("--older-than", options.olderThan);
-        const waitMs = parseDuration("--wait", options.wait, { allowZero: true });
+        const olderThanMs = options.olderThan === undefined ? undefined : parseDuration("--older-than", options.olderThan, AGE_LIMITS);
+        const waitMs = parseDuration("--wait", options.wait, LOCK_WAIT_LIMITS);
         const result = await featureReap(context, { olderThanMs, dryRun: options.dryRun === true, waitMs });
         context.stdout(options.json ? json(result) : reapSummary(result));
         return result.failed.length > 0 ? 1 : 0;

@@ -1,6 +1,6 @@
 import { Command } from "commander";
 import * as path from "node:path";
-import { parseDuration } from "../feature/durations";
+import { LOCK_WAIT_LIMITS, parseDuration } from "../feature/durations";
 import { promote } from "../promote/promote";
 import type { CommandContext } from "./context";
 import { runCommand } from "./run-command";
@@ -30,7 +30,7 @@ export function promoteCommand(context: CommandContext): Command {
             // Absolute: the engine may run in another directory (see config-overlay.ts).
             reportPath: path.resolve(options.report ?? `promotion-${options.from}-to-${options.to}.md`),
             planPath: path.resolve(options.plan ?? `promotion-${options.from}-to-${options.to}.plan.json`),
-            waitMs: parseDuration("--wait", options.wait, { allowZero: true }),
+            waitMs: parseDuration("--wait", options.wait, LOCK_WAIT_LIMITS),
           });
           if (options.json) context.stdout(`${JSON.stringify(result, null, 2)}\n`);
           else {

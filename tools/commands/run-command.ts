@@ -1,8 +1,12 @@
+import { ProjectFileError } from "../../components/config-files";
 import { StageConfigError } from "../../components/stage-errors";
 import { StackBusyError, StackMissingError } from "../engine/workspace";
 import type { CommandContext } from "./context";
 
-/** An error whose message is the whole story: print it, no stack trace. */
+/**
+ * The command was called wrongly (a bad option value, a file that cannot be read, a branch
+ * that names no stack): the message is the whole story, exit code 2, nothing was changed.
+ */
 export class UsageError extends Error {
   constructor(
     message: string,
@@ -10,6 +14,17 @@ export class UsageError extends Error {
   ) {
     super(message);
     this.name = "UsageError";
+  }
+}
+
+/**
+ * A well-formed request that a guard refused (not a feature stack, production, another
+ * branch's stack, not confirmed): the message says why, exit code 1, nothing was changed.
+ */
+export class RefusalError extends UsageError {
+  constructor(message: string) {
+    super(message, 1);
+    this.name = "RefusalError";
   }
 }
 
@@ -25,7 +40,7 @@ export async function runCommand(context: CommandContext, body: () => Promise<vo
     const known = findKnownError(error);
     if (known) {
       context.stderr(`${known.message}\n`);
-      context.setExitCode(known instanceof UsageError ? known.exitCode : 1);
+      context.setExitCode(known instanceof UsageError ? known.exitCode : known instanceof ProjectFileError ? 2 : 1);
       return;
     }
     context.stderr(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
@@ -33,7 +48,7 @@ export async function runCommand(context: CommandContext, body: () => Promise<vo
   }
 }
 
-type KnownError = StageConfigError | UsageError | StackBusyError | StackMissingError;
+type KnownError = StageConfigError | UsageError | StackBusyError | StackMissingError | ProjectFileError;
 
 /** The Pulumi runtime may wrap the program's error; dig the original out. */
 function findKnownError(error: unknown): KnownError | undefined {
@@ -43,7 +58,8 @@ function findKnownError(error: unknown): KnownError | undefined {
       current instanceof StageConfigError ||
       current instanceof UsageError ||
       current instanceof StackBusyError ||
-      current instanceof StackMissingError
+      current instanceof StackMissingError ||
+      current instanceof ProjectFileError
     ) {
       return current;
     }

@@ -19,17 +19,28 @@ import {
   UpOptions,
 } from "./workspace";
 
+/**
+ * A checkout holds no passphrase salt for stacks without a committed config file (feature
+ * stacks); this makes the CLI reuse the secrets manager recorded in the stack's checkpoint
+ * instead of inventing a new one (pkg/cmd/pulumi/stack/secrets.go:257, sdk/go/common/env/env.go:128).
+ */
+const ENGINE_ENVIRONMENT = { PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER: "true" };
+
 export class PulumiWorkspace implements StageWorkspace {
   private constructor(private readonly workspace: LocalWorkspace) {}
 
   static async open(workDir = PROJECT_ROOT): Promise<PulumiWorkspace> {
-    return new PulumiWorkspace(await LocalWorkspace.create({ workDir }));
+    return new PulumiWorkspace(await LocalWorkspace.create({ workDir, envVars: ENGINE_ENVIRONMENT }));
   }
 
   async listStacks(): Promise<StackInfo[]> {
     const stacks = await this.workspace.listStacks();
     return stacks.map((s) => ({
+      // The CLI lists a stack of the current organization and project by its bare name, and
+      // any other as `<org>/<stack>` or `<org>/<project>/<stack>` (pkg/backend/httpstate
+      // cloudBackendReference.String): those are other stacks that only share the short name.
       name: s.name.split("/").pop() ?? s.name,
+      ...(s.name.includes("/") ? { foreignName: s.name } : {}),
       lastUpdate: s.lastUpdate,
       updateInProgress: s.updateInProgress,
       resourceCount: s.resourceCount,
@@ -38,7 +49,7 @@ export class PulumiWorkspace implements StageWorkspace {
   }
 
   async stackExists(stack: string): Promise<boolean> {
-    return (await this.listStacks()).some((s) => s.name === stack);
+    return (await this.listStacks()).some((s) => s.name === stack && s.foreignName === undefined);
   }
 
   async createOrSelectStack(stack: string): Promise<void> {
@@ -70,7 +81,7 @@ export class PulumiWorkspace implements StageWorkspace {
   async preview(stack: string, options: PreviewOptions): Promise<UpdateResult> {
     const overlay = options.configOverride ? createConfigOverlay(this.workspace.workDir, stack, options.configOverride) : undefined;
     try {
-      const workspace = overlay ? await LocalWorkspace.create({ workDir: overlay.dir }) : this.workspace;
+      const workspace = overlay ? await LocalWorkspace.create({ workDir: overlay.dir, envVars: ENGINE_ENVIRONMENT }) : this.workspace;
       const selected = await translate(stack, () => Stack.select(stack, workspace));
       const result = await translate(stack, () =>
         selected.preview({ diff: true, plan: options.savePlanTo, onOutput: options.onOutput, onEvent: options.onEvent }),

@@ -1,7 +1,25 @@
 /**
  * What stagectl needs from the Pulumi engine, as a small interface. The real implementation
  * (pulumi-workspace.ts) drives the Automation API's LocalWorkspace on this project; tests use
- * an in-memory one. Stack names are plain (`feature-login`), config keys full (`multistage:stage`).
+ * an in-memory one that keeps each piece of state where a real backend keeps it.
+ *
+ * Where a stack's state lives (pulumi/pulumi v3.248.0):
+ * - **In the backend, shared by every checkout:** the stack's existence and name, its
+ *   checkpoint (resources, their inputs and outputs, the stack outputs, the secrets provider's
+ *   state: pkg/backend/diy/state.go), its update history, its lock, and its tags (DIY
+ *   backends since v3.211: a `<stack>.pulumi-tags` file beside the checkpoint,
+ *   pkg/backend/diy/stack_tags.go:38; Pulumi Cloud keeps them server-side).
+ * - **In the checkout, nowhere else:** the stack's config, `Pulumi.<stack>.yaml` beside
+ *   Pulumi.yaml (sdk/go/common/workspace/paths.go:109 DetectProjectStackPath, loaders.go:151
+ *   LoadProjectStack). `pulumi config set` and the Automation API's setAllConfig write that
+ *   file; no backend stores it (Pulumi Cloud only through an ESC environment the file names).
+ *   `pulumi stack rm` deletes it (pkg/cmd/pulumi/stack/stack_remove.go:106).
+ * - The passphrase salt lives in the config file too; without one, the CLI reuses the
+ *   secrets manager recorded in the checkpoint only when PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER
+ *   is true (pkg/cmd/pulumi/stack/secrets.go:257), which PulumiWorkspace sets.
+ *
+ * So a feature stack, which has no committed config file, is known in a fresh checkout only by
+ * its name, its tags and its outputs; stagectl rebuilds its config from those on every run.
  */
 
 export interface ConfigEntry {
@@ -10,7 +28,13 @@ export interface ConfigEntry {
 }
 
 export interface StackInfo {
+  /** The name stagectl addresses the stack by (`feature-login`). */
   name: string;
+  /**
+   * Set when the backend listed the stack under another organization or project
+   * (`other-org/feature-login`): a different stack that merely shares the short name.
+   */
+  foreignName?: string;
   lastUpdate?: string;
   updateInProgress?: boolean;
   resourceCount?: number;
@@ -54,24 +78,33 @@ export interface UpdateResult {
 }
 
 export interface StageWorkspace {
+  /** Stacks of this project in the backend. */
   listStacks(): Promise<StackInfo[]>;
   stackExists(stack: string): Promise<boolean>;
   /** Creates the stack, or selects it if it exists. */
   createOrSelectStack(stack: string): Promise<void>;
+  /** The stack's config as this checkout's `Pulumi.<stack>.yaml` holds it (empty without one). */
   getAllConfig(stack: string): Promise<Record<string, ConfigEntry>>;
+  /** Writes config into this checkout's `Pulumi.<stack>.yaml`; the backend never sees it. */
   setAllConfig(stack: string, config: Record<string, ConfigEntry>): Promise<void>;
+  /** The stack's tags, from the backend. */
   getTags(stack: string): Promise<Record<string, string>>;
   setTags(stack: string, tags: Record<string, string>): Promise<void>;
+  /** The stack's outputs from its last update, from the backend. */
   outputs(stack: string): Promise<Record<string, StackOutput>>;
   preview(stack: string, options: PreviewOptions): Promise<UpdateResult>;
   up(stack: string, options: UpOptions): Promise<UpdateResult>;
   destroy(stack: string, options: EngineRunOptions): Promise<void>;
+  /** Removes the stack from the backend and its config file from this checkout. */
   removeStack(stack: string): Promise<void>;
 }
 
 /** Another update holds the stack's lock (the Automation API's ConcurrentUpdateError). */
 export class StackBusyError extends Error {
-  constructor(readonly stackName: string, detail?: string) {
+  constructor(
+    readonly stackName: string,
+    detail?: string,
+  ) {
     super(`Stack ${stackName} is being updated by someone else${detail ? ` (${detail})` : ""}`);
     this.name = "StackBusyError";
   }

@@ -2,7 +2,7 @@ import { CommandContext, elapsedWriter, lockWait } from "../commands/context";
 import { withBusyRetry } from "../engine/retry";
 import { StageWorkspace } from "../engine/workspace";
 import { featureTargetForBranch, loadBranchRules } from "./branches";
-import { requireFeatureStack } from "./feature-stacks";
+import { requireFeatureStack } from "./feature-identity";
 
 export interface FeatureDownResult {
   stack: string;
@@ -12,19 +12,28 @@ export interface FeatureDownResult {
 }
 
 /** Destroys and removes the feature stack of a branch, after the feature-stack guard. */
-export async function featureDown(context: CommandContext, options: { branch: string; waitMs: number }): Promise<FeatureDownResult> {
+export async function featureDown(context: CommandContext, options: { branch: string; pr?: number; waitMs: number }): Promise<FeatureDownResult> {
   const target = featureTargetForBranch(options.branch, loadBranchRules());
   const workspace = await context.openWorkspace();
   if (!(await workspace.stackExists(target.stack))) {
     return { stack: target.stack, destroyed: false, note: "no such stack; nothing to do" };
   }
-  await destroyFeatureStack(context, workspace, target.stack, options.waitMs);
+  await destroyFeatureStack(context, workspace, target.stack, options.waitMs, { branch: options.branch, pr: options.pr });
   return { stack: target.stack, destroyed: true };
 }
 
-/** The one way stagectl destroys a stack: guard first, then destroy and remove. */
-export async function destroyFeatureStack(context: CommandContext, workspace: StageWorkspace, stack: string, waitMs: number): Promise<void> {
-  await requireFeatureStack(workspace, stack, "destroy");
+/**
+ * The one way stagectl destroys a stack: the guard first (name, tags, last deployment and,
+ * when given, the owning branch and pull request), then destroy and remove.
+ */
+export async function destroyFeatureStack(
+  context: CommandContext,
+  workspace: StageWorkspace,
+  stack: string,
+  waitMs: number,
+  owner?: { branch: string; pr?: number },
+): Promise<void> {
+  await requireFeatureStack(workspace, stack, "destroy", owner);
   const onOutput = elapsedWriter(context);
   await withBusyRetry(() => workspace.destroy(stack, { onOutput }), lockWait(context, stack, waitMs));
   await workspace.removeStack(stack);

@@ -17,7 +17,11 @@ export interface ReapResult {
   skipped: Array<{ stack: string; reason: string }>;
 }
 
-/** Which feature stacks are due: expired, or older than the cut-off. Never a non-feature stack. */
+/**
+ * Which feature stacks are due: expired, or (with a cut-off) older than it. A stack whose
+ * created-at cannot be trusted is aged by its last update instead, so a stack with bogus dates
+ * cannot dodge the nightly `--older-than` run. Every stack left alone is reported with why.
+ */
 export function selectForReaping(rows: FeatureStackRow[], nowMs: number, olderThanMs?: number): { due: string[]; skipped: ReapResult["skipped"] } {
   const due: string[] = [];
   const skipped: ReapResult["skipped"] = [];
@@ -26,22 +30,43 @@ export function selectForReaping(rows: FeatureStackRow[], nowMs: number, olderTh
       skipped.push({ stack: row.stack, reason: row.notFeature });
       continue;
     }
-    if (!row.createdAt || !row.expiresAt) {
-      skipped.push({ stack: row.stack, reason: "no feature settings (branch, createdAt, expiresAt) in its config" });
+    const unreadable = row.problems.find((p) => p.startsWith("cannot be read"));
+    if (unreadable) {
+      skipped.push({ stack: row.stack, reason: unreadable });
       continue;
     }
-    const tooOld = olderThanMs !== undefined && nowMs - Date.parse(row.createdAt) > olderThanMs;
-    if (row.expired || tooOld) due.push(row.stack);
+    if (row.expired) {
+      due.push(row.stack);
+      continue;
+    }
+    const bornMs = row.createdAt !== undefined ? Date.parse(row.createdAt) : lastUpdateMs(row);
+    if (olderThanMs !== undefined && bornMs !== undefined && nowMs - bornMs > olderThanMs) {
+      due.push(row.stack);
+      continue;
+    }
+    if (row.problems.length > 0) {
+      const hint = olderThanMs === undefined ? "; --older-than reaps it by age" : "";
+      skipped.push({ stack: row.stack, reason: `its tags cannot be trusted (${row.problems.join("; ")})${hint}` });
+    }
   }
   return { due, skipped };
 }
 
-/** Destroys every due feature stack, going on past failures; the caller exits non-zero if any failed. */
+function lastUpdateMs(row: FeatureStackRow): number | undefined {
+  const ms = row.lastUpdate === undefined ? NaN : Date.parse(row.lastUpdate);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/**
+ * Destroys every due feature stack, each on its own: a failure (or a stack removed by someone
+ * else meanwhile) is recorded and the run goes on; the caller exits non-zero if any failed.
+ */
 export async function featureReap(context: CommandContext, options: ReapOptions): Promise<ReapResult> {
   const workspace = await context.openWorkspace();
   const rows = await listFeatureStacks(context, workspace);
   const { due, skipped } = selectForReaping(rows, context.now().getTime(), options.olderThanMs);
   const result: ReapResult = { dryRun: options.dryRun, selected: due, reaped: [], failed: [], skipped };
+  for (const row of skipped) context.stderr(`skipping ${row.stack}: ${row.reason}\n`);
   for (const stack of due) {
     if (options.dryRun) {
       context.stderr(`would destroy ${stack}\n`);
@@ -52,7 +77,7 @@ export async function featureReap(context: CommandContext, options: ReapOptions)
       await destroyFeatureStack(context, workspace, stack, options.waitMs);
       result.reaped.push(stack);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
       context.stderr(`failed to destroy ${stack}: ${message}\n`);
       result.failed.push({ stack, error: message });
     }

@@ -1,12 +1,12 @@
 import { StageConfigError } from "../../components/stage-errors";
-import { PROJECT, resolveStage } from "../../components/stage-resolve";
-import { namespaceConfig } from "../../components/config-values";
+import { resolveStageFromConfig } from "../../components/stage-resolve";
 import { CommandContext, elapsedWriter, lockWait } from "../commands/context";
-import { UsageError } from "../commands/run-command";
+import { RefusalError, UsageError } from "../commands/run-command";
 import { withBusyRetry } from "../engine/retry";
 import { ConfigEntry, StackOutput } from "../engine/workspace";
+import { loadStackConfig } from "../project/project-files";
 import { featureTargetForBranch, loadBranchRules } from "./branches";
-import { FEATURE_KEY, featureInfoOf, FeatureInfo, notAFeatureStackReason, STAGE_KEY } from "./feature-stacks";
+import { FeatureIdentity, featureTags, isoSeconds, notAFeatureStackReason, ownerMismatch, readFeatureIdentity } from "./feature-identity";
 
 export const NETWORK_STACK = "development";
 const NETWORK_OUTPUTS = ["vpcId", "publicSubnetIds", "privateSubnetIds"];
@@ -29,8 +29,11 @@ export interface FeatureUpResult {
 }
 
 /**
- * Creates or updates the feature stack of a branch: checks everything first (branch, the
- * development network, the config it will set), then sets config and tags and runs `up`.
+ * Creates or updates the feature stack of a branch. A fresh CI checkout has no config file for
+ * it, so the config is rebuilt on every run from the arguments, the committed development
+ * stack file and the stack's tags in the backend (created-at, data generation). Everything is
+ * checked first (branch, owner, the development network, the config); then the tags are
+ * written, the config file set and `up` run.
  */
 export async function featureUp(context: CommandContext, options: FeatureUpOptions): Promise<FeatureUpResult> {
   const target = featureTargetForBranch(options.branch, loadBranchRules());
@@ -44,57 +47,60 @@ export async function featureUp(context: CommandContext, options: FeatureUpOptio
   if (missing.length > 0) {
     throw new UsageError(`The ${NETWORK_STACK} stack has no ${missing.join(", ")} output yet; run pulumi up -s ${NETWORK_STACK} first`);
   }
-  const region = (await workspace.getAllConfig(NETWORK_STACK))["aws:region"]?.value;
-
-  const exists = await workspace.stackExists(target.stack);
-  let previous: FeatureInfo | undefined;
-  if (exists) {
-    const existingConfig = await workspace.getAllConfig(target.stack);
-    const problem = notAFeatureStackReason(target.stack, existingConfig);
-    if (problem) throw new UsageError(`Refusing to update ${target.stack}: ${problem}`);
-    previous = featureInfoOf(existingConfig);
-  }
+  // The committed stack file is in every checkout; the feature stack deploys to the same region.
+  const region = loadStackConfig(NETWORK_STACK).values["aws:region"];
 
   const now = context.now();
-  const info: FeatureInfo = {
+  let previous: FeatureIdentity | undefined;
+  if (await workspace.stackExists(target.stack)) {
+    const tags = await workspace.getTags(target.stack);
+    const problem = notAFeatureStackReason(target.stack, tags, await workspace.outputs(target.stack)) ?? ownerMismatch(tags, options.branch, options.pr);
+    if (problem) throw new RefusalError(`Refusing to update ${target.stack}: ${problem}`);
+    const reading = readFeatureIdentity(tags, now.getTime());
+    previous = reading.identity;
+    if (!previous) context.stderr(`${target.stack}: its tags are unusable (${reading.problems.join("; ")}); starting its clock again\n`);
+  }
+
+  const identity: FeatureIdentity = {
     branch: options.branch,
     // Re-running for the same branch keeps the stack's birth date; the expiry slides forward.
     createdAt: previous?.createdAt ?? isoSeconds(now),
     expiresAt: isoSeconds(new Date(now.getTime() + options.ttlMs)),
-    ...(options.pr !== undefined ? { pr: options.pr } : {}),
+    dataGeneration: previous?.dataGeneration ?? 0,
+    ...(options.pr !== undefined ? { pr: options.pr } : previous?.pr !== undefined ? { pr: previous.pr } : {}),
   };
-  const config: Record<string, ConfigEntry> = {
-    [STAGE_KEY]: { value: "feature" },
-    [FEATURE_KEY]: { value: JSON.stringify(info) },
-    ...(region ? { "aws:region": { value: region } } : {}),
-    ...(options.image ? { "multistage:image": { value: options.image } } : {}),
-  };
-  validateBeforeWriting(target.stack, config, region);
+  const config = featureConfig(identity, region, options.image);
+  validateBeforeWriting(target.stack, config);
 
   await workspace.createOrSelectStack(target.stack);
+  // Tags first: a stack whose first update fails is still known, and reaped, as a feature stack.
+  await workspace.setTags(target.stack, featureTags(identity));
   await workspace.setAllConfig(target.stack, config);
-  await workspace.setTags(target.stack, {
-    "multistage:branch": options.branch.slice(0, 256),
-    "multistage:expires-at": info.expiresAt,
-    ...(options.pr !== undefined ? { "multistage:pr": String(options.pr) } : {}),
-  });
 
   const onOutput = elapsedWriter(context);
   const result = await withBusyRetry(() => workspace.up(target.stack, { onOutput }), lockWait(context, target.stack, options.waitMs));
-  return { stack: target.stack, url: result.outputs.url?.value, expiresAt: info.expiresAt, outputs: result.outputs, changes: result.resourceChanges };
+  return { stack: target.stack, url: result.outputs.url?.value, expiresAt: identity.expiresAt, outputs: result.outputs, changes: result.resourceChanges };
+}
+
+/** The whole config of a feature stack, derived from what every CI job knows. */
+export function featureConfig(identity: FeatureIdentity, region: string | undefined, image: string | undefined): Record<string, ConfigEntry> {
+  const feature = { branch: identity.branch, createdAt: identity.createdAt, expiresAt: identity.expiresAt, ...(identity.pr !== undefined ? { pr: identity.pr } : {}) };
+  return {
+    "multistage:stage": { value: "feature" },
+    "multistage:feature": { value: JSON.stringify(feature) },
+    ...(region ? { "aws:region": { value: region } } : {}),
+    ...(image ? { "multistage:image": { value: image } } : {}),
+    ...(identity.dataGeneration > 0 ? { "multistage:data": { value: JSON.stringify({ generation: identity.dataGeneration }) } } : {}),
+  };
 }
 
 /** The program validates again at `up`; doing it here means a bad value never reaches the backend. */
-function validateBeforeWriting(stack: string, config: Record<string, ConfigEntry>, region: string | undefined): void {
-  const values = Object.fromEntries(Object.entries(config).map(([key, entry]) => [key, entry.value]));
+function validateBeforeWriting(stack: string, config: Record<string, ConfigEntry>): void {
   try {
-    resolveStage(stack, namespaceConfig(values, PROJECT), region);
+    resolveStageFromConfig(stack, Object.fromEntries(Object.entries(config).map(([key, entry]) => [key, entry.value])));
   } catch (error) {
     if (error instanceof StageConfigError) throw new UsageError(error.message);
     throw error;
   }
 }
 
-export function isoSeconds(date: Date): string {
-  return `${date.toISOString().slice(0, 19)}Z`;
-}

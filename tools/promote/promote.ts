@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { DIGEST_PINNED_IMAGE } from "../../components/stage-schema";
 import { CommandContext, elapsedWriter, lockWait } from "../commands/context";
-import { UsageError } from "../commands/run-command";
+import { RefusalError, UsageError } from "../commands/run-command";
 import { withBusyRetry } from "../engine/retry";
 import { FEATURE_STACK_PREFIX } from "../feature/branches";
 import { promotionPath } from "./promotion-path";
@@ -80,10 +80,10 @@ export async function promote(context: CommandContext, options: PromoteOptions):
   }
   const image = (await workspace.outputs(options.from)).image?.value;
   if (typeof image !== "string" || image === "") {
-    throw new UsageError(`${options.from} has no deployed image (no "image" stack output); deploy it before promoting from it`);
+    throw new RefusalError(`${options.from} has no deployed image (no "image" stack output); deploy it before promoting from it`);
   }
   if (!DIGEST_PINNED_IMAGE.test(image)) {
-    throw new UsageError(`${options.from} runs ${image}, which is not pinned by digest (<repository>@sha256:<64 hex>); only a digest can be promoted`);
+    throw new RefusalError(`${options.from} runs ${image}, which is not pinned by digest (<repository>@sha256:<64 hex>); only a digest can be promoted`);
   }
   const previousImage = (await workspace.getAllConfig(options.to))[IMAGE_KEY]?.value;
   const onOutput = elapsedWriter(context);
@@ -149,7 +149,7 @@ function readReviewedPlan(options: PromoteOptions, image: string): ReviewedPlan 
   const metadata = JSON.parse(fs.readFileSync(metadataPath(options.planPath), "utf8")) as ReviewedPlan;
   if (metadata.from !== options.from || metadata.to !== options.to) return undefined;
   if (metadata.image !== image) {
-    throw new UsageError(
+    throw new RefusalError(
       `The saved plan ${options.planPath} promotes ${metadata.image}, but ${options.from} now runs ${image}; review again (run promote without --apply)`,
     );
   }
