@@ -1,5 +1,7 @@
 import { strict as assert } from "node:assert";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { validateWorkflow } from "@action-validator/core";
 import { Command } from "commander";
@@ -10,7 +12,25 @@ import { buildProgram } from "../tools/stagectl";
 const WORKFLOWS = path.join(PROJECT_ROOT, ".github", "workflows");
 
 interface Step {
+  id?: string;
+  if?: string;
+  uses?: string;
   run?: string;
+  with?: Record<string, unknown>;
+}
+
+interface Workflow {
+  jobs: Record<string, { steps: Step[] }>;
+}
+
+const read = (file: string) => parse(fs.readFileSync(path.join(WORKFLOWS, file), "utf8")) as Workflow;
+const sdkVersion = (JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package-lock.json"), "utf8")) as { packages: Record<string, { version: string }> }).packages["node_modules/@pulumi/pulumi"].version;
+
+/** a.b.c >= x.y.z */
+function atLeast(version: string, minimum: string): boolean {
+  const [a, b] = [version, minimum].map((v) => v.split(".").map(Number));
+  for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i] > b[i];
+  return true;
 }
 
 /** Finds a stagectl (sub)command by its words, e.g. ["feature", "up"]. */
@@ -23,6 +43,43 @@ function findCommand(words: string[]): Command | undefined {
   }
   return command;
 }
+
+describe("the feature-stack workflow", () => {
+  const workflow = read("feature-stack.yml");
+
+  for (const job of ["up", "down"]) {
+    it(`${job}: asks stagectl stage-for first and does nothing else for a branch of a long-lived stage`, () => {
+      const steps = workflow.jobs[job].steps;
+      const target = steps.findIndex((s) => s.id === "target");
+      assert.ok(target > 0 && /stagectl -- stage-for --branch "\$BRANCH"/.test(steps[target].run ?? ""), "a stage-for step with id target");
+      for (const step of steps.slice(target + 1)) assert.equal(step.if, "steps.target.outputs.stage == 'feature'", JSON.stringify(step));
+    });
+  }
+
+  it("the stage-for step writes stage=feature only for a feature branch (run as the workflow runs it)", function () {
+    this.timeout(60_000);
+    const step = workflow.jobs.up.steps.find((s) => s.id === "target");
+    for (const [branch, stage] of [["develop", "development"], ["release/2.4", "staging"], ["fix/login", "feature"]]) {
+      const output = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "multistage-gh-")), "output");
+      const result = spawnSync("bash", ["-eo", "pipefail", "-c", step?.run ?? ""], { cwd: PROJECT_ROOT, env: { ...process.env, BRANCH: branch, GITHUB_OUTPUT: output }, encoding: "utf8" });
+      assert.equal(result.status, 0, result.stderr);
+      assert.equal(fs.readFileSync(output, "utf8"), `stage=${stage}\n`, branch);
+    }
+    const output = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "multistage-gh-")), "output");
+    const nameless = spawnSync("bash", ["-eo", "pipefail", "-c", step?.run ?? ""], { cwd: PROJECT_ROOT, env: { ...process.env, BRANCH: "///", GITHUB_OUTPUT: output }, encoding: "utf8" });
+    assert.notEqual(nameless.status, 0, "a branch that names no stage fails the job");
+    assert.ok(!fs.existsSync(output), "and writes no stage");
+  });
+
+  it("reuses an image already pushed for the commit instead of pushing the tag again", () => {
+    const build = workflow.jobs.up.steps.find((s) => s.id === "image")?.run ?? "";
+    assert.ok(build.indexOf("aws ecr describe-images") >= 0 && build.indexOf("aws ecr describe-images") < build.indexOf("docker push"), build);
+  });
+
+  it("the nightly reap also reaps by age", () => {
+    assert.match(workflow.jobs.reap.steps.map((s) => s.run ?? "").join("\n"), /feature reap --older-than \d+d/);
+  });
+});
 
 describe("CI workflows", () => {
   const files = fs.readdirSync(WORKFLOWS).filter((f) => f.endsWith(".yml"));
@@ -38,6 +95,13 @@ describe("CI workflows", () => {
     it(`${file} passes the GitHub workflow schema validator`, () => {
       const state = validateWorkflow(text);
       assert.deepEqual(state.errors, [], JSON.stringify(state.errors, null, 2));
+    });
+
+    it(`${file} pins the Pulumi CLI to the SDK's version, which keeps stack tags on DIY backends (3.211+)`, () => {
+      const pulumiSteps = Object.values(read(file).jobs).flatMap((job) => job.steps).filter((s) => s.uses?.startsWith("pulumi/actions"));
+      assert.ok(pulumiSteps.length > 0);
+      for (const step of pulumiSteps) assert.equal(step.with?.["pulumi-version"], sdkVersion);
+      assert.ok(atLeast(sdkVersion, "3.211.0"), sdkVersion);
     });
 
     it(`${file} calls only stagectl commands and options that exist`, () => {
