@@ -19,11 +19,12 @@ export class StageConfigError extends Error {
     readonly stack: string,
     readonly problems: readonly ConfigProblem[],
   ) {
+    const line = (p: ConfigProblem) => `${p.key}: got ${p.value}; expected ${p.expected}`;
+    // One problem is one line; several are a heading and one line each.
     super(
-      [
-        `Invalid configuration for stack "${stack}" (${problems.length} problem${problems.length === 1 ? "" : "s"}):`,
-        ...problems.map((p) => `  - ${p.key}: got ${p.value}; expected ${p.expected}`),
-      ].join("\n"),
+      problems.length === 1
+        ? `Invalid configuration for stack "${stack}": ${line(problems[0])}`
+        : [`Invalid configuration for stack "${stack}" (${problems.length} problems):`, ...problems.map((p) => `  - ${line(p)}`)].join("\n"),
     );
     this.name = "StageConfigError";
   }

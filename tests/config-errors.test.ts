@@ -71,7 +71,7 @@ describe("invalid config", () => {
   it("ends the program as a RunError, which the engine prints without a stack trace", () => {
     const error = new StageConfigRunError(new StageConfigError("development", [{ key: "multistage:x", value: "1", expected: "nothing" }]));
     assert.ok(pulumi.RunError.isInstance(error));
-    assert.match(error.message, /^Invalid configuration for stack "development" \(1 problem\):\n  - multistage:x: got 1; expected nothing$/);
+    assert.equal(error.message, 'Invalid configuration for stack "development": multistage:x: got 1; expected nothing');
   });
 
   it("a valid config renders after an invalid one in the same process", async () => {
@@ -91,9 +91,8 @@ describe("invalid config", () => {
     assert.equal(result.status, 1);
     assert.equal(result.stdout, "");
     const lines = result.stderr.trim().split("\n");
-    assert.match(lines[0], /^Invalid configuration for stack "production" \(1 problem\):$/);
-    assert.equal(lines.length, 2, `stderr had more than the message:\n${result.stderr}`);
-    assert.match(lines[1], /multistage:image/);
+    assert.equal(lines.length, 1, `stderr had more than the message:\n${result.stderr}`);
+    assert.match(lines[0], /^Invalid configuration for stack "production": multistage:image: got "repo\/app:v1\.2"/);
   });
 });
 

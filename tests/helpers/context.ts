@@ -1,6 +1,5 @@
-import { Command, CommanderError } from "commander";
 import { CommandContext } from "../../tools/commands/context";
-import { buildProgram } from "../../tools/stagectl";
+import { runStagectl as runStagectlMain } from "../../tools/stagectl";
 import { MemoryWorkspace } from "./memory-workspace";
 
 export interface TestContext extends CommandContext {
@@ -40,22 +39,9 @@ export function testContext(workspace: MemoryWorkspace, now = new Date("2026-03-
   return context;
 }
 
-/** Runs stagectl with the given arguments against the test context. */
+/** Runs stagectl with the given arguments against the test context, exactly as the CLI does. */
 export async function runStagectl(context: TestContext, args: string[]): Promise<TestContext> {
-  const program = buildProgram(context);
-  // Commander exits the process on a usage error unless every (sub)command is told not to.
-  const visit = (command: Command) => {
-    command.exitOverride();
-    command.configureOutput({ writeOut: (t) => context.out.push(t), writeErr: (t) => context.err.push(t) });
-    command.commands.forEach(visit);
-  };
-  visit(program);
-  try {
-    await program.parseAsync(["node", "stagectl", ...args]);
-  } catch (error) {
-    if (!(error instanceof CommanderError)) throw error;
-    context.exitCode = error.exitCode;
-  }
+  await runStagectlMain(args, context);
   return context;
 }
 
