@@ -1,13 +1,21 @@
 /**
- * What a stage reads from other stacks, resolved before it registers a single resource of its
- * own: a feature stack's borrowed network, and, for stages that take production's data,
- * production's database and bucket and its newest snapshot. A missing stack output stops the
- * program here, naming every missing output and what to deploy first, instead of failing
- * halfway through an update with dozens of resources already registered.
+ * What a stage reads from outside itself, resolved before it registers a single resource of its
+ * own: a feature stack's borrowed network (development's stack outputs), and, for stages that
+ * take production's data, production's database and bucket and its newest snapshot. A missing
+ * stack output stops the program here, naming every missing output and what to deploy first,
+ * instead of failing halfway through an update with dozens of resources already registered.
+ *
+ * Production is found by its physical names (the naming module makes them the same way for
+ * every stack), not through its stack: a lower stage deploys before production exists (a fresh
+ * account deploys development first) and simply starts empty until production has a backup.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { Namer } from "./naming";
 import type { Stage } from "./stage-resolve";
+
+/** The one production stack every lower stage takes its data from. */
+const PRODUCTION_STACK = "production";
 
 /** A snapshot a database can be restored from, and the volume size the restore must at least have. */
 export interface RestoreSource {
@@ -31,7 +39,6 @@ export interface BorrowedNetwork {
 
 /** What a lower stage may know of production: names and ARNs to read from, never to write to. */
 export interface ProductionOutputs {
-  stack: string;
   dbIdentifier: string;
   dbArn: string;
   bucketName: string;
@@ -81,17 +88,18 @@ export async function resolveStageReferences(stage: Stage, name: string, provide
     };
   }
   if (stage.data.source === "production-snapshot" || stage.data.source === "production-replica") {
-    const stack = qualifiedStack("production");
-    const outputs = await readOutputs(`${name}-production-production`, stack, ["dbIdentifier", "dbArn", "bucketName", "bucketArn"] as const, "deploy production before a stage that takes its data");
-    const production: ProductionOutputs = {
-      stack,
-      dbIdentifier: String(outputs.dbIdentifier),
-      dbArn: String(outputs.dbArn),
-      bucketName: String(outputs.bucketName),
-      bucketArn: String(outputs.bucketArn),
+    // All stages live in one account and region (access/ is one account's); ask the provider which.
+    const [{ accountId }, { partition }] = await Promise.all([aws.getCallerIdentity({}, { provider }), aws.getPartition({}, { provider })]);
+    const production = new Namer(stage.project, PRODUCTION_STACK);
+    const dbIdentifier = production.name("rds-instance", "db");
+    const bucketName = production.name("s3-bucket", "assets");
+    references.production = {
+      dbIdentifier,
+      dbArn: `arn:${partition}:rds:${stage.region}:${accountId}:db:${dbIdentifier}`,
+      bucketName,
+      bucketArn: `arn:${partition}:s3:::${bucketName}`,
+      ...(stage.data.source === "production-snapshot" ? { latestSnapshot: await newestSnapshot(dbIdentifier, provider) } : {}),
     };
-    if (stage.data.source === "production-snapshot") production.latestSnapshot = await newestSnapshot(production.dbIdentifier, provider);
-    references.production = production;
   }
   return references;
 }

@@ -7,10 +7,9 @@ import * as pulumi from "@pulumi/pulumi";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { loadStackConfig, PROJECT_ROOT, readProjectFile, StackConfig } from "../project/project-files";
-import { physicalName } from "../../components/naming";
 import { resolveStageFromConfig } from "../../components/stage-resolve";
 import { StageConfigRunError } from "../../components/stage";
-import { MOCK_ACCOUNT_ID, MockSnapshot, physicalNameOf, RenderMocks } from "./mocks";
+import { MockSnapshot, physicalNameOf, RenderMocks } from "./mocks";
 import { decodeJsonStrings, redact, REDACTED } from "./redact";
 
 export interface RenderedOptions {
@@ -94,24 +93,15 @@ export function renderStack(stack: string, options: RenderOptions = {}): Promise
 }
 
 /**
- * What other stacks export, as the referencing stack sees it: development's network (for
- * feature stacks) and production's database and bucket (for stages that take its data).
- * Names come from the same naming function the real stacks use.
+ * What other stacks export, as the referencing stack sees it: development's network, which
+ * feature stacks borrow.
  */
 export function defaultStackOutputs(project: string): Record<string, Record<string, unknown>> {
-  const productionBucket = physicalName(project, "production", "s3-bucket", "assets");
-  const productionDb = physicalName(project, "production", "rds-instance", "db");
   return {
     [`${ORGANIZATION}/${project}/development`]: {
       vpcId: "vpc-0development000000",
       publicSubnetIds: ["subnet-0devpublic0000000a", "subnet-0devpublic0000000b"],
       privateSubnetIds: ["subnet-0devprivate000000a", "subnet-0devprivate000000b"],
-    },
-    [`${ORGANIZATION}/${project}/production`]: {
-      dbIdentifier: productionDb,
-      dbArn: `arn:aws:rds:eu-west-1:${MOCK_ACCOUNT_ID}:db:${productionDb}`,
-      bucketName: productionBucket,
-      bucketArn: `arn:aws:s3:::${productionBucket}`,
     },
   };
 }

@@ -64,6 +64,8 @@ export class RenderMocks implements pulumi.runtime.Mocks {
         return { names: [`${r}a`, `${r}b`, `${r}c`], zoneIds: ["use1-az1", "use1-az2", "use1-az3"], state: "available" };
       case "aws:index/getCallerIdentity:getCallerIdentity":
         return { accountId: MOCK_ACCOUNT_ID, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/render`, userId: "render" };
+      case "aws:index/getPartition:getPartition":
+        return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws", reverseDnsPrefix: "com.amazonaws" };
       case "aws:index/getRegion:getRegion":
         return { name: r, region: r };
       case "aws:ecr/getAuthorizationToken:getAuthorizationToken": {
