@@ -1,27 +1,28 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { secretsKeyAlias } from "../components/naming";
+import { PROJECT } from "../components/stage-resolve";
 import { DeployerRole } from "./components/deployer-role";
 import { SecretsKey } from "./components/secrets-key";
-import { AccessConfig, deployableStages, principalsFor } from "./config";
+import { AccessConfig } from "./config";
 import { GITHUB_OIDC_HOST } from "./deployer-policies";
-
-/** The shared image repository: one image per commit, built once, promoted by digest. */
-export const SHARED_REPOSITORY = "multistage-app";
+import { SHARED_REPOSITORY, StageDocuments } from "./documents";
 
 export interface AccessOutputs {
   deployerRoleArns: Record<string, pulumi.Output<string>>;
+  reviewerRoleArns: Record<string, pulumi.Output<string>>;
   permissionsBoundaryArns: Record<string, pulumi.Output<string>>;
   secretsKeyAliases: Record<string, string>;
   sharedRepositoryUrl: pulumi.Output<string>;
   githubOidcProviderArn?: pulumi.Output<string>;
 }
 
-/** Everything access/ creates: deployer roles per stage, GitHub trust, secrets keys, the shared repository. */
+/** Everything access/ creates: per stage a deployer, a reviewer and a boundary; GitHub trust; secrets keys; the shared repository. */
 export class AccessEnvironment extends pulumi.ComponentResource {
   readonly outputs: AccessOutputs;
 
-  constructor(name: string, config: AccessConfig, region: string, opts?: pulumi.ComponentResourceOptions) {
-    const provider = new aws.Provider(`${name}-aws`, { region: region as aws.Region, defaultTags: { tags: { project: "multistage", "managed-by": "pulumi", stack: "access" } } });
+  constructor(name: string, config: AccessConfig, region: string, documents: StageDocuments[], opts?: pulumi.ComponentResourceOptions) {
+    const provider = new aws.Provider(`${name}-aws`, { region: region as aws.Region, defaultTags: { tags: { project: PROJECT, "managed-by": "pulumi", stack: "access" } } });
     super("multistage:access:AccessEnvironment", name, {}, { ...opts, providers: { aws: provider } });
     const child = { parent: this };
 
@@ -39,26 +40,22 @@ export class AccessEnvironment extends pulumi.ComponentResource {
         : new aws.iam.OpenIdConnectProvider(`${name}-github`, { url: `https://${GITHUB_OIDC_HOST}`, clientIdLists: ["sts.amazonaws.com"] }, child).arn;
     }
 
-    const stages = deployableStages(config);
     const deployerRoleArns: Record<string, pulumi.Output<string>> = {};
+    const reviewerRoleArns: Record<string, pulumi.Output<string>> = {};
     const permissionsBoundaryArns: Record<string, pulumi.Output<string>> = {};
     const secretsKeyAliases: Record<string, string> = {};
-    for (const stage of stages) {
-      const deployer = new DeployerRole(`${name}-${stage}`, {
-        stage,
-        allStages: stages,
-        accountId: config.accountId,
-        principals: principalsFor(config, stage),
-        sharedRepositoryArn: repository.arn,
-        github: config.github && githubProviderArn ? { providerArn: githubProviderArn, repository: config.github.repository, defaultBranch: config.github.defaultBranch } : undefined,
-      }, child);
-      deployerRoleArns[stage] = deployer.roleArn;
-      permissionsBoundaryArns[stage] = deployer.boundaryArn;
+    for (const stage of documents) {
+      const roles = new DeployerRole(`${name}-${stage.stage}`, { documents: stage }, child);
+      deployerRoleArns[stage.stage] = roles.roleArn;
+      reviewerRoleArns[stage.stage] = roles.reviewerArn;
+      permissionsBoundaryArns[stage.stage] = roles.boundaryArn;
       if (config.secretsKeys) {
-        secretsKeyAliases[stage] = new SecretsKey(`${name}-${stage}-secrets`, { stage, accountId: config.accountId, deployerRoleArn: deployer.roleArn }, child).alias;
+        const alias = secretsKeyAlias(PROJECT, stage.stage);
+        new SecretsKey(`${name}-${stage.stage}-secrets`, { stage: stage.stage, alias, accountId: config.accountId, deployerRoleArn: roles.roleArn, reviewerRoleArn: roles.reviewerArn }, child);
+        secretsKeyAliases[stage.stage] = alias;
       }
     }
-    this.outputs = { deployerRoleArns, permissionsBoundaryArns, secretsKeyAliases, sharedRepositoryUrl: repository.repositoryUrl, githubOidcProviderArn: githubProviderArn };
+    this.outputs = { deployerRoleArns, reviewerRoleArns, permissionsBoundaryArns, secretsKeyAliases, sharedRepositoryUrl: repository.repositoryUrl, githubOidcProviderArn: githubProviderArn };
     this.registerOutputs({ ...this.outputs });
   }
 }

@@ -10,8 +10,13 @@ import { LONG_LIVED_KINDS } from "../components/stage-profile";
 export const ACCESS_PROJECT = "multistage-access";
 export const FEATURE = "feature";
 
-/** IAM principals a trust policy may name: a user, a role or an account root, never a wildcard. */
-const PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(root|user\/[\w+=,.@/-]+|role\/[\w+=,.@/-]+)$/;
+/**
+ * IAM principals a trust policy may name: a user or a role, never a wildcard and never an
+ * account root (`:root` trusts every identity in that account that has sts:AssumeRole).
+ */
+const PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(user\/[\w+=,.@/-]+|role\/[\w+=,.@/-]+)$/;
+const S3_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const DNS_NAME = /^(\*\.)?([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/;
 
 export const accessSchema = z
   .object({
@@ -34,10 +39,32 @@ export const accessSchema = z
         oidcProviderArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/, "the ARN of the account's GitHub OIDC provider").optional(),
         /** The repository's default branch, where scheduled workflows (the reaper) run. */
         defaultBranch: z.string().regex(/^[\w./-]+$/).default("main"),
+        /** The workflow that promotes between stages; only its jobs reach testing, staging (by promotion) and production. */
+        promoteWorkflow: z.string().regex(/^\.github\/workflows\/[\w.-]+\.ya?ml$/, "a path like .github/workflows/promote.yml").default(".github/workflows/promote.yml"),
+        /** The workflow whose scheduled run reaps feature stacks. */
+        featureWorkflow: z.string().regex(/^\.github\/workflows\/[\w.-]+\.ya?ml$/, "a path like .github/workflows/feature-stack.yml").default(".github/workflows/feature-stack.yml"),
       })
       .strict()
       .optional(),
     secretsKeys: z.boolean().default(false),
+    /** The S3 bucket of a DIY Pulumi backend (s3://<name>), and its KMS key if the bucket uses one. */
+    stateBucket: z
+      .object({
+        name: z.string().regex(S3_BUCKET, "an S3 bucket name"),
+        kmsKeyArn: z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/, "a KMS key ARN").optional(),
+      })
+      .strict()
+      .optional(),
+    /** The Route 53 zone the stages' domains live in, and the record names each stage may write. */
+    dns: z
+      .object({
+        hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, "a Route 53 hosted zone id like Z123ABC"),
+        names: z.record(z.string(), z.array(z.string().regex(DNS_NAME, "a lowercase DNS name like app.example.com or *.preview.example.com")).min(1)),
+      })
+      .strict()
+      .optional(),
+    /** Staging may be a read replica of production's database (unsanitized data, on purpose). */
+    stagingReplica: z.boolean().default(false),
   })
   .strict();
 
@@ -60,11 +87,19 @@ export function resolveAccessConfig(raw: Record<string, unknown>): AccessConfig 
     (Array.isArray(settings?.principals) ? settings.principals : []).forEach((principal: unknown, i: number) => {
       const key = `${ACCESS_PROJECT}:tiers.${tier}.principals[${i}]`;
       if (typeof principal === "string" && principal.includes("*")) {
-        problems.push({ key, value: describeValue(principal), expected: "a single IAM user, role or account ARN: wildcards would let anyone deploy" });
+        problems.push({ key, value: describeValue(principal), expected: "a single IAM user or role ARN: wildcards would let anyone deploy" });
+      } else if (typeof principal === "string" && /:root$/.test(principal)) {
+        problems.push({ key, value: describeValue(principal), expected: "a single IAM user or role ARN: an account root trusts every identity in that account" });
       } else if (typeof principal !== "string" || !PRINCIPAL_ARN.test(principal)) {
         problems.push({ key, value: describeValue(principal), expected: "an IAM principal ARN like arn:aws:iam::123456789012:role/developers" });
       }
     });
+  }
+  for (const stage of Object.keys((raw.dns as { names?: object } | undefined)?.names ?? {})) {
+    if (!deployable.includes(stage)) problems.push({ key: `${ACCESS_PROJECT}:dns.names.${stage}`, value: describeValue(stage), expected: `a stage: one of ${deployable.join(", ")}` });
+  }
+  if (parsed.success && parsed.data.stagingReplica && !parsed.data.stages.includes("staging")) {
+    problems.push({ key: `${ACCESS_PROJECT}:stagingReplica`, value: "true", expected: "false: there is no staging stage to replicate into" });
   }
   if (parsed.success && !parsed.data.github) {
     for (const stage of deployable) {

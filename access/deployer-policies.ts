@@ -1,10 +1,17 @@
 /**
- * The IAM documents behind "who may deploy which stage": each stage's deployer role may manage
- * only resources named or tagged for that stage, is explicitly denied every other stage's, can
- * only create roles that carry its permissions boundary, and is assumable only by the
- * principals and GitHub workflows configured for that stage. Pure functions, so tests can run
- * them through an IAM policy simulator.
+ * The IAM documents behind "who may deploy which stage". A stage's deployer may manage only
+ * resources named `multistage-<stage>-...` or, for the untagged-by-name EC2 network, tagged
+ * `stage=<stage>`; it may create roles only with its stage's boundary attached and change only
+ * such roles; it can never touch the access/ project's own roles and policies
+ * (`multistage-access-...`, outside every stage's prefix), re-tag anything's stage after
+ * creation, or read production's data. The same document is the deployer's permissions and
+ * its permissions boundary, the ceiling of every role the stage creates: a hostile program
+ * running as the deployer (a pull request's CI job runs the pull request's code) gets exactly
+ * this and cannot create anything that gets more. Pure functions, so tests can run them through
+ * an IAM policy simulator and measure them against IAM's size quotas.
  */
+import { boundaryPolicyName, deployerRoleName, reviewerRoleName } from "../components/naming";
+import { PROJECT } from "../components/stage-resolve";
 import { FEATURE } from "./config";
 
 export interface PolicyDocument {
@@ -13,239 +20,342 @@ export interface PolicyDocument {
 }
 
 export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
-const PROJECT = "multistage";
 
-/** Name prefix of a stage's resources: `multistage-staging`, `multistage-feature` (all feature stacks). */
-function prefix(stage: string): string {
-  return `${PROJECT}-${stage}`;
+/** Everything a stage's documents depend on. */
+export interface StageAccess {
+  account: string;
+  /** A long-lived stage kind, or `feature` for every feature stack. */
+  stage: string;
+  sharedRepositoryArn: string;
+  /** The DIY state bucket and its KMS key, when the team keeps state in S3. */
+  stateBucket?: { name: string; kmsKeyArn?: string };
+  /** The Route 53 zone and the record names this stage may write. */
+  dns?: { hostedZoneId: string; names: string[] };
+  /** The stage whose network feature stacks borrow. */
+  networkStage: string;
+  /** Staging may read production's database as a replica (acknowledged in access/ config). */
+  stagingReplica: boolean;
 }
 
-/** ARN patterns of everything a stage's stacks create, by the naming rules of components/naming.ts. */
-export function stageResourcePatterns(account: string, stage: string): string[] {
-  const p = prefix(stage);
+const arn = (service: string, resource: string, account = "*", region = "*") => `arn:aws:${service}:${region}:${account}:${resource}`;
+
+/** The `stage` tag values of a stage's resources: its stacks are `<stage>` and `<stage>-<suffix>`. */
+export function stageTagValues(stage: string): string[] {
+  return stage === FEATURE ? [`${FEATURE}-*`] : [stage, `${stage}-*`];
+}
+
+/**
+ * ARN patterns of everything a stage's stacks create, by the names components/naming.ts makes.
+ * IAM takes no wildcard in an ARN's resource-type segment (IAM User Guide, "IAM ARNs":
+ * incorrect wildcard usage), so each type the stacks create is listed.
+ */
+export function ownResourcePatterns(stage: string): string[] {
+  const p = `${PROJECT}-${stage}`;
+  // The account is left open: a deployer acts only in the account it belongs to, and every
+  // character counts against the boundary's 6,144 (IAM quota).
+  const typed = (service: string, types: string[], separator: string, name: string) => types.map((type) => arn(service, `${type}${separator}${name}`));
   return [
     `arn:aws:s3:::${p}-*`,
-    `arn:aws:rds:*:${account}:db:${p}-*`,
-    `arn:aws:rds:*:${account}:subgrp:${p}-*`,
-    `arn:aws:rds:*:${account}:pg:${p}-*`,
-    `arn:aws:rds:*:${account}:snapshot:${p}-*`,
-    `arn:aws:elasticache:*:${account}:replicationgroup:${p}-*`,
-    `arn:aws:elasticache:*:${account}:subnetgroup:${p}-*`,
-    `arn:aws:elasticache:*:${account}:cluster:${p}-*`,
-    `arn:aws:elasticache:*:${account}:snapshot:${p}-*`,
-    `arn:aws:secretsmanager:*:${account}:secret:${p}-*`,
-    `arn:aws:logs:*:${account}:log-group:/${PROJECT}/${stage}*`,
-    `arn:aws:ecs:*:${account}:cluster/${p}-*`,
-    `arn:aws:ecs:*:${account}:service/${p}-*`,
-    `arn:aws:ecs:*:${account}:task-definition/${p}-*`,
-    `arn:aws:ecs:*:${account}:task/${p}-*`,
-    `arn:aws:ecr:*:${account}:repository/${p}-*`,
-    // Load balancers and target groups are named `multistage-<stage>` exactly (32-character limit).
-    `arn:aws:elasticloadbalancing:*:${account}:loadbalancer/app/${p}*`,
-    `arn:aws:elasticloadbalancing:*:${account}:targetgroup/${p}*`,
-    `arn:aws:elasticloadbalancing:*:${account}:listener/app/${p}*`,
-    `arn:aws:elasticloadbalancing:*:${account}:listener-rule/app/${p}*`,
-    `arn:aws:iam::${account}:role/${p}-*`,
-    `arn:aws:scheduler:*:${account}:schedule/default/${p}-*`,
+    // Final snapshots are named after the instance or group (multistage-<stage>-db-final).
+    ...typed("rds", ["db", "pg", "subgrp", "snapshot"], ":", `${p}-*`),
+    // A replication group's nodes are clusters named after it.
+    ...typed("elasticache", ["replicationgroup", "subnetgroup", "cluster", "snapshot"], ":", `${p}-*`),
+    arn("secretsmanager", `secret:${p}-*`),
+    arn("logs", `log-group:/${PROJECT}/${stage}*`),
+    // A service's and a task's ARN name the cluster first: service/<cluster>/<service>.
+    ...typed("ecs", ["cluster", "service", "task-definition", "task"], "/", `${p}-*`),
+    arn("ecr", `repository/${p}-*`),
+    // The load balancer and target group are named `multistage-<stage>` (32 characters at most).
+    ...typed("elasticloadbalancing", ["loadbalancer/app", "targetgroup", "listener/app", "listener-rule/app"], "/", `${p}*`),
+    arn("scheduler", `schedule/default/${p}-*`),
+    // Only production runs a state machine and its alarm: the nightly refinery.
+    ...(stage === "production" ? [...typed("states", ["stateMachine", "execution"], ":", `${p}-*`), arn("cloudwatch", `alarm:${p}-*`)] : []),
   ];
 }
 
-/** The `stage` tag values a stage's resources carry (feature stacks: `feature-<slug>`). */
-function stageTagValues(stage: string): string[] {
-  return stage === FEATURE ? [`${FEATURE}-*`] : [stage];
-}
+const MANAGED_SERVICES = ["s3:*", "rds:*", "elasticache:*", "secretsmanager:*", "logs:*", "ecs:*", "ecr:*", "elasticloadbalancing:*", "scheduler:*", "states:*", "cloudwatch:*"];
 
-const MANAGED_SERVICES = ["s3:*", "rds:*", "elasticache:*", "secretsmanager:*", "logs:*", "ecs:*", "ecr:*", "elasticloadbalancing:*", "scheduler:*"];
-const READS_ANYWHERE = [
+/** Reads that reveal configuration but no data (no object, secret value, log event or snapshot content). */
+export const READS_ANYWHERE = [
   "ec2:Describe*",
   "rds:Describe*",
-  "rds:ListTagsForResource",
   "elasticache:Describe*",
   "ecs:Describe*",
   "ecs:List*",
   "elasticloadbalancing:Describe*",
   "logs:Describe*",
+  "ecr:GetAuthorizationToken",
   "iam:Get*",
   "iam:List*",
-  "secretsmanager:ListSecrets",
-  "ecr:GetAuthorizationToken",
-  "ecr:DescribeRepositories",
-  "s3:ListAllMyBuckets",
-  "acm:DescribeCertificate",
   "route53:Get*",
   "route53:List*",
   "sts:GetCallerIdentity",
-  "scheduler:ListSchedules",
-  "kms:DescribeKey",
+  "states:List*",
+  "cloudwatch:Describe*",
 ];
-/** What a lower stage may do to production: read its bucket, restore or replicate its database. */
-const PRODUCTION_DATA_ACTIONS = ["s3:GetObject", "s3:GetObjectTagging", "s3:ListBucket", "rds:RestoreDBInstanceFromDBSnapshot", "rds:CreateDBInstanceReadReplica"];
 
-function productionDataResources(account: string): string[] {
-  return [
-    `arn:aws:s3:::${prefix("production")}-*`,
-    `arn:aws:rds:*:${account}:db:${prefix("production")}-*`,
-    `arn:aws:rds:*:${account}:snapshot:rds:${prefix("production")}-*`,
-  ];
+/**
+ * Writes AWS authorizes only against `*` (no resource-level permissions in the Service
+ * Authorization Reference): any deployer can make them on any stage's resource. ECS
+ * deregisters the old revision on every task-definition replacement (every image change).
+ */
+export const UNSCOPABLE_WRITES = ["ecs:DeregisterTaskDefinition"];
+
+/** Role writes; every one of these supports the iam:PermissionsBoundary condition key. */
+const ROLE_WRITES = [
+  "iam:CreateRole",
+  "iam:DeleteRole",
+  "iam:PutRolePolicy",
+  "iam:DeleteRolePolicy",
+  "iam:UpdateAssumeRolePolicy",
+  "iam:UpdateRole",
+  "iam:UpdateRoleDescription",
+  "iam:PutRolePermissionsBoundary",
+];
+
+/** Services whose service-linked role a fresh account gets on first use. */
+const SERVICE_LINKED_ROLES = ["ecs.amazonaws.com", "rds.amazonaws.com", "elasticache.amazonaws.com", "elasticloadbalancing.amazonaws.com"];
+/** Services a stage's roles are passed to: tasks, the bucket-copy schedule, the refinery. */
+const PASSED_TO = ["ecs-tasks.amazonaws.com", "scheduler.amazonaws.com", "states.amazonaws.com"];
+
+const SANITIZED_SNAPSHOTS = arn("rds", `snapshot:${PROJECT}-sanitized-*`);
+/** Production's sanitized copy of its bucket (components/naming.ts: production's `sanitized` bucket). */
+const SANITIZED_BUCKET = `${PROJECT}-production-sanitized`;
+
+export function boundaryArn(account: string, stage: string): string {
+  return `arn:aws:iam::${account}:policy/${boundaryPolicyName(PROJECT, stage)}`;
 }
 
 /**
- * What a stage's deployer may do. Also used, minus the IAM administration, as the permissions
- * boundary of every role the stage creates, so nothing it creates can do more than it can.
+ * What a stage's deployer may do, and the ceiling of every role the stage creates: the stage's
+ * permissions boundary. The allow-list alone keeps every stage to itself; the deployer's own
+ * permissions add explicit denies on top ({@link deployerPermissions}) for defense in depth.
  */
-function stageStatements(account: string, stage: string, allStages: readonly string[], sharedRepository: string): Array<Record<string, unknown>> {
-  const others = allStages.filter((s) => s !== stage);
+export function stagePolicy(access: StageAccess): PolicyDocument {
+  const { account, stage } = access;
+  const tags = stageTagValues(stage);
+  const ownRoles = `arn:aws:iam::${account}:role/${PROJECT}-${stage}-*`;
   const statements: Array<Record<string, unknown>> = [
-    { Sid: "ManageOwnStage", Effect: "Allow", Action: MANAGED_SERVICES, Resource: stageResourcePatterns(account, stage) },
-    { Sid: "ReadAnything", Effect: "Allow", Action: READS_ANYWHERE, Resource: "*" },
+    { Sid: "OwnStage", Effect: "Allow", Action: MANAGED_SERVICES, Resource: ownResourcePatterns(stage) },
+    { Sid: "Read", Effect: "Allow", Action: [...READS_ANYWHERE, ...UNSCOPABLE_WRITES], Resource: "*" },
     {
-      Sid: "OwnTaggedNetwork",
+      // Creating an instance or replication group also authorizes against the default option
+      // and parameter groups (Service Authorization Reference: og, parametergroup required).
+      Sid: "DefaultGroups",
       Effect: "Allow",
-      Action: "ec2:*",
+      Action: ["rds:CreateDBInstance", "rds:RestoreDBInstanceFromDBSnapshot", "rds:ModifyDBInstance", "elasticache:CreateReplicationGroup", "elasticache:ModifyReplicationGroup"],
+      Resource: [arn("rds", "og:default:*"), arn("elasticache", "parametergroup:default.*")],
+    },
+    { Sid: "OwnNetwork", Effect: "Allow", Action: "ec2:*", Resource: "*", Condition: { StringLike: { "aws:ResourceTag/stage": tags } } },
+    {
+      // New resources carry the stage's tag; an existing parent (the VPC of a subnet) must be the stage's too.
+      Sid: "NewNetwork",
+      Effect: "Allow",
+      Action: ["ec2:Create*", "ec2:AllocateAddress"],
       Resource: "*",
-      Condition: { StringLike: { "aws:ResourceTag/stage": stageTagValues(stage) } },
+      Condition: { StringLike: { "aws:RequestTag/stage": tags }, StringLikeIfExists: { "aws:ResourceTag/stage": tags } },
+    },
+    { Sid: "OwnRoles", Effect: "Allow", Action: ROLE_WRITES, Resource: ownRoles, Condition: { StringEquals: { "iam:PermissionsBoundary": boundaryArn(account, stage) } } },
+    { Sid: "TagOwnRoles", Effect: "Allow", Action: ["iam:TagRole", "iam:UntagRole"], Resource: ownRoles },
+    { Sid: "PassOwnRoles", Effect: "Allow", Action: "iam:PassRole", Resource: ownRoles, Condition: { StringEquals: { "iam:PassedToService": PASSED_TO } } },
+    {
+      Sid: "ServiceLinkedRoles",
+      Effect: "Allow",
+      Action: "iam:CreateServiceLinkedRole",
+      Resource: `arn:aws:iam::${account}:role/aws-service-role/*`,
+      Condition: { StringEquals: { "iam:AWSServiceName": SERVICE_LINKED_ROLES } },
     },
     {
-      Sid: "CreateTaggedNetwork",
+      Sid: "SharedImages",
       Effect: "Allow",
-      Action: ["ec2:Create*", "ec2:AllocateAddress", "ec2:AuthorizeSecurityGroup*"],
-      Resource: "*",
-      Condition: { StringLike: { "aws:RequestTag/stage": stageTagValues(stage) } },
+      Action: [
+        "ecr:BatchGetImage",
+        "ecr:GetDownloadUrlForLayer",
+        "ecr:BatchCheckLayerAvailability",
+        "ecr:DescribeImages",
+        // CI builds the one image per commit as development's or a feature stack's deployer and pushes it.
+        ...(stage === FEATURE || stage === "development" ? ["ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage"] : []),
+      ],
+      Resource: access.sharedRepositoryArn,
     },
-    { Sid: "PullSharedImages", Effect: "Allow", Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"], Resource: sharedRepository },
   ];
-  if (stage !== "production" && allStages.includes("production")) {
-    statements.push({ Sid: "ReadProductionData", Effect: "Allow", Action: PRODUCTION_DATA_ACTIONS, Resource: productionDataResources(account) });
+  if (stage === FEATURE) {
+    // Feature stacks put their security groups into the network stage's VPC, and nothing else of it.
+    statements.push({ Sid: "BorrowedVpc", Effect: "Allow", Action: "ec2:CreateSecurityGroup", Resource: arn("ec2", "vpc/*"), Condition: { StringEquals: { "aws:ResourceTag/stage": access.networkStage } } });
   }
-  if (others.length > 0) {
-    statements.push({
-      Sid: "NeverOtherStages",
-      Effect: "Deny",
-      // Everything but reads (and, below production, the data reads allowed above).
-      NotAction: [...READS_ANYWHERE, ...(stage !== "production" ? PRODUCTION_DATA_ACTIONS : [])],
-      Resource: others.flatMap((other) => stageResourcePatterns(account, other)),
-    });
-    statements.push({
-      Sid: "NeverOtherStagesNetwork",
-      Effect: "Deny",
-      NotAction: ["ec2:Describe*", "ec2:CreateSecurityGroup", "ec2:CreateTags"],
-      Resource: "*",
-      Condition: { StringLike: { "aws:ResourceTag/stage": others.flatMap(stageTagValues) } },
-    });
+  if (stage !== "production") {
+    // Lower stages restore production's sanitized snapshots and copy its sanitized bucket; raw production data never.
+    statements.push(
+      { Sid: "SanitizedSnapshots", Effect: "Allow", Action: "rds:RestoreDBInstanceFromDBSnapshot", Resource: SANITIZED_SNAPSHOTS },
+      { Sid: "SanitizedBucket", Effect: "Allow", Action: ["s3:ListBucket", "s3:GetObject", "s3:GetObjectTagging"], Resource: [`arn:aws:s3:::${SANITIZED_BUCKET}`, `arn:aws:s3:::${SANITIZED_BUCKET}/*`] },
+    );
   }
-  return statements;
+  if (stage === "staging" && access.stagingReplica) {
+    statements.push({ Sid: "ProductionReplica", Effect: "Allow", Action: "rds:CreateDBInstanceReadReplica", Resource: arn("rds", `db:${PROJECT}-production-db*`) });
+  }
+  if (stage === "production") {
+    // The refinery snapshots the sanitizer and keeps the last few; its snapshots are production's to manage.
+    statements.push({ Sid: "SanitizedSnapshots", Effect: "Allow", Action: "rds:*", Resource: SANITIZED_SNAPSHOTS });
+  }
+  if (access.dns) statements.push(dnsStatement(access.dns));
+  if (access.stateBucket) statements.push(...stateStatements(access.stateBucket, [stage], true));
+  return { Version: "2012-10-17", Statement: statements };
 }
 
-export function boundaryPolicyName(stage: string): string {
-  return `${prefix(stage)}-deployer-boundary`;
-}
-
-export function deployerRoleName(stage: string): string {
-  return `${prefix(stage)}-deployer`;
-}
-
-/** The ceiling of every role a stage's deployer creates (and of the deployer itself). */
-export function deployerBoundary(account: string, stage: string, allStages: readonly string[], sharedRepository: string): PolicyDocument {
-  const statements = stageStatements(account, stage, allStages, sharedRepository);
+/**
+ * The deployer's own permissions: the stage's allow-list, and denies that hold even if an
+ * allow is added by mistake: a resource's stage is fixed at creation (re-tagging another
+ * stage's network as one's own was a way in), access/'s roles and policies are out of reach,
+ * and no boundary is ever removed.
+ */
+export function deployerPermissions(access: StageAccess): PolicyDocument {
+  const { account } = access;
   return {
     Version: "2012-10-17",
     Statement: [
-      ...statements,
-      // Roles within the boundary may pass roles of their own stage (ECS, the scheduler) and nothing else.
-      { Sid: "PassOwnRoles", Effect: "Allow", Action: ["iam:PassRole", "iam:CreateRole", "iam:PutRolePolicy", "iam:DeleteRole", "iam:DeleteRolePolicy", "iam:TagRole", "iam:UntagRole", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:UpdateAssumeRolePolicy", "iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:PutRolePermissionsBoundary"], Resource: `arn:aws:iam::${account}:role/${prefix(stage)}-*` },
-      { Sid: "KeepBoundaries", Effect: "Deny", Action: ["iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion"], Resource: `arn:aws:iam::${account}:policy/${PROJECT}-*-deployer-boundary` },
-      { Sid: "NoBoundaryRemoval", Effect: "Deny", Action: ["iam:DeleteRolePermissionsBoundary"], Resource: "*" },
+      ...stagePolicy(access).Statement,
+      {
+        Sid: "NoRetagging",
+        Effect: "Deny",
+        Action: ["ec2:CreateTags", "ec2:DeleteTags"],
+        Resource: "*",
+        Condition: { "ForAnyValue:StringEquals": { "aws:TagKeys": ["stage", "stage-kind", "project"] }, Null: { "ec2:CreateAction": "true" } },
+      },
+      {
+        Sid: "NeverAccess",
+        Effect: "Deny",
+        Action: ["iam:Create*", "iam:Delete*", "iam:Put*", "iam:Update*", "iam:Attach*", "iam:Detach*", "iam:Tag*", "iam:Untag*", "iam:Set*", "iam:PassRole"],
+        Resource: [`arn:aws:iam::${account}:role/${PROJECT}-access-*`, `arn:aws:iam::${account}:policy/${PROJECT}-access-*`],
+      },
+      { Sid: "KeepBoundaries", Effect: "Deny", Action: "iam:DeleteRolePermissionsBoundary", Resource: "*" },
     ],
   };
 }
 
-/** The deployer's own permissions: its stage, and roles only with the stage's boundary attached. */
-export function deployerPermissions(account: string, stage: string, allStages: readonly string[], sharedRepository: string): PolicyDocument {
-  const boundaryArn = `arn:aws:iam::${account}:policy/${boundaryPolicyName(stage)}`;
-  const statements = stageStatements(account, stage, allStages, sharedRepository);
-  const ownRoles = `arn:aws:iam::${account}:role/${prefix(stage)}-*`;
-  statements.push(
-    {
-      Sid: "CreateRolesOnlyWithinBoundary",
-      Effect: "Allow",
-      Action: ["iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:PutRolePermissionsBoundary"],
-      Resource: ownRoles,
-      Condition: { StringEquals: { "iam:PermissionsBoundary": boundaryArn } },
-    },
-    {
-      Sid: "ManageOwnRoles",
-      Effect: "Allow",
-      Action: ["iam:DeleteRole", "iam:DeleteRolePolicy", "iam:DetachRolePolicy", "iam:TagRole", "iam:UntagRole", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:UpdateAssumeRolePolicy", "iam:PassRole"],
-      Resource: ownRoles,
-    },
-    { Sid: "KeepBoundaries", Effect: "Deny", Action: ["iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion"], Resource: `arn:aws:iam::${account}:policy/${PROJECT}-*-deployer-boundary` },
-    { Sid: "NoBoundaryRemoval", Effect: "Deny", Action: ["iam:DeleteRolePermissionsBoundary"], Resource: "*" },
-  );
-  if (stage === FEATURE || stage === "development") {
-    // CI builds the one image per commit with these roles and pushes it to the shared repository.
-    statements.push({
-      Sid: "PushSharedImages",
-      Effect: "Allow",
-      Action: ["ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage"],
-      Resource: sharedRepository,
-    });
+/** Route 53: only the stage's own record names in the one zone. */
+function dnsStatement(dns: { hostedZoneId: string; names: string[] }): Record<string, unknown> {
+  return {
+    Sid: "OwnRecords",
+    Effect: "Allow",
+    Action: "route53:ChangeResourceRecordSets",
+    Resource: `arn:aws:route53:::hostedzone/${dns.hostedZoneId}`,
+    Condition: { "ForAllValues:StringLike": { "route53:ChangeResourceRecordSetsNormalizedRecordNames": dns.names.map((n) => n.toLowerCase()) } },
+  };
+}
+
+/**
+ * The stage's own stacks in the DIY state bucket: their checkpoints, tags, history, backups and
+ * locks (`.pulumi/stacks/<project>/<stack>.json|.pulumi-tags`, `.pulumi/history|backups/<project>/<stack>/`,
+ * `.pulumi/locks/<org>/<project>/<stack>/`: pkg/backend/diy/store.go, lock.go in pulumi/pulumi).
+ * Feature stacks also read development's checkpoint, whose outputs they borrow.
+ */
+export function stateStatements(bucket: { name: string; kmsKeyArn?: string }, stages: readonly string[], write: boolean): Array<Record<string, unknown>> {
+  const object = (key: string) => `arn:aws:s3:::${bucket.name}/.pulumi/${key}`;
+  // `<stage>*` covers the stage's suffixed stacks (staging-us); no stage kind begins another's name.
+  const stacks = stages.map((stage) => (stage === FEATURE ? `${FEATURE}-*` : `${stage}*`));
+  // One pattern per stage reaches stacks/, history/, backups/ (`<prefix>/<project>/<stack>`) and
+  // locks/ (`locks/<org>/<project>/<stack>/`): the `*` before the project spans `locks/<org>`.
+  const own = stacks.map((stack) => object(`*/${PROJECT}/${stack}`));
+  const readable = [object("meta.yaml"), ...(stages.includes(FEATURE) ? [object(`stacks/${PROJECT}/development.*`)] : [])];
+  const statements: Array<Record<string, unknown>> = [
+    { Sid: "StateList", Effect: "Allow", Action: "s3:ListBucket", Resource: `arn:aws:s3:::${bucket.name}`, Condition: { StringLike: { "s3:prefix": [".pulumi/*"] } } },
+    { Sid: "StateOwn", Effect: "Allow", Action: write ? ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"] : ["s3:GetObject"], Resource: own },
+    { Sid: "StateRead", Effect: "Allow", Action: "s3:GetObject", Resource: readable },
+  ];
+  if (!write) statements.push({ Sid: "StateLocks", Effect: "Allow", Action: ["s3:PutObject", "s3:DeleteObject"], Resource: stacks.map((stack) => object(`locks/*/${PROJECT}/${stack}`)) });
+  if (bucket.kmsKeyArn) {
+    statements.push({ Sid: "StateKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: bucket.kmsKeyArn, Condition: { StringLike: { "kms:ViaService": "s3.*.amazonaws.com" } } });
   }
-  return { Version: "2012-10-17", Statement: statements };
+  return statements;
+}
+
+/** A stage's read-only reviewer: what a `pulumi preview` of the stage reads, and no write. */
+export function reviewerPolicy(access: StageAccess): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [{ Sid: "Read", Effect: "Allow", Action: READS_ANYWHERE, Resource: "*" }, ...(access.stateBucket ? stateStatements(access.stateBucket, [access.stage], false) : [])],
+  };
+}
+
+export function deployerRoleArn(account: string, stage: string): string {
+  return `arn:aws:iam::${account}:role/${deployerRoleName(PROJECT, stage)}`;
+}
+
+export function reviewerRoleArn(account: string, stage: string): string {
+  return `arn:aws:iam::${account}:role/${reviewerRoleName(PROJECT, stage)}`;
 }
 
 /** One way a GitHub Actions job may qualify: claims of its OIDC token that must all match. */
 export interface GithubRoute {
   /** `refs/heads/release/*`-style patterns the job's ref must match. */
-  refs?: string[];
+  refs: string[];
   /** The GitHub environment the job runs in (environments carry required reviewers). */
   environment?: string;
+  /** The workflow file (and branch) the job must come from, e.g. promote.yml on the default branch. */
+  workflow?: string;
 }
 
-/** Which GitHub Actions jobs may deploy each stage (see .github/workflows). */
-export function githubRoutes(stage: string, defaultBranch: string): GithubRoute[] {
+export interface GithubTrust {
+  providerArn: string;
+  repository: string;
+  defaultBranch: string;
+  promoteWorkflow: string;
+  featureWorkflow: string;
+}
+
+/**
+ * Which GitHub Actions jobs may deploy each stage. Every route pins a ref, so neither a pull
+ * request nor a tag push reaches a long-lived stage by declaring an environment; promotions
+ * come only from the promote workflow on the default branch, in the target's environment.
+ */
+export function githubRoutes(stage: string, github: GithubTrust): GithubRoute[] {
+  const main = [`refs/heads/${github.defaultBranch}`];
+  const promote = `${github.repository}/${github.promoteWorkflow}@refs/heads/${github.defaultBranch}`;
   switch (stage) {
     case FEATURE:
-      // Pull requests deploy their own stack; the nightly reaper runs on the default branch.
-      return [{ refs: ["refs/pull/*"] }, { refs: [`refs/heads/${defaultBranch}`] }];
+      // Pull requests deploy their own stack; the nightly reaper runs the feature workflow on the default branch.
+      return [{ refs: ["refs/pull/*"] }, { refs: main, workflow: `${github.repository}/${github.featureWorkflow}@refs/heads/${github.defaultBranch}` }];
     case "development":
-      return [{ refs: ["refs/heads/develop"] }];
-    case "testing":
-      return [{ environment: "testing" }];
+      return [{ refs: ["refs/heads/develop"] }, { refs: main, environment: "development", workflow: promote }];
     case "staging":
-      return [{ refs: ["refs/heads/release/*", "refs/heads/hotfix/*"] }, { environment: "staging" }];
-    case "production":
-      // Only jobs bound to the `production` environment, which carries required reviewers.
-      return [{ environment: "production" }];
+      return [{ refs: ["refs/heads/release/*", "refs/heads/hotfix/*"] }, { refs: main, environment: "staging", workflow: promote }];
     default:
-      return [];
+      // testing and production: only promotions, each in its environment (production's carries required reviewers).
+      return [{ refs: main, environment: stage, workflow: promote }];
   }
 }
 
-/** Who may assume a stage's deployer role: the configured principals and the stage's workflows. */
-export function deployerTrust(stage: string, principals: readonly string[], github?: { providerArn: string; repository: string; defaultBranch: string }): PolicyDocument {
+/** The promote workflow's review job: previews any stage from the default branch, in no environment. */
+export function reviewerRoutes(github: GithubTrust): GithubRoute[] {
+  return [{ refs: [`refs/heads/${github.defaultBranch}`], workflow: `${github.repository}/${github.promoteWorkflow}@refs/heads/${github.defaultBranch}` }];
+}
+
+/** Who may assume a role: the configured principals and the GitHub routes given. */
+export function trustPolicy(what: string, principals: readonly string[], github?: { trust: GithubTrust; routes: GithubRoute[] }): PolicyDocument {
   const statements: Array<Record<string, unknown>> = [];
   if (principals.length > 0) {
     statements.push({ Sid: "People", Effect: "Allow", Principal: { AWS: [...principals] }, Action: ["sts:AssumeRole", "sts:TagSession"] });
   }
-  if (github) {
-    // The provider's client id list already pins the audience (sts.amazonaws.com); these
-    // conditions use GitHub's repository, ref and environment claims, which IAM evaluates directly.
-    githubRoutes(stage, github.defaultBranch).forEach((route, i) => {
-      statements.push({
-        Sid: `GitHubActions${i}`,
-        Effect: "Allow",
-        Principal: { Federated: github.providerArn },
-        Action: "sts:AssumeRoleWithWebIdentity",
-        Condition: {
-          StringEquals: {
-            [`${GITHUB_OIDC_HOST}:repository`]: github.repository,
-            ...(route.environment ? { [`${GITHUB_OIDC_HOST}:environment`]: route.environment } : {}),
-          },
-          ...(route.refs ? { StringLike: { [`${GITHUB_OIDC_HOST}:ref`]: route.refs } } : {}),
+  // The OIDC provider's client id list pins the audience (sts.amazonaws.com); these conditions
+  // use GitHub's repository, ref, environment and job_workflow_ref claims, which IAM evaluates
+  // for GitHub's provider (the Service Authorization Reference lists them for sts).
+  github?.routes.forEach((route, i) => {
+    statements.push({
+      Sid: `GitHub${i}`,
+      Effect: "Allow",
+      Principal: { Federated: github.trust.providerArn },
+      Action: "sts:AssumeRoleWithWebIdentity",
+      Condition: {
+        StringEquals: {
+          [`${GITHUB_OIDC_HOST}:repository`]: github.trust.repository,
+          ...(route.environment ? { [`${GITHUB_OIDC_HOST}:environment`]: route.environment } : {}),
+          ...(route.workflow ? { [`${GITHUB_OIDC_HOST}:job_workflow_ref`]: route.workflow } : {}),
         },
-      });
+        StringLike: { [`${GITHUB_OIDC_HOST}:ref`]: route.refs },
+      },
     });
-  }
-  if (statements.length === 0) throw new Error(`Nobody may deploy ${stage}: name a tier for it or configure GitHub`);
+  });
+  if (statements.length === 0) throw new Error(`Nobody may assume the ${what} role: name a tier for it or configure GitHub`);
   return { Version: "2012-10-17", Statement: statements };
 }
+

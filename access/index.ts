@@ -1,12 +1,14 @@
 // The access project: deployed once by an account admin (cd access && pulumi up).
-// Validation happens before any resource is registered.
+// Config and every IAM document are validated (IAM's size quotas included) before any resource.
 import * as pulumi from "@pulumi/pulumi";
 import { namespaceConfig } from "../components/config-values";
 import { AccessEnvironment } from "./access-environment";
 import { ACCESS_PROJECT, resolveAccessConfig } from "./config";
+import { accessDocuments } from "./documents";
 
 export = async () => {
   const all = pulumi.runtime.allConfig();
   const config = resolveAccessConfig(namespaceConfig(all, ACCESS_PROJECT));
-  return new AccessEnvironment("access", config, all["aws:region"] ?? "us-east-1").outputs;
+  const region = all["aws:region"] ?? "us-east-1";
+  return new AccessEnvironment("access", config, region, accessDocuments(config, region)).outputs;
 };

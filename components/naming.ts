@@ -158,3 +158,28 @@ export class Namer {
     return name;
   }
 }
+
+/**
+ * The access/ project's own names. They carry the stage `access` (`multistage-access-staging-
+ * deployer`), so they sit outside every stage's `multistage-<stage>-` prefix: no deployer's
+ * "manage your own stage's roles" permission can ever match a deployer role or a boundary.
+ */
+export const ACCESS_STAGE = "access";
+
+export function deployerRoleName(project: string, stage: string): string {
+  return physicalName(project, ACCESS_STAGE, "iam-role", `${stage}-deployer`);
+}
+
+/** The read-only role that previews a stage (promotion reviews). */
+export function reviewerRoleName(project: string, stage: string): string {
+  return physicalName(project, ACCESS_STAGE, "iam-role", `${stage}-reviewer`);
+}
+
+export function boundaryPolicyName(project: string, stage: string): string {
+  return physicalName(project, ACCESS_STAGE, "iam-policy", `${stage}-boundary`);
+}
+
+/** The KMS alias of a stage's stack-secrets key (`pulumi stack change-secrets-provider awskms://<alias>`). */
+export function secretsKeyAlias(project: string, stage: string): string {
+  return `alias/${physicalName(project, ACCESS_STAGE, "iam-policy", `${stage}-secrets`)}`;
+}

@@ -1,196 +1,217 @@
 import { strict as assert } from "node:assert";
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { runSimulation } from "@cloud-copilot/iam-simulate";
-import { parse } from "yaml";
 import { nameViolations } from "../components/naming";
 import { StageConfigError } from "../components/stage-errors";
-import { PROJECT_ROOT } from "../tools/project/project-files";
-import { RenderedResource, renderStack } from "../tools/render/harness";
-import { expectRenderFailure, ofType, once, tempStackFile } from "./helpers/renders";
+import { stagePolicy } from "../access/deployer-policies";
+import { accessDocuments, roleDocuments, stageAccess } from "../access/documents";
+import { resolveAccessConfig } from "../access/config";
+import { IAM_LIMITS, limitProblems, policySize } from "../access/iam-limits";
+import { ofType } from "./helpers/renders";
+import { expectRenderFailure } from "./helpers/renders";
+import { ACCOUNT, asDeployer, exampleAccess, exampleAccessConfig, OIDC, renderAccessWith, simulate, stageRoles } from "./helpers/access";
 
-const ACCESS_DIR = path.join(PROJECT_ROOT, "access");
-const ACCOUNT = "123456789012";
-const OIDC = `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;
-const exampleConfig = (parse(fs.readFileSync(path.join(ACCESS_DIR, "Pulumi.account.yaml"), "utf8")) as { config: Record<string, unknown> }).config;
-const tiers = exampleConfig["multistage-access:tiers"] as Record<string, { stages: string[]; principals: string[] }>;
+const tiers = exampleAccessConfig["multistage-access:tiers"] as Record<string, { stages: string[]; principals: string[] }>;
 const STAGES = ["development", "staging", "production", "feature"];
+const raw = (config: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(config).filter(([k]) => k.startsWith("multistage-access:")).map(([k, v]) => [k.slice("multistage-access:".length), v]));
 
-const exampleRender = once(() => renderWith(exampleConfig));
-
-/** The example account's render (shared), or a render of other config. */
-function renderAccess(config?: Record<string, unknown>) {
-  return config ? renderWith(config) : exampleRender();
-}
-
-function renderWith(config: Record<string, unknown>) {
-  const { dir } = tempStackFile("account", config);
-  fs.copyFileSync(path.join(ACCESS_DIR, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-  return renderStack("account", { programDir: ACCESS_DIR, configDir: dir });
-}
-
-interface Document {
-  Version: string;
-  Statement: unknown[];
-}
-
-function roleOf(resources: RenderedResource[], stage: string) {
-  const role = resources.find((r) => r.type === "aws:iam/role:Role" && r.physicalName === `multistage-${stage}-deployer`);
-  assert.ok(role, `no deployer role for ${stage}`);
-  const permissions = resources.find((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.inputs.name === `multistage-${stage}-deployer-permissions`);
-  const boundary = resources.find((r) => r.type === "aws:iam/policy:Policy" && r.physicalName === `multistage-${stage}-deployer-boundary`);
-  assert.ok(permissions && boundary);
-  return {
-    arn: `arn:aws:iam::${ACCOUNT}:role/multistage-${stage}-deployer`,
-    trust: role.inputs.assumeRolePolicy as Document,
-    permissions: permissions.inputs.policy as Document,
-    boundary: boundary.inputs.policy as Document,
-    boundaryArn: role.inputs.permissionsBoundary,
-  };
-}
-
-async function simulate(request: { principal: string; action: string; resource: string; context?: Record<string, string> }, policies: { identity?: Document; boundary?: Document; resource?: Document }): Promise<string> {
-  const response = await runSimulation(
-    {
-      identityPolicies: policies.identity ? [{ name: "permissions", policy: policies.identity }] : [],
-      serviceControlPolicies: [],
-      resourceControlPolicies: [],
-      ...(policies.boundary ? { permissionBoundaryPolicies: [{ name: "boundary", policy: policies.boundary }] } : {}),
-      ...(policies.resource ? { resourcePolicy: policies.resource } : {}),
-      request: { principal: request.principal, action: request.action, resource: { accountId: ACCOUNT, resource: request.resource }, contextVariables: request.context ?? {} },
-    } as Parameters<typeof runSimulation>[0],
-    {},
-  );
-  if (response.resultType === "error") throw new Error(`${request.action} on ${request.resource}: ${JSON.stringify(response.errors)}`);
-  return response.overallResult;
+/** The largest configuration the schema allows: every stage, every option, long names. */
+function largestConfig(principalsPerStage: number) {
+  const stages = ["development", "testing", "staging", "production"];
+  const principal = (i: number) => `arn:aws:iam::${ACCOUNT}:role/${"a-very-long-team-role-name-for-deployments".slice(0, 40)}-${i}`;
+  return resolveAccessConfig({
+    accountId: ACCOUNT,
+    stages,
+    tiers: Object.fromEntries([...stages, "feature"].map((stage) => [`tier-${stage}`, { stages: [stage], principals: Array.from({ length: principalsPerStage }, (_, i) => principal(i)) }])),
+    github: { repository: "an-organization-with-a-long-name/an-application-with-a-long-name", defaultBranch: "main" },
+    secretsKeys: true,
+    stateBucket: { name: "a-state-bucket-name-that-uses-all-of-its-sixty-three-characters", kmsKeyArn: `arn:aws:kms:eu-west-1:${ACCOUNT}:key/11111111-2222-3333-4444-555555555555` },
+    dns: { hostedZoneId: "Z0123456789ABCDEFGHIJ", names: Object.fromEntries([...stages, "feature"].map((s) => [s, [`${s}.example-application.com`, `*.${s}.example-application.com`]])) },
+    stagingReplica: true,
+  });
 }
 
 describe("the access project", function () {
   this.timeout(120_000);
 
-  it("creates one deployer role per stage and one for feature stacks, named within IAM limits, and the shared repository", async () => {
-    const { resources, outputs } = await renderAccess();
+  it("creates per stage a deployer (with its boundary) and a reviewer, named outside every stage's prefix, and the shared repository", async () => {
+    const render = await exampleAccess();
     for (const stage of STAGES) {
-      const role = roleOf(resources, stage);
-      assert.deepEqual(nameViolations("iam-role", role.arn.split("/").pop() as string), []);
-      assert.equal(role.boundaryArn, `arn:aws:iam::${ACCOUNT}:policy/multistage-${stage}-deployer-boundary`, "the deployer carries its own boundary");
+      const roles = stageRoles(render, stage);
+      for (const arn of [roles.deployerArn, roles.reviewerArn]) {
+        const name = arn.split("/").pop() as string;
+        assert.deepEqual(nameViolations("iam-role", name), []);
+        assert.ok(name.startsWith("multistage-access-") && !STAGES.some((s) => name.startsWith(`multistage-${s}-`)), name);
+      }
+      // Its permissions are its boundary's allows plus denies: it can create nothing that exceeds itself.
+      assert.deepEqual(roles.permissions.Statement.filter((s) => (s as { Effect: string }).Effect === "Allow"), roles.boundary.Statement);
     }
-    assert.deepEqual(Object.keys(outputs.deployerRoleArns.value as object).sort(), [...STAGES].sort());
-    const repository = resources.find((r) => r.type === "aws:ecr/repository:Repository");
+    const repository = ofType(render.resources, "aws:ecr/repository:Repository")[0];
     assert.equal(repository?.inputs.imageTagMutability, "IMMUTABLE");
-    assert.equal(ofType(resources, "aws:kms/key:Key").length, STAGES.length);
+    assert.equal(ofType(render.resources, "aws:kms/key:Key").length, STAGES.length);
   });
 
-  it("names no wildcard principal anywhere", async () => {
-    const { resources } = await renderAccess();
+  it("names no wildcard principal and no account root anywhere", async () => {
+    const { resources } = await exampleAccess();
     const text = JSON.stringify(resources.map((r) => r.inputs));
     assert.ok(!/"Principal":\s*"\*"|"AWS":\s*"\*"|"AWS":\s*\["\*"\]/.test(text));
+    // Trust policies only: a KMS key policy names the account root on purpose (it delegates the key's administration to IAM).
+    const trusts = JSON.stringify(ofType(resources, "aws:iam/role:Role").map((r) => r.inputs.assumeRolePolicy));
+    assert.ok(!/:root"/.test(trusts), trusts);
+  });
+
+  describe("IAM quotas, for every stage set the schema allows", () => {
+    it("the example account's documents fit, each measured as IAM measures it", async () => {
+      const config = resolveAccessConfig(raw(exampleAccessConfig));
+      assert.deepEqual(limitProblems(accessDocuments(config, "eu-west-1").flatMap(roleDocuments)), []);
+    });
+
+    it("the largest configuration fits: four stages and feature, every option, long names, the most principals a trust policy holds", () => {
+      const documents = accessDocuments(largestConfig(8), "eu-west-1");
+      const sizes = documents.map((d) => ({ stage: d.stage, policy: policySize(d.boundary), trust: policySize(d.deployerTrust) }));
+      for (const size of sizes) {
+        assert.ok(size.policy <= IAM_LIMITS.managedPolicy, `${size.stage} boundary: ${size.policy}`);
+        assert.ok(size.trust <= IAM_LIMITS.trustPolicy, `${size.stage} trust: ${size.trust}`);
+      }
+    });
+
+    it("a configuration that would break a quota stops before any resource, naming the document and its size", async () => {
+      assert.throws(() => accessDocuments(largestConfig(40), "eu-west-1"), (error: unknown) => {
+        assert.ok(error instanceof StageConfigError);
+        assert.match(error.message, /multistage-access-development-deployer trust policy: got \d{4} characters; expected at most 2048 \(IAM quota\)/);
+        return true;
+      });
+    });
+
+    it("measures without white space, as IAM does", () => {
+      const policy = stagePolicy(stageAccess(resolveAccessConfig(raw(exampleAccessConfig)), "eu-west-1", "production"));
+      assert.equal(policySize(policy), JSON.stringify(policy).replace(/\s/g, "").length);
+      assert.ok(policySize(policy) < JSON.stringify(policy, null, 2).length);
+    });
   });
 
   for (const [tier, settings] of Object.entries(tiers)) {
     for (const principal of settings.principals) {
-      it(`${tier} (${principal.split(":").pop()}) may assume exactly the roles of ${settings.stages.join(", ")}`, async () => {
-        const { resources } = await renderAccess();
+      it(`${tier} (${principal.split(":").pop()}) may assume exactly the deployers and reviewers of ${settings.stages.join(", ")}`, async () => {
+        const render = await exampleAccess();
         for (const stage of STAGES) {
-          const role = roleOf(resources, stage);
-          const result = await simulate({ principal, action: "sts:AssumeRole", resource: role.arn }, { resource: role.trust });
-          assert.equal(result === "Allowed", settings.stages.includes(stage), `${tier} -> ${stage}: ${result}`);
+          const roles = stageRoles(render, stage);
+          for (const [arn, trust] of [[roles.deployerArn, roles.trust], [roles.reviewerArn, roles.reviewerTrust]] as const) {
+            const result = await simulate({ principal, action: "sts:AssumeRole", resource: arn }, { resource: trust });
+            assert.equal(result === "Allowed", settings.stages.includes(stage), `${tier} -> ${arn}: ${result}`);
+          }
         }
       });
     }
   }
 
   it("a principal in no tier may assume no role", async () => {
-    const { resources } = await renderAccess();
+    const render = await exampleAccess();
     for (const stage of STAGES) {
-      const role = roleOf(resources, stage);
-      assert.notEqual(await simulate({ principal: `arn:aws:iam::${ACCOUNT}:user/intern`, action: "sts:AssumeRole", resource: role.arn }, { resource: role.trust }), "Allowed");
+      const roles = stageRoles(render, stage);
+      assert.notEqual(await simulate({ principal: `arn:aws:iam::${ACCOUNT}:user/intern`, action: "sts:AssumeRole", resource: roles.deployerArn }, { resource: roles.trust }), "Allowed");
     }
   });
 
-  const githubJobs: Array<[string, Record<string, string>, string[]]> = [
-    ["a pull request", { ref: "refs/pull/42/merge" }, ["feature"]],
-    ["a push to develop", { ref: "refs/heads/develop" }, ["development"]],
-    ["a release branch", { ref: "refs/heads/release/2.4" }, ["staging"]],
-    ["a job in the production environment", { ref: "refs/heads/main", environment: "production" }, ["production", "feature"]],
-    ["another repository's job in the production environment", { ref: "refs/heads/main", environment: "production", repository: "someone/else" }, []],
+  const repo = "example-org/example-app";
+  const promote = `${repo}/.github/workflows/promote.yml@refs/heads/main`;
+  const githubJobs: Array<[string, Record<string, string>, string[], string[]]> = [
+    ["a pull request", { ref: "refs/pull/42/merge" }, ["feature"], []],
+    ["a push to develop", { ref: "refs/heads/develop" }, ["development"], []],
+    ["a release branch", { ref: "refs/heads/release/2.4" }, ["staging"], []],
+    ["the nightly reaper on main", { ref: "refs/heads/main", job_workflow_ref: `${repo}/.github/workflows/feature-stack.yml@refs/heads/main` }, ["feature"], []],
+    ["the promote workflow's review job", { ref: "refs/heads/main", job_workflow_ref: promote }, [], STAGES],
+    ["the promote workflow's apply job in production", { ref: "refs/heads/main", environment: "production", job_workflow_ref: promote }, ["production"], STAGES],
+    ["the promote workflow's apply job in staging", { ref: "refs/heads/main", environment: "staging", job_workflow_ref: promote }, ["staging"], STAGES],
+    ["another workflow on main in the production environment", { ref: "refs/heads/main", environment: "production", job_workflow_ref: `${repo}/.github/workflows/other.yml@refs/heads/main` }, [], []],
+    ["another repository's promote job", { ref: "refs/heads/main", environment: "production", job_workflow_ref: promote, repository: "someone/else" }, [], []],
   ];
-  for (const [job, claims, allowed] of githubJobs) {
-    it(`GitHub Actions: ${job} may assume ${allowed.join(", ") || "no role"}`, async () => {
-      const { resources } = await renderAccess();
-      const context: Record<string, string> = { "token.actions.githubusercontent.com:repository": "example-org/example-app" };
+  for (const [job, claims, deployers, reviewers] of githubJobs) {
+    it(`GitHub Actions: ${job} may assume the deployer of ${deployers.join(", ") || "no stage"} and the reviewer of ${reviewers.length === STAGES.length ? "every stage" : "none"}`, async () => {
+      const render = await exampleAccess();
+      const context: Record<string, string> = { "token.actions.githubusercontent.com:repository": repo };
       for (const [claim, value] of Object.entries(claims)) context[`token.actions.githubusercontent.com:${claim}`] = value;
       for (const stage of STAGES) {
-        const role = roleOf(resources, stage);
-        const result = await simulate({ principal: OIDC, action: "sts:AssumeRoleWithWebIdentity", resource: role.arn, context }, { resource: role.trust });
-        assert.equal(result === "Allowed", allowed.includes(stage), `${job} -> ${stage}: ${result}`);
+        const roles = stageRoles(render, stage);
+        const deployer = await simulate({ principal: OIDC, action: "sts:AssumeRoleWithWebIdentity", resource: roles.deployerArn, context }, { resource: roles.trust });
+        assert.equal(deployer === "Allowed", deployers.includes(stage), `${job} -> ${stage} deployer: ${deployer}`);
+        const reviewer = await simulate({ principal: OIDC, action: "sts:AssumeRoleWithWebIdentity", resource: roles.reviewerArn, context }, { resource: roles.reviewerTrust });
+        assert.equal(reviewer === "Allowed", reviewers.includes(stage), `${job} -> ${stage} reviewer: ${reviewer}`);
       }
     });
   }
 
-  it("a lower stage's deployer is denied writes on production's resources, and may manage its own", async () => {
-    const { resources } = await renderAccess();
-    const writes: Array<[string, string]> = [
-      ["s3:PutObject", "arn:aws:s3:::multistage-production-assets/a.png"],
-      ["s3:DeleteBucket", "arn:aws:s3:::multistage-production-assets"],
-      ["s3:PutBucketPolicy", "arn:aws:s3:::multistage-production-assets"],
-      ["rds:DeleteDBInstance", `arn:aws:rds:eu-west-1:${ACCOUNT}:db:multistage-production-db`],
+  it("a deployer manages its own stage, and its suffixed stacks, and may create a role only with its stage's boundary", async () => {
+    const render = await exampleAccess();
+    const staging = stageRoles(render, "staging");
+    assert.equal(await asDeployer(staging, "rds:ModifyDBInstance", `arn:aws:rds:eu-west-1:${ACCOUNT}:db:multistage-staging-db`), "Allowed");
+    assert.equal(await asDeployer(staging, "rds:ModifyDBInstance", `arn:aws:rds:eu-west-1:${ACCOUNT}:db:multistage-staging-us-db`), "Allowed");
+    const create = (boundary?: string) =>
+      asDeployer(staging, "iam:CreateRole", `arn:aws:iam::${ACCOUNT}:role/multistage-staging-app-task`, boundary ? { "iam:PermissionsBoundary": boundary } : {});
+    assert.equal(await create(staging.boundaryArn), "Allowed");
+    assert.notEqual(await create(), "Allowed", "without a boundary");
+    assert.notEqual(await create(stageRoles(render, "production").boundaryArn), "Allowed", "with another stage's boundary");
+  });
+
+  it("the reviewer reads and previews, and changes nothing", async () => {
+    const render = await exampleAccess();
+    const production = stageRoles(render, "production");
+    const as = (action: string, resource: string) => simulate({ principal: production.reviewerArn, action, resource }, { identity: production.reviewerPermissions });
+    assert.equal(await as("rds:DescribeDBInstances", `arn:aws:rds:eu-west-1:${ACCOUNT}:db:multistage-production-db`), "Allowed");
+    assert.equal(await as("s3:GetObject", "arn:aws:s3:::example-org-pulumi-state/.pulumi/stacks/multistage/production.json"), "Allowed");
+    for (const [action, resource] of [
+      ["s3:PutObject", "arn:aws:s3:::example-org-pulumi-state/.pulumi/stacks/multistage/production.json"],
       ["rds:ModifyDBInstance", `arn:aws:rds:eu-west-1:${ACCOUNT}:db:multistage-production-db`],
-      ["secretsmanager:PutSecretValue", `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:multistage-production-db-credentials-AbCdEf`],
+      ["s3:GetObject", "arn:aws:s3:::multistage-production-assets/a.png"],
       ["secretsmanager:GetSecretValue", `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:multistage-production-db-credentials-AbCdEf`],
-      ["iam:PutRolePolicy", `arn:aws:iam::${ACCOUNT}:role/multistage-production-app-task`],
-      ["ecs:UpdateService", `arn:aws:ecs:eu-west-1:${ACCOUNT}:service/multistage-production-cluster/multistage-production-app`],
-    ];
-    for (const stage of ["development", "staging", "feature"]) {
-      const role = roleOf(resources, stage);
-      for (const [action, resource] of writes) {
-        const result = await simulate({ principal: role.arn, action, resource }, { identity: role.permissions, boundary: role.boundary });
-        assert.notEqual(result, "Allowed", `${stage} deployer may ${action} on ${resource}`);
-      }
-      // The simulation is not vacuous: the same role manages its own stage.
-      const own = stage === "feature" ? "feature-login" : stage;
-      assert.equal(await simulate({ principal: role.arn, action: "rds:ModifyDBInstance", resource: `arn:aws:rds:eu-west-1:${ACCOUNT}:db:multistage-${own}-db` }, { identity: role.permissions, boundary: role.boundary }), "Allowed", stage);
+    ]) {
+      assert.notEqual(await as(action, resource), "Allowed", `${action} ${resource}`);
     }
   });
 
-  it("a deployer may create a role only with its stage's boundary", async () => {
-    const { resources } = await renderAccess();
-    const role = roleOf(resources, "staging");
-    const create = (boundary?: string) =>
-      simulate(
-        { principal: role.arn, action: "iam:CreateRole", resource: `arn:aws:iam::${ACCOUNT}:role/multistage-staging-app-task`, context: boundary ? { "iam:PermissionsBoundary": boundary } : {} },
-        { identity: role.permissions, boundary: role.boundary },
-      );
-    assert.equal(await create(`arn:aws:iam::${ACCOUNT}:policy/multistage-staging-deployer-boundary`), "Allowed");
-    assert.notEqual(await create(), "Allowed", "without a boundary");
-    assert.notEqual(await create(`arn:aws:iam::${ACCOUNT}:policy/multistage-production-deployer-boundary`), "Allowed", "with another stage's boundary");
+  it("each deployer reads and writes only its own stacks in the state bucket", async () => {
+    const render = await exampleAccess();
+    const state = (key: string) => `arn:aws:s3:::example-org-pulumi-state/.pulumi/${key}`;
+    const feature = stageRoles(render, "feature");
+    assert.equal(await asDeployer(feature, "s3:PutObject", state("stacks/multistage/feature-login.json")), "Allowed");
+    assert.equal(await asDeployer(feature, "s3:PutObject", state("locks/organization/multistage/feature-login/abc.json")), "Allowed");
+    assert.equal(await asDeployer(feature, "s3:GetObject", state("stacks/multistage/development.json")), "Allowed", "feature stacks read development's outputs");
+    for (const key of ["stacks/multistage/production.json", "stacks/multistage/development.json", "history/multistage/staging/x.json", "locks/organization/multistage/production/abc.json"]) {
+      assert.notEqual(await asDeployer(feature, "s3:PutObject", state(key)), "Allowed", key);
+    }
+    assert.notEqual(await asDeployer(feature, "s3:GetObject", state("stacks/multistage/production.json")), "Allowed");
+    const development = stageRoles(render, "development");
+    assert.equal(await asDeployer(development, "s3:PutObject", state("stacks/multistage/development.json")), "Allowed");
+    assert.notEqual(await asDeployer(development, "s3:PutObject", state("stacks/multistage/feature-login.json")), "Allowed");
   });
 
-  it("only a stage's deployer can decrypt with the stage's secrets key; even an account admin cannot", async () => {
-    const { resources } = await renderAccess();
-    const keys = ofType(resources, "aws:kms/key:Key");
-    const production = keys.find((k) => String(k.inputs.description).includes("production"));
+  it("only a stage's deployer and reviewer can decrypt with the stage's secrets key; even an account admin cannot", async () => {
+    const render = await exampleAccess();
+    const production = ofType(render.resources, "aws:kms/key:Key").find((k) => String(k.inputs.description).includes("production"));
     assert.ok(production);
-    const keyPolicy = production.inputs.policy as Document;
+    const keyPolicy = production.inputs.policy as { Version: string; Statement: unknown[] };
     const keyArn = `arn:aws:kms:eu-west-1:${ACCOUNT}:key/11111111-2222-3333-4444-555555555555`;
-    const admin: Document = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "kms:*", Resource: "*" }] };
-    const decrypt = (principal: string, identity?: Document) => simulate({ principal, action: "kms:Decrypt", resource: keyArn }, { identity, resource: keyPolicy });
-    assert.equal(await decrypt(roleOf(resources, "production").arn), "Allowed");
-    assert.notEqual(await decrypt(roleOf(resources, "staging").arn, admin), "Allowed");
+    const admin = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "kms:*", Resource: "*" }] };
+    const decrypt = (principal: string, identity?: typeof admin) => simulate({ principal, action: "kms:Decrypt", resource: keyArn }, { identity, resource: keyPolicy });
+    const roles = stageRoles(render, "production");
+    assert.equal(await decrypt(roles.deployerArn), "Allowed");
+    assert.equal(await decrypt(roles.reviewerArn), "Allowed", "a preview decrypts the state's secrets");
+    assert.notEqual(await simulate({ principal: roles.reviewerArn, action: "kms:Encrypt", resource: keyArn }, { resource: keyPolicy }), "Allowed");
+    assert.notEqual(await decrypt(stageRoles(render, "staging").deployerArn, admin), "Allowed");
     assert.notEqual(await decrypt(`arn:aws:iam::${ACCOUNT}:user/account-admin`, admin), "Allowed");
     assert.equal(await simulate({ principal: `arn:aws:iam::${ACCOUNT}:user/account-admin`, action: "kms:ScheduleKeyDeletion", resource: keyArn }, { identity: admin, resource: keyPolicy }), "Allowed", "the account still administers it");
   });
 
   describe("config errors stop before any resource", () => {
     const cases: Array<[string, Record<string, unknown>, RegExp]> = [
-      ["a wildcard principal", { developers: { stages: ["development"], principals: ["*"] } }, /tiers\.developers\.principals\[0\]: got "\*"; expected a single IAM user, role or account ARN: wildcards would let anyone deploy/],
+      ["a wildcard principal", { developers: { stages: ["development"], principals: ["*"] } }, /tiers\.developers\.principals\[0\]: got "\*"; expected a single IAM user or role ARN: wildcards would let anyone deploy/],
       ["a wildcard inside an ARN", { developers: { stages: ["development"], principals: ["arn:aws:iam::123456789012:role/*"] } }, /wildcards would let anyone deploy/],
+      ["an account root", { developers: { stages: ["development"], principals: ["arn:aws:iam::123456789012:root"] } }, /expected a single IAM user or role ARN: an account root trusts every identity in that account/],
       ["a malformed ARN", { developers: { stages: ["development"], principals: ["developers"] } }, /tiers\.developers\.principals\[0\]: got "developers"; expected an IAM principal ARN/],
       ["a tier naming an unknown stage", { developers: { stages: ["development", "qa"], principals: ["arn:aws:iam::123456789012:role/developers"] } }, /tiers\.developers\.stages\[1\]: got "qa"; expected one of development, staging, production, feature/],
     ];
     for (const [what, badTiers, message] of cases) {
       it(what, async () => {
-        const failure = await expectRenderFailure(renderAccess({ ...exampleConfig, "multistage-access:tiers": { ...tiers, ...badTiers } }));
+        const failure = await expectRenderFailure(renderAccessWith({ ...exampleAccessConfig, "multistage-access:tiers": { ...tiers, ...badTiers } }));
         assert.ok(failure.cause instanceof StageConfigError);
         assert.match(failure.message, message);
         assert.equal(failure.registeredResources, 0);

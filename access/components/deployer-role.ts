@@ -1,23 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { boundaryPolicyName, deployerBoundary, deployerPermissions, deployerRoleName, deployerTrust } from "../deployer-policies";
+import type { StageDocuments } from "../documents";
 
 export interface DeployerRoleArgs {
-  /** Stage this role deploys (a long-lived stage, or feature for every feature stack). */
-  stage: string;
-  /** Every stage with a deployer role; the others are denied to this one. */
-  allStages: string[];
-  /** Account the stages live in. */
-  accountId: string;
-  /** Principals (users, roles) that may assume the role. */
-  principals: string[];
-  /** The shared image repository's ARN (pull for all, push for development and feature). */
-  sharedRepositoryArn: pulumi.Input<string>;
-  /**
-   * GitHub Actions trust: the OIDC provider and repository.
-   * @default undefined (people only)
-   */
-  github?: { providerArn: pulumi.Input<string>; repository: string; defaultBranch: string };
+  /** The stage's documents, already checked against IAM's quotas (documents.ts). */
+  documents: StageDocuments;
   /**
    * Longest session, in seconds.
    * @default 3600
@@ -25,37 +12,50 @@ export interface DeployerRoleArgs {
   maxSessionSeconds?: number;
 }
 
-/** One stage's deployer: its permissions boundary, the role, and the role's permissions. */
+/**
+ * One stage's roles: its permissions boundary, the deployer (which carries the boundary, and
+ * the boundary's allows plus explicit denies as its permissions) and the read-only reviewer.
+ */
 export class DeployerRole extends pulumi.ComponentResource {
   readonly roleArn: pulumi.Output<string>;
   readonly boundaryArn: pulumi.Output<string>;
+  readonly reviewerArn: pulumi.Output<string>;
 
   constructor(name: string, args: DeployerRoleArgs, opts?: pulumi.ComponentResourceOptions) {
     super("multistage:access:DeployerRole", name, {}, opts);
     const child = { parent: this };
+    const { documents } = args;
     const boundary = new aws.iam.Policy(`${name}-boundary`, {
-      name: boundaryPolicyName(args.stage),
-      description: `Ceiling of every role the ${args.stage} deployer creates, and of the deployer itself`,
-      policy: pulumi.output(args.sharedRepositoryArn).apply((repo) => JSON.stringify(deployerBoundary(args.accountId, args.stage, args.allStages, repo))),
+      name: documents.boundaryPolicy,
+      description: `Ceiling of every role the ${documents.stage} deployer creates, and of the deployer itself`,
+      policy: JSON.stringify(documents.boundary),
     }, child);
     const role = new aws.iam.Role(`${name}-role`, {
-      name: deployerRoleName(args.stage),
-      description: `Deploys the ${args.stage} stage of multistage, and nothing else`,
+      name: documents.deployerRole,
+      description: `Deploys the ${documents.stage} stage of multistage, and nothing else`,
       maxSessionDuration: args.maxSessionSeconds ?? 3600,
       permissionsBoundary: boundary.arn,
-      assumeRolePolicy: args.github
-        ? pulumi.output(args.github.providerArn).apply((providerArn) =>
-            JSON.stringify(deployerTrust(args.stage, args.principals, { providerArn, repository: args.github!.repository, defaultBranch: args.github!.defaultBranch })),
-          )
-        : JSON.stringify(deployerTrust(args.stage, args.principals)),
+      assumeRolePolicy: JSON.stringify(documents.deployerTrust),
     }, child);
     new aws.iam.RolePolicy(`${name}-permissions`, {
       role: role.id,
-      name: `${deployerRoleName(args.stage)}-permissions`,
-      policy: pulumi.output(args.sharedRepositoryArn).apply((repo) => JSON.stringify(deployerPermissions(args.accountId, args.stage, args.allStages, repo))),
+      name: `${documents.deployerRole}-permissions`,
+      policy: JSON.stringify(documents.permissions),
+    }, child);
+    const reviewer = new aws.iam.Role(`${name}-reviewer`, {
+      name: documents.reviewerRole,
+      description: `Previews the ${documents.stage} stage of multistage (promotion reviews); reads only`,
+      maxSessionDuration: args.maxSessionSeconds ?? 3600,
+      assumeRolePolicy: JSON.stringify(documents.reviewerTrust),
+    }, child);
+    new aws.iam.RolePolicy(`${name}-reviewer-permissions`, {
+      role: reviewer.id,
+      name: `${documents.reviewerRole}-permissions`,
+      policy: JSON.stringify(documents.reviewerPolicy),
     }, child);
     this.roleArn = role.arn;
     this.boundaryArn = boundary.arn;
-    this.registerOutputs({ roleArn: this.roleArn, boundaryArn: this.boundaryArn });
+    this.reviewerArn = reviewer.arn;
+    this.registerOutputs({ roleArn: this.roleArn, boundaryArn: this.boundaryArn, reviewerArn: this.reviewerArn });
   }
 }

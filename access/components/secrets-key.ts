@@ -4,10 +4,14 @@ import * as pulumi from "@pulumi/pulumi";
 export interface SecretsKeyArgs {
   /** Stage whose stack secrets the key protects. */
   stage: string;
+  /** The key's alias (components/naming.ts secretsKeyAlias). */
+  alias: string;
   /** Account that administers (but cannot use) the key. */
   accountId: string;
-  /** The only role that may encrypt and decrypt with the key: the stage's deployer. */
+  /** The only role that may encrypt with the key: the stage's deployer. */
   deployerRoleArn: pulumi.Input<string>;
+  /** The stage's reviewer, which decrypts to preview (a preview reads the state's secrets). */
+  reviewerRoleArn: pulumi.Input<string>;
 }
 
 /**
@@ -26,7 +30,7 @@ export class SecretsKey extends pulumi.ComponentResource {
       description: `Stack secrets of the multistage ${args.stage} stage`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
-      policy: pulumi.output(args.deployerRoleArn).apply((deployer) =>
+      policy: pulumi.all([args.deployerRoleArn, args.reviewerRoleArn]).apply(([deployer, reviewer]) =>
         JSON.stringify({
           Version: "2012-10-17",
           Statement: [
@@ -44,11 +48,18 @@ export class SecretsKey extends pulumi.ComponentResource {
               Action: ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey*", "kms:DescribeKey"],
               Resource: "*",
             },
+            {
+              Sid: "TheStageReviewerReads",
+              Effect: "Allow",
+              Principal: { AWS: reviewer },
+              Action: ["kms:Decrypt", "kms:DescribeKey"],
+              Resource: "*",
+            },
           ],
         }),
       ),
     }, { ...child, protect: true });
-    this.alias = `alias/multistage-${args.stage}-secrets`;
+    this.alias = args.alias;
     new aws.kms.Alias(`${name}-alias`, { name: this.alias, targetKeyId: key.keyId }, child);
     this.keyArn = key.arn;
     this.registerOutputs({ keyArn: this.keyArn });
