@@ -3,12 +3,15 @@
  * tools call it directly; `stage.ts` feeds it from Pulumi config.
  */
 import { z } from "zod";
-import { STAGE_KINDS, STAGE_PROFILES, StageKind, StageProfile } from "./stage-profile";
+import { LONG_LIVED_KINDS, STAGE_KINDS, STAGE_PROFILES, StageKind, StageProfile } from "./stage-profile";
 import { DIGEST_PINNED_IMAGE, fargatePairProblem, stageConfigSchema, StageConfig } from "./stage-schema";
 import { ConfigProblem, describeValue, StageConfigError, zodIssueProblems } from "./stage-errors";
 import { namespaceConfig } from "./config-values";
+import { boundaryPolicyName, deployerRoleName } from "./naming";
 
 export const PROJECT = "multistage";
+/** The image repository access/ creates: one image per commit, promoted by digest. */
+export const SHARED_REPOSITORY = `${PROJECT}-app`;
 
 /**
  * Config namespaces a stack of this program may set: its own, and those of the providers and
@@ -244,6 +247,10 @@ function crossKeyProblems(config: LenientConfig): ConfigProblem[] {
     });
   }
   problems.push(...dataProblems(config));
+  problems.push(...accessProblems(config.stage, config.access));
+  problems.push(...productionFloorProblems(config));
+  problems.push(...networkProblems(config));
+  problems.push(...imageOriginProblems(config));
   if (config.stage === "staging" || config.stage === "production") {
     for (const key of ["deployerRoleArn", "permissionsBoundaryArn"] as const) {
       if (config.access?.[key] === undefined && !problems.some((p) => p.key === `multistage:access.${key}`)) {
@@ -263,6 +270,80 @@ function crossKeyProblems(config: LenientConfig): ConfigProblem[] {
     });
   }
   return problems;
+}
+
+/**
+ * A stage deploys only through its own deployer and boundary (access/ names them after the stage
+ * kind), both in one account: another stage's role, a boundary that is not the stage's, or a
+ * deployer in another account would let the stack run with rights it was never meant to have.
+ */
+function accessProblems(kind: StageKind, access: LenientConfig["access"]): ConfigProblem[] {
+  if (!access) return [];
+  const problems: ConfigProblem[] = [];
+  const role = access.deployerRoleArn ? /^arn:[^:]+:iam::(\d{12}):role\/(.+)$/.exec(access.deployerRoleArn) : null;
+  const boundary = access.permissionsBoundaryArn ? /^arn:[^:]+:iam::(\d{12}):policy\/(.+)$/.exec(access.permissionsBoundaryArn) : null;
+  if (role && role[2] !== deployerRoleName(PROJECT, kind)) {
+    problems.push({ key: "multistage:access.deployerRoleArn", value: describeValue(access.deployerRoleArn), expected: `the ${kind} deployer, role/${deployerRoleName(PROJECT, kind)}` });
+  }
+  if (boundary && boundary[2] !== boundaryPolicyName(PROJECT, kind)) {
+    problems.push({ key: "multistage:access.permissionsBoundaryArn", value: describeValue(access.permissionsBoundaryArn), expected: `the ${kind} boundary, policy/${boundaryPolicyName(PROJECT, kind)}` });
+  }
+  if (role && boundary && role[1] !== boundary[1]) {
+    problems.push({ key: "multistage:access", value: describeValue(access), expected: "a deployer role and boundary in the same account, the one access/ was deployed to" });
+  }
+  return problems;
+}
+
+/**
+ * What production may never be set below, whatever its stack file says: backups the lower
+ * stages and recovery depend on, a service that runs, versioned objects, logs kept long enough
+ * to investigate an incident.
+ */
+const PRODUCTION_FLOORS = {
+  backupRetentionDays: 7,
+  desiredCount: 2,
+  logRetentionDays: 30,
+} as const;
+
+function productionFloorProblems(config: LenientConfig): ConfigProblem[] {
+  if (config.stage !== "production") return [];
+  const problems: ConfigProblem[] = [];
+  const below = (key: string, value: number | undefined, floor: number, why: string) => {
+    if (value !== undefined && value < floor) problems.push({ key, value: describeValue(value), expected: `at least ${floor} in production: ${why}` });
+  };
+  below("multistage:database.backupRetentionDays", config.database?.backupRetentionDays, PRODUCTION_FLOORS.backupRetentionDays, "the nightly backups are the recovery point and the lower stages' data");
+  below("multistage:app.desiredCount", config.app.desiredCount, PRODUCTION_FLOORS.desiredCount, "one task per zone keeps the service up through a task or zone failure");
+  below("multistage:logs.retentionDays", config.logs?.retentionDays, PRODUCTION_FLOORS.logRetentionDays, "logs are how an incident is investigated");
+  if (config.bucket?.versioning === false) {
+    problems.push({ key: "multistage:bucket.versioning", value: "false", expected: "true in production: an overwritten or deleted object must be recoverable" });
+  }
+  return problems;
+}
+
+/** Stages never share an address range: one range per kind, so stages can be peered or reached over one VPN. */
+function networkProblems(config: LenientConfig): ConfigProblem[] {
+  const cidr = config.network.cidr;
+  if (cidr === undefined || config.stage === undefined) return [];
+  const owner = LONG_LIVED_KINDS.find((kind) => kind !== config.stage && STAGE_PROFILES[kind].network.cidr === cidr);
+  if (!owner) return [];
+  return [{ key: "multistage:network.cidr", value: describeValue(cidr), expected: `a /16 no other stage uses; ${cidr} is ${owner}'s` }];
+}
+
+/**
+ * Staging and production run only images from the project's shared repository in their own
+ * account and region (access/ creates it): an image from any other registry was never built
+ * and scanned by this project's CI.
+ */
+function imageOriginProblems(config: LenientConfig): ConfigProblem[] {
+  // An image that is not pinned by digest is reported by the digest rule already.
+  if (!config.image || !DIGEST_PINNED_IMAGE.test(config.image) || (config.stage !== "staging" && config.stage !== "production")) return [];
+  const origin = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com\/([^@]+)@/.exec(config.image);
+  const account = config.access?.deployerRoleArn ? /::(\d{12}):/.exec(config.access.deployerRoleArn)?.[1] : undefined;
+  const expected = `an image of the shared repository, <account>.dkr.ecr.<region>.amazonaws.com/${SHARED_REPOSITORY}@sha256:<64 hex>${account ? `, in account ${account}` : ""}`;
+  if (!origin || origin[3] !== SHARED_REPOSITORY || (account !== undefined && origin[1] !== account)) {
+    return [{ key: "multistage:image", value: describeValue(config.image), expected }];
+  }
+  return [];
 }
 
 /** Data flows one way: production takes none; a replica of production is staging's, knowingly. */

@@ -104,9 +104,9 @@ const IAM_POLICY_ARN = /^arn:aws[a-z-]*:iam::\d{12}:policy\/[\w+=,.@\/-]+$/;
 const accessConfig = z
   .object({
     /** The stage's deployer role (exported by access/); the stack's AWS provider assumes it. */
-    deployerRoleArn: z.string().regex(IAM_ROLE_ARN, "an IAM role ARN like arn:aws:iam::123456789012:role/multistage-staging-deployer"),
+    deployerRoleArn: z.string().regex(IAM_ROLE_ARN, "an IAM role ARN like arn:aws:iam::123456789012:role/multistage-access-staging-deployer"),
     /** The stage's permissions boundary (exported by access/); every role the stack creates carries it. */
-    permissionsBoundaryArn: z.string().regex(IAM_POLICY_ARN, "an IAM policy ARN like arn:aws:iam::123456789012:policy/multistage-staging-deployer-boundary"),
+    permissionsBoundaryArn: z.string().regex(IAM_POLICY_ARN, "an IAM policy ARN like arn:aws:iam::123456789012:policy/multistage-access-staging-boundary"),
   })
   .strict()
   .partial();
@@ -127,7 +127,9 @@ export const featureConfigSchema = z
     createdAt: z.string().regex(ISO_TIME, "an ISO-8601 UTC time like 2026-01-31T12:00:00Z"),
     expiresAt: z.string().regex(ISO_TIME, "an ISO-8601 UTC time like 2026-01-31T12:00:00Z"),
     pr: positiveInt(1, 10_000_000).optional(),
-    networkStack: z.string().regex(/^[A-Za-z0-9_.\-/]+$/, "a stack name").default("development"),
+    // Only development's network (or a suffixed development's): a feature stack must never sit in
+    // a higher stage's VPC, next to its database and cache.
+    networkStack: z.string().regex(/^development(-[a-z0-9]+)*$/, "development, or a suffixed development stack like development-eu").default("development"),
   })
   .strict();
 

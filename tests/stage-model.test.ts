@@ -143,3 +143,33 @@ describe("stage model", () => {
     assert.equal(stage.dbEngineVersion, "15");
   });
 });
+
+describe("production guardrails (refused by the stage model, before any resource)", () => {
+  const production = (extra: Record<string, unknown>) => ({ stage: "production", image: PINNED_IMAGE, access: accessFor("production"), ...extra });
+  const cases: Array<[string, string, Record<string, unknown>, RegExp]> = [
+    ["no backups", "production", production({ database: { backupRetentionDays: 0 } }), /multistage:database\.backupRetentionDays: got 0; expected at least 7 in production/],
+    ["no running task", "production", production({ app: { desiredCount: 0 } }), /multistage:app\.desiredCount: got 0; expected at least 2 in production/],
+    ["versioning off", "production", production({ bucket: { versioning: false } }), /multistage:bucket\.versioning: got false; expected true in production/],
+    ["one day of logs", "production", production({ logs: { retentionDays: 1 } }), /multistage:logs\.retentionDays: got 1; expected at least 30 in production/],
+    ["another stage's address range", "production", production({ network: { cidr: "10.30.0.0/16" } }), /multistage:network\.cidr: got "10\.30\.0\.0\/16"; expected a \/16 no other stage uses; 10\.30\.0\.0\/16 is staging's/],
+    ["an image from another registry", "production", production({ image: `docker.io/library/app@sha256:${"a".repeat(64)}` }), /multistage:image: got "docker\.io.*expected an image of the shared repository/],
+    ["an image from another account", "production", production({ image: `999999999999.dkr.ecr.eu-west-1.amazonaws.com/multistage-app@sha256:${"a".repeat(64)}` }), /expected an image of the shared repository.*in account 123456789012/],
+    ["another stage's deployer and boundary", "production", production({ access: accessFor("staging") }), /multistage:access\.deployerRoleArn: got ".*staging-deployer"; expected the production deployer[^\n]*\n.*multistage:access\.permissionsBoundaryArn/s],
+    ["a deployer in another account than its boundary", "production", production({ access: { ...accessFor("production"), deployerRoleArn: "arn:aws:iam::999999999999:role/multistage-access-production-deployer" } }), /multistage:access: .*expected a deployer role and boundary in the same account/],
+    ["staging borrowing production's range", "staging", { stage: "staging", image: PINNED_IMAGE, access: accessFor("staging"), network: { cidr: "10.40.0.0/16" } }, /10\.40\.0\.0\/16 is production's/],
+  ];
+  for (const [what, stack, raw, message] of cases) {
+    it(`refuses ${what}`, () => {
+      assert.match(problemsOf(() => resolveStage(stack, raw, "eu-west-1")).message, message);
+    });
+  }
+
+  it("refuses a feature stack in production's network", () => {
+    const feature = { branch: "feature/x", createdAt: "2026-03-01T12:00:00Z", expiresAt: "2026-03-04T12:00:00Z", networkStack: "production" };
+    assert.match(problemsOf(() => resolveStage("feature-x", { stage: "feature", feature }, "eu-west-1")).message, /multistage:feature\.networkStack: got "production"; expected development, or a suffixed development stack/);
+  });
+
+  it("accepts what the profile gives production, and overrides above the floors", () => {
+    assert.doesNotThrow(() => resolveStage("production", production({ database: { backupRetentionDays: 30 }, app: { desiredCount: 4 }, logs: { retentionDays: 365 } }), "eu-west-1"));
+  });
+});

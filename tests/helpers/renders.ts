@@ -97,8 +97,8 @@ export function appContainer<T = Record<string, unknown>>(resources: RenderedRes
 /** The access settings a staging or production stack must carry (placeholder account). */
 export function accessFor(stage: string): { deployerRoleArn: string; permissionsBoundaryArn: string } {
   return {
-    deployerRoleArn: `arn:aws:iam::123456789012:role/multistage-${stage}-deployer`,
-    permissionsBoundaryArn: `arn:aws:iam::123456789012:policy/multistage-${stage}-deployer-boundary`,
+    deployerRoleArn: `arn:aws:iam::123456789012:role/multistage-access-${stage}-deployer`,
+    permissionsBoundaryArn: `arn:aws:iam::123456789012:policy/multistage-access-${stage}-boundary`,
   };
 }
 
