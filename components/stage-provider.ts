@@ -1,21 +1,30 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { deployerRoleName, reviewerRoleName } from "./naming";
 import type { Stage } from "./stage-resolve";
 
 /**
  * The stage's AWS provider: its region, its deployer role, and the tags every resource
  * carries. Created before anything else, because even the lookups a stage makes before it
- * registers resources (production's newest snapshot) must run as the stage's deployer.
+ * registers resources (the newest snapshot) must run as the stage's deployer.
+ *
+ * It assumes the deployer role unless the caller already is that role, or the stage's
+ * read-only reviewer (a promotion review previews as the reviewer; the apply job and CI run as
+ * the deployer through GitHub's OIDC trust): assuming a role from its own session is refused
+ * unless its trust policy names itself, and the reviewer is not trusted to assume the deployer.
  */
-export function stageProvider(name: string, stage: Stage): aws.Provider {
-  if (!stage.access.deployerRoleArn) {
+export async function stageProvider(name: string, stage: Stage): Promise<aws.Provider> {
+  const roleArn = stage.access.deployerRoleArn;
+  if (!roleArn) {
     // Staging and production refuse this in validation; lower stages may deploy with the caller's own rights.
     pulumi.log.warn(`${stage.name} has no multistage:access.deployerRoleArn; deploying with the caller's own credentials instead of the ${stage.kind} deployer role`);
   }
+  const caller = roleArn ? await callerRoleName(name, stage) : undefined;
+  const alreadyAllowed = caller !== undefined && [deployerRoleName(stage.project, stage.kind), reviewerRoleName(stage.project, stage.kind)].includes(caller);
   return new aws.Provider(`${name}-aws`, {
     region: stage.region as aws.Region,
     // Who may deploy this stage is decided by who may assume this role (access/).
-    assumeRoles: stage.access.deployerRoleArn ? [{ roleArn: stage.access.deployerRoleArn, sessionName: `multistage-${stage.name}`.slice(0, 64) }] : undefined,
+    assumeRoles: roleArn && !alreadyAllowed ? [{ roleArn, sessionName: `multistage-${stage.name}`.slice(0, 64) }] : undefined,
     // Every resource says which stage it belongs to, in the console and in cost reports.
     defaultTags: {
       tags: {
@@ -28,4 +37,12 @@ export function stageProvider(name: string, stage: Stage): aws.Provider {
       },
     },
   });
+}
+
+/** The role the caller's credentials are a session of (`assumed-role/<role>/<session>`), if any. */
+async function callerRoleName(name: string, stage: Stage): Promise<string | undefined> {
+  // The caller's own credentials, in the stage's region, assuming nothing.
+  const caller = new aws.Provider(`${name}-caller`, { region: stage.region as aws.Region });
+  const identity = await aws.getCallerIdentity({}, { provider: caller });
+  return /:assumed-role\/([^/]+)\//.exec(identity.arn)?.[1];
 }

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { FeatureUpResult } from "../tools/feature/feature-up";
+import { featureAccess, FeatureUpResult } from "../tools/feature/feature-up";
 import { ReapResult } from "../tools/feature/feature-reap";
 import { FeatureStackRow } from "../tools/feature/feature-list";
 import { BackendStack, MemoryWorkspace } from "./helpers/memory-workspace";
@@ -290,5 +290,20 @@ describe("stagectl feature", () => {
     assert.deepEqual(stdoutJson(stageFor), { branch: "release/3.1", stage: "staging", stack: "staging" });
     const name = await runStagectl(testContext(new MemoryWorkspace(), NOW), ["feature", "name", "--branch", "feature/login"]);
     assert.equal(name.out.join(""), "feature-login multistage-feature-login\n");
+  });
+});
+
+describe("a feature stack's access", () => {
+  it("is the feature deployer and boundary of the account development deploys through", () => {
+    const development = JSON.stringify({ deployerRoleArn: "arn:aws:iam::210987654321:role/multistage-access-development-deployer", permissionsBoundaryArn: "arn:aws:iam::210987654321:policy/multistage-access-development-boundary" });
+    assert.deepEqual(featureAccess(development), {
+      deployerRoleArn: "arn:aws:iam::210987654321:role/multistage-access-feature-deployer",
+      permissionsBoundaryArn: "arn:aws:iam::210987654321:policy/multistage-access-feature-boundary",
+    });
+  });
+
+  it("is none when development has none (the program then warns on every preview)", () => {
+    assert.equal(featureAccess(undefined), undefined);
+    assert.equal(featureAccess("{}"), undefined);
   });
 });

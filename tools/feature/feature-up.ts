@@ -1,5 +1,7 @@
 import { StageConfigError } from "../../components/stage-errors";
-import { resolveStageFromConfig } from "../../components/stage-resolve";
+import { decodeConfigValue } from "../../components/config-values";
+import { boundaryPolicyName, deployerRoleName } from "../../components/naming";
+import { PROJECT, resolveStageFromConfig } from "../../components/stage-resolve";
 import { CommandContext, elapsedWriter, lockWait } from "../commands/context";
 import { RefusalError, UsageError } from "../commands/run-command";
 import { withBusyRetry } from "../engine/retry";
@@ -47,8 +49,11 @@ export async function featureUp(context: CommandContext, options: FeatureUpOptio
   if (missing.length > 0) {
     throw new UsageError(`The ${NETWORK_STACK} stack has no ${missing.join(", ")} output yet; run pulumi up -s ${NETWORK_STACK} first`);
   }
-  // The committed stack file is in every checkout; the feature stack deploys to the same region.
-  const region = loadStackConfig(NETWORK_STACK).values["aws:region"];
+  // The committed stack file is in every checkout; the feature stack deploys to its region and
+  // through the feature deployer of the account it names.
+  const network = loadStackConfig(NETWORK_STACK).values;
+  const region = network["aws:region"];
+  const access = featureAccess(network["multistage:access"]);
 
   const now = context.now();
   let previous: FeatureIdentity | undefined;
@@ -69,7 +74,7 @@ export async function featureUp(context: CommandContext, options: FeatureUpOptio
     dataGeneration: previous?.dataGeneration ?? 0,
     ...(options.pr !== undefined ? { pr: options.pr } : previous?.pr !== undefined ? { pr: previous.pr } : {}),
   };
-  const config = featureConfig(identity, region, options.image);
+  const config = featureConfig(identity, region, options.image, access);
   validateBeforeWriting(target.stack, config);
 
   await workspace.createOrSelectStack(target.stack);
@@ -83,14 +88,36 @@ export async function featureUp(context: CommandContext, options: FeatureUpOptio
 }
 
 /** The whole config of a feature stack, derived from what every CI job knows. */
-export function featureConfig(identity: FeatureIdentity, region: string | undefined, image: string | undefined): Record<string, ConfigEntry> {
+export function featureConfig(identity: FeatureIdentity, region: string | undefined, image: string | undefined, access?: FeatureAccess): Record<string, ConfigEntry> {
   const feature = { branch: identity.branch, createdAt: identity.createdAt, expiresAt: identity.expiresAt, ...(identity.pr !== undefined ? { pr: identity.pr } : {}) };
   return {
     "multistage:stage": { value: "feature" },
     "multistage:feature": { value: JSON.stringify(feature) },
     ...(region ? { "aws:region": { value: region } } : {}),
     ...(image ? { "multistage:image": { value: image } } : {}),
+    ...(access ? { "multistage:access": { value: JSON.stringify(access) } } : {}),
     ...(identity.dataGeneration > 0 ? { "multistage:data": { value: JSON.stringify({ generation: identity.dataGeneration }) } } : {}),
+  };
+}
+
+export interface FeatureAccess {
+  deployerRoleArn: string;
+  permissionsBoundaryArn: string;
+}
+
+/**
+ * The feature deployer and boundary of the account development deploys through (access/ names
+ * them after the stage kind), or none when development has no access settings.
+ */
+export function featureAccess(developmentAccess: string | undefined): FeatureAccess | undefined {
+  const settings = developmentAccess ? (decodeConfigValue(developmentAccess) as { deployerRoleArn?: unknown } | string) : undefined;
+  const deployer = typeof settings === "object" && typeof settings.deployerRoleArn === "string" ? settings.deployerRoleArn : "";
+  const role = /^arn:([^:]+):iam::(\d{12}):role\//.exec(deployer);
+  if (!role) return undefined;
+  const [, partition, account] = role;
+  return {
+    deployerRoleArn: `arn:${partition}:iam::${account}:role/${deployerRoleName(PROJECT, "feature")}`,
+    permissionsBoundaryArn: `arn:${partition}:iam::${account}:policy/${boundaryPolicyName(PROJECT, "feature")}`,
   };
 }
 

@@ -53,6 +53,8 @@ export interface RenderOptions {
   stackOutputs?: Record<string, Record<string, unknown>>;
   /** Production's newest automated snapshot; null: production has none yet. @default {@link defaultProductionSnapshot} */
   latestProductionSnapshot?: MockSnapshot | null;
+  /** Who the caller is (`aws.getCallerIdentity`), e.g. an assumed-role session of a deployer. @default a plain IAM user */
+  callerArn?: string;
   /** Directory of the Pulumi program to run (its index.ts). @default this project */
   programDir?: string;
   /** Directory holding Pulumi.yaml and the stack files. @default the program's directory */
@@ -130,6 +132,7 @@ async function renderOnce(stack: string, options: RenderOptions): Promise<Render
   const mocks = new RenderMocks({
     region: config.values["aws:region"] ?? "us-east-1",
     stackOutputs: { ...defaultStackOutputs(project), ...options.stackOutputs },
+    callerArn: options.callerArn,
     latestSnapshot: () => (options.latestProductionSnapshot === undefined ? defaultProductionSnapshot(configDir) : options.latestProductionSnapshot),
   });
   pulumi.runtime.setAllConfig(config.values, config.secretKeys);

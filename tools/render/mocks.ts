@@ -20,6 +20,8 @@ export interface RenderMocksOptions {
   region: string;
   /** Outputs of other stacks, by fully qualified stack name, for StackReferences. */
   stackOutputs?: Record<string, Record<string, unknown>>;
+  /** Who `aws.getCallerIdentity` says the caller is. @default a plain IAM user */
+  callerArn?: string;
   /** The newest automated snapshot `aws.rds.getSnapshot` finds; null: none. Asked for only when looked up. */
   latestSnapshot?: () => MockSnapshot | null;
 }
@@ -41,12 +43,14 @@ export class RenderMocks implements pulumi.runtime.Mocks {
   private readonly region: string;
   private readonly stackOutputs: Record<string, Record<string, unknown>>;
   private readonly findLatestSnapshot: () => MockSnapshot | null;
+  private readonly callerArn: string;
   private latestSnapshot: MockSnapshot | null = null;
 
   constructor(options: RenderMocksOptions) {
     this.region = options.region;
     this.stackOutputs = options.stackOutputs ?? {};
     this.findLatestSnapshot = options.latestSnapshot ?? (() => null);
+    this.callerArn = options.callerArn ?? `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/render`;
   }
 
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
@@ -63,7 +67,7 @@ export class RenderMocks implements pulumi.runtime.Mocks {
       case "aws:index/getAvailabilityZones:getAvailabilityZones":
         return { names: [`${r}a`, `${r}b`, `${r}c`], zoneIds: ["use1-az1", "use1-az2", "use1-az3"], state: "available" };
       case "aws:index/getCallerIdentity:getCallerIdentity":
-        return { accountId: MOCK_ACCOUNT_ID, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/render`, userId: "render" };
+        return { accountId: MOCK_ACCOUNT_ID, arn: this.callerArn, userId: "render" };
       case "aws:index/getPartition:getPartition":
         return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws", reverseDnsPrefix: "com.amazonaws" };
       case "aws:index/getRegion:getRegion":

@@ -7,6 +7,7 @@ import { flatten } from "../render/format";
 import type { Render } from "../render/harness";
 
 export const STAGE_PLACEHOLDER = "<stage>";
+export const NETWORK_PLACEHOLDER = "<net>";
 export const KIND_PLACEHOLDER = "<kind>";
 
 /** Resource key -> property path -> value (as JSON text), for every resource of a render. */
@@ -16,10 +17,14 @@ function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-export function normalizeValue(value: string, stack: string, kind: string): string {
+export function normalizeValue(value: string, stack: string, kind: string, networkPrefix?: string): string {
   const name = escapeRegex(stack);
-  return value
+  // A stage's address range is part of its identity, like its name (every stage has its own /16).
+  const ranged = networkPrefix ? value.replace(new RegExp(`(?<![0-9.])${escapeRegex(networkPrefix)}`, "g"), `${NETWORK_PLACEHOLDER}.`) : value;
+  return ranged
     .replace(new RegExp(`multistage-${name}(?![a-z0-9])`, "g"), `multistage-${STAGE_PLACEHOLDER}`)
+    // The stage's deployer and boundary (access/) are named after its kind.
+    .replace(new RegExp(`multistage-access-${escapeRegex(kind)}-`, "g"), `multistage-access-${KIND_PLACEHOLDER}-`)
     .replace(new RegExp(`/multistage/${name}/`, "g"), `/multistage/${STAGE_PLACEHOLDER}/`)
     .replace(new RegExp(`^"${name}"$`), `"${STAGE_PLACEHOLDER}"`)
     .replace(new RegExp(`^"${escapeRegex(kind)}"$`), `"${KIND_PLACEHOLDER}"`);
@@ -28,9 +33,12 @@ export function normalizeValue(value: string, stack: string, kind: string): stri
 /** Flattens a render's inputs and options with the stage normalised away. */
 export function flattenRender(render: Render, kind: string): FlatRender {
   const flat: FlatRender = new Map();
+  const vpcCidr = render.resources.find((r) => r.type === "aws:ec2/vpc:Vpc")?.inputs.cidrBlock;
+  // "10.30.0.0/16" -> "10.30.": the first two octets every address of the stage starts with.
+  const networkPrefix = typeof vpcCidr === "string" ? `${vpcCidr.split(".").slice(0, 2).join(".")}.` : undefined;
   for (const resource of render.resources) {
     const properties = new Map<string, string>();
-    for (const [path, value] of flatten(resource.inputs)) properties.set(path, normalizeValue(value, render.stack, kind));
+    for (const [path, value] of flatten(resource.inputs)) properties.set(path, normalizeValue(value, render.stack, kind, networkPrefix));
     for (const [path, value] of flatten(resource.options)) properties.set(`(options).${path}`, value);
     flat.set(resource.key, properties);
   }

@@ -46,7 +46,11 @@ function withProfileOf(a: StackView, bKind: StageKind): Record<string, unknown> 
     const own = a.fileConfig[row];
     if (row === "teardown") overrides[`multistage:${row}`] = own ?? profile.teardown;
     else if (row === "network" && a.kind === "feature") continue; // feature stacks have no network settings
-    else overrides[`multistage:${row}`] = { ...(profile[row] as object), ...((own as object | undefined) ?? {}) };
+    else if (row === "network") {
+      // The address range is the stage's own (no two stages may share one) and is normalised
+      // away like its name; only the NAT layout comes from the other kind's profile.
+      overrides[`multistage:${row}`] = { nat: profile.network.nat, ...((own as object | undefined) ?? {}) };
+    } else overrides[`multistage:${row}`] = { ...(profile[row] as object), ...((own as object | undefined) ?? {}) };
   }
   // Data settings are part of the profile too; production's "none" reads as "empty" elsewhere.
   const ownData = (a.fileConfig.data as object | undefined) ?? {};
