@@ -4,7 +4,7 @@ import { nameViolations, physicalName } from "../components/naming";
 import { isValidStackName } from "../components/stage-resolve";
 import { UsageError } from "../tools/commands/run-command";
 import { NAME_PLAN } from "./helpers/name-plan";
-import { featureSlug, featureTargetForBranch, loadBranchRules, MAX_SLUG_LENGTH, targetForBranch } from "../tools/feature/branches";
+import { branchHash, featureSlug, featureTargetForBranch, loadBranchRules, MAX_SLUG_LENGTH, targetForBranch } from "../tools/feature/branches";
 
 const rules = loadBranchRules();
 /** Pulumi stack names: A-Z a-z 0-9 - _ . up to 100 (shared/aws-naming.md). */
@@ -49,13 +49,15 @@ describe("branches and stages", () => {
 
   it("keeps a clean feature/ name as its slug and hashes anything lossy", () => {
     assert.equal(featureSlug("feature/login"), "login");
-    assert.match(featureSlug("Feature/Login"), /^login-[0-9a-f]{7}$/);
+    assert.match(featureSlug("Feature/Login"), /^logi-[0-9][0-9a-z]{7}$/);
     assert.notEqual(featureSlug("Feature/Login"), featureSlug("feature/LOGIN"));
-    // A lossy slug keeps the first five characters (13 - 1 - 7) of the cleaned name.
-    assert.match(featureSlug("bugfix/typo"), /^bugfi-[0-9a-f]{7}$/);
+    // A lossy slug keeps the first four characters (13 - 1 - 8) of the cleaned name.
+    assert.match(featureSlug("bugfix/typo"), /^bugf-[0-9][0-9a-z]{7}$/);
     // A clean name that looks like a hashed slug is hashed too, so the two kinds never meet.
-    assert.match(featureSlug("feature/ab-1234567"), /^ab-12-[0-9a-f]{7}$/);
-    assert.notEqual(featureSlug("feature/ab-1234567"), "ab-1234567");
+    assert.match(featureSlug("feature/ab-1x34z67q"), /^ab-1-[0-9][0-9a-z]{7}$/);
+    assert.notEqual(featureSlug("feature/ab-1x34z67q"), "ab-1x34z67q");
+    // A clean name whose last word merely has eight letters stays clean.
+    assert.equal(featureSlug("feature/add-payments"), "add-payments");
     assert.equal(featureSlug("Feature/Login"), featureSlug("Feature/Login"), "deterministic");
   });
 
@@ -106,6 +108,15 @@ describe("branches and stages", () => {
       }),
       { numRuns: 3000 },
     );
+  });
+
+  it("the hash carries about 39.5 bits: a digit and seven base-36 characters, spread over every value", () => {
+    const hashes = Array.from({ length: 2000 }, (_, i) => branchHash(`bugfix/${i}`));
+    for (const hash of hashes) assert.match(hash, /^[0-9][0-9a-z]{7}$/);
+    assert.equal(new Set(hashes).size, hashes.length);
+    assert.equal(new Set(hashes.map((h) => h[0])).size, 10, "every leading digit occurs");
+    assert.ok(new Set(hashes.map((h) => h[7])).size > 30, "the last character takes nearly every base-36 value");
+    assert.ok(Math.log2(10) + 7 * Math.log2(36) > 39);
   });
 
   it("case variants of one branch get different stacks", () => {

@@ -3,7 +3,9 @@
  * Pulumi.yaml), and the feature stack name of every other branch.
  */
 import { createHash } from "node:crypto";
+import { NAME_RULES } from "../../components/naming";
 import { LongLivedKind } from "../../components/stage-profile";
+import { PROJECT } from "../../components/stage-resolve";
 import { stageConfigSchema } from "../../components/stage-schema";
 import { UsageError } from "../commands/run-command";
 import { projectDefaults, readProjectFile } from "../project/project-files";
@@ -11,12 +13,12 @@ import { projectDefaults, readProjectFile } from "../project/project-files";
 export const FEATURE_STACK_PREFIX = "feature-";
 /** Feature branches written `feature/<slug>` keep their slug as it is when it is clean. */
 const FEATURE_BRANCH_PREFIX = "feature/";
-const SLUG_HASH_LENGTH = 7;
+const SLUG_HASH_LENGTH = 8;
 /**
- * Longest slug: the load balancer and target group are named `multistage-feature-<slug>`
- * and AWS stops those at 32 characters (shared/aws-naming.md).
+ * Longest slug: the load balancer and target group are named `multistage-feature-<slug>`,
+ * and the naming module's rule for them stops at AWS's 32 characters.
  */
-export const MAX_SLUG_LENGTH = 32 - `multistage-${FEATURE_STACK_PREFIX}`.length;
+export const MAX_SLUG_LENGTH = NAME_RULES.alb.maxLength - `${PROJECT}-${FEATURE_STACK_PREFIX}`.length;
 
 export interface BranchRule {
   pattern: string;
@@ -52,7 +54,7 @@ export function targetForBranch(branch: string, rules: readonly BranchRule[]): B
   if (rule) return { kind: "long-lived", stage: rule.stage, stack: rule.stage };
   const slug = featureSlug(branch);
   const stack = `${FEATURE_STACK_PREFIX}${slug}`;
-  return { kind: "feature", stack, slug, namePrefix: `multistage-${stack}` };
+  return { kind: "feature", stack, slug, namePrefix: `${PROJECT}-${stack}` };
 }
 
 /** The feature stack of a branch, refusing branches that deploy to a long-lived stage. */
@@ -84,7 +86,7 @@ export function featureSlug(branch: string): string {
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-+|-+$/g, "");
-  const hashLike = new RegExp(`-[0-9a-f]{${SLUG_HASH_LENGTH}}$`);
+  const hashLike = new RegExp(`-[0-9][0-9a-z]{${SLUG_HASH_LENGTH - 1}}$`);
   const lossless =
     branch.startsWith(FEATURE_BRANCH_PREFIX) &&
     cleaned === withoutPrefix &&
@@ -92,7 +94,20 @@ export function featureSlug(branch: string): string {
     cleaned.length <= MAX_SLUG_LENGTH &&
     !hashLike.test(cleaned);
   if (lossless) return cleaned;
-  const hash = createHash("sha256").update(branch).digest("hex").slice(0, SLUG_HASH_LENGTH);
   const head = cleaned.slice(0, MAX_SLUG_LENGTH - SLUG_HASH_LENGTH - 1).replace(/-+$/, "") || "b";
-  return `${head}-${hash}`;
+  return `${head}-${branchHash(branch)}`;
+}
+
+/**
+ * A hash of the full branch name that fits the slug: a digit, then base-36 characters (about
+ * 39.5 bits in 8 characters, where 7 hex characters held 28). The leading digit is what tells a
+ * hashed slug from a clean one. Collisions are not what keeps a stack safe (feature up refuses
+ * a stack whose tags name another branch or pull request); this makes finding one take years
+ * of CPU instead of minutes.
+ */
+export function branchHash(branch: string): string {
+  let value = BigInt(`0x${createHash("sha256").update(branch).digest("hex")}`);
+  const digit = (value % 10n).toString();
+  value /= 10n;
+  return `${digit}${value.toString(36).slice(-(SLUG_HASH_LENGTH - 1)).padStart(SLUG_HASH_LENGTH - 1, "0")}`;
 }
