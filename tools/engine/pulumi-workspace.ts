@@ -3,6 +3,7 @@
  * directory, using the project's own Pulumi.yaml and program and the backend the user is
  * logged in to. Needs the Pulumi CLI on PATH.
  */
+import { createHash } from "node:crypto";
 import { ConcurrentUpdateError, LocalWorkspace, OutputMap, Stack, StackNotFoundError } from "@pulumi/pulumi/automation";
 import { PROJECT_ROOT } from "../project/project-files";
 import { createConfigOverlay } from "./config-overlay";
@@ -14,6 +15,7 @@ import {
   StackInfo,
   StackMissingError,
   StackOutput,
+  StackState,
   StageWorkspace,
   UpdateResult,
   UpOptions,
@@ -64,6 +66,10 @@ export class PulumiWorkspace implements StageWorkspace {
     await translate(stack, () => this.workspace.setAllConfig(stack, config));
   }
 
+  async removeConfig(stack: string, key: string): Promise<void> {
+    await translate(stack, () => this.workspace.removeConfig(stack, key));
+  }
+
   async getTags(stack: string): Promise<Record<string, string>> {
     return translate(stack, () => this.workspace.listTags(stack));
   }
@@ -76,6 +82,15 @@ export class PulumiWorkspace implements StageWorkspace {
 
   async outputs(stack: string): Promise<Record<string, StackOutput>> {
     return toOutputs(await translate(stack, () => this.workspace.stackOutputs(stack)));
+  }
+
+  async stackState(stack: string): Promise<StackState> {
+    // The export is the stored checkpoint, serialized deterministically (encoding/json), with
+    // secrets as their stored ciphertext: two reads with no write in between hash the same.
+    const deployment = await translate(stack, () => this.workspace.exportStack(stack));
+    const fingerprint = createHash("sha256").update(JSON.stringify(deployment)).digest("hex");
+    const newest = await translate(stack, async () => (await this.select(stack)).info(false));
+    return { fingerprint, ...(newest ? { lastUpdate: `${newest.kind} at ${newest.startTime.toISOString()}` } : {}) };
   }
 
   async preview(stack: string, options: PreviewOptions): Promise<UpdateResult> {
