@@ -2,7 +2,9 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { PromoteResult, promote } from "../tools/promote/promote";
+import { checkPromotionRoute, PromoteResult, promote } from "../tools/promote/promote";
+import { pathTo } from "../tools/promote/promotion-path";
+import { UsageError } from "../tools/commands/run-command";
 import { collectSteps, reportToMarkdown } from "../tools/promote/report";
 import { PROJECT_ROOT } from "../tools/project/project-files";
 import { runStagectl, stdoutJson, testContext } from "./helpers/context";
@@ -129,6 +131,58 @@ describe("stagectl promote", () => {
     await assert.rejects(promote(context, { ...options, from: "development", to: "staging" }), /skips testing/);
     const result = await promote(context, { ...options, from: "development", to: "testing" });
     assert.deepEqual(result.skippedLevels, []);
+  });
+});
+
+describe("the promotion path with suffixed stacks (a second region)", () => {
+  // development, staging, staging-us, production, production-us: the "us" lane branches off
+  // the main lane where it starts, so its path is development -> staging-us -> production-us.
+  const configDir = scratchDir();
+  for (const [stack, kind] of [["development", "development"], ["staging", "staging"], ["staging-us", "staging"], ["production", "production"], ["production-us", "production"]]) {
+    fs.writeFileSync(path.join(configDir, `Pulumi.${stack}.yaml`), `config:\n  aws:region: ${stack.endsWith("-us") ? "us-east-1" : "eu-west-1"}\n  multistage:stage: ${kind}\n`);
+  }
+  fs.copyFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), path.join(configDir, "Pulumi.yaml"));
+  const route = (from: string, to: string, extra: Partial<{ skipLevel: boolean; reason: string }> = {}) =>
+    checkPromotionRoute({ from, to, skipLevel: false, configDir, ...extra });
+
+  it("builds one path per lane", () => {
+    assert.deepEqual(pathTo("production", configDir)?.map((s) => s.stack), ["development", "staging", "production"]);
+    assert.deepEqual(pathTo("production-us", configDir)?.map((s) => s.stack), ["development", "staging-us", "production-us"]);
+    assert.deepEqual(pathTo("staging-us", configDir)?.map((s) => s.stack), ["development", "staging-us", "production-us"]);
+    assert.equal(pathTo("qa", configDir), undefined);
+  });
+
+  it("allows each lane's next level: development -> staging-us, staging-us -> production-us", () => {
+    assert.deepEqual(route("staging-us", "production-us"), []);
+    assert.deepEqual(route("development", "staging-us"), []);
+    assert.deepEqual(route("staging", "production"), []);
+    assert.deepEqual(route("development", "production-us", { skipLevel: true, reason: "hotfix" }), ["staging-us"]);
+  });
+
+  const refused: Array<[string, string, RegExp]> = [
+    ["staging", "staging-us", /both staging stages; an image moves up a level, never sideways/],
+    ["staging-us", "staging", /both staging stages/],
+    ["production", "production-us", /both production stages/],
+    ["staging", "production-us", /--from staging is not on production-us's promotion path \(development -> staging-us -> production-us\)/],
+    ["staging-us", "production", /--from staging-us is not on production's promotion path \(development -> staging -> production\)/],
+    ["production-us", "staging-us", /not above production-us/],
+    ["development", "production-us", /skips staging-us/],
+  ];
+  for (const [from, to, message] of refused) {
+    it(`refuses ${from} -> ${to}`, () => {
+      assert.throws(() => route(from, to), (error: unknown) => error instanceof UsageError && error.exitCode === 2 && message.test(error.message));
+    });
+  }
+
+  it("reviews staging-us -> production-us end to end", async () => {
+    const workspace = new MemoryWorkspace()
+      .addStack("staging-us", { outputs: { image: { value: DIGEST, secret: false } } })
+      .addStack("production-us", { config: { "multistage:stage": { value: "production" }, "aws:region": { value: "us-east-1" } } });
+    const dir = scratchDir();
+    const options = { apply: false, skipLevel: false, reportPath: path.join(dir, "r.md"), planPath: path.join(dir, "p.json"), waitMs: 0, configDir };
+    const result = await promote(testContext(workspace), { ...options, from: "staging-us", to: "production-us" });
+    assert.equal(result.image, DIGEST);
+    assert.deepEqual(workspace.mutations(), ["preview production-us save-plan"]);
   });
 });
 

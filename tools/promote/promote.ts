@@ -9,9 +9,10 @@ import { DIGEST_PINNED_IMAGE } from "../../components/stage-schema";
 import { CommandContext, elapsedWriter, lockWait } from "../commands/context";
 import { RefusalError, UsageError } from "../commands/run-command";
 import { withBusyRetry } from "../engine/retry";
-import { FEATURE_STACK_PREFIX } from "../feature/branches";
-import { promotionPath } from "./promotion-path";
 import { collectSteps, dangerousSteps, PlannedStep, ReviewReport, reportToMarkdown } from "./report";
+import { checkPromotionRoute } from "./route";
+
+export { checkPromotionRoute } from "./route";
 
 export const IMAGE_KEY = "multistage:image";
 
@@ -48,28 +49,6 @@ interface ReviewedPlan {
   image: string;
   counts: ReviewReport["counts"];
   statefulChanges: PlannedStep[];
-}
-
-/** Checks the path and arguments; returns the levels skipped. Touches nothing. */
-export function checkPromotionRoute(options: Pick<PromoteOptions, "from" | "to" | "skipLevel" | "reason" | "configDir">): string[] {
-  const { from, to } = options;
-  if (from === to) throw new UsageError(`--from and --to are both ${from}; promotion moves an image from one stage to another`);
-  if (to.startsWith(FEATURE_STACK_PREFIX)) throw new UsageError(`--to ${to} is a feature stack; feature stacks build their own image and are never promotion targets`);
-  const path = promotionPath(options.configDir);
-  const names = path.map((p) => p.stack);
-  const fromIndex = names.indexOf(from);
-  const toIndex = names.indexOf(to);
-  if (toIndex < 0) throw new UsageError(`--to ${to} is not on the promotion path (${names.join(" -> ")})`);
-  if (fromIndex < 0) throw new UsageError(`--from ${from} is not on the promotion path (${names.join(" -> ")})`);
-  if (toIndex <= fromIndex) throw new UsageError(`--to ${to} is not above ${from} on the promotion path (${names.join(" -> ")}); images only move up`);
-  const skipped = names.slice(fromIndex + 1, toIndex);
-  if (skipped.length > 0) {
-    if (!options.skipLevel) {
-      throw new UsageError(`${from} -> ${to} skips ${skipped.join(", ")}; promote one level at a time, or pass --skip-level --reason "..."`);
-    }
-    if (!options.reason?.trim()) throw new UsageError(`--skip-level needs --reason "<why>"; the reason goes into the review report`);
-  }
-  return skipped;
 }
 
 export async function promote(context: CommandContext, options: PromoteOptions): Promise<PromoteResult> {
