@@ -61,33 +61,69 @@ describe("stagectl promote", () => {
     assert.ok(report.includes(DIGEST));
   });
 
-  it("with --apply, sets the image and runs the update on the saved plan", async () => {
-    const workspace = stages();
-    const { context, dir } = await promoteCli(workspace, ["--from", "staging", "--to", "production", "--apply"]);
-    assert.equal(context.exitCode, 0, context.err.join(""));
-    const planPath = path.join(dir, "plan.json");
-    assert.deepEqual(workspace.mutations(), ["preview production save-plan", "setAllConfig production", `up production plan=${planPath}`]);
-    assert.equal((await workspace.getAllConfig("production"))["multistage:image"].value, DIGEST);
-  });
-
-  it("--apply reuses a reviewed plan for the same image instead of previewing again", async () => {
+  it("--apply, in the next CI job, sets the image and runs the update on the reviewed plan", async () => {
     const workspace = stages();
     const { dir } = await promoteCli(workspace, ["--from", "staging", "--to", "production"]);
-    fs.writeFileSync(path.join(dir, "plan.json"), "{}");
-    const context = await runStagectl(testContext(workspace), ["promote", "--from", "staging", "--to", "production", "--apply", "--plan", path.join(dir, "plan.json"), "--report", path.join(dir, "report.md")]);
+    const planPath = path.join(dir, "plan.json");
+    const applyJob = workspace.freshCheckout();
+    const context = await runStagectl(testContext(applyJob), ["promote", "--from", "staging", "--to", "production", "--apply", "--plan", planPath, "--report", path.join(dir, "report.md")]);
     assert.equal(context.exitCode, 0, context.err.join(""));
-    assert.deepEqual(workspace.mutations(), ["preview production save-plan", "setAllConfig production", `up production plan=${path.join(dir, "plan.json")}`]);
+    assert.deepEqual(workspace.mutations(), ["preview production save-plan", "setAllConfig production", `up production plan=${planPath}`]);
+    assert.equal((await applyJob.getAllConfig("production"))["multistage:image"].value, DIGEST);
+    assert.equal(workspace.stacks.get("production")!.outputs.image.value, DIGEST, "the digest is what production now runs");
   });
 
   it("--apply refuses a reviewed plan when the source now runs another image", async () => {
     const workspace = stages();
     const { dir } = await promoteCli(workspace, ["--from", "staging", "--to", "production"]);
-    fs.writeFileSync(path.join(dir, "plan.json"), "{}");
     workspace.stacks.get("staging")!.outputs.image = { value: OLD_DIGEST, secret: false };
     const context = await runStagectl(testContext(workspace), ["promote", "--from", "staging", "--to", "production", "--apply", "--plan", path.join(dir, "plan.json"), "--report", path.join(dir, "r.md")]);
     assert.equal(context.exitCode, 1);
     assert.match(context.err.join(""), /promotes .*eeee.*, but staging now runs .*ffff.*; review again/);
     assert.deepEqual(workspace.mutations(), ["preview production save-plan"]);
+  });
+
+  it("a failed apply puts the target's previous image back in its stack file, then fails", async () => {
+    const workspace = stages();
+    const { dir } = await promoteCli(workspace, ["--from", "staging", "--to", "production"]);
+    workspace.backend.failingUps.add("production");
+    const applyJob = workspace.freshCheckout();
+    const context = await runStagectl(testContext(applyJob), ["promote", "--from", "staging", "--to", "production", "--apply", "--plan", path.join(dir, "plan.json"), "--report", path.join(dir, "r.md")]);
+    assert.equal(context.exitCode, 1);
+    assert.match(context.err.join(""), /update of production failed/);
+    assert.match(context.err.join(""), /multistage:image in Pulumi\.production\.yaml is back to .*ffff/);
+    assert.equal((await applyJob.getAllConfig("production"))["multistage:image"].value, OLD_DIGEST);
+    assert.deepEqual(applyJob.mutations().slice(-3), ["setAllConfig production", `up production plan=${path.join(dir, "plan.json")}`, "setAllConfig production"]);
+  });
+
+  it("a failed apply to a target that had no image removes the key again", async () => {
+    const workspace = stages();
+    workspace.committed.set("production", repositoryStackFile("production"));
+    delete workspace.committed.get("production")!["multistage:image"];
+    const { dir } = await promoteCli(workspace, ["--from", "staging", "--to", "production"]);
+    workspace.backend.failingUps.add("production");
+    const applyJob = workspace.freshCheckout();
+    const context = await runStagectl(testContext(applyJob), ["promote", "--from", "staging", "--to", "production", "--apply", "--plan", path.join(dir, "plan.json"), "--report", path.join(dir, "r.md")]);
+    assert.equal(context.exitCode, 1);
+    assert.ok(!("multistage:image" in (await applyJob.getAllConfig("production"))), "no image key left behind");
+    assert.deepEqual(applyJob.mutations().slice(-1), ["removeConfig production multistage:image"]);
+  });
+
+  it("a review records the plan's hash, the target's state and config, and leaves no earlier record behind", async () => {
+    const workspace = stages();
+    const { dir } = await promoteCli(workspace, ["--from", "staging", "--to", "production"]);
+    const record = JSON.parse(fs.readFileSync(path.join(dir, "plan.json.meta.json"), "utf8")) as Record<string, unknown>;
+    assert.equal(record.kind, "multistage-promotion-review");
+    assert.equal(record.from, "staging");
+    assert.equal(record.to, "production");
+    assert.equal(record.image, DIGEST);
+    assert.match(String(record.planSha256), /^[a-f0-9]{64}$/);
+    assert.deepEqual(Object.keys(record.target as object).sort(), ["checkpoint", "config"]);
+    // A review whose preview fails must not leave the previous review's record in place.
+    workspace.backend.busy.set("production", 1);
+    const failed = await runStagectl(testContext(workspace), ["promote", "--from", "staging", "--to", "production", "--wait", "0", "--plan", path.join(dir, "plan.json"), "--report", path.join(dir, "report.md")]);
+    assert.equal(failed.exitCode, 1);
+    assert.ok(!fs.existsSync(path.join(dir, "plan.json.meta.json")), "stale record removed");
   });
 
   // Exit 2: the invocation is wrong; exit 1: a guard refused a well-formed request.
