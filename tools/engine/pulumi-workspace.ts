@@ -85,10 +85,7 @@ export class PulumiWorkspace implements StageWorkspace {
   }
 
   async stackState(stack: string): Promise<StackState> {
-    // The export is the stored checkpoint, serialized deterministically (encoding/json), with
-    // secrets as their stored ciphertext: two reads with no write in between hash the same.
-    const deployment = await translate(stack, () => this.workspace.exportStack(stack));
-    const fingerprint = createHash("sha256").update(JSON.stringify(deployment)).digest("hex");
+    const fingerprint = checkpointFingerprint(await translate(stack, () => this.workspace.exportStack(stack)));
     const newest = await translate(stack, async () => (await this.select(stack)).info(false));
     return { fingerprint, ...(newest ? { lastUpdate: `${newest.kind} at ${newest.startTime.toISOString()}` } : {}) };
   }
@@ -125,6 +122,29 @@ export class PulumiWorkspace implements StageWorkspace {
   private select(stack: string): Promise<Stack> {
     return translate(stack, () => Stack.select(stack, this.workspace));
   }
+}
+
+/** Pulumi's marker for a secret value in state (sdk/go/common/resource/sig/sig.go). */
+const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+/**
+ * sha256 of an exported checkpoint. The export is the stored checkpoint, serialized
+ * deterministically (encoding/json): two reads with no write in between hash the same, and
+ * every write changes at least manifest.time. The Automation API exports with --show-secrets;
+ * their plaintext is left out of the hash, which ends up in a review artifact others can read.
+ */
+export function checkpointFingerprint(deployment: unknown): string {
+  return createHash("sha256").update(JSON.stringify(withoutSecretValues(deployment))).digest("hex");
+}
+
+/** A copy of exported state in which every secret is only its marker. */
+function withoutSecretValues(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutSecretValues);
+  if (value === null || typeof value !== "object") return value;
+  const record = value as Record<string, unknown>;
+  if (record[SECRET_SIG_KEY] === SECRET_SIG) return { [SECRET_SIG_KEY]: SECRET_SIG };
+  return Object.fromEntries(Object.entries(record).map(([key, inner]) => [key, withoutSecretValues(inner)]));
 }
 
 function toOutputs(outputs: OutputMap): Record<string, StackOutput> {
