@@ -2,7 +2,9 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { PromoteResult, promote } from "../tools/promote/promote";
+import { checkPromotionRoute, PromoteResult, promote } from "../tools/promote/promote";
+import { pathTo } from "../tools/promote/promotion-path";
+import { UsageError } from "../tools/commands/run-command";
 import { collectSteps, reportToMarkdown } from "../tools/promote/report";
 import { PROJECT_ROOT } from "../tools/project/project-files";
 import { runStagectl, stdoutJson, testContext } from "./helpers/context";
@@ -59,33 +61,69 @@ describe("stagectl promote", () => {
     assert.ok(report.includes(DIGEST));
   });
 
-  it("with --apply, sets the image and runs the update on the saved plan", async () => {
-    const workspace = stages();
-    const { context, dir } = await promoteCli(workspace, ["--from", "staging", "--to", "production", "--apply"]);
-    assert.equal(context.exitCode, 0, context.err.join(""));
-    const planPath = path.join(dir, "plan.json");
-    assert.deepEqual(workspace.mutations(), ["preview production save-plan", "setAllConfig production", `up production plan=${planPath}`]);
-    assert.equal((await workspace.getAllConfig("production"))["multistage:image"].value, DIGEST);
-  });
-
-  it("--apply reuses a reviewed plan for the same image instead of previewing again", async () => {
+  it("--apply, in the next CI job, sets the image and runs the update on the reviewed plan", async () => {
     const workspace = stages();
     const { dir } = await promoteCli(workspace, ["--from", "staging", "--to", "production"]);
-    fs.writeFileSync(path.join(dir, "plan.json"), "{}");
-    const context = await runStagectl(testContext(workspace), ["promote", "--from", "staging", "--to", "production", "--apply", "--plan", path.join(dir, "plan.json"), "--report", path.join(dir, "report.md")]);
+    const planPath = path.join(dir, "plan.json");
+    const applyJob = workspace.freshCheckout();
+    const context = await runStagectl(testContext(applyJob), ["promote", "--from", "staging", "--to", "production", "--apply", "--plan", planPath, "--report", path.join(dir, "report.md")]);
     assert.equal(context.exitCode, 0, context.err.join(""));
-    assert.deepEqual(workspace.mutations(), ["preview production save-plan", "setAllConfig production", `up production plan=${path.join(dir, "plan.json")}`]);
+    assert.deepEqual(workspace.mutations(), ["preview production save-plan", "setAllConfig production", `up production plan=${planPath}`]);
+    assert.equal((await applyJob.getAllConfig("production"))["multistage:image"].value, DIGEST);
+    assert.equal(workspace.stacks.get("production")!.outputs.image.value, DIGEST, "the digest is what production now runs");
   });
 
   it("--apply refuses a reviewed plan when the source now runs another image", async () => {
     const workspace = stages();
     const { dir } = await promoteCli(workspace, ["--from", "staging", "--to", "production"]);
-    fs.writeFileSync(path.join(dir, "plan.json"), "{}");
     workspace.stacks.get("staging")!.outputs.image = { value: OLD_DIGEST, secret: false };
     const context = await runStagectl(testContext(workspace), ["promote", "--from", "staging", "--to", "production", "--apply", "--plan", path.join(dir, "plan.json"), "--report", path.join(dir, "r.md")]);
     assert.equal(context.exitCode, 1);
     assert.match(context.err.join(""), /promotes .*eeee.*, but staging now runs .*ffff.*; review again/);
     assert.deepEqual(workspace.mutations(), ["preview production save-plan"]);
+  });
+
+  it("a failed apply puts the target's previous image back in its stack file, then fails", async () => {
+    const workspace = stages();
+    const { dir } = await promoteCli(workspace, ["--from", "staging", "--to", "production"]);
+    workspace.backend.failingUps.add("production");
+    const applyJob = workspace.freshCheckout();
+    const context = await runStagectl(testContext(applyJob), ["promote", "--from", "staging", "--to", "production", "--apply", "--plan", path.join(dir, "plan.json"), "--report", path.join(dir, "r.md")]);
+    assert.equal(context.exitCode, 1);
+    assert.match(context.err.join(""), /update of production failed/);
+    assert.match(context.err.join(""), /multistage:image in Pulumi\.production\.yaml is back to .*ffff/);
+    assert.equal((await applyJob.getAllConfig("production"))["multistage:image"].value, OLD_DIGEST);
+    assert.deepEqual(applyJob.mutations().slice(-3), ["setAllConfig production", `up production plan=${path.join(dir, "plan.json")}`, "setAllConfig production"]);
+  });
+
+  it("a failed apply to a target that had no image removes the key again", async () => {
+    const workspace = stages();
+    workspace.committed.set("production", repositoryStackFile("production"));
+    delete workspace.committed.get("production")!["multistage:image"];
+    const { dir } = await promoteCli(workspace, ["--from", "staging", "--to", "production"]);
+    workspace.backend.failingUps.add("production");
+    const applyJob = workspace.freshCheckout();
+    const context = await runStagectl(testContext(applyJob), ["promote", "--from", "staging", "--to", "production", "--apply", "--plan", path.join(dir, "plan.json"), "--report", path.join(dir, "r.md")]);
+    assert.equal(context.exitCode, 1);
+    assert.ok(!("multistage:image" in (await applyJob.getAllConfig("production"))), "no image key left behind");
+    assert.deepEqual(applyJob.mutations().slice(-1), ["removeConfig production multistage:image"]);
+  });
+
+  it("a review records the plan's hash, the target's state and config, and leaves no earlier record behind", async () => {
+    const workspace = stages();
+    const { dir } = await promoteCli(workspace, ["--from", "staging", "--to", "production"]);
+    const record = JSON.parse(fs.readFileSync(path.join(dir, "plan.json.meta.json"), "utf8")) as Record<string, unknown>;
+    assert.equal(record.kind, "multistage-promotion-review");
+    assert.equal(record.from, "staging");
+    assert.equal(record.to, "production");
+    assert.equal(record.image, DIGEST);
+    assert.match(String(record.planSha256), /^[a-f0-9]{64}$/);
+    assert.deepEqual(Object.keys(record.target as object).sort(), ["checkpoint", "config"]);
+    // A review whose preview fails must not leave the previous review's record in place.
+    workspace.backend.busy.set("production", 1);
+    const failed = await runStagectl(testContext(workspace), ["promote", "--from", "staging", "--to", "production", "--wait", "0", "--plan", path.join(dir, "plan.json"), "--report", path.join(dir, "report.md")]);
+    assert.equal(failed.exitCode, 1);
+    assert.ok(!fs.existsSync(path.join(dir, "plan.json.meta.json")), "stale record removed");
   });
 
   // Exit 2: the invocation is wrong; exit 1: a guard refused a well-formed request.
@@ -129,6 +167,58 @@ describe("stagectl promote", () => {
     await assert.rejects(promote(context, { ...options, from: "development", to: "staging" }), /skips testing/);
     const result = await promote(context, { ...options, from: "development", to: "testing" });
     assert.deepEqual(result.skippedLevels, []);
+  });
+});
+
+describe("the promotion path with suffixed stacks (a second region)", () => {
+  // development, staging, staging-us, production, production-us: the "us" lane branches off
+  // the main lane where it starts, so its path is development -> staging-us -> production-us.
+  const configDir = scratchDir();
+  for (const [stack, kind] of [["development", "development"], ["staging", "staging"], ["staging-us", "staging"], ["production", "production"], ["production-us", "production"]]) {
+    fs.writeFileSync(path.join(configDir, `Pulumi.${stack}.yaml`), `config:\n  aws:region: ${stack.endsWith("-us") ? "us-east-1" : "eu-west-1"}\n  multistage:stage: ${kind}\n`);
+  }
+  fs.copyFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), path.join(configDir, "Pulumi.yaml"));
+  const route = (from: string, to: string, extra: Partial<{ skipLevel: boolean; reason: string }> = {}) =>
+    checkPromotionRoute({ from, to, skipLevel: false, configDir, ...extra });
+
+  it("builds one path per lane", () => {
+    assert.deepEqual(pathTo("production", configDir)?.map((s) => s.stack), ["development", "staging", "production"]);
+    assert.deepEqual(pathTo("production-us", configDir)?.map((s) => s.stack), ["development", "staging-us", "production-us"]);
+    assert.deepEqual(pathTo("staging-us", configDir)?.map((s) => s.stack), ["development", "staging-us", "production-us"]);
+    assert.equal(pathTo("qa", configDir), undefined);
+  });
+
+  it("allows each lane's next level: development -> staging-us, staging-us -> production-us", () => {
+    assert.deepEqual(route("staging-us", "production-us"), []);
+    assert.deepEqual(route("development", "staging-us"), []);
+    assert.deepEqual(route("staging", "production"), []);
+    assert.deepEqual(route("development", "production-us", { skipLevel: true, reason: "hotfix" }), ["staging-us"]);
+  });
+
+  const refused: Array<[string, string, RegExp]> = [
+    ["staging", "staging-us", /both staging stages; an image moves up a level, never sideways/],
+    ["staging-us", "staging", /both staging stages/],
+    ["production", "production-us", /both production stages/],
+    ["staging", "production-us", /--from staging is not on production-us's promotion path \(development -> staging-us -> production-us\)/],
+    ["staging-us", "production", /--from staging-us is not on production's promotion path \(development -> staging -> production\)/],
+    ["production-us", "staging-us", /not above production-us/],
+    ["development", "production-us", /skips staging-us/],
+  ];
+  for (const [from, to, message] of refused) {
+    it(`refuses ${from} -> ${to}`, () => {
+      assert.throws(() => route(from, to), (error: unknown) => error instanceof UsageError && error.exitCode === 2 && message.test(error.message));
+    });
+  }
+
+  it("reviews staging-us -> production-us end to end", async () => {
+    const workspace = new MemoryWorkspace()
+      .addStack("staging-us", { outputs: { image: { value: DIGEST, secret: false } } })
+      .addStack("production-us", { config: { "multistage:stage": { value: "production" }, "aws:region": { value: "us-east-1" } } });
+    const dir = scratchDir();
+    const options = { apply: false, skipLevel: false, reportPath: path.join(dir, "r.md"), planPath: path.join(dir, "p.json"), waitMs: 0, configDir };
+    const result = await promote(testContext(workspace), { ...options, from: "staging-us", to: "production-us" });
+    assert.equal(result.image, DIGEST);
+    assert.deepEqual(workspace.mutations(), ["preview production-us save-plan"]);
   });
 });
 

@@ -27,16 +27,21 @@ export function buildApp(config: AppConfig, dependencies: Dependencies, logger: 
   // Liveness only: answering at all is the test. Dependencies belong to /readyz.
   app.get(HEALTH_PATH, async () => ({ status: "ok" }));
 
-  app.get(READY_PATH, async (_request, reply) => {
-    const readiness = await checkReadiness(dependencies.checks, config.READY_TIMEOUT_MS);
+  // The body says which dependency failed and a category why; hosts, ports and the driver's
+  // message stay in the log line (anyone who reaches the load balancer reads the body).
+  app.get(READY_PATH, async (request, reply) => {
+    const readiness = await checkReadiness(dependencies.checks, config.READY_TIMEOUT_MS, ({ dependency, target, reason, error }) =>
+      request.log.warn({ dependency, target, reason, err: error }, `readiness: ${dependency} (${target}) ${reason}`),
+    );
     return reply.code(readiness.ok ? 200 : 503).send({ stage: config.APP_STAGE, ...readiness });
   });
 
+  // Digest and commit identify the build; the full image reference names the AWS account
+  // (<account>.dkr.ecr.<region>...), so it is logged at start-up (server.ts), never served.
   app.get("/version", async () => ({
     stage: config.APP_STAGE,
     stageKind: config.APP_STAGE_KIND,
-    image: config.APP_IMAGE,
-    digest: /@(sha256:[a-f0-9]{64})$/.exec(config.APP_IMAGE)?.[1] ?? null,
+    digest: imageDigest(config.APP_IMAGE),
     commit: config.GIT_COMMIT,
   }));
 
@@ -49,4 +54,9 @@ export function buildApp(config: AppConfig, dependencies: Dependencies, logger: 
     });
   }
   return app;
+}
+
+/** `sha256:<hex>` of a digest-pinned reference; null for a tag (a development build). */
+export function imageDigest(image: string): string | null {
+  return /@(sha256:[a-f0-9]{64})$/.exec(image)?.[1] ?? null;
 }

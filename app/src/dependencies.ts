@@ -7,9 +7,12 @@ import * as fs from "node:fs";
 import Redis from "ioredis";
 import { Pool, PoolConfig } from "pg";
 import type { AppConfig } from "./config";
+import { UnexpectedAnswerError } from "./failure-reason";
 
 export interface DependencyCheck {
   name: "postgres" | "redis" | "bucket";
+  /** Where the dependency is looked for, for the log only (it names internal hosts). */
+  target: string;
   check(signal: AbortSignal): Promise<void>;
 }
 
@@ -68,19 +71,22 @@ export function createDependencies(config: AppConfig): Dependencies {
   const checks: DependencyCheck[] = [
     {
       name: "postgres",
+      target: `${config.DB_HOST}:${config.DB_PORT}/${config.DB_NAME}`,
       check: async () => {
         await pool.query("select 1");
       },
     },
     {
       name: "redis",
+      target: `${config.REDIS_HOST}:${config.REDIS_PORT}`,
       check: async () => {
         const answer = await redis.ping();
-        if (answer !== "PONG") throw new Error(`unexpected PING answer ${answer}`);
+        if (answer !== "PONG") throw new UnexpectedAnswerError(`unexpected PING answer ${answer}`);
       },
     },
     {
       name: "bucket",
+      target: `s3://${config.BUCKET_NAME}${config.S3_ENDPOINT ? ` at ${config.S3_ENDPOINT}` : ""}`,
       check: async (signal) => {
         await s3.send(new HeadBucketCommand({ Bucket: config.BUCKET_NAME }), { abortSignal: signal });
       },

@@ -6,6 +6,7 @@
  * backend, only the committed stack files. Its `up` runs the stage model on the checkout's
  * config, as the real program does, so an empty config fails here as it fails there.
  */
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import { PROJECT_ROOT, loadStackConfig, projectDefaults, readProjectFile, stackFilePath } from "../../tools/project/project-files";
 import { resolveStageFromConfig } from "../../components/stage-resolve";
@@ -18,6 +19,7 @@ import {
   StackInfo,
   StackMissingError,
   StackOutput,
+  StackState,
   StageWorkspace,
   UpdateResult,
   UpOptions,
@@ -28,6 +30,8 @@ export interface BackendStack {
   tags: Record<string, string>;
   outputs: Record<string, StackOutput>;
   lastUpdate?: string;
+  /** How often the checkpoint was written (update, destroy, import, state edit). */
+  checkpointWrites?: number;
 }
 
 /** The shared backend (a DIY bucket or Pulumi Cloud) and the failures tests inject into it. */
@@ -37,6 +41,8 @@ export class MemoryBackend {
   readonly calls: string[] = [];
   /** Operations on these stacks throw StackBusyError this many more times. */
   readonly busy = new Map<string, number>();
+  /** up throws for these stacks, after writing the checkpoint, as a failed update does. */
+  readonly failingUps = new Set<string>();
   /** destroy throws for these stacks. */
   readonly failingDestroys = new Set<string>();
   /** Reading these stacks' tags or outputs fails (state that will not decrypt, a broken file). */
@@ -73,9 +79,16 @@ export class MemoryBackend {
     return found;
   }
 
+  /** Someone wrote the stack's checkpoint (`pulumi up`, `stack import`, `state delete`). */
+  writeCheckpoint(stack: string): void {
+    const target = this.get(stack);
+    target.checkpointWrites = (target.checkpointWrites ?? 0) + 1;
+    target.lastUpdate = this.now().toISOString();
+  }
+
   /** Calls that change something (everything but reads). */
   mutations(): string[] {
-    return this.calls.filter((c) => !/^(listStacks|getTags|outputs|getAllConfig)/.test(c));
+    return this.calls.filter((c) => !/^(listStacks|getTags|outputs|getAllConfig|stackState)/.test(c));
   }
 }
 
@@ -156,6 +169,12 @@ export class MemoryWorkspace implements StageWorkspace {
     this.configFiles.set(stack, { ...(await this.getAllConfig(stack)), ...config });
   }
 
+  async removeConfig(stack: string, key: string): Promise<void> {
+    this.backend.calls.push(`removeConfig ${stack} ${key}`);
+    const { [key]: _removed, ...rest } = await this.getAllConfig(stack);
+    this.configFiles.set(stack, rest);
+  }
+
   async getTags(stack: string): Promise<Record<string, string>> {
     this.backend.calls.push(`getTags ${stack}`);
     return { ...this.backend.readable(stack).tags };
@@ -171,11 +190,24 @@ export class MemoryWorkspace implements StageWorkspace {
     return { ...this.backend.readable(stack).outputs };
   }
 
+  async stackState(stack: string): Promise<StackState> {
+    this.backend.calls.push(`stackState ${stack}`);
+    // Tags live beside the checkpoint, not in it, so they do not count.
+    const { outputs, lastUpdate, checkpointWrites } = this.backend.readable(stack);
+    const fingerprint = createHash("sha256").update(JSON.stringify({ outputs, lastUpdate, checkpointWrites })).digest("hex");
+    return { fingerprint, ...(lastUpdate ? { lastUpdate: `update at ${lastUpdate}` } : {}) };
+  }
+
   async preview(stack: string, options: PreviewOptions): Promise<UpdateResult> {
     this.backend.calls.push(`preview ${stack}${options.savePlanTo ? " save-plan" : ""}`);
     this.backend.get(stack);
     this.backend.lockCheck(stack);
     for (const event of this.previewEvents) options.onEvent?.(event);
+    // The engine writes the plan (`--save-plan`): the steps and the config it was made with.
+    if (options.savePlanTo) {
+      const config = { ...(await this.getAllConfig(stack)), ...options.configOverride };
+      fs.writeFileSync(options.savePlanTo, `${JSON.stringify({ stack, config, resourcePlans: this.previewEvents.length }, null, 2)}\n`);
+    }
     return { outputs: {}, resourceChanges: { same: 50, update: 1 } };
   }
 
@@ -188,8 +220,9 @@ export class MemoryWorkspace implements StageWorkspace {
     const file = Object.fromEntries(Object.entries(await this.getAllConfig(stack)).map(([k, e]) => [k, e.value]));
     const values = { ...projectDefaultValues(), ...file };
     const resolved = resolveStageFromConfig(stack, values);
+    this.backend.writeCheckpoint(stack);
+    if (this.backend.failingUps.has(stack)) throw new Error(`update of ${stack} failed: ResourceInUseException: the service is being updated`);
     target.outputs = this.upOutputs(stack, resolved.kind, values);
-    target.lastUpdate = this.backend.now().toISOString();
     return { outputs: target.outputs, resourceChanges: { create: 40 } };
   }
 
@@ -200,6 +233,7 @@ export class MemoryWorkspace implements StageWorkspace {
     if (this.backend.failingDestroys.has(stack)) throw new Error(`destroy of ${stack} failed: DependencyViolation`);
     options.onOutput?.(`Destroying (${stack})\n`);
     this.backend.get(stack).outputs = {};
+    this.backend.writeCheckpoint(stack);
   }
 
   async removeStack(stack: string): Promise<void> {

@@ -11,11 +11,11 @@ export function promoteCommand(context: CommandContext): Command {
     .description("preview (and with --apply, deploy) the image one stage runs on the next stage, with a review report")
     .requiredOption("--from <stack>", "the stage whose running image is promoted")
     .requiredOption("--to <stack>", "the next stage up")
-    .option("--apply", "run the update, constrained to the reviewed plan")
+    .option("--apply", "deploy a plan an earlier review saved, if nothing it looked at has changed since")
     .option("--skip-level", "allow skipping a level of the promotion path (needs --reason)")
     .option("--reason <text>", "why a level is skipped; goes into the report")
     .option("--report <path>", "where to write the Markdown review report")
-    .option("--plan <path>", "where the update plan is saved (review) or read from (--apply)")
+    .option("--plan <path>", "where the update plan and its review record (<path>.meta.json) are saved (review) or read from (--apply)")
     .option("--wait <duration>", "how long to wait for another update's lock (0: do not wait)", "5m")
     .option("--json", "print the result as JSON")
     .action(

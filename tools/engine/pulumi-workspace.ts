@@ -3,6 +3,7 @@
  * directory, using the project's own Pulumi.yaml and program and the backend the user is
  * logged in to. Needs the Pulumi CLI on PATH.
  */
+import { createHash } from "node:crypto";
 import { ConcurrentUpdateError, LocalWorkspace, OutputMap, Stack, StackNotFoundError } from "@pulumi/pulumi/automation";
 import { PROJECT_ROOT } from "../project/project-files";
 import { createConfigOverlay } from "./config-overlay";
@@ -14,6 +15,7 @@ import {
   StackInfo,
   StackMissingError,
   StackOutput,
+  StackState,
   StageWorkspace,
   UpdateResult,
   UpOptions,
@@ -64,6 +66,10 @@ export class PulumiWorkspace implements StageWorkspace {
     await translate(stack, () => this.workspace.setAllConfig(stack, config));
   }
 
+  async removeConfig(stack: string, key: string): Promise<void> {
+    await translate(stack, () => this.workspace.removeConfig(stack, key));
+  }
+
   async getTags(stack: string): Promise<Record<string, string>> {
     return translate(stack, () => this.workspace.listTags(stack));
   }
@@ -76,6 +82,12 @@ export class PulumiWorkspace implements StageWorkspace {
 
   async outputs(stack: string): Promise<Record<string, StackOutput>> {
     return toOutputs(await translate(stack, () => this.workspace.stackOutputs(stack)));
+  }
+
+  async stackState(stack: string): Promise<StackState> {
+    const fingerprint = checkpointFingerprint(await translate(stack, () => this.workspace.exportStack(stack)));
+    const newest = await translate(stack, async () => (await this.select(stack)).info(false));
+    return { fingerprint, ...(newest ? { lastUpdate: `${newest.kind} at ${newest.startTime.toISOString()}` } : {}) };
   }
 
   async preview(stack: string, options: PreviewOptions): Promise<UpdateResult> {
@@ -110,6 +122,29 @@ export class PulumiWorkspace implements StageWorkspace {
   private select(stack: string): Promise<Stack> {
     return translate(stack, () => Stack.select(stack, this.workspace));
   }
+}
+
+/** Pulumi's marker for a secret value in state (sdk/go/common/resource/sig/sig.go). */
+const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+/**
+ * sha256 of an exported checkpoint. The export is the stored checkpoint, serialized
+ * deterministically (encoding/json): two reads with no write in between hash the same, and
+ * every write changes at least manifest.time. The Automation API exports with --show-secrets;
+ * their plaintext is left out of the hash, which ends up in a review artifact others can read.
+ */
+export function checkpointFingerprint(deployment: unknown): string {
+  return createHash("sha256").update(JSON.stringify(withoutSecretValues(deployment))).digest("hex");
+}
+
+/** A copy of exported state in which every secret is only its marker. */
+function withoutSecretValues(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutSecretValues);
+  if (value === null || typeof value !== "object") return value;
+  const record = value as Record<string, unknown>;
+  if (record[SECRET_SIG_KEY] === SECRET_SIG) return { [SECRET_SIG_KEY]: SECRET_SIG };
+  return Object.fromEntries(Object.entries(record).map(([key, inner]) => [key, withoutSecretValues(inner)]));
 }
 
 function toOutputs(outputs: OutputMap): Record<string, StackOutput> {

@@ -77,6 +77,19 @@ export interface UpdateResult {
   resourceChanges: Record<string, number>;
 }
 
+/** A stack's checkpoint as the backend holds it now, to tell whether anything changed it since. */
+export interface StackState {
+  /**
+   * sha256 of the checkpoint as the backend exports it (`pulumi stack export`). Every update,
+   * refresh, destroy, import or state edit writes the checkpoint and so changes it; a preview
+   * does not. (History versions would miss imports and state edits, and DIY backends record
+   * no version at all: pkg/backend/diy/backend.go builds UpdateInfo without one.)
+   */
+  fingerprint: string;
+  /** The newest history entry (`update at 2026-03-01T12:00:00.000Z`), for messages only. */
+  lastUpdate?: string;
+}
+
 export interface StageWorkspace {
   /** Stacks of this project in the backend. */
   listStacks(): Promise<StackInfo[]>;
@@ -87,11 +100,15 @@ export interface StageWorkspace {
   getAllConfig(stack: string): Promise<Record<string, ConfigEntry>>;
   /** Writes config into this checkout's `Pulumi.<stack>.yaml`; the backend never sees it. */
   setAllConfig(stack: string, config: Record<string, ConfigEntry>): Promise<void>;
+  /** Removes one key from this checkout's `Pulumi.<stack>.yaml`. */
+  removeConfig(stack: string, key: string): Promise<void>;
   /** The stack's tags, from the backend. */
   getTags(stack: string): Promise<Record<string, string>>;
   setTags(stack: string, tags: Record<string, string>): Promise<void>;
   /** The stack's outputs from its last update, from the backend. */
   outputs(stack: string): Promise<Record<string, StackOutput>>;
+  /** The stack's checkpoint fingerprint, from the backend. */
+  stackState(stack: string): Promise<StackState>;
   preview(stack: string, options: PreviewOptions): Promise<UpdateResult>;
   up(stack: string, options: UpOptions): Promise<UpdateResult>;
   destroy(stack: string, options: EngineRunOptions): Promise<void>;

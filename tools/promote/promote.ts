@@ -1,7 +1,8 @@
 /**
  * `stagectl promote --from A --to B`: take the exact image A runs, preview what setting it on
- * B would do (saving an update plan), write the review report, and only with --apply run the
- * update constrained to that plan. Every refusal happens before anything is changed.
+ * B would do (saving an update plan and a review record), and write the review report. With
+ * --apply, deploy only a plan such a review saved, and only if nothing it looked at has
+ * changed since (review-record.ts). Every refusal happens before anything is changed.
  */
 import * as fs from "node:fs";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
@@ -9,11 +10,14 @@ import { DIGEST_PINNED_IMAGE } from "../../components/stage-schema";
 import { CommandContext, elapsedWriter, lockWait } from "../commands/context";
 import { RefusalError, UsageError } from "../commands/run-command";
 import { withBusyRetry } from "../engine/retry";
-import { FEATURE_STACK_PREFIX } from "../feature/branches";
-import { promotionPath } from "./promotion-path";
+import type { StageWorkspace } from "../engine/workspace";
+import { IMAGE_KEY, withImageSet } from "./apply-image";
 import { collectSteps, dangerousSteps, PlannedStep, ReviewReport, reportToMarkdown } from "./report";
+import { configFingerprint, fileSha256, newRecord, readRecordFor, recordPath, writeRecord } from "./review-record";
+import { checkPromotionRoute } from "./route";
 
-export const IMAGE_KEY = "multistage:image";
+export { IMAGE_KEY } from "./apply-image";
+export { checkPromotionRoute } from "./route";
 
 export interface PromoteOptions {
   from: string;
@@ -41,117 +45,79 @@ export interface PromoteResult {
   applied: boolean;
 }
 
-/** What was reviewed, saved beside the plan so --apply can prove it applies the same thing. */
-interface ReviewedPlan {
-  from: string;
-  to: string;
-  image: string;
-  counts: ReviewReport["counts"];
-  statefulChanges: PlannedStep[];
-}
-
-/** Checks the path and arguments; returns the levels skipped. Touches nothing. */
-export function checkPromotionRoute(options: Pick<PromoteOptions, "from" | "to" | "skipLevel" | "reason" | "configDir">): string[] {
-  const { from, to } = options;
-  if (from === to) throw new UsageError(`--from and --to are both ${from}; promotion moves an image from one stage to another`);
-  if (to.startsWith(FEATURE_STACK_PREFIX)) throw new UsageError(`--to ${to} is a feature stack; feature stacks build their own image and are never promotion targets`);
-  const path = promotionPath(options.configDir);
-  const names = path.map((p) => p.stack);
-  const fromIndex = names.indexOf(from);
-  const toIndex = names.indexOf(to);
-  if (toIndex < 0) throw new UsageError(`--to ${to} is not on the promotion path (${names.join(" -> ")})`);
-  if (fromIndex < 0) throw new UsageError(`--from ${from} is not on the promotion path (${names.join(" -> ")})`);
-  if (toIndex <= fromIndex) throw new UsageError(`--to ${to} is not above ${from} on the promotion path (${names.join(" -> ")}); images only move up`);
-  const skipped = names.slice(fromIndex + 1, toIndex);
-  if (skipped.length > 0) {
-    if (!options.skipLevel) {
-      throw new UsageError(`${from} -> ${to} skips ${skipped.join(", ")}; promote one level at a time, or pass --skip-level --reason "..."`);
-    }
-    if (!options.reason?.trim()) throw new UsageError(`--skip-level needs --reason "<why>"; the reason goes into the review report`);
-  }
-  return skipped;
-}
-
 export async function promote(context: CommandContext, options: PromoteOptions): Promise<PromoteResult> {
   const skippedLevels = checkPromotionRoute(options);
   const workspace = await context.openWorkspace();
   for (const stack of [options.from, options.to]) {
     if (!(await workspace.stackExists(stack))) throw new UsageError(`Stack ${stack} does not exist in the backend`);
   }
-  const image = (await workspace.outputs(options.from)).image?.value;
-  if (typeof image !== "string" || image === "") {
-    throw new RefusalError(`${options.from} has no deployed image (no "image" stack output); deploy it before promoting from it`);
-  }
-  if (!DIGEST_PINNED_IMAGE.test(image)) {
-    throw new RefusalError(`${options.from} runs ${image}, which is not pinned by digest (<repository>@sha256:<64 hex>); only a digest can be promoted`);
-  }
-  const previousImage = (await workspace.getAllConfig(options.to))[IMAGE_KEY]?.value;
+  const image = await sourceImage(workspace, options.from);
+  const config = await workspace.getAllConfig(options.to);
+  const previousImage = config[IMAGE_KEY]?.value;
+  // The config the preview runs with and the apply deploys: the target's own, with the image.
+  const promotedConfig = configFingerprint({ ...config, [IMAGE_KEY]: { value: image } });
+  // Read before the preview: a deployment while the preview runs must also void the review.
+  const target = await workspace.stackState(options.to);
   const onOutput = elapsedWriter(context);
   const retry = lockWait(context, options.to, options.waitMs);
 
-  const reviewed = options.apply ? readReviewedPlan(options, image) : undefined;
-  let counts: ReviewReport["counts"];
-  let statefulChanges: PlannedStep[];
-  if (reviewed) {
-    context.stderr(`Applying the plan reviewed in ${options.planPath}\n`);
-    counts = reviewed.counts;
-    statefulChanges = reviewed.statefulChanges;
-  } else {
-    const events: EngineEvent[] = [];
-    await withBusyRetry(
-      () =>
-        workspace.preview(options.to, {
-          // The preview sees the new image without it being written to the stack's config.
-          configOverride: { [IMAGE_KEY]: { value: image } },
-          savePlanTo: options.planPath,
-          onEvent: (event) => events.push(event),
-          onOutput,
-        }),
-      retry,
-    );
-    const report: ReviewReport = { from: options.from, to: options.to, image, previousImage, skipReason: options.reason, ...collectSteps(events) };
-    fs.writeFileSync(options.reportPath, reportToMarkdown(report));
-    counts = report.counts;
-    statefulChanges = dangerousSteps(report);
-    const metadata: ReviewedPlan = { from: options.from, to: options.to, image, counts, statefulChanges };
-    fs.writeFileSync(metadataPath(options.planPath), `${JSON.stringify(metadata, null, 2)}\n`);
-    context.stderr(`Review report written to ${options.reportPath}\n`);
-  }
-
   if (options.apply) {
-    await workspace.setAllConfig(options.to, { [IMAGE_KEY]: { value: image } });
-    await withBusyRetry(() => workspace.up(options.to, { plan: options.planPath, onOutput }), retry);
+    const record = readRecordFor({ from: options.from, to: options.to, image, planPath: options.planPath, target, config: promotedConfig });
+    context.stderr(`Applying the plan reviewed at ${record.reviewedAt} (${options.planPath})\n`);
+    await withImageSet(workspace, options.to, image, () => withBusyRetry(() => workspace.up(options.to, { plan: options.planPath, onOutput }), retry), context.stderr);
+    return result(options, { image, previousImage, skippedLevels, counts: record.counts, statefulChanges: record.statefulChanges });
   }
-  return {
-    from: options.from,
-    to: options.to,
-    image,
-    previousImage,
-    skippedLevels,
-    counts,
-    statefulChanges,
-    report: options.reportPath,
-    plan: options.planPath,
-    applied: options.apply,
-  };
+
+  // A failed review must not leave an earlier review's record beside whatever plan remains.
+  fs.rmSync(recordPath(options.planPath), { force: true });
+  const events: EngineEvent[] = [];
+  await withBusyRetry(
+    () =>
+      workspace.preview(options.to, {
+        // The preview sees the new image without it being written to the stack's config.
+        configOverride: { [IMAGE_KEY]: { value: image } },
+        savePlanTo: options.planPath,
+        onEvent: (event) => events.push(event),
+        onOutput,
+      }),
+    retry,
+  );
+  if (!fs.existsSync(options.planPath)) throw new RefusalError(`The preview of ${options.to} saved no plan at ${options.planPath}; nothing can be applied from this review`);
+  const report: ReviewReport = { from: options.from, to: options.to, image, previousImage, skipReason: options.reason, ...collectSteps(events) };
+  fs.writeFileSync(options.reportPath, reportToMarkdown(report));
+  const statefulChanges = dangerousSteps(report);
+  writeRecord(
+    options.planPath,
+    newRecord({
+      from: options.from,
+      to: options.to,
+      image,
+      reviewedAt: context.now().toISOString(),
+      planSha256: fileSha256(options.planPath),
+      target: { checkpoint: target.fingerprint, ...(target.lastUpdate ? { lastUpdate: target.lastUpdate } : {}), config: promotedConfig },
+      counts: report.counts,
+      statefulChanges,
+    }),
+  );
+  context.stderr(`Review report written to ${options.reportPath}\n`);
+  return result(options, { image, previousImage, skippedLevels, counts: report.counts, statefulChanges });
 }
 
-function metadataPath(planPath: string): string {
-  return `${planPath}.meta.json`;
+/** The digest the source runs, which is the only thing promotion ever moves. */
+async function sourceImage(workspace: StageWorkspace, from: string): Promise<string> {
+  const image = (await workspace.outputs(from)).image?.value;
+  if (typeof image !== "string" || image === "") {
+    throw new RefusalError(`${from} has no deployed image (no "image" stack output); deploy it before promoting from it`);
+  }
+  if (!DIGEST_PINNED_IMAGE.test(image)) {
+    throw new RefusalError(`${from} runs ${image}, which is not pinned by digest (<repository>@sha256:<64 hex>); only a digest can be promoted`);
+  }
+  return image;
 }
 
-/**
- * A plan saved by an earlier review of the same promotion. It is used only if it promotes the
- * same image between the same stages; otherwise the source moved on and we review again.
- */
-function readReviewedPlan(options: PromoteOptions, image: string): ReviewedPlan | undefined {
-  if (!fs.existsSync(options.planPath) || !fs.existsSync(metadataPath(options.planPath))) return undefined;
-  const metadata = JSON.parse(fs.readFileSync(metadataPath(options.planPath), "utf8")) as ReviewedPlan;
-  if (metadata.from !== options.from || metadata.to !== options.to) return undefined;
-  if (metadata.image !== image) {
-    throw new RefusalError(
-      `The saved plan ${options.planPath} promotes ${metadata.image}, but ${options.from} now runs ${image}; review again (run promote without --apply)`,
-    );
-  }
-  return metadata;
+function result(
+  options: PromoteOptions,
+  fields: Pick<PromoteResult, "image" | "previousImage" | "skippedLevels" | "counts" | "statefulChanges">,
+): PromoteResult {
+  return { from: options.from, to: options.to, ...fields, report: options.reportPath, plan: options.planPath, applied: options.apply };
 }
