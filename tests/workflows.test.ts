@@ -8,6 +8,7 @@ import { Command } from "commander";
 import { parse } from "yaml";
 import { PROJECT_ROOT } from "../tools/project/project-files";
 import { buildProgram } from "../tools/stagectl";
+import { deployerRoleName, reviewerRoleName } from "../components/naming";
 
 const WORKFLOWS = path.join(PROJECT_ROOT, ".github", "workflows");
 
@@ -123,4 +124,24 @@ describe("CI workflows", () => {
       }
     });
   }
+});
+
+describe("workflow identities", () => {
+  it("every job assumes a role access/ creates, by the name the naming module gives it", () => {
+    const expected: Record<string, RegExp> = {
+      "feature-stack.yml": new RegExp(`^arn:aws:iam::\\$\\{\\{ vars\\.AWS_ACCOUNT_ID \\}\\}:role/${deployerRoleName("multistage", "feature")}$`),
+      "promote.yml": /^arn:aws:iam::\$\{\{ vars\.AWS_ACCOUNT_ID \}\}:role\/multistage-access-\$\{\{ inputs\.target \}\}-(deployer|reviewer)$/,
+    };
+    for (const [file, pattern] of Object.entries(expected)) {
+      const roles = Object.values(read(file).jobs).flatMap((job) => job.steps).filter((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials")).map((s) => String(s.with?.["role-to-assume"]));
+      assert.ok(roles.length > 0, file);
+      for (const role of roles) assert.match(role, pattern, file);
+    }
+    const promote = read("promote.yml");
+    const roleOf = (job: string) => String(promote.jobs[job].steps.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials"))?.with?.["role-to-assume"]);
+    assert.match(roleOf("review"), /-reviewer$/, "the review job previews as the target's reviewer");
+    assert.match(roleOf("apply"), /-deployer$/, "only the approved apply job deploys");
+    assert.equal(deployerRoleName("multistage", "staging"), "multistage-access-staging-deployer");
+    assert.equal(reviewerRoleName("multistage", "staging"), "multistage-access-staging-reviewer");
+  });
 });
