@@ -101,14 +101,34 @@ describe("mandatory policies, each on a passing and a violating fixture", () => 
   });
 
   it("no-lower-stage-writes-to-production", async () => {
-    const rolePolicy = (statement: Record<string, unknown>) => resource("aws:iam/rolePolicy:RolePolicy", "policy", { policy: { Version: "2012-10-17", Statement: [statement] } });
-    const read = rolePolicy({ Effect: "Allow", Action: ["s3:GetObject", "s3:ListBucket"], Resource: ["arn:aws:s3:::multistage-production-assets/*"] });
-    assert.deepEqual(await violations(productionUntouchable, [provider("development"), read]), []);
+    const rolePolicy = (statement: Record<string, unknown>) => resource("aws:iam/rolePolicy:RolePolicy", "policy", { role: "multistage-development-x", policy: { Version: "2012-10-17", Statement: [statement] } });
+    const sanitized = rolePolicy({ Effect: "Allow", Action: ["s3:GetObject", "s3:ListBucket"], Resource: ["arn:aws:s3:::multistage-production-sanitized/*"] });
+    assert.deepEqual(await violations(productionUntouchable, [provider("development"), sanitized]), [], "the sanitized copy is what lower stages read");
     const write = rolePolicy({ Effect: "Allow", Action: ["s3:PutObject"], Resource: ["arn:aws:s3:::multistage-production-assets/*"] });
-    assert.match((await violations(productionUntouchable, [provider("development"), write]))[0], /lets a development principal s3:PutObject on arn:aws:s3:::multistage-production-assets/);
-    const wildcard = rolePolicy({ Effect: "Allow", Action: "s3:*", Resource: "*" });
-    assert.equal((await violations(productionUntouchable, [provider("staging"), wildcard])).length, 1);
+    assert.match((await violations(productionUntouchable, [provider("development"), write]))[0], /lets a development principal s3:PutObject on arn:aws:s3:::multistage-production-assets\/index\.html/);
     assert.deepEqual(await violations(productionUntouchable, [provider("production"), write]), [], "production's own roles write production");
+  });
+
+  describe("no-lower-stage-writes-to-production cannot be bypassed (each found by a review)", () => {
+    const account = "123456789012";
+    const role = resource("aws:iam/role:Role", "env-app-task-role", { name: "multistage-development-app-task" });
+    const inline = (statement: Record<string, unknown>) => resource("aws:iam/rolePolicy:RolePolicy", "p", { role: "multistage-development-app-task", policy: { Version: "2012-10-17", Statement: [statement] } });
+    const bypasses: Array<[string, PolicyResource[], RegExp]> = [
+      ["a read of production's secret", [inline({ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: `arn:aws:secretsmanager:*:${account}:secret:multistage-production-*` })], /secretsmanager:GetSecretValue/],
+      ["a multistage-prod* wildcard", [inline({ Effect: "Allow", Action: "s3:*", Resource: "arn:aws:s3:::multistage-prod*" })], /s3:PutBucketPolicy on arn:aws:s3:::multistage-production-assets/],
+      ["a db:multistage-* wildcard", [inline({ Effect: "Allow", Action: "rds:*", Resource: `arn:aws:rds:*:${account}:db:multistage-*` })], /rds:DeleteDBInstance/],
+      ["NotAction", [inline({ Effect: "Allow", NotAction: "iam:*", Resource: "*" })], /rds:DeleteDBInstance/],
+      ["NotResource", [inline({ Effect: "Allow", Action: "s3:PutObject", NotResource: "arn:aws:s3:::multistage-development-*" })], /s3:PutObject on arn:aws:s3:::multistage-production-assets/],
+      ["an AdministratorAccess attachment", [resource("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "admin", { role: "multistage-development-app-task", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" })], /ecs:UpdateService/],
+      ["an unknown managed policy", [resource("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "other", { role: "multistage-development-app-task", policyArn: "arn:aws:iam::aws:policy/AmazonS3FullAccess" })], /attaches arn:aws:iam::aws:policy\/AmazonS3FullAccess, a managed policy the pack cannot read/],
+      ["Role.inlinePolicies", [resource("aws:iam/role:Role", "sneaky", { name: "multistage-development-sneaky", inlinePolicies: [{ name: "x", policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] }) }] })], /multistage-development-sneaky lets a development principal/],
+    ];
+    for (const [what, added, message] of bypasses) {
+      it(`reports ${what}`, async () => {
+        const found = await violations(productionUntouchable, [provider("development"), role, ...added]);
+        assert.ok(found.some((v) => message.test(v)), found.join("\n") || "(no violation)");
+      });
+    }
   });
 });
 

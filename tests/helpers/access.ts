@@ -6,7 +6,7 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { runSimulation } from "@cloud-copilot/iam-simulate";
+import { simulateRequest } from "../../policy/iam-simulation";
 import { parse } from "yaml";
 import { PROJECT_ROOT } from "../../tools/project/project-files";
 import { RenderedResource, renderStack, RenderWithSecrets } from "../../tools/render/harness";
@@ -85,20 +85,11 @@ export interface Request {
 }
 
 /** The simulator's verdict ("Allowed", "ExplicitlyDenied", "ImplicitlyDenied") for one request. */
-export async function simulate(request: Request, policies: { identity?: Document; boundary?: Document; resource?: Document }): Promise<string> {
-  const response = await runSimulation(
-    {
-      identityPolicies: policies.identity ? [{ name: "permissions", policy: policies.identity }] : [],
-      serviceControlPolicies: [],
-      resourceControlPolicies: [],
-      ...(policies.boundary ? { permissionBoundaryPolicies: [{ name: "boundary", policy: policies.boundary }] } : {}),
-      ...(policies.resource ? { resourcePolicy: policies.resource } : {}),
-      request: { principal: request.principal, action: request.action, resource: { accountId: ACCOUNT, resource: request.resource }, contextVariables: request.context ?? {} },
-    } as Parameters<typeof runSimulation>[0],
-    {},
+export function simulate(request: Request, policies: { identity?: Document; boundary?: Document; resource?: Document }): Promise<string> {
+  return simulateRequest(
+    { ...request, account: ACCOUNT },
+    { identity: policies.identity ? [{ name: "permissions", policy: policies.identity }] : [], boundary: policies.boundary, resource: policies.resource },
   );
-  if (response.resultType === "error") throw new Error(`${request.action} on ${request.resource}: ${JSON.stringify(response.errors)}`);
-  return response.overallResult;
 }
 
 /** What a stage's deployer may do: its permissions within its boundary. */
