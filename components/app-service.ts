@@ -82,23 +82,6 @@ export interface AppServiceArgs {
    * @default undefined (no boundary)
    */
   permissionsBoundaryArn?: pulumi.Input<string>;
-  /**
-   * A container that must run to success before the app starts (the sanitize step).
-   * @default undefined (none)
-   */
-  initContainer?: InitContainer;
-}
-
-/** A one-shot container in the app's task that the app container waits for. */
-export interface InitContainer {
-  /** Container name; the app container waits for it by this name. */
-  name: string;
-  /** Command run in the app's own image. */
-  command: string[];
-  /** Plain environment variables, by name. */
-  environment: Record<string, pulumi.Input<string>>;
-  /** `valueFrom` references into Secrets Manager, by variable name. */
-  secrets: Record<string, pulumi.Input<string>>;
 }
 
 type NormalizedAppServiceArgs = AppServiceArgs &
@@ -200,27 +183,14 @@ export class AppService extends pulumi.ComponentResource {
       ]),
     }, child);
 
-    const init = args.initContainer;
     const containerDefinitions = pulumi
-      .all([args.image, args.environment, args.secrets, logs.name, init?.environment ?? {}, init?.secrets ?? {}])
-      .apply(([image, environment, secrets, logGroup, initEnvironment, initSecrets]) => {
+      .all([args.image, args.environment, args.secrets, logs.name])
+      .apply(([image, environment, secrets, logGroup]) => {
         const logConfiguration = (prefix: string) => ({
           logDriver: "awslogs",
           options: { "awslogs-group": logGroup, "awslogs-region": args.region, "awslogs-stream-prefix": prefix },
         });
-        const initDefinitions = init
-          ? [{
-              name: init.name,
-              image,
-              essential: false,
-              command: init.command,
-              environment: Object.entries(initEnvironment).map(([name, value]) => ({ name, value: String(value) })),
-              secrets: Object.entries(initSecrets).map(([name, valueFrom]) => ({ name, valueFrom })),
-              readonlyRootFilesystem: true,
-              logConfiguration: logConfiguration(init.name),
-            }]
-          : [];
-        return JSON.stringify([...initDefinitions, {
+        return JSON.stringify([{
           name: CONTAINER_NAME,
           image,
           essential: true,
@@ -238,8 +208,6 @@ export class AppService extends pulumi.ComponentResource {
           stopTimeout: STOP_TIMEOUT_SECONDS,
           readonlyRootFilesystem: true,
           logConfiguration: logConfiguration("app"),
-          // The app never serves data the init step has not finished with.
-          ...(init ? { dependsOn: [{ containerName: init.name, condition: "SUCCESS" }] } : {}),
         }]);
       });
     const taskDefinition = new aws.ecs.TaskDefinition(`${name}-task`, {

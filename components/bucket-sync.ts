@@ -9,9 +9,9 @@ export const AWS_CLI_IMAGE = "public.ecr.aws/aws-cli/aws-cli:2.22.35";
 export interface BucketSyncArgs {
   /** Names this stage's resources. */
   namer: Namer;
-  /** Name of production's bucket, which is only ever read. */
+  /** Name of production's sanitized bucket, which is only ever read. */
   sourceBucketName: pulumi.Input<string>;
-  /** ARN of production's bucket, which is only ever read. */
+  /** ARN of production's sanitized bucket, which is only ever read. */
   sourceBucketArn: pulumi.Input<string>;
   /** Name of this stage's own bucket, the only one written. */
   targetBucketName: pulumi.Input<string>;
@@ -46,9 +46,10 @@ export interface BucketSyncArgs {
 }
 
 /**
- * Copies production's bucket into this stage's bucket on a schedule: EventBridge Scheduler
- * starts an ECS task running `aws s3 sync`, under a role that can list and read production's
- * bucket and write only its own. Nothing flows back.
+ * Copies production's sanitized bucket (the prefixes the refinery lets through) into this
+ * stage's bucket on a schedule: EventBridge Scheduler starts an ECS task running `aws s3 sync`,
+ * under a role that can list and read that bucket and write only its own. Nothing flows back,
+ * and production's own bucket is never read.
  */
 export class BucketSync extends pulumi.ComponentResource {
   readonly taskRoleArn: pulumi.Output<string>;
@@ -76,7 +77,7 @@ export class BucketSync extends pulumi.ComponentResource {
 
     const taskRole = new aws.iam.Role(`${name}-task-role`, {
       name: namer.name("iam-role", "bucket-sync-task"),
-      description: `Copies production's bucket into ${namer.prefix}'s: reads production, writes only its own`,
+      description: `Copies production's sanitized bucket into ${namer.prefix}'s: reads it, writes only its own`,
       assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com"),
       permissionsBoundary: args.permissionsBoundaryArn,
     }, child);
@@ -85,7 +86,7 @@ export class BucketSync extends pulumi.ComponentResource {
       name: namer.name("iam-policy", "bucket-sync-task"),
       policy: policyDocument([
         { Sid: "ListBothBuckets", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [args.sourceBucketArn, args.targetBucketArn] },
-        { Sid: "ReadProductionObjects", Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectTagging"], Resource: [pulumi.interpolate`${args.sourceBucketArn}/*`] },
+        { Sid: "ReadSanitizedObjects", Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectTagging"], Resource: [pulumi.interpolate`${args.sourceBucketArn}/*`] },
         {
           Sid: "WriteOwnObjects",
           Effect: "Allow",
@@ -141,7 +142,7 @@ export class BucketSync extends pulumi.ComponentResource {
 
     new aws.scheduler.Schedule(`${name}-schedule`, {
       name: namer.name("schedule", "bucket-sync"),
-      description: `Copy production's bucket into ${namer.prefix}'s`,
+      description: `Copy production's sanitized bucket into ${namer.prefix}'s`,
       scheduleExpression: args.schedule ?? "cron(30 4 * * ? *)",
       flexibleTimeWindow: { mode: "FLEXIBLE", maximumWindowInMinutes: 30 },
       target: {

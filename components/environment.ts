@@ -1,8 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AppImage } from "./app-image";
-import type { SanitizeEnvironmentName } from "../app/src/contract";
-import { AppService, InitContainer } from "./app-service";
+import { AppService } from "./app-service";
 import { BucketSync } from "./bucket-sync";
 import { Bucket } from "./bucket";
 import { Cache } from "./cache";
@@ -36,7 +35,7 @@ export interface EnvironmentOutputs {
   url: pulumi.Output<string>;
   bucketName: pulumi.Output<string>;
   dbEndpoint: pulumi.Output<string>;
-  /** Identifier and ARN of the database; lower stages find production's snapshots by them. */
+  /** Identifier and ARN of the database (a staging replica names production's by its ARN). */
   dbIdentifier: pulumi.Output<string>;
   dbArn: pulumi.Output<string>;
   bucketArn: pulumi.Output<string>;
@@ -67,8 +66,8 @@ export class Environment extends pulumi.ComponentResource {
     if (stage.kind === "production" && stage.domain.certificateArn === undefined) {
       pulumi.log.warn(`${stage.name} serves plain HTTP: set multistage:domain.certificateArn (an ACM certificate) to serve HTTPS and redirect HTTP to it`);
     }
-    // Lower stages that take production's data know production's database and bucket (read only).
-    const production = references.production;
+    // Lower stages take production's sanitized snapshot and bucket; a staging replica, its database.
+    const sanitized = references.sanitized;
     if (stage.data.source === "production-replica") {
       pulumi.log.warn(`${stage.name} reads production's database as a read replica: unsanitized production data, acknowledged in its stack file`);
     }
@@ -82,8 +81,8 @@ export class Environment extends pulumi.ComponentResource {
       ...stage.database,
       teardown: stage.teardown,
       generation: stage.data.generation,
-      restoreFrom: stage.data.source === "production-snapshot" ? production?.latestSnapshot : undefined,
-      replicaOf: stage.data.source === "production-replica" ? production?.dbArn : undefined,
+      restoreFrom: stage.data.source === "sanitized-snapshot" ? sanitized?.latestSnapshot : undefined,
+      replicaOf: references.replicaOf,
     }, child);
     const cache = new Cache(`${name}-cache`, {
       namer,
@@ -139,19 +138,15 @@ export class Environment extends pulumi.ComponentResource {
       permissionsBoundaryArn: stage.access.permissionsBoundaryArn,
       certificateArn: stage.domain.certificateArn,
       domain: stage.domain.name && stage.domain.hostedZoneId ? { name: stage.domain.name, hostedZoneId: stage.domain.hostedZoneId } : undefined,
-      // Data restored from production is sanitized before the app serves it; never in production.
-      initContainer:
-        stage.data.source === "production-snapshot"
-          ? sanitizeStep(stage, database)
-          : undefined,
     }, child);
 
-    if (production) {
+    if (sanitized) {
+      // The bucket follows the database: the sanitized copy of production's, never the raw one.
       new BucketSync(`${name}-bucket-sync`, {
         namer,
         region: stage.region,
-        sourceBucketName: production.bucketName,
-        sourceBucketArn: production.bucketArn,
+        sourceBucketName: sanitized.bucketName,
+        sourceBucketArn: sanitized.bucketArn,
         targetBucketName: bucket.bucketName,
         targetBucketArn: bucket.arn,
         clusterArn: service.clusterArn,
@@ -184,23 +179,4 @@ export class Environment extends pulumi.ComponentResource {
     };
     this.registerOutputs({ ...this.outputs });
   }
-}
-
-/** The sanitize init container: the app's own image, running app/dist/sanitize.js once per data generation. */
-function sanitizeStep(stage: Stage, database: Database): InitContainer {
-  const environment: Record<SanitizeEnvironmentName, pulumi.Input<string>> = {
-    APP_STAGE: stage.name,
-    APP_STAGE_KIND: stage.kind,
-    DB_HOST: database.address,
-    DB_PORT: database.port.apply(String),
-    DB_NAME: database.databaseName,
-    DB_USER: database.username,
-    DATA_GENERATION: String(stage.data.generation),
-  };
-  return {
-    name: "sanitize",
-    command: ["node", "app/dist/sanitize.js"],
-    environment,
-    secrets: { DB_PASSWORD: pulumi.interpolate`${database.secretArn}:password::` },
-  };
 }

@@ -183,3 +183,11 @@ export function boundaryPolicyName(project: string, stage: string): string {
 export function secretsKeyAlias(project: string, stage: string): string {
   return `alias/${physicalName(project, ACCESS_STAGE, "iam-policy", `${stage}-secrets`)}`;
 }
+
+/**
+ * The refinery's sanitized snapshots, `multistage-sanitized-<yyyy-mm-dd>`: production's
+ * artifacts that every lower stage may restore (and nothing else of production).
+ */
+export function sanitizedSnapshotPrefix(project: string): string {
+  return `${project}-sanitized-`;
+}

@@ -51,11 +51,12 @@ export interface LogSettings {
 }
 
 /**
- * Where a stage's data comes from. Data only flows down from production: a lower stage's
- * database is restored from production's latest automated snapshot (and sanitized), or, for
- * staging only and on purpose, is a read replica of production's. Production takes none.
+ * Where a stage's data comes from. Data only flows down from production, and only clean: a
+ * lower stage's database is restored from the newest snapshot production's nightly refinery
+ * sanitized, or, for staging only and on purpose, is a read replica of production's.
+ * Production takes none.
  */
-export const DATA_SOURCES = ["empty", "production-snapshot", "production-replica"] as const;
+export const DATA_SOURCES = ["empty", "sanitized-snapshot", "production-replica"] as const;
 export type DataSource = (typeof DATA_SOURCES)[number] | "none";
 
 export interface DataSettings {
@@ -87,7 +88,7 @@ const smallCache: CacheSettings = { nodeType: "cache.t4g.micro", nodes: 1 };
 const smallApp: AppSettings = { cpu: 256, memory: 512, desiredCount: 1 };
 /** After production's nightly automated backup (RDS picks a window around 03:00 UTC by default). */
 const NIGHTLY = "cron(30 4 * * ? *)";
-const fromProductionSnapshot: DataSettings = { source: "production-snapshot", generation: 0, syncSchedule: NIGHTLY };
+const fromSanitizedSnapshot: DataSettings = { source: "sanitized-snapshot", generation: 0, syncSchedule: NIGHTLY };
 const unversionedBucket: BucketSettings = { versioning: false, noncurrentVersionExpirationDays: 7 };
 
 /**
@@ -103,7 +104,7 @@ export const STAGE_PROFILES: Readonly<Record<StageKind, StageProfile>> = {
     bucket: unversionedBucket,
     logs: { retentionDays: 7 },
     teardown: "destroyable",
-    data: fromProductionSnapshot,
+    data: fromSanitizedSnapshot,
   },
   testing: {
     network: { cidr: "10.20.0.0/16", nat: "single" },
@@ -113,7 +114,7 @@ export const STAGE_PROFILES: Readonly<Record<StageKind, StageProfile>> = {
     bucket: unversionedBucket,
     logs: { retentionDays: 14 },
     teardown: "destroyable",
-    data: fromProductionSnapshot,
+    data: fromSanitizedSnapshot,
   },
   staging: {
     network: { cidr: "10.30.0.0/16", nat: "single" },
@@ -145,7 +146,7 @@ export const STAGE_PROFILES: Readonly<Record<StageKind, StageProfile>> = {
     bucket: unversionedBucket,
     logs: { retentionDays: 3 },
     teardown: "destroyable",
-    data: fromProductionSnapshot,
+    data: fromSanitizedSnapshot,
   },
 };
 

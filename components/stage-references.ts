@@ -1,17 +1,19 @@
 /**
  * What a stage reads from outside itself, resolved before it registers a single resource of its
  * own: a feature stack's borrowed network (development's stack outputs), and, for stages that
- * take production's data, production's database and bucket and its newest snapshot. A missing
- * stack output stops the program here, naming every missing output and what to deploy first,
- * instead of failing halfway through an update with dozens of resources already registered.
+ * take production's data, the refinery's newest sanitized snapshot and its sanitized bucket
+ * (or, for an acknowledged staging replica, production's database). A missing stack output
+ * stops the program here, naming every missing output and what to deploy first, instead of
+ * failing halfway through an update with dozens of resources already registered.
  *
- * Production is found by its physical names (the naming module makes them the same way for
- * every stack), not through its stack: a lower stage deploys before production exists (a fresh
- * account deploys development first) and simply starts empty until production has a backup.
+ * Production's artifacts are found by their physical names (the naming module makes them the
+ * same way for every stack), not through its stack: a lower stage deploys before production
+ * exists (a fresh account deploys development first) and simply starts empty until the
+ * refinery has sanitized a first snapshot.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Namer } from "./naming";
+import { Namer, sanitizedSnapshotPrefix } from "./naming";
 import type { Stage } from "./stage-resolve";
 
 /** The one production stack every lower stage takes its data from. */
@@ -37,19 +39,20 @@ export interface BorrowedNetwork {
   privateSubnetIds: string[];
 }
 
-/** What a lower stage may know of production: names and ARNs to read from, never to write to. */
-export interface ProductionOutputs {
-  dbIdentifier: string;
-  dbArn: string;
+/** What a lower stage takes from production: only what the refinery sanitized. */
+export interface SanitizedData {
+  /** The newest sanitized snapshot, or undefined before the refinery's first run. */
+  latestSnapshot?: RestoreSource;
+  /** Production's sanitized bucket: the allowed prefixes of production's bucket, copied nightly. */
   bucketName: string;
   bucketArn: string;
-  /** Newest automated snapshot, or undefined when production has none yet. */
-  latestSnapshot?: RestoreSource;
 }
 
 export interface StageReferences {
   network?: BorrowedNetwork;
-  production?: ProductionOutputs;
+  sanitized?: SanitizedData;
+  /** Production's database ARN, for an acknowledged staging replica (unsanitized, on purpose). */
+  replicaOf?: string;
 }
 
 /** Outputs another stack must export and does not: one message for all of them. */
@@ -87,32 +90,36 @@ export async function resolveStageReferences(stage: Stage, name: string, provide
       privateSubnetIds: outputs.privateSubnetIds as string[],
     };
   }
-  if (stage.data.source === "production-snapshot" || stage.data.source === "production-replica") {
+  if (stage.data.source === "sanitized-snapshot" || stage.data.source === "production-replica") {
     // All stages live in one account and region (access/ is one account's); ask the provider which.
     const [{ accountId }, { partition }] = await Promise.all([aws.getCallerIdentity({}, { provider }), aws.getPartition({}, { provider })]);
     const production = new Namer(stage.project, PRODUCTION_STACK);
-    const dbIdentifier = production.name("rds-instance", "db");
-    const bucketName = production.name("s3-bucket", "assets");
-    references.production = {
-      dbIdentifier,
-      dbArn: `arn:${partition}:rds:${stage.region}:${accountId}:db:${dbIdentifier}`,
+    const bucketName = production.name("s3-bucket", "sanitized");
+    references.sanitized = {
       bucketName,
       bucketArn: `arn:${partition}:s3:::${bucketName}`,
-      ...(stage.data.source === "production-snapshot" ? { latestSnapshot: await newestSnapshot(dbIdentifier, provider) } : {}),
+      ...(stage.data.source === "sanitized-snapshot" ? { latestSnapshot: await newestSanitizedSnapshot(stage.project, production.name("rds-instance", "sanitizer"), provider) } : {}),
     };
+    if (stage.data.source === "production-replica") references.replicaOf = `arn:${partition}:rds:${stage.region}:${accountId}:db:${production.name("rds-instance", "db")}`;
   }
   return references;
 }
 
-async function newestSnapshot(dbInstanceIdentifier: string, provider: aws.Provider): Promise<RestoreSource | undefined> {
+/**
+ * The newest snapshot the refinery took of its sanitizer instance. Only a snapshot named as the
+ * refinery names them counts: a lower stage never restores anything else of production's.
+ */
+async function newestSanitizedSnapshot(project: string, sanitizer: string, provider: aws.Provider): Promise<RestoreSource | undefined> {
   try {
     // Through the stage's provider: the lookup runs as the stage's deployer, in its region.
-    const snapshot = await aws.rds.getSnapshot({ dbInstanceIdentifier, snapshotType: "automated", mostRecent: true }, { provider });
-    if (!snapshot.dbSnapshotIdentifier) throw new Error("the lookup returned no snapshot identifier");
+    const snapshot = await aws.rds.getSnapshot({ dbInstanceIdentifier: sanitizer, snapshotType: "manual", mostRecent: true }, { provider });
+    if (!snapshot.dbSnapshotIdentifier?.startsWith(sanitizedSnapshotPrefix(project))) {
+      throw new Error(`the newest snapshot of ${sanitizer} is ${String(snapshot.dbSnapshotIdentifier)}, not a sanitized one`);
+    }
     return { snapshotIdentifier: snapshot.dbSnapshotIdentifier, allocatedStorageGb: snapshot.allocatedStorage };
   } catch {
-    // A brand-new production has no nightly backup yet: start empty, and say so.
-    pulumi.log.warn(`Production database ${dbInstanceIdentifier} has no automated snapshot yet; this stage's database starts empty`);
+    // Before the refinery's first night there is nothing clean to restore: start empty, and say so.
+    pulumi.log.warn(`No sanitized snapshot of production yet (the refinery's nightly run makes them); this stage's database starts empty`);
     return undefined;
   }
 }

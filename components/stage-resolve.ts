@@ -356,7 +356,7 @@ function dataProblems(config: LenientConfig): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   if (data.source === "production-replica") {
     if (config.stage !== "staging") {
-      problems.push({ key: "multistage:data.source", value: describeValue(data.source), expected: `empty or production-snapshot: only staging may replicate production, and ${config.stage} is not staging` });
+      problems.push({ key: "multistage:data.source", value: describeValue(data.source), expected: `empty or sanitized-snapshot: only staging may replicate production, and ${config.stage} is not staging` });
     } else if (data.acknowledgeProductionData !== true) {
       problems.push({
         key: "multistage:data.acknowledgeProductionData",

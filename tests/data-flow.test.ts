@@ -32,22 +32,21 @@ describe("one-way data flow in the renders", () => {
     ["development", () => shippedRender("development")],
     ["a feature stack", featureRender],
   ] as const) {
-    it(`${label} restores production's latest snapshot and ignores later snapshots`, async () => {
+    it(`${label} restores the refinery's newest sanitized snapshot and ignores later snapshots`, async () => {
       const { resources } = await render();
       const db = named(resources, "env-db-instance");
-      assert.equal(db.inputs.snapshotIdentifier, "rds:multistage-production-db-2026-11-25-03-10");
+      assert.equal(db.inputs.snapshotIdentifier, "multistage-sanitized-2026-11-25");
       assert.deepEqual(db.options.ignoreChanges, ["snapshotIdentifier"]);
       // Production is found by its physical names, so a lower stage can deploy before production exists.
       assert.deepEqual(ofType(resources, "pulumi:pulumi:StackReference").map((r) => r.inputs.name).filter((n) => n !== "organization/multistage/development"), []);
     });
 
-    it(`${label} sanitizes before the app starts, and copies production's bucket on a schedule`, async () => {
+    it(`${label} runs no sanitize step of its own, and copies production's sanitized bucket on a schedule`, async () => {
       const { resources } = await render();
-      const containers = containersOf(resources);
-      assert.deepEqual(containers.map((c) => c.name), ["sanitize", "app"]);
-      assert.deepEqual(containers[1].dependsOn, [{ containerName: "sanitize", condition: "SUCCESS" }]);
+      assert.deepEqual(containersOf(resources).map((c) => c.name), ["app"], "the data arrives clean; the app starts at once");
       assert.equal(ofType(resources, "aws:scheduler/schedule:Schedule").length, 1);
-      assert.equal(named(resources, "env-bucket-sync-task-role").type, TYPES.role);
+      const sync = (named(resources, "env-bucket-sync-task").inputs.containerDefinitions as Array<{ command: string[] }>)[0].command;
+      assert.equal(sync[2], "s3://multistage-production-sanitized");
     });
   }
 
@@ -56,7 +55,7 @@ describe("one-way data flow in the renders", () => {
     const db = named(resources, "env-db-instance").inputs;
     const production = named((await shippedRender("production")).resources, "env-db-instance").inputs;
     assert.equal(db.allocatedStorage, production.allocatedStorage, "production's 50 GiB, not the profile's 20");
-    const bigger = await renderStack("development", { latestProductionSnapshot: { identifier: "rds:big", allocatedStorageGb: 200 } });
+    const bigger = await renderStack("development", { latestSanitizedSnapshot: { identifier: "multistage-sanitized-2026-11-26", allocatedStorageGb: 200 } });
     assert.equal(named(bigger.resources, "env-db-instance").inputs.allocatedStorage, 200);
     const asked = await renderWithConfig("development", { ...base, "multistage:stage": "development", "multistage:database": { allocatedStorageGb: 120 } });
     assert.equal(named(asked.resources, "env-db-instance").inputs.allocatedStorage, 120, "a larger stage setting wins");
@@ -82,14 +81,14 @@ describe("one-way data flow in the renders", () => {
   });
 
   it("starts empty with a warning when production has no snapshot yet", async () => {
-    const render = await renderStack("development", { latestProductionSnapshot: null });
+    const render = await renderStack("development", { latestSanitizedSnapshot: null });
     assert.equal(named(render.resources, "env-db-instance").inputs.snapshotIdentifier, undefined);
-    assert.ok(render.warnings.some((w) => /has no automated snapshot yet; this stage's database starts empty/.test(w)), render.warnings.join("\n"));
+    assert.ok(render.warnings.some((w) => /No sanitized snapshot of production yet .*this stage's database starts empty/.test(w)), render.warnings.join("\n"));
   });
 
   it("a data generation bump re-creates the database as a new resource, restored from the newest snapshot", async () => {
-    const newest = { identifier: "rds:multistage-production-db-2026-12-01-03-10", allocatedStorageGb: 50 };
-    const render = await renderWithConfig("development", { ...base, "multistage:stage": "development", "multistage:data": { generation: 3 } }, { latestProductionSnapshot: newest });
+    const newest = { identifier: "multistage-sanitized-2026-12-01", allocatedStorageGb: 50 };
+    const render = await renderWithConfig("development", { ...base, "multistage:stage": "development", "multistage:data": { generation: 3 } }, { latestSanitizedSnapshot: newest });
     // A new logical name, not a replacement: the engine would copy the ignored snapshotIdentifier
     // of the old instance into a replacement (processIgnoreChanges), restoring the old snapshot.
     assert.deepEqual(ofType(render.resources, TYPES.db).map((r) => r.name), ["env-db-instance-g3"]);
@@ -97,8 +96,6 @@ describe("one-way data flow in the renders", () => {
     assert.equal(db.physicalName, "multistage-development-db-g3");
     assert.equal(db.inputs.snapshotIdentifier, newest.identifier);
     assert.deepEqual(db.options.ignoreChanges, ["snapshotIdentifier"]);
-    const sanitize = containersOf(render.resources)[0] as unknown as { environment: Array<{ name: string; value: string }> };
-    assert.equal(sanitize.environment.find((e) => e.name === "DATA_GENERATION")?.value, "3");
   });
 
   it("production rejects any data source, and its task never sanitizes or syncs", async () => {
@@ -140,7 +137,7 @@ describe("one-way data flow in the renders", () => {
 
   it("feature and development stacks refuse a replica", async () => {
     const featureFailure = await expectRenderFailure(renderStack(feature.stack, { configOverrides: { ...featureConfig, "multistage:data": { source: "production-replica", acknowledgeProductionData: true } } }));
-    assert.match(featureFailure.message, /multistage:data\.source: got "production-replica"; expected empty or production-snapshot: only staging may replicate production/);
+    assert.match(featureFailure.message, /multistage:data\.source: got "production-replica"; expected empty or sanitized-snapshot: only staging may replicate production/);
     const devFailure = await expectRenderFailure(renderWithConfig("development", { ...base, "multistage:stage": "development", "multistage:data": { source: "production-replica", acknowledgeProductionData: true } }));
     assert.match(devFailure.message, /only staging may replicate production/);
   });
@@ -182,6 +179,8 @@ describe("no lower-stage principal can change production (IAM policy simulator)"
   const PRODUCTION_DB = "arn:aws:rds:eu-west-1:123456789012:db:multistage-production-db";
   const PRODUCTION_SECRET = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:multistage-production-db-credentials-AbCdEf";
   const WRITES: Array<[string, string]> = [
+    ["s3:GetObject", `${PRODUCTION_BUCKET}/uploads/a.png`],
+    ["s3:ListBucket", PRODUCTION_BUCKET],
     ["s3:PutObject", `${PRODUCTION_BUCKET}/uploads/a.png`],
     ["s3:DeleteObject", `${PRODUCTION_BUCKET}/uploads/a.png`],
     ["s3:PutBucketPolicy", PRODUCTION_BUCKET],
@@ -203,7 +202,7 @@ describe("no lower-stage principal can change production (IAM policy simulator)"
   ];
 
   for (const [label, render] of lowerStages) {
-    it(`${label}: every role is denied every write to production's bucket, database and secrets`, async () => {
+    it(`${label}: every role is denied every write to production's bucket, database and secrets, and every read of its data`, async () => {
       const { resources } = await render();
       const production = await shippedRender("production");
       const productionBucketPolicy = named(production.resources, "env-bucket-policy").inputs.policy as PolicyDocument;
@@ -219,11 +218,11 @@ describe("no lower-stage principal can change production (IAM policy simulator)"
     });
   }
 
-  it("the simulation is not vacuous: the copy role reads production and writes its own bucket, and nothing more", async () => {
+  it("the simulation is not vacuous: the copy role reads the sanitized bucket and writes its own, and nothing more", async () => {
     const { resources } = await shippedRender("development");
     const sync = rolesOf(resources).find((r) => r.arn.endsWith("bucket-sync-task"));
     assert.ok(sync);
-    assert.equal(await decision(sync.arn, sync.policies, "s3:GetObject", `${PRODUCTION_BUCKET}/uploads/a.png`), "Allowed");
+    assert.equal(await decision(sync.arn, sync.policies, "s3:GetObject", "arn:aws:s3:::multistage-production-sanitized/public/a.png"), "Allowed");
     assert.equal(await decision(sync.arn, sync.policies, "s3:PutObject", "arn:aws:s3:::multistage-development-assets/uploads/a.png"), "Allowed");
     assert.notEqual(await decision(sync.arn, sync.policies, "s3:PutObject", `${PRODUCTION_BUCKET}/uploads/a.png`), "Allowed");
     assert.notEqual(await decision(sync.arn, sync.policies, "s3:GetObject", "arn:aws:s3:::multistage-staging-assets/a.png"), "Allowed");

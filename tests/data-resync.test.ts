@@ -55,7 +55,7 @@ describe("stagectl data resync", () => {
     ["production by name", ["production", "--yes"], /Refusing to resync production: production is the source/, 1],
     ["a second production stack (production-eu)", ["production-eu", "--yes"], /its config says it is production/, 1],
     ["a staging replica", ["staging-replica", "--yes"], /read replica of production/, 1],
-    ["a stage whose data is not from production", ["staging", "--yes"], /its data source is empty, not production-snapshot/, 1],
+    ["a stage whose data is not from production", ["staging", "--yes"], /its data source is empty, not sanitized-snapshot/, 1],
     ["a feature-named stack that is not a feature stack", ["feature-impostor", "--yes"], /Refusing to resync feature-impostor: its multistage:stage tag is "production"/, 1],
     ["a stack that does not exist", ["testing", "--yes"], /Stack testing does not exist/, 2],
     ["a wrong confirmation", ["development"], /Not confirmed \(typed "staging", expected "development"\); nothing changed/, 1, ["staging"]],

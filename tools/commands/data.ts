@@ -9,7 +9,7 @@ export function dataCommand(context: CommandContext): Command {
   data
     .command("resync")
     .description("re-create a stage's database from the newest snapshot (bumps its data generation: in the stack file, or a feature stack's tag; then preview and up)")
-    .argument("<stack>", "a lower stage whose data source is production-snapshot")
+    .argument("<stack>", "a lower stage whose data source is sanitized-snapshot")
     .option("--yes", "do not ask for confirmation")
     .option("--json", "machine-readable output")
     .action((stack: string, options: { yes?: boolean; json?: boolean }) =>

@@ -79,8 +79,8 @@ function refuseUnlessRestoredFromProduction(stack: string, stage: Stage): void {
   if (stage.data.source === "production-replica") {
     throw new RefusalError(`Refusing to resync ${stack}: it is a read replica of production and always has production's current data`);
   }
-  if (stage.data.source !== "production-snapshot") {
-    throw new RefusalError(`Refusing to resync ${stack}: its data source is ${stage.data.source}, not production-snapshot; there is no snapshot to restore`);
+  if (stage.data.source !== "sanitized-snapshot") {
+    throw new RefusalError(`Refusing to resync ${stack}: its data source is ${stage.data.source}, not sanitized-snapshot; there is no snapshot to restore`);
   }
 }
 

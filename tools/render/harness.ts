@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { loadStackConfig, PROJECT_ROOT, readProjectFile, StackConfig } from "../project/project-files";
 import { resolveStageFromConfig } from "../../components/stage-resolve";
+import { sanitizedSnapshotPrefix } from "../../components/naming";
 import { StageConfigRunError } from "../../components/stage";
 import { MockSnapshot, physicalNameOf, RenderMocks } from "./mocks";
 import { decodeJsonStrings, redact, REDACTED } from "./redact";
@@ -51,8 +52,8 @@ export interface RenderOptions {
   configOverrides?: Record<string, unknown>;
   /** Outputs of referenced stacks (fully qualified names); defaults cover development. */
   stackOutputs?: Record<string, Record<string, unknown>>;
-  /** Production's newest automated snapshot; null: production has none yet. @default {@link defaultProductionSnapshot} */
-  latestProductionSnapshot?: MockSnapshot | null;
+  /** The refinery's newest sanitized snapshot; null: none yet. @default {@link defaultSanitizedSnapshot} */
+  latestSanitizedSnapshot?: MockSnapshot | null;
   /** Who the caller is (`aws.getCallerIdentity`), e.g. an assumed-role session of a deployer. @default a plain IAM user */
   callerArn?: string;
   /** Directory of the Pulumi program to run (its index.ts). @default this project */
@@ -109,12 +110,13 @@ export function defaultStackOutputs(project: string): Record<string, Record<stri
 }
 
 /**
- * The newest automated production snapshot the mocks report, unless a render says otherwise:
- * taken from a volume of production's size as its committed stack file resolves it, so a
- * lower stage's restore is checked against the real source size.
+ * The newest sanitized snapshot the mocks report, unless a render says otherwise: the
+ * refinery restores production's backup into a volume of production's size (as its committed
+ * stack file resolves it) and snapshots that, so a lower stage's restore is checked against
+ * the real source size.
  */
-export function defaultProductionSnapshot(configDir = PROJECT_ROOT): MockSnapshot {
-  return { identifier: "rds:multistage-production-db-2026-11-25-03-10", allocatedStorageGb: productionStorageGb(configDir) };
+export function defaultSanitizedSnapshot(configDir = PROJECT_ROOT): MockSnapshot {
+  return { identifier: `${sanitizedSnapshotPrefix("multistage")}2026-11-25`, allocatedStorageGb: productionStorageGb(configDir) };
 }
 
 function productionStorageGb(configDir: string): number {
@@ -133,7 +135,7 @@ async function renderOnce(stack: string, options: RenderOptions): Promise<Render
     region: config.values["aws:region"] ?? "us-east-1",
     stackOutputs: { ...defaultStackOutputs(project), ...options.stackOutputs },
     callerArn: options.callerArn,
-    latestSnapshot: () => (options.latestProductionSnapshot === undefined ? defaultProductionSnapshot(configDir) : options.latestProductionSnapshot),
+    latestSnapshot: () => (options.latestSanitizedSnapshot === undefined ? defaultSanitizedSnapshot(configDir) : options.latestSanitizedSnapshot),
   });
   pulumi.runtime.setAllConfig(config.values, config.secretKeys);
   await pulumi.runtime.setMocks(mocks, project, stack, false, ORGANIZATION);

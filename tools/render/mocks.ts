@@ -85,7 +85,7 @@ export class RenderMocks implements pulumi.runtime.Mocks {
           dbSnapshotIdentifier: this.latestSnapshot.identifier,
           allocatedStorage: this.latestSnapshot.allocatedStorageGb,
           dbInstanceIdentifier: args.inputs.dbInstanceIdentifier,
-          snapshotType: "automated",
+          snapshotType: args.inputs.snapshotType ?? "manual",
           status: "available",
           encrypted: true,
         };
