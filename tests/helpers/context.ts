@@ -1,6 +1,10 @@
 import { CommandContext } from "../../tools/commands/context";
 import { runStagectl as runStagectlMain } from "../../tools/stagectl";
 import { MemoryWorkspace } from "./memory-workspace";
+import type { RefineryObserver } from "../../tools/data/refinery-observer";
+
+/** A refinery that never ran and made nothing. */
+const noRefinery: RefineryObserver = { sanitizedSnapshots: async () => [], lastRun: async () => undefined };
 
 export interface TestContext extends CommandContext {
   out: string[];
@@ -13,7 +17,7 @@ export interface TestContext extends CommandContext {
 }
 
 /** A command context over an in-memory workspace with a fixed clock and captured output. */
-export function testContext(workspace: MemoryWorkspace, now = new Date("2026-03-01T12:00:00Z")): TestContext {
+export function testContext(workspace: MemoryWorkspace, now = new Date("2026-03-01T12:00:00Z"), refinery: RefineryObserver = noRefinery): TestContext {
   const context: TestContext = {
     out: [],
     err: [],
@@ -31,6 +35,7 @@ export function testContext(workspace: MemoryWorkspace, now = new Date("2026-03-
     sleep: async (ms) => {
       context.slept.push(ms);
     },
+    refineryObserver: () => refinery,
     ask: async (question) => {
       context.asked.push(question);
       return context.answers.shift();

@@ -2,6 +2,7 @@ import { createInterface } from "node:readline/promises";
 import type { BusyRetryOptions } from "../engine/retry";
 import { PulumiWorkspace } from "../engine/pulumi-workspace";
 import { StageWorkspace } from "../engine/workspace";
+import { awsRefineryObserver, RefineryObserver } from "../data/refinery-observer";
 
 /**
  * Everything a command touches outside itself. The CLI uses the real one; tests pass an
@@ -18,6 +19,8 @@ export interface CommandContext {
   sleep(ms: number): Promise<void>;
   /** Asks a person; undefined when nobody can answer (no terminal). */
   ask(question: string): Promise<string | undefined>;
+  /** Reads the refinery's snapshots and runs from AWS, in a region. */
+  refineryObserver(region: string): RefineryObserver;
 }
 
 export function defaultContext(): CommandContext {
@@ -30,6 +33,7 @@ export function defaultContext(): CommandContext {
       process.exitCode = code;
     },
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    refineryObserver: (region) => awsRefineryObserver(region),
     ask: async (question) => {
       if (!process.stdin.isTTY) return undefined;
       const prompt = createInterface({ input: process.stdin, output: process.stderr });
