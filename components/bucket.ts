@@ -9,6 +9,11 @@ export interface BucketArgs {
   /** Names this stage's resources. */
   namer: Namer;
   /**
+   * What the bucket holds; the last part of its name (`multistage-<stage>-<purpose>`).
+   * @default "assets"
+   */
+  purpose?: string;
+  /**
    * Keep old versions of overwritten or deleted objects.
    * @default false
    */
@@ -27,6 +32,7 @@ export interface BucketArgs {
 
 function normalize(args: BucketArgs): Required<BucketArgs> {
   return {
+    purpose: "assets",
     versioning: false,
     noncurrentVersionExpirationDays: 7,
     teardown: "destroyable",
@@ -46,7 +52,7 @@ export class Bucket extends pulumi.ComponentResource {
     const teardown = teardownPolicy(args.teardown);
 
     const bucket = new aws.s3.Bucket(`${name}-bucket`, {
-      bucket: args.namer.name("s3-bucket", "assets"),
+      bucket: args.namer.name("s3-bucket", args.purpose),
       forceDestroy: teardown.forceDestroy,
     }, { ...child, protect: teardown.protect, retainOnDelete: teardown.retainOnDelete });
 

@@ -109,6 +109,9 @@ export class Database extends pulumi.ComponentResource {
   readonly secretArn: pulumi.Output<string>;
   readonly identifier: string;
   readonly arn: pulumi.Output<string>;
+  /** The subnet and parameter groups, which a restore of this database's backups reuses (the refinery). */
+  readonly subnetGroupName: pulumi.Output<string>;
+  readonly parameterGroupName: pulumi.Output<string>;
 
   constructor(name: string, rawArgs: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
     super("multistage:data:Database", name, {}, opts);
@@ -210,6 +213,8 @@ export class Database extends pulumi.ComponentResource {
 
     this.address = instance.address;
     this.arn = instance.arn;
+    this.subnetGroupName = subnets.name;
+    this.parameterGroupName = parameters.name;
     this.port = instance.port;
     this.endpoint = instance.endpoint;
     this.databaseName = args.databaseName;

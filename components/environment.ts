@@ -5,7 +5,8 @@ import { AppService } from "./app-service";
 import { BucketSync } from "./bucket-sync";
 import { Bucket } from "./bucket";
 import { Cache } from "./cache";
-import { Database } from "./database";
+import { Database, POSTGRES_PORT } from "./database";
+import { Refinery } from "./refinery";
 import { Namer } from "./naming";
 import { Network } from "./network";
 import { SecurityGroups } from "./security-groups";
@@ -48,6 +49,9 @@ export interface EnvironmentOutputs {
   vpcId: pulumi.Output<string>;
   publicSubnetIds: pulumi.Output<string[]>;
   privateSubnetIds: pulumi.Output<string[]>;
+  /** Production only: the nightly refinery and the sanitized bucket it fills. */
+  refineryStateMachineArn?: pulumi.Output<string>;
+  sanitizedBucketName?: pulumi.Output<string>;
 }
 
 /** One whole stage: network (own or borrowed), data stores, bucket and the app service. */
@@ -158,6 +162,8 @@ export class Environment extends pulumi.ComponentResource {
       }, child);
     }
 
+    const refinery = stage.kind === "production" ? this.refinery(name, stage, { namer, network, service, database, bucket, image }) : undefined;
+
     this.outputs = {
       stage: stage.name,
       stageKind: stage.kind,
@@ -176,7 +182,39 @@ export class Environment extends pulumi.ComponentResource {
       vpcId: pulumi.output(network.vpcId),
       publicSubnetIds: pulumi.output(network.publicSubnetIds),
       privateSubnetIds: pulumi.output(network.privateSubnetIds),
+      ...(refinery ? { refineryStateMachineArn: refinery.stateMachineArn, sanitizedBucketName: refinery.sanitizedBucketName } : {}),
     };
     this.registerOutputs({ ...this.outputs });
+  }
+
+  /** Production's refinery and the sanitized bucket it fills: the only data that flows down. */
+  private refinery(
+    name: string,
+    stage: Stage,
+    parts: { namer: Namer; network: NetworkRef; service: AppService; database: Database; bucket: Bucket; image: pulumi.Input<string> },
+  ): { stateMachineArn: pulumi.Output<string>; sanitizedBucketName: pulumi.Output<string> } {
+    const child = { parent: this };
+    const refinery = new Refinery(`${name}-refinery`, {
+      namer: parts.namer,
+      region: stage.region,
+      vpcId: parts.network.vpcId,
+      privateSubnetIds: parts.network.privateSubnetIds,
+      clusterArn: parts.service.clusterArn,
+      image: parts.image,
+      database: {
+        identifier: parts.database.identifier,
+        subnetGroupName: parts.database.subnetGroupName,
+        parameterGroupName: parts.database.parameterGroupName,
+        secretArn: parts.database.secretArn,
+        databaseName: parts.database.databaseName,
+        username: parts.database.username,
+        port: POSTGRES_PORT,
+      },
+      sourceBucket: { name: parts.bucket.bucketName, arn: parts.bucket.arn },
+      teardown: stage.teardown,
+      logRetentionDays: stage.logs.retentionDays,
+      permissionsBoundaryArn: stage.access.permissionsBoundaryArn,
+    }, child);
+    return { stateMachineArn: refinery.stateMachineArn, sanitizedBucketName: refinery.sanitizedBucketName };
   }
 }

@@ -80,6 +80,11 @@ export const NAME_RULES = {
     checks: [...hyphenRules, { test: (n: string) => !n.startsWith("sg-"), rule: "no sg- prefix" }],
   },
   schedule: { maxLength: 64, allowed: /^[a-z0-9._-]+$/, checks: hyphenRules },
+  // Step Functions CreateStateMachine: 1-80 characters, no white space, brackets, wildcards or
+  // special characters (letters, digits, hyphen and underscore are safe).
+  "state-machine": { maxLength: 80, allowed: /^[a-z0-9_-]+$/, checks: hyphenRules },
+  // CloudWatch PutMetricAlarm AlarmName: 1-255 printable ASCII; kept to the same safe set.
+  alarm: { maxLength: 255, allowed: /^[a-z0-9_-]+$/, checks: hyphenRules },
 } satisfies Record<string, NameRule>;
 
 export type NamedResourceType = keyof typeof NAME_RULES;

@@ -4,11 +4,13 @@ import { appContainer, LONG_LIVED_STACKS, named, ofType, onlyOfType, renderWithC
 describe("rendering the long-lived stages", () => {
   for (const stack of LONG_LIVED_STACKS) {
     describe(stack, () => {
-      it("has exactly one database, cache, bucket and service", async () => {
+      it("has exactly one database, cache and service, and one assets bucket (production adds its sanitized bucket)", async () => {
         const { resources } = await shippedRender(stack);
-        for (const type of [TYPES.db, TYPES.cache, TYPES.bucket, TYPES.service]) {
+        for (const type of [TYPES.db, TYPES.cache, TYPES.service]) {
           assert.equal(ofType(resources, type).length, 1, `${stack}: ${type}`);
         }
+        const buckets = ofType(resources, TYPES.bucket).map((b) => b.physicalName).sort();
+        assert.deepEqual(buckets, stack === "production" ? ["multistage-production-assets", "multistage-production-sanitized"] : [`multistage-${stack}-assets`]);
       });
 
       it("puts project and stage at the start of every physical name", async () => {
@@ -67,10 +69,9 @@ describe("rendering the long-lived stages", () => {
 
   it("protects and retains production's stateful resources, with deletion protection and a final snapshot", async () => {
     const { resources } = await shippedRender("production");
-    for (const type of [TYPES.db, TYPES.cache, TYPES.bucket]) {
-      const r = onlyOfType(resources, type);
-      assert.equal(r.options.protect, true, `${type} protect`);
-      assert.equal(r.options.retainOnDelete, true, `${type} retainOnDelete`);
+    for (const r of [...ofType(resources, TYPES.db), ...ofType(resources, TYPES.cache), ...ofType(resources, TYPES.bucket)]) {
+      assert.equal(r.options.protect, true, `${r.key} protect`);
+      assert.equal(r.options.retainOnDelete, true, `${r.key} retainOnDelete`);
     }
     const db = onlyOfType(resources, TYPES.db).inputs;
     assert.equal(db.deletionProtection, true);
@@ -78,7 +79,7 @@ describe("rendering the long-lived stages", () => {
     assert.equal(db.finalSnapshotIdentifier, "multistage-production-db-final");
     assert.equal(db.multiAz, true);
     assert.equal(db.backupRetentionPeriod, 14);
-    assert.equal(onlyOfType(resources, TYPES.bucket).inputs.forceDestroy, false);
+    for (const bucket of ofType(resources, TYPES.bucket)) assert.equal(bucket.inputs.forceDestroy, false, bucket.key);
     assert.equal(onlyOfType(resources, TYPES.loadBalancer).inputs.enableDeletionProtection, true);
   });
 

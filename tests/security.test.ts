@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { appContainer, LONG_LIVED_STACKS, ofType, onlyOfType, shippedRender, TYPES } from "./helpers/renders";
+import { appContainer, named, LONG_LIVED_STACKS, ofType, onlyOfType, shippedRender, TYPES } from "./helpers/renders";
 
 interface Statement {
   Effect: string;
@@ -70,20 +70,20 @@ describe("security of every rendered stage", () => {
 
       it("keeps the bucket private, owner-enforced, encrypted and TLS-only", async () => {
         const { resources } = await shippedRender(stack);
-        const block = onlyOfType(resources, TYPES.publicAccessBlock).inputs;
+        const block = named(resources, "env-bucket-public-access").inputs;
         for (const flag of ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"]) assert.equal(block[flag], true, flag);
-        const ownership = onlyOfType(resources, "aws:s3/bucketOwnershipControls:BucketOwnershipControls").inputs.rule as { objectOwnership: string };
+        const ownership = named(resources, "env-bucket-ownership").inputs.rule as { objectOwnership: string };
         assert.equal(ownership.objectOwnership, "BucketOwnerEnforced");
-        assert.equal(ofType(resources, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").length, 1);
-        const policy = statements(onlyOfType(resources, TYPES.bucketPolicy).inputs.policy);
+        assert.equal(ofType(resources, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").length, ofType(resources, TYPES.bucket).length, "every bucket");
+        const policy = statements(named(resources, "env-bucket-policy").inputs.policy);
         assert.ok(policy.every((s) => s.Effect === "Deny"), "the bucket policy grants nothing, it only denies");
         assert.deepEqual(policy[0].Condition, { Bool: { "aws:SecureTransport": "false" } });
       });
 
       it("lets the task role use only its own stage's bucket", async () => {
         const { resources } = await shippedRender(stack);
-        const bucketArn = `arn:aws:s3:::${onlyOfType(resources, TYPES.bucket).physicalName}`;
-        const taskPolicy = ofType(resources, TYPES.rolePolicy).find((p) => p.name.endsWith("task-policy"));
+        const bucketArn = `arn:aws:s3:::${named(resources, "env-bucket-bucket").physicalName}`;
+        const taskPolicy = named(resources, "env-app-task-policy");
         assert.ok(taskPolicy);
         const allowed = statements(taskPolicy.inputs.policy).filter((s) => s.Effect === "Allow");
         assert.ok(allowed.length >= 2);
@@ -97,9 +97,8 @@ describe("security of every rendered stage", () => {
 
       it("lets the execution role read only its own stage's secrets", async () => {
         const { resources } = await shippedRender(stack);
-        const ownSecretNames = ofType(resources, TYPES.secret).map((s) => s.physicalName);
-        assert.equal(ownSecretNames.length, 2);
-        const executionPolicy = ofType(resources, TYPES.rolePolicy).find((p) => p.name.endsWith("execution-policy"));
+        const ownSecretNames = [named(resources, "env-db-secret").physicalName, named(resources, "env-cache-secret").physicalName];
+        const executionPolicy = named(resources, "env-app-execution-policy");
         assert.ok(executionPolicy);
         const secretStatements = statements(executionPolicy.inputs.policy).filter((s) => list(s.Action).some((a) => a.startsWith("secretsmanager:")));
         assert.equal(secretStatements.length, 1);

@@ -13,9 +13,9 @@ export const digestPinned: StackValidationPolicy = {
     if (kind !== "staging" && kind !== "production") return;
     for (const task of ofType(args.resources, "aws:ecs/taskDefinition:TaskDefinition")) {
       for (const container of (parseJson(task.props.containerDefinitions) ?? []) as Array<{ name: string; image: string }>) {
-        // The one exception: the bucket copy (staging with a production replica only) runs the
-        // AWS CLI release this project pins in components/bucket-sync.ts, not a promoted artifact.
-        if (container.name === "bucket-sync" && container.image === AWS_CLI_IMAGE) continue;
+        // The one exception: the bucket copies (staging's, production's refinery) run the AWS CLI
+        // release this project pins in components/bucket-sync.ts, not a promoted artifact.
+        if (container.image === AWS_CLI_IMAGE) continue;
         if (!DIGEST_PINNED_IMAGE.test(container.image)) reportViolation(`${task.name}: container ${container.name} runs ${container.image}, not pinned by digest`, task.urn);
       }
     }

@@ -177,6 +177,8 @@ export class RenderMocks implements pulumi.runtime.Mocks {
       }
       case "aws:cloudwatch/logGroup:LogGroup":
         return { arn: `arn:aws:logs:${r}:${account}:log-group:${physical}` };
+      case "aws:sfn/stateMachine:StateMachine":
+        return { arn: `arn:aws:states:${r}:${account}:stateMachine:${physical}`, name: physical };
       case "aws:ecs/cluster:Cluster":
         return { arn: `arn:aws:ecs:${r}:${account}:cluster/${physical}`, name: physical };
       case "aws:ecs/service:Service":

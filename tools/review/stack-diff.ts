@@ -9,7 +9,7 @@ import { namespaceConfig } from "../../components/config-values";
 import { STAGE_PROFILES, StageKind, StageProfile } from "../../components/stage-profile";
 import { PROJECT, resolveStage } from "../../components/stage-resolve";
 import { loadStackConfig } from "../project/project-files";
-import { renderStack, RenderOptions } from "../render/harness";
+import { Render, renderStack, RenderOptions } from "../render/harness";
 import { differenceKey, diffFlat, flattenRender, PropertyDifference } from "./normalize";
 
 export interface ClassifiedDifference extends PropertyDifference {
@@ -83,13 +83,31 @@ export async function diffStacks(inputs: DiffInputs): Promise<StackDiff> {
   });
   const unexplained = new Set(diffFlat(flattenRender(counterfactual, a.kind), flatB).map(differenceKey));
 
-  const classified = differences.map((d): ClassifiedDifference => ({ ...d, origin: unexplained.has(differenceKey(d)) ? "other" : "profile" }));
+  const kindOnly = new Set([...kindOnlyResources(renderA), ...kindOnlyResources(renderB)]);
+  const classified = differences.map((d): ClassifiedDifference => ({ ...d, origin: unexplained.has(differenceKey(d)) && !kindOnly.has(d.resource) ? "other" : "profile" }));
   return {
     a: inputs.a,
     b: inputs.b,
     fromProfile: classified.filter((d) => d.origin === "profile"),
     other: classified.filter((d) => d.origin === "other"),
   };
+}
+
+/**
+ * Components a stage has because of its kind, not its settings (production's refinery): the
+ * counterfactual render keeps its own kind, so what lives under them is explained by the kind.
+ */
+const KIND_ONLY_COMPONENTS = ["multistage:data:Refinery"];
+
+function kindOnlyResources(render: Render): string[] {
+  const byKey = new Map(render.resources.map((r) => [r.key, r]));
+  const underKindOnly = (key: string | undefined): boolean => {
+    for (let current = key; current; current = byKey.get(current)?.parent) {
+      if (KIND_ONLY_COMPONENTS.includes(current.split("::")[0])) return true;
+    }
+    return false;
+  };
+  return render.resources.filter((r) => underKindOnly(r.key)).map((r) => r.key);
 }
 
 export function stackDiffToText(diff: StackDiff): string {

@@ -1,0 +1,345 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { stripUndefined } from "./args";
+import { Bucket } from "./bucket";
+import { AWS_CLI_IMAGE } from "./bucket-sync";
+import type { TeardownMode } from "./stage-profile";
+import { policyDocument, serviceTrustPolicy } from "./iam-documents";
+import { Namer, sanitizedSnapshotPrefix } from "./naming";
+import { refineryDefinition } from "./refinery-definition";
+
+export interface RefineryArgs {
+  /** Names production's resources. */
+  namer: Namer;
+  /** AWS region, for ARNs and the log driver. */
+  region: string;
+  /** Production's VPC, where the sanitizer and the tasks run. */
+  vpcId: pulumi.Input<string>;
+  /** Private subnets for the sanitizer instance and the tasks. */
+  privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  /** Production's ECS cluster, which runs the refinery's tasks. */
+  clusterArn: pulumi.Input<string>;
+  /** The image production runs; its sanitize entry point does the work. */
+  image: pulumi.Input<string>;
+  /** Production's database, whose backups are restored, and what the sanitize task connects with. */
+  database: {
+    identifier: string;
+    subnetGroupName: pulumi.Input<string>;
+    parameterGroupName: pulumi.Input<string>;
+    /** The credentials secret (JSON with `password`): a restore keeps production's master user and password. */
+    secretArn: pulumi.Input<string>;
+    databaseName: string;
+    username: string;
+    port: number;
+  };
+  /** Production's bucket, of which only `bucketPrefixes` are copied. */
+  sourceBucket: { name: pulumi.Input<string>; arn: pulumi.Input<string> };
+  /**
+   * How production's buckets may be destroyed; the sanitized bucket follows it.
+   * @default "retain"
+   */
+  teardown?: TeardownMode;
+  /**
+   * Instance class of the short-lived sanitizer.
+   * @default "db.t4g.medium"
+   */
+  instanceClass?: string;
+  /**
+   * When the refinery runs (EventBridge Scheduler expression), after production's backup window.
+   * @default "cron(30 2 * * ? *)"
+   */
+  schedule?: string;
+  /**
+   * Sanitized snapshots kept, newest first.
+   * @default 7
+   */
+  keepSnapshots?: number;
+  /**
+   * Object prefixes of production's bucket that may flow down (public assets, not uploads).
+   * @default ["public/"]
+   */
+  bucketPrefixes?: string[];
+  /**
+   * Days CloudWatch keeps the refinery's task logs.
+   * @default 90
+   */
+  logRetentionDays?: number;
+  /**
+   * Permissions boundary every role here carries (production's, from access/).
+   * @default undefined (no boundary)
+   */
+  permissionsBoundaryArn?: pulumi.Input<string>;
+}
+
+type NormalizedRefineryArgs = RefineryArgs & Required<Pick<RefineryArgs, "instanceClass" | "schedule" | "keepSnapshots" | "bucketPrefixes" | "logRetentionDays" | "teardown">>;
+
+function normalize(args: RefineryArgs): NormalizedRefineryArgs {
+  return {
+    instanceClass: "db.t4g.medium",
+    schedule: "cron(30 2 * * ? *)",
+    keepSnapshots: 7,
+    bucketPrefixes: ["public/"],
+    logRetentionDays: 90,
+    teardown: "retain",
+    ...stripUndefined(args),
+  } as NormalizedRefineryArgs;
+}
+
+const SANITIZE_CONTAINER = "sanitize";
+const POSTGRES_PORT = 5432;
+
+/**
+ * Production's nightly refinery: the one place raw production data is turned into what lower
+ * stages may have. EventBridge Scheduler starts the state machine (refinery-definition.ts); an
+ * isolated sanitizer instance (reachable only from the refinery's tasks), the sanitize task
+ * (the app image's sanitize entry point), the bucket copy task (allowed prefixes only), and an
+ * alarm on every failed, timed-out or aborted run. Production's deployer owns all of it;
+ * nothing below production can touch it.
+ */
+export class Refinery extends pulumi.ComponentResource {
+  readonly stateMachineArn: pulumi.Output<string>;
+  readonly sanitizer: string;
+  /** The bucket lower stages copy from: the allowed prefixes of production's, nothing else. */
+  readonly sanitizedBucketName: pulumi.Output<string>;
+
+  constructor(name: string, rawArgs: RefineryArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("multistage:data:Refinery", name, {}, opts);
+    const args = normalize(rawArgs);
+    const child = { parent: this };
+    const namer = args.namer;
+    this.sanitizer = namer.name("rds-instance", "sanitizer");
+    const sanitizedBucket = new Bucket(`${name}-sanitized`, { namer, purpose: "sanitized", teardown: args.teardown }, child);
+
+    // The tasks reach out (image, logs, secrets, the sanitizer); the sanitizer admits only them.
+    const taskGroup = new aws.ec2.SecurityGroup(`${name}-task-sg`, {
+      name: namer.name("security-group", "refinery-task"),
+      description: `Refinery tasks of ${namer.prefix}: outbound only`,
+      vpcId: args.vpcId,
+      egress: [{ description: "Outbound from refinery tasks", protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }],
+    }, child);
+    const sanitizerGroup = new aws.ec2.SecurityGroup(`${name}-sanitizer-sg`, {
+      name: namer.name("security-group", "sanitizer"),
+      description: `Sanitizer of ${namer.prefix}: PostgreSQL from the sanitize task only`,
+      vpcId: args.vpcId,
+      ingress: [{ description: "From the sanitize task only", protocol: "tcp", fromPort: POSTGRES_PORT, toPort: POSTGRES_PORT, securityGroups: [taskGroup.id] }],
+      egress: [],
+    }, child);
+
+    // A key only production holds: hashed columns cannot be reversed by guessing inputs elsewhere.
+    const hashKey = new random.RandomPassword(`${name}-hash-key`, { length: 48, special: false }, child);
+    const hashKeySecret = new aws.secretsmanager.Secret(`${name}-hash-key-secret`, {
+      name: namer.name("secret", "sanitize-hash-key"),
+      description: `Key of the keyed hashes the refinery of ${namer.prefix} writes`,
+      recoveryWindowInDays: 30,
+    }, child);
+    new aws.secretsmanager.SecretVersion(`${name}-hash-key-value`, { secretId: hashKeySecret.id, secretString: pulumi.secret(hashKey.result) }, child);
+
+    const logs = new aws.cloudwatch.LogGroup(`${name}-logs`, { name: namer.logGroup("refinery"), retentionInDays: args.logRetentionDays }, child);
+    const logConfiguration = (logGroup: string, prefix: string) => ({
+      logDriver: "awslogs",
+      options: { "awslogs-group": logGroup, "awslogs-region": args.region, "awslogs-stream-prefix": prefix },
+    });
+
+    const executionRole = new aws.iam.Role(`${name}-execution-role`, {
+      name: namer.name("iam-role", "refinery-execution"),
+      description: `Starts ${namer.prefix}'s refinery tasks: pulls the image, writes logs, reads the database and hash-key secrets`,
+      assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com"),
+      permissionsBoundary: args.permissionsBoundaryArn,
+    }, child);
+    new aws.iam.RolePolicy(`${name}-execution-policy`, {
+      role: executionRole.id,
+      name: namer.name("iam-policy", "refinery-execution"),
+      policy: policyDocument([
+        { Sid: "RegistryLogin", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" },
+        { Sid: "PullImages", Effect: "Allow", Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], Resource: [`arn:aws:ecr:${args.region}:*:repository/${namer.project}-*`] },
+        { Sid: "WriteLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [pulumi.interpolate`${logs.arn}:*`] },
+        { Sid: "ReadSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [args.database.secretArn, hashKeySecret.arn] },
+      ]),
+    }, child);
+
+    const sanitizeTask = new aws.ecs.TaskDefinition(`${name}-sanitize-task`, {
+      family: namer.name("ecs-task-family", "sanitize"),
+      cpu: "1024",
+      memory: "2048",
+      networkMode: "awsvpc",
+      requiresCompatibilities: ["FARGATE"],
+      runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
+      executionRoleArn: executionRole.arn,
+      // No task role: the sanitize step needs no AWS permission, only the database.
+      containerDefinitions: pulumi.all([args.image, logs.name, args.database.secretArn, hashKeySecret.arn]).apply(([image, logGroup, dbSecret, keySecret]) =>
+        JSON.stringify([{
+          name: SANITIZE_CONTAINER,
+          image,
+          essential: true,
+          command: ["node", "app/dist/sanitize.js"],
+          environment: [
+            { name: "APP_STAGE", value: namer.stage },
+            // DB_HOST comes from the state machine: the sanitizer's address is known only once it exists.
+            { name: "DB_HOST", value: "set-by-the-refinery" },
+            { name: "DB_PORT", value: String(args.database.port) },
+            { name: "DB_NAME", value: args.database.databaseName },
+            { name: "DB_USER", value: args.database.username },
+            { name: "SANITIZER_INSTANCE", value: this.sanitizer },
+          ],
+          secrets: [
+            { name: "DB_PASSWORD", valueFrom: `${dbSecret}:password::` },
+            { name: "SANITIZE_HASH_KEY", valueFrom: keySecret },
+          ],
+          readonlyRootFilesystem: true,
+          logConfiguration: logConfiguration(logGroup, "sanitize"),
+        }]),
+      ),
+    }, child);
+
+    const copyRole = new aws.iam.Role(`${name}-copy-role`, {
+      name: namer.name("iam-role", "refinery-copy"),
+      description: `Copies the allowed prefixes of ${namer.prefix}'s bucket into its sanitized bucket`,
+      assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com"),
+      permissionsBoundary: args.permissionsBoundaryArn,
+    }, child);
+    new aws.iam.RolePolicy(`${name}-copy-policy`, {
+      role: copyRole.id,
+      name: namer.name("iam-policy", "refinery-copy"),
+      policy: pulumi.all([args.sourceBucket.arn, sanitizedBucket.arn]).apply(([source, sanitized]) =>
+        JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            { Sid: "ListAllowedPrefixes", Effect: "Allow", Action: "s3:ListBucket", Resource: source, Condition: { StringLike: { "s3:prefix": args.bucketPrefixes.map((p) => `${p}*`) } } },
+            { Sid: "ReadAllowedPrefixes", Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectTagging"], Resource: args.bucketPrefixes.map((p) => `${source}/${p}*`) },
+            { Sid: "MirrorIntoSanitized", Effect: "Allow", Action: ["s3:ListBucket", "s3:PutObject", "s3:PutObjectTagging", "s3:DeleteObject"], Resource: [sanitized, `${sanitized}/*`] },
+          ],
+        }),
+      ),
+    }, child);
+    const copyTask = new aws.ecs.TaskDefinition(`${name}-copy-task`, {
+      family: namer.name("ecs-task-family", "sanitized-copy"),
+      cpu: "256",
+      memory: "512",
+      networkMode: "awsvpc",
+      requiresCompatibilities: ["FARGATE"],
+      executionRoleArn: executionRole.arn,
+      taskRoleArn: copyRole.arn,
+      containerDefinitions: pulumi.all([args.sourceBucket.name, sanitizedBucket.bucketName, logs.name]).apply(([source, sanitized, logGroup]) =>
+        JSON.stringify([{
+          name: "sanitized-copy",
+          image: AWS_CLI_IMAGE,
+          essential: true,
+          // Everything excluded, then only the allowed prefixes included; --delete mirrors removals.
+          command: ["s3", "sync", `s3://${source}`, `s3://${sanitized}`, "--delete", "--only-show-errors", "--exclude", "*", ...args.bucketPrefixes.flatMap((p) => ["--include", `${p}*`])],
+          logConfiguration: logConfiguration(logGroup, "copy"),
+        }]),
+      ),
+    }, child);
+
+    const account = aws.getCallerIdentityOutput({}, child).accountId;
+    const rdsArn = (resource: string) => pulumi.interpolate`arn:aws:rds:${args.region}:${account}:${resource}`;
+    const stateMachineRole = new aws.iam.Role(`${name}-machine-role`, {
+      name: namer.name("iam-role", "refinery"),
+      description: `Runs ${namer.prefix}'s refinery: restores into, snapshots and deletes the sanitizer, runs its tasks`,
+      assumeRolePolicy: serviceTrustPolicy("states.amazonaws.com"),
+      permissionsBoundary: args.permissionsBoundaryArn,
+    }, child);
+    const prefix = sanitizedSnapshotPrefix(namer.project);
+    new aws.iam.RolePolicy(`${name}-machine-policy`, {
+      role: stateMachineRole.id,
+      name: namer.name("iam-policy", "refinery"),
+      policy: policyDocument([
+        // Describe calls have no resource-level scoping worth the name.
+        { Sid: "Look", Effect: "Allow", Action: ["rds:DescribeDBSnapshots", "rds:DescribeDBInstances", "ecs:DescribeTasks"], Resource: "*" },
+        {
+          Sid: "RestoreProductionBackupIntoSanitizer",
+          Effect: "Allow",
+          Action: ["rds:RestoreDBInstanceFromDBSnapshot"],
+          Resource: [
+            rdsArn(`snapshot:rds:${args.database.identifier}-*`),
+            rdsArn(`db:${this.sanitizer}`),
+            rdsArn("og:default:*"),
+            pulumi.interpolate`arn:aws:rds:${args.region}:${account}:subgrp:${args.database.subnetGroupName}`,
+            pulumi.interpolate`arn:aws:rds:${args.region}:${account}:pg:${args.database.parameterGroupName}`,
+          ],
+        },
+        { Sid: "RunTheSanitizer", Effect: "Allow", Action: ["rds:ModifyDBInstance", "rds:DeleteDBInstance", "rds:CreateDBSnapshot", "rds:AddTagsToResource"], Resource: [rdsArn(`db:${this.sanitizer}`)] },
+        { Sid: "OwnSanitizedSnapshots", Effect: "Allow", Action: ["rds:CreateDBSnapshot", "rds:DeleteDBSnapshot", "rds:AddTagsToResource"], Resource: [rdsArn(`snapshot:${prefix}*`)] },
+        { Sid: "RunTasks", Effect: "Allow", Action: ["ecs:RunTask"], Resource: [sanitizeTask.arn.apply((a) => a.replace(/:\d+$/, ":*")), copyTask.arn.apply((a) => a.replace(/:\d+$/, ":*"))] },
+        { Sid: "StopTasks", Effect: "Allow", Action: ["ecs:StopTask"], Resource: [pulumi.interpolate`arn:aws:ecs:${args.region}:${account}:task/*`] },
+        { Sid: "PassTaskRoles", Effect: "Allow", Action: ["iam:PassRole"], Resource: [executionRole.arn, copyRole.arn] },
+        // The .sync integration waits for the task through a rule Step Functions manages.
+        {
+          Sid: "SyncTaskEvents",
+          Effect: "Allow",
+          Action: ["events:PutTargets", "events:PutRule", "events:DescribeRule"],
+          Resource: [pulumi.interpolate`arn:aws:events:${args.region}:${account}:rule/StepFunctionsGetEventsForECSTaskRule`],
+        },
+      ]),
+    }, child);
+
+    const stateMachine = new aws.sfn.StateMachine(`${name}-machine`, {
+      name: namer.name("state-machine", "refinery"),
+      roleArn: stateMachineRole.arn,
+      definition: pulumi
+        .all([args.privateSubnetIds, args.clusterArn, sanitizeTask.arn, copyTask.arn, taskGroup.id, sanitizerGroup.id, args.database.subnetGroupName, args.database.parameterGroupName])
+        .apply(([subnetIds, clusterArn, sanitizeArn, copyArn, taskSg, sanitizerSg, subnetGroup, parameterGroup]) =>
+          JSON.stringify(
+            refineryDefinition({
+              productionDb: args.database.identifier,
+              sanitizer: this.sanitizer,
+              snapshotPrefix: prefix,
+              instanceClass: args.instanceClass,
+              subnetGroup,
+              parameterGroup,
+              sanitizerSecurityGroupId: sanitizerSg,
+              taskSecurityGroupId: taskSg,
+              subnetIds,
+              clusterArn,
+              sanitizeTaskDefinitionArn: sanitizeArn,
+              sanitizeContainer: SANITIZE_CONTAINER,
+              copyTaskDefinitionArn: copyArn,
+              keepSnapshots: args.keepSnapshots,
+              tags: { project: namer.project, stage: namer.stage, "stage-kind": namer.stage, purpose: "sanitized-data" },
+            }),
+          ),
+        ),
+    }, child);
+
+    const schedulerRole = new aws.iam.Role(`${name}-scheduler-role`, {
+      name: namer.name("iam-role", "refinery-scheduler"),
+      description: `Lets EventBridge Scheduler start ${namer.prefix}'s refinery`,
+      assumeRolePolicy: serviceTrustPolicy("scheduler.amazonaws.com"),
+      permissionsBoundary: args.permissionsBoundaryArn,
+    }, child);
+    new aws.iam.RolePolicy(`${name}-scheduler-policy`, {
+      role: schedulerRole.id,
+      name: namer.name("iam-policy", "refinery-scheduler"),
+      policy: policyDocument([{ Sid: "StartTheRefinery", Effect: "Allow", Action: ["states:StartExecution"], Resource: [stateMachine.arn] }]),
+    }, child);
+    new aws.scheduler.Schedule(`${name}-schedule`, {
+      name: namer.name("schedule", "refinery"),
+      description: `Refine ${namer.prefix}'s newest backup into the sanitized snapshot lower stages restore`,
+      scheduleExpression: args.schedule,
+      flexibleTimeWindow: { mode: "OFF" },
+      target: { arn: stateMachine.arn, roleArn: schedulerRole.arn, input: "{}" },
+    }, child);
+
+    // Visible failure: any failed, timed-out or aborted run puts the alarm in ALARM.
+    new aws.cloudwatch.MetricAlarm(`${name}-alarm`, {
+      name: namer.name("alarm", "refinery-failed"),
+      alarmDescription: `The refinery of ${namer.prefix} did not finish; lower stages keep restoring the previous sanitized snapshot`,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      threshold: 1,
+      evaluationPeriods: 1,
+      treatMissingData: "notBreaching",
+      metricQueries: [
+        { id: "unfinished", expression: "failed + timedout + aborted", label: "Refinery runs that did not finish", returnData: true },
+        ...(["ExecutionsFailed", "ExecutionsTimedOut", "ExecutionsAborted"] as const).map((metricName) => ({
+          id: metricName.replace("Executions", "").toLowerCase(),
+          metric: { namespace: "AWS/States", metricName, period: 3600, stat: "Sum", dimensions: { StateMachineArn: stateMachine.arn } },
+        })),
+      ],
+    }, child);
+
+    this.stateMachineArn = stateMachine.arn;
+    this.sanitizedBucketName = sanitizedBucket.bucketName;
+    this.registerOutputs({ stateMachineArn: this.stateMachineArn, sanitizedBucketName: this.sanitizedBucketName });
+  }
+}
