@@ -225,5 +225,8 @@ describe("npm run dev", function () {
     assert.equal(format('{"level":30,"time":0,"reqId":"req-1","req":{"method":"GET","url":"/readyz"},"msg":"incoming request"}'), undefined);
     assert.match(format('{"level":30,"time":0,"reqId":"req-1","res":{"statusCode":503},"responseTime":12.34,"msg":"request completed"}') ?? "", /^app \| \d\d:\d\d:\d\d INFO {2}GET \/readyz -> 503 \(12\.3 ms\)$/);
     assert.equal(format("Error: boom"), "app | Error: boom");
+    // Its own readiness polls are not shown.
+    assert.equal(format('{"level":30,"time":0,"reqId":"req-2","req":{"method":"GET","url":"/readyz?from=npm-run-dev"},"msg":"incoming request"}'), undefined);
+    assert.equal(format('{"level":30,"time":0,"reqId":"req-2","res":{"statusCode":503},"responseTime":1,"msg":"request completed"}'), undefined);
   });
 });

@@ -155,6 +155,8 @@ async function loadData(services: Services): Promise<{ users: number; orders: nu
   }
 }
 
+/** The path this tool polls readiness on; the app routes it as /readyz. */
+const READINESS_POLL = "/readyz?from=npm-run-dev";
 const LEVELS: Record<number, string> = { 10: "TRACE", 20: "DEBUG", 30: "INFO", 40: "WARN", 50: "ERROR", 60: "FATAL" };
 
 /**
@@ -162,7 +164,7 @@ const LEVELS: Record<number, string> = { 10: "TRACE", 20: "DEBUG", 30: "INFO", 4
  * request (method, path, status, time) instead of Fastify's two. Returns undefined to print nothing.
  */
 export function appLogFormatter(): (line: string) => string | undefined {
-  const requests = new Map<string, string>();
+  const requests = new Map<string, string | undefined>();
   return (line) => {
     let entry: Record<string, unknown> | undefined;
     try {
@@ -176,19 +178,41 @@ export function appLogFormatter(): (line: string) => string | undefined {
     const id = String(entry.reqId ?? "");
     const req = entry.req as { method?: string; url?: string } | undefined;
     if (entry.msg === "incoming request" && req?.method) {
-      requests.set(id, `${req.method} ${req.url ?? ""}`);
+      // This tool's own readiness polls are left out: they are not the person's requests.
+      requests.set(id, req.url === READINESS_POLL ? undefined : `${req.method} ${req.url ?? ""}`);
       return undefined;
     }
     const res = entry.res as { statusCode?: number } | undefined;
     if (entry.msg === "request completed" && requests.has(id)) {
       const request = requests.get(id);
       requests.delete(id);
+      if (request === undefined) return undefined;
       const took = typeof entry.responseTime === "number" ? ` (${entry.responseTime.toFixed(1)} ms)` : "";
       return `app | ${time} ${level} ${request} -> ${res?.statusCode ?? "?"}${took}`;
     }
     const err = entry.err as { message?: string } | undefined;
     return `app | ${[time, level, entry.msg, err?.message].filter(Boolean).join(" ")}`;
   };
+}
+
+/** Polls /readyz until every dependency answers; returns the failures still left at the deadline. */
+async function waitUntilReady(url: string, timeoutMs: number): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    let failures = ["no answer from /readyz"];
+    try {
+      const response = await fetch(`${url}${READINESS_POLL}`, { signal: AbortSignal.timeout(3000) });
+      const body = (await response.json()) as { checks?: Record<string, { ok: boolean; error?: string }> };
+      failures = Object.entries(body.checks ?? {})
+        .filter(([, check]) => !check.ok)
+        .map(([name, check]) => `${name}: ${check.error ?? "failed"}`);
+      if (response.ok) return [];
+    } catch {
+      // Not answering yet.
+    }
+    if (Date.now() > deadline) return failures;
+    await delay(200);
+  }
 }
 
 function gitCommit(): string {
@@ -329,6 +353,10 @@ export async function dev(options: Options): Promise<number> {
     await Promise.race([running.port, running.exited.then(() => Promise.reject(new DevError("the app exited during start-up; its output is above."))), signalled]);
     checkpoint();
     firstStart = false;
+    // Listening is not ready: the app's clients connect in the background.
+    const notReady = await Promise.race([waitUntilReady(url, 15_000), signalled.then(() => [])]);
+    checkpoint();
+    if (notReady.length > 0) process.stderr.write(`the app is not ready yet (${notReady.join("; ")}); see ${url}/readyz\n`);
     const env = services.appEnv();
     out("");
     out(`multistage: stage ${LOCAL_STAGE_KIND}, on this machine only (never deployed); ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
