@@ -5,6 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as readline from "node:readline";
 import { Client } from "pg";
+import { README } from "../tools/docs/config-table";
 import { appLogFormatter } from "../tools/local/dev";
 import { freePort } from "../tools/local/services";
 import { PROJECT_ROOT } from "../tools/project/project-files";
@@ -182,6 +183,16 @@ describe("npm run dev", function () {
     assert.deepEqual(await stillRunning(everything), [], "processes left behind");
     assert.equal(fs.existsSync(stateDir), false, `${stateDir} left behind`);
     await assert.rejects(fetch(`${url}/healthz`), "nothing listens at the URL any more");
+
+    // The README shows this output as it is: each of its lines has the shape of a real one.
+    const readme = fs.readFileSync(README, "utf8");
+    const block = /```text\n(> multistage@[^\n]*\n> exec ts-node --swc tools\/local\/dev\.ts\n[\s\S]*?)```/.exec(readme);
+    assert.ok(block, "the README shows npm run dev's output");
+    const shape = (line: string, dir: RegExp | string) => line.replace(/^\^C/, "").split(dir).join("STATE").replace(/\d+(\.\d+)?/g, "N");
+    const real = new Set(run.lines.map((line) => shape(line, stateDir)));
+    for (const line of block[1].split("\n").filter((l) => l && !l.startsWith(">") && !l.startsWith("app | "))) {
+      assert.ok(real.has(shape(line, /\/tmp\/multistage-dev-[0-9a-f]+/)), `README line not printed by npm run dev: ${line}`);
+    }
   });
 
   it("after a run is killed, refuses to start until --reset stops what it left and wipes its state", async () => {
@@ -218,6 +229,14 @@ describe("npm run dev", function () {
     assert.ok(reset.lines.includes(`stopped; no process left, ${stateDir} removed.`), reset.lines.join("\n"));
     assert.deepEqual(await stillRunning(tree), []);
     assert.equal(fs.existsSync(stateDir), false);
+  });
+
+  it("the README's first section takes a newcomer from a clone to a running local stage", () => {
+    const readme = fs.readFileSync(README, "utf8");
+    const first = /^## (.*)\n([\s\S]*?)(?=^## )/m.exec(readme);
+    assert.equal(first?.[1], "Try it in ten minutes");
+    const commands = /```sh\n([\s\S]*?)```/.exec(first?.[2] ?? "")?.[1].split("\n").map((line) => line.replace(/\s+#.*$/, "").trim()).filter(Boolean);
+    assert.deepEqual(commands, ["npm ci", "npm test", "npm run render -- development", "npm run dev"]);
   });
 
   it("logs one readable line per request", () => {

@@ -100,6 +100,8 @@ describe("pretest: the services the tests need", () => {
       assert.deepEqual(calls(), ["noninteractive update", "noninteractive install -y --no-install-recommends redis-server"]);
       assert.match(logged[0], /redis-server is not installed; installing Debian's redis-server/);
       assert.equal(logged.at(-1), "redis-server 7.0.99 installed.");
+      const readme = fs.readFileSync(path.join(PROJECT_ROOT, "README.md"), "utf8");
+      assert.ok(readme.includes(`\n${logged[0]}\n$ apt-get update\n`), "the README shows what npm test prints when it installs Redis");
     });
 
     it("does nothing, quietly, when redis-server is there", () => {
