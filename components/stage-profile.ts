@@ -8,6 +8,11 @@ export const LONG_LIVED_KINDS = ["development", "testing", "staging", "productio
 export const STAGE_KINDS = [...LONG_LIVED_KINDS, "feature"] as const;
 export type LongLivedKind = (typeof LONG_LIVED_KINDS)[number];
 export type StageKind = (typeof STAGE_KINDS)[number];
+/**
+ * The kind `npm run dev` runs the app as, on one machine against local services. Never
+ * deployable: it is in no kind list above, and the stage model refuses a stack declaring it.
+ */
+export const LOCAL_STAGE_KIND = "local";
 
 /** How a stage may be torn down. */
 export const TEARDOWN_MODES = ["destroyable", "deletion-protection", "retain"] as const;

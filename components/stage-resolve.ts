@@ -3,7 +3,7 @@
  * tools call it directly; `stage.ts` feeds it from Pulumi config.
  */
 import { z } from "zod";
-import { LONG_LIVED_KINDS, STAGE_KINDS, STAGE_PROFILES, StageKind, StageProfile } from "./stage-profile";
+import { LOCAL_STAGE_KIND, LONG_LIVED_KINDS, STAGE_KINDS, STAGE_PROFILES, StageKind, StageProfile } from "./stage-profile";
 import { DIGEST_PINNED_IMAGE, fargatePairProblem, stageConfigSchema, StageConfig } from "./stage-schema";
 import { ConfigProblem, describeValue, StageConfigError, zodIssueProblems } from "./stage-errors";
 import { namespaceConfig } from "./config-values";
@@ -138,7 +138,18 @@ export function resolveStage(stack: string, raw: Record<string, unknown>, region
     problems.push({ key: "aws:region", value: describeValue(region), expected: "an AWS region like eu-west-1" });
   }
   const parsed = stageConfigSchema.safeParse(raw);
-  if (!parsed.success) problems.push(...zodIssueProblems(parsed.error, raw, PROJECT, validKeysAt));
+  const local = raw.stage === LOCAL_STAGE_KIND;
+  if (!parsed.success) {
+    // `stage: local` gets its own message below instead of the bare enum one.
+    problems.push(...zodIssueProblems(parsed.error, raw, PROJECT, validKeysAt).filter((p) => !(local && p.key === `${PROJECT}:stage`)));
+  }
+  if (local) {
+    problems.push({
+      key: `${PROJECT}:stage`,
+      value: describeValue(raw.stage),
+      expected: `one of ${STAGE_KINDS.join(", ")}; "${LOCAL_STAGE_KIND}" is the stage \`npm run dev\` runs on your own machine, never a stack to deploy`,
+    });
+  }
   problems.push(...stackKindProblems(stack, raw.stage));
   // Cross-key rules run on every value that is valid on its own, so one run reports all.
   problems.push(...crossKeyProblems(parsed.success ? parsed.data : lenientConfig(raw)));

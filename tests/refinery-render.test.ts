@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { named, ofType, shippedRender, TYPES } from "./helpers/renders";
+import { named, ofType, shippedRender } from "./helpers/renders";
 import { simulateRequest } from "../policy/iam-simulation";
 
 const account = "123456789012";

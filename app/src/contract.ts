@@ -40,6 +40,10 @@ export const HEALTH_PATH = "/healthz";
 /** Readiness path: the app's dependencies answer. */
 export const READY_PATH = "/readyz";
 
-/** Kinds of stage the app can run in (the stack's stage model, seen from the app). */
-export const STAGE_KINDS = ["development", "testing", "staging", "production", "feature"] as const;
+/** Kinds of stage a stack deploys the app to (the stack's stage model, seen from the app). */
+export const DEPLOYED_STAGE_KINDS = ["development", "testing", "staging", "production", "feature"] as const;
+/** The stage `npm run dev` runs the app as, on one machine; no stack ever deploys it. */
+export const LOCAL_STAGE_KIND = "local";
+/** Kinds of stage the app can run in. */
+export const STAGE_KINDS = [...DEPLOYED_STAGE_KINDS, LOCAL_STAGE_KIND] as const;
 export type AppStageKind = (typeof STAGE_KINDS)[number];

@@ -6,6 +6,7 @@ export const STAGE_COLOURS: Readonly<Record<Exclude<AppStageKind, "production">,
   testing: "#6a1b9a",
   staging: "#ef6c00",
   feature: "#1565c0",
+  local: "#455a64",
 };
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -32,7 +32,7 @@ function config(stage: string, kind: AppStageKind): AppConfig {
 const noDependencies: Dependencies = { checks: [], close: async () => undefined };
 
 describe("the app's page and version", () => {
-  for (const [stage, kind] of [["development", "development"], ["testing", "testing"], ["staging", "staging"], ["feature-login", "feature"]] as const) {
+  for (const [stage, kind] of [["development", "development"], ["testing", "testing"], ["staging", "staging"], ["feature-login", "feature"], ["local", "local"]] as const) {
     it(`shows a coloured stage banner in ${kind}`, async () => {
       const app = buildApp(config(stage, kind), noDependencies, pino({ level: "silent" }));
       const page = await app.inject({ url: "/" });

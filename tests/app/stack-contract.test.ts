@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { contractSchema } from "../../app/src/config";
 import { HEALTH_PATH, STAGE_KINDS as APP_STAGE_KINDS } from "../../app/src/contract";
-import { STAGE_KINDS } from "../../components/stage-profile";
+import { LOCAL_STAGE_KIND, STAGE_KINDS } from "../../components/stage-profile";
 import { containerHealthProbe } from "../../components/app-service";
 import { PROJECT_ROOT } from "../../tools/project/project-files";
 import { appContainer, LONG_LIVED_STACKS, onlyOfType, shippedRender } from "../helpers/renders";
@@ -41,8 +41,8 @@ describe("the stack and the app agree", () => {
     });
   }
 
-  it("the app knows the same stage kinds as the stage model", () => {
-    assert.deepEqual([...APP_STAGE_KINDS], [...STAGE_KINDS]);
+  it("the app knows the same stage kinds as the stage model, plus the local one it never deploys", () => {
+    assert.deepEqual([...APP_STAGE_KINDS], [...STAGE_KINDS, LOCAL_STAGE_KIND]);
   });
 
   it("the Dockerfile is multi-stage, production-only, non-root, and checks the same health path", () => {
