@@ -59,13 +59,17 @@ export interface LiveResource {
   inputs: Props;
 }
 
-/** Resources that exist now: created or replaced and not since deleted, by id. */
+/** A resource's identity in the cloud: ids are unique per type only (a cache and its subnet group share a name). */
+export const cloudKey = (type: string, id: string) => `${type} ${id}`;
+
+/** Resources that exist now: created or replaced and not since deleted, by cloudKey. */
 export function liveResources(entries: readonly JournalEntry[]): Map<string, LiveResource> {
   const live = new Map<string, LiveResource>();
   for (const e of entries) {
     if (e.error) continue;
-    if (e.op === "create" || e.op === "replace" || e.op === "update") live.set(e.id, { urn: e.urn, type: e.type, id: e.id, inputs: e.inputs });
-    else if (e.op === "delete") live.delete(e.id);
+    const key = cloudKey(e.type, e.id);
+    if (e.op === "create" || e.op === "replace" || e.op === "update") live.set(key, { urn: e.urn, type: e.type, id: e.id, inputs: e.inputs });
+    else if (e.op === "delete") live.delete(key);
   }
   return live;
 }

@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import type * as provider from "@pulumi/pulumi/provider";
-import { appendEntry, JournalOp, liveResources, readJournal } from "./journal";
+import { appendEntry, cloudKey, JournalOp, liveResources, readJournal } from "./journal";
 import { replacementRule } from "./replacements";
 import { oldInputsOf } from "./request-context";
 import { containsUnknown, parseUrn, Props, reveal, sameValue } from "./values";
@@ -131,8 +131,8 @@ export class RecordingProvider implements provider.Provider {
   }
 
   /** Refresh: the resource as the cloud has it, or nothing when it is gone. */
-  async read(id: string, _urn: string, props?: Props): Promise<provider.ReadResult> {
-    return liveResources(readJournal(fakeCloudDir())).has(id) ? { id, props } : {};
+  async read(id: string, urn: string, props?: Props): Promise<provider.ReadResult> {
+    return liveResources(readJournal(fakeCloudDir())).has(cloudKey(parseUrn(urn).type, id)) ? { id, props } : {};
   }
 
   async invoke(token: string, args: Props): Promise<provider.InvokeResult> {
