@@ -96,6 +96,20 @@ describe("fake cloud", () => {
     assert.equal(journal[0].caller, "arn:aws:iam::123456789012:user/engine-suite");
   });
 
+  it("a replacement is a new resource: a task definition's next revision, a secret's new ARN", async () => {
+    const provider = aws();
+    const task = urn("aws:ecs/taskDefinition:TaskDefinition", "env-app-task");
+    const first = await provider.create(task, { family: "multistage-staging-app", containerDefinitions: "[1]" });
+    const second = await provider.create(task, { family: "multistage-staging-app", containerDefinitions: "[2]" });
+    assert.equal(first.outs.arn, "arn:aws:ecs:eu-west-1:123456789012:task-definition/multistage-staging-app:1");
+    assert.equal(second.outs.arn, "arn:aws:ecs:eu-west-1:123456789012:task-definition/multistage-staging-app:2");
+    const secretUrn = urn("aws:secretsmanager/secret:Secret", "env-db-secret");
+    const kept = await provider.create(secretUrn, { name: "s", recoveryWindowInDays: 0 });
+    await provider.delete(kept.id, secretUrn, kept.outs);
+    const again = await provider.create(secretUrn, { name: "s", recoveryWindowInDays: 0 });
+    assert.notEqual(again.outs.arn, kept.outs.arn);
+  });
+
   it("refuses what AWS refuses: a second resource of one name, a protected database's delete, a name still scheduled for deletion", async () => {
     const provider = aws();
     const db = { identifier: "multistage-staging-db", deletionProtection: true, skipFinalSnapshot: false, finalSnapshotIdentifier: "final" };
@@ -134,7 +148,7 @@ describe("fake cloud", () => {
 
   it("random passwords: as long as asked, from the allowed characters, secret, and the same for the same resource", () => {
     const model = new RandomModel();
-    const make = (seed: string) => model.create("random:index/randomPassword:RandomPassword", "u", { length: 48, special: false }, seed).computed.result as { value: string };
+    const make = (seed: string) => model.create("random:index/randomPassword:RandomPassword", "u", { length: 48, special: false }, { seed, generation: 0, journal: [] }).computed.result as { value: string };
     assert.match(make("a").value, /^[A-Za-z0-9]{48}$/);
     assert.equal(make("a").value, make("a").value);
     assert.notEqual(make("a").value, make("b").value);

@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import { physicalNameOf, RenderMocks } from "../render/mocks";
 import { liveResources, readJournal } from "./journal";
-import type { CloudModel, CreateOutcome } from "./recording-provider";
+import type { CloudModel, CreateContext, CreateOutcome } from "./recording-provider";
 import { availableSnapshots, refuseCreate, refuseDelete } from "./aws-rules";
 import { parseJsonString, parseUrn, Props } from "./values";
 import { accountOf, fakeCloudDir, loadWorld } from "./world";
@@ -81,14 +81,25 @@ export class AwsModel implements CloudModel {
     return `arn:aws:sts::${account}:assumed-role/${resource.split("/").pop()}/${role.sessionName ?? "engine-suite"}`;
   }
 
-  create(type: string, urn: string, inputs: Props, seed: string): CreateOutcome {
+  create(type: string, urn: string, inputs: Props, { generation, seed, journal }: CreateContext): CreateOutcome {
     const mocks = new RenderMocks({ region: this.config.region });
-    const { name } = parseUrn(urn);
+    // A replacement is a new resource to AWS: the mocks' name-derived parts (a secret's ARN
+    // suffix, a load balancer's DNS name) differ from the resource it replaces.
+    const name = generation === 0 ? parseUrn(urn).name : `${parseUrn(urn).name}-r${generation}`;
     const mock = mocks.newResource({ type, name, inputs, custom: true });
     const id = mock.id === physicalNameOf(type, inputs) ? String(mock.id) : uniqueId(String(mock.id), seed);
     const computed: Props = Object.fromEntries(Object.entries(mock.state).filter(([k]) => !(k in inputs)));
+    const account = accountOf(loadWorld());
     const kind = EC2_ARN_KINDS[type];
-    if (kind) computed.arn = `arn:aws:ec2:${this.config.region}:${accountOf(loadWorld())}:${kind}/${id}`;
+    if (kind) computed.arn = `arn:aws:ec2:${this.config.region}:${account}:${kind}/${id}`;
+    if (type === "aws:ecs/taskDefinition:TaskDefinition") {
+      // ECS RegisterTaskDefinition: each registration of a family is its next revision, never
+      // reused; the ARN ends in it, so a service that runs the new one sees a new ARN.
+      const revision = 1 + journal.filter((e) => e.type === type && !e.error && (e.op === "create" || e.op === "replace") && e.inputs.family === inputs.family).length;
+      computed.revision = revision;
+      computed.arn = `arn:aws:ecs:${this.config.region}:${account}:task-definition/${String(inputs.family)}:${revision}`;
+      computed.arnWithoutRevision = `arn:aws:ecs:${this.config.region}:${account}:task-definition/${String(inputs.family)}`;
+    }
     return { id, computed };
   }
 

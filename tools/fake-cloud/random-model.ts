@@ -5,7 +5,7 @@
  * instead of a CSPRNG, so runs are reproducible; nothing here is a real credential.
  */
 import { createHash } from "node:crypto";
-import type { CloudModel, CreateOutcome } from "./recording-provider";
+import type { CloudModel, CreateContext, CreateOutcome } from "./recording-provider";
 import { Props, secret } from "./values";
 
 const CLASSES = {
@@ -22,7 +22,7 @@ export class RandomModel implements CloudModel {
     return undefined;
   }
 
-  create(type: string, _urn: string, inputs: Props, seed: string): CreateOutcome {
+  create(type: string, _urn: string, inputs: Props, { seed }: CreateContext): CreateOutcome {
     if (type !== "random:index/randomPassword:RandomPassword") throw new Error(`The fake random provider has no ${type}`);
     const enabled = (key: keyof typeof CLASSES) => inputs[key] !== false && !(key === "numeric" && inputs.number === false);
     const special = typeof inputs.overrideSpecial === "string" ? inputs.overrideSpecial : CLASSES.special;

@@ -21,13 +21,22 @@ export interface CreateOutcome {
   computed: Props;
 }
 
+export interface CreateContext {
+  /** How many times this URN was created before: 0 at first, 1 for its first replacement, ... */
+  generation: number;
+  /** Unique per stack, resource and generation, for deterministic ids. */
+  seed: string;
+  /** The account's history so far. */
+  journal: ReturnType<typeof readJournal>;
+}
+
 export interface CloudModel {
   /** Provider package: aws, random, docker. */
   readonly pkg: string;
   /** Who the provider acts as, written on every journal line (aws: the assumed role's session). */
   caller(): string | undefined;
-  /** A new resource's id and computed outputs; `seed` is unique per stack, resource and generation. */
-  create(type: string, urn: string, inputs: Props, seed: string): CreateOutcome;
+  /** A new resource's id and computed outputs. */
+  create(type: string, urn: string, inputs: Props, context: CreateContext): CreateOutcome;
   /** Outputs that follow from the provider's config and must be recomputed on every diff (aws: tagsAll). */
   configuredOutputs(type: string, inputs: Props): Props;
   /** The cloud's refusal of a create, given what is live in the account, or undefined. */
@@ -99,7 +108,7 @@ export class RecordingProvider implements provider.Provider {
       throw new Error(refusal);
     }
     const generation = journal.filter((e) => e.urn === urn && (e.op === "create" || e.op === "replace") && !e.error).length;
-    const { id, computed } = this.model.create(parts.type, urn, plain, `${urn}#${generation}`);
+    const { id, computed } = this.model.create(parts.type, urn, plain, { generation, seed: `${urn}#${generation}`, journal });
     appendEntry(dir, { ...base, id });
     return { id, outs: { ...inputs, ...computed, ...this.model.configuredOutputs(parts.type, inputs) } };
   }
