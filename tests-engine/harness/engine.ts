@@ -62,8 +62,11 @@ export class EngineSuite {
     for (const dir of [home, backend, cloud]) fs.mkdirSync(dir, { recursive: true });
     installFakePlugins(home);
     writeWorld(cloud, world);
+    // The developer's own Pulumi, ts-node and node settings must not leak in: the suite runs
+    // exactly what the repository and the variables below decide.
+    const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(PULUMI_|TS_NODE_|NODE_OPTIONS$)/.test(key)));
     const env: NodeJS.ProcessEnv = {
-      ...process.env,
+      ...inherited,
       PATH: [path.dirname(manifest.pulumi), path.dirname(process.execPath), process.env.PATH].join(path.delimiter),
       PULUMI_HOME: home,
       PULUMI_BACKEND_URL: `file://${backend}`,
@@ -73,8 +76,6 @@ export class EngineSuite {
       PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
       [FAKE_CLOUD_ENV]: cloud,
     };
-    // The suite's own choices must not leak in from the developer's shell.
-    for (const key of ["PULUMI_NODEJS_TRANSPILE_ONLY", "PULUMI_ACCESS_TOKEN", "PULUMI_STACK", "TS_NODE_SWC", "TS_NODE_PROJECT", "NODE_OPTIONS"]) delete env[key];
     return new EngineSuite(root, env);
   }
 
