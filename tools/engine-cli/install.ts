@@ -67,7 +67,9 @@ function buildFromGo(force: boolean): EngineManifest {
   if (!gv) throw new Error(`No supported pulumi on PATH (${describeSupported()}) and no Go toolchain to build one`);
   const wanted = lockedSdkVersion();
   log(`${gv}; package-lock.json pins @pulumi/pulumi ${wanted}`);
-  const version = nearestServed(wanted, servedCliVersions());
+  // A CLI already built at the wanted version needs no word from the module proxy (works offline).
+  const cached = path.join(cacheDir(), `pulumi-${wanted}`, "pulumi");
+  const version = !force && fs.existsSync(cached) && cliVersion(cached) === wanted ? wanted : nearestServed(wanted, servedCliVersions());
   if (!version) throw new Error("the Go module proxy serves no github.com/pulumi/pulumi/pkg/v3 version");
   const plain = version.replace(/^v/, "");
   if (plain !== wanted) log(`v${wanted} is not served; building the nearest served version, ${version}`);
