@@ -95,7 +95,8 @@ describe("ops: pulumi up of every long-lived stage, from the repository root of 
   it("pulumi destroy -s production is refused by protect, before any delete reaches the cloud", async () => {
     const before = engine.journal().length;
     const destroy = expectFailure(await engine.pulumi(["destroy", "-s", "production", "--yes"], { cwd: engine.checkout() }));
-    assert.match(destroy.stdout + destroy.stderr, /protected/);
+    // pkg/resource/deploy/step.go, deleteProtectedError, for whichever protected resource comes first.
+    assert.match(destroy.stdout + destroy.stderr, /(env-db-instance|env-cache-redis|env-bucket-bucket)" cannot be deleted\s+because it is protected/);
     assert.equal(engine.journal().length, before, "a delete reached the cloud");
   });
 
