@@ -127,15 +127,18 @@ describe("fake cloud", () => {
   it("restores only from a snapshot the account has, and getSnapshot picks the newest, as the provider's data source does", async () => {
     const snapshots = [
       { identifier: "old", dbInstanceIdentifier: "multistage-production-db", createdAt: "2026-01-01T00:00:00Z" },
-      { identifier: "new", dbInstanceIdentifier: "multistage-production-db", createdAt: "2026-01-02T00:00:00Z" },
+      { identifier: "new", dbInstanceIdentifier: "multistage-production-db", createdAt: "2026-01-02T00:00:00Z", allocatedStorageGb: 50 },
     ];
     const provider = aws({ snapshots });
     const query = { dbInstanceIdentifier: "multistage-production-db", snapshotType: "automated" };
-    assert.equal((await provider.invoke("aws:rds/getSnapshot:getSnapshot", { ...query, mostRecent: true })).outputs.dbSnapshotIdentifier, "new");
+    const newest = (await provider.invoke("aws:rds/getSnapshot:getSnapshot", { ...query, mostRecent: true })).outputs;
+    assert.equal(newest.dbSnapshotIdentifier, "new");
+    assert.equal(newest.allocatedStorage, 50);
     await assert.rejects(provider.invoke("aws:rds/getSnapshot:getSnapshot", query), /more than one result/);
     await assert.rejects(provider.invoke("aws:rds/getSnapshot:getSnapshot", { dbInstanceIdentifier: "other" }), /returned no results/);
     await assert.rejects(provider.create(urn(DB, "d"), { identifier: "x", snapshotIdentifier: "missing" }), /DBSnapshotNotFound/);
-    await provider.create(urn(DB, "d"), { identifier: "x", snapshotIdentifier: "new" });
+    await assert.rejects(provider.create(urn(DB, "d"), { identifier: "x", snapshotIdentifier: "new", allocatedStorage: 20 }), /must be at least the snapshot's size/);
+    await provider.create(urn(DB, "d"), { identifier: "x", snapshotIdentifier: "new", allocatedStorage: 50 });
   });
 
   it("assumes the configured role, and fails to configure when the account denies it", () => {

@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { physicalNameOf, RenderMocks } from "../render/mocks";
 import { liveResources, readJournal } from "./journal";
 import type { CloudModel, CreateContext, CreateOutcome } from "./recording-provider";
-import { availableSnapshots, refuseCreate, refuseDelete } from "./aws-rules";
+import { availableSnapshots, DEFAULT_STORAGE_GB, refuseCreate, refuseDelete } from "./aws-rules";
 import { parseJsonString, parseUrn, Props } from "./values";
 import { accountOf, fakeCloudDir, loadWorld } from "./world";
 
@@ -155,6 +155,7 @@ export class AwsModel implements CloudModel {
       snapshotCreateTime: snapshot.createdAt,
       dbSnapshotArn: `arn:aws:rds:${this.config.region}:${account}:snapshot:${snapshot.identifier}`,
       engine: "postgres",
+      allocatedStorage: snapshot.allocatedStorageGb ?? DEFAULT_STORAGE_GB,
       encrypted: true,
       status: "available",
     };

@@ -74,8 +74,13 @@ export function refuseCreate(type: string, inputs: Props, live: Map<string, Live
     return `InvalidRequestException: You can't create this secret because a secret with this name is already scheduled for deletion (${name}) [Secrets Manager CreateSecret]`;
   }
   if (type === "aws:rds/instance:Instance" && typeof inputs.snapshotIdentifier === "string" && inputs.snapshotIdentifier !== "") {
-    const known = availableSnapshots(world, journal).some((s) => s.identifier === inputs.snapshotIdentifier);
-    if (!known) return `DBSnapshotNotFound: DBSnapshot not found: ${inputs.snapshotIdentifier} [RDS RestoreDBInstanceFromDBSnapshot]`;
+    const snapshot = availableSnapshots(world, journal).find((s) => s.identifier === inputs.snapshotIdentifier);
+    if (!snapshot) return `DBSnapshotNotFound: DBSnapshot not found: ${inputs.snapshotIdentifier} [RDS RestoreDBInstanceFromDBSnapshot]`;
+    // RestoreDBInstanceFromDBSnapshot, AllocatedStorage: a restored volume can grow, never shrink.
+    const needed = snapshot.allocatedStorageGb ?? DEFAULT_STORAGE_GB;
+    if (inputs.allocatedStorage !== undefined && Number(inputs.allocatedStorage) < needed) {
+      return `InvalidParameterCombination: ${String(inputs.identifier)} restores ${snapshot.identifier} (${needed} GiB) into ${String(inputs.allocatedStorage)} GiB; a restored volume must be at least the snapshot's size [RDS RestoreDBInstanceFromDBSnapshot]`;
+    }
   }
   return undefined;
 }
@@ -99,11 +104,20 @@ export function refuseDelete(type: string, id: string, state: Props, world: Worl
   return undefined;
 }
 
+/** A snapshot's volume size when the world does not say. */
+export const DEFAULT_STORAGE_GB = 20;
+
 /** The world's snapshots and the final snapshots AWS took when instances were deleted. */
 export function availableSnapshots(world: World, journal: readonly JournalEntry[]): WorldSnapshot[] {
   const finals = journal
     .filter((e) => e.type === "aws:rds/instance:Instance" && e.op === "delete" && !e.error && e.inputs.skipFinalSnapshot !== true)
-    .map((e) => ({ identifier: String(e.inputs.finalSnapshotIdentifier), dbInstanceIdentifier: String(e.inputs.identifier), type: "manual" as const, createdAt: e.time }));
+    .map((e) => ({
+      identifier: String(e.inputs.finalSnapshotIdentifier),
+      dbInstanceIdentifier: String(e.inputs.identifier),
+      type: "manual" as const,
+      createdAt: e.time,
+      allocatedStorageGb: Number(e.inputs.allocatedStorage ?? DEFAULT_STORAGE_GB),
+    }));
   return [...(world.snapshots ?? []), ...finals];
 }
 

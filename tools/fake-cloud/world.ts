@@ -18,6 +18,8 @@ export interface WorldSnapshot {
   type?: "automated" | "manual";
   /** ISO time; `mostRecent` picks the newest. */
   createdAt: string;
+  /** Size of the volume it was taken from; a restore needs at least this much. @default 20 */
+  allocatedStorageGb?: number;
 }
 
 export interface World {
