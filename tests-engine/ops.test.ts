@@ -3,9 +3,10 @@
  * fresh checkout, with the committed stack files, exactly as an operator runs it.
  *
  * Order: production, staging, development. Development takes production's data: it reads
- * production's outputs through a StackReference and requires them (components/production-data.ts),
- * so on a new account production is deployed first (README: "deploy production before a stage
- * that takes its data"); a world file cannot stand in for another stack's outputs.
+ * production's outputs through a StackReference and requires them, so on a new account
+ * production is deployed first (README: "deploy production before a stage that takes its
+ * data"); a world file cannot stand in for another stack's outputs. Where the data comes from
+ * (snapshots) is the data scenario's subject, not this one's.
  */
 import { strict as assert } from "node:assert";
 import { execFileSync } from "node:child_process";
