@@ -4,7 +4,7 @@
  * through `@cloud-copilot/iam-simulate`.
  */
 import { createValidatedPolicy, validateIdentityPolicy } from "@cloud-copilot/iam-policy";
-import { runSimulation, runUnsafeSimulation } from "@cloud-copilot/iam-simulate";
+import { getDenialReasons, runSimulation, runUnsafeSimulation } from "@cloud-copilot/iam-simulate";
 import type { Render, RenderedResource } from "../../tools/render/harness";
 import { resourceId, type AuthorizationRequest } from "./derive";
 import { IAM_DATA_GAPS } from "./required-calls";
@@ -89,7 +89,11 @@ export interface Decision {
   deniedBy?: "permissions" | "boundary" | "permissions and boundary";
   /** The simulator ran without iam-data's resource-type check (IAM_DATA_GAPS). */
   unchecked?: boolean;
+  /** Statements that deny it explicitly, as `<policy>:<Sid or #index>`. */
+  explicitlyBy?: string[];
 }
+
+type Simulated = { result: Result; unchecked: boolean; explicitlyBy?: string[] };
 
 const ACCOUNT_OF = (arn: string) => /^arn:aws[a-z-]*:[^:]*:[^:]*:(\d{12}):/.exec(arn)?.[1];
 
@@ -98,7 +102,7 @@ function validated(policies: NamedPolicy[]): NamedPolicy[] {
   return policies.map(({ name, policy }) => ({ name, policy: createValidatedPolicy(policy, validateIdentityPolicy, { name }) }));
 }
 
-async function simulate(principal: string, request: AuthorizationRequest, identity: NamedPolicy[], boundary: NamedPolicy | undefined): Promise<{ result: Result; unchecked: boolean }> {
+async function simulate(principal: string, request: AuthorizationRequest, identity: NamedPolicy[], boundary: NamedPolicy | undefined): Promise<Simulated> {
   const simulation = {
     identityPolicies: identity,
     serviceControlPolicies: [],
@@ -112,6 +116,14 @@ async function simulate(principal: string, request: AuthorizationRequest, identi
     },
   };
   const response = await runSimulation(simulation, {});
+  if (response.resultType === "single") {
+    const result = response.overallResult as Result;
+    if (result !== "ExplicitlyDenied") return { result, unchecked: false };
+    const explicitlyBy = getDenialReasons(response.result.analysis)
+      .filter((d) => d.denialType === "Explicit")
+      .map((d) => (d.denialType === "Explicit" ? `${d.policyIdentifier ?? d.policyType}:${d.statementId ?? `#${d.statementIndex}`}` : ""));
+    return { result, unchecked: false, explicitlyBy: [...new Set(explicitlyBy)].sort() };
+  }
   if (response.resultType !== "error") return { result: response.overallResult as Result, unchecked: false };
   // iam-data does not know these (action, resource type) pairs; the SAR's ELBv2 page does.
   const gap = IAM_DATA_GAPS[request.action];
@@ -125,7 +137,7 @@ async function simulate(principal: string, request: AuthorizationRequest, identi
 
 /** Decides requests for one deployer, remembering answers (many requests repeat). */
 export class DeployerCheck {
-  private readonly cache = new Map<string, Promise<{ result: Result; unchecked: boolean }>>();
+  private readonly cache = new Map<string, Promise<Simulated>>();
   private readonly decisions = new Map<string, Promise<Decision>>();
   private readonly permissions: NamedPolicy[];
   private readonly boundary: NamedPolicy | undefined;
@@ -161,10 +173,10 @@ export class DeployerCheck {
     const byPermissions = (await simulate(roleArn, request, permissions, undefined)).result !== "Allowed";
     const byBoundary = boundary ? (await simulate(roleArn, request, [boundary], undefined)).result !== "Allowed" : false;
     const deniedBy = byPermissions && byBoundary ? "permissions and boundary" : byBoundary ? "boundary" : "permissions";
-    return { result: both.result, deniedBy, ...unchecked };
+    return { result: both.result, deniedBy, ...unchecked, ...(both.explicitlyBy?.length ? { explicitlyBy: both.explicitlyBy } : {}) };
   }
 
-  private combined(request: AuthorizationRequest): Promise<{ result: Result; unchecked: boolean }> {
+  private combined(request: AuthorizationRequest): Promise<Simulated> {
     const key = JSON.stringify([request.action, request.arn, request.context]);
     let answer = this.cache.get(key);
     if (!answer) {
