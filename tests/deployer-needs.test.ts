@@ -252,6 +252,23 @@ describe("the table of what each stage's stack needs (access/needs)", function (
     assert.ok(problems.size === 0, `\n  ${[...problems].join("\n  ")}`);
   });
 
+  it("decides on the fast path exactly as on the simulator's validated path", async () => {
+    // Every refusal is re-decided on the validated path anyway; this compares allowed ones too,
+    // on a spread of requests under an own and a foreign deployer.
+    const disagreements: string[] = [];
+    for (const [name, deployers] of [["development", ["development", "production"]], ["feature", ["feature", "development"]], ["testing", ["testing", "staging"]]] as const) {
+      const { requests } = await derived(name, renders[name]);
+      for (const stage of deployers) {
+        const check = await checkFor(stage);
+        for (const request of requests.filter((_, i) => i % 3 === 0)) {
+          const [fast, validated] = [await check.fast(request), await check.validated(request)];
+          if (fast !== validated) disagreements.push(`${stage} deployer, ${line(request)}: ${fast} fast, ${validated} validated`);
+        }
+      }
+    }
+    assert.ok(disagreements.length === 0, `\n  ${disagreements.join("\n  ")}`);
+  });
+
   it("lists the IAM actions each stage's stack needs", async () => {
     const development = await actionsNeeded(await renders.development());
     const production = await actionsNeeded(await renders.production());

@@ -24,6 +24,8 @@ export interface AuthorizationRequest {
   action: string;
   /** The resource ARN, or "*" for an action without resource-level permissions. */
   arn: string;
+  /** The SAR resource type the ARN is of ("*" with the ARN). */
+  resourceType: string;
   context: Record<string, string | string[]>;
   /** The stack the ARN's resource belongs to, or "aws" / "account" for resources no stage owns. */
   owner: string;
@@ -412,7 +414,7 @@ async function requestsOfCall(call: Call, phase: keyof typeof OPERATION_LABELS, 
   if (call.on === "*") {
     const keys = await sarKeys(call.action, undefined);
     const tags = call.tags === "all" ? ownTags(info, r) : call.tags ? changedTags(info) : undefined;
-    return [{ ...base, arn: "*", context: { ...context, ...(tags ? tagContext(keys.request, tags) : {}) }, owner: "account", shared: CROSS_STAGE_EXCEPTIONS.wildcardOnly[call.action] ?? "no resource-level permissions" }];
+    return [{ ...base, arn: "*", resourceType: "*", context: { ...context, ...(tags ? tagContext(keys.request, tags) : {}) }, owner: "account", shared: CROSS_STAGE_EXCEPTIONS.wildcardOnly[call.action] ?? "no resource-level permissions" }];
   }
   const requests: AuthorizationRequest[] = [];
   for (const spec of call.on) {
@@ -441,7 +443,7 @@ async function requestsOfCall(call: Call, phase: keyof typeof OPERATION_LABELS, 
         ...(requestTags ? tagContext(keys.request, requestTags) : {}),
         ...(call.tags === "changed-keys" && keys.request.includes("aws:TagKeys") ? { "aws:TagKeys": Object.keys(changedTags(info)).sort() } : {}),
       };
-      requests.push({ ...base, arn, context: { ...context, ...tagContextHere }, owner: own.owner, ...(own.shared ? { shared: own.shared } : {}) });
+      requests.push({ ...base, arn, resourceType: spec.type, context: { ...context, ...tagContextHere }, owner: own.owner, ...(own.shared ? { shared: own.shared } : {}) });
     }
   }
   return requests;

@@ -4,7 +4,7 @@
  * through `@cloud-copilot/iam-simulate`.
  */
 import { createValidatedPolicy, validateIdentityPolicy } from "@cloud-copilot/iam-policy";
-import { getDenialReasons, runSimulation, runUnsafeSimulation } from "@cloud-copilot/iam-simulate";
+import { getDenialReasons, isConditionKeyArray, runSimulation, runUnsafeSimulation, typeForContextKey } from "@cloud-copilot/iam-simulate";
 import type { Render, RenderedResource } from "../../tools/render/harness";
 import { resourceId, type AuthorizationRequest } from "./derive";
 import { IAM_DATA_GAPS } from "./required-calls";
@@ -128,11 +128,88 @@ async function simulate(principal: string, request: AuthorizationRequest, identi
   // iam-data does not know these (action, resource type) pairs; the SAR's ELBv2 page does.
   const gap = IAM_DATA_GAPS[request.action];
   if (gap && (response.errors as { message?: string }).message === "no.resource.types") {
-    const raw = (policies: NamedPolicy[]) => policies.map(({ name, policy }) => ({ name, policy: (policy as { policyDocument?: unknown }).policyDocument ?? policy }));
-    const unsafe = { ...simulation, identityPolicies: raw(identity), ...(boundary ? { permissionBoundaryPolicies: raw([boundary]) } : {}) };
-    return { result: runUnsafeSimulation(unsafe, {}) as Result, unchecked: true };
+    return { result: runUnsafeSimulation(simulation, {}) as Result, unchecked: true };
   }
   throw new Error(`the simulator refused ${request.action} on ${request.arn}: ${JSON.stringify(response.errors)}`);
+}
+
+/**
+ * The simulator spends most of its time working out which resource type an ARN is and which
+ * context keys apply to it (ec2:CreateTags has over a hundred types), for every request. That
+ * depends only on the action, the resource type and the context keys, so it is done once per
+ * such shape with `runSimulation` (which validates the action, the ARN and the keys), and each
+ * request is then evaluated on the same normalized input without repeating it. Every refusal is
+ * decided again on the validated path (DeployerCheck.decide), and a test compares both paths.
+ */
+interface Shape {
+  /** Context keys the simulator keeps for this action and resource type (the others it ignores). */
+  keep: Set<string>;
+  /** Kept keys whose condition type is a list. */
+  lists: Set<string>;
+  /** iam-data does not know the resource type (IAM_DATA_GAPS): keys are kept as they are. */
+  unchecked: boolean;
+}
+
+const ALLOW_ALL: NamedPolicy = { name: "shape", policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] } };
+const shapes = new Map<string, Promise<Shape>>();
+
+function shapeOf(request: AuthorizationRequest): Promise<Shape> {
+  const keys = Object.keys(request.context).sort();
+  const key = JSON.stringify([request.action, request.resourceType, keys]);
+  let shape = shapes.get(key);
+  if (!shape) {
+    shape = (async (): Promise<Shape> => {
+      const response = await runSimulation(
+        {
+          identityPolicies: [ALLOW_ALL],
+          serviceControlPolicies: [],
+          resourceControlPolicies: [],
+          request: { principal: "arn:aws:iam::123456789012:role/shape", action: request.action, resource: { accountId: ACCOUNT_OF(request.arn) ?? "123456789012", resource: request.arn }, contextVariables: request.context },
+        },
+        {},
+      );
+      if (response.resultType === "error") {
+        if (IAM_DATA_GAPS[request.action] && (response.errors as { message?: string }).message === "no.resource.types") {
+          return { keep: new Set(keys), lists: new Set(keys.filter((k) => Array.isArray(request.context[k]))), unchecked: true };
+        }
+        throw new Error(`the simulator refused ${request.action} on ${request.arn}: ${JSON.stringify(response.errors)}`);
+      }
+      const ignored = new Set((response.resultType === "single" ? response.result.ignoredContextKeys : undefined) ?? []);
+      const keep = new Set(keys.filter((k) => !ignored.has(k)));
+      const lists = new Set<string>();
+      for (const k of keep) if (isConditionKeyArray(await typeForContextKey(k))) lists.add(k);
+      return { keep, lists, unchecked: false };
+    })();
+    shapes.set(key, shape);
+  }
+  return shape;
+}
+
+/** The context as runSimulation would hand it to the engine: known keys only, lists as lists, single values single. */
+function normalized(context: Record<string, string | string[]>, shape: Shape): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const key of shape.keep) {
+    const value = context[key];
+    out[key] = shape.lists.has(key) ? [value].flat() : Array.isArray(value) ? value[0] : value;
+  }
+  return out;
+}
+
+async function simulateFast(principal: string, request: AuthorizationRequest, identity: NamedPolicy[], boundary: NamedPolicy | undefined): Promise<Simulated> {
+  // Actions without resource-level permissions need the validated path's wildcard handling; they are cheap there.
+  if (request.arn === "*") return simulate(principal, request, identity, boundary);
+  const shape = await shapeOf(request);
+  const result = runUnsafeSimulation(
+    {
+      identityPolicies: identity,
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      ...(boundary ? { permissionBoundaryPolicies: [boundary] } : {}),
+      request: { principal, action: request.action, resource: { accountId: ACCOUNT_OF(request.arn) ?? ACCOUNT_OF(principal) ?? "123456789012", resource: request.arn }, contextVariables: normalized(request.context, shape) },
+    },
+    {},
+  ) as Result;
+  return { result, unchecked: shape.unchecked };
 }
 
 /** Decides requests for one deployer, remembering answers (many requests repeat). */
@@ -145,6 +222,16 @@ export class DeployerCheck {
   constructor(readonly deployer: Deployer) {
     this.permissions = validated(deployer.permissions);
     this.boundary = deployer.boundary ? validated([deployer.boundary])[0] : undefined;
+  }
+
+  /** The validated path's answer alone (for the test that compares both paths). */
+  async validated(request: AuthorizationRequest): Promise<Result> {
+    return (await simulate(this.deployer.roleArn, request, this.permissions, this.boundary)).result;
+  }
+
+  /** The fast path's answer (what allowed() uses). */
+  async fast(request: AuthorizationRequest): Promise<Result> {
+    return (await this.combined(request)).result;
   }
 
   /** Whether IAM would allow the request (permissions and boundary together). */
@@ -166,9 +253,11 @@ export class DeployerCheck {
   private async explain(request: AuthorizationRequest): Promise<Decision> {
     const { roleArn } = this.deployer;
     const { permissions, boundary } = this;
-    const both = await this.combined(request);
-    const unchecked = both.unchecked ? { unchecked: true } : {};
-    if (both.result === "Allowed") return { result: "Allowed", ...unchecked };
+    const fast = await this.combined(request);
+    const unchecked = fast.unchecked ? { unchecked: true } : {};
+    if (fast.result === "Allowed") return { result: "Allowed", ...unchecked };
+    const both = await simulate(roleArn, request, permissions, boundary);
+    if (both.result !== fast.result) throw new Error(`the simulator's two paths disagree on ${request.action} on ${request.arn}: ${both.result} validated, ${fast.result} fast`);
     // Which document refuses it: the permissions alone, and the boundary read as permissions.
     const byPermissions = (await simulate(roleArn, request, permissions, undefined)).result !== "Allowed";
     const byBoundary = boundary ? (await simulate(roleArn, request, [boundary], undefined)).result !== "Allowed" : false;
@@ -180,7 +269,7 @@ export class DeployerCheck {
     const key = JSON.stringify([request.action, request.arn, request.context]);
     let answer = this.cache.get(key);
     if (!answer) {
-      answer = simulate(this.deployer.roleArn, request, this.permissions, this.boundary);
+      answer = simulateFast(this.deployer.roleArn, request, this.permissions, this.boundary);
       this.cache.set(key, answer);
     }
     return answer;
