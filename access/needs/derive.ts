@@ -297,10 +297,16 @@ function ownTags(info: StackInfo, r: RenderedResource): Record<string, string> {
   return { ...info.tags, ...((r.inputs.tags as Record<string, string> | undefined) ?? {}) };
 }
 
-/** The tags an update changes: a feature stack gets a new expiry on every `stagectl feature up`; otherwise a change to the stack's tag set. */
+/** Tags that say which stage a resource is: a stack never changes them on its own resources. */
+const IDENTITY_TAGS = ["project", "stage", "stage-kind"];
+
+/**
+ * The tags an update's tag calls carry. The provider sends only the keys whose values change
+ * (tags_all), and a stack never changes its identity tags: what changes is a feature stack's
+ * expiry (every `stagectl feature up`), or any other default tag (managed-by, a new one).
+ */
 function changedTags(info: StackInfo): Record<string, string> {
-  if (info.kind === "feature" && info.tags["expires-at"]) return { "expires-at": info.tags["expires-at"] };
-  return { ...info.tags };
+  return Object.fromEntries(Object.entries(info.tags).filter(([key]) => !IDENTITY_TAGS.includes(key)));
 }
 
 interface Ownership {

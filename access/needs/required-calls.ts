@@ -82,7 +82,8 @@ export interface Call {
   /**
    * Tags the request carries as aws:RequestTag/* and aws:TagKeys (only for the resource types
    * whose SAR entry lists them): "all" the resource's tags (create), "changed" the keys an
-   * update changes, "changed-keys" only aws:TagKeys (untagging).
+   * update changes (every default tag but the identity tags project, stage and stage-kind,
+   * which a stack never changes), "changed-keys" only aws:TagKeys (untagging).
    */
   tags?: "all" | "changed" | "changed-keys";
   when?: When;
