@@ -276,7 +276,7 @@ describe("the table of what each stage's stack needs (access/needs)", function (
     for (const action of ["rds:RestoreDBInstanceFromDBSnapshot", "ecs:DeregisterTaskDefinition", "elasticache:CreateReplicationGroup", "iam:CreateServiceLinkedRole", "iam:PassRole", "ec2:CreateTags", "ecr:PutImage"]) {
       assert.ok(development.includes(action), `development needs ${action}`);
     }
-    for (const action of ["rds:RestoreDBInstanceFromDBSnapshot", "ecr:PutImage", "scheduler:CreateSchedule"]) assert.ok(!production.includes(action), `production does not need ${action}`);
+    for (const action of ["rds:RestoreDBInstanceFromDBSnapshot", "ecr:PutImage"]) assert.ok(!production.includes(action), `production does not need ${action}`);
     const testing = await actionsNeeded(await renders.testing());
     assert.ok(testing.includes("route53:ChangeResourceRecordSets"), "a stage with a domain needs route53:ChangeResourceRecordSets");
   });
