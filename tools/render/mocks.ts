@@ -57,7 +57,7 @@ export class RenderMocks implements pulumi.runtime.Mocks {
     if (args.type === "aws:rds/instance:Instance") this.refuseShrinkingRestore(args.inputs);
     this.registered.push({ type: args.type, name: args.name, custom: args.custom ?? true, inputs: args.inputs });
     const physical = physicalNameOf(args.type, args.inputs) ?? args.name;
-    const id = this.idFor(args.type, physical, args.name, args.inputs);
+    const id = mockResourceId(args.type, physical, args.name, args.inputs);
     return { id, state: { ...args.inputs, ...this.computed(args.type, physical, args.inputs, args.name) } };
   }
 
@@ -108,22 +108,6 @@ export class RenderMocks implements pulumi.runtime.Mocks {
         `InvalidParameterCombination: ${String(inputs.identifier)} restores ${snapshot.identifier} (${snapshot.allocatedStorageGb} GiB) into ${requested} GiB; a restored volume must be at least the snapshot's size`,
       );
     }
-  }
-
-  private idFor(type: string, physical: string, logicalName: string, inputs: Record<string, unknown>): string {
-    if (type === "pulumi:pulumi:StackReference") return String(inputs.name);
-    // Unique per resource, stable across renders, and the same for the same resource in
-    // every stack (logical names do not carry the stage), so `stagectl diff` lines them up.
-    const seed = `${type}:${logicalName}`;
-    const short = `${type.split(":").pop()?.toLowerCase()}-${digest(seed, 8)}`;
-    if (type.startsWith("aws:ec2/vpc:")) return `vpc-${digest(seed, 17)}`;
-    if (type.startsWith("aws:ec2/subnet:")) return `subnet-${digest(seed, 17)}`;
-    if (type.startsWith("aws:ec2/securityGroup:")) return `sg-${digest(seed, 17)}`;
-    if (type === "aws:s3/bucket:Bucket" || type.startsWith("aws:iam/role:") || type.startsWith("aws:rds/") || type.startsWith("aws:elasticache/")) {
-      // AWS uses these resources' names as their ids.
-      return physical;
-    }
-    return short;
   }
 
   private computed(type: string, physical: string, inputs: Record<string, unknown>, logicalName: string): Record<string, unknown> {
@@ -198,6 +182,26 @@ export class RenderMocks implements pulumi.runtime.Mocks {
     this.generatedSecrets.push(value);
     return value;
   }
+}
+
+/**
+ * The id the offline render gives a resource (what `resource.id` resolves to), so readers of a
+ * render (tests, access/needs) can tell which rendered resource an id in another's inputs is.
+ */
+export function mockResourceId(type: string, physical: string, logicalName: string, inputs: Record<string, unknown>): string {
+  if (type === "pulumi:pulumi:StackReference") return String(inputs.name);
+  // Unique per resource, stable across renders, and the same for the same resource in
+  // every stack (logical names do not carry the stage), so `stagectl diff` lines them up.
+  const seed = `${type}:${logicalName}`;
+  const short = `${type.split(":").pop()?.toLowerCase()}-${digest(seed, 8)}`;
+  if (type.startsWith("aws:ec2/vpc:")) return `vpc-${digest(seed, 17)}`;
+  if (type.startsWith("aws:ec2/subnet:")) return `subnet-${digest(seed, 17)}`;
+  if (type.startsWith("aws:ec2/securityGroup:")) return `sg-${digest(seed, 17)}`;
+  if (type === "aws:s3/bucket:Bucket" || type.startsWith("aws:iam/role:") || type.startsWith("aws:rds/") || type.startsWith("aws:elasticache/")) {
+    // AWS uses these resources' names as their ids.
+    return physical;
+  }
+  return short;
 }
 
 /** The physical name a resource's inputs give it, if it has one. */
