@@ -46,6 +46,11 @@ export interface DatabaseArgs {
    */
   allocatedStorageGb?: number;
   /**
+   * Daily backup window, `hh:mm-hh:mm` UTC (production's refinery runs after it).
+   * @default undefined (RDS picks one)
+   */
+  backupWindow?: string;
+  /**
    * How the database may be destroyed.
    * @default "destroyable"
    */
@@ -82,7 +87,7 @@ export interface DatabaseArgs {
   generation?: number;
 }
 
-type NormalizedDatabaseArgs = Required<Omit<DatabaseArgs, "restoreFrom" | "replicaOf">> & Pick<DatabaseArgs, "restoreFrom" | "replicaOf">;
+type NormalizedDatabaseArgs = Required<Omit<DatabaseArgs, "restoreFrom" | "replicaOf" | "backupWindow">> & Pick<DatabaseArgs, "restoreFrom" | "replicaOf" | "backupWindow">;
 
 function normalize(args: DatabaseArgs): NormalizedDatabaseArgs {
   return {
@@ -183,6 +188,7 @@ export class Database extends pulumi.ComponentResource {
         publiclyAccessible: false,
         multiAz: args.multiAz,
         backupRetentionPeriod: replica ? 0 : args.backupRetentionDays,
+        backupWindow: replica ? undefined : args.backupWindow,
         copyTagsToSnapshot: true,
         autoMinorVersionUpgrade: true,
         deletionProtection: teardown.deletionProtection,

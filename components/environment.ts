@@ -11,6 +11,7 @@ import { Namer } from "./naming";
 import { Network } from "./network";
 import { SecurityGroups } from "./security-groups";
 import type { StageReferences } from "./stage-references";
+import type { RefinerySettings } from "./stage-profile";
 import type { Stage } from "./stage-resolve";
 
 export interface EnvironmentArgs {
@@ -162,7 +163,7 @@ export class Environment extends pulumi.ComponentResource {
       }, child);
     }
 
-    const refinery = stage.kind === "production" ? this.refinery(name, stage, { namer, network, service, database, bucket, image }) : undefined;
+    const refinery = stage.refinery ? this.refinery(name, stage, stage.refinery, { namer, network, service, database, bucket, image }) : undefined;
 
     this.outputs = {
       stage: stage.name,
@@ -191,6 +192,7 @@ export class Environment extends pulumi.ComponentResource {
   private refinery(
     name: string,
     stage: Stage,
+    settings: RefinerySettings,
     parts: { namer: Namer; network: NetworkRef; service: AppService; database: Database; bucket: Bucket; image: pulumi.Input<string> },
   ): { stateMachineArn: pulumi.Output<string>; sanitizedBucketName: pulumi.Output<string> } {
     const child = { parent: this };
@@ -212,6 +214,7 @@ export class Environment extends pulumi.ComponentResource {
       },
       sourceBucket: { name: parts.bucket.bucketName, arn: parts.bucket.arn },
       teardown: stage.teardown,
+      ...settings,
       logRetentionDays: stage.logs.retentionDays,
       permissionsBoundaryArn: stage.access.permissionsBoundaryArn,
     }, child);

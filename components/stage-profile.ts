@@ -32,6 +32,20 @@ export interface DatabaseSettings {
   multiAz: boolean;
   backupRetentionDays: number;
   allocatedStorageGb: number;
+  /** Daily backup window, `hh:mm-hh:mm` UTC; undefined lets RDS pick one. */
+  backupWindow?: string;
+}
+
+/** Production's nightly refinery: when it runs, what it keeps, what of the bucket flows down. */
+export interface RefinerySettings {
+  /** EventBridge Scheduler expression; after production's backup window. */
+  schedule: string;
+  /** Sanitized snapshots kept, newest first. */
+  keepSnapshots: number;
+  /** Prefixes of production's bucket copied into the sanitized bucket. */
+  bucketPrefixes: string[];
+  /** Instance class of the short-lived sanitizer. */
+  instanceClass: string;
 }
 
 export interface CacheSettings {
@@ -81,6 +95,8 @@ export interface StageProfile {
   logs: LogSettings;
   teardown: TeardownMode;
   data: DataSettings;
+  /** Production only: the refinery that turns its backups into sanitized snapshots. */
+  refinery?: RefinerySettings;
 }
 
 const smallDatabase: DatabaseSettings = {
@@ -91,8 +107,13 @@ const smallDatabase: DatabaseSettings = {
 };
 const smallCache: CacheSettings = { nodeType: "cache.t4g.micro", nodes: 1 };
 const smallApp: AppSettings = { cpu: 256, memory: 512, desiredCount: 1 };
-/** After production's nightly automated backup (RDS picks a window around 03:00 UTC by default). */
-const NIGHTLY = "cron(30 4 * * ? *)";
+/**
+ * The night, in UTC: production backs up at 01:00 (its backup window), the refinery starts at
+ * 02:30 and takes about an hour, lower stages copy the sanitized bucket at 06:00.
+ */
+const PRODUCTION_BACKUP_WINDOW = "01:00-01:30";
+const REFINERY_SCHEDULE = "cron(30 2 * * ? *)";
+const NIGHTLY = "cron(0 6 * * ? *)";
 const fromSanitizedSnapshot: DataSettings = { source: "sanitized-snapshot", generation: 0, syncSchedule: NIGHTLY };
 const unversionedBucket: BucketSettings = { versioning: false, noncurrentVersionExpirationDays: 7 };
 
@@ -134,13 +155,14 @@ export const STAGE_PROFILES: Readonly<Record<StageKind, StageProfile>> = {
   },
   production: {
     network: { cidr: "10.40.0.0/16", nat: "per-az" },
-    database: { instanceClass: "db.t4g.medium", multiAz: true, backupRetentionDays: 14, allocatedStorageGb: 50 },
+    database: { instanceClass: "db.t4g.medium", multiAz: true, backupRetentionDays: 14, allocatedStorageGb: 50, backupWindow: PRODUCTION_BACKUP_WINDOW },
     cache: { nodeType: "cache.t4g.small", nodes: 2 },
     app: { cpu: 1024, memory: 2048, desiredCount: 2 },
     bucket: { versioning: true, noncurrentVersionExpirationDays: 90 },
     logs: { retentionDays: 90 },
     teardown: "retain",
     data: { source: "none", generation: 0, syncSchedule: NIGHTLY },
+    refinery: { schedule: REFINERY_SCHEDULE, keepSnapshots: 7, bucketPrefixes: ["public/"], instanceClass: "db.t4g.medium" },
   },
   feature: {
     // Feature stacks never create a network; the value only keeps the shape uniform.

@@ -273,6 +273,9 @@ function crossKeyProblems(config: LenientConfig): ConfigProblem[] {
       }
     }
   }
+  if (config.refinery && config.stage !== "production") {
+    problems.push({ key: "multistage:refinery", value: describeValue(config.refinery), expected: "nothing: only production runs the refinery that sanitizes its backups for the lower stages" });
+  }
   if (config.stage === "production" && config.teardown && config.teardown !== "retain") {
     problems.push({
       key: "multistage:teardown",
@@ -405,8 +408,11 @@ function buildStage(stack: string, config: StageConfig, region: string): Stage {
     domain: { ...config.domain },
     access: { ...config.access },
     feature: config.feature,
+    refinery: profile.refinery ? { ...profile.refinery, ...config.refinery } : undefined,
   };
   if (stage.feature === undefined) delete stage.feature;
+  if (stage.refinery === undefined) delete stage.refinery;
+  if (stage.database.backupWindow === undefined) delete stage.database.backupWindow;
   if (stage.image === undefined) delete stage.image;
   return stage;
 }

@@ -45,6 +45,21 @@ const databaseOverride = z
     multiAz: z.boolean(),
     backupRetentionDays: positiveInt(0, 35),
     allocatedStorageGb: positiveInt(20, 65536),
+    // RDS PreferredBackupWindow: hh24:mi-hh24:mi in UTC, at least 30 minutes.
+    backupWindow: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, "a UTC window like 01:00-01:30"),
+  })
+  .strict()
+  .partial();
+
+const refineryOverride = z
+  .object({
+    schedule: z.string().superRefine((expression, context) => {
+      const problem = scheduleExpressionProblem(expression);
+      if (problem) context.addIssue({ code: z.ZodIssueCode.custom, message: `a recurring EventBridge Scheduler expression like cron(30 2 * * ? *): ${problem}` });
+    }),
+    keepSnapshots: positiveInt(1, 35),
+    bucketPrefixes: z.array(z.string().regex(/^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*\/$/, "an object prefix ending in /, like public/")).max(20),
+    instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "an RDS instance class like db.t4g.medium"),
   })
   .strict()
   .partial();
@@ -160,6 +175,7 @@ export const stageConfigSchema = z
     teardown: z.enum(TEARDOWN_MODES).optional(),
     domain: domainConfig.optional(),
     data: dataOverride.optional(),
+    refinery: refineryOverride.optional(),
     access: accessConfig.optional(),
     feature: featureConfigSchema.optional(),
     branchStages: z
@@ -187,6 +203,7 @@ export const CONFIG_KEY_DOCS: Readonly<Record<keyof StageConfig, string>> = {
   teardown: `${TEARDOWN_MODES.join(" | ")}: how the stage's stateful resources may be destroyed.`,
   domain: "`{ name, hostedZoneId, certificateArn }`. A certificate turns on HTTPS (HTTP redirects); a zone and name add a Route 53 alias.",
   feature: "`{ branch, createdAt, expiresAt, pr, networkStack }`. Feature stacks only; set by `stagectl feature up`.",
+  refinery: "`{ schedule, keepSnapshots, bucketPrefixes, instanceClass }`. Production only: the nightly refinery that restores its newest backup into a sanitizer, sanitizes it and snapshots it for the lower stages, and copies the allowed prefixes of its bucket.",
   data: "`{ source: empty | sanitized-snapshot | production-replica, acknowledgeProductionData, generation, syncSchedule }`. Where the stage's data comes from; never set in production. `production-replica` is staging-only and needs `acknowledgeProductionData: true`. `generation` is bumped by `stagectl data resync`.",
   access: "`{ deployerRoleArn, permissionsBoundaryArn }` from the access/ project. The AWS provider assumes the deployer role; every role the stack creates carries the boundary. Required in staging and production; development, testing and feature stacks warn without them.",
   branchStages: "Git branch globs and the long-lived stage each deploys to (`release/*=staging`), first match wins; every other branch gets a feature stack. Set in Pulumi.yaml.",

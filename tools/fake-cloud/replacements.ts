@@ -173,6 +173,16 @@ export const REPLACEMENTS: Readonly<Record<string, ReplacementRule>> = {
     autoName: "name",
     source: `${TF}/scheduler/schedule.go: ForceNew on name, name_prefix, group_name; expression, target and window are modified in place`,
   },
+  "aws:sfn/stateMachine:StateMachine": {
+    replaceOnChanges: ["name", "namePrefix", "type"],
+    autoName: "name",
+    source: `${TF}/sfn/state_machine.go: ForceNew on name, name_prefix, type; definition, role_arn, logging and tracing configuration are modified in place (UpdateStateMachine)`,
+  },
+  "aws:cloudwatch/metricAlarm:MetricAlarm": {
+    replaceOnChanges: ["name"],
+    autoName: "name",
+    source: `${TF}/cloudwatch/metric_alarm.go: ForceNew on alarm_name (read in an older resourceAwsCloudWatchMetricAlarm schema: alarm_name Required, ForceNew); every other field is PutMetricAlarm again, in place`,
+  },
   "aws:secretsmanager/secret:Secret": {
     replaceOnChanges: ["name", "namePrefix"],
     autoName: "name",
