@@ -73,23 +73,36 @@ export function ownResourcePatterns(stage: string): string[] {
   ];
 }
 
-const MANAGED_SERVICES = ["s3:*", "rds:*", "elasticache:*", "secretsmanager:*", "logs:*", "ecs:*", "ecr:*", "elasticloadbalancing:*", "scheduler:*", "states:*", "cloudwatch:*"];
+const MANAGED_SERVICES = ["s3:*", "rds:*", "elasticache:*", "secretsmanager:*", "logs:*", "ecs:*", "ecr:*", "elasticloadbalancing:*", "scheduler:*"];
+/** Only production runs the refinery: a state machine and its alarm. */
+const REFINERY_SERVICES = ["states:*", "cloudwatch:*"];
 
-/** Reads that reveal configuration but no data (no object, secret value, log event or snapshot content). */
+/**
+ * Reads AWS authorizes only against `*` (no resource-level permissions in the Service
+ * Authorization Reference) that the stacks' deployments make. Reads of the stage's own
+ * resources come with its own-resource grants; nothing else of another stage is readable.
+ */
 export const READS_ANYWHERE = [
   "ec2:Describe*",
+  "elasticloadbalancing:Describe*",
+  "logs:DescribeLogGroups",
+  "ecs:DescribeTaskDefinition",
+  "ecr:GetAuthorizationToken",
+  "sts:GetCallerIdentity",
+];
+
+/** What a reviewer reads to preview a stage: configuration across services, never data. */
+export const REVIEWER_READS = [
+  ...READS_ANYWHERE,
   "rds:Describe*",
   "elasticache:Describe*",
   "ecs:Describe*",
   "ecs:List*",
-  "elasticloadbalancing:Describe*",
   "logs:Describe*",
-  "ecr:GetAuthorizationToken",
   "iam:Get*",
   "iam:List*",
   "route53:Get*",
   "route53:List*",
-  "sts:GetCallerIdentity",
   "states:List*",
   "cloudwatch:Describe*",
 ];
@@ -136,14 +149,30 @@ export function stagePolicy(access: StageAccess): PolicyDocument {
   const tags = stageTagValues(stage);
   const ownRoles = `arn:aws:iam::${account}:role/${PROJECT}-${stage}-*`;
   const statements: Array<Record<string, unknown>> = [
-    { Sid: "OwnStage", Effect: "Allow", Action: MANAGED_SERVICES, Resource: ownResourcePatterns(stage) },
-    { Sid: "Read", Effect: "Allow", Action: [...READS_ANYWHERE, ...UNSCOPABLE_WRITES], Resource: "*" },
+    { Sid: "OwnStage", Effect: "Allow", Action: [...MANAGED_SERVICES, ...(stage === "production" ? REFINERY_SERVICES : [])], Resource: ownResourcePatterns(stage) },
+    {
+      // EC2 authorizes a few reads per resource (DescribeVpcAttribute on a VPC): those only on
+      // the stage's own (or untagged) resources. The reads authorized only against "*" carry no
+      // resource tag, so IfExists lets them through; `ec2:Describe*` stays one short entry.
+      Sid: "Read",
+      Effect: "Allow",
+      Action: [...READS_ANYWHERE, ...UNSCOPABLE_WRITES],
+      Resource: "*",
+      Condition: { StringLikeIfExists: { "aws:ResourceTag/stage": tags } },
+    },
     {
       // Creating an instance or replication group also authorizes against the default option
       // and parameter groups (Service Authorization Reference: og, parametergroup required).
       Sid: "DefaultGroups",
       Effect: "Allow",
-      Action: ["rds:CreateDBInstance", "rds:RestoreDBInstanceFromDBSnapshot", "rds:ModifyDBInstance", "elasticache:CreateReplicationGroup", "elasticache:ModifyReplicationGroup"],
+      Action: [
+        "rds:CreateDBInstance",
+        "rds:RestoreDBInstanceFromDBSnapshot",
+        ...(stage === "staging" && access.stagingReplica ? ["rds:CreateDBInstanceReadReplica"] : []),
+        "rds:ModifyDBInstance",
+        "elasticache:CreateReplicationGroup",
+        "elasticache:ModifyReplicationGroup",
+      ],
       Resource: [arn("rds", "og:default:*"), arn("elasticache", "parametergroup:default.*")],
     },
     { Sid: "OwnNetwork", Effect: "Allow", Action: "ec2:*", Resource: "*", Condition: { StringLike: { "aws:ResourceTag/stage": tags } } },
@@ -151,12 +180,20 @@ export function stagePolicy(access: StageAccess): PolicyDocument {
       // New resources carry the stage's tag; an existing parent (the VPC of a subnet) must be the stage's too.
       Sid: "NewNetwork",
       Effect: "Allow",
-      Action: ["ec2:Create*", "ec2:AllocateAddress"],
+      // A security group rule is a resource of its own (security-group-rule/*), tagged at creation.
+      // AuthorizeSecurityGroup* is exactly Ingress and Egress (Service Authorization Reference).
+      Action: ["ec2:Create*", "ec2:AllocateAddress", "ec2:AuthorizeSecurityGroup*"],
       Resource: "*",
       Condition: { StringLike: { "aws:RequestTag/stage": tags }, StringLikeIfExists: { "aws:ResourceTag/stage": tags } },
     },
     { Sid: "OwnRoles", Effect: "Allow", Action: ROLE_WRITES, Resource: ownRoles, Condition: { StringEquals: { "iam:PermissionsBoundary": boundaryArn(account, stage) } } },
-    { Sid: "TagOwnRoles", Effect: "Allow", Action: ["iam:TagRole", "iam:UntagRole"], Resource: ownRoles },
+    // Tags (no boundary condition key) and reads of the stage's own roles.
+    {
+      Sid: "TagAndReadOwnRoles",
+      Effect: "Allow",
+      Action: ["iam:TagRole", "iam:UntagRole", "iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole"],
+      Resource: ownRoles,
+    },
     { Sid: "PassOwnRoles", Effect: "Allow", Action: "iam:PassRole", Resource: ownRoles, Condition: { StringEquals: { "iam:PassedToService": PASSED_TO } } },
     {
       Sid: "ServiceLinkedRoles",
@@ -186,7 +223,13 @@ export function stagePolicy(access: StageAccess): PolicyDocument {
   if (stage !== "production") {
     // Lower stages restore production's sanitized snapshots and copy its sanitized bucket; raw production data never.
     statements.push(
-      { Sid: "SanitizedSnapshots", Effect: "Allow", Action: "rds:RestoreDBInstanceFromDBSnapshot", Resource: SANITIZED_SNAPSHOTS },
+      {
+        // The newest is looked up among the sanitizer's snapshots, then restored.
+        Sid: "SanitizedSnapshots",
+        Effect: "Allow",
+        Action: ["rds:DescribeDBSnapshots", "rds:RestoreDBInstanceFromDBSnapshot"],
+        Resource: [SANITIZED_SNAPSHOTS, arn("rds", `db:${PROJECT}-production-sanitizer`)],
+      },
       { Sid: "SanitizedBucket", Effect: "Allow", Action: ["s3:ListBucket", "s3:GetObject", "s3:GetObjectTagging"], Resource: [`arn:aws:s3:::${SANITIZED_BUCKET}`, `arn:aws:s3:::${SANITIZED_BUCKET}/*`] },
     );
   }
@@ -197,7 +240,7 @@ export function stagePolicy(access: StageAccess): PolicyDocument {
     // The refinery snapshots the sanitizer and keeps the last few; its snapshots are production's to manage.
     statements.push({ Sid: "SanitizedSnapshots", Effect: "Allow", Action: "rds:*", Resource: SANITIZED_SNAPSHOTS });
   }
-  if (access.dns) statements.push(dnsStatement(access.dns));
+  if (access.dns) statements.push(dnsStatement(access.dns), dnsReads(access.dns));
   if (access.stateBucket) statements.push(...stateStatements(access.stateBucket, [stage], true));
   return { Version: "2012-10-17", Statement: statements };
 }
@@ -243,6 +286,16 @@ function dnsStatement(dns: { hostedZoneId: string; names: string[] }): Record<st
   };
 }
 
+/** Reading the zone's records back and waiting for a change to be in sync. */
+function dnsReads(dns: { hostedZoneId: string }): Record<string, unknown> {
+  return {
+    Sid: "ZoneReads",
+    Effect: "Allow",
+    Action: ["route53:ListResourceRecordSets", "route53:GetHostedZone", "route53:GetChange"],
+    Resource: [`arn:aws:route53:::hostedzone/${dns.hostedZoneId}`, "arn:aws:route53:::change/*"],
+  };
+}
+
 /**
  * The stage's own stacks in the DIY state bucket: their checkpoints, tags, history, backups and
  * locks (`.pulumi/stacks/<project>/<stack>.json|.pulumi-tags`, `.pulumi/history|backups/<project>/<stack>/`,
@@ -273,7 +326,7 @@ export function stateStatements(bucket: { name: string; kmsKeyArn?: string }, st
 export function reviewerPolicy(access: StageAccess): PolicyDocument {
   return {
     Version: "2012-10-17",
-    Statement: [{ Sid: "Read", Effect: "Allow", Action: READS_ANYWHERE, Resource: "*" }, ...(access.stateBucket ? stateStatements(access.stateBucket, [access.stage], false) : [])],
+    Statement: [{ Sid: "Read", Effect: "Allow", Action: REVIEWER_READS, Resource: "*" }, ...(access.stateBucket ? stateStatements(access.stateBucket, [access.stage], false) : [])],
   };
 }
 

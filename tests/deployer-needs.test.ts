@@ -24,10 +24,19 @@ const ACCESS_DIR = path.join(PROJECT_ROOT, "access");
 const STAGES = ["development", "testing", "staging", "production", "feature"] as const;
 type Stage = (typeof STAGES)[number];
 
-/** The example account, with testing added (a fourth level is a stack file and a line here). */
+/**
+ * The example account, with testing added (a fourth level is a stack file and a line here),
+ * testing's record name in the zone, and staging's acknowledged replica of production.
+ */
 const accessRender = once(() => {
   const config = (parse(fs.readFileSync(path.join(ACCESS_DIR, "Pulumi.account.yaml"), "utf8")) as { config: Record<string, unknown> }).config;
-  const { dir } = tempStackFile("account", { ...config, "multistage-access:stages": ["development", "testing", "staging", "production"] });
+  const dns = config["multistage-access:dns"] as { hostedZoneId: string; names: Record<string, string[]> };
+  const { dir } = tempStackFile("account", {
+    ...config,
+    "multistage-access:stages": ["development", "testing", "staging", "production"],
+    "multistage-access:dns": { ...dns, names: { ...dns.names, testing: ["testing.example.com"] } },
+    "multistage-access:stagingReplica": true,
+  });
   fs.copyFileSync(path.join(ACCESS_DIR, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
   return renderStack("account", { programDir: ACCESS_DIR, configDir: dir });
 });
@@ -48,7 +57,7 @@ const featureConfig = {
 const testingConfig = {
   "aws:region": "eu-west-1",
   "multistage:stage": "testing",
-  "multistage:domain": { name: "testing.example.com", hostedZoneId: "Z0TESTINGZONE00000001", certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555" },
+  "multistage:domain": { name: "testing.example.com", hostedZoneId: "Z0123456789ABCDEFGHIJ", certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555" },
 };
 
 /**

