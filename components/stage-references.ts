@@ -110,16 +110,19 @@ export async function resolveStageReferences(stage: Stage, name: string, provide
  * refinery names them counts: a lower stage never restores anything else of production's.
  */
 async function newestSanitizedSnapshot(project: string, sanitizer: string, provider: aws.Provider): Promise<RestoreSource | undefined> {
+  let snapshot: aws.rds.GetSnapshotResult;
   try {
     // Through the stage's provider: the lookup runs as the stage's deployer, in its region.
-    const snapshot = await aws.rds.getSnapshot({ dbInstanceIdentifier: sanitizer, snapshotType: "manual", mostRecent: true }, { provider });
-    if (!snapshot.dbSnapshotIdentifier?.startsWith(sanitizedSnapshotPrefix(project))) {
-      throw new Error(`the newest snapshot of ${sanitizer} is ${String(snapshot.dbSnapshotIdentifier)}, not a sanitized one`);
-    }
-    return { snapshotIdentifier: snapshot.dbSnapshotIdentifier, allocatedStorageGb: snapshot.allocatedStorage };
+    snapshot = await aws.rds.getSnapshot({ dbInstanceIdentifier: sanitizer, snapshotType: "manual", mostRecent: true }, { provider });
   } catch {
     // Before the refinery's first night there is nothing clean to restore: start empty, and say so.
     pulumi.log.warn(`No sanitized snapshot of production yet (the refinery's nightly run makes them); this stage's database starts empty`);
     return undefined;
   }
+  // Outside the try: a snapshot of the sanitizer that is not the refinery's must stop the
+  // update, not be mistaken for "none yet".
+  if (!snapshot.dbSnapshotIdentifier?.startsWith(sanitizedSnapshotPrefix(project))) {
+    throw new Error(`the newest snapshot of ${sanitizer} is ${String(snapshot.dbSnapshotIdentifier)}, not a sanitized one (${sanitizedSnapshotPrefix(project)}*): only the refinery's snapshots are restored below production`);
+  }
+  return { snapshotIdentifier: snapshot.dbSnapshotIdentifier, allocatedStorageGb: snapshot.allocatedStorage };
 }

@@ -86,6 +86,13 @@ describe("one-way data flow in the renders", () => {
     assert.ok(render.warnings.some((w) => /No sanitized snapshot of production yet .*this stage's database starts empty/.test(w)), render.warnings.join("\n"));
   });
 
+  it("refuses to restore a snapshot of the sanitizer that the refinery did not name, rather than start empty", async () => {
+    await assert.rejects(
+      renderStack("development", { latestSanitizedSnapshot: { identifier: "rds:multistage-production-sanitizer-2026-11-26-01-10", allocatedStorageGb: 50 } }),
+      /the newest snapshot of multistage-production-sanitizer is rds:multistage-production-sanitizer-2026-11-26-01-10, not a sanitized one \(multistage-sanitized-\*\)/,
+    );
+  });
+
   it("a data generation bump re-creates the database as a new resource, restored from the newest snapshot", async () => {
     const newest = { identifier: "multistage-sanitized-2026-12-01", allocatedStorageGb: 50 };
     const render = await renderWithConfig("development", { ...base, "multistage:stage": "development", "multistage:data": { generation: 3 } }, { latestSanitizedSnapshot: newest });
