@@ -2,11 +2,10 @@
  * Scenario 1, ops: `pulumi up -s <stage>` of every long-lived stage from the repository root of a
  * fresh checkout, with the committed stack files, exactly as an operator runs it.
  *
- * Order: production, staging, development. Development takes production's data: it reads
- * production's outputs through a StackReference and requires them, so on a new account
- * production is deployed first (README: "deploy production before a stage that takes its
- * data"); a world file cannot stand in for another stack's outputs. Where the data comes from
- * (snapshots) is the data scenario's subject, not this one's.
+ * Order: development, staging, production, as the README's first deployment in a fresh account
+ * goes. A lower stage finds production's sanitized data by name (components/stage-references.ts),
+ * so development deploys before production exists: its database starts empty and it says so.
+ * Where the data comes from (snapshots) is the data scenario's subject, not this one's.
  */
 import { strict as assert } from "node:assert";
 import { execFileSync } from "node:child_process";
@@ -19,8 +18,9 @@ import { cloudResources, exportStack } from "./harness/state";
 import { cloudKey, JournalEntry } from "../tools/fake-cloud/journal";
 
 const ACCOUNT = "123456789012";
-const ORDER = ["production", "staging", "development"] as const;
-const RETAINED_TYPES = ["aws:rds/instance:Instance", "aws:elasticache/replicationGroup:ReplicationGroup", "aws:s3/bucket:Bucket"];
+const ORDER = ["development", "staging", "production"] as const;
+/** What production keeps in AWS when its stack is destroyed: its data, sanitized or not (components/teardown.ts). */
+const RETAINED = ["env-db-instance", "env-cache-redis", "env-bucket-bucket", "env-refinery-sanitized-bucket"];
 
 const of = (entries: JournalEntry[], stack: string) => entries.filter((e) => e.stack === stack);
 
@@ -101,11 +101,11 @@ describe("ops: pulumi up of every long-lived stage, from the repository root of 
     assert.equal(engine.journal().length, before, "a delete reached the cloud");
   });
 
-  it("with protection lifted, destroy calls no delete for the retained database, cache and bucket, which stay in the cloud", async () => {
+  it("with protection lifted, destroy calls no delete for the retained database, cache and buckets, which stay in the cloud", async () => {
     const checkout = engine.checkout();
     const state = cloudResources(await exportStack(engine, "production", checkout));
     const retained = state.filter((r) => r.retainOnDelete);
-    assert.deepEqual(retained.map((r) => r.type).sort(), [...RETAINED_TYPES].sort());
+    assert.deepEqual(retained.map((r) => r.urn.split("::").pop()).sort(), [...RETAINED].sort());
 
     expectSuccess(await engine.pulumi(["state", "unprotect", "--all", "-s", "production", "--yes"], { cwd: checkout }));
     // AWS's own deletion protection on the load balancer still refuses its delete; go on past it.
