@@ -85,7 +85,7 @@ export function parseRules(text: string, source = "sanitize rules"): Rules {
   }
   const parsed = rulesFile.safeParse(data);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".") || "(document)"}: ${issue.message}`);
+    const problems = specific(parsed.error.issues).map((issue) => `${issue.path.join(".") || "(document)"}: ${issue.message}`);
     throw new RulesError(`${source}: ${problems.join("; ")}`);
   }
   const tables = new Map<string, TableRules>();
@@ -99,6 +99,19 @@ export function parseRules(text: string, source = "sanitize rules"): Rules {
     );
   }
   return { tables, views: new Set(parsed.data.views.map(qualify)) };
+}
+
+/**
+ * A union that matched no branch reports "Invalid input" at the table; the branch that got
+ * furthest says what is wrong (`tables.users.columns.email.fake: expected 'email' | ...`).
+ */
+function specific(issues: z.ZodIssue[]): z.ZodIssue[] {
+  return issues.flatMap((issue) => {
+    if (issue.code !== z.ZodIssueCode.invalid_union) return [issue];
+    const nested = specific(issue.unionErrors.flatMap((error) => error.issues));
+    const deepest = Math.max(...nested.map((n) => n.path.length));
+    return deepest > issue.path.length ? nested.filter((n) => n.path.length === deepest) : [issue];
+  });
 }
 
 export function loadRules(file = DEFAULT_RULES_FILE): Rules {
