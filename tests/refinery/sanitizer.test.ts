@@ -151,6 +151,17 @@ describe("the sanitizer: coverage, verification and the guard (real PostgreSQL)"
     });
   });
 
+  it("scrub: without the right to call pg_switch_wal(), a segment's worth of WAL moves on instead", async () => {
+    const database = await databaseWith();
+    await cluster.superuser((client) => client.query("revoke execute on function pg_switch_wal() from multistage"), database);
+    const allowed = await asMaster(cluster, async (client: Client) => (await client.query("select has_function_privilege('pg_switch_wal()', 'execute') as ok")).rows[0].ok, database);
+    assert.equal(allowed, false, "control: the switch is denied");
+    const run = await runTask(configFor(cluster, database));
+    assert.equal(run.code, 0, run.text);
+    const scrub = run.lines.find((l) => l.step === "scrub");
+    assert.ok(scrub && Number(scrub.walBytesOverwritten) > 0, run.text);
+  });
+
   describe("the guard: only the refinery's sanitizer", () => {
     it("refuses production's (or any non-sanitizer) endpoint before connecting", async () => {
       for (const host of ["multistage-production-db.abc123.eu-west-1.rds.amazonaws.com", "multistage-development-db-g1.abc123.eu-west-1.rds.amazonaws.com", "10.0.3.7"]) {
