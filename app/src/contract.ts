@@ -28,12 +28,16 @@ export type AppEnvironmentName = (typeof APP_ENVIRONMENT)[number];
 export type AppSecretName = (typeof APP_SECRETS)[number];
 
 /**
- * The sanitize init container's variables: where the database is and which data generation
- * it holds. It runs only in stages whose data came from production.
+ * The refinery's sanitize task (`node app/dist/sanitize.js` in the app image), run by
+ * production's Step Functions state machine against the freshly restored sanitizer instance:
+ * where that instance is, and the stage whose stack runs it (for the log). No lower stage runs
+ * it any more.
  */
-export const SANITIZE_ENVIRONMENT = ["APP_STAGE", "APP_STAGE_KIND", "DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DATA_GENERATION"] as const;
-export const SANITIZE_SECRETS = ["DB_PASSWORD"] as const;
+export const SANITIZE_ENVIRONMENT = ["APP_STAGE", "DB_HOST", "DB_PORT", "DB_NAME", "DB_USER"] as const;
+/** The sanitizer's master password (reset by the refinery after each restore) and the `hash` rule's HMAC key, which never leaves production. */
+export const SANITIZE_SECRETS = ["DB_PASSWORD", "SANITIZE_HMAC_KEY"] as const;
 export type SanitizeEnvironmentName = (typeof SANITIZE_ENVIRONMENT)[number];
+export type SanitizeSecretName = (typeof SANITIZE_SECRETS)[number];
 
 /** Liveness path used by the container health check, the Dockerfile and the target group. */
 export const HEALTH_PATH = "/healthz";
