@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { SANITIZE_ENVIRONMENT, SANITIZE_SECRETS, SanitizeEnvironmentName, SanitizeSecretName } from "../app/src/contract";
 import { stripUndefined } from "./args";
 import { Bucket } from "./bucket";
 import { AWS_CLI_IMAGE } from "./bucket-sync";
@@ -87,6 +88,7 @@ function normalize(args: RefineryArgs): NormalizedRefineryArgs {
 }
 
 const SANITIZE_CONTAINER = "sanitize";
+const COPY_CONTAINER = "sanitized-copy";
 const POSTGRES_PORT = 5432;
 
 /**
@@ -173,19 +175,21 @@ export class Refinery extends pulumi.ComponentResource {
           image,
           essential: true,
           command: ["node", "app/dist/sanitize.js"],
-          environment: [
-            { name: "APP_STAGE", value: namer.stage },
-            // DB_HOST comes from the state machine: the sanitizer's address is known only once it exists.
-            { name: "DB_HOST", value: "set-by-the-refinery" },
-            { name: "DB_PORT", value: String(args.database.port) },
-            { name: "DB_NAME", value: args.database.databaseName },
-            { name: "DB_USER", value: args.database.username },
-            { name: "SANITIZER_INSTANCE", value: this.sanitizer },
-          ],
-          secrets: [
-            { name: "DB_PASSWORD", valueFrom: `${dbSecret}:password::` },
-            { name: "SANITIZE_HASH_KEY", valueFrom: keySecret },
-          ],
+          // Exactly the sanitize program's contract (app/src/contract.ts); the program's guard
+          // refuses any DB_HOST that is not the sanitizer instance.
+          environment: contractEntries<SanitizeEnvironmentName, string>(SANITIZE_ENVIRONMENT, {
+            APP_STAGE: namer.stage,
+            // The state machine overrides DB_HOST: the sanitizer's address exists only once it does.
+            DB_HOST: "set-by-the-refinery",
+            DB_PORT: String(args.database.port),
+            DB_NAME: args.database.databaseName,
+            DB_USER: args.database.username,
+          }).map(([name, value]) => ({ name, value })),
+          // The sanitizer is restored from production's backup, so production's master password opens it.
+          secrets: contractEntries<SanitizeSecretName, string>(SANITIZE_SECRETS, {
+            DB_PASSWORD: `${dbSecret}:password::`,
+            SANITIZE_HMAC_KEY: keySecret,
+          }).map(([name, valueFrom]) => ({ name, valueFrom })),
           readonlyRootFilesystem: true,
           logConfiguration: logConfiguration(logGroup, "sanitize"),
         }]),
@@ -222,7 +226,7 @@ export class Refinery extends pulumi.ComponentResource {
       taskRoleArn: copyRole.arn,
       containerDefinitions: pulumi.all([args.sourceBucket.name, sanitizedBucket.bucketName, logs.name]).apply(([source, sanitized, logGroup]) =>
         JSON.stringify([{
-          name: "sanitized-copy",
+          name: COPY_CONTAINER,
           image: AWS_CLI_IMAGE,
           essential: true,
           // Everything excluded, then only the allowed prefixes included; --delete mirrors removals.
@@ -294,6 +298,7 @@ export class Refinery extends pulumi.ComponentResource {
               clusterArn,
               sanitizeTaskDefinitionArn: sanitizeArn,
               sanitizeContainer: SANITIZE_CONTAINER,
+              copyContainer: COPY_CONTAINER,
               copyTaskDefinitionArn: copyArn,
               keepSnapshots: args.keepSnapshots,
               tags: { project: namer.project, stage: namer.stage, "stage-kind": namer.stage, purpose: "sanitized-data" },
@@ -342,4 +347,9 @@ export class Refinery extends pulumi.ComponentResource {
     this.sanitizedBucketName = sanitizedBucket.bucketName;
     this.registerOutputs({ stateMachineArn: this.stateMachineArn, sanitizedBucketName: this.sanitizedBucketName });
   }
+}
+
+/** A value for every name of a contract, in the contract's order: a missing name fails to compile. */
+function contractEntries<Name extends string, Value>(names: readonly Name[], values: Record<Name, Value>): Array<[Name, Value]> {
+  return names.map((name) => [name, values[name]]);
 }

@@ -1,6 +1,10 @@
 import { strict as assert } from "node:assert";
 import { named, ofType, shippedRender } from "./helpers/renders";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { SANITIZE_ENVIRONMENT, SANITIZE_SECRETS } from "../app/src/contract";
 import { simulateRequest } from "../policy/iam-simulation";
+import { PROJECT_ROOT } from "../tools/project/project-files";
 
 const account = "123456789012";
 const rds = (resource: string) => `arn:aws:rds:eu-west-1:${account}:${resource}`;
@@ -45,6 +49,22 @@ describe("production's refinery in the render", function () {
     assert.equal(sanitizer.ingress[0].cidrBlocks, undefined);
     assert.equal(sanitizer.ingress[0].securityGroups.length, 1);
     assert.deepEqual(sanitizer.egress, []);
+  });
+
+  it("runs the sanitize program with exactly its contract: the environment and secrets it reads, no other", async () => {
+    const { resources } = await shippedRender("production");
+    const [container] = named(resources, "env-refinery-sanitize-task").inputs.containerDefinitions as Array<{
+      command: string[];
+      environment: Array<{ name: string; value: string }>;
+      secrets: Array<{ name: string; valueFrom: string }>;
+    }>;
+    // The image's working directory holds app/dist (app/Dockerfile); the compiled entry comes from app/src/sanitize.ts.
+    assert.deepEqual(container.command, ["node", "app/dist/sanitize.js"]);
+    assert.ok(fs.existsSync(path.join(PROJECT_ROOT, "app", "src", "sanitize.ts")));
+    assert.deepEqual(container.environment.map((e) => e.name), [...SANITIZE_ENVIRONMENT]);
+    assert.deepEqual(container.secrets.map((e) => e.name), [...SANITIZE_SECRETS]);
+    assert.ok(container.secrets.every((s) => s.valueFrom.startsWith("arn:aws:secretsmanager:")), "secrets come from Secrets Manager, never as values");
+    assert.equal(container.environment.find((e) => e.name === "APP_STAGE")?.value, "production");
   });
 
   it("copies only the allowed prefixes of production's bucket", async () => {
