@@ -29,6 +29,8 @@ export interface RefineryPlan {
   /** The container in the sanitize task that gets the sanitizer's address. */
   sanitizeContainer: string;
   copyTaskDefinitionArn: string;
+  /** The container in the copy task whose exit code decides. */
+  copyContainer: string;
   /** How many sanitized snapshots to keep, newest first. */
   keepSnapshots: number;
   /** Tags every instance and snapshot the refinery makes carries. */
@@ -49,6 +51,27 @@ const catchAll = [{ ErrorEquals: ["States.ALL"], Next: CLEANUP, Assign: { failur
 const catchToFail = [{ ErrorEquals: ["States.ALL"], Next: "Failed", Assign: { failure: "{% $states.errorOutput %}" } }];
 /** A JSONata value or '' (Step Functions refuses to assign an undefined result). */
 const orEmpty = (expression: string) => `( $v := ${expression}; $exists($v) ? $v : '' )`;
+
+/**
+ * What a `runTask.sync` state assigns: its container's exit code, or -1 when it has none (it
+ * never started). The result is the stopped task (DescribeTasks' Task: Containers[].ExitCode).
+ */
+const exitCodeOf = (container: string) => `{% ( $c := $states.result.Containers[Name = '${container}']; $exists($c.ExitCode) ? $c.ExitCode : -1 ) %}`;
+
+/**
+ * Goes on only when the task's container exited 0. A task whose essential container exits non-zero
+ * still stops "successfully" as far as ECS is concerned (StopCode EssentialContainerExited), so
+ * the exit code is checked here, whether or not the integration would fail the state itself.
+ */
+function exitCheck(task: string, variable: string, okNext: string, failNext: string): Record<string, unknown> {
+  return {
+    Type: "Choice",
+    Choices: [
+      { Condition: `{% $${variable} = 0 %}`, Next: okNext },
+      { Condition: "{% true %}", Next: failNext, Assign: { failure: `{% 'the ${task} task exited ' & $string($${variable}) & '; its log says why' %}` } },
+    ],
+  };
+}
 
 /** A wait loop: wait, look, go on when the look says ready, give up after maxPolls. */
 function pollLoop(
@@ -153,9 +176,12 @@ export function refineryDefinition(input: RefineryPlan): StateMachineDefinition 
           Overrides: { ContainerOverrides: [{ Name: plan.sanitizeContainer, Environment: [{ Name: "DB_HOST", Value: "{% $endpoint %}" }] }] },
         },
         TimeoutSeconds: 3 * 3600,
+        Assign: { sanitizeExit: exitCodeOf(plan.sanitizeContainer) },
         Catch: catchAll,
-        Next: "SnapshotSanitized",
+        Next: "SanitizeExited",
       },
+      // Exit 0 is the sanitize program's only "verified" (2 config, 3 not the sanitizer, 4 uncovered, 5 unverified).
+      SanitizeExited: exitCheck("sanitize", "sanitizeExit", "SnapshotSanitized", CLEANUP),
       SnapshotSanitized: {
         Type: "Task",
         Resource: SDK("rds", "createDBSnapshot"),
@@ -216,9 +242,11 @@ export function refineryDefinition(input: RefineryPlan): StateMachineDefinition 
           NetworkConfiguration: { AwsvpcConfiguration: { Subnets: plan.subnetIds, SecurityGroups: [plan.taskSecurityGroupId], AssignPublicIp: "DISABLED" } },
         },
         TimeoutSeconds: 3 * 3600,
+        Assign: { copyExit: exitCodeOf(plan.copyContainer) },
         Catch: catchToFail,
-        Next: "Refined",
+        Next: "CopyExited",
       },
+      CopyExited: exitCheck("bucket copy", "copyExit", "Refined", "Failed"),
       Refined: { Type: "Succeed" },
       // Cleanup: a snapshot that may be half made or of unverified data must never be the newest.
       [CLEANUP]: {

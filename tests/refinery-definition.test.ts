@@ -17,6 +17,7 @@ const plan: RefineryPlan = {
   sanitizeTaskDefinitionArn: "arn:aws:ecs:eu-west-1:123456789012:task-definition/multistage-production-sanitize:3",
   sanitizeContainer: "sanitize",
   copyTaskDefinitionArn: "arn:aws:ecs:eu-west-1:123456789012:task-definition/multistage-production-sanitized-copy:1",
+  copyContainer: "sanitized-copy",
   keepSnapshots: 3,
   tags: { stage: "production", "stage-kind": "production", project: "multistage" },
 };
@@ -24,7 +25,9 @@ const definition = refineryDefinition(plan);
 const START = "2026-11-26T03:00:12.345Z";
 
 /** RDS and ECS as the refinery sees them, with the failures a test asks for. */
-function fakeAws(options: { backups?: Array<{ id: string; at: string; status?: string }>; failSanitize?: boolean; snapshotStuck?: boolean; failRestore?: boolean; existing?: string[] } = {}): Service {
+function fakeAws(
+  options: { backups?: Array<{ id: string; at: string; status?: string }>; failSanitize?: boolean; sanitizeExit?: number; copyExit?: number; snapshotStuck?: boolean; failRestore?: boolean; existing?: string[] } = {},
+): Service {
   const polls = new Map<string, number>();
   const becomes = (key: string, after: number, value: string, before: string) => {
     const n = (polls.get(key) ?? 0) + 1;
@@ -60,7 +63,11 @@ function fakeAws(options: { backups?: Array<{ id: string; at: string; status?: s
         return {};
       case "runTask.sync":
         if (options.failSanitize && String(args.TaskDefinition).includes("sanitize:")) throw new TaskFailure("States.TaskFailed", "sanitize exited 1: users.nickname has no rule");
-        return { Tasks: [{ StopCode: "EssentialContainerExited" }] };
+        // runTask.sync's result is the stopped task, as DescribeTasks gives it (the shape LocalStack
+        // recorded against AWS in tests/aws/services/stepfunctions/v2/services/test_ecs_task_service.snapshot.json).
+        return String(args.TaskDefinition).includes("sanitize:")
+          ? { LastStatus: "STOPPED", StopCode: "EssentialContainerExited", Containers: [{ Name: "sanitize", LastStatus: "STOPPED", ExitCode: options.sanitizeExit ?? 0 }] }
+          : { LastStatus: "STOPPED", StopCode: "EssentialContainerExited", Containers: [{ Name: "sanitized-copy", LastStatus: "STOPPED", ExitCode: options.copyExit ?? 0 }] };
       case "createDBSnapshot":
         return { DbSnapshot: { DbSnapshotIdentifier: args.DbSnapshotIdentifier } };
       case "deleteDBInstance":
@@ -133,6 +140,31 @@ describe("the refinery's state machine", () => {
     assert.match(result.cause ?? "", /users\.nickname has no rule/);
     assert.ok(!result.calls.some((c) => c.resource.endsWith(":createDBSnapshot")));
     assert.deepEqual(apis(result.calls).slice(-1), ["deleteDBInstance"]);
+  });
+
+  for (const [exit, meaning] of [[4, "uncovered column"], [5, "unverified"], [3, "not the sanitizer"]] as const) {
+    it(`a sanitize task that stops with exit ${exit} (${meaning}) takes no snapshot, deletes the sanitizer and fails the run`, async () => {
+      const result = await run(fakeAws({ sanitizeExit: exit }));
+      assert.equal(result.status, "FAILED");
+      assert.match(result.cause ?? "", new RegExp(`the sanitize task exited ${exit}`));
+      assert.ok(!result.calls.some((c) => c.resource.endsWith(":createDBSnapshot")), "a snapshot of unverified data");
+      assert.deepEqual(apis(result.calls).slice(-1), ["deleteDBInstance"]);
+    });
+  }
+
+  it("a sanitize container that never ran (no exit code) counts as failed", async () => {
+    const service = fakeAws();
+    const result = await run((call) => (call.resource.endsWith("runTask.sync") ? { LastStatus: "STOPPED", StopCode: "TaskFailedToStart", Containers: [{ Name: "sanitize", LastStatus: "STOPPED" }] } : service(call)));
+    assert.equal(result.status, "FAILED");
+    assert.match(result.cause ?? "", /the sanitize task exited -1/);
+    assert.ok(!result.calls.some((c) => c.resource.endsWith(":createDBSnapshot")));
+  });
+
+  it("a bucket copy that exits non-zero fails the run, keeping the good snapshot", async () => {
+    const result = await run(fakeAws({ copyExit: 1 }));
+    assert.equal(result.status, "FAILED");
+    assert.match(result.cause ?? "", /the bucket copy task exited 1/);
+    assert.ok(!result.calls.some((c) => c.resource.endsWith(":deleteDBSnapshot") && (c.arguments as Record<string, unknown>).DbSnapshotIdentifier === "multistage-sanitized-2026-11-26-03-00"));
   });
 
   it("a snapshot that never becomes available is deleted with the sanitizer, so the previous one stays the newest", async () => {
