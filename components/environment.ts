@@ -7,6 +7,7 @@ import { BucketSync } from "./bucket-sync";
 import { Bucket } from "./bucket";
 import { Cache } from "./cache";
 import { Database } from "./database";
+import { LogBucket } from "./log-bucket";
 import { Namer } from "./naming";
 import { Network } from "./network";
 import { SecurityGroups } from "./security-groups";
@@ -95,6 +96,17 @@ export class Environment extends pulumi.ComponentResource {
       teardown: stage.teardown,
     }, child);
     const bucket = new Bucket(`${name}-bucket`, { namer, ...stage.bucket, teardown: stage.teardown }, child);
+    // The audit trail: who reached the load balancer and the bucket, kept as long as the logs.
+    const accessLogs = stage.logs.accessLogs
+      ? new LogBucket(`${name}-access-logs`, {
+          namer,
+          // Asked of the stage's own provider: the account its load balancer is created in.
+          accountId: aws.getCallerIdentityOutput({}, { provider: args.provider }).accountId,
+          retentionDays: stage.logs.retentionDays,
+          loggedBuckets: [{ purpose: "assets", bucketName: bucket.bucketName, arn: bucket.arn }],
+          teardown: stage.teardown,
+        }, child)
+      : undefined;
 
     const image = stage.image
       ? pulumi.output(stage.image)
@@ -138,6 +150,7 @@ export class Environment extends pulumi.ComponentResource {
       teardown: stage.teardown,
       permissionsBoundaryArn: stage.access.permissionsBoundaryArn,
       certificateArn: stage.domain.certificateArn,
+      accessLogs: accessLogs?.loadBalancerTarget,
       domain: stage.domain.name && stage.domain.hostedZoneId ? { name: stage.domain.name, hostedZoneId: stage.domain.hostedZoneId } : undefined,
       // Data restored from production is sanitized before the app serves it; never in production.
       initContainer:

@@ -4,11 +4,14 @@ import { appContainer, LONG_LIVED_STACKS, named, ofType, onlyOfType, renderWithC
 describe("rendering the long-lived stages", () => {
   for (const stack of LONG_LIVED_STACKS) {
     describe(stack, () => {
-      it("has exactly one database, cache, bucket and service", async () => {
+      it("has exactly one database, cache, service and assets bucket, and a log bucket where the profile turns access logs on", async () => {
         const { resources } = await shippedRender(stack);
-        for (const type of [TYPES.db, TYPES.cache, TYPES.bucket, TYPES.service]) {
+        for (const type of [TYPES.db, TYPES.cache, TYPES.service]) {
           assert.equal(ofType(resources, type).length, 1, `${stack}: ${type}`);
         }
+        const buckets = ofType(resources, TYPES.bucket).map((b) => b.physicalName).sort();
+        const logs = stack === "development" ? [] : [`multistage-${stack}-logs`];
+        assert.deepEqual(buckets, [`multistage-${stack}-assets`, ...logs]);
       });
 
       it("puts project and stage at the start of every physical name", async () => {
@@ -67,18 +70,18 @@ describe("rendering the long-lived stages", () => {
 
   it("protects and retains production's stateful resources, with deletion protection and a final snapshot", async () => {
     const { resources } = await shippedRender("production");
-    for (const type of [TYPES.db, TYPES.cache, TYPES.bucket]) {
-      const r = onlyOfType(resources, type);
-      assert.equal(r.options.protect, true, `${type} protect`);
-      assert.equal(r.options.retainOnDelete, true, `${type} retainOnDelete`);
+    for (const r of [onlyOfType(resources, TYPES.db), onlyOfType(resources, TYPES.cache), ...ofType(resources, TYPES.bucket)]) {
+      assert.equal(r.options.protect, true, `${r.name} protect`);
+      assert.equal(r.options.retainOnDelete, true, `${r.name} retainOnDelete`);
     }
+    assert.equal(ofType(resources, TYPES.bucket).length, 2, "the assets and the log bucket");
     const db = onlyOfType(resources, TYPES.db).inputs;
     assert.equal(db.deletionProtection, true);
     assert.equal(db.skipFinalSnapshot, false);
     assert.equal(db.finalSnapshotIdentifier, "multistage-production-db-final");
     assert.equal(db.multiAz, true);
     assert.equal(db.backupRetentionPeriod, 14);
-    assert.equal(onlyOfType(resources, TYPES.bucket).inputs.forceDestroy, false);
+    for (const bucket of ofType(resources, TYPES.bucket)) assert.equal(bucket.inputs.forceDestroy, false, bucket.name);
     assert.equal(onlyOfType(resources, TYPES.loadBalancer).inputs.enableDeletionProtection, true);
   });
 
