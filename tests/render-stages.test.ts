@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { appContainer, LONG_LIVED_STACKS, named, ofType, onlyOfType, renderWithConfig, shippedRender, TYPES } from "./helpers/renders";
+import { accessFor, appContainer, LONG_LIVED_STACKS, named, ofType, onlyOfType, PINNED_IMAGE, renderWithConfig, shippedRender, TYPES } from "./helpers/renders";
 
 describe("rendering the long-lived stages", () => {
   for (const stack of LONG_LIVED_STACKS) {
@@ -31,7 +31,8 @@ describe("rendering the long-lived stages", () => {
           assert.ok(key in outputs, `${stack} lacks output ${key}`);
         }
         assert.equal(outputs.stage.value, stack);
-        assert.match(String(outputs.url.value), /^http:\/\/multistage-/);
+        // Production's stack file carries a certificate, so it serves HTTPS.
+        assert.match(String(outputs.url.value), stack === "production" ? /^https:\/\/multistage-/ : /^http:\/\/multistage-/);
       });
     });
   }
@@ -144,10 +145,21 @@ describe("rendering the long-lived stages", () => {
   });
 
   it("warns on every production preview that has no certificate, and nowhere else", async () => {
-    const production = await shippedRender("production");
+    const production = await renderWithConfig("production", { "aws:region": "eu-west-1", "multistage:stage": "production", "multistage:image": PINNED_IMAGE, "multistage:access": accessFor("production") });
     assert.ok(production.warnings.some((w) => /production serves plain HTTP: set multistage:domain\.certificateArn/.test(w)), production.warnings.join("\n"));
-    for (const stack of ["development", "staging"]) {
+    for (const stack of LONG_LIVED_STACKS) {
       assert.ok(!(await shippedRender(stack)).warnings.some((w) => /plain HTTP/.test(w)), stack);
     }
+  });
+
+  it("serves production over HTTPS with its certificate, and redirects its HTTP there", async () => {
+    const { resources } = await shippedRender("production");
+    const listeners = ofType(resources, TYPES.listener);
+    const https = listeners.find((l) => l.inputs.protocol === "HTTPS");
+    assert.ok(https);
+    assert.match(String(https.inputs.certificateArn), /^arn:aws:acm:eu-west-1:\d{12}:certificate\//);
+    assert.equal(https.inputs.sslPolicy, "ELBSecurityPolicy-TLS13-1-2-2021-06");
+    const http = listeners.filter((l) => l.inputs.protocol === "HTTP");
+    assert.deepEqual(http.map((l) => l.inputs.defaultActions), [[{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }]]);
   });
 });

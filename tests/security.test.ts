@@ -48,10 +48,11 @@ describe("security of every rendered stage", () => {
         const albGroupId = rules.find((r) => r.name === "env-firewall-alb-in-80")?.inputs.securityGroupId;
         assert.ok(open.length > 0);
         for (const rule of open) assert.equal(rule.inputs.securityGroupId, albGroupId, `${rule.name} opens a non-ALB group`);
-        // Open exactly the ports something listens on: 80 alone until a certificate adds 443.
+        // Open exactly the ports something listens on: 80 alone until a certificate adds 443
+        // (production's stack file has one).
         const listening = ofType(resources, TYPES.listener).map((l) => l.inputs.port);
         assert.deepEqual(open.map((r) => r.inputs.fromPort).sort(), listening.sort());
-        assert.deepEqual(listening, [80]);
+        assert.deepEqual(listening.sort(), stack === "production" ? [443, 80] : [80]);
         assert.equal(onlyOfType(resources, TYPES.db).inputs.publiclyAccessible, false);
         assert.equal(onlyOfType(resources, TYPES.loadBalancer).inputs.internal, false);
         const network = (onlyOfType(resources, TYPES.service).inputs.networkConfiguration as { assignPublicIp: boolean; subnets: string[] });
