@@ -133,6 +133,12 @@ describe("rendering the long-lived stages", () => {
     assert.equal(render.outputs.url.value, "https://dev.example.com");
     const open = ofType(render.resources, TYPES.ingress).filter((r) => r.inputs.cidrIpv4 === "0.0.0.0/0").map((r) => r.inputs.fromPort);
     assert.deepEqual(open.sort(), [443, 80], "443 opens with the HTTPS listener");
+    // Turning HTTPS on changes nothing EC2 cannot update in place: the load balancer's group keeps
+    // its description (a new one would replace the group, and fail on its own name).
+    const group = (resources: typeof render.resources) => named(resources, "env-firewall-alb");
+    const plain = group((await shippedRender("development")).resources);
+    assert.equal(group(render.resources).inputs.description, plain.inputs.description);
+    assert.deepEqual(plain.options.ignoreChanges, ["description"]);
   });
 
   it("leaves an unversioned bucket unversioned and enables versioning where the profile asks", async () => {
