@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { APP_ENVIRONMENT, APP_SECRETS, AppEnvironmentName, AppSecretName, HEALTH_PATH } from "../app/src/contract";
 import { stripUndefined } from "./args";
 import { policyDocument, serviceTrustPolicy } from "./iam-documents";
+import type { LoadBalancerLogTarget } from "./log-bucket";
 import { Namer } from "./naming";
 import { TeardownMode } from "./stage-profile";
 import { teardownPolicy } from "./teardown";
@@ -82,6 +83,11 @@ export interface AppServiceArgs {
    * @default undefined (no boundary)
    */
   permissionsBoundaryArn?: pulumi.Input<string>;
+  /**
+   * Where the load balancer writes its access logs (the stage's log bucket).
+   * @default undefined (no access logs)
+   */
+  accessLogs?: LoadBalancerLogTarget;
 }
 
 type NormalizedAppServiceArgs = AppServiceArgs &
@@ -232,7 +238,14 @@ export class AppService extends pulumi.ComponentResource {
       subnets: args.publicSubnetIds,
       dropInvalidHeaderFields: true,
       enableDeletionProtection: teardown.deletionProtection,
-    }, child);
+      accessLogs: args.accessLogs ? { bucket: args.accessLogs.bucketName, prefix: args.accessLogs.prefix, enabled: true } : undefined,
+    }, {
+      ...child,
+      // Enabling access logs makes ELB write a test object at once, which fails without the
+      // bucket policy. On destroy the load balancer goes first, so it never logs into a bucket
+      // name that has been given up (and could be claimed by another account).
+      dependsOn: args.accessLogs ? [args.accessLogs.writable] : [],
+    });
     const targetGroup = new aws.lb.TargetGroup(`${name}-tg`, {
       name: namer.name("target-group", ""),
       port: args.port,

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { stripUndefined } from "./args";
 import { Namer } from "./naming";
+import { denyInsecureTransport, lockDownBucket } from "./private-bucket";
 import { TeardownMode } from "./stage-profile";
 import { teardownPolicy } from "./teardown";
 
@@ -56,21 +57,7 @@ export class Bucket extends pulumi.ComponentResource {
       forceDestroy: teardown.forceDestroy,
     }, { ...child, protect: teardown.protect, retainOnDelete: teardown.retainOnDelete });
 
-    const publicAccess = new aws.s3.BucketPublicAccessBlock(`${name}-public-access`, {
-      bucket: bucket.id,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    }, child);
-    new aws.s3.BucketOwnershipControls(`${name}-ownership`, {
-      bucket: bucket.id,
-      rule: { objectOwnership: "BucketOwnerEnforced" },
-    }, child);
-    new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-encryption`, {
-      bucket: bucket.id,
-      rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }],
-    }, child);
+    const publicAccess = lockDownBucket(name, bucket, child);
     // Without versioning there is no versioning resource at all: a new bucket stays
     // unversioned (PutBucketVersioning can only enable or suspend, and a suspended bucket is
     // not the same as one never versioned). Removing the resource from a bucket that had it
@@ -92,14 +79,7 @@ export class Bucket extends pulumi.ComponentResource {
       bucket: bucket.id,
       policy: pulumi.jsonStringify({
         Version: "2012-10-17",
-        Statement: [{
-          Sid: "DenyInsecureTransport",
-          Effect: "Deny",
-          Principal: "*",
-          Action: "s3:*",
-          Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`],
-          Condition: { Bool: { "aws:SecureTransport": "false" } },
-        }],
+        Statement: [denyInsecureTransport(bucket.arn)],
       }),
     }, { ...child, dependsOn: [publicAccess] });
 

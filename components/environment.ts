@@ -6,6 +6,7 @@ import { BucketSync } from "./bucket-sync";
 import { Bucket } from "./bucket";
 import { Cache } from "./cache";
 import { Database, POSTGRES_PORT } from "./database";
+import { LogBucket } from "./log-bucket";
 import { Refinery } from "./refinery";
 import { Namer } from "./naming";
 import { Network } from "./network";
@@ -99,6 +100,23 @@ export class Environment extends pulumi.ComponentResource {
       teardown: stage.teardown,
     }, child);
     const bucket = new Bucket(`${name}-bucket`, { namer, ...stage.bucket, teardown: stage.teardown }, child);
+    // Production's refinery mirrors the allowed prefixes of the bucket into this one, which lower
+    // stages copy; created here so its requests are logged like the assets bucket's.
+    const sanitizedBucket = stage.refinery ? new Bucket(`${name}-sanitized`, { namer, purpose: "sanitized", teardown: stage.teardown }, child) : undefined;
+    // The audit trail: who reached the load balancer and the bucket, kept as long as the logs.
+    const accessLogs = stage.logs.accessLogs
+      ? new LogBucket(`${name}-access-logs`, {
+          namer,
+          // Asked of the stage's own provider: the account its load balancer is created in.
+          accountId: aws.getCallerIdentityOutput({}, { provider: args.provider }).accountId,
+          retentionDays: stage.logs.retentionDays,
+          loggedBuckets: [
+            { purpose: "assets", bucketName: bucket.bucketName, arn: bucket.arn },
+            ...(sanitizedBucket ? [{ purpose: "sanitized", bucketName: sanitizedBucket.bucketName, arn: sanitizedBucket.arn }] : []),
+          ],
+          teardown: stage.teardown,
+        }, child)
+      : undefined;
 
     const image = stage.image
       ? pulumi.output(stage.image)
@@ -142,6 +160,7 @@ export class Environment extends pulumi.ComponentResource {
       teardown: stage.teardown,
       permissionsBoundaryArn: stage.access.permissionsBoundaryArn,
       certificateArn: stage.domain.certificateArn,
+      accessLogs: accessLogs?.loadBalancerTarget,
       domain: stage.domain.name && stage.domain.hostedZoneId ? { name: stage.domain.name, hostedZoneId: stage.domain.hostedZoneId } : undefined,
     }, child);
 
@@ -163,7 +182,7 @@ export class Environment extends pulumi.ComponentResource {
       }, child);
     }
 
-    const refinery = stage.refinery ? this.refinery(name, stage, stage.refinery, { namer, network, service, database, bucket, image }) : undefined;
+    const refinery = stage.refinery && sanitizedBucket ? this.refinery(name, stage, stage.refinery, { namer, network, service, database, bucket, sanitizedBucket, image }) : undefined;
 
     this.outputs = {
       stage: stage.name,
@@ -193,7 +212,7 @@ export class Environment extends pulumi.ComponentResource {
     name: string,
     stage: Stage,
     settings: RefinerySettings,
-    parts: { namer: Namer; network: NetworkRef; service: AppService; database: Database; bucket: Bucket; image: pulumi.Input<string> },
+    parts: { namer: Namer; network: NetworkRef; service: AppService; database: Database; bucket: Bucket; sanitizedBucket: Bucket; image: pulumi.Input<string> },
   ): { stateMachineArn: pulumi.Output<string>; sanitizedBucketName: pulumi.Output<string> } {
     const child = { parent: this };
     const refinery = new Refinery(`${name}-refinery`, {
@@ -213,7 +232,7 @@ export class Environment extends pulumi.ComponentResource {
         port: POSTGRES_PORT,
       },
       sourceBucket: { name: parts.bucket.bucketName, arn: parts.bucket.arn },
-      teardown: stage.teardown,
+      sanitizedBucket: { name: parts.sanitizedBucket.bucketName, arn: parts.sanitizedBucket.arn },
       ...settings,
       logRetentionDays: stage.logs.retentionDays,
       permissionsBoundaryArn: stage.access.permissionsBoundaryArn,

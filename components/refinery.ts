@@ -3,9 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { SANITIZE_ENVIRONMENT, SANITIZE_SECRETS, SanitizeEnvironmentName, SanitizeSecretName } from "../app/src/contract";
 import { stripUndefined } from "./args";
-import { Bucket } from "./bucket";
 import { AWS_CLI_IMAGE } from "./bucket-sync";
-import type { TeardownMode } from "./stage-profile";
 import { policyDocument, serviceTrustPolicy } from "./iam-documents";
 import { Namer, sanitizedSnapshotPrefix } from "./naming";
 import { refineryDefinition } from "./refinery-definition";
@@ -36,11 +34,8 @@ export interface RefineryArgs {
   };
   /** Production's bucket, of which only `bucketPrefixes` are copied. */
   sourceBucket: { name: pulumi.Input<string>; arn: pulumi.Input<string> };
-  /**
-   * How production's buckets may be destroyed; the sanitized bucket follows it.
-   * @default "retain"
-   */
-  teardown?: TeardownMode;
+  /** The bucket the allowed prefixes are mirrored into, which lower stages copy (the stage owns it, so it is logged with the others). */
+  sanitizedBucket: { name: pulumi.Input<string>; arn: pulumi.Input<string> };
   /**
    * Instance class of the short-lived sanitizer.
    * @default "db.t4g.medium"
@@ -73,7 +68,7 @@ export interface RefineryArgs {
   permissionsBoundaryArn?: pulumi.Input<string>;
 }
 
-type NormalizedRefineryArgs = RefineryArgs & Required<Pick<RefineryArgs, "instanceClass" | "schedule" | "keepSnapshots" | "bucketPrefixes" | "logRetentionDays" | "teardown">>;
+type NormalizedRefineryArgs = RefineryArgs & Required<Pick<RefineryArgs, "instanceClass" | "schedule" | "keepSnapshots" | "bucketPrefixes" | "logRetentionDays">>;
 
 function normalize(args: RefineryArgs): NormalizedRefineryArgs {
   return {
@@ -82,7 +77,6 @@ function normalize(args: RefineryArgs): NormalizedRefineryArgs {
     keepSnapshots: 7,
     bucketPrefixes: ["public/"],
     logRetentionDays: 90,
-    teardown: "retain",
     ...stripUndefined(args),
   } as NormalizedRefineryArgs;
 }
@@ -111,7 +105,7 @@ export class Refinery extends pulumi.ComponentResource {
     const child = { parent: this };
     const namer = args.namer;
     this.sanitizer = namer.name("rds-instance", "sanitizer");
-    const sanitizedBucket = new Bucket(`${name}-sanitized`, { namer, purpose: "sanitized", teardown: args.teardown }, child);
+    const sanitizedBucket = args.sanitizedBucket;
 
     // The tasks reach out (image, logs, secrets, the sanitizer); the sanitizer admits only them.
     const taskGroup = new aws.ec2.SecurityGroup(`${name}-task-sg`, {
@@ -224,7 +218,7 @@ export class Refinery extends pulumi.ComponentResource {
       requiresCompatibilities: ["FARGATE"],
       executionRoleArn: executionRole.arn,
       taskRoleArn: copyRole.arn,
-      containerDefinitions: pulumi.all([args.sourceBucket.name, sanitizedBucket.bucketName, logs.name]).apply(([source, sanitized, logGroup]) =>
+      containerDefinitions: pulumi.all([args.sourceBucket.name, sanitizedBucket.name, logs.name]).apply(([source, sanitized, logGroup]) =>
         JSON.stringify([{
           name: COPY_CONTAINER,
           image: AWS_CLI_IMAGE,
@@ -344,7 +338,7 @@ export class Refinery extends pulumi.ComponentResource {
     }, child);
 
     this.stateMachineArn = stateMachine.arn;
-    this.sanitizedBucketName = sanitizedBucket.bucketName;
+    this.sanitizedBucketName = pulumi.output(sanitizedBucket.name);
     this.registerOutputs({ stateMachineArn: this.stateMachineArn, sanitizedBucketName: this.sanitizedBucketName });
   }
 }

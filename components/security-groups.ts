@@ -35,9 +35,12 @@ export class SecurityGroups extends pulumi.ComponentResource {
 
     const lb = new aws.ec2.SecurityGroup(`${name}-alb`, {
       name: args.namer.name("security-group", "alb"),
-      description: `Load balancer of ${args.namer.prefix}: ${args.https ? "HTTP and HTTPS" : "HTTP"} from the internet`,
+      // The same whether or not HTTPS is on: EC2 cannot change a group's description, so a
+      // change replaces the group, and a replacement under the same name fails (the new group
+      // is created first). Ignored, so groups created with the older wording stay as they are.
+      description: `Load balancer of ${args.namer.prefix}: web traffic from the internet (the ports its listeners use)`,
       vpcId: args.vpcId,
-    }, child);
+    }, { ...child, ignoreChanges: ["description"] });
     const app = new aws.ec2.SecurityGroup(`${name}-app`, {
       name: args.namer.name("security-group", "app"),
       description: `App tasks of ${args.namer.prefix}: only from its load balancer`,

@@ -66,7 +66,14 @@ export interface BucketSettings {
 }
 
 export interface LogSettings {
+  /** Days CloudWatch keeps the app's logs, and the log bucket keeps access logs. */
   retentionDays: number;
+  /**
+   * Load balancer access logs and S3 server access logs, written into the stage's own log
+   * bucket (`multistage-<stage>-logs`) and expired after `retentionDays`: the audit trail of
+   * who reached the stage and its data. Always on in production.
+   */
+  accessLogs: boolean;
 }
 
 /**
@@ -128,7 +135,7 @@ export const STAGE_PROFILES: Readonly<Record<StageKind, StageProfile>> = {
     cache: smallCache,
     app: smallApp,
     bucket: unversionedBucket,
-    logs: { retentionDays: 7 },
+    logs: { retentionDays: 7, accessLogs: false },
     teardown: "destroyable",
     data: fromSanitizedSnapshot,
   },
@@ -138,7 +145,7 @@ export const STAGE_PROFILES: Readonly<Record<StageKind, StageProfile>> = {
     cache: smallCache,
     app: smallApp,
     bucket: unversionedBucket,
-    logs: { retentionDays: 14 },
+    logs: { retentionDays: 14, accessLogs: false },
     teardown: "destroyable",
     data: fromSanitizedSnapshot,
   },
@@ -148,7 +155,7 @@ export const STAGE_PROFILES: Readonly<Record<StageKind, StageProfile>> = {
     cache: { nodeType: "cache.t4g.small", nodes: 1 },
     app: { cpu: 512, memory: 1024, desiredCount: 2 },
     bucket: { versioning: true, noncurrentVersionExpirationDays: 30 },
-    logs: { retentionDays: 30 },
+    logs: { retentionDays: 30, accessLogs: true },
     teardown: "deletion-protection",
     // Production data in staging only when a team asks for it knowingly.
     data: { source: "empty", generation: 0, syncSchedule: NIGHTLY },
@@ -159,7 +166,7 @@ export const STAGE_PROFILES: Readonly<Record<StageKind, StageProfile>> = {
     cache: { nodeType: "cache.t4g.small", nodes: 2 },
     app: { cpu: 1024, memory: 2048, desiredCount: 2 },
     bucket: { versioning: true, noncurrentVersionExpirationDays: 90 },
-    logs: { retentionDays: 90 },
+    logs: { retentionDays: 90, accessLogs: true },
     teardown: "retain",
     data: { source: "none", generation: 0, syncSchedule: NIGHTLY },
     refinery: { schedule: REFINERY_SCHEDULE, keepSnapshots: 7, bucketPrefixes: ["public/"], instanceClass: "db.t4g.medium" },
@@ -171,7 +178,7 @@ export const STAGE_PROFILES: Readonly<Record<StageKind, StageProfile>> = {
     cache: smallCache,
     app: smallApp,
     bucket: unversionedBucket,
-    logs: { retentionDays: 3 },
+    logs: { retentionDays: 3, accessLogs: false },
     teardown: "destroyable",
     data: fromSanitizedSnapshot,
   },

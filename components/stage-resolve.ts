@@ -311,7 +311,7 @@ function accessProblems(kind: StageKind, access: LenientConfig["access"]): Confi
 /**
  * What production may never be set below, whatever its stack file says: backups the lower
  * stages and recovery depend on, a service that runs, versioned objects, logs kept long enough
- * to investigate an incident.
+ * to investigate an incident, and an audit trail of who reached it.
  */
 const PRODUCTION_FLOORS = {
   backupRetentionDays: 7,
@@ -330,6 +330,13 @@ function productionFloorProblems(config: LenientConfig): ConfigProblem[] {
   below("multistage:logs.retentionDays", config.logs?.retentionDays, PRODUCTION_FLOORS.logRetentionDays, "logs are how an incident is investigated");
   if (config.bucket?.versioning === false) {
     problems.push({ key: "multistage:bucket.versioning", value: "false", expected: "true in production: an overwritten or deleted object must be recoverable" });
+  }
+  if (config.logs?.accessLogs === false) {
+    problems.push({
+      key: "multistage:logs.accessLogs",
+      value: "false",
+      expected: "true in production (or leave it out): load balancer and bucket access logs are the audit trail of who reached production and its data",
+    });
   }
   return problems;
 }

@@ -95,6 +95,7 @@ const logsOverride = z
     retentionDays: z
       .number()
       .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), `one of ${LOG_RETENTION_DAYS.join(", ")}`),
+    accessLogs: z.boolean(),
   })
   .strict()
   .partial();
@@ -199,7 +200,7 @@ export const CONFIG_KEY_DOCS: Readonly<Record<keyof StageConfig, string>> = {
   cache: "`{ nodeType, nodes }`. Two or more nodes turn on automatic failover.",
   app: "`{ cpu, memory, desiredCount }`. cpu/memory must be a valid Fargate pair.",
   bucket: "`{ versioning, noncurrentVersionExpirationDays }`.",
-  logs: "`{ retentionDays }`, one of the CloudWatch Logs retention periods.",
+  logs: "`{ retentionDays, accessLogs }`. `retentionDays` is one of the CloudWatch Logs retention periods. `accessLogs` writes load balancer and bucket access logs into the stage's own log bucket, expired after `retentionDays`; always on in production.",
   teardown: `${TEARDOWN_MODES.join(" | ")}: how the stage's stateful resources may be destroyed.`,
   domain: "`{ name, hostedZoneId, certificateArn }`. A certificate turns on HTTPS (HTTP redirects); a zone and name add a Route 53 alias.",
   feature: "`{ branch, createdAt, expiresAt, pr, networkStack }`. Feature stacks only; set by `stagectl feature up`.",

@@ -10,6 +10,11 @@ export function ofType(resources: readonly PolicyResource[], type: string): Poli
   return resources.filter((r) => r.type === type);
 }
 
+/** Resources of any of several types (a type and its aliases, e.g. `aws:lb` and `aws:alb`). */
+export function ofTypes(resources: readonly PolicyResource[], types: readonly string[]): PolicyResource[] {
+  return types.flatMap((type) => ofType(resources, type));
+}
+
 /** The stage kind of a stack, from the aws provider's default tags (every stack sets them). */
 export function stageKindOf(resources: readonly PolicyResource[]): StageKind | undefined {
   for (const provider of ofType(resources, "pulumi:providers:aws")) {

@@ -19,8 +19,8 @@ import { cloudKey, JournalEntry } from "../tools/fake-cloud/journal";
 
 const ACCOUNT = "123456789012";
 const ORDER = ["development", "staging", "production"] as const;
-/** What production keeps in AWS when its stack is destroyed: its data, sanitized or not (components/teardown.ts). */
-const RETAINED = ["env-db-instance", "env-cache-redis", "env-bucket-bucket", "env-refinery-sanitized-bucket"];
+/** What production keeps in AWS when its stack is destroyed: its data, sanitized or not, and its access logs (components/teardown.ts). */
+const RETAINED = ["env-db-instance", "env-cache-redis", "env-bucket-bucket", "env-sanitized-bucket", "env-access-logs-bucket"];
 
 const of = (entries: JournalEntry[], stack: string) => entries.filter((e) => e.stack === stack);
 

@@ -2,7 +2,10 @@ import { strict as assert } from "node:assert";
 import type { PolicyResource, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { digestPinned } from "../policy/rules/digest-pinned";
 import { encryption } from "../policy/rules/encryption";
+import { bucketAccessLogs } from "../policy/rules/bucket-access-logs";
 import { featureExpiry } from "../policy/rules/feature-expiry";
+import { httpsRedirect } from "../policy/rules/https-redirect";
+import { loadBalancerAccessLogs } from "../policy/rules/load-balancer-access-logs";
 import { nothingPublic } from "../policy/rules/nothing-public";
 import { productionProtected } from "../policy/rules/production-protected";
 import { productionUntouchable } from "../policy/rules/production-untouchable";
@@ -132,6 +135,73 @@ describe("mandatory policies, each on a passing and a violating fixture", () => 
   });
 });
 
+const LB_ARN = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/multistage-x/1";
+const listener = (name: string, protocol: string, defaultActions: unknown[], loadBalancerArn = LB_ARN) =>
+  resource("aws:lb/listener:Listener", name, { protocol, port: protocol === "HTTPS" ? 443 : 80, loadBalancerArn, defaultActions });
+const forward = [{ type: "forward", targetGroupArn: "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/multistage-x/1" }];
+const redirectTo = (protocol: string) => [{ type: "redirect", redirect: { protocol, port: "443", statusCode: "HTTP_301" } }];
+const logBucket = (name = "multistage-x-logs") => resource("aws:s3/bucket:Bucket", `${name}-bucket`, { bucket: name }, true);
+const expiring = (bucketName = "multistage-x-logs", days = 90, status = "Enabled") =>
+  resource("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", `${bucketName}-lifecycle`, { bucket: bucketName, rules: [{ id: "expire-logs", status, filter: {}, expiration: { days } }] });
+const loadBalancer = (props: Record<string, unknown>, type = "aws:lb/loadBalancer:LoadBalancer") => resource(type, `lb-${Object.keys(props).join("-")}`, { loadBalancerType: "application", ...props });
+const bucketLogging = (bucketName: string, targetBucket: string, type = "aws:s3/bucketLogging:BucketLogging") =>
+  resource(type, `${bucketName}-logging`, { bucket: bucketName, targetBucket, targetPrefix: "s3/assets/" });
+
+describe("the audit-trail and HTTPS rules (AWS Guard's, on @pulumi/aws 7's resources), each on passing and violating fixtures", () => {
+  it("http-redirects-to-https (AWS Guard: alb-http-to-https-redirection)", async () => {
+    const https = listener("https", "HTTPS", forward);
+    assert.deepEqual(await violations(httpsRedirect, [provider("production"), https, listener("http", "HTTP", redirectTo("HTTPS"))]), []);
+    assert.deepEqual(await violations(httpsRedirect, [provider("production"), https, listener("http", "HTTP", forward)]), [
+      "http (HTTP, port 80) must have one default action, a redirect to HTTPS; it has forward",
+    ]);
+    // A production without a certificate is the program's warning, not a refusal (see render-stages).
+    assert.deepEqual(await violations(httpsRedirect, [provider("production"), listener("http", "HTTP", forward)]), []);
+    assert.equal((await violations(httpsRedirect, [provider("production"), https, listener("http", "HTTP", redirectTo("HTTP"))])).length, 1, "a redirect to plain HTTP");
+    assert.equal((await violations(httpsRedirect, [provider("production"), https, listener("http", "HTTP", [...redirectTo("HTTPS"), ...forward])])).length, 1, "two default actions");
+    assert.equal((await violations(httpsRedirect, [provider("production"), https, listener("http", "HTTP", [])])).length, 1, "no default action");
+    // Every stage alike: wherever a certificate exists, and only there.
+    assert.deepEqual(await violations(httpsRedirect, [provider("development"), listener("http", "HTTP", forward)]), [], "no certificate, plain HTTP is allowed");
+    assert.match((await violations(httpsRedirect, [provider("staging"), https, listener("http", "HTTP", forward)]))[0], /http \(HTTP, port 80\) must have one default action, a redirect to HTTPS/);
+    const otherLb = listener("other-http", "HTTP", forward, `${LB_ARN}0`);
+    assert.deepEqual(await violations(httpsRedirect, [provider("staging"), https, listener("http", "HTTP", redirectTo("HTTPS")), otherLb]), [], "another load balancer without a certificate");
+  });
+
+  it("load-balancer-access-logs (AWS Guard: elb-logging-enabled)", async () => {
+    const logs = { bucket: "multistage-x-logs", prefix: "alb", enabled: true };
+    const passing = [provider("production"), loadBalancer({ accessLogs: logs }), logBucket(), expiring()];
+    assert.deepEqual(await violations(loadBalancerAccessLogs, passing), []);
+    const noLogs = await violations(loadBalancerAccessLogs, [provider("production"), loadBalancer({}), logBucket(), expiring()]);
+    assert.deepEqual(noLogs, ["lb- writes no access logs (accessLogs.enabled is not true); production keeps an audit trail of every request"]);
+    assert.equal((await violations(loadBalancerAccessLogs, [provider("production"), loadBalancer({ accessLogs: { ...logs, enabled: false } }), logBucket(), expiring()])).length, 1, "disabled");
+    assert.equal((await violations(loadBalancerAccessLogs, [provider("production"), loadBalancer({ accessLogs: { bucket: logs.bucket } }), logBucket(), expiring()])).length, 1, "an ALB's enabled defaults to false");
+    assert.match((await violations(loadBalancerAccessLogs, [provider("production"), loadBalancer({ accessLogs: { ...logs, bucket: "someone-elses" } }), logBucket(), expiring()]))[0], /logs into "someone-elses", which is not a bucket of this stack/);
+    assert.match((await violations(loadBalancerAccessLogs, [provider("production"), loadBalancer({ accessLogs: logs }), logBucket()]))[0], /logs into multistage-x-logs, which never expires them/);
+    assert.equal((await violations(loadBalancerAccessLogs, [provider("production"), loadBalancer({ accessLogs: logs }), logBucket(), expiring(undefined, 90, "Disabled")])).length, 1, "a disabled lifecycle rule");
+    // Classic load balancers log when given a bucket (enabled defaults to true); network ones are out of scope.
+    assert.deepEqual(await violations(loadBalancerAccessLogs, [provider("production"), loadBalancer({ accessLogs: { bucket: logs.bucket } }, "aws:elb/loadBalancer:LoadBalancer"), logBucket(), expiring()]), []);
+    assert.deepEqual(await violations(loadBalancerAccessLogs, [provider("production"), loadBalancer({ loadBalancerType: "network" })]), []);
+    assert.equal((await violations(loadBalancerAccessLogs, [provider("production"), loadBalancer({}, "aws:alb/loadBalancer:LoadBalancer")])).length, 1, "the aws.alb alias");
+    assert.deepEqual(await violations(loadBalancerAccessLogs, [provider("staging"), loadBalancer({})]), [], "mandatory in production only");
+  });
+
+  it("bucket-server-access-logs (AWS Guard: s3-bucket-logging-enabled)", async () => {
+    const assets = bucket();
+    const passing = [provider("production"), assets, logBucket(), expiring(), bucketLogging("multistage-x-assets", "multistage-x-logs")];
+    assert.deepEqual(await violations(bucketAccessLogs, passing), [], "the log bucket itself is exempt: it receives the logs");
+    assert.deepEqual(await violations(bucketAccessLogs, [...passing.slice(0, 4), bucketLogging("multistage-x-assets", "multistage-x-logs", "aws:s3/bucketLoggingV2:BucketLoggingV2")]), []);
+    const unlogged = await violations(bucketAccessLogs, [provider("production"), assets, logBucket(), expiring()]);
+    assert.deepEqual(unlogged, [
+      "env-bucket-bucket (multistage-x-assets) has no server access logging: add an aws.s3.BucketLogging into the stage's log bucket",
+      "multistage-x-logs-bucket (multistage-x-logs) has no server access logging: add an aws.s3.BucketLogging into the stage's log bucket",
+    ], "a bucket nobody logs into is not a log bucket");
+    const inline = bucket({ logging: { targetBucket: "multistage-x-logs", targetPrefix: "s3/" } });
+    assert.equal((await violations(bucketAccessLogs, [provider("production"), inline])).length, 1, "v7's deprecated inline logging does not count");
+    assert.match((await violations(bucketAccessLogs, [provider("production"), assets, bucketLogging("multistage-x-assets", "elsewhere")]))[0], /env-bucket-bucket logs into "elsewhere", which is not a bucket of this stack/);
+    assert.match((await violations(bucketAccessLogs, [provider("production"), assets, logBucket(), bucketLogging("multistage-x-assets", "multistage-x-logs")]))[0], /never expires them/);
+    assert.deepEqual(await violations(bucketAccessLogs, [provider("staging"), assets]), [], "mandatory in production only");
+  });
+});
+
 describe("every shipped stack passes every mandatory policy offline", () => {
   for (const stack of LONG_LIVED_STACKS) {
     it(stack, async () => {
@@ -163,6 +233,50 @@ describe("every shipped stack passes every mandatory policy offline", () => {
     const context = await runStagectl(testContext(new MemoryWorkspace()), ["policy", "production", "--json"]);
     assert.equal(context.exitCode, 0, context.err.join(""));
     assert.deepEqual(stdoutJson(context), { stack: "production", violations: [] });
+  });
+
+  it("HTTP redirects to HTTPS in every render with a certificate", async () => {
+    const certificate = { certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/abc" };
+    const renders = [
+      await renderWithConfig("production", { "aws:region": "eu-west-1", "multistage:stage": "production", "multistage:image": PINNED_IMAGE, "multistage:access": accessFor("production"), "multistage:domain": certificate }),
+      await renderWithConfig("development", { "aws:region": "eu-west-1", "multistage:stage": "development", "multistage:domain": certificate }),
+      await renderWithConfig("staging", { "aws:region": "eu-west-1", "multistage:stage": "staging", "multistage:image": PINNED_IMAGE, "multistage:access": accessFor("staging"), "multistage:domain": certificate }),
+      await renderStack(featureTargetForBranch("feature/tls", loadBranchRules()).stack, {
+        configOverrides: {
+          "aws:region": "eu-west-1",
+          "multistage:stage": "feature",
+          "multistage:feature": { branch: "feature/tls", createdAt: "2026-03-01T12:00:00Z", expiresAt: "2026-03-04T12:00:00Z" },
+          "multistage:domain": certificate,
+        },
+      }),
+    ];
+    for (const render of renders) {
+      const listeners = render.resources.filter((r) => r.type === "aws:lb/listener:Listener");
+      assert.deepEqual(listeners.map((l) => l.inputs.protocol).sort(), ["HTTP", "HTTPS"], render.stack);
+      assert.deepEqual((await checkPolicies(render)).filter((v) => v.policy === httpsRedirect.name), [], render.stack);
+      // Not vacuous: the same render with its HTTP listener forwarding breaks the rule.
+      const broken = structuredClone(render);
+      const http = broken.resources.find((r) => r.type === "aws:lb/listener:Listener" && r.inputs.protocol === "HTTP");
+      assert.ok(http);
+      http.inputs.defaultActions = [{ type: "forward", targetGroupArn: "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/x/1" }];
+      assert.deepEqual((await checkPolicies(broken)).map((v) => v.policy), [httpsRedirect.name], render.stack);
+    }
+  });
+
+  it("a production render without its audit trail is caught offline", async () => {
+    const render = structuredClone(await shippedRender("production"));
+    const alb = render.resources.find((r) => r.type === "aws:lb/loadBalancer:LoadBalancer");
+    assert.ok(alb);
+    delete alb.inputs.accessLogs;
+    render.resources = render.resources.filter((r) => r.type !== "aws:s3/bucketLogging:BucketLogging");
+    const found = await checkPolicies(render);
+    assert.deepEqual(found.map((v) => v.message), [
+      "env-app-alb writes no access logs (accessLogs.enabled is not true); production keeps an audit trail of every request",
+      // Nothing logs into the log bucket any more, so it is no longer exempt either.
+      "env-access-logs-bucket (multistage-production-logs) has no server access logging: add an aws.s3.BucketLogging into the stage's log bucket",
+      "env-bucket-bucket (multistage-production-assets) has no server access logging: add an aws.s3.BucketLogging into the stage's log bucket",
+      "env-sanitized-bucket (multistage-production-sanitized) has no server access logging: add an aws.s3.BucketLogging into the stage's log bucket",
+    ]);
   });
 
   it("a render that breaks a rule is caught offline", async () => {

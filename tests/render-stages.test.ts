@@ -1,16 +1,21 @@
 import { strict as assert } from "node:assert";
-import { appContainer, LONG_LIVED_STACKS, named, ofType, onlyOfType, renderWithConfig, shippedRender, TYPES } from "./helpers/renders";
+import { accessFor, appContainer, LONG_LIVED_STACKS, named, ofType, onlyOfType, PINNED_IMAGE, renderWithConfig, shippedRender, TYPES } from "./helpers/renders";
+
+const CERTIFICATE = "arn:aws:acm:eu-west-1:123456789012:certificate/0f3c6c5e-8a1d-4d2b-9e47-5b6a7c8d9e10";
+const PRODUCTION_CONFIG = { "aws:region": "eu-west-1", "multistage:stage": "production", "multistage:image": PINNED_IMAGE, "multistage:access": accessFor("production") };
 
 describe("rendering the long-lived stages", () => {
   for (const stack of LONG_LIVED_STACKS) {
     describe(stack, () => {
-      it("has exactly one database, cache and service, and one assets bucket (production adds its sanitized bucket)", async () => {
+      it("has exactly one database, cache, service and assets bucket, a log bucket where the profile turns access logs on, and production its sanitized bucket", async () => {
         const { resources } = await shippedRender(stack);
         for (const type of [TYPES.db, TYPES.cache, TYPES.service]) {
           assert.equal(ofType(resources, type).length, 1, `${stack}: ${type}`);
         }
         const buckets = ofType(resources, TYPES.bucket).map((b) => b.physicalName).sort();
-        assert.deepEqual(buckets, stack === "production" ? ["multistage-production-assets", "multistage-production-sanitized"] : [`multistage-${stack}-assets`]);
+        const logs = stack === "development" ? [] : [`multistage-${stack}-logs`];
+        const sanitized = stack === "production" ? ["multistage-production-sanitized"] : [];
+        assert.deepEqual(buckets, [`multistage-${stack}-assets`, ...logs, ...sanitized].sort());
       });
 
       it("puts project and stage at the start of every physical name", async () => {
@@ -30,6 +35,8 @@ describe("rendering the long-lived stages", () => {
           assert.ok(key in outputs, `${stack} lacks output ${key}`);
         }
         assert.equal(outputs.stage.value, stack);
+        // Production's stack file carries a certificate, so it serves HTTPS.
+        // No shipped stack file carries a certificate (it exists only in a team's own account).
         assert.match(String(outputs.url.value), /^http:\/\/multistage-/);
       });
     });
@@ -73,6 +80,7 @@ describe("rendering the long-lived stages", () => {
       assert.equal(r.options.protect, true, `${r.key} protect`);
       assert.equal(r.options.retainOnDelete, true, `${r.key} retainOnDelete`);
     }
+    assert.equal(ofType(resources, TYPES.bucket).length, 3, "the assets, the log and the sanitized bucket");
     const db = onlyOfType(resources, TYPES.db).inputs;
     assert.equal(db.deletionProtection, true);
     assert.equal(db.skipFinalSnapshot, false);
@@ -130,6 +138,12 @@ describe("rendering the long-lived stages", () => {
     assert.equal(render.outputs.url.value, "https://dev.example.com");
     const open = ofType(render.resources, TYPES.ingress).filter((r) => r.inputs.cidrIpv4 === "0.0.0.0/0").map((r) => r.inputs.fromPort);
     assert.deepEqual(open.sort(), [443, 80], "443 opens with the HTTPS listener");
+    // Turning HTTPS on changes nothing EC2 cannot update in place: the load balancer's group keeps
+    // its description (a new one would replace the group, and fail on its own name).
+    const group = (resources: typeof render.resources) => named(resources, "env-firewall-alb");
+    const plain = group((await shippedRender("development")).resources);
+    assert.equal(group(render.resources).inputs.description, plain.inputs.description);
+    assert.deepEqual(plain.options.ignoreChanges, ["description"]);
   });
 
   it("leaves an unversioned bucket unversioned and enables versioning where the profile asks", async () => {
@@ -144,8 +158,21 @@ describe("rendering the long-lived stages", () => {
   it("warns on every production preview that has no certificate, and nowhere else", async () => {
     const production = await shippedRender("production");
     assert.ok(production.warnings.some((w) => /production serves plain HTTP: set multistage:domain\.certificateArn/.test(w)), production.warnings.join("\n"));
-    for (const stack of ["development", "staging"]) {
+    for (const stack of LONG_LIVED_STACKS.filter((s) => s !== "production")) {
       assert.ok(!(await shippedRender(stack)).warnings.some((w) => /plain HTTP/.test(w)), stack);
     }
+    const withCertificate = await renderWithConfig("production", { ...PRODUCTION_CONFIG, "multistage:domain": { certificateArn: CERTIFICATE } });
+    assert.ok(!withCertificate.warnings.some((w) => /plain HTTP/.test(w)), withCertificate.warnings.join("\n"));
+  });
+
+  it("serves production over HTTPS once it has a certificate, and redirects its HTTP there", async () => {
+    const { resources } = await renderWithConfig("production", { ...PRODUCTION_CONFIG, "multistage:domain": { certificateArn: CERTIFICATE } });
+    const listeners = ofType(resources, TYPES.listener);
+    const https = listeners.find((l) => l.inputs.protocol === "HTTPS");
+    assert.ok(https);
+    assert.match(String(https.inputs.certificateArn), /^arn:aws:acm:eu-west-1:\d{12}:certificate\//);
+    assert.equal(https.inputs.sslPolicy, "ELBSecurityPolicy-TLS13-1-2-2021-06");
+    const http = listeners.filter((l) => l.inputs.protocol === "HTTP");
+    assert.deepEqual(http.map((l) => l.inputs.defaultActions), [[{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }]]);
   });
 });

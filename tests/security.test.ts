@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { appContainer, named, LONG_LIVED_STACKS, ofType, onlyOfType, shippedRender, TYPES } from "./helpers/renders";
+import { appContainer, LONG_LIVED_STACKS, named, ofType, onlyOfType, shippedRender, TYPES } from "./helpers/renders";
 
 interface Statement {
   Effect: string;
@@ -68,16 +68,26 @@ describe("security of every rendered stage", () => {
         for (const subnet of ofType(resources, TYPES.subnet)) assert.equal(subnet.inputs.mapPublicIpOnLaunch, false);
       });
 
-      it("keeps the bucket private, owner-enforced, encrypted and TLS-only", async () => {
+      it("keeps every bucket private, owner-enforced, SSE-S3 encrypted and TLS-only", async () => {
         const { resources } = await shippedRender(stack);
-        const block = named(resources, "env-bucket-public-access").inputs;
-        for (const flag of ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"]) assert.equal(block[flag], true, flag);
-        const ownership = named(resources, "env-bucket-ownership").inputs.rule as { objectOwnership: string };
-        assert.equal(ownership.objectOwnership, "BucketOwnerEnforced");
-        assert.equal(ofType(resources, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").length, ofType(resources, TYPES.bucket).length, "every bucket");
-        const policy = statements(named(resources, "env-bucket-policy").inputs.policy);
-        assert.ok(policy.every((s) => s.Effect === "Deny"), "the bucket policy grants nothing, it only denies");
-        assert.deepEqual(policy[0].Condition, { Bool: { "aws:SecureTransport": "false" } });
+        const buckets = ofType(resources, TYPES.bucket);
+        assert.ok(buckets.length >= 1);
+        const of = (type: string, bucket: string) => {
+          const found = ofType(resources, type).filter((r) => r.inputs.bucket === bucket);
+          assert.equal(found.length, 1, `one ${type} for ${bucket}`);
+          return found[0].inputs;
+        };
+        for (const name of buckets.map((b) => b.physicalName as string)) {
+          const block = of(TYPES.publicAccessBlock, name);
+          for (const flag of ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"]) assert.equal(block[flag], true, `${name} ${flag}`);
+          assert.equal((of("aws:s3/bucketOwnershipControls:BucketOwnershipControls", name).rule as { objectOwnership: string }).objectOwnership, "BucketOwnerEnforced");
+          const sse = of("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", name).rules as Array<{ applyServerSideEncryptionByDefault: { sseAlgorithm: string } }>;
+          assert.equal(sse[0].applyServerSideEncryptionByDefault.sseAlgorithm, "AES256", `${name}: SSE-S3, the only default encryption ALB access logs accept`);
+          const deny = statements(of(TYPES.bucketPolicy, name).policy).filter((s) => s.Effect === "Deny");
+          assert.deepEqual(deny.map((s) => s.Condition), [{ Bool: { "aws:SecureTransport": "false" } }], name);
+        }
+        const assets = statements(named(resources, "env-bucket-policy").inputs.policy);
+        assert.ok(assets.every((s) => s.Effect === "Deny"), "the assets bucket policy grants nothing, it only denies");
       });
 
       it("lets the task role use only its own stage's bucket", async () => {

@@ -151,6 +151,7 @@ describe("production guardrails (refused by the stage model, before any resource
     ["no running task", "production", production({ app: { desiredCount: 0 } }), /multistage:app\.desiredCount: got 0; expected at least 2 in production/],
     ["versioning off", "production", production({ bucket: { versioning: false } }), /multistage:bucket\.versioning: got false; expected true in production/],
     ["one day of logs", "production", production({ logs: { retentionDays: 1 } }), /multistage:logs\.retentionDays: got 1; expected at least 30 in production/],
+    ["no access logs", "production", production({ logs: { accessLogs: false } }), /multistage:logs\.accessLogs: got false; expected true in production \(or leave it out\): load balancer and bucket access logs are the audit trail/],
     ["another stage's address range", "production", production({ network: { cidr: "10.30.0.0/16" } }), /multistage:network\.cidr: got "10\.30\.0\.0\/16"; expected a \/16 no other stage uses; 10\.30\.0\.0\/16 is staging's/],
     ["an image from another registry", "production", production({ image: `docker.io/library/app@sha256:${"a".repeat(64)}` }), /multistage:image: got "docker\.io.*expected an image of the shared repository/],
     ["an image from another account", "production", production({ image: `999999999999.dkr.ecr.eu-west-1.amazonaws.com/multistage-app@sha256:${"a".repeat(64)}` }), /expected an image of the shared repository.*in account 123456789012/],
@@ -167,6 +168,16 @@ describe("production guardrails (refused by the stage model, before any resource
   it("refuses a feature stack in production's network", () => {
     const feature = { branch: "feature/x", createdAt: "2026-03-01T12:00:00Z", expiresAt: "2026-03-04T12:00:00Z", networkStack: "production" };
     assert.match(problemsOf(() => resolveStage("feature-x", { stage: "feature", feature }, "eu-west-1")).message, /multistage:feature\.networkStack: got "production"; expected development, or a suffixed development stack/);
+  });
+
+  it("keeps access logs on in staging and production by profile, lets staging turn them off, and reports a non-boolean", () => {
+    const kinds = Object.fromEntries(Object.entries(STAGE_PROFILES).map(([kind, profile]) => [kind, profile.logs.accessLogs]));
+    assert.deepEqual(kinds, { development: false, testing: false, staging: true, production: true, feature: false });
+    const staging = { stage: "staging", image: PINNED_IMAGE, access: accessFor("staging") };
+    assert.equal(resolveStage("staging", { ...staging, logs: { accessLogs: false } }, "eu-west-1").logs.accessLogs, false);
+    assert.equal(resolveStage("development", { stage: "development", logs: { accessLogs: true } }, "eu-west-1").logs.accessLogs, true);
+    assert.equal(resolveStage("production", production({ logs: { accessLogs: true } }), "eu-west-1").logs.accessLogs, true);
+    assert.match(problemsOf(() => resolveStage("staging", { ...staging, logs: { accessLogs: "yes" } }, "eu-west-1")).message, /multistage:logs\.accessLogs: got "yes"; expected a boolean/);
   });
 
   it("accepts what the profile gives production, and overrides above the floors", () => {

@@ -611,6 +611,7 @@ export const REQUIRED_CALLS: Readonly<Record<string, TypeCalls>> = {
   "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": bucketSubresource("bucket_server_side_encryption_configuration.go", "s3:PutEncryptionConfiguration", "s3:GetEncryptionConfiguration", "s3:PutEncryptionConfiguration", "DeleteBucketEncryption is authorized as s3:PutEncryptionConfiguration"),
   "aws:s3/bucketVersioning:BucketVersioning": bucketSubresource("bucket_versioning.go", "s3:PutBucketVersioning", "s3:GetBucketVersioning", "s3:PutBucketVersioning", "deleting the resource suspends versioning (PutBucketVersioning Suspended)"),
   "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": bucketSubresource("bucket_lifecycle_configuration.go", "s3:PutLifecycleConfiguration", "s3:GetLifecycleConfiguration", "s3:PutLifecycleConfiguration", "DeleteBucketLifecycle is authorized as s3:PutLifecycleConfiguration"),
+  "aws:s3/bucketLogging:BucketLogging": bucketSubresource("bucket_logging.go", "s3:PutBucketLogging", "s3:GetBucketLogging", "s3:PutBucketLogging", "delete writes an empty BucketLoggingStatus (PutBucketLogging)"),
   "aws:s3/bucketPolicy:BucketPolicy": bucketSubresource("bucket_policy.go", "s3:PutBucketPolicy", "s3:GetBucketPolicy", "s3:DeleteBucketPolicy", "deletes the bucket policy"),
 
   // ------------------------------------------------------------------ secrets

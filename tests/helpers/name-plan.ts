@@ -19,6 +19,7 @@ export const NAME_PLAN: ReadonlyArray<[NamedResourceType, string]> = [
   ["elasticache-replication-group", "cache"],
   ["elasticache-subnet-group", "cache"],
   ["s3-bucket", "assets"],
+  ["s3-bucket", "logs"],
   ["ecs-cluster", "cluster"],
   ["ecs-service", "app"],
   ["ecs-task-family", "app"],

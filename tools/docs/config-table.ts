@@ -26,6 +26,7 @@ export function configReference(): string {
     ["bucket.versioning", (p) => String(p.bucket.versioning)],
     ["bucket.noncurrentVersionExpirationDays", (p) => String(p.bucket.noncurrentVersionExpirationDays)],
     ["logs.retentionDays", (p) => String(p.logs.retentionDays)],
+    ["logs.accessLogs", (p) => String(p.logs.accessLogs)],
     ["teardown", (p) => p.teardown],
     ["data.source", (p) => p.data.source],
   ];

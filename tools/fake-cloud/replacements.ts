@@ -77,6 +77,10 @@ export const REPLACEMENTS: Readonly<Record<string, ReplacementRule>> = {
     replaceOnChanges: ["bucket", "expectedBucketOwner"],
     source: `${TF}/s3/bucket_lifecycle_configuration.go: RequiresReplace on bucket, expected_bucket_owner`,
   },
+  "aws:s3/bucketLogging:BucketLogging": {
+    replaceOnChanges: ["bucket", "expectedBucketOwner"],
+    source: `${TF}/s3/bucket_logging.go: ForceNew on bucket, expected_bucket_owner; target bucket, prefix and grants are updated in place`,
+  },
   "aws:s3/bucketPolicy:BucketPolicy": { replaceOnChanges: ["bucket"], source: `${TF}/s3/bucket_policy.go: ForceNew on bucket; policy is modified in place` },
   "aws:ec2/vpc:Vpc": {
     replaceOnChanges: ["cidrBlock", "ipv4IpamPoolId", "ipv4NetmaskLength"],

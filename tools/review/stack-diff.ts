@@ -10,7 +10,7 @@ import { STAGE_PROFILES, StageKind, StageProfile } from "../../components/stage-
 import { PROJECT, resolveStage } from "../../components/stage-resolve";
 import { loadStackConfig } from "../project/project-files";
 import { Render, renderStack, RenderOptions } from "../render/harness";
-import { differenceKey, diffFlat, flattenRender, PropertyDifference } from "./normalize";
+import { differenceKey, diffFlat, flattenRender, normalizeValue, PropertyDifference } from "./normalize";
 
 export interface ClassifiedDifference extends PropertyDifference {
   origin: "profile" | "other";
@@ -84,7 +84,8 @@ export async function diffStacks(inputs: DiffInputs): Promise<StackDiff> {
   const unexplained = new Set(diffFlat(flattenRender(counterfactual, a.kind), flatB).map(differenceKey));
 
   const kindOnly = new Set([...kindOnlyResources(renderA), ...kindOnlyResources(renderB)]);
-  const classified = differences.map((d): ClassifiedDifference => ({ ...d, origin: unexplained.has(differenceKey(d)) && !kindOnly.has(d.resource) ? "other" : "profile" }));
+  const byKind = kindExplained([renderA, renderB], kindOnly);
+  const classified = differences.map((d): ClassifiedDifference => ({ ...d, origin: unexplained.has(differenceKey(d)) && !byKind(d) ? "other" : "profile" }));
   return {
     a: inputs.a,
     b: inputs.b,
@@ -97,17 +98,44 @@ export async function diffStacks(inputs: DiffInputs): Promise<StackDiff> {
  * Components a stage has because of its kind, not its settings (production's refinery): the
  * counterfactual render keeps its own kind, so what lives under them is explained by the kind.
  */
-const KIND_ONLY_COMPONENTS = ["multistage:data:Refinery"];
+const KIND_ONLY_COMPONENTS: ReadonlyArray<{ type: string; name?: RegExp }> = [
+  { type: "multistage:data:Refinery" },
+  // The bucket the refinery fills (components/environment.ts creates it beside the assets bucket).
+  { type: "multistage:storage:Bucket", name: /-sanitized$/ },
+];
 
 function kindOnlyResources(render: Render): string[] {
   const byKey = new Map(render.resources.map((r) => [r.key, r]));
+  const isKindOnly = (key: string) => {
+    const [type, name] = key.split("::");
+    return KIND_ONLY_COMPONENTS.some((c) => c.type === type && (!c.name || c.name.test(name ?? "")));
+  };
   const underKindOnly = (key: string | undefined): boolean => {
     for (let current = key; current; current = byKey.get(current)?.parent) {
-      if (KIND_ONLY_COMPONENTS.includes(current.split("::")[0])) return true;
+      if (isKindOnly(current)) return true;
     }
     return false;
   };
   return render.resources.filter((r) => underKindOnly(r.key)).map((r) => r.key);
+}
+
+/**
+ * A difference the kind explains: on a kind-only resource, or pointing at one by its physical
+ * name (the log delivery of production's sanitized bucket, its ARN in the log bucket's policy).
+ */
+function kindExplained(renders: Render[], kindOnly: ReadonlySet<string>): (d: PropertyDifference) => boolean {
+  const resources = renders.flatMap((r) => r.resources);
+  // Property values are compared with the stage normalised away (normalize.ts), so the names are too.
+  const names = [
+    ...new Set(
+      renders.flatMap((render) =>
+        render.resources.filter((r) => kindOnly.has(r.key) && r.physicalName).flatMap((r) => [r.physicalName as string, normalizeValue(r.physicalName as string, render.stack, render.stack)]),
+      ),
+    ),
+  ].map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  const mentions = (text: string | undefined) => text !== undefined && names.some((name) => new RegExp(`(^|[^a-z0-9-])${name}($|[^a-z0-9-])`).test(text));
+  const presentFor = new Set(resources.filter((r) => mentions(JSON.stringify(r.inputs))).map((r) => r.key));
+  return (d) => kindOnly.has(d.resource) || (d.path === "" ? presentFor.has(d.resource) : mentions(d.a) || mentions(d.b));
 }
 
 export function stackDiffToText(diff: StackDiff): string {
