@@ -14,7 +14,7 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import type { Checkout } from "./harness/checkout";
 import { EngineSuite, expectFailure, expectSuccess } from "./harness/engine";
-import { cloudResources, exportStack } from "./harness/state";
+import { cloudResources, exportStack, transitiveDependencies } from "./harness/state";
 import { cloudKey, JournalEntry } from "../tools/fake-cloud/journal";
 
 const ACCOUNT = "123456789012";
@@ -116,12 +116,21 @@ describe("ops: pulumi up of every long-lived stage, from the repository root of 
     for (const r of retained) assert.ok(!deletes.some((e) => e.urn === r.urn), `${r.type} ${r.id} got a delete call`);
     const live = engine.live();
     for (const r of retained) assert.ok(live.has(cloudKey(r.type, r.id as string)), `${r.type} ${r.id} is gone from the cloud`);
-    const left = cloudResources(await exportStack(engine, "production", checkout));
-    for (const r of retained) assert.ok(!left.some((s) => s.urn === r.urn), `${r.type} is still in the stack's state`);
-
     const refused = deletes.filter((e) => e.error);
     assert.deepEqual(refused.map((e) => e.type), ["aws:lb/loadBalancer:LoadBalancer"]);
     assert.match(refused[0].error ?? "", /deletion protection is enabled/);
+
+    // When a delete fails, the engine deletes none of that resource's transitive dependencies
+    // (pkg/resource/deploy/deployment_executor.go, the erroredDeps of the delete antichains): the
+    // load balancer and what it depends on (its log bucket, written to by it) stay in the state;
+    // every other retained resource leaves the state without a delete call.
+    const loadBalancer = state.find((r) => r.type === "aws:lb/loadBalancer:LoadBalancer");
+    assert.ok(loadBalancer);
+    const heldBack = transitiveDependencies(await exportStack(engine, "production", checkout), loadBalancer.urn);
+    const left = cloudResources(await exportStack(engine, "production", checkout));
+    assert.deepEqual(left.map((r) => r.urn).sort(), [loadBalancer.urn, ...state.filter((r) => heldBack.has(r.urn)).map((r) => r.urn)].sort(), "what is left is the load balancer and its dependencies");
+    for (const r of retained.filter((r) => !heldBack.has(r.urn))) assert.ok(!left.some((s) => s.urn === r.urn), `${r.type} is still in the stack's state`);
+    assert.ok(retained.some((r) => !heldBack.has(r.urn)), "no retained resource left the state");
     assert.notEqual(destroy.code, 0);
   });
 });
