@@ -57,8 +57,9 @@ describe("stagectl feature", () => {
       const workspace = withDevelopment();
       await runStagectl(testContext(workspace, NOW), ["feature", "up", "--branch", "feature/login"]);
       const nextJob = workspace.freshCheckout();
-      assert.deepEqual(await nextJob.getAllConfig("feature-login"), {});
-      await assert.rejects(nextJob.up("feature-login", {}), /multistage:stage: got \(not set\)/, "the program cannot run on an empty config");
+      // What the CLI says there (engine scenario 2): Pulumi.yaml declares `stage` without a default.
+      await assert.rejects(nextJob.getAllConfig("feature-login"), /Stack 'feature-login' is missing configuration value 'stage'/);
+      await assert.rejects(nextJob.up("feature-login", {}), /missing configuration value 'stage'/, "nothing can run on an empty config");
     });
 
     it("the next push, in a fresh checkout, updates the same stack, keeps created-at and extends the expiry", async () => {
@@ -122,7 +123,9 @@ describe("stagectl feature", () => {
       const context = await runStagectl(testContext(workspace.freshCheckout(), NOW), ["feature", "down", "--branch", "feature/login", "--json"]);
       assert.equal(context.exitCode, 0, context.err.join(""));
       assert.deepEqual(stdoutJson(context), { stack: "feature-login", destroyed: true });
-      assert.deepEqual(workspace.mutations(), ["destroy feature-login", "removeStack feature-login"]);
+      // `pulumi destroy` needs the stack's declared config even though it runs no program; the
+      // fresh checkout has none, so the stage the guard established is set first.
+      assert.deepEqual(workspace.mutations(), ["setAllConfig feature-login", "destroy feature-login", "removeStack feature-login"]);
     });
 
     const refusedDestroys: Array<[string, Partial<BackendStack>, string[], RegExp]> = [
@@ -213,7 +216,7 @@ describe("stagectl feature", () => {
       assert.equal(context.exitCode, 0);
       assert.deepEqual(result.reaped, ["feature-expired"]);
       assert.deepEqual(result.skipped.map((s) => s.stack), ["feature-impostor"]);
-      assert.deepEqual(workspace.mutations(), ["destroy feature-expired", "removeStack feature-expired"]);
+      assert.deepEqual(workspace.mutations(), ["setAllConfig feature-expired", "destroy feature-expired", "removeStack feature-expired"]);
       for (const kept of ["production", "staging", "feature-impostor", "feature-fresh"]) assert.ok(workspace.stacks.has(kept), kept);
     });
 

@@ -156,22 +156,28 @@ export class MemoryWorkspace implements StageWorkspace {
     if (!this.backend.stacks.has(stack)) this.backend.addStack(stack);
   }
 
+  /** The checkout's `Pulumi.<stack>.yaml`: written here, or committed; with no file, no config at all. */
+  private stackFile(stack: string): Record<string, ConfigEntry> {
+    return { ...(this.configFiles.get(stack) ?? this.committed.get(stack) ?? repositoryStackFile(stack)) };
+  }
+
   async getAllConfig(stack: string): Promise<Record<string, ConfigEntry>> {
     this.backend.calls.push(`getAllConfig ${stack}`);
     this.backend.get(stack);
-    // With no file in the checkout, the stack simply has no config: nothing else is read.
-    return { ...(this.configFiles.get(stack) ?? this.committed.get(stack) ?? repositoryStackFile(stack)) };
+    // `pulumi config` checks the file against Pulumi.yaml's declarations, as up and destroy do.
+    return requireDeclaredConfig(stack, this.stackFile(stack));
   }
 
   async setAllConfig(stack: string, config: Record<string, ConfigEntry>): Promise<void> {
     this.backend.calls.push(`setAllConfig ${stack}`);
     this.backend.get(stack);
-    this.configFiles.set(stack, { ...(await this.getAllConfig(stack)), ...config });
+    // `pulumi config set-all` writes the file without checking it.
+    this.configFiles.set(stack, { ...this.stackFile(stack), ...config });
   }
 
   async removeConfig(stack: string, key: string): Promise<void> {
     this.backend.calls.push(`removeConfig ${stack} ${key}`);
-    const { [key]: _removed, ...rest } = await this.getAllConfig(stack);
+    const { [key]: _removed, ...rest } = this.stackFile(stack);
     this.configFiles.set(stack, rest);
   }
 
@@ -229,6 +235,8 @@ export class MemoryWorkspace implements StageWorkspace {
   async destroy(stack: string, options: EngineRunOptions): Promise<void> {
     this.backend.calls.push(`destroy ${stack}`);
     this.backend.get(stack);
+    // Destroy runs no program, but the CLI checks the stack's config first, as `up` does.
+    requireDeclaredConfig(stack, this.stackFile(stack));
     this.backend.lockCheck(stack);
     if (this.backend.failingDestroys.has(stack)) throw new Error(`destroy of ${stack} failed: DependencyViolation`);
     options.onOutput?.(`Destroying (${stack})\n`);
@@ -243,6 +251,20 @@ export class MemoryWorkspace implements StageWorkspace {
     // `pulumi stack rm` deletes the local config file too (stack_remove.go:106).
     this.configFiles.delete(stack);
   }
+}
+
+/**
+ * The CLI's check before `pulumi config`, `up` and `destroy` (pkg/cmd/pulumi: "validating
+ * stack config"): every key Pulumi.yaml declares without a default must be in the stack file.
+ */
+function requireDeclaredConfig(stack: string, file: Record<string, ConfigEntry>): Record<string, ConfigEntry> {
+  const project = readProjectFile(PROJECT_ROOT);
+  const defaults = projectDefaults(project);
+  for (const declared of Object.keys(project.config ?? {})) {
+    const key = declared.includes(":") ? declared : `${project.name}:${declared}`;
+    if (!(key in defaults) && !(key in file)) throw new Error(`validating stack config: Stack '${stack}' is missing configuration value '${declared}'`);
+  }
+  return file;
 }
 
 /** Pulumi.yaml's declared defaults, as the CLI hands them to the program (strings). */
