@@ -75,7 +75,7 @@ export class MemoryBackend {
 
   readable(stack: string): BackendStack {
     const found = this.get(stack);
-    if (this.unreadable.has(stack)) throw new Error(`failed to load checkpoint of ${stack}: incorrect passphrase`);
+    if (this.unreadable.has(stack)) throw commandError(`pulumi stack output --json --show-secrets --stack ${stack}`, `failed to load checkpoint of ${stack}: incorrect passphrase`);
     return found;
   }
 
@@ -238,7 +238,7 @@ export class MemoryWorkspace implements StageWorkspace {
     // Destroy runs no program, but the CLI checks the stack's config first, as `up` does.
     requireDeclaredConfig(stack, this.stackFile(stack));
     this.backend.lockCheck(stack);
-    if (this.backend.failingDestroys.has(stack)) throw new Error(`destroy of ${stack} failed: DependencyViolation`);
+    if (this.backend.failingDestroys.has(stack)) throw commandError(`pulumi destroy --yes --skip-preview --stack ${stack}`, `destroy of ${stack} failed: DependencyViolation`);
     options.onOutput?.(`Destroying (${stack})\n`);
     this.backend.get(stack).outputs = {};
     this.backend.writeCheckpoint(stack);
@@ -251,6 +251,16 @@ export class MemoryWorkspace implements StageWorkspace {
     // `pulumi stack rm` deletes the local config file too (stack_remove.go:106).
     this.configFiles.delete(stack);
   }
+}
+
+/**
+ * A failed CLI command as the Automation API reports it (automation/errors.ts CommandError):
+ * the message begins `code: -2`, then the command's output, in which the CLI's `error:` line
+ * says what went wrong (engine scenario 2 saw exactly this from a failed destroy).
+ */
+function commandError(command: string, cliError: string): Error {
+  const failed = `Command failed with exit code 1: ${command} --non-interactive\nerror: ${cliError}`;
+  return new Error(`code: -2\n stdout: \n stderr: ${failed}\n err?: Error: ${failed}\n`);
 }
 
 /**
