@@ -100,6 +100,26 @@ describe("stagectl feature", () => {
       });
     }
 
+    it("takes an empty, untagged stack (another job of the branch has just created it and not tagged it yet) instead of refusing it", async () => {
+      // Two pushes at once: the other job's `stack init` is done, its `stack tag set` not yet.
+      const workspace = withDevelopment().addStack("feature-login", { resourceCount: 0 });
+      const context = await runStagectl(testContext(workspace, NOW), ["feature", "up", "--branch", "feature/login", "--pr", "42"]);
+      assert.equal(context.exitCode, 0, context.err.join(""));
+      assert.match(context.err.join(""), /feature-login exists, empty and untagged .*; taking it/);
+      assert.equal(workspace.stacks.get("feature-login")?.tags["multistage:created-at"], "2026-03-01T12:00:00Z");
+      assert.ok(workspace.mutations().includes("up feature-login"));
+    });
+
+    it("still refuses an untagged stack that holds resources, or one the backend does not count", async () => {
+      for (const resourceCount of [12, undefined]) {
+        const workspace = withDevelopment().addStack("feature-login", { resourceCount });
+        const context = await runStagectl(testContext(workspace, NOW), ["feature", "up", "--branch", "feature/login"]);
+        assert.equal(context.exitCode, 1, `resourceCount ${String(resourceCount)}`);
+        assert.match(context.err.join(""), /Refusing to update feature-login: its multistage:stage tag is null/);
+        assert.deepEqual(workspace.mutations(), []);
+      }
+    });
+
     it("says so, before creating anything, when the development stack does not exist", async () => {
       const workspace = new MemoryWorkspace();
       const context = await runStagectl(testContext(workspace, NOW), ["feature", "up", "--branch", "feature/login"]);

@@ -30,6 +30,8 @@ export interface BackendStack {
   tags: Record<string, string>;
   outputs: Record<string, StackOutput>;
   lastUpdate?: string;
+  /** Resources in the checkpoint, as `pulumi stack ls` counts them (0 for a new stack); unknown when unset. */
+  resourceCount?: number;
   /** How often the checkpoint was written (update, destroy, import, state edit). */
   checkpointWrites?: number;
 }
@@ -142,7 +144,7 @@ export class MemoryWorkspace implements StageWorkspace {
 
   async listStacks(): Promise<StackInfo[]> {
     this.backend.calls.push("listStacks");
-    const listed = [...this.backend.stacks.entries()].map(([name, s]) => ({ name, lastUpdate: s.lastUpdate }));
+    const listed = [...this.backend.stacks.entries()].map(([name, s]) => ({ name, lastUpdate: s.lastUpdate, ...(s.resourceCount !== undefined ? { resourceCount: s.resourceCount } : {}) }));
     for (const name of this.backend.vanishAfterListing) this.backend.stacks.delete(name);
     return [...listed, ...this.backend.foreign];
   }
@@ -153,7 +155,7 @@ export class MemoryWorkspace implements StageWorkspace {
 
   async createOrSelectStack(stack: string): Promise<void> {
     this.backend.calls.push(`createOrSelect ${stack}`);
-    if (!this.backend.stacks.has(stack)) this.backend.addStack(stack);
+    if (!this.backend.stacks.has(stack)) this.backend.addStack(stack, { resourceCount: 0 });
   }
 
   /** The checkout's `Pulumi.<stack>.yaml`: written here, or committed; with no file, no config at all. */
@@ -229,6 +231,7 @@ export class MemoryWorkspace implements StageWorkspace {
     this.backend.writeCheckpoint(stack);
     if (this.backend.failingUps.has(stack)) throw new Error(`update of ${stack} failed: ResourceInUseException: the service is being updated`);
     target.outputs = this.upOutputs(stack, resolved.kind, values);
+    target.resourceCount = 40;
     return { outputs: target.outputs, resourceChanges: { create: 40 } };
   }
 
@@ -241,6 +244,7 @@ export class MemoryWorkspace implements StageWorkspace {
     if (this.backend.failingDestroys.has(stack)) throw commandError(`pulumi destroy --yes --skip-preview --stack ${stack}`, `destroy of ${stack} failed: DependencyViolation`);
     options.onOutput?.(`Destroying (${stack})\n`);
     this.backend.get(stack).outputs = {};
+    this.backend.get(stack).resourceCount = 0;
     this.backend.writeCheckpoint(stack);
   }
 
