@@ -57,8 +57,9 @@ describe("stagectl feature", () => {
       const workspace = withDevelopment();
       await runStagectl(testContext(workspace, NOW), ["feature", "up", "--branch", "feature/login"]);
       const nextJob = workspace.freshCheckout();
-      assert.deepEqual(await nextJob.getAllConfig("feature-login"), {});
-      await assert.rejects(nextJob.up("feature-login", {}), /multistage:stage: got \(not set\)/, "the program cannot run on an empty config");
+      // What the CLI says there (engine scenario 2): Pulumi.yaml declares `stage` without a default.
+      await assert.rejects(nextJob.getAllConfig("feature-login"), /Stack 'feature-login' is missing configuration value 'stage'/);
+      await assert.rejects(nextJob.up("feature-login", {}), /missing configuration value 'stage'/, "nothing can run on an empty config");
     });
 
     it("the next push, in a fresh checkout, updates the same stack, keeps created-at and extends the expiry", async () => {
@@ -99,6 +100,26 @@ describe("stagectl feature", () => {
       });
     }
 
+    it("takes an empty, untagged stack (another job of the branch has just created it and not tagged it yet) instead of refusing it", async () => {
+      // Two pushes at once: the other job's `stack init` is done, its `stack tag set` not yet.
+      const workspace = withDevelopment().addStack("feature-login", { resourceCount: 0 });
+      const context = await runStagectl(testContext(workspace, NOW), ["feature", "up", "--branch", "feature/login", "--pr", "42"]);
+      assert.equal(context.exitCode, 0, context.err.join(""));
+      assert.match(context.err.join(""), /feature-login exists, empty and untagged .*; taking it/);
+      assert.equal(workspace.stacks.get("feature-login")?.tags["multistage:created-at"], "2026-03-01T12:00:00Z");
+      assert.ok(workspace.mutations().includes("up feature-login"));
+    });
+
+    it("still refuses an untagged stack that holds resources, or one the backend does not count", async () => {
+      for (const resourceCount of [12, undefined]) {
+        const workspace = withDevelopment().addStack("feature-login", { resourceCount });
+        const context = await runStagectl(testContext(workspace, NOW), ["feature", "up", "--branch", "feature/login"]);
+        assert.equal(context.exitCode, 1, `resourceCount ${String(resourceCount)}`);
+        assert.match(context.err.join(""), /Refusing to update feature-login: its multistage:stage tag is null/);
+        assert.deepEqual(workspace.mutations(), []);
+      }
+    });
+
     it("says so, before creating anything, when the development stack does not exist", async () => {
       const workspace = new MemoryWorkspace();
       const context = await runStagectl(testContext(workspace, NOW), ["feature", "up", "--branch", "feature/login"]);
@@ -122,7 +143,9 @@ describe("stagectl feature", () => {
       const context = await runStagectl(testContext(workspace.freshCheckout(), NOW), ["feature", "down", "--branch", "feature/login", "--json"]);
       assert.equal(context.exitCode, 0, context.err.join(""));
       assert.deepEqual(stdoutJson(context), { stack: "feature-login", destroyed: true });
-      assert.deepEqual(workspace.mutations(), ["destroy feature-login", "removeStack feature-login"]);
+      // `pulumi destroy` needs the stack's declared config even though it runs no program; the
+      // fresh checkout has none, so the stage the guard established is set first.
+      assert.deepEqual(workspace.mutations(), ["setAllConfig feature-login", "destroy feature-login", "removeStack feature-login"]);
     });
 
     const refusedDestroys: Array<[string, Partial<BackendStack>, string[], RegExp]> = [
@@ -213,7 +236,7 @@ describe("stagectl feature", () => {
       assert.equal(context.exitCode, 0);
       assert.deepEqual(result.reaped, ["feature-expired"]);
       assert.deepEqual(result.skipped.map((s) => s.stack), ["feature-impostor"]);
-      assert.deepEqual(workspace.mutations(), ["destroy feature-expired", "removeStack feature-expired"]);
+      assert.deepEqual(workspace.mutations(), ["setAllConfig feature-expired", "destroy feature-expired", "removeStack feature-expired"]);
       for (const kept of ["production", "staging", "feature-impostor", "feature-fresh"]) assert.ok(workspace.stacks.has(kept), kept);
     });
 

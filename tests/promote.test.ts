@@ -135,6 +135,13 @@ describe("stagectl promote", () => {
     ["--skip-level comes without a reason", ["--from", "development", "--to", "production", "--skip-level"], /--skip-level needs --reason/, 2],
     ["the source has no deployed image", ["--from", "staging", "--to", "production"], /staging has no deployed image/, 1, stages(null)],
     ["the image is not digest-pinned", ["--from", "staging", "--to", "production"], /not pinned by digest/, 1, stages("repo/app:latest")],
+    [
+      "the target may not run the image (development built it into its own repository; staging runs only the shared one's)",
+      ["--from", "development", "--to", "staging"],
+      /^Refusing to promote \S+multistage-development-app@sha256:a{64} to staging: .*multistage:image: .*expected an image of the shared repository/,
+      1,
+      stages(`123456789012.dkr.ecr.eu-west-1.amazonaws.com/multistage-development-app@sha256:${"a".repeat(64)}`),
+    ],
   ];
   for (const [what, args, message, exitCode, given] of refusals) {
     it(`refuses, before anything changes, when ${what}`, async () => {

@@ -30,6 +30,8 @@ export interface BackendStack {
   tags: Record<string, string>;
   outputs: Record<string, StackOutput>;
   lastUpdate?: string;
+  /** Resources in the checkpoint, as `pulumi stack ls` counts them (0 for a new stack); unknown when unset. */
+  resourceCount?: number;
   /** How often the checkpoint was written (update, destroy, import, state edit). */
   checkpointWrites?: number;
 }
@@ -75,7 +77,7 @@ export class MemoryBackend {
 
   readable(stack: string): BackendStack {
     const found = this.get(stack);
-    if (this.unreadable.has(stack)) throw new Error(`failed to load checkpoint of ${stack}: incorrect passphrase`);
+    if (this.unreadable.has(stack)) throw commandError(`pulumi stack output --json --show-secrets --stack ${stack}`, `failed to load checkpoint of ${stack}: incorrect passphrase`);
     return found;
   }
 
@@ -142,7 +144,7 @@ export class MemoryWorkspace implements StageWorkspace {
 
   async listStacks(): Promise<StackInfo[]> {
     this.backend.calls.push("listStacks");
-    const listed = [...this.backend.stacks.entries()].map(([name, s]) => ({ name, lastUpdate: s.lastUpdate }));
+    const listed = [...this.backend.stacks.entries()].map(([name, s]) => ({ name, lastUpdate: s.lastUpdate, ...(s.resourceCount !== undefined ? { resourceCount: s.resourceCount } : {}) }));
     for (const name of this.backend.vanishAfterListing) this.backend.stacks.delete(name);
     return [...listed, ...this.backend.foreign];
   }
@@ -153,25 +155,31 @@ export class MemoryWorkspace implements StageWorkspace {
 
   async createOrSelectStack(stack: string): Promise<void> {
     this.backend.calls.push(`createOrSelect ${stack}`);
-    if (!this.backend.stacks.has(stack)) this.backend.addStack(stack);
+    if (!this.backend.stacks.has(stack)) this.backend.addStack(stack, { resourceCount: 0 });
+  }
+
+  /** The checkout's `Pulumi.<stack>.yaml`: written here, or committed; with no file, no config at all. */
+  private stackFile(stack: string): Record<string, ConfigEntry> {
+    return { ...(this.configFiles.get(stack) ?? this.committed.get(stack) ?? repositoryStackFile(stack)) };
   }
 
   async getAllConfig(stack: string): Promise<Record<string, ConfigEntry>> {
     this.backend.calls.push(`getAllConfig ${stack}`);
     this.backend.get(stack);
-    // With no file in the checkout, the stack simply has no config: nothing else is read.
-    return { ...(this.configFiles.get(stack) ?? this.committed.get(stack) ?? repositoryStackFile(stack)) };
+    // `pulumi config` checks the file against Pulumi.yaml's declarations, as up and destroy do.
+    return requireDeclaredConfig(stack, this.stackFile(stack));
   }
 
   async setAllConfig(stack: string, config: Record<string, ConfigEntry>): Promise<void> {
     this.backend.calls.push(`setAllConfig ${stack}`);
     this.backend.get(stack);
-    this.configFiles.set(stack, { ...(await this.getAllConfig(stack)), ...config });
+    // `pulumi config set-all` writes the file without checking it.
+    this.configFiles.set(stack, { ...this.stackFile(stack), ...config });
   }
 
   async removeConfig(stack: string, key: string): Promise<void> {
     this.backend.calls.push(`removeConfig ${stack} ${key}`);
-    const { [key]: _removed, ...rest } = await this.getAllConfig(stack);
+    const { [key]: _removed, ...rest } = this.stackFile(stack);
     this.configFiles.set(stack, rest);
   }
 
@@ -223,16 +231,20 @@ export class MemoryWorkspace implements StageWorkspace {
     this.backend.writeCheckpoint(stack);
     if (this.backend.failingUps.has(stack)) throw new Error(`update of ${stack} failed: ResourceInUseException: the service is being updated`);
     target.outputs = this.upOutputs(stack, resolved.kind, values);
+    target.resourceCount = 40;
     return { outputs: target.outputs, resourceChanges: { create: 40 } };
   }
 
   async destroy(stack: string, options: EngineRunOptions): Promise<void> {
     this.backend.calls.push(`destroy ${stack}`);
     this.backend.get(stack);
+    // Destroy runs no program, but the CLI checks the stack's config first, as `up` does.
+    requireDeclaredConfig(stack, this.stackFile(stack));
     this.backend.lockCheck(stack);
-    if (this.backend.failingDestroys.has(stack)) throw new Error(`destroy of ${stack} failed: DependencyViolation`);
+    if (this.backend.failingDestroys.has(stack)) throw commandError(`pulumi destroy --yes --skip-preview --stack ${stack}`, `destroy of ${stack} failed: DependencyViolation`);
     options.onOutput?.(`Destroying (${stack})\n`);
     this.backend.get(stack).outputs = {};
+    this.backend.get(stack).resourceCount = 0;
     this.backend.writeCheckpoint(stack);
   }
 
@@ -243,6 +255,30 @@ export class MemoryWorkspace implements StageWorkspace {
     // `pulumi stack rm` deletes the local config file too (stack_remove.go:106).
     this.configFiles.delete(stack);
   }
+}
+
+/**
+ * A failed CLI command as the Automation API reports it (automation/errors.ts CommandError):
+ * the message begins `code: -2`, then the command's output, in which the CLI's `error:` line
+ * says what went wrong (engine scenario 2 saw exactly this from a failed destroy).
+ */
+function commandError(command: string, cliError: string): Error {
+  const failed = `Command failed with exit code 1: ${command} --non-interactive\nerror: ${cliError}`;
+  return new Error(`code: -2\n stdout: \n stderr: ${failed}\n err?: Error: ${failed}\n`);
+}
+
+/**
+ * The CLI's check before `pulumi config`, `up` and `destroy` (pkg/cmd/pulumi: "validating
+ * stack config"): every key Pulumi.yaml declares without a default must be in the stack file.
+ */
+function requireDeclaredConfig(stack: string, file: Record<string, ConfigEntry>): Record<string, ConfigEntry> {
+  const project = readProjectFile(PROJECT_ROOT);
+  const defaults = projectDefaults(project);
+  for (const declared of Object.keys(project.config ?? {})) {
+    const key = declared.includes(":") ? declared : `${project.name}:${declared}`;
+    if (!(key in defaults) && !(key in file)) throw new Error(`validating stack config: Stack '${stack}' is missing configuration value '${declared}'`);
+  }
+  return file;
 }
 
 /** Pulumi.yaml's declared defaults, as the CLI hands them to the program (strings). */

@@ -4,7 +4,7 @@
  * logged in to. Needs the Pulumi CLI on PATH.
  */
 import { createHash } from "node:crypto";
-import { ConcurrentUpdateError, LocalWorkspace, OutputMap, Stack, StackNotFoundError } from "@pulumi/pulumi/automation";
+import { ConcurrentUpdateError, LocalWorkspace, OutputMap, Stack, StackAlreadyExistsError, StackNotFoundError, Workspace } from "@pulumi/pulumi/automation";
 import { PROJECT_ROOT } from "../project/project-files";
 import { createConfigOverlay } from "./config-overlay";
 import {
@@ -55,7 +55,7 @@ export class PulumiWorkspace implements StageWorkspace {
   }
 
   async createOrSelectStack(stack: string): Promise<void> {
-    await translate(stack, () => Stack.createOrSelect(stack, this.workspace));
+    await translate(stack, () => createOrSelectStack(this.workspace, stack));
   }
 
   async getAllConfig(stack: string): Promise<Record<string, ConfigEntry>> {
@@ -121,6 +121,28 @@ export class PulumiWorkspace implements StageWorkspace {
 
   private select(stack: string): Promise<Stack> {
     return translate(stack, () => Stack.select(stack, this.workspace));
+  }
+}
+
+/**
+ * Selects the stack, or creates it when it does not exist, as the Automation API's
+ * Stack.createOrSelect does (select; on "no stack named" init), except that losing a race is
+ * not an error: when another process (a second CI job of the same branch) inits the stack
+ * between this one's select and init, `pulumi stack init` fails with "already exists" and the
+ * stack is selected instead.
+ */
+export async function createOrSelectStack(workspace: Pick<Workspace, "selectStack" | "createStack">, stack: string): Promise<void> {
+  try {
+    await workspace.selectStack(stack);
+    return;
+  } catch (error) {
+    if (!(error instanceof StackNotFoundError)) throw error;
+  }
+  try {
+    await workspace.createStack(stack);
+  } catch (error) {
+    if (!(error instanceof StackAlreadyExistsError)) throw error;
+    await workspace.selectStack(stack);
   }
 }
 

@@ -4,6 +4,8 @@ import { StageWorkspace } from "../engine/workspace";
 import { featureTargetForBranch, loadBranchRules } from "./branches";
 import { requireFeatureStack } from "./feature-identity";
 
+const STAGE_KEY = "multistage:stage";
+
 export interface FeatureDownResult {
   stack: string;
   destroyed: boolean;
@@ -34,6 +36,11 @@ export async function destroyFeatureStack(
   owner?: { branch: string; pr?: number },
 ): Promise<void> {
   await requireFeatureStack(workspace, stack, "destroy", owner);
+  // `pulumi destroy` does not run the program, but it checks the stack's config against
+  // Pulumi.yaml's declarations first, and `stage` has no default: in a fresh checkout, which
+  // has no config for a feature stack, it stops with "missing configuration value 'stage'".
+  // The guard has just established what the value is.
+  await workspace.setAllConfig(stack, { [STAGE_KEY]: { value: "feature" } });
   const onOutput = elapsedWriter(context);
   await withBusyRetry(() => workspace.destroy(stack, { onOutput }), lockWait(context, stack, waitMs));
   await workspace.removeStack(stack);

@@ -7,6 +7,9 @@ import { RefusalError } from "../commands/run-command";
 import { StageWorkspace, StackOutput } from "../engine/workspace";
 import { FEATURE_STACK_PREFIX } from "./branches";
 
+/** Every tag stagectl writes starts with this. */
+export const FEATURE_TAG_NAMESPACE = "multistage:";
+
 export const FEATURE_TAGS = {
   stage: "multistage:stage",
   branch: "multistage:branch",

@@ -1,4 +1,5 @@
 import { CommandContext } from "../commands/context";
+import { errorSummary } from "../engine/error-summary";
 import { StackInfo, StageWorkspace } from "../engine/workspace";
 import { FEATURE_STACK_PREFIX } from "./branches";
 import { isoSeconds, notAFeatureStackReason, readFeatureIdentity } from "./feature-identity";
@@ -47,7 +48,7 @@ async function describe(summary: StackInfo, workspace: StageWorkspace, now: numb
     tags = await workspace.getTags(summary.name);
     outputs = await workspace.outputs(summary.name);
   } catch (error) {
-    row.problems.push(`cannot be read: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
+    row.problems.push(`cannot be read: ${errorSummary(error)}`);
     return row;
   }
   const notFeature = notAFeatureStackReason(summary.name, tags, outputs);

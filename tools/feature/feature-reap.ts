@@ -1,4 +1,5 @@
 import { CommandContext } from "../commands/context";
+import { errorSummary } from "../engine/error-summary";
 import { destroyFeatureStack } from "./feature-down";
 import { FeatureStackRow, listFeatureStacks } from "./feature-list";
 
@@ -77,7 +78,7 @@ export async function featureReap(context: CommandContext, options: ReapOptions)
       await destroyFeatureStack(context, workspace, stack, options.waitMs);
       result.reaped.push(stack);
     } catch (error) {
-      const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
+      const message = errorSummary(error);
       context.stderr(`failed to destroy ${stack}: ${message}\n`);
       result.failed.push({ stack, error: message });
     }

@@ -5,10 +5,10 @@ import { PROJECT, resolveStageFromConfig } from "../../components/stage-resolve"
 import { CommandContext, elapsedWriter, lockWait } from "../commands/context";
 import { RefusalError, UsageError } from "../commands/run-command";
 import { withBusyRetry } from "../engine/retry";
-import { ConfigEntry, StackOutput } from "../engine/workspace";
+import { ConfigEntry, StackInfo, StackOutput } from "../engine/workspace";
 import { loadStackConfig } from "../project/project-files";
 import { featureTargetForBranch, loadBranchRules } from "./branches";
-import { FeatureIdentity, featureTags, isoSeconds, notAFeatureStackReason, ownerMismatch, readFeatureIdentity } from "./feature-identity";
+import { FEATURE_TAG_NAMESPACE, FeatureIdentity, featureTags, isoSeconds, notAFeatureStackReason, ownerMismatch, readFeatureIdentity } from "./feature-identity";
 
 export const NETWORK_STACK = "development";
 const NETWORK_OUTPUTS = ["vpcId", "publicSubnetIds", "privateSubnetIds"];
@@ -57,13 +57,20 @@ export async function featureUp(context: CommandContext, options: FeatureUpOptio
 
   const now = context.now();
   let previous: FeatureIdentity | undefined;
-  if (await workspace.stackExists(target.stack)) {
+  const existing = (await workspace.listStacks()).find((s) => s.name === target.stack && s.foreignName === undefined);
+  if (existing) {
     const tags = await workspace.getTags(target.stack);
-    const problem = notAFeatureStackReason(target.stack, tags, await workspace.outputs(target.stack)) ?? ownerMismatch(tags, options.branch, options.pr);
-    if (problem) throw new RefusalError(`Refusing to update ${target.stack}: ${problem}`);
-    const reading = readFeatureIdentity(tags, now.getTime());
-    previous = reading.identity;
-    if (!previous) context.stderr(`${target.stack}: its tags are unusable (${reading.problems.join("; ")}); starting its clock again\n`);
+    if (isUnclaimed(existing, tags)) {
+      // Another job of this branch ran `stack init` a moment ago and has not tagged it yet (two
+      // pushes at once), or a job stopped between the two: an empty stack is nobody's yet.
+      context.stderr(`${target.stack} exists, empty and untagged (another job is creating it, or one stopped before tagging it); taking it\n`);
+    } else {
+      const problem = notAFeatureStackReason(target.stack, tags, await workspace.outputs(target.stack)) ?? ownerMismatch(tags, options.branch, options.pr);
+      if (problem) throw new RefusalError(`Refusing to update ${target.stack}: ${problem}`);
+      const reading = readFeatureIdentity(tags, now.getTime());
+      previous = reading.identity;
+      if (!previous) context.stderr(`${target.stack}: its tags are unusable (${reading.problems.join("; ")}); starting its clock again\n`);
+    }
   }
 
   const identity: FeatureIdentity = {
@@ -85,6 +92,15 @@ export async function featureUp(context: CommandContext, options: FeatureUpOptio
   const onOutput = elapsedWriter(context);
   const result = await withBusyRetry(() => workspace.up(target.stack, { onOutput }), lockWait(context, target.stack, options.waitMs));
   return { stack: target.stack, url: result.outputs.url?.value, expiresAt: identity.expiresAt, outputs: result.outputs, changes: result.resourceChanges };
+}
+
+/**
+ * A stack that holds no resources and none of stagectl's tags: what `feature up` leaves
+ * between creating a stack and tagging it. A backend that does not say how many resources a
+ * stack holds gets no benefit of the doubt.
+ */
+function isUnclaimed(stack: StackInfo, tags: Record<string, string>): boolean {
+  return stack.resourceCount === 0 && !Object.keys(tags).some((key) => key.startsWith(FEATURE_TAG_NAMESPACE));
 }
 
 /** The whole config of a feature stack, derived from what every CI job knows. */

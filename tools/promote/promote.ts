@@ -6,11 +6,13 @@
  */
 import * as fs from "node:fs";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
+import { StageConfigError } from "../../components/stage-errors";
+import { resolveStageFromConfig } from "../../components/stage-resolve";
 import { DIGEST_PINNED_IMAGE } from "../../components/stage-schema";
 import { CommandContext, elapsedWriter, lockWait } from "../commands/context";
 import { RefusalError, UsageError } from "../commands/run-command";
 import { withBusyRetry } from "../engine/retry";
-import type { StageWorkspace } from "../engine/workspace";
+import type { ConfigEntry, StageWorkspace } from "../engine/workspace";
 import { IMAGE_KEY, withImageSet } from "./apply-image";
 import { collectSteps, dangerousSteps, PlannedStep, ReviewReport, reportToMarkdown } from "./report";
 import { configFingerprint, fileSha256, newRecord, readRecordFor, recordPath, writeRecord } from "./review-record";
@@ -54,6 +56,7 @@ export async function promote(context: CommandContext, options: PromoteOptions):
   const image = await sourceImage(workspace, options.from);
   const config = await workspace.getAllConfig(options.to);
   const previousImage = config[IMAGE_KEY]?.value;
+  refuseImageTheTargetRejects(options.to, config, image);
   // The config the preview runs with and the apply deploys: the target's own, with the image.
   const promotedConfig = configFingerprint({ ...config, [IMAGE_KEY]: { value: image } });
   // Read before the preview: a deployment while the preview runs must also void the review.
@@ -113,6 +116,24 @@ async function sourceImage(workspace: StageWorkspace, from: string): Promise<str
     throw new RefusalError(`${from} runs ${image}, which is not pinned by digest (<repository>@sha256:<64 hex>); only a digest can be promoted`);
   }
   return image;
+}
+
+/**
+ * The target's stage model with the promoted image, as the program will run it: an image the
+ * target may not run (e.g. one a lower stage built into its own repository, when staging and
+ * production run only the shared repository's) is refused here in one line, before the
+ * preview, instead of failing the preview after it has started the program.
+ */
+function refuseImageTheTargetRejects(to: string, config: Record<string, ConfigEntry>, image: string): void {
+  const values = { ...Object.fromEntries(Object.entries(config).map(([key, entry]) => [key, entry.value])), [IMAGE_KEY]: image };
+  try {
+    resolveStageFromConfig(to, values);
+  } catch (error) {
+    if (!(error instanceof StageConfigError)) throw error;
+    // Only what the stage model says about the image; the rest of the target's config is its own.
+    const problems = error.problems.filter((p) => p.key === IMAGE_KEY);
+    if (problems.length > 0) throw new RefusalError(`Refusing to promote ${image} to ${to}: ${new StageConfigError(to, problems).message}`);
+  }
 }
 
 function result(
