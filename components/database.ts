@@ -71,7 +71,9 @@ export interface DatabaseArgs {
   /**
    * Restore the database from this snapshot when it is created (the newest one). Later
    * snapshots never replace it: the identifier is ignored after creation, until the next data
-   * generation. The volume is at least the snapshot's size, whatever `allocatedStorageGb` says.
+   * generation. The volume is at least the snapshot's size, whatever `allocatedStorageGb` says,
+   * and is sized once, at creation: a newer snapshot of another size changes nothing, and a
+   * larger `allocatedStorageGb` takes effect with the next data generation.
    * @default undefined (start empty)
    */
   restoreFrom?: pulumi.Input<RestoreSource | undefined>;
@@ -200,7 +202,9 @@ export class Database extends pulumi.ComponentResource {
       {
         ...keep,
         // The newest snapshot changes every night; only a new data generation restores again.
-        ignoreChanges: restoring ? ["snapshotIdentifier"] : undefined,
+        // The size follows the snapshot restored at creation: the next night's snapshot may be
+        // smaller, and RDS never shrinks a volume (ModifyDBInstance refuses it).
+        ignoreChanges: restoring ? ["snapshotIdentifier", "allocatedStorage"] : undefined,
       },
     );
 

@@ -9,6 +9,7 @@
 import { strict as assert } from "node:assert";
 import { execFileSync } from "node:child_process";
 import { EngineSuite, expectSuccess } from "./harness/engine";
+import type { Checkout } from "./harness/checkout";
 import { stagectlJson } from "./harness/stagectl";
 import type { JournalEntry } from "../tools/fake-cloud/journal";
 import type { WorldSnapshot } from "../tools/fake-cloud/world";
@@ -27,7 +28,10 @@ const sanitized = (date: string, allocatedStorageGb: number): WorldSnapshot => (
 const S1 = sanitized("2026-01-01", 20);
 // Bigger than the development profile's 20 GiB: the restore must take the snapshot's size.
 const S2 = sanitized("2026-01-02", 25);
-const S3 = sanitized("2026-01-03", 25);
+// Larger than s2: a plain up must not grow the live volume to it (only the next generation does).
+const S3 = sanitized("2026-01-03", 40);
+// Smaller than s3: after the resync, a plain up must not try to shrink g1 (RDS refuses).
+const S4 = sanitized("2026-01-04", 20);
 /** Production's nightly automated backup, newer than s2: raw production data. */
 const PRODUCTION_BACKUP: WorldSnapshot = {
   identifier: "rds:multistage-production-db-2026-01-02-23-10",
@@ -41,6 +45,8 @@ const git = (args: string[], cwd: string) => execFileSync("git", args, { cwd, en
 
 describe("data: development restores the newest sanitized snapshot, and a resync the next one", () => {
   let engine: EngineSuite;
+  /** The clone that committed the resync: the next steps run where the generation is committed. */
+  let resynced: Checkout;
   const rdsCalls = (entries: JournalEntry[]) => entries.filter((e) => e.type === RDS && e.stack === "development");
 
   before(async () => {
@@ -65,7 +71,7 @@ describe("data: development restores the newest sanitized snapshot, and a resync
     assert.equal(db.inputs.username, undefined);
   });
 
-  it("a newer sanitized snapshot alone changes nothing: pulumi up from a fresh clone leaves the database alone", async () => {
+  it("a newer, larger sanitized snapshot alone changes nothing: pulumi up from a fresh clone leaves the database and its size alone", async () => {
     engine.setWorld({ snapshots: [S1, S2, PRODUCTION_BACKUP, S3] });
     const before = engine.journal().length;
     expectSuccess(await engine.pulumi(["up", "-s", "development", "--yes", "--expect-no-changes"], { cwd: engine.checkout() }));
@@ -74,6 +80,7 @@ describe("data: development restores the newest sanitized snapshot, and a resync
 
   it("data resync, committed in the clone, then pulumi up creates the next generation from s3 and deletes the old one after it", async () => {
     const ops = engine.checkout();
+    resynced = ops;
     const { json: resync } = await stagectlJson<ResyncResult>(engine, ["data", "resync", "development", "--yes"], ops);
     assert.deepEqual(resync.generation, { from: 0, to: 1 });
     // The generation lives in the stack file, and nowhere else: the team commits it.
@@ -94,7 +101,7 @@ describe("data: development restores the newest sanitized snapshot, and a resync
     ]);
     const [created, deleted] = calls;
     assert.equal(created.inputs.snapshotIdentifier, S3.identifier, `the new generation restored ${String(created.inputs.snapshotIdentifier)}`);
-    assert.ok(Number(created.inputs.allocatedStorage) >= (S3.allocatedStorageGb ?? 20));
+    assert.equal(created.inputs.allocatedStorage, S3.allocatedStorageGb, "the new generation is sized for s3");
     assert.equal(deleted.inputs.snapshotIdentifier, S2.identifier, "the deleted instance is not the one restored from s2");
 
     // Nothing else is new and nothing else is gone: dependents of the database's address are
@@ -104,5 +111,12 @@ describe("data: development restores the newest sanitized snapshot, and a resync
     assert.deepEqual(others.filter((e) => e.op === "create"), [], "something besides the database was created");
     assert.deepEqual(others.filter((e) => e.op === "delete" && !replaced.has(e.urn)).map((e) => e.urn), [], "something besides the old database was deleted");
     assert.match(up.stdout, /dbIdentifier\s*: "multistage-development-db" => "multistage-development-db-g1"/);
+  });
+
+  it("a newer, smaller sanitized snapshot after the resync changes nothing: no attempt to shrink the volume", async () => {
+    engine.setWorld({ snapshots: [S1, S2, PRODUCTION_BACKUP, S3, S4] });
+    const before = engine.journal().length;
+    expectSuccess(await engine.pulumi(["up", "-s", "development", "--yes", "--expect-no-changes"], { cwd: resynced }));
+    assert.deepEqual(engine.journal().slice(before), []);
   });
 });

@@ -36,7 +36,7 @@ describe("one-way data flow in the renders", () => {
       const { resources } = await render();
       const db = named(resources, "env-db-instance");
       assert.equal(db.inputs.snapshotIdentifier, "multistage-sanitized-2026-11-25");
-      assert.deepEqual(db.options.ignoreChanges, ["snapshotIdentifier"]);
+      assert.deepEqual(db.options.ignoreChanges, ["allocatedStorage", "snapshotIdentifier"], "sized once, at creation: RDS never shrinks a volume");
       // Production is found by its physical names, so a lower stage can deploy before production exists.
       assert.deepEqual(ofType(resources, "pulumi:pulumi:StackReference").map((r) => r.inputs.name).filter((n) => n !== "organization/multistage/development"), []);
     });
@@ -102,7 +102,7 @@ describe("one-way data flow in the renders", () => {
     const db = named(render.resources, "env-db-instance-g3");
     assert.equal(db.physicalName, "multistage-development-db-g3");
     assert.equal(db.inputs.snapshotIdentifier, newest.identifier);
-    assert.deepEqual(db.options.ignoreChanges, ["snapshotIdentifier"]);
+    assert.deepEqual(db.options.ignoreChanges, ["allocatedStorage", "snapshotIdentifier"], "sized once, at creation: RDS never shrinks a volume");
   });
 
   it("production rejects any data source, and its task never sanitizes or syncs", async () => {

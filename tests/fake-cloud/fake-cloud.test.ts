@@ -124,6 +124,16 @@ describe("fake cloud", () => {
     await assert.rejects(provider.create(secretUrn, { name: "n", recoveryWindowInDays: 7 }), /already scheduled for deletion/);
   });
 
+  it("refuses to shrink a database's volume in place, as ModifyDBInstance does, and grows it", async () => {
+    const provider = aws();
+    const inputs = { identifier: "multistage-staging-db", allocatedStorage: 40, skipFinalSnapshot: true };
+    const created = await provider.create(urn(DB, "db"), inputs);
+    await assert.rejects(provider.update(created.id, urn(DB, "db"), created.outs, { ...inputs, allocatedStorage: 20 }), /allocated storage cannot be decreased \[RDS ModifyDBInstance\]/);
+    const grown = await provider.update(created.id, urn(DB, "db"), created.outs, { ...inputs, allocatedStorage: 60 });
+    assert.equal(grown.outs?.allocatedStorage, 60);
+    assert.deepEqual(readJournal(dir).map((e) => [e.op, Boolean(e.error)]), [["create", false], ["update", true], ["update", false]]);
+  });
+
   it("restores only from a snapshot the account has, and getSnapshot picks the newest, as the provider's data source does", async () => {
     const snapshots = [
       { identifier: "old", dbInstanceIdentifier: "multistage-production-db", createdAt: "2026-01-01T00:00:00Z" },

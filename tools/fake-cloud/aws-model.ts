@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { physicalNameOf, RenderMocks } from "../render/mocks";
 import { liveResources, readJournal } from "./journal";
 import type { CloudModel, CreateContext, CreateOutcome } from "./recording-provider";
-import { availableSnapshots, DEFAULT_STORAGE_GB, refuseCreate, refuseDelete } from "./aws-rules";
+import { availableSnapshots, DEFAULT_STORAGE_GB, refuseCreate, refuseDelete, refuseUpdate } from "./aws-rules";
 import { parseJsonString, parseUrn, Props } from "./values";
 import { accountOf, fakeCloudDir, loadWorld } from "./world";
 
@@ -115,6 +115,10 @@ export class AwsModel implements CloudModel {
 
   refuseDelete(type: string, id: string, state: Props): string | undefined {
     return refuseDelete(type, id, state, loadWorld());
+  }
+
+  refuseUpdate(type: string, id: string, olds: Props, news: Props): string | undefined {
+    return refuseUpdate(type, id, olds, news);
   }
 
   invoke(token: string, args: Props): Props {

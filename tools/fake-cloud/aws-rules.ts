@@ -104,6 +104,16 @@ export function refuseDelete(type: string, id: string, state: Props, world: Worl
   return undefined;
 }
 
+export function refuseUpdate(type: string, id: string, olds: Props, news: Props): string | undefined {
+  if (type === "aws:rds/instance:Instance" && olds.allocatedStorage !== undefined && news.allocatedStorage !== undefined && Number(news.allocatedStorage) < Number(olds.allocatedStorage)) {
+    // ModifyDBInstance, AllocatedStorage: "the new value must be at least 10% greater than the
+    // current value"; storage can never be decreased (RDS User Guide, "Increasing DB instance
+    // storage capacity").
+    return `InvalidParameterCombination: Invalid storage size for ${id}: ${String(news.allocatedStorage)} GiB is less than the current ${String(olds.allocatedStorage)} GiB; allocated storage cannot be decreased [RDS ModifyDBInstance]`;
+  }
+  return undefined;
+}
+
 /** A snapshot's volume size when the world does not say. */
 export const DEFAULT_STORAGE_GB = 20;
 

@@ -36,6 +36,10 @@ export class DockerModel implements CloudModel {
     return undefined;
   }
 
+  refuseUpdate(): undefined {
+    return undefined;
+  }
+
   invoke(token: string): Props {
     throw new Error(`The fake docker provider has no function ${token}`);
   }

@@ -51,6 +51,10 @@ export class RandomModel implements CloudModel {
     return undefined;
   }
 
+  refuseUpdate(): undefined {
+    return undefined;
+  }
+
   invoke(token: string): Props {
     throw new Error(`The fake random provider has no function ${token}`);
   }

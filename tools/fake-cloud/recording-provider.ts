@@ -43,6 +43,8 @@ export interface CloudModel {
   refuseCreate(type: string, inputs: Props, live: ReturnType<typeof liveResources>, journal: ReturnType<typeof readJournal>): string | undefined;
   /** The cloud's refusal of a delete, or undefined. */
   refuseDelete(type: string, id: string, state: Props): string | undefined;
+  /** The cloud's refusal of an in-place update from the old to the new inputs, or undefined. */
+  refuseUpdate(type: string, id: string, olds: Props, news: Props): string | undefined;
   invoke(token: string, args: Props): Props;
 }
 
@@ -119,9 +121,12 @@ export class RecordingProvider implements provider.Provider {
     const changed = [...new Set([...Object.keys(news), ...Object.keys(oldInputs)])]
       .filter((k) => k !== DEFAULTS_KEY && !sameValue(reveal(oldInputs[k]), reveal(news[k])))
       .sort();
+    const refusal = this.model.refuseUpdate(parts.type, id, reveal(oldInputs) as Props, reveal(news) as Props);
     appendEntry(fakeCloudDir(), {
       op: "update", provider: this.model.pkg, type: parts.type, urn, stack: parts.stack, id, inputs: news, changed, caller: this.model.caller(),
+      ...(refusal ? { error: refusal } : {}),
     });
+    if (refusal) throw new Error(refusal);
     // What the cloud computed stays; the new inputs and config-derived outputs replace the old.
     const computed = Object.fromEntries(Object.entries(olds).filter(([k]) => !(k in oldInputs)));
     return { outs: { ...computed, ...news, ...this.model.configuredOutputs(parts.type, news) } };
