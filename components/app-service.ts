@@ -7,6 +7,7 @@ import type { LoadBalancerLogTarget } from "./log-bucket";
 import { Namer } from "./naming";
 import { TeardownMode } from "./stage-profile";
 import { teardownPolicy } from "./teardown";
+import { RETAIN_TASK_REVISIONS } from "./task-revisions";
 
 export const CONTAINER_NAME = "app";
 
@@ -217,6 +218,7 @@ export class AppService extends pulumi.ComponentResource {
         }]);
       });
     const taskDefinition = new aws.ecs.TaskDefinition(`${name}-task`, {
+      skipDestroy: RETAIN_TASK_REVISIONS,
       family: namer.name("ecs-task-family", "app"),
       cpu: String(args.cpu),
       memory: String(args.memory),

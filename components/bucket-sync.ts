@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyDocument, serviceTrustPolicy } from "./iam-documents";
 import { Namer } from "./naming";
+import { RETAIN_TASK_REVISIONS } from "./task-revisions";
 
 /** The AWS CLI image the copy runs in; pinned so a new CLI release never changes the copy unseen. */
 export const AWS_CLI_IMAGE = "public.ecr.aws/aws-cli/aws-cli:2.22.35";
@@ -97,6 +98,7 @@ export class BucketSync extends pulumi.ComponentResource {
     }, child);
 
     const taskDefinition = new aws.ecs.TaskDefinition(`${name}-task`, {
+      skipDestroy: RETAIN_TASK_REVISIONS,
       family: namer.name("ecs-task-family", "bucket-sync"),
       cpu: "256",
       memory: "512",

@@ -7,6 +7,7 @@ import { AWS_CLI_IMAGE } from "./bucket-sync";
 import { policyDocument, serviceTrustPolicy } from "./iam-documents";
 import { Namer, sanitizedSnapshotPrefix } from "./naming";
 import { refineryDefinition } from "./refinery-definition";
+import { RETAIN_TASK_REVISIONS } from "./task-revisions";
 
 export interface RefineryArgs {
   /** Names production's resources. */
@@ -155,6 +156,7 @@ export class Refinery extends pulumi.ComponentResource {
     }, child);
 
     const sanitizeTask = new aws.ecs.TaskDefinition(`${name}-sanitize-task`, {
+      skipDestroy: RETAIN_TASK_REVISIONS,
       family: namer.name("ecs-task-family", "sanitize"),
       cpu: "1024",
       memory: "2048",
@@ -211,6 +213,7 @@ export class Refinery extends pulumi.ComponentResource {
       ),
     }, child);
     const copyTask = new aws.ecs.TaskDefinition(`${name}-copy-task`, {
+      skipDestroy: RETAIN_TASK_REVISIONS,
       family: namer.name("ecs-task-family", "sanitized-copy"),
       cpu: "256",
       memory: "512",

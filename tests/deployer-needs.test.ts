@@ -303,9 +303,11 @@ describe("the table of what each stage's stack needs (access/needs)", function (
     const development = await actionsNeeded(await renders.development());
     const production = await actionsNeeded(await renders.production());
     for (const actions of [development, production]) assert.deepEqual(actions, [...new Set(actions)].sort());
-    for (const action of ["rds:RestoreDBInstanceFromDBSnapshot", "ecs:DeregisterTaskDefinition", "elasticache:CreateReplicationGroup", "iam:CreateServiceLinkedRole", "iam:PassRole", "ec2:CreateTags", "ecr:PutImage"]) {
+    for (const action of ["rds:RestoreDBInstanceFromDBSnapshot", "ecs:RegisterTaskDefinition", "elasticache:CreateReplicationGroup", "iam:CreateServiceLinkedRole", "iam:PassRole", "ec2:CreateTags", "ecr:PutImage"]) {
       assert.ok(development.includes(action), `development needs ${action}`);
     }
+    // Revisions are kept (skipDestroy): no stage needs the deregistration AWS cannot scope to one stage.
+    for (const actions of [development, production]) assert.ok(!actions.includes("ecs:DeregisterTaskDefinition"));
     for (const action of ["rds:RestoreDBInstanceFromDBSnapshot", "ecr:PutImage"]) assert.ok(!production.includes(action), `production does not need ${action}`);
     const testing = await actionsNeeded(await renders.testing());
     assert.ok(testing.includes("route53:ChangeResourceRecordSets"), "a stage with a domain needs route53:ChangeResourceRecordSets");

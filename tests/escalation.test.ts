@@ -113,6 +113,21 @@ describe("escalation suite: a hostile pull request cannot climb", function () {
     }
   });
 
+  describe("getting in the way of production's refinery", () => {
+    for (const stage of ["feature", "development", "staging"]) {
+      it(`${stage}: cannot take the sanitizer's name, nor deregister the refinery's task definitions`, async () => {
+        const deployer = await roles(stage);
+        // A restore names its new instance (db) as well as the snapshot: an instance called
+        // multistage-production-sanitizer before 02:30 would fail every night's refinery.
+        denied(await asDeployer(deployer, "rds:RestoreDBInstanceFromDBSnapshot", rds("db:multistage-production-sanitizer")), "restore into the sanitizer's name");
+        denied(await asDeployer(deployer, "rds:CreateDBInstance", rds("db:multistage-production-sanitizer")), "create the sanitizer's name");
+        // No resource-level permissions: granting it to anyone would reach every stage's revisions.
+        denied(await asDeployer(deployer, "ecs:DeregisterTaskDefinition", "*"), "deregister any task definition");
+        assert.equal(await asDeployer(deployer, "ecs:RegisterTaskDefinition", `arn:aws:ecs:${R}:${ACCOUNT}:task-definition/multistage-${stage}-app:1`), "Allowed", "control: its own revisions");
+      });
+    }
+  });
+
   describe("raw production data", () => {
     for (const stage of ["feature", "development", "staging"]) {
       it(`${stage}: reads none of production's data, and restores only sanitized snapshots`, async () => {

@@ -687,7 +687,9 @@ export const REQUIRED_CALLS: Readonly<Record<string, TypeCalls>> = {
     read: [wildcardRead("ecs:DescribeTaskDefinition", "reads the revision and its tags", `${ECS_TASK} (resourceTaskDefinitionRead)`)],
     // Every other change replaces the task definition: a new revision, then the old one deregistered.
     update: tagUpdates("ecs:TagResource", "ecs:UntagResource", [TASK_DEFINITION], `${TF} internal/service/ecs/tags_gen.go (updateTags)`),
-    delete: [wildcardRead("ecs:DeregisterTaskDefinition", "deregisters the old revision, on delete and on every replacement (every image or environment change)", `${ECS_TASK} (resourceTaskDefinitionDelete)`)],
+    // Every task definition is registered with skipDestroy (components/task-revisions.ts): the
+    // provider returns before DeregisterTaskDefinition, on delete and on every replacement.
+    delete: [],
   },
   "aws:ecs/service:Service": {
     provider: `${TF} internal/service/ecs/service.go`,
@@ -982,7 +984,6 @@ export const CROSS_STAGE_EXCEPTIONS = {
     "ec2:DescribeNetworkInterfaces": "no resource-level permissions; before deleting subnets and security groups, after deleting a load balancer",
     "logs:DescribeLogGroups": "no resource-level permissions; read after log group writes",
     "ecs:DescribeTaskDefinition": "no resource-level permissions; read after registering a task definition",
-    "ecs:DeregisterTaskDefinition": "no resource-level permissions (Resource \"*\"); runs on every task-definition replacement",
     "ecr:GetAuthorizationToken": "no resource-level permissions; the registry login before a push",
     "elasticloadbalancing:DescribeLoadBalancers": "no resource-level permissions; read after load balancer writes",
     "elasticloadbalancing:DescribeLoadBalancerAttributes": "no resource-level permissions; read after load balancer writes",

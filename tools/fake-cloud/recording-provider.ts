@@ -135,6 +135,12 @@ export class RecordingProvider implements provider.Provider {
   async delete(id: string, urn: string, props: Props): Promise<void> {
     const parts = parseUrn(urn);
     const dir = fakeCloudDir();
+    // A task definition with skip_destroy leaves the engine's state without any call: the
+    // provider returns before DeregisterTaskDefinition (task_definition.go, resourceTaskDefinitionDelete).
+    if (parts.type === "aws:ecs/taskDefinition:TaskDefinition" && reveal(props.skipDestroy) === true) {
+      this.deletedHere.add(urn);
+      return;
+    }
     const refusal = this.model.refuseDelete(parts.type, id, reveal(props) as Props);
     appendEntry(dir, {
       op: "delete", provider: this.model.pkg, type: parts.type, urn, stack: parts.stack, id, inputs: inputsOfState(props), caller: this.model.caller(),
