@@ -226,8 +226,11 @@ export class Refinery extends pulumi.ComponentResource {
           name: COPY_CONTAINER,
           image: AWS_CLI_IMAGE,
           essential: true,
-          // Everything excluded, then only the allowed prefixes included; --delete mirrors removals.
-          command: ["s3", "sync", `s3://${source}`, `s3://${sanitized}`, "--delete", "--only-show-errors", "--exclude", "*", ...args.bucketPrefixes.flatMap((p) => ["--include", `${p}*`])],
+          // One sync per allowed prefix, each listing only under its prefix: `aws s3 sync` of the
+          // whole bucket with --exclude/--include lists every key (the filters run in the CLI),
+          // which the policy's s3:prefix condition refuses. --delete mirrors removals.
+          entryPoint: ["/bin/sh", "-c"],
+          command: [copyScript(source, sanitized, args.bucketPrefixes)],
           logConfiguration: logConfiguration(logGroup, "copy"),
         }]),
       ),
@@ -349,4 +352,12 @@ export class Refinery extends pulumi.ComponentResource {
 /** A value for every name of a contract, in the contract's order: a missing name fails to compile. */
 function contractEntries<Name extends string, Value>(names: readonly Name[], values: Record<Name, Value>): Array<[Name, Value]> {
   return names.map((name) => [name, values[name]]);
+}
+
+/**
+ * The copy task's shell script. Prefixes are validated by the stage schema (letters, digits and
+ * ! _ . * ' ( ) - only), none of which is special inside double quotes.
+ */
+export function copyScript(source: string, target: string, prefixes: readonly string[]): string {
+  return ["set -e", ...prefixes.map((p) => `aws s3 sync "s3://${source}/${p}" "s3://${target}/${p}" --delete --only-show-errors`)].join("; ");
 }

@@ -1,8 +1,10 @@
 import { strict as assert } from "node:assert";
+import { exampleAccess, stageRoles } from "./helpers/access";
 import { named, ofType, shippedRender } from "./helpers/renders";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { SANITIZE_ENVIRONMENT, SANITIZE_SECRETS } from "../app/src/contract";
+import { copyScript } from "../components/refinery";
 import { simulateRequest } from "../policy/iam-simulation";
 import { PROJECT_ROOT } from "../tools/project/project-files";
 
@@ -69,22 +71,88 @@ describe("production's refinery in the render", function () {
 
   it("copies only the allowed prefixes of production's bucket", async () => {
     const { resources } = await shippedRender("production");
-    const command = (named(resources, "env-refinery-copy-task").inputs.containerDefinitions as Array<{ command: string[] }>)[0].command;
-    assert.deepEqual(command.slice(0, 4), ["s3", "sync", "s3://multistage-production-assets", "s3://multistage-production-sanitized"]);
-    assert.deepEqual(command.slice(-4), ["--exclude", "*", "--include", "public/*"]);
+    const [container] = named(resources, "env-refinery-copy-task").inputs.containerDefinitions as Array<{ entryPoint: string[]; command: string[] }>;
+    assert.deepEqual(container.entryPoint, ["/bin/sh", "-c"]);
+    // One sync per allowed prefix: the CLI then lists only under it (ListObjectsV2 prefix=public/).
+    assert.deepEqual(container.command, ['set -e; aws s3 sync "s3://multistage-production-assets/public/" "s3://multistage-production-sanitized/public/" --delete --only-show-errors']);
+    assert.equal(copyScript("a", "b", ["public/", "docs/v1/"]).split("; ").length, 3, "one sync per prefix");
     const copy = { name: "copy", policy: named(resources, "env-refinery-copy-policy").inputs.policy as { Statement: unknown } };
     const as = (action: string, resource: string, context: Record<string, string> = {}) =>
       simulateRequest({ principal: `arn:aws:iam::${account}:role/multistage-production-refinery-copy`, action, resource, context }, { identity: [copy] });
     assert.equal(await as("s3:GetObject", "arn:aws:s3:::multistage-production-assets/public/logo.png"), "Allowed");
+    // What `aws s3 sync s3://<assets>/public/ ...` lists: the prefix the policy allows.
+    assert.equal(await as("s3:ListBucket", "arn:aws:s3:::multistage-production-assets", { "s3:prefix": "public/" }), "Allowed");
+    assert.notEqual(await as("s3:ListBucket", "arn:aws:s3:::multistage-production-assets", { "s3:prefix": "" }), "Allowed", "the whole bucket is not listable");
     assert.notEqual(await as("s3:GetObject", "arn:aws:s3:::multistage-production-assets/uploads/passport.jpg"), "Allowed");
     assert.notEqual(await as("s3:ListBucket", "arn:aws:s3:::multistage-production-assets", { "s3:prefix": "uploads/" }), "Allowed");
     assert.notEqual(await as("s3:PutObject", "arn:aws:s3:::multistage-production-assets/public/x"), "Allowed");
   });
 
+  it("every call the refinery makes at night is allowed by its role's policy and production's boundary", async () => {
+    const { resources } = await shippedRender("production");
+    const boundary = stageRoles(await exampleAccess(), "production").boundary;
+    const policyOf = (name: string) => ({ name, policy: named(resources, name).inputs.policy as { Statement: unknown } });
+    const as = (role: string, policy: string, action: string, resource: string, context: Record<string, string> = {}) =>
+      simulateRequest({ principal: `arn:aws:iam::${account}:role/${role}`, action, resource, context }, { identity: [policyOf(policy)], boundary });
+    const machine = (action: string, resource: string, context: Record<string, string> = {}) => as("multistage-production-refinery", "env-refinery-machine-policy", action, resource, context);
+    const backup = rds("snapshot:rds:multistage-production-db-2026-11-25-01-10");
+    const sanitized = rds("snapshot:multistage-sanitized-2026-11-26-02-30");
+    const sanitizer = rds("db:multistage-production-sanitizer");
+    const taskArn = (family: string) => `arn:aws:ecs:eu-west-1:${account}:task-definition/${family}:1`;
+    // Each AWS SDK integration's IAM action is the service prefix and the API in PascalCase
+    // (Step Functions developer guide, "AWS SDK service integrations"), authorized on what it names.
+    const SDK_CALLS: Record<string, Array<[string, string]>> = {
+      describeDBSnapshots: [[rds("db:multistage-production-db"), "production's backups"], [backup, "one backup"], [sanitizer, "the sanitizer's snapshots"], [sanitized, "a sanitized snapshot"]],
+      restoreDBInstanceFromDBSnapshot: [[backup, "the backup"], [sanitizer, "the new instance"], [rds("og:default:postgres-16"), "the default option group"], [rds("subgrp:multistage-production-db"), "production's subnet group"], [rds("pg:multistage-production-db-pg16"), "production's parameter group"]],
+      describeDBInstances: [[sanitizer, "the sanitizer"]],
+      modifyDBInstance: [[sanitizer, "backups off on the sanitizer"]],
+      createDBSnapshot: [[sanitizer, "the sanitizer"], [sanitized, "the new snapshot"]],
+      deleteDBInstance: [[sanitizer, "the sanitizer"]],
+      deleteDBSnapshot: [[sanitized, "an expired sanitized snapshot"]],
+    };
+    const definition = named(resources, "env-refinery-machine").inputs.definition as { States: Record<string, Record<string, unknown>> };
+    const sdkApis = new Set<string>();
+    const visit = (states: Record<string, Record<string, unknown>>) => {
+      for (const state of Object.values(states)) {
+        const resource = String(state.Resource ?? "");
+        if (resource.startsWith("arn:aws:states:::aws-sdk:rds:")) sdkApis.add(resource.split(":").pop() as string);
+        const inner = (state.ItemProcessor as { States?: Record<string, Record<string, unknown>> } | undefined)?.States;
+        if (inner) visit(inner);
+      }
+    };
+    visit(definition.States);
+    assert.deepEqual([...sdkApis].sort(), Object.keys(SDK_CALLS).sort(), "a step of the state machine is not checked here");
+    for (const [api, targets] of Object.entries(SDK_CALLS)) {
+      const action = `rds:${api[0].toUpperCase()}${api.slice(1)}`;
+      for (const [resource, what] of targets) assert.equal(await machine(action, resource), "Allowed", `${action} on ${what}`);
+    }
+    // Tags in RestoreDBInstanceFromDBSnapshot and CreateDBSnapshot are authorized as AddTagsToResource.
+    for (const resource of [sanitizer, sanitized]) assert.equal(await machine("rds:AddTagsToResource", resource), "Allowed", `tags on ${resource}`);
+    // ecs:runTask.sync: RunTask, PassRole of the tasks' roles, and the managed rule it waits through.
+    for (const family of ["multistage-production-sanitize", "multistage-production-sanitized-copy"]) assert.equal(await machine("ecs:RunTask", taskArn(family)), "Allowed", family);
+    for (const role of ["multistage-production-refinery-execution", "multistage-production-refinery-copy"]) {
+      assert.equal(await machine("iam:PassRole", `arn:aws:iam::${account}:role/${role}`, { "iam:PassedToService": "ecs-tasks.amazonaws.com" }), "Allowed", `pass ${role}`);
+    }
+    for (const action of ["events:PutTargets", "events:PutRule", "events:DescribeRule"]) {
+      assert.equal(await machine(action, `arn:aws:events:eu-west-1:${account}:rule/StepFunctionsGetEventsForECSTaskRule`), "Allowed", action);
+    }
+    assert.equal(await machine("ecs:DescribeTasks", `arn:aws:ecs:eu-west-1:${account}:task/multistage-production-cluster/abc`), "Allowed");
+    assert.equal(await machine("ecs:StopTask", `arn:aws:ecs:eu-west-1:${account}:task/multistage-production-cluster/abc`), "Allowed");
+    // The scheduler starts it; the copy task reads the allowed prefix and mirrors into the sanitized bucket.
+    assert.equal(await as("multistage-production-refinery-scheduler", "env-refinery-scheduler-policy", "states:StartExecution", `arn:aws:states:eu-west-1:${account}:stateMachine:multistage-production-refinery`), "Allowed");
+    const copy = (action: string, resource: string, context: Record<string, string> = {}) => as("multistage-production-refinery-copy", "env-refinery-copy-policy", action, resource, context);
+    assert.equal(await copy("s3:ListBucket", "arn:aws:s3:::multistage-production-assets", { "s3:prefix": "public/" }), "Allowed");
+    assert.equal(await copy("s3:GetObject", "arn:aws:s3:::multistage-production-assets/public/logo.png"), "Allowed");
+    for (const action of ["s3:ListBucket", "s3:PutObject", "s3:DeleteObject"]) {
+      assert.equal(await copy(action, action === "s3:ListBucket" ? "arn:aws:s3:::multistage-production-sanitized" : "arn:aws:s3:::multistage-production-sanitized/public/logo.png", action === "s3:ListBucket" ? { "s3:prefix": "public/" } : {}), "Allowed", action);
+    }
+  });
+
   it("its state machine role restores production's backups and makes and removes only the sanitizer and sanitized snapshots", async () => {
     const { resources } = await shippedRender("production");
     const role = { name: "machine", policy: named(resources, "env-refinery-machine-policy").inputs.policy as { Statement: unknown } };
-    const as = (action: string, resource: string) => simulateRequest({ principal: `arn:aws:iam::${account}:role/multistage-production-refinery`, action, resource }, { identity: [role] });
+    const boundary = stageRoles(await exampleAccess(), "production").boundary;
+    const as = (action: string, resource: string) => simulateRequest({ principal: `arn:aws:iam::${account}:role/multistage-production-refinery`, action, resource }, { identity: [role], boundary });
     assert.equal(await as("rds:RestoreDBInstanceFromDBSnapshot", rds("snapshot:rds:multistage-production-db-2026-11-25-01-10")), "Allowed");
     assert.equal(await as("rds:RestoreDBInstanceFromDBSnapshot", rds("db:multistage-production-sanitizer")), "Allowed");
     assert.equal(await as("rds:CreateDBSnapshot", rds("snapshot:multistage-sanitized-2026-11-26-02-30")), "Allowed");
