@@ -35,6 +35,8 @@ export interface StageAccess {
   networkStage: string;
   /** Staging may read production's database as a replica (acknowledged in access/ config). */
   stagingReplica: boolean;
+  /** The alias of the stage's stack-secrets key (access/ `secretsKeys: true`), if it has one. */
+  secretsKeyAlias?: string;
 }
 
 const arn = (service: string, resource: string, account = "*", region = "*") => `arn:aws:${service}:${region}:${account}:${resource}`;
@@ -107,13 +109,6 @@ export const REVIEWER_READS = [
   "cloudwatch:Describe*",
 ];
 
-/**
- * Writes AWS authorizes only against `*` (no resource-level permissions in the Service
- * Authorization Reference): any deployer can make them on any stage's resource. ECS
- * deregisters the old revision on every task-definition replacement (every image change).
- */
-export const UNSCOPABLE_WRITES = ["ecs:DeregisterTaskDefinition"];
-
 /** Role writes; every one of these supports the iam:PermissionsBoundary condition key. */
 const ROLE_WRITES = [
   "iam:CreateRole",
@@ -156,7 +151,7 @@ export function stagePolicy(access: StageAccess): PolicyDocument {
       // resource tag, so IfExists lets them through; `ec2:Describe*` stays one short entry.
       Sid: "Read",
       Effect: "Allow",
-      Action: [...READS_ANYWHERE, ...UNSCOPABLE_WRITES],
+      Action: READS_ANYWHERE,
       Resource: "*",
       Condition: { StringLikeIfExists: { "aws:ResourceTag/stage": tags } },
     },
@@ -224,12 +219,15 @@ export function stagePolicy(access: StageAccess): PolicyDocument {
     // Lower stages restore production's sanitized snapshots and copy its sanitized bucket; raw production data never.
     statements.push(
       {
-        // The newest is looked up among the sanitizer's snapshots, then restored.
         Sid: "SanitizedSnapshots",
         Effect: "Allow",
         Action: ["rds:DescribeDBSnapshots", "rds:RestoreDBInstanceFromDBSnapshot"],
-        Resource: [SANITIZED_SNAPSHOTS, arn("rds", `db:${PROJECT}-production-sanitizer`)],
+        Resource: SANITIZED_SNAPSHOTS,
       },
+      // The newest is looked up among the sanitizer's snapshots; a restore names its new instance
+      // as a db resource too, so the sanitizer's name is granted for the lookup only (a lower
+      // stage that could restore into it could take the name the refinery needs every night).
+      { Sid: "FindSanitized", Effect: "Allow", Action: "rds:DescribeDBSnapshots", Resource: arn("rds", `db:${PROJECT}-production-sanitizer`) },
       { Sid: "SanitizedBucket", Effect: "Allow", Action: ["s3:ListBucket", "s3:GetObject", "s3:GetObjectTagging"], Resource: [`arn:aws:s3:::${SANITIZED_BUCKET}`, `arn:aws:s3:::${SANITIZED_BUCKET}/*`] },
     );
   }
@@ -237,12 +235,35 @@ export function stagePolicy(access: StageAccess): PolicyDocument {
     statements.push({ Sid: "ProductionReplica", Effect: "Allow", Action: "rds:CreateDBInstanceReadReplica", Resource: arn("rds", `db:${PROJECT}-production-db*`) });
   }
   if (stage === "production") {
-    // The refinery snapshots the sanitizer and keeps the last few; its snapshots are production's to manage.
-    statements.push({ Sid: "SanitizedSnapshots", Effect: "Allow", Action: "rds:*", Resource: SANITIZED_SNAPSHOTS });
+    statements.push(
+      // The refinery snapshots the sanitizer and keeps the last few; its snapshots are production's to manage.
+      { Sid: "SanitizedSnapshots", Effect: "Allow", Action: "rds:*", Resource: SANITIZED_SNAPSHOTS },
+      // It restores production's newest automated backup (`rds:<instance>-<date>`), which the
+      // own-resource patterns do not cover: automated snapshots are named by RDS, not by us.
+      { Sid: "Backups", Effect: "Allow", Action: ["rds:DescribeDBSnapshots", "rds:RestoreDBInstanceFromDBSnapshot"], Resource: arn("rds", `snapshot:rds:${PROJECT}-production-*`) },
+      // Step Functions' ecs:runTask.sync watches the task through this managed EventBridge rule
+      // (Step Functions developer guide, "IAM policies for Amazon ECS/AWS Fargate": events:PutTargets,
+      // PutRule, DescribeRule on rule/StepFunctionsGetEventsForECSTaskRule).
+      { Sid: "SyncTaskEvents", Effect: "Allow", Action: ["events:PutTargets", "events:PutRule", "events:DescribeRule"], Resource: arn("events", "rule/StepFunctionsGetEventsForECSTaskRule") },
+    );
+  }
+  if (access.secretsKeyAlias) {
+    // The stage's stack-secrets key: its key policy names the deployer, and a boundary still
+    // caps a principal a resource policy names by its role ARN (IAM policy evaluation logic).
+    // Pulumi's awskms secrets provider encrypts and decrypts its data key with it.
+    statements.push({
+      Sid: "SecretsKey",
+      Effect: "Allow",
+      Action: ["kms:Encrypt", "kms:Decrypt"],
+      Resource: `arn:aws:kms:*:${account}:key/*`,
+      Condition: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": access.secretsKeyAlias } },
+    });
   }
   if (access.dns) statements.push(dnsStatement(access.dns), dnsReads(access.dns));
   if (access.stateBucket) statements.push(...stateStatements(access.stateBucket, [stage], true));
-  return { Version: "2012-10-17", Statement: statements };
+  // IAM counts every character of the boundary against its 6,144 (about 350 of them would be
+  // Sids): the Sids above name the statements for a reader of this file, the documents omit them.
+  return { Version: "2012-10-17", Statement: statements.map(({ Sid: _sid, ...statement }) => statement) };
 }
 
 /**

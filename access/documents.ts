@@ -2,7 +2,7 @@
  * Every IAM document access/ creates, computed from its config alone (all ARNs in them are
  * deterministic), so they can be measured against IAM's quotas before any resource exists.
  */
-import { boundaryPolicyName, deployerRoleName, reviewerRoleName } from "../components/naming";
+import { boundaryPolicyName, deployerRoleName, reviewerRoleName, secretsKeyAlias } from "../components/naming";
 import { PROJECT, SHARED_REPOSITORY } from "../components/stage-resolve";
 import { StageConfigError } from "../components/stage-errors";
 import { AccessConfig, deployableStages, principalsFor } from "./config";
@@ -44,6 +44,7 @@ export function stageAccess(config: AccessConfig, region: string, stage: string)
     dns: config.dns && names ? { hostedZoneId: config.dns.hostedZoneId, names } : undefined,
     networkStage: "development",
     stagingReplica: config.stagingReplica,
+    ...(config.secretsKeys ? { secretsKeyAlias: secretsKeyAlias(PROJECT, stage) } : {}),
   };
 }
 

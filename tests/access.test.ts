@@ -193,7 +193,17 @@ describe("the access project", function () {
     const admin = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "kms:*", Resource: "*" }] };
     const decrypt = (principal: string, identity?: typeof admin) => simulate({ principal, action: "kms:Decrypt", resource: keyArn }, { identity, resource: keyPolicy });
     const roles = stageRoles(render, "production");
-    assert.equal(await decrypt(roles.deployerArn), "Allowed");
+    // The deployer as AWS evaluates it: key policy, its permissions and its boundary (a boundary
+    // caps a role even where a resource policy names it). Pulumi's awskms provider encrypts and decrypts.
+    const aliases = { "kms:ResourceAliases": ["alias/multistage-access-production-secrets"] };
+    for (const action of ["kms:Encrypt", "kms:Decrypt"]) {
+      const asDeployerOf = (stage: string) => {
+        const r = stageRoles(render, stage);
+        return simulate({ principal: r.deployerArn, action, resource: keyArn, context: aliases }, { identity: r.permissions, boundary: r.boundary, resource: keyPolicy });
+      };
+      assert.equal(await asDeployerOf("production"), "Allowed", `production's deployer: ${action}`);
+      assert.notEqual(await asDeployerOf("staging"), "Allowed", `staging's deployer: ${action} with production's key`);
+    }
     assert.equal(await decrypt(roles.reviewerArn), "Allowed", "a preview decrypts the state's secrets");
     assert.notEqual(await simulate({ principal: roles.reviewerArn, action: "kms:Encrypt", resource: keyArn }, { resource: keyPolicy }), "Allowed");
     assert.notEqual(await decrypt(stageRoles(render, "staging").deployerArn, admin), "Allowed");

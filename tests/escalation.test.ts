@@ -141,6 +141,7 @@ describe("escalation suite: a hostile pull request cannot climb", function () {
         denied(await asDeployer(deployer, "secretsmanager:GetSecretValue", `arn:aws:secretsmanager:${R}:${ACCOUNT}:secret:multistage-production-db-credentials-AbCdEf`), "production's credentials");
         denied(await asDeployer(deployer, "logs:GetLogEvents", `arn:aws:logs:${R}:${ACCOUNT}:log-group:/multistage/production/app:log-stream:x`), "production's logs");
         assert.equal(await asDeployer(deployer, "rds:RestoreDBInstanceFromDBSnapshot", rds("snapshot:multistage-sanitized-2026-11-25")), "Allowed", "control: a sanitized snapshot");
+        assert.equal(await asDeployer(deployer, "rds:DescribeDBSnapshots", rds("db:multistage-production-sanitizer")), "Allowed", "control: finding the newest among the sanitizer's snapshots");
         assert.equal(await asDeployer(deployer, "s3:GetObject", "arn:aws:s3:::multistage-production-sanitized/public/logo.png"), "Allowed", "control: the sanitized bucket");
       });
     }
