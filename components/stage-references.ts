@@ -108,16 +108,29 @@ export async function resolveStageReferences(stage: Stage, name: string, provide
 /**
  * The newest snapshot the refinery took of its sanitizer instance. Only a snapshot named as the
  * refinery names them counts: a lower stage never restores anything else of production's.
+ *
+ * The sanitizer itself is deleted every night: the lookup relies on DescribeDBSnapshots listing
+ * the manual snapshots of a deleted instance by its identifier (the provider passes
+ * dbInstanceIdentifier straight through: terraform-provider-aws rds/snapshot_data_source.go).
  */
 async function newestSanitizedSnapshot(project: string, sanitizer: string, provider: aws.Provider): Promise<RestoreSource | undefined> {
   let snapshot: aws.rds.GetSnapshotResult;
   try {
     // Through the stage's provider: the lookup runs as the stage's deployer, in its region.
     snapshot = await aws.rds.getSnapshot({ dbInstanceIdentifier: sanitizer, snapshotType: "manual", mostRecent: true }, { provider });
-  } catch {
-    // Before the refinery's first night there is nothing clean to restore: start empty, and say so.
+  } catch (error) {
+    // The data source's own "nothing matched" (snapshot_data_source.go): before the refinery's
+    // first night there is nothing clean to restore, so start empty and say so. Anything else
+    // (access denied, throttling) must not pass for "none yet": the database would start empty
+    // for good, since the snapshot is read only at its creation.
+    if (!/returned no results/.test(String(error))) throw new Error(`looking up the newest sanitized snapshot of ${sanitizer} failed: ${String(error)}`);
     pulumi.log.warn(`No sanitized snapshot of production yet (the refinery's nightly run makes them); this stage's database starts empty`);
     return undefined;
+  }
+  if (snapshot.status !== "available") {
+    // Only a database created now restores it, and RDS refuses a snapshot still being made; one
+    // that exists ignores the snapshot after its creation, so its update goes on.
+    pulumi.log.warn(`The newest sanitized snapshot ${String(snapshot.dbSnapshotIdentifier)} is ${snapshot.status}, not yet available: a database created by this update cannot restore it until the refinery's snapshot finishes`);
   }
   // Outside the try: a snapshot of the sanitizer that is not the refinery's must stop the
   // update, not be mistaken for "none yet".

@@ -93,6 +93,19 @@ describe("one-way data flow in the renders", () => {
     );
   });
 
+  it("a failed lookup stops the update instead of starting empty for good; only 'no results' means none yet", async () => {
+    const denied = "reading RDS DB Snapshots: operation error RDS: DescribeDBSnapshots, api error AccessDenied: not authorized to perform: rds:DescribeDBSnapshots";
+    await assert.rejects(
+      renderStack("development", { latestSanitizedSnapshot: { identifier: "x", allocatedStorageGb: 20, lookupError: denied } }),
+      /looking up the newest sanitized snapshot of multistage-production-sanitizer failed: .*AccessDenied/,
+    );
+  });
+
+  it("warns when the newest sanitized snapshot is still being made, and goes on", async () => {
+    const render = await renderStack("development", { latestSanitizedSnapshot: { identifier: "multistage-sanitized-2026-11-26-02-30", allocatedStorageGb: 50, status: "creating" } });
+    assert.ok(render.warnings.some((w) => /multistage-sanitized-2026-11-26-02-30 is creating, not yet available/.test(w)), render.warnings.join("\n"));
+  });
+
   it("a data generation bump re-creates the database as a new resource, restored from the newest snapshot", async () => {
     const newest = { identifier: "multistage-sanitized-2026-12-01", allocatedStorageGb: 50 };
     const render = await renderWithConfig("development", { ...base, "multistage:stage": "development", "multistage:data": { generation: 3 } }, { latestSanitizedSnapshot: newest });

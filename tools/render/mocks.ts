@@ -30,10 +30,23 @@ function digest(text: string, length = 12): string {
   return createHash("sha256").update(text).digest("hex").slice(0, length);
 }
 
+/**
+ * An invoke's failure as the program sees it: the SDK rethrows a failed invoke RPC as
+ * `new Error(err.details)` (@pulumi/pulumi runtime/invoke.js), and under mocks the thrown error is
+ * that RPC error, so the message must travel in `details`.
+ */
+function invokeError(message: string): Error {
+  return Object.assign(new Error(message), { details: message });
+}
+
 /** A snapshot the fake RDS knows: its identifier and the size of the volume it was taken from. */
 export interface MockSnapshot {
   identifier: string;
   allocatedStorageGb: number;
+  /** RDS's snapshot status. @default "available" */
+  status?: string;
+  /** The lookup fails with this instead (an AccessDenied, a throttling error). @default undefined */
+  lookupError?: string;
 }
 
 export class RenderMocks implements pulumi.runtime.Mocks {
@@ -79,14 +92,15 @@ export class RenderMocks implements pulumi.runtime.Mocks {
       case "aws:rds/getSnapshot:getSnapshot":
         // The provider fails this lookup when nothing matches, exactly like this.
         this.latestSnapshot = this.findLatestSnapshot();
-        if (!this.latestSnapshot) throw new Error("Your query returned no results. Please change your search criteria and try again.");
+        if (!this.latestSnapshot) throw invokeError("Your query returned no results. Please change your search criteria and try again.");
+        if (this.latestSnapshot.lookupError) throw invokeError(this.latestSnapshot.lookupError);
         return {
           id: this.latestSnapshot.identifier,
           dbSnapshotIdentifier: this.latestSnapshot.identifier,
           allocatedStorage: this.latestSnapshot.allocatedStorageGb,
           dbInstanceIdentifier: args.inputs.dbInstanceIdentifier,
           snapshotType: args.inputs.snapshotType ?? "manual",
-          status: "available",
+          status: this.latestSnapshot.status ?? "available",
           encrypted: true,
         };
       default:
