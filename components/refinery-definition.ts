@@ -23,6 +23,8 @@ export interface RefineryPlan {
   sanitizerSecurityGroupId: string;
   /** The tasks' own group: outbound only. */
   taskSecurityGroupId: string;
+  /** The bucket copy's own group: outbound only, not admitted by the sanitizer. */
+  copySecurityGroupId: string;
   subnetIds: string[];
   clusterArn: string;
   sanitizeTaskDefinitionArn: string;
@@ -239,9 +241,9 @@ export function refineryDefinition(input: RefineryPlan): StateMachineDefinition 
           Cluster: plan.clusterArn,
           TaskDefinition: plan.copyTaskDefinitionArn,
           LaunchType: "FARGATE",
-          NetworkConfiguration: { AwsvpcConfiguration: { Subnets: plan.subnetIds, SecurityGroups: [plan.taskSecurityGroupId], AssignPublicIp: "DISABLED" } },
+          NetworkConfiguration: { AwsvpcConfiguration: { Subnets: plan.subnetIds, SecurityGroups: [plan.copySecurityGroupId], AssignPublicIp: "DISABLED" } },
         },
-        TimeoutSeconds: 3 * 3600,
+        TimeoutSeconds: TASK_TIMEOUT_SECONDS,
         Assign: { copyExit: exitCodeOf(plan.copyContainer) },
         Catch: catchToFail,
         Next: "CopyExited",

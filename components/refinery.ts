@@ -108,12 +108,19 @@ export class Refinery extends pulumi.ComponentResource {
     this.sanitizer = namer.name("rds-instance", "sanitizer");
     const sanitizedBucket = args.sanitizedBucket;
 
-    // The tasks reach out (image, logs, secrets, the sanitizer); the sanitizer admits only them.
+    // The sanitize task reaches out (image, logs, secrets, the sanitizer); the sanitizer admits
+    // only it. The bucket copy has a group of its own, which the sanitizer does not admit.
     const taskGroup = new aws.ec2.SecurityGroup(`${name}-task-sg`, {
       name: namer.name("security-group", "refinery-task"),
-      description: `Refinery tasks of ${namer.prefix}: outbound only`,
+      description: `Sanitize task of ${namer.prefix}: outbound only`,
       vpcId: args.vpcId,
-      egress: [{ description: "Outbound from refinery tasks", protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }],
+      egress: [{ description: "Outbound from the sanitize task", protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }],
+    }, child);
+    const copyGroup = new aws.ec2.SecurityGroup(`${name}-copy-sg`, {
+      name: namer.name("security-group", "refinery-copy"),
+      description: `Bucket copy task of ${namer.prefix}: outbound only`,
+      vpcId: args.vpcId,
+      egress: [{ description: "Outbound from the bucket copy", protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }],
     }, child);
     const sanitizerGroup = new aws.ec2.SecurityGroup(`${name}-sanitizer-sg`, {
       name: namer.name("security-group", "sanitizer"),
@@ -282,8 +289,8 @@ export class Refinery extends pulumi.ComponentResource {
       name: namer.name("state-machine", "refinery"),
       roleArn: stateMachineRole.arn,
       definition: pulumi
-        .all([args.privateSubnetIds, args.clusterArn, sanitizeTask.arn, copyTask.arn, taskGroup.id, sanitizerGroup.id, args.database.subnetGroupName, args.database.parameterGroupName])
-        .apply(([subnetIds, clusterArn, sanitizeArn, copyArn, taskSg, sanitizerSg, subnetGroup, parameterGroup]) =>
+        .all([args.privateSubnetIds, args.clusterArn, sanitizeTask.arn, copyTask.arn, pulumi.all([taskGroup.id, copyGroup.id, sanitizerGroup.id]), args.database.subnetGroupName, args.database.parameterGroupName])
+        .apply(([subnetIds, clusterArn, sanitizeArn, copyArn, [taskSg, copySg, sanitizerSg], subnetGroup, parameterGroup]) =>
           JSON.stringify(
             refineryDefinition({
               productionDb: args.database.identifier,
@@ -294,6 +301,7 @@ export class Refinery extends pulumi.ComponentResource {
               parameterGroup,
               sanitizerSecurityGroupId: sanitizerSg,
               taskSecurityGroupId: taskSg,
+              copySecurityGroupId: copySg,
               subnetIds,
               clusterArn,
               sanitizeTaskDefinitionArn: sanitizeArn,

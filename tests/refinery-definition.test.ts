@@ -12,6 +12,7 @@ const plan: RefineryPlan = {
   parameterGroup: "multistage-production-db-pg16",
   sanitizerSecurityGroupId: "sg-0sanitizer",
   taskSecurityGroupId: "sg-0refinerytask",
+  copySecurityGroupId: "sg-0refinerycopy",
   subnetIds: ["subnet-0a", "subnet-0b"],
   clusterArn: "arn:aws:ecs:eu-west-1:123456789012:cluster/multistage-production-cluster",
   sanitizeTaskDefinitionArn: "arn:aws:ecs:eu-west-1:123456789012:task-definition/multistage-production-sanitize:3",

@@ -51,6 +51,12 @@ describe("production's refinery in the render", function () {
     assert.equal(sanitizer.ingress[0].cidrBlocks, undefined);
     assert.equal(sanitizer.ingress[0].securityGroups.length, 1);
     assert.deepEqual(sanitizer.egress, []);
+    // The bucket copy runs in a group of its own, which the sanitizer does not admit.
+    const definition = named(resources, "env-refinery-machine").inputs.definition as { States: Record<string, { Arguments?: { NetworkConfiguration?: { AwsvpcConfiguration: { SecurityGroups: string[] } } } }> };
+    const groupsOf = (state: string) => definition.States[state].Arguments?.NetworkConfiguration?.AwsvpcConfiguration.SecurityGroups;
+    assert.deepEqual(groupsOf("Sanitize"), sanitizer.ingress[0].securityGroups);
+    assert.equal(groupsOf("CopyBucket")?.length, 1);
+    assert.ok(!sanitizer.ingress[0].securityGroups.includes(groupsOf("CopyBucket")?.[0] as string), "the copy task may not reach the sanitizer");
   });
 
   it("runs the sanitize program with exactly its contract: the environment and secrets it reads, no other", async () => {

@@ -12,9 +12,9 @@
  * 3. Isolation: nobody else is connected to the database. A freshly restored sanitizer has
  *    only us; production always has its app.
  *
- * Besides, the entry point runs only in the refinery's task: lower stages no longer have a
- * sanitize init container, and the refinery's task role is the only one allowed to read the
- * sanitizer's master password, which the refinery resets after each restore.
+ * Besides, the entry point runs only in the refinery's task: lower stages have no sanitize
+ * step, and the sanitizer keeps the master password of production's backup it was restored
+ * from, which only production's roles (the refinery's task execution role among them) may read.
  */
 import { promises as dns } from "node:dns";
 import * as net from "node:net";
