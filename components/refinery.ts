@@ -58,6 +58,11 @@ export interface RefineryArgs {
    */
   bucketPrefixes?: string[];
   /**
+   * SNS topics the alarm notifies when a run fails (the topics' policies must let CloudWatch publish).
+   * @default [] (the alarm's state only, in the console and `stagectl data status`)
+   */
+  alarmTopicArns?: string[];
+  /**
    * Days CloudWatch keeps the refinery's task logs.
    * @default 90
    */
@@ -69,11 +74,12 @@ export interface RefineryArgs {
   permissionsBoundaryArn?: pulumi.Input<string>;
 }
 
-type NormalizedRefineryArgs = RefineryArgs & Required<Pick<RefineryArgs, "instanceClass" | "schedule" | "keepSnapshots" | "bucketPrefixes" | "logRetentionDays">>;
+type NormalizedRefineryArgs = RefineryArgs & Required<Pick<RefineryArgs, "instanceClass" | "schedule" | "keepSnapshots" | "bucketPrefixes" | "logRetentionDays" | "alarmTopicArns">>;
 
 function normalize(args: RefineryArgs): NormalizedRefineryArgs {
   return {
     instanceClass: "db.t4g.medium",
+    alarmTopicArns: [],
     schedule: "cron(30 2 * * ? *)",
     keepSnapshots: 7,
     bucketPrefixes: ["public/"],
@@ -342,6 +348,7 @@ export class Refinery extends pulumi.ComponentResource {
       threshold: 1,
       evaluationPeriods: 1,
       treatMissingData: "notBreaching",
+      alarmActions: args.alarmTopicArns,
       metricQueries: [
         { id: "unfinished", expression: "failed + timedout + aborted", label: "Refinery runs that did not finish", returnData: true },
         ...(["ExecutionsFailed", "ExecutionsTimedOut", "ExecutionsAborted"] as const).map((metricName) => ({

@@ -46,6 +46,8 @@ export interface RefinerySettings {
   bucketPrefixes: string[];
   /** Instance class of the short-lived sanitizer. */
   instanceClass: string;
+  /** SNS topics the refinery's alarm notifies when a run fails (at most 5, CloudWatch's limit). */
+  alarmTopicArns: string[];
 }
 
 export interface CacheSettings {
@@ -169,7 +171,7 @@ export const STAGE_PROFILES: Readonly<Record<StageKind, StageProfile>> = {
     logs: { retentionDays: 90, accessLogs: true },
     teardown: "retain",
     data: { source: "none", generation: 0, syncSchedule: NIGHTLY },
-    refinery: { schedule: REFINERY_SCHEDULE, keepSnapshots: 7, bucketPrefixes: ["public/"], instanceClass: "db.t4g.medium" },
+    refinery: { schedule: REFINERY_SCHEDULE, keepSnapshots: 7, bucketPrefixes: ["public/"], instanceClass: "db.t4g.medium", alarmTopicArns: [] },
   },
   feature: {
     // Feature stacks never create a network; the value only keeps the shape uniform.

@@ -60,6 +60,8 @@ const refineryOverride = z
     keepSnapshots: positiveInt(1, 35),
     bucketPrefixes: z.array(z.string().regex(/^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*\/$/, "an object prefix ending in /, like public/")).max(20),
     instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "an RDS instance class like db.t4g.medium"),
+    // PutMetricAlarm takes at most 5 actions per alarm state (CloudWatch API reference).
+    alarmTopicArns: z.array(z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, "an SNS topic ARN like arn:aws:sns:eu-west-1:123456789012:on-call")).max(5),
   })
   .strict()
   .partial();
@@ -204,7 +206,7 @@ export const CONFIG_KEY_DOCS: Readonly<Record<keyof StageConfig, string>> = {
   teardown: `${TEARDOWN_MODES.join(" | ")}: how the stage's stateful resources may be destroyed.`,
   domain: "`{ name, hostedZoneId, certificateArn }`. A certificate turns on HTTPS (HTTP redirects); a zone and name add a Route 53 alias.",
   feature: "`{ branch, createdAt, expiresAt, pr, networkStack }`. Feature stacks only; set by `stagectl feature up`.",
-  refinery: "`{ schedule, keepSnapshots, bucketPrefixes, instanceClass }`. Production only: the nightly refinery that restores its newest backup into a sanitizer, sanitizes it and snapshots it for the lower stages, and copies the allowed prefixes of its bucket.",
+  refinery: "`{ schedule, keepSnapshots, bucketPrefixes, instanceClass, alarmTopicArns }`. Production only: the nightly refinery that restores its newest backup into a sanitizer, sanitizes it and snapshots it for the lower stages, and copies the allowed prefixes of its bucket; its alarm notifies the SNS topics in `alarmTopicArns` when a run fails.",
   data: "`{ source: empty | sanitized-snapshot | production-replica, acknowledgeProductionData, generation, syncSchedule }`. Where the stage's data comes from; never set in production. `production-replica` is staging-only and needs `acknowledgeProductionData: true`. `generation` is bumped by `stagectl data resync`.",
   access: "`{ deployerRoleArn, permissionsBoundaryArn }` from the access/ project. The AWS provider assumes the deployer role; every role the stack creates carries the boundary. Required in staging and production; development, testing and feature stacks warn without them.",
   branchStages: "Git branch globs and the long-lived stage each deploys to (`release/*=staging`), first match wins; every other branch gets a feature stack. Set in Pulumi.yaml.",

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { exampleAccess, stageRoles } from "./helpers/access";
-import { named, ofType, shippedRender } from "./helpers/renders";
+import { accessFor, expectRenderFailure, named, ofType, PINNED_IMAGE, renderWithConfig, shippedRender } from "./helpers/renders";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { SANITIZE_ENVIRONMENT, SANITIZE_SECRETS } from "../app/src/contract";
@@ -41,6 +41,17 @@ describe("production's refinery in the render", function () {
     assert.match(String(named(resources, "env-refinery-schedule").inputs.scheduleExpression), /^cron\(/);
     const alarm = named(resources, "env-refinery-alarm").inputs.metricQueries as Array<{ metric?: { metricName: string } }>;
     assert.deepEqual(alarm.filter((q) => q.metric).map((q) => q.metric?.metricName).sort(), ["ExecutionsAborted", "ExecutionsFailed", "ExecutionsTimedOut"]);
+  });
+
+  it("its alarm notifies the SNS topics production names, and refuses anything that is not one", async () => {
+    const production = { "aws:region": "eu-west-1", "multistage:stage": "production", "multistage:image": PINNED_IMAGE, "multistage:access": accessFor("production") };
+    assert.deepEqual(named((await shippedRender("production")).resources, "env-refinery-alarm").inputs.alarmActions, [], "none by default");
+    const topic = `arn:aws:sns:eu-west-1:${account}:on-call`;
+    const { resources } = await renderWithConfig("production", { ...production, "multistage:refinery": { alarmTopicArns: [topic] } });
+    assert.deepEqual(named(resources, "env-refinery-alarm").inputs.alarmActions, [topic]);
+    const failure = await expectRenderFailure(renderWithConfig("production", { ...production, "multistage:refinery": { alarmTopicArns: ["on-call@example.com"] } }));
+    assert.match(failure.message, /multistage:refinery\.alarmTopicArns\.0: got "on-call@example\.com"; expected an SNS topic ARN/);
+    assert.equal(failure.registeredResources, 0);
   });
 
   it("admits only its sanitize task to the sanitizer", async () => {
