@@ -75,6 +75,22 @@ function exitCheck(task: string, variable: string, okNext: string, failNext: str
   };
 }
 
+/** How long a task (sanitize, copy) may run before its state fails. */
+const TASK_TIMEOUT_SECONDS = 3 * 3600;
+/** Deleting a snapshot still being made: every 5 minutes, for 2 hours. */
+const DELETE_SNAPSHOT_RETRY = { ErrorEquals: ["States.ALL"], IntervalSeconds: 300, MaxAttempts: 24, BackoffRate: 1 };
+
+/**
+ * The longest a run can take with every step at its own bound: three wait loops (restore,
+ * modify, snapshot), the two tasks, the snapshot delete's retries, and an hour for the calls in
+ * between. Under a day, so one night's run never overlaps the next.
+ */
+export function executionTimeoutSeconds(plan: Required<Pick<RefineryPlan, "pollSeconds" | "maxPolls">>): number {
+  const waits = 3 * plan.pollSeconds * plan.maxPolls;
+  const retries = DELETE_SNAPSHOT_RETRY.IntervalSeconds * DELETE_SNAPSHOT_RETRY.MaxAttempts;
+  return waits + 2 * TASK_TIMEOUT_SECONDS + retries + 3600;
+}
+
 /** A wait loop: wait, look, go on when the look says ready, give up after maxPolls. */
 function pollLoop(
   name: string,
@@ -112,8 +128,10 @@ export function refineryDefinition(input: RefineryPlan): StateMachineDefinition 
     Comment: `Nightly: restore ${plan.productionDb}'s newest backup into ${plan.sanitizer}, sanitize, snapshot as ${plan.snapshotPrefix}<date>, delete it`,
     QueryLanguage: "JSONata",
     StartAt: "FindNewestBackup",
-    // A run that hangs is a failed run too (the alarm counts timed-out executions).
-    TimeoutSeconds: 6 * 3600,
+    // A run that hangs is a failed run too (the alarm counts timed-out executions). Every step
+    // has its own bound, and their sum ends before this one, so a step's own timeout (which
+    // goes to cleanup) always comes first; an execution timeout would skip cleanup.
+    TimeoutSeconds: executionTimeoutSeconds(plan),
     States: {
       FindNewestBackup: {
         Type: "Task",
@@ -177,7 +195,7 @@ export function refineryDefinition(input: RefineryPlan): StateMachineDefinition 
           NetworkConfiguration: { AwsvpcConfiguration: { Subnets: plan.subnetIds, SecurityGroups: [plan.taskSecurityGroupId], AssignPublicIp: "DISABLED" } },
           Overrides: { ContainerOverrides: [{ Name: plan.sanitizeContainer, Environment: [{ Name: "DB_HOST", Value: "{% $endpoint %}" }] }] },
         },
-        TimeoutSeconds: 3 * 3600,
+        TimeoutSeconds: TASK_TIMEOUT_SECONDS,
         Assign: { sanitizeExit: exitCodeOf(plan.sanitizeContainer) },
         Catch: catchAll,
         Next: "SanitizeExited",
@@ -260,7 +278,10 @@ export function refineryDefinition(input: RefineryPlan): StateMachineDefinition 
         Type: "Task",
         Resource: SDK("rds", "deleteDBSnapshot"),
         Arguments: { DbSnapshotIdentifier: "{% $snapshot %}" },
-        Catch: [{ ErrorEquals: ["States.ALL"], Next: "DeleteFailedSanitizer" }],
+        // RDS deletes only an available snapshot (InvalidDBSnapshotState while it is being made):
+        // keep trying until it is, or a half-made snapshot would finish later and be the newest.
+        Retry: [DELETE_SNAPSHOT_RETRY],
+        Catch: [{ ErrorEquals: ["States.ALL"], Next: "DeleteFailedSanitizer", Assign: { failure: "{% $string($failure) & '; the unfinished snapshot ' & $snapshot & ' could not be deleted: delete it before it is restored' %}" } }],
         Next: "DeleteFailedSanitizer",
       },
       DeleteFailedSanitizer: {

@@ -27,7 +27,17 @@ const START = "2026-11-26T03:00:12.345Z";
 
 /** RDS and ECS as the refinery sees them, with the failures a test asks for. */
 function fakeAws(
-  options: { backups?: Array<{ id: string; at: string; status?: string }>; failSanitize?: boolean; sanitizeExit?: number; copyExit?: number; snapshotStuck?: boolean; failRestore?: boolean; existing?: string[] } = {},
+  options: {
+    backups?: Array<{ id: string; at: string; status?: string }>;
+    failSanitize?: boolean;
+    sanitizeExit?: number;
+    copyExit?: number;
+    snapshotStuck?: boolean;
+    /** The snapshot stays "creating" through the poll loop and becomes available after this many refused deletes. */
+    availableAfterDeletes?: number;
+    failRestore?: boolean;
+    existing?: string[];
+  } = {},
 ): Service {
   const polls = new Map<string, number>();
   const becomes = (key: string, after: number, value: string, before: string) => {
@@ -50,7 +60,7 @@ function fakeAws(
       case "describeDBSnapshots":
         if (args.SnapshotType === "automated") return { DbSnapshots: backups.map((b) => ({ DbSnapshotIdentifier: b.id, SnapshotCreateTime: b.at, Status: b.status ?? "available" })) };
         if (args.SnapshotType === "manual") return { DbSnapshots: [...(existing as Array<{ id: string; at: string }>), { id: "multistage-sanitized-2026-11-26-03-00", at: "2026-11-26T04:00:00Z" }].map((s) => ({ DbSnapshotIdentifier: s.id, SnapshotCreateTime: s.at })) };
-        return { DbSnapshots: [{ DbSnapshotIdentifier: args.DbSnapshotIdentifier, Status: options.snapshotStuck ? "creating" : becomes("snapshot", 2, "available", "creating") }] };
+        return { DbSnapshots: [{ DbSnapshotIdentifier: args.DbSnapshotIdentifier, Status: options.snapshotStuck || options.availableAfterDeletes !== undefined ? "creating" : becomes("snapshot", 2, "available", "creating") }] };
       case "restoreDBInstanceFromDBSnapshot":
         if (options.failRestore) throw new TaskFailure("Rds.DbSnapshotNotFoundException", "snapshot gone");
         state = "creating";
@@ -74,8 +84,12 @@ function fakeAws(
       case "deleteDBInstance":
         if (state === "none") throw new TaskFailure("Rds.DbInstanceNotFoundException", "no such instance");
         return {};
-      case "deleteDBSnapshot":
+      case "deleteDBSnapshot": {
+        // RDS deletes only an available snapshot (DeleteDBSnapshot: InvalidDBSnapshotState).
+        const stillCreating = args.DbSnapshotIdentifier === "multistage-sanitized-2026-11-26-03-00" && (options.snapshotStuck || becomes("delete", options.availableAfterDeletes ?? 0, "available", "creating") === "creating");
+        if (stillCreating) throw new TaskFailure("Rds.InvalidDbSnapshotStateException", "Cannot delete the snapshot because it is not in available state");
         return {};
+      }
       default:
         throw new Error(`unexpected call ${call.resource}`);
     }
@@ -168,12 +182,29 @@ describe("the refinery's state machine", () => {
     assert.ok(!result.calls.some((c) => c.resource.endsWith(":deleteDBSnapshot") && (c.arguments as Record<string, unknown>).DbSnapshotIdentifier === "multistage-sanitized-2026-11-26-03-00"));
   });
 
-  it("a snapshot that never becomes available is deleted with the sanitizer, so the previous one stays the newest", async () => {
-    const result = await run(fakeAws({ snapshotStuck: true }));
+  it("a snapshot that becomes available only after the wait gave up is still deleted, by retrying until RDS accepts", async () => {
+    const result = await run(fakeAws({ availableAfterDeletes: 5 }));
     assert.equal(result.status, "FAILED");
     assert.match(result.cause ?? "", /Snapshot not available after 120 checks/);
+    const deletes = result.calls.filter((c) => c.resource.endsWith(":deleteDBSnapshot"));
+    assert.equal(deletes.length, 6, "five refusals, then the delete");
+    assert.equal(result.retriedSeconds, 5 * 300);
     assert.deepEqual(apis(result.calls).slice(-2), ["deleteDBSnapshot", "deleteDBInstance"]);
-    assert.equal((result.calls.at(-2)?.arguments as Record<string, unknown>).DbSnapshotIdentifier, "multistage-sanitized-2026-11-26-03-00");
+    assert.doesNotMatch(result.cause ?? "", /could not be deleted/);
+  });
+
+  it("a snapshot that never becomes available fails the run saying it must be deleted by hand", async () => {
+    const result = await run(fakeAws({ snapshotStuck: true }));
+    assert.equal(result.status, "FAILED");
+    assert.equal(result.calls.filter((c) => c.resource.endsWith(":deleteDBSnapshot")).length, 25, "the first try and 24 retries");
+    assert.match(result.cause ?? "", /the unfinished snapshot multistage-sanitized-2026-11-26-03-00 could not be deleted: delete it before it is restored/);
+    assert.deepEqual(apis(result.calls).slice(-1), ["deleteDBInstance"]);
+  });
+
+  it("every step's own bound ends before the execution's timeout, which stays under a day", () => {
+    // Three wait loops at 120 checks a minute apart, two 3-hour tasks, 2 hours of delete retries, an hour between.
+    assert.equal(definition.TimeoutSeconds, 3 * 120 * 60 + 2 * 3 * 3600 + 24 * 300 + 3600);
+    assert.ok(definition.TimeoutSeconds < 24 * 3600);
   });
 
   it("a failed restore still tries to clean up and fails", async () => {

@@ -1,12 +1,14 @@
 /**
  * A small interpreter for the JSONata flavour of Amazon States Language, enough to walk the
- * refinery's state machine through a run: Task (Arguments, Assign, Catch with Assign), Choice
+ * refinery's state machine through a run: Task (Arguments, Assign, Retry, Catch with Assign), Choice
  * (Condition, Assign), Wait, Map (INLINE, Items), Succeed, Fail. Service calls go to a fake the
  * test gives; JSONata is evaluated by the jsonata library Step Functions itself uses.
  * Semantics copied from the Step Functions developer guide ("Transforming data with JSONata",
  * "Passing data between states with variables"): a state's Assign expressions all see the
  * variables as they were before the state; `$states.result` is the task's result and
- * `$states.errorOutput` a caught error's output.
+ * `$states.errorOutput` a caught error's output. Retry ("Handling errors in Step Functions
+ * workflows"): the first retrier whose ErrorEquals names the error (or States.ALL) runs the state
+ * again, up to MaxAttempts (default 3) times; the waits are counted, not slept.
  */
 import jsonata from "jsonata";
 
@@ -17,6 +19,8 @@ export interface RunResult {
   status: "SUCCEEDED" | "FAILED";
   calls: ServiceCall[];
   visited: string[];
+  /** Seconds the retriers would have waited, in all. */
+  retriedSeconds?: number;
   error?: string;
   cause?: string;
 }
@@ -61,7 +65,9 @@ export async function runStateMachine(definition: Machine, service: Service, con
   const calls: ServiceCall[] = [];
   const visited: string[] = [];
   const variables: Record<string, unknown> = {};
-  return runStates(definition, service, context, variables, calls, visited, maxSteps);
+  const retried = { seconds: 0 };
+  const result = await runStates(definition, service, context, variables, calls, visited, maxSteps, retried);
+  return { ...result, retriedSeconds: retried.seconds };
 }
 
 async function runStates(
@@ -72,6 +78,7 @@ async function runStates(
   calls: ServiceCall[],
   visited: string[],
   maxSteps: number,
+  retried: { seconds: number },
   input: unknown = {},
 ): Promise<RunResult> {
   let name: string | undefined = machine.StartAt;
@@ -115,14 +122,29 @@ async function runStates(
           let result: unknown;
           if (state.Type === "Task") {
             const call = { resource: String(state.Resource), arguments: await evaluate(state.Arguments ?? {}, { ...variables, states }) };
-            calls.push(call);
-            result = service(call);
+            const retriers = (state.Retry ?? []) as Array<{ ErrorEquals: string[]; IntervalSeconds?: number; MaxAttempts?: number; BackoffRate?: number }>;
+            const attempts = new Map<number, number>();
+            for (;;) {
+              calls.push(call);
+              try {
+                result = service(call);
+                break;
+              } catch (error) {
+                const code = error instanceof TaskFailure ? error.errorCode : "States.TaskFailed";
+                const index = retriers.findIndex((r) => r.ErrorEquals.includes(code) || r.ErrorEquals.includes("States.ALL"));
+                const retrier = retriers[index];
+                const done = attempts.get(index) ?? 0;
+                if (!retrier || done >= (retrier.MaxAttempts ?? 3)) throw error;
+                attempts.set(index, done + 1);
+                retried.seconds += (retrier.IntervalSeconds ?? 1) * (retrier.BackoffRate ?? 2) ** done;
+              }
+            }
           } else {
             const items = (await evaluate(state.Items, { ...variables, states })) as unknown[];
             if (!Array.isArray(items)) throw new Error(`Map ${name}: Items is not an array`);
             const processor = state.ItemProcessor as Machine;
             for (const item of items) {
-              const inner = await runStates(processor, service, context, { ...variables }, calls, visited, maxSteps, item);
+              const inner = await runStates(processor, service, context, { ...variables }, calls, visited, maxSteps, retried, item);
               if (inner.status === "FAILED") throw new TaskFailure("States.TaskFailed", inner.cause ?? "map item failed");
             }
             result = items;
