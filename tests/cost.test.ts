@@ -264,10 +264,18 @@ describe("stagectl cost: the command", () => {
   it("--json prints the stack's lines, sum, free types and what is not priced", async () => {
     const context = await run(["cost", "staging", "--json"]);
     assert.equal(context.exitCode, 0, context.err.join(""));
-    const result = stdoutJson<{ monthlyUsd: number; dailyUsd: number; lines: Array<Record<string, unknown> & { monthlyUsd: number }>; free: Array<{ type: string; count: number; reason: string }>; notPriced: unknown[] } & Record<string, unknown>>(context);
+    const result = stdoutJson<{ monthlyUsd: number; dailyUsd: number; lines: Array<Record<string, unknown> & { monthlyUsd: number; charges: unknown[] }>; free: Array<{ type: string; count: number; reason: string }>; notPriced: unknown[] } & Record<string, unknown>>(context);
     assert.deepEqual(Object.keys(result), ["name", "stack", "kind", "from", "region", "currency", "monthlyUsd", "dailyUsd", "lines", "notPriced", "free", "pricesAsOf"]);
     assert.deepEqual([result.name, result.stack, result.kind, result.from, result.region, result.currency], ["staging", "staging", "staging", "stack file", REGION, "USD"]);
     assert.deepEqual(Object.keys(result.lines[0]), ["resource", "type", "category", "what", "monthlyUsd", "charges", "assumed"]);
+    assert.deepEqual(result.lines[0].charges[0], {
+      price: "fargate.linux-x86.vcpu-hour",
+      quantity: 730,
+      usdPerUnit: 0.04048,
+      per: "vCPU-hour",
+      asOf: "2025-06",
+      source: "https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AmazonECS/current/eu-west-1/index.json",
+    });
     assert.ok(Math.abs(result.lines.reduce((sum, l) => sum + l.monthlyUsd, 0) - result.monthlyUsd) < 0.01);
     assert.equal(result.monthlyUsd, 168.9696);
     assert.deepEqual(result.notPriced, []);

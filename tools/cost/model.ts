@@ -56,6 +56,9 @@ export type Pricer = (resource: RenderedResource, index: RenderIndex) => Pricing
 export interface PricedCharge extends Charge {
   usdPerUnit: number;
   per: string;
+  /** When the price was taken, and the AWS Price List offer file it comes from. */
+  asOf: string;
+  source: string;
 }
 
 /** One row of a stack's cost table. */

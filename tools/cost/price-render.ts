@@ -83,7 +83,7 @@ export function priceRender(render: Render, options: PriceRenderOptions): StackC
 function resolve(spec: LineSpec, resource: RenderedResource, prices: PriceBook, region: string): { line: CostLine; asOf: string[] } | NotPriced {
   try {
     const found = spec.charges.map((charge) => ({ charge, price: prices.get(region, charge.price) }));
-    const charges: PricedCharge[] = found.map(({ charge, price }) => ({ ...charge, usdPerUnit: price.usd, per: price.per }));
+    const charges: PricedCharge[] = found.map(({ charge, price }) => ({ ...charge, usdPerUnit: price.usd, per: price.per, asOf: price.asOf, source: price.source }));
     return {
       line: {
         resource: resource.name,
