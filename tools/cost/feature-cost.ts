@@ -10,7 +10,7 @@ import type { StackCost } from "./model";
 
 const REGION_KEY = "aws:region";
 const IMAGE_KEY = "multistage:image";
-/** Where the stage model's default region would come from: nowhere; a feature stack always has one. */
+/** For a config without a region only, which the stage model refuses before any price matters. */
 const FALLBACK_REGION = "us-east-1";
 
 /** Prices the feature stack `stack` as `config` (the config `feature up` writes) makes it. */

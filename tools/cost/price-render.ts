@@ -55,6 +55,10 @@ export function priceRender(render: Render, options: PriceRenderOptions): StackC
     const pricing = PRICERS[resource.type](resource, index);
     for (const reason of pricing.notPriced ?? []) notPriced.push({ resource: resource.name, type: resource.type, reason });
     if (pricing.lines.length === 0 && pricing.free) addFree(resource.type, pricing.free);
+    // A pricer that says nothing of a resource must not make it vanish from the output.
+    if (pricing.lines.length === 0 && !pricing.free && !pricing.notPriced?.length) {
+      notPriced.push({ resource: resource.name, type: resource.type, reason: "its pricer gave no line and no reason" });
+    }
     for (const spec of pricing.lines) {
       const priced = resolve(spec, resource, prices, options.region);
       if ("reason" in priced) notPriced.push(priced);

@@ -24,7 +24,11 @@ export interface PromotionCost {
   deleted: string[];
 }
 
-/** Prices the target as the promotion leaves it, or says why it could not. */
+/**
+ * Prices the target as the promotion leaves it, or says why it could not.
+ * @param steps the preview's planned steps (report.ts)
+ * @param configDir directory holding Pulumi.yaml and the target's stack file. @default the project root
+ */
 export async function promotionCost(to: string, image: string, steps: readonly PlannedStep[], configDir = PROJECT_ROOT): Promise<PromotionCost | { problem: string }> {
   if (!fs.existsSync(stackFilePath(to, configDir))) return { problem: `this checkout has no Pulumi.${to}.yaml to render` };
   const overrides = { [IMAGE_KEY]: image };
