@@ -325,6 +325,8 @@ describe("stagectl cost: the command", () => {
     assert.match(text, /\nA fourth level \(testing\) adds \$\d+\.\d\d a month\.\n/);
     assert.match(text, /\nA feature stack costs \$\d+\.\d\d a day while it runs/);
     assert.match(text, /Not priced: nothing\./);
+    const readme = fs.readFileSync(path.join(PROJECT_ROOT, "README.md"), "utf8");
+    assert.ok(readme.includes(`\`\`\`text\n${text.trimEnd()}\n\`\`\``), "README's \"What each level costs\" shows other figures: paste the output of npm run -s stagectl -- cost --all");
 
     const json = stdoutJson<{ levels: Array<{ name: string; from: string; monthlyUsd: number }>; fourthLevel: { name: string; monthlyUsd: number }; featurePerDayUsd: number; longLivedMonthlyUsd: number; stacks: Array<{ name: string; dailyUsd: number }> }>(await run(["cost", "--all", "--json"]));
     assert.deepEqual(json.levels.map((l) => `${l.name} ${l.from}`), ["development stack file", "testing profile", "staging stack file", "production stack file", "feature feature up"]);
