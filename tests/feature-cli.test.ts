@@ -2,22 +2,10 @@ import { strict as assert } from "node:assert";
 import { featureAccess, FeatureUpResult } from "../tools/feature/feature-up";
 import { ReapResult } from "../tools/feature/feature-reap";
 import { FeatureStackRow } from "../tools/feature/feature-list";
-import { BackendStack, MemoryWorkspace } from "./helpers/memory-workspace";
+import { BackendStack, MemoryWorkspace, withDevelopment } from "./helpers/memory-workspace";
 import { runStagectl, stdoutJson, testContext } from "./helpers/context";
 
 const NOW = new Date("2026-03-01T12:00:00Z");
-
-/** A backend with development deployed; this checkout has the committed Pulumi.development.yaml. */
-function withDevelopment(): MemoryWorkspace {
-  return new MemoryWorkspace().addStack("development", {
-    outputs: {
-      vpcId: { value: "vpc-1", secret: false },
-      publicSubnetIds: { value: ["subnet-a"], secret: false },
-      privateSubnetIds: { value: ["subnet-b"], secret: false },
-      stageKind: { value: "development", secret: false },
-    },
-  });
-}
 
 /** A feature stack as the backend keeps it after `feature up`: tags and outputs, no config. */
 function featureStack(branch: string, createdAt: string, expiresAt: string, extraTags: Record<string, string> = {}): Partial<BackendStack> {
@@ -30,12 +18,16 @@ function featureStack(branch: string, createdAt: string, expiresAt: string, extr
 
 describe("stagectl feature", () => {
   describe("up", () => {
-    it("creates the stack, tags it, writes its config, runs up and prints {stack, url, expiresAt, outputs}", async () => {
+    it("creates the stack, tags it, writes its config, runs up and prints {stack, url, expiresAt, outputs, changes, costPerDayUsd}", async () => {
       const workspace = withDevelopment();
       const context = await runStagectl(testContext(workspace, NOW), ["feature", "up", "--branch", "feature/login", "--pr", "42", "--ttl", "48h", "--json"]);
       assert.equal(context.exitCode, 0, context.err.join(""));
       const result = stdoutJson<FeatureUpResult>(context);
-      assert.deepEqual(Object.keys(result).sort(), ["changes", "expiresAt", "outputs", "stack", "url"]);
+      assert.deepEqual(Object.keys(result).sort(), ["changes", "costPerDayUsd", "expiresAt", "outputs", "stack", "url"]);
+      // What `stagectl cost feature` says a feature stack costs a day, to the cent.
+      const priced = stdoutJson<{ dailyUsd: number }>(await runStagectl(testContext(new MemoryWorkspace(), NOW), ["cost", "feature", "--json"]));
+      assert.equal(result.costPerDayUsd, Math.round(priced.dailyUsd * 100) / 100);
+      assert.ok(result.costPerDayUsd !== null && result.costPerDayUsd > 1, String(result.costPerDayUsd));
       assert.equal(result.stack, "feature-login");
       assert.equal(result.expiresAt, "2026-03-03T12:00:00Z");
       assert.equal(result.url, "http://multistage-feature-login.example.test");
@@ -55,7 +47,8 @@ describe("stagectl feature", () => {
 
     it("a fresh checkout has none of that config: the backend kept only tags and outputs", async () => {
       const workspace = withDevelopment();
-      await runStagectl(testContext(workspace, NOW), ["feature", "up", "--branch", "feature/login"]);
+      const up = await runStagectl(testContext(workspace, NOW), ["feature", "up", "--branch", "feature/login"]);
+      assert.match(up.out.join(""), /^feature-login is up at \S+ \(expires 2026-03-04T12:00:00Z; about \$\d+\.\d\d a day\)\n$/);
       const nextJob = workspace.freshCheckout();
       // What the CLI says there (engine scenario 2): Pulumi.yaml declares `stage` without a default.
       await assert.rejects(nextJob.getAllConfig("feature-login"), /Stack 'feature-login' is missing configuration value 'stage'/);

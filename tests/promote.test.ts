@@ -5,11 +5,15 @@ import * as path from "node:path";
 import { checkPromotionRoute, PromoteResult, promote } from "../tools/promote/promote";
 import { pathTo } from "../tools/promote/promotion-path";
 import { UsageError } from "../tools/commands/run-command";
-import { collectSteps, reportToMarkdown } from "../tools/promote/report";
+import { priceRender } from "../tools/cost/price-render";
+import { usd } from "../tools/cost/report";
+import { promotionCost, promotionCostLine } from "../tools/promote/promotion-cost";
+import { collectSteps, PlannedStep, reportToMarkdown } from "../tools/promote/report";
 import { PROJECT_ROOT } from "../tools/project/project-files";
 import { runStagectl, stdoutJson, testContext } from "./helpers/context";
 import { MemoryWorkspace, repositoryStackFile } from "./helpers/memory-workspace";
 import { PROMOTION_PREVIEW_EVENTS } from "./fixtures/preview-events";
+import { shippedRender } from "./helpers/renders";
 
 const DIGEST = `123456789012.dkr.ecr.eu-west-1.amazonaws.com/multistage-app@sha256:${"e".repeat(64)}`;
 const OLD_DIGEST = `123456789012.dkr.ecr.eu-west-1.amazonaws.com/multistage-app@sha256:${"f".repeat(64)}`;
@@ -59,6 +63,10 @@ describe("stagectl promote", () => {
     const report = fs.readFileSync(path.join(dir, "report.md"), "utf8");
     assert.match(report, /# Promotion review: staging -> production/);
     assert.ok(report.includes(DIGEST));
+    // The image is not priced: production costs what its render costs, before and after.
+    const production = priceRender(await shippedRender("production"), { region: "eu-west-1" });
+    const costLine = `- Cost: $${usd(production.monthlyUsd)} a month for production after this promotion, a change of +$0.00 (the image is not priced: the same resources at the same sizes; it also deletes \`env-old-bucket\`, no longer in the render and so not subtracted; offline estimate, \`stagectl cost production\`).`;
+    assert.ok(report.split("\n").includes(costLine), report);
   });
 
   it("--apply, in the next CI job, sets the image and runs the update on the reviewed plan", async () => {
@@ -248,6 +256,18 @@ describe("the promotion report", () => {
     assert.ok(danger > 0 && replaceLine > danger && deleteLine > danger && summary > replaceLine && details > summary, markdown);
     assert.match(markdown, /\| 0 \| 1 \| 1 \| 1 \| 1 \|/);
     assert.ok(!markdown.slice(danger, summary).includes("taskDefinition"), "an in-place update is not called out");
+  });
+
+  it("prices what the preview creates besides the image, and names what it deletes", async () => {
+    const created: PlannedStep = { change: "create", type: "aws:ecs/service:Service", name: "env-app-service", urn: "urn:pulumi:production::multistage::aws:ecs/service:Service::env-app-service", diffs: [], stateful: false };
+    const cost = await promotionCost("production", DIGEST, [...steps.steps, created]);
+    assert.ok(!("problem" in cost));
+    const service = priceRender(await shippedRender("production"), { region: "eu-west-1" }).lines.find((l) => l.resource === "env-app-service");
+    assert.equal(cost.changeUsd, service?.monthlyUsd);
+    assert.deepEqual([cost.created, cost.deleted], [["env-app-service"], ["env-old-bucket"]]);
+    assert.match(promotionCostLine("production", cost), /a change of \+\$72\.08 \(the preview creates `env-app-service`, priced from the render; it also deletes `env-old-bucket`/);
+    const elsewhere = await promotionCost("production-us", DIGEST, steps.steps);
+    assert.equal(promotionCostLine("production-us", elsewhere), "- Cost: not estimated (this checkout has no Pulumi.production-us.yaml to render).");
   });
 
   it("says so when nothing stateful is touched", () => {

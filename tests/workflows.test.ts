@@ -9,6 +9,9 @@ import { parse } from "yaml";
 import { PROJECT_ROOT } from "../tools/project/project-files";
 import { buildProgram } from "../tools/stagectl";
 import { deployerRoleName, reviewerRoleName } from "../components/naming";
+import type { FeatureUpResult } from "../tools/feature/feature-up";
+import { runStagectl, stdoutJson, testContext } from "./helpers/context";
+import { withDevelopment } from "./helpers/memory-workspace";
 
 const WORKFLOWS = path.join(PROJECT_ROOT, ".github", "workflows");
 
@@ -75,6 +78,51 @@ describe("the feature-stack workflow", () => {
   it("reuses an image already pushed for the commit instead of pushing the tag again", () => {
     const build = workflow.jobs.up.steps.find((s) => s.id === "image")?.run ?? "";
     assert.ok(build.indexOf("aws ecr describe-images") >= 0 && build.indexOf("aws ecr describe-images") < build.indexOf("docker push"), build);
+  });
+
+  it("comments the stack's URL, cost per day and expiry from what feature up printed, once per pull request", async function () {
+    this.timeout(60_000);
+    // The JSON the deploy step writes, made by the real command (an in-memory backend; development deployed).
+    const up = await runStagectl(testContext(withDevelopment(), new Date("2026-03-01T12:00:00Z")), ["feature", "up", "--branch", "feature/login", "--pr", "42", "--ttl", "72h", "--json"]);
+    assert.equal(up.exitCode, 0, up.err.join(""));
+    const result = stdoutJson<FeatureUpResult>(up);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "multistage-gh-"));
+    fs.writeFileSync(path.join(dir, "feature-stack.json"), up.out.join(""));
+
+    const step = workflow.jobs.up.steps.find((s) => s.uses?.startsWith("actions/github-script"));
+    const script = String(step?.with?.script ?? "");
+    const comments: Array<{ id: number; body: string }> = [];
+    const calls: string[] = [];
+    const github = {
+      paginate: async (list: (args: unknown) => Promise<unknown>, args: unknown) => list(args),
+      rest: {
+        issues: {
+          listComments: async () => [{ id: 1, body: "looks good" }, ...comments],
+          createComment: async ({ issue_number, body }: { issue_number: number; body: string }) => {
+            calls.push(`create on #${issue_number}`);
+            comments.push({ id: 2, body });
+          },
+          updateComment: async ({ comment_id, body }: { comment_id: number; body: string }) => {
+            calls.push(`update ${comment_id}`);
+            comments.splice(0, comments.length, { id: comment_id, body });
+          },
+        },
+      },
+    };
+    const context = { repo: { owner: "octo", repo: "multistage" }, payload: { pull_request: { number: 42 } } };
+    // github-script runs the script as an async function body, with a require whose files are relative to the job's directory.
+    const scoped = (name: string) => (name === "fs" ? { readFileSync: (file: string, encoding: BufferEncoding) => fs.readFileSync(path.join(dir, file), encoding) } : undefined);
+    const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (...args: string[]) => (...values: unknown[]) => Promise<void>;
+    const post = () => new AsyncFunction("require", "github", "context", script)(scoped, github, context);
+
+    await post();
+    await post();
+    assert.deepEqual(calls, ["create on #42", "update 2"], "one comment, updated on the next push");
+    const lines = comments[0].body.split("\n");
+    assert.equal(lines[1], `**Feature stack** \`feature-login\`: ${String(result.url)}`);
+    assert.ok(typeof result.costPerDayUsd === "number" && result.costPerDayUsd > 0);
+    assert.match(lines[2], new RegExp(`^Cost: about \\$${result.costPerDayUsd.toFixed(2).replace(".", "\\.")} a day while it runs`));
+    assert.equal(lines[3], "Expires: 2026-03-04T12:00:00Z (pushing again extends it)");
   });
 
   it("the nightly reap also reaps by age", () => {

@@ -2,6 +2,7 @@
 /** stagectl: the command line around the multistage Pulumi program. */
 import { Command, CommanderError } from "commander";
 import { CommandContext, defaultContext } from "./commands/context";
+import { costCommand } from "./commands/cost";
 import { dataCommand } from "./commands/data";
 import { diffCommand } from "./commands/diff";
 import { featureCommand } from "./commands/feature";
@@ -19,7 +20,8 @@ export function buildProgram(context: CommandContext = defaultContext()): Comman
     .addCommand(diffCommand(context))
     .addCommand(promoteCommand(context))
     .addCommand(dataCommand(context))
-    .addCommand(policyCommand(context));
+    .addCommand(policyCommand(context))
+    .addCommand(costCommand(context));
 }
 
 /** Commander's own outcomes that are not errors. */

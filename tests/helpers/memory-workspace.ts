@@ -294,3 +294,15 @@ export function repositoryStackFile(stack: string): Record<string, ConfigEntry> 
   const values = loadStackConfig(stack, {}, PROJECT_ROOT).values;
   return Object.fromEntries(Object.entries(values).filter(([key, value]) => defaults[key] !== value).map(([key, value]) => [key, { value }]));
 }
+
+/** A backend with development deployed (feature stacks borrow its network); the checkout has the committed Pulumi.development.yaml. */
+export function withDevelopment(): MemoryWorkspace {
+  return new MemoryWorkspace().addStack("development", {
+    outputs: {
+      vpcId: { value: "vpc-1", secret: false },
+      publicSubnetIds: { value: ["subnet-a"], secret: false },
+      privateSubnetIds: { value: ["subnet-b"], secret: false },
+      stageKind: { value: "development", secret: false },
+    },
+  });
+}

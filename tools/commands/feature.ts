@@ -45,13 +45,14 @@ export function featureCommand(context: CommandContext): Command {
     .option("--ttl <duration>", "time to live from now, e.g. 72h or 7d", DEFAULT_TTL)
     .option("--pr <number>", "pull request number", pullRequestNumber)
     .option("--wait <duration>", "how long to wait for another update's lock (0: do not wait)", DEFAULT_WAIT)
-    .option("--json", "print {stack, url, expiresAt, outputs} as JSON")
+    .option("--json", "print {stack, url, expiresAt, outputs, changes, costPerDayUsd} as JSON")
     .action((options: { branch: string; image?: string; ttl: string; pr?: number; wait: string; json?: boolean }) =>
       runCommand(context, async () => {
         const ttlMs = parseDuration("--ttl", options.ttl, TTL_LIMITS);
         const waitMs = parseDuration("--wait", options.wait, LOCK_WAIT_LIMITS);
         const result = await featureUp(context, { branch: options.branch, image: options.image, ttlMs, pr: options.pr, waitMs });
-        context.stdout(options.json ? json(result) : `${result.stack} is up at ${String(result.url)} (expires ${result.expiresAt})\n`);
+        const cost = result.costPerDayUsd === null ? "" : `; about $${result.costPerDayUsd.toFixed(2)} a day`;
+        context.stdout(options.json ? json(result) : `${result.stack} is up at ${String(result.url)} (expires ${result.expiresAt}${cost})\n`);
       }),
     );
 

@@ -6,6 +6,7 @@ import { CommandContext, elapsedWriter, lockWait } from "../commands/context";
 import { RefusalError, UsageError } from "../commands/run-command";
 import { withBusyRetry } from "../engine/retry";
 import { ConfigEntry, StackInfo, StackOutput } from "../engine/workspace";
+import { featureCostPerDay } from "../cost/feature-cost";
 import { loadStackConfig } from "../project/project-files";
 import { featureTargetForBranch, loadBranchRules } from "./branches";
 import { FEATURE_TAG_NAMESPACE, FeatureIdentity, featureTags, isoSeconds, notAFeatureStackReason, ownerMismatch, readFeatureIdentity } from "./feature-identity";
@@ -28,6 +29,11 @@ export interface FeatureUpResult {
   outputs: Record<string, StackOutput>;
   /** What the update did, e.g. `{ create: 40 }`, for the pull request comment. */
   changes: Record<string, number>;
+  /**
+   * What the stack costs a day at on-demand list prices, from the offline render of the config
+   * just deployed (`stagectl cost feature` shows every line); null when it could not be estimated.
+   */
+  costPerDayUsd: number | null;
 }
 
 /**
@@ -91,7 +97,15 @@ export async function featureUp(context: CommandContext, options: FeatureUpOptio
 
   const onOutput = elapsedWriter(context);
   const result = await withBusyRetry(() => workspace.up(target.stack, { onOutput }), lockWait(context, target.stack, options.waitMs));
-  return { stack: target.stack, url: result.outputs.url?.value, expiresAt: identity.expiresAt, outputs: result.outputs, changes: result.resourceChanges };
+  // After the update, so the estimate never delays or fails a deployment.
+  const costPerDayUsd = await featureCostPerDay(target.stack, config).then(
+    (usd) => Math.round(usd * 100) / 100,
+    (error: unknown) => {
+      context.stderr(`${target.stack}: cost per day not estimated (${error instanceof Error ? error.message : String(error)})\n`);
+      return null;
+    },
+  );
+  return { stack: target.stack, url: result.outputs.url?.value, expiresAt: identity.expiresAt, outputs: result.outputs, changes: result.resourceChanges, costPerDayUsd };
 }
 
 /**

@@ -14,6 +14,7 @@ import { RefusalError, UsageError } from "../commands/run-command";
 import { withBusyRetry } from "../engine/retry";
 import type { ConfigEntry, StageWorkspace } from "../engine/workspace";
 import { IMAGE_KEY, withImageSet } from "./apply-image";
+import { promotionCost } from "./promotion-cost";
 import { collectSteps, dangerousSteps, PlannedStep, ReviewReport, reportToMarkdown } from "./report";
 import { configFingerprint, fileSha256, newRecord, readRecordFor, recordPath, writeRecord } from "./review-record";
 import { checkPromotionRoute } from "./route";
@@ -86,7 +87,9 @@ export async function promote(context: CommandContext, options: PromoteOptions):
     retry,
   );
   if (!fs.existsSync(options.planPath)) throw new RefusalError(`The preview of ${options.to} saved no plan at ${options.planPath}; nothing can be applied from this review`);
-  const report: ReviewReport = { from: options.from, to: options.to, image, previousImage, skipReason: options.reason, ...collectSteps(events) };
+  const steps = collectSteps(events);
+  const cost = await promotionCost(options.to, image, steps.steps, options.configDir);
+  const report: ReviewReport = { from: options.from, to: options.to, image, previousImage, skipReason: options.reason, ...steps, cost };
   fs.writeFileSync(options.reportPath, reportToMarkdown(report));
   const statefulChanges = dangerousSteps(report);
   writeRecord(

@@ -3,6 +3,7 @@
  * replace or delete of a stateful resource (data!) called out first.
  */
 import type { EngineEvent, OpType } from "@pulumi/pulumi/automation";
+import { type PromotionCost, promotionCostLine } from "./promotion-cost";
 
 /** Types whose replacement or deletion loses data or breaks what depends on it. */
 export const STATEFUL_TYPES: readonly string[] = [
@@ -38,6 +39,8 @@ export interface ReviewReport {
   counts: Record<Change | "same", number>;
   steps: PlannedStep[];
   warnings: string[];
+  /** What the promotion does to the target's monthly cost (promotion-cost.ts). */
+  cost?: PromotionCost | { problem: string };
 }
 
 function changeOf(op: OpType): Change | "same" | undefined {
@@ -93,6 +96,7 @@ export function reportToMarkdown(report: ReviewReport): string {
     `- Image: \`${report.image}\` (what ${report.from} runs)`,
     `- Replaces: ${report.previousImage ? `\`${report.previousImage}\`` : "nothing (first deployment of an image)"}`,
     ...(report.skipReason ? [`- **Skips a level.** Reason given: ${report.skipReason}`] : []),
+    ...(report.cost ? [promotionCostLine(report.to, report.cost)] : []),
     "",
     "## Stateful resources replaced or deleted",
     "",

@@ -1,0 +1,97 @@
+/**
+ * What `stagectl cost` can price and how each is rendered: every stack with a stack file, the
+ * testing level from its profile when a team has no Pulumi.testing.yaml yet (what a fourth
+ * level would cost), and a feature stack as `feature up` makes it.
+ */
+import { LONG_LIVED_KINDS, STAGE_KINDS, type StageKind } from "../../components/stage-profile";
+import { featureTargetForBranch, loadBranchRules } from "../feature/branches";
+import { isoSeconds } from "../feature/feature-identity";
+import { featureAccess, featureConfig, NETWORK_STACK } from "../feature/feature-up";
+import { listStackFiles, loadStackConfig, PROJECT_ROOT } from "../project/project-files";
+import { renderStack } from "../render/harness";
+import { priceFeatureStack } from "./feature-cost";
+import type { StackCost } from "./model";
+import { priceRender } from "./price-render";
+
+/** The name that prices a feature stack, and the branch it is shown for. */
+export const FEATURE_TARGET = "feature";
+export const EXAMPLE_BRANCH = "feature/example";
+/** `feature up`'s default time to live, for the example's expiry. */
+const EXAMPLE_TTL_MS = 72 * 3_600_000;
+/** The level a team adds as its fourth. */
+export const FOURTH_LEVEL: StageKind = "testing";
+
+export interface CostTarget {
+  /** What the user names it by: a stack, `testing`, or `feature`. */
+  name: string;
+  /** The stack that is rendered. */
+  stack: string;
+  kind: StageKind;
+  /** Where its config comes from. */
+  from: "stack file" | "profile" | "feature up";
+}
+
+/** A target, priced. */
+export interface TargetCost extends StackCost {
+  name: string;
+  kind: StageKind;
+  from: CostTarget["from"];
+}
+
+export interface TargetOptions {
+  /** Directory holding Pulumi.yaml and the stack files. @default the project root */
+  configDir?: string;
+  /** When the example feature stack is created. @default now */
+  now?: Date;
+}
+
+function kindOf(stack: string, root: string): StageKind | undefined {
+  const kind = loadStackConfig(stack, {}, root).values["multistage:stage"];
+  return (STAGE_KINDS as readonly string[]).includes(String(kind)) ? (kind as StageKind) : undefined;
+}
+
+/** Every target, lowest level first: stack files, testing from its profile if none, a feature stack. */
+export function allTargets(options: TargetOptions = {}): CostTarget[] {
+  const root = options.configDir ?? PROJECT_ROOT;
+  // A stack file naming no valid kind sorts first; its render then fails with the stage model's message.
+  const files = listStackFiles(root).map((stack): CostTarget => ({ name: stack, stack, kind: kindOf(stack, root) ?? "development", from: "stack file" }));
+  const targets = files.filter((t) => t.kind !== "feature");
+  if (!targets.some((t) => t.kind === FOURTH_LEVEL)) targets.push({ name: FOURTH_LEVEL, stack: FOURTH_LEVEL, kind: FOURTH_LEVEL, from: "profile" });
+  const level = (t: CostTarget) => (LONG_LIVED_KINDS as readonly string[]).indexOf(t.kind);
+  targets.sort((a, b) => level(a) - level(b) || a.name.localeCompare(b.name));
+  return [...targets, { name: FEATURE_TARGET, stack: featureStackName(root), kind: "feature", from: "feature up" }];
+}
+
+/** The target a name means, or undefined. */
+export function findTarget(name: string, options: TargetOptions = {}): CostTarget | undefined {
+  return allTargets(options).find((t) => t.name === name);
+}
+
+/** The names `stagectl cost <stack>` accepts, each with where it comes from. */
+export function validTargetNames(options: TargetOptions = {}): string[] {
+  return allTargets(options).map((t) => (t.from === "stack file" ? t.name : t.from === "profile" ? `${t.name} (its profile)` : `${t.name} (a feature stack as feature up makes it)`));
+}
+
+function featureStackName(root: string): string {
+  return featureTargetForBranch(EXAMPLE_BRANCH, loadBranchRules(root)).stack;
+}
+
+/** Renders a target offline and prices it. */
+export async function priceTarget(target: CostTarget, options: TargetOptions = {}): Promise<TargetCost> {
+  const root = options.configDir ?? PROJECT_ROOT;
+  const label = { name: target.name, kind: target.kind, from: target.from };
+  // Lower stages without a file and feature stacks deploy where development does (as feature up does).
+  const networkRegion = loadStackConfig(NETWORK_STACK, {}, root).values["aws:region"];
+  if (target.from === "feature up") {
+    const now = options.now ?? new Date();
+    const identity = { branch: EXAMPLE_BRANCH, createdAt: isoSeconds(now), expiresAt: isoSeconds(new Date(now.getTime() + EXAMPLE_TTL_MS)), dataGeneration: 0 };
+    const access = featureAccess(loadStackConfig(NETWORK_STACK, {}, root).values["multistage:access"]);
+    return { ...(await priceFeatureStack(target.stack, featureConfig(identity, networkRegion, undefined, access), root)), ...label };
+  }
+  // A level from its profile is exactly what the README's "Add a stage" file holds.
+  const overrides = target.from === "profile" ? { ...(networkRegion ? { "aws:region": networkRegion } : {}), "multistage:stage": target.kind } : {};
+  const region = loadStackConfig(target.stack, overrides, root).values["aws:region"];
+  const render = await renderStack(target.stack, { configDir: root, configOverrides: overrides });
+  // Without a region the render has already failed (the stage model requires one).
+  return { ...priceRender(render, { region: region ?? "us-east-1" }), ...label };
+}
