@@ -48,6 +48,11 @@ export interface EnvironmentOutputs {
   clusterName: pulumi.Output<string>;
   serviceName: pulumi.Output<string>;
   image: pulumi.Output<string>;
+  /**
+   * The git commit the image was built from (`multistage:imageCommit`), when whoever set the
+   * image said so; `stagectl status` reads it. Absent for an image the stack builds itself.
+   */
+  commit?: string;
   vpcId: pulumi.Output<string>;
   publicSubnetIds: pulumi.Output<string[]>;
   privateSubnetIds: pulumi.Output<string[]>;
@@ -199,6 +204,7 @@ export class Environment extends pulumi.ComponentResource {
       clusterName: service.clusterName,
       serviceName: service.serviceName,
       image,
+      ...(stage.imageCommit ? { commit: stage.imageCommit } : {}),
       vpcId: pulumi.output(network.vpcId),
       publicSubnetIds: pulumi.output(network.publicSubnetIds),
       privateSubnetIds: pulumi.output(network.privateSubnetIds),

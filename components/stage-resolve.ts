@@ -107,6 +107,8 @@ export interface Stage extends StageProfile {
   appPort: number;
   /** Image to run; undefined means "build app/ into this stage's own repository". */
   image?: string;
+  /** The git commit `image` was built from, when whoever set the image said so. */
+  imageCommit?: string;
   domain: DomainSettings;
   access: AccessSettings;
   feature?: FeatureInfo;
@@ -227,6 +229,13 @@ function crossKeyProblems(config: LenientConfig): ConfigProblem[] {
       key: "multistage:image",
       value: describeValue(config.image),
       expected: `an image pinned by digest (<repository>@sha256:<64 hex>) in ${config.stage}; tags can change after review`,
+    });
+  }
+  if (config.imageCommit !== undefined && config.image === undefined) {
+    problems.push({
+      key: "multistage:imageCommit",
+      value: describeValue(config.imageCommit),
+      expected: "nothing without multistage:image: it names the commit of that image (a stage that builds app/ itself builds the checkout it deploys from)",
     });
   }
   if (config.stage === "feature" && !config.feature) {
@@ -400,6 +409,7 @@ function buildStage(stack: string, config: StageConfig, region: string): Stage {
     cacheEngineVersion: config.cacheEngineVersion,
     appPort: config.appPort,
     image: config.image,
+    imageCommit: config.imageCommit,
     network: { ...profile.network, ...config.network },
     database: { ...profile.database, ...config.database },
     cache: { ...profile.cache, ...config.cache },
@@ -421,6 +431,7 @@ function buildStage(stack: string, config: StageConfig, region: string): Stage {
   if (stage.refinery === undefined) delete stage.refinery;
   if (stage.database.backupWindow === undefined) delete stage.database.backupWindow;
   if (stage.image === undefined) delete stage.image;
+  if (stage.imageCommit === undefined) delete stage.imageCommit;
   return stage;
 }
 

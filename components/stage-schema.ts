@@ -18,6 +18,8 @@ import {
 /** Image references staging and production accept: pinned by content digest, never a tag. */
 export const DIGEST_PINNED_IMAGE = /^[a-z0-9][a-z0-9._\-/:]*@sha256:[a-f0-9]{64}$/;
 const IMAGE_REFERENCE = /^[a-z0-9][a-z0-9._\-/:]*(@sha256:[a-f0-9]{64})?$/;
+/** A git commit id as `git rev-parse` prints it: SHA-1 (40 hex) or SHA-256 (64 hex) object names. */
+export const GIT_COMMIT_ID = /^([a-f0-9]{40}|[a-f0-9]{64})$/;
 const CIDR_16 = /^10\.(25[0-5]|2[0-4]\d|1?\d?\d)\.0\.0\/16$/;
 /** An ISO-8601 UTC time to the second, as `feature up` writes expiry times. */
 export const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
@@ -169,6 +171,7 @@ export const stageConfigSchema = z
     cacheEngineVersion: versionText.default("7.1"),
     appPort: positiveInt(1024, 65535).default(8080),
     image: z.string().regex(IMAGE_REFERENCE, "a lowercase image reference, e.g. repo/app@sha256:<64 hex>").optional(),
+    imageCommit: z.string().regex(GIT_COMMIT_ID, "the full git commit id the image was built from (40 or 64 lowercase hex)").optional(),
     network: networkOverride.default({}),
     database: databaseOverride.default({}),
     cache: cacheOverride.default({}),
@@ -197,6 +200,7 @@ export const CONFIG_KEY_DOCS: Readonly<Record<keyof StageConfig, string>> = {
   cacheEngineVersion: "Redis version of the ElastiCache replication group (default 7.1).",
   appPort: "Port the app container listens on (default 8080).",
   image: "Container image. Required and digest-pinned (`@sha256:`) in staging and production; when absent, `app/` is built into the stack's own ECR repository.",
+  imageCommit: "The full git commit `multistage:image` was built from; only with `multistage:image`. Exported as the `commit` output (`stagectl status` reads it); whoever sets the image sets it: CI with the commit it built, `stagectl promote` with the source's.",
   network: "`{ cidr, nat: single | per-az }`. VPC /16 and NAT layout. Feature stacks use development's network instead.",
   database: "`{ instanceClass, multiAz, backupRetentionDays, allocatedStorageGb }`.",
   cache: "`{ nodeType, nodes }`. Two or more nodes turn on automatic failover.",

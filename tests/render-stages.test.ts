@@ -112,6 +112,13 @@ describe("rendering the long-lived stages", () => {
     assert.equal(container.image, staging.outputs.image.value);
   });
 
+  it("exports the commit the image was built from as the commit output, and none when no one said", async () => {
+    const commit = "0123456789abcdef0123456789abcdef01234567";
+    const render = await renderWithConfig("development", { "aws:region": "eu-west-1", "multistage:stage": "development", "multistage:image": PINNED_IMAGE, "multistage:imageCommit": commit });
+    assert.equal(render.outputs.commit.value, commit);
+    assert.ok(!("commit" in (await shippedRender("staging")).outputs));
+  });
+
   it("renders a fourth level from nothing but its stack file", async () => {
     const render = await renderWithConfig("testing", { "aws:region": "eu-west-1", "multistage:stage": "testing" });
     assert.equal(onlyOfType(render.resources, TYPES.vpc).inputs.cidrBlock, "10.20.0.0/16");

@@ -138,6 +138,17 @@ describe("stage model", () => {
     assert.equal(resolveStage("development", { stage: "development" }, "eu-west-1").access.deployerRoleArn, undefined, "development may go without");
   });
 
+  it("takes the commit an image was built from only with that image, and only as a full commit id", () => {
+    const commit = "0123456789abcdef0123456789abcdef01234567";
+    assert.equal(resolveStage("development", { stage: "development", image: PINNED_IMAGE, imageCommit: commit }, "eu-west-1").imageCommit, commit);
+    assert.ok(!("imageCommit" in resolveStage("development", { stage: "development" }, "eu-west-1")));
+    const alone = problemsOf(() => resolveStage("development", { stage: "development", imageCommit: commit }, "eu-west-1"));
+    assert.deepEqual(alone.problems.map((p) => p.key), ["multistage:imageCommit"]);
+    assert.match(alone.message, /nothing without multistage:image/);
+    const short = problemsOf(() => resolveStage("development", { stage: "development", image: PINNED_IMAGE, imageCommit: "abc1234" }, "eu-west-1"));
+    assert.match(short.message, /multistage:imageCommit.*full git commit id/);
+  });
+
   it("accepts engine versions given as numbers", () => {
     const stage = resolveStage("development", { stage: "development", dbEngineVersion: 15 }, "eu-west-1");
     assert.equal(stage.dbEngineVersion, "15");
