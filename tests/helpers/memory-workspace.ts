@@ -20,6 +20,7 @@ import {
   StackMissingError,
   StackOutput,
   StackState,
+  StackUpdate,
   StageWorkspace,
   UpdateResult,
   UpOptions,
@@ -34,6 +35,8 @@ export interface BackendStack {
   resourceCount?: number;
   /** How often the checkpoint was written (update, destroy, import, state edit). */
   checkpointWrites?: number;
+  /** The update history, oldest first, as the backend keeps it (no secret values). */
+  history?: StackUpdate[];
 }
 
 /** The shared backend (a DIY bucket or Pulumi Cloud) and the failures tests inject into it. */
@@ -90,7 +93,7 @@ export class MemoryBackend {
 
   /** Calls that change something (everything but reads). */
   mutations(): string[] {
-    return this.calls.filter((c) => !/^(listStacks|getTags|outputs|getAllConfig|stackState)/.test(c));
+    return this.calls.filter((c) => !/^(listStacks|getTags|outputs|getAllConfig|stackState|history)/.test(c));
   }
 }
 
@@ -105,6 +108,8 @@ export class MemoryWorkspace implements StageWorkspace {
     stage: { value: stack, secret: false },
     stageKind: { value: kind, secret: false },
     ...(config["multistage:image"] ? { image: { value: config["multistage:image"], secret: false } } : {}),
+    // components/environment.ts exports the image's commit when the stack file names one.
+    ...(config["multistage:imageCommit"] ? { commit: { value: config["multistage:imageCommit"], secret: false } } : {}),
   });
 
   /**
@@ -198,6 +203,11 @@ export class MemoryWorkspace implements StageWorkspace {
     return { ...this.backend.readable(stack).outputs };
   }
 
+  async history(stack: string, limit: number): Promise<StackUpdate[]> {
+    this.backend.calls.push(`history ${stack}`);
+    return [...(this.backend.readable(stack).history ?? [])].reverse().slice(0, limit);
+  }
+
   async stackState(stack: string): Promise<StackState> {
     this.backend.calls.push(`stackState ${stack}`);
     // Tags live beside the checkpoint, not in it, so they do not count.
@@ -229,7 +239,11 @@ export class MemoryWorkspace implements StageWorkspace {
     const values = { ...projectDefaultValues(), ...file };
     const resolved = resolveStageFromConfig(stack, values);
     this.backend.writeCheckpoint(stack);
-    if (this.backend.failingUps.has(stack)) throw new Error(`update of ${stack} failed: ResourceInUseException: the service is being updated`);
+    const at = this.backend.now().toISOString().replace(/\.\d+Z$/, ".000Z");
+    const plain = Object.fromEntries(Object.entries(await this.getAllConfig(stack)).filter(([, e]) => !e.secret).map(([k, e]) => [k, e.value]));
+    const failed = this.backend.failingUps.has(stack);
+    (target.history ??= []).push({ kind: "update", result: failed ? "failed" : "succeeded", startTime: at, endTime: at, environment: {}, config: plain });
+    if (failed) throw new Error(`update of ${stack} failed: ResourceInUseException: the service is being updated`);
     target.outputs = this.upOutputs(stack, resolved.kind, values);
     target.resourceCount = 40;
     return { outputs: target.outputs, resourceChanges: { create: 40 } };

@@ -4,7 +4,7 @@
  * logged in to. Needs the Pulumi CLI on PATH.
  */
 import { createHash } from "node:crypto";
-import { ConcurrentUpdateError, LocalWorkspace, OutputMap, Stack, StackAlreadyExistsError, StackNotFoundError, Workspace } from "@pulumi/pulumi/automation";
+import { ConcurrentUpdateError, LocalWorkspace, OutputMap, Stack, StackAlreadyExistsError, StackNotFoundError, UpdateSummary, Workspace } from "@pulumi/pulumi/automation";
 import { PROJECT_ROOT } from "../project/project-files";
 import { createConfigOverlay } from "./config-overlay";
 import {
@@ -16,6 +16,7 @@ import {
   StackMissingError,
   StackOutput,
   StackState,
+  StackUpdate,
   StageWorkspace,
   UpdateResult,
   UpOptions,
@@ -82,6 +83,13 @@ export class PulumiWorkspace implements StageWorkspace {
 
   async outputs(stack: string): Promise<Record<string, StackOutput>> {
     return toOutputs(await translate(stack, () => this.workspace.stackOutputs(stack)));
+  }
+
+  async history(stack: string, limit: number): Promise<StackUpdate[]> {
+    // showSecrets false: the CLI then prints no value for a secret key (stack_history.go
+    // buildUpdatesJSON decrypts only with a decrypter), so none reaches stagectl's output.
+    const updates = await translate(stack, async () => (await this.select(stack)).history(limit, 1, false));
+    return updates.map(toStackUpdate);
   }
 
   async stackState(stack: string): Promise<StackState> {
@@ -167,6 +175,23 @@ function withoutSecretValues(value: unknown): unknown {
   const record = value as Record<string, unknown>;
   if (record[SECRET_SIG_KEY] === SECRET_SIG) return { [SECRET_SIG_KEY]: SECRET_SIG };
   return Object.fromEntries(Object.entries(record).map(([key, inner]) => [key, withoutSecretValues(inner)]));
+}
+
+function toStackUpdate(update: UpdateSummary): StackUpdate {
+  const valid = (time: Date | undefined) => (time instanceof Date && !Number.isNaN(time.getTime()) ? time.toISOString() : undefined);
+  const endTime = valid(update.endTime);
+  const config = Object.entries(update.config ?? {}).filter(([, entry]) => !entry.secret && typeof entry.value === "string");
+  return {
+    kind: update.kind,
+    result: update.result,
+    startTime: valid(update.startTime) ?? "",
+    ...(endTime ? { endTime } : {}),
+    // DIY backends write 0: no version (see StackUpdate.version).
+    ...(update.version ? { version: update.version } : {}),
+    ...(update.message ? { message: update.message } : {}),
+    environment: { ...(update.environment ?? {}) },
+    config: Object.fromEntries(config.map(([key, entry]) => [key, entry.value])),
+  };
 }
 
 function toOutputs(outputs: OutputMap): Record<string, StackOutput> {

@@ -90,6 +90,33 @@ export interface StackState {
   lastUpdate?: string;
 }
 
+/**
+ * One entry of a stack's update history as the backend keeps it (`pulumi stack history --json`,
+ * pkg/cmd/pulumi/stack/stack_history.go updateInfoJSON), with no secret value in it.
+ */
+export interface StackUpdate {
+  /** `update`, `refresh`, `destroy`, `import`, ... */
+  kind: string;
+  /** `succeeded`, `failed` or `in-progress`. */
+  result: string;
+  /** ISO times, to the second (the backend records Unix seconds). */
+  startTime: string;
+  endTime?: string;
+  /**
+   * The stack's version after the update: Pulumi Cloud's update number. DIY backends record
+   * none (pkg/backend/diy/backend.go builds UpdateInfo without a Version), so it is absent there.
+   */
+  version?: number;
+  message?: string;
+  /**
+   * What the CLI recorded about where the update ran (pkg/backend/updates.go): `git.head` (the
+   * checkout's commit), `git.headName`, `ci.system`, `ci.build.url`, `exec.kind`, ...
+   */
+  environment: Record<string, string>;
+  /** The config the update ran with: plain values only; secret keys are left out. */
+  config: Record<string, string>;
+}
+
 export interface StageWorkspace {
   /** Stacks of this project in the backend. */
   listStacks(): Promise<StackInfo[]>;
@@ -107,6 +134,8 @@ export interface StageWorkspace {
   setTags(stack: string, tags: Record<string, string>): Promise<void>;
   /** The stack's outputs from its last update, from the backend. */
   outputs(stack: string): Promise<Record<string, StackOutput>>;
+  /** The stack's newest `limit` history entries, newest first, from the backend. */
+  history(stack: string, limit: number): Promise<StackUpdate[]>;
   /** The stack's checkpoint fingerprint, from the backend. */
   stackState(stack: string): Promise<StackState>;
   preview(stack: string, options: PreviewOptions): Promise<UpdateResult>;
