@@ -81,6 +81,31 @@ describe("stagectl promote", () => {
     assert.equal(workspace.stacks.get("production")!.outputs.image.value, DIGEST, "the digest is what production now runs");
   });
 
+  it("the image's commit travels with it: the source's commit output becomes the target's multistage:imageCommit, and a source without one leaves the target none", async () => {
+    const COMMIT = "c".repeat(40);
+    const workspace = stages();
+    workspace.stacks.get("staging")!.outputs.commit = { value: COMMIT, secret: false };
+    workspace.committed.set("production", { ...runningOld("production"), "multistage:imageCommit": { value: "d".repeat(40) } });
+    const { context: review, dir } = await promoteCli(workspace, ["--from", "staging", "--to", "production"]);
+    assert.equal(review.exitCode, 0, review.err.join(""));
+    assert.equal(stdoutJson<PromoteResult>(review).commit, COMMIT);
+    const applyJob = workspace.freshCheckout();
+    const planArgs = ["--plan", path.join(dir, "plan.json"), "--report", path.join(dir, "r.md")];
+    const applied = await runStagectl(testContext(applyJob), ["promote", "--from", "staging", "--to", "production", "--apply", ...planArgs]);
+    assert.equal(applied.exitCode, 0, applied.err.join(""));
+    assert.equal((await applyJob.getAllConfig("production"))["multistage:imageCommit"].value, COMMIT);
+    assert.equal(workspace.stacks.get("production")!.outputs.commit.value, COMMIT, "production now says which commit it runs");
+
+    delete workspace.stacks.get("staging")!.outputs.commit;
+    const again = await promoteCli(applyJob, ["--from", "staging", "--to", "production"]);
+    assert.equal(again.context.exitCode, 0, again.context.err.join(""));
+    const next = applyJob.freshCheckout();
+    next.configFiles.set("production", await applyJob.getAllConfig("production"));
+    const second = await runStagectl(testContext(next), ["promote", "--from", "staging", "--to", "production", "--apply", "--plan", path.join(again.dir, "plan.json"), "--report", path.join(again.dir, "r.md")]);
+    assert.equal(second.exitCode, 0, second.err.join(""));
+    assert.ok(!("multistage:imageCommit" in (await next.getAllConfig("production"))), "no older image's commit left behind");
+  });
+
   it("--apply refuses a reviewed plan when the source now runs another image", async () => {
     const workspace = stages();
     const { dir } = await promoteCli(workspace, ["--from", "staging", "--to", "production"]);
