@@ -10,6 +10,7 @@ import { policyCommand } from "./commands/policy";
 import { promoteCommand } from "./commands/promote";
 import { renderCommand } from "./commands/render";
 import { stageForCommand } from "./commands/stage-for";
+import { statusCommand } from "./commands/status";
 
 export function buildProgram(context: CommandContext = defaultContext()): Command {
   return new Command("stagectl")
@@ -21,7 +22,8 @@ export function buildProgram(context: CommandContext = defaultContext()): Comman
     .addCommand(promoteCommand(context))
     .addCommand(dataCommand(context))
     .addCommand(policyCommand(context))
-    .addCommand(costCommand(context));
+    .addCommand(costCommand(context))
+    .addCommand(statusCommand(context));
 }
 
 /** Commander's own outcomes that are not errors. */

@@ -149,3 +149,15 @@ function parseRecord(request: ApplyRequest): ReviewRecord {
   }
   return checked.data;
 }
+
+/** A review record file as `stagectl status` reads it: the record, or why it is not one (never thrown: status only reports). */
+export function readReviewRecord(file: string): { record: ReviewRecord } | { problem: string } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (error) {
+    return { problem: `${file} is not readable JSON (${oneLine(error instanceof Error ? error.message : String(error))})` };
+  }
+  const checked = recordSchema.safeParse(parsed);
+  return checked.success ? { record: checked.data } : { problem: `${file} is not a promotion review written by stagectl` };
+}
