@@ -81,7 +81,7 @@ export function statusToHtml(doc: StatusDocument): string {
 <main class="stages" style="grid-template-columns: repeat(${Math.max(doc.stages.length, 1)}, minmax(0, 1fr))">
 ${doc.stages.map(column).join("\n")}
 </main>
-<section><h2>Lead time</h2><p>For production's commit ${cell(field(doc.leadTime.commit, showCommit))}:</p><ul>${lead}<li>median to production: ${median}</li></ul></section>
+<section><h2>Lead time</h2>${"unknown" in doc.leadTime.commit ? `<p>${cell(`unknown: production's commit is unknown (${doc.leadTime.commit.unknown})`)}</p><ul>` : `<p>For production's commit ${escapeHtml(showCommit(doc.leadTime.commit.value))}:</p><ul>${lead}`}<li>median to production: ${median}</li></ul></section>
 <section><h2>Feature stacks</h2>${features}</section>
 </body>
 </html>

@@ -33,8 +33,11 @@ export function statusToMarkdown(doc: StatusDocument): string {
     for (const c of stage.behind.value.commits) out.push(`- \`${shortId(c.id)}\` ${mdText(c.subject)} (${c.committedAt})`);
     out.push("");
   }
-  out.push(`**Lead time** for production's commit ${mdText(field(doc.leadTime.commit, showCommit))}:`, "");
-  for (const s of doc.leadTime.stages) out.push(`- to ${mdText(s.stack)}: ${mdText(field(s.reached, (r) => `${duration(r.hours)} (${r.at})`))}`);
+  if ("unknown" in doc.leadTime.commit) out.push(`**Lead time**: production's commit is unknown (${mdText(doc.leadTime.commit.unknown)})`, "");
+  else {
+    out.push(`**Lead time** for production's commit ${mdText(showCommit(doc.leadTime.commit.value))}:`, "");
+    for (const s of doc.leadTime.stages) out.push(`- to ${mdText(s.stack)}: ${mdText(field(s.reached, (r) => `${duration(r.hours)} (${r.at})`))}`);
+  }
   out.push(`- median to production: ${mdText(field(doc.leadTime.median, (m) => `${duration(m.hours)} over the last ${m.samples.length} deployment(s)`))}`, "");
   out.push("**Feature stacks**", "");
   if ("unknown" in doc.features) out.push(mdText(`unknown: ${doc.features.unknown}`));

@@ -16,8 +16,11 @@ export function statusToText(doc: StatusDocument): string {
     }
     if (stage.review) lines.push(`  review    ${field(stage.review, showReview)}`);
   }
-  lines.push("", `Lead time for production's commit ${field(doc.leadTime.commit, showCommit)}:`);
-  for (const s of doc.leadTime.stages) lines.push(`  to ${s.stack}: ${field(s.reached, (r) => `${duration(r.hours)} (${r.at})`)}`);
+  if ("unknown" in doc.leadTime.commit) lines.push("", `Lead time: production's commit is unknown (${doc.leadTime.commit.unknown})`);
+  else {
+    lines.push("", `Lead time for production's commit ${showCommit(doc.leadTime.commit.value)}:`);
+    for (const s of doc.leadTime.stages) lines.push(`  to ${s.stack}: ${field(s.reached, (r) => `${duration(r.hours)} (${r.at})`)}`);
+  }
   lines.push(`Median lead time to production: ${field(doc.leadTime.median, (m) => `${duration(m.hours)} over the last ${m.samples.length} deployment(s) (window ${m.window})`)}`);
   lines.push("", "Feature stacks:");
   lines.push(...field(doc.features, (rows) => featureRowsToText(rows).trimEnd()).split("\n").map((l) => `  ${l}`));
