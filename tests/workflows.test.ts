@@ -130,6 +130,27 @@ describe("the feature-stack workflow", () => {
   });
 });
 
+describe("the promote workflow's job summary", () => {
+  const workflow = read("promote.yml");
+
+  for (const job of ["review", "apply"]) {
+    it(`${job}: appends stagectl status --markdown to $GITHUB_STEP_SUMMARY, from a checkout with the whole history`, () => {
+      const steps = workflow.jobs[job].steps;
+      assert.ok(steps.some((s) => s.run === 'npm run -s stagectl -- status --markdown >> "$GITHUB_STEP_SUMMARY"'), job);
+      const checkout = steps.find((s) => s.uses?.startsWith("actions/checkout"));
+      assert.equal(checkout?.with?.["fetch-depth"], 0, "a shallow clone has no commits to count");
+    });
+  }
+
+  it("the status step's Markdown, run as the workflow runs it, is a table with a column per stage", async function () {
+    this.timeout(60_000);
+    const { pipeline } = await import("./helpers/status-fixtures");
+    const context = await runStagectl(testContext(pipeline()), ["status", "--markdown"]);
+    assert.equal(context.exitCode, 0, context.err.join(""));
+    assert.ok(context.out.join("").split("\n").includes("| | **development** | **staging** | **production** |"));
+  });
+});
+
 describe("CI workflows", () => {
   const files = fs.readdirSync(WORKFLOWS).filter((f) => f.endsWith(".yml"));
 
