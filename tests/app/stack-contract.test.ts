@@ -54,4 +54,13 @@ describe("the stack and the app agree", () => {
     const healthcheck = /^HEALTHCHECK[\s\S]*?CMD (.*)$/m.exec(dockerfile);
     assert.ok(healthcheck && healthcheck[1].includes(HEALTH_PATH), "HEALTHCHECK probes the health path");
   });
+
+  it("the image carries the commit it was built from: /version's GIT_COMMIT and the OCI revision label, which CI's build sets", () => {
+    const dockerfile = fs.readFileSync(path.join(PROJECT_ROOT, "app", "Dockerfile"), "utf8");
+    assert.match(dockerfile, /^ARG GIT_COMMIT=unknown$/m);
+    assert.match(dockerfile, /^ENV GIT_COMMIT=\$GIT_COMMIT$/m);
+    assert.match(dockerfile, /^LABEL org\.opencontainers\.image\.revision=\$GIT_COMMIT$/m);
+    const workflow = fs.readFileSync(path.join(PROJECT_ROOT, ".github", "workflows", "feature-stack.yml"), "utf8");
+    assert.match(workflow, /docker build -f app\/Dockerfile --build-arg GIT_COMMIT="\$SHA" /);
+  });
 });
