@@ -23,8 +23,14 @@ import { hoursBetween } from "../tools/status/fields";
 const REPOSITORY = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/multistage-app";
 const digestOf = (n: number) => `sha256:${createHash("sha256").update(`commit ${n}`).digest("hex")}`;
 const imageOf = (n: number) => `${REPOSITORY}@${digestOf(n)}`;
-/** When each commit landed (committer date), fixed so ages are exact. */
-const DATES = ["2026-01-05T09:00:00Z", "2026-01-06T09:00:00Z", "2026-01-07T09:00:00Z"];
+/**
+ * When each commit landed (committer date): three, two and one day before the suite started, on
+ * the hour, so ages and lead times read like a real pipeline's; every expected age is computed
+ * from these and the time status reports, never from the clock.
+ */
+const HOUR = 3_600_000;
+const START = Math.floor(Date.now() / HOUR) * HOUR;
+const DATES = [72, 48, 24].map((hoursAgo) => new Date(START - hoursAgo * HOUR).toISOString());
 const NOT_DEPLOYED = "production is not in the backend yet (pulumi stack init production, then pulumi up -s production)";
 
 const git = (dir: string, args: string[], env: NodeJS.ProcessEnv = {}) =>
