@@ -4,8 +4,8 @@
  * before any resource is registered.
  */
 import { z } from "zod";
-import { ConfigProblem, describeValue, StageConfigError, zodIssueProblems } from "../components/stage-errors";
-import { LONG_LIVED_KINDS } from "../components/stage-profile";
+import { ConfigProblem, describeValue, StageConfigError, zodIssueProblems } from "../stage/errors";
+import { LONG_LIVED_KINDS } from "../stage/profile";
 
 export const ACCESS_PROJECT = "multistage-access";
 export const FEATURE = "feature";

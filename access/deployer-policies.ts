@@ -10,8 +10,8 @@
  * this and cannot create anything that gets more. Pure functions, so tests can run them through
  * an IAM policy simulator and measure them against IAM's size quotas.
  */
-import { boundaryPolicyName, deployerRoleName, reviewerRoleName } from "../components/naming";
-import { PROJECT } from "../components/stage-resolve";
+import { boundaryPolicyName, deployerRoleName, reviewerRoleName } from "../lib/aws/naming";
+import { PROJECT } from "../stage/resolve";
 import { FEATURE } from "./config";
 
 export interface PolicyDocument {
@@ -47,7 +47,7 @@ export function stageTagValues(stage: string): string[] {
 }
 
 /**
- * ARN patterns of everything a stage's stacks create, by the names components/naming.ts makes.
+ * ARN patterns of everything a stage's stacks create, by the names lib/aws/naming.ts makes.
  * IAM takes no wildcard in an ARN's resource-type segment (IAM User Guide, "IAM ARNs":
  * incorrect wildcard usage), so each type the stacks create is listed.
  */
@@ -127,7 +127,7 @@ const SERVICE_LINKED_ROLES = ["ecs.amazonaws.com", "rds.amazonaws.com", "elastic
 const PASSED_TO = ["ecs-tasks.amazonaws.com", "scheduler.amazonaws.com", "states.amazonaws.com"];
 
 const SANITIZED_SNAPSHOTS = arn("rds", `snapshot:${PROJECT}-sanitized-*`);
-/** Production's sanitized copy of its bucket (components/naming.ts: production's `sanitized` bucket). */
+/** Production's sanitized copy of its bucket (lib/aws/naming.ts: production's `sanitized` bucket). */
 const SANITIZED_BUCKET = `${PROJECT}-production-sanitized`;
 
 export function boundaryArn(account: string, stage: string): string {

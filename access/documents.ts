@@ -2,14 +2,14 @@
  * Every IAM document access/ creates, computed from its config alone (all ARNs in them are
  * deterministic), so they can be measured against IAM's quotas before any resource exists.
  */
-import { boundaryPolicyName, deployerRoleName, reviewerRoleName, secretsKeyAlias } from "../components/naming";
-import { PROJECT, SHARED_REPOSITORY } from "../components/stage-resolve";
-import { StageConfigError } from "../components/stage-errors";
+import { boundaryPolicyName, deployerRoleName, reviewerRoleName, secretsKeyAlias } from "../lib/aws/naming";
+import { PROJECT, SHARED_REPOSITORY } from "../stage/resolve";
+import { StageConfigError } from "../stage/errors";
 import { AccessConfig, deployableStages, principalsFor } from "./config";
 import { deployerPermissions, githubRoutes, GithubTrust, PolicyDocument, reviewerPolicy, reviewerRoutes, StageAccess, stagePolicy, trustPolicy, GITHUB_OIDC_HOST } from "./deployer-policies";
 import { limitProblems, RoleDocuments } from "./iam-limits";
 
-export { SHARED_REPOSITORY } from "../components/stage-resolve";
+export { SHARED_REPOSITORY } from "../stage/resolve";
 
 export interface StageDocuments {
   stage: string;

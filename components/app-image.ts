@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
-import { Namer } from "./naming";
+import { Namer } from "../lib/aws/naming";
 
 export interface AppImageArgs {
   /** Names this stage's resources. */

@@ -8,12 +8,12 @@ import { Cache } from "./cache";
 import { Database, POSTGRES_PORT } from "./database";
 import { LogBucket } from "./log-bucket";
 import { Refinery } from "./refinery";
-import { Namer } from "./naming";
+import { Namer } from "../lib/aws/naming";
 import { Network } from "./network";
 import { SecurityGroups } from "./security-groups";
-import type { StageReferences } from "./stage-references";
-import type { RefinerySettings } from "./stage-profile";
-import type { Stage } from "./stage-resolve";
+import type { StageReferences } from "../stage/references";
+import type { RefinerySettings } from "../stage/profile";
+import type { Stage } from "../stage/resolve";
 
 export interface EnvironmentArgs {
   /** The validated stage this environment is built for. */

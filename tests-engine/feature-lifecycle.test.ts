@@ -98,7 +98,7 @@ describe("feature lifecycle: CI jobs in fresh clones sharing only the backend", 
   // Random passwords are no cloud resources and all have the id "none"; the fold by type and id skips them.
   const liveOf = (stack: string) => [...engine.live().values()].filter((r) => r.urn.startsWith(`urn:pulumi:${stack}::`) && !r.type.startsWith("random:"));
   const stateUrns = async (stack: string, cwd: Checkout) => cloudResources(await exportStack(engine, stack, cwd)).map((r) => r.urn).sort();
-  // Task definitions are registered with skipDestroy (components/task-revisions.ts): a destroy
+  // Task definitions are registered with skipDestroy (lib/aws/task-revisions.ts): a destroy
   // drops them from the state without any call, and their revisions stay in the account.
   const TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition";
   const isTaskDefinition = (urn: string) => urn.includes(`$${TASK_DEFINITION}::`);

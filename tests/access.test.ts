@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
-import { nameViolations } from "../components/naming";
-import { StageConfigError } from "../components/stage-errors";
+import { nameViolations } from "../lib/aws/naming";
+import { StageConfigError } from "../stage/errors";
 import { stagePolicy } from "../access/deployer-policies";
 import { accessDocuments, roleDocuments, stageAccess } from "../access/documents";
 import { resolveAccessConfig } from "../access/config";

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import { README, readmeWithReference } from "../tools/docs/config-table";
-import { stageConfigSchema } from "../components/stage-schema";
+import { stageConfigSchema } from "../stage/schema";
 import { readProjectFile } from "../tools/project/project-files";
 
 describe("README", () => {

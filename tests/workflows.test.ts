@@ -8,7 +8,7 @@ import { Command } from "commander";
 import { parse } from "yaml";
 import { PROJECT_ROOT } from "../tools/project/project-files";
 import { buildProgram } from "../tools/stagectl";
-import { deployerRoleName, reviewerRoleName } from "../components/naming";
+import { deployerRoleName, reviewerRoleName } from "../lib/aws/naming";
 import type { FeatureUpResult } from "../tools/feature/feature-up";
 import { runStagectl, stdoutJson, testContext } from "./helpers/context";
 import { withDevelopment } from "./helpers/memory-workspace";

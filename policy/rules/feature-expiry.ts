@@ -1,5 +1,5 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { ISO_TIME } from "../../components/stage-schema";
+import { ISO_TIME } from "../../stage/schema";
 import { defaultTagsOf, stageKindOf } from "../resources";
 
 /** A feature stack says when it expires, so the reaper (and people) can act on it. */

@@ -3,7 +3,7 @@
  * testing level from its profile when a team has no Pulumi.testing.yaml yet (what a fourth
  * level would cost), and a feature stack as `feature up` makes it.
  */
-import { LONG_LIVED_KINDS, STAGE_KINDS, type StageKind } from "../../components/stage-profile";
+import { LONG_LIVED_KINDS, STAGE_KINDS, type StageKind } from "../../stage/profile";
 import { featureTargetForBranch, loadBranchRules } from "../feature/branches";
 import { isoSeconds } from "../feature/feature-identity";
 import { featureAccess, featureConfig, NETWORK_STACK } from "../feature/feature-up";

@@ -6,8 +6,8 @@
  * `multistage:data-generation` tag, which the next `feature up` reads. Refuses production, a
  * staging replica, and any stage whose data does not come from production's snapshots.
  */
-import { StageConfigError } from "../../components/stage-errors";
-import { resolveStageFromConfig, Stage } from "../../components/stage-resolve";
+import { StageConfigError } from "../../stage/errors";
+import { resolveStageFromConfig, Stage } from "../../stage/resolve";
 import { CommandContext } from "../commands/context";
 import { RefusalError, UsageError } from "../commands/run-command";
 import { ConfigEntry, StageWorkspace } from "../engine/workspace";

@@ -4,8 +4,8 @@
  * stack outputs and AWS. Exits 1 when the newest snapshot is older than `--max-age` or the last
  * run did not succeed, so a scheduled job can alert on it.
  */
-import { Namer, sanitizedSnapshotPrefix } from "../../components/naming";
-import { PROJECT } from "../../components/stage-resolve";
+import { Namer, sanitizedSnapshotPrefix } from "../../lib/aws/naming";
+import { PROJECT } from "../../stage/resolve";
 import { CommandContext } from "../commands/context";
 import { RefusalError } from "../commands/run-command";
 import { loadStackConfig } from "../project/project-files";

@@ -5,8 +5,8 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { STAGE_KINDS, STAGE_PROFILES, StageProfile } from "../../components/stage-profile";
-import { CONFIG_KEY_DOCS } from "../../components/stage-schema";
+import { STAGE_KINDS, STAGE_PROFILES, StageProfile } from "../../stage/profile";
+import { CONFIG_KEY_DOCS } from "../../stage/schema";
 import { PROJECT_ROOT } from "../project/project-files";
 
 export const README = path.join(PROJECT_ROOT, "README.md");

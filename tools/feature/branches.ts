@@ -3,10 +3,10 @@
  * Pulumi.yaml), and the feature stack name of every other branch.
  */
 import { createHash } from "node:crypto";
-import { NAME_RULES } from "../../components/naming";
-import { LongLivedKind } from "../../components/stage-profile";
-import { PROJECT } from "../../components/stage-resolve";
-import { stageConfigSchema } from "../../components/stage-schema";
+import { NAME_RULES } from "../../lib/aws/naming";
+import { LongLivedKind } from "../../stage/profile";
+import { PROJECT } from "../../stage/resolve";
+import { stageConfigSchema } from "../../stage/schema";
 import { UsageError } from "../commands/run-command";
 import { projectDefaults, readProjectFile } from "../project/project-files";
 

@@ -1,7 +1,7 @@
-import { StageConfigError } from "../../components/stage-errors";
-import { decodeConfigValue } from "../../components/config-values";
-import { boundaryPolicyName, deployerRoleName } from "../../components/naming";
-import { PROJECT, resolveStageFromConfig } from "../../components/stage-resolve";
+import { StageConfigError } from "../../stage/errors";
+import { decodeConfigValue } from "../../stage/config-values";
+import { boundaryPolicyName, deployerRoleName } from "../../lib/aws/naming";
+import { PROJECT, resolveStageFromConfig } from "../../stage/resolve";
 import { CommandContext, elapsedWriter, lockWait } from "../commands/context";
 import { RefusalError, UsageError } from "../commands/run-command";
 import { withBusyRetry } from "../engine/retry";

@@ -6,10 +6,10 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { projectDefaults, ProjectFile, readProjectFile as readProjectFileAt, readStackFileConfig } from "../../components/config-files";
+import { projectDefaults, ProjectFile, readProjectFile as readProjectFileAt, readStackFileConfig } from "../../stage/config-files";
 
-export { projectDefaults, ProjectFileError } from "../../components/config-files";
-export type { ProjectFile } from "../../components/config-files";
+export { projectDefaults, ProjectFileError } from "../../stage/config-files";
+export type { ProjectFile } from "../../stage/config-files";
 
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 export const SECRET_PLACEHOLDER = "[secret]";

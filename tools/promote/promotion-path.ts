@@ -1,7 +1,7 @@
 /**
  * Where an image may be promoted from and to, derived from the committed stack files.
  *
- * A stack is named after its kind, or `<kind>-<suffix>` (components/stage-resolve.ts), so a team
+ * A stack is named after its kind, or `<kind>-<suffix>` (stage/resolve.ts), so a team
  * with two regions may run `development`, `staging`, `staging-us`, `production`, `production-us`.
  * The stacks sharing a suffix form a lane; the unsuffixed stacks are the main lane. A lane's
  * path is its own stacks in level order, preceded by the main lane's stacks below its lowest
@@ -15,8 +15,8 @@
  * `staging -> production-us` and `staging-us -> production` (another lane's stage vouched for
  * the image, not the target's own). There is no setting to cross lanes yet.
  */
-import { decodeConfigValue } from "../../components/config-values";
-import { LONG_LIVED_KINDS, LongLivedKind } from "../../components/stage-profile";
+import { decodeConfigValue } from "../../stage/config-values";
+import { LONG_LIVED_KINDS, LongLivedKind } from "../../stage/profile";
 import { listStackFiles, loadStackConfig } from "../project/project-files";
 
 export interface PathStage {

@@ -5,9 +5,9 @@
  * kept); whatever remains was declared by a stack file override or by code, and deserves a
  * reviewer's eye.
  */
-import { namespaceConfig } from "../../components/config-values";
-import { STAGE_PROFILES, StageKind, StageProfile } from "../../components/stage-profile";
-import { PROJECT, resolveStage } from "../../components/stage-resolve";
+import { namespaceConfig } from "../../stage/config-values";
+import { STAGE_PROFILES, StageKind, StageProfile } from "../../stage/profile";
+import { PROJECT, resolveStage } from "../../stage/resolve";
 import { loadStackConfig } from "../project/project-files";
 import { Render, renderStack, RenderOptions } from "../render/harness";
 import { differenceKey, diffFlat, flattenRender, normalizeValue, PropertyDifference } from "./normalize";

@@ -13,8 +13,8 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Namer, sanitizedSnapshotPrefix } from "./naming";
-import type { Stage } from "./stage-resolve";
+import { Namer, sanitizedSnapshotPrefix } from "../lib/aws/naming";
+import type { Stage } from "./resolve";
 
 /** The one production stack every lower stage takes its data from. */
 const PRODUCTION_STACK = "production";

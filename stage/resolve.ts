@@ -3,11 +3,11 @@
  * tools call it directly; `stage.ts` feeds it from Pulumi config.
  */
 import { z } from "zod";
-import { LOCAL_STAGE_KIND, LONG_LIVED_KINDS, STAGE_KINDS, STAGE_PROFILES, StageKind, StageProfile } from "./stage-profile";
-import { DIGEST_PINNED_IMAGE, fargatePairProblem, stageConfigSchema, StageConfig } from "./stage-schema";
-import { ConfigProblem, describeValue, StageConfigError, zodIssueProblems } from "./stage-errors";
+import { LOCAL_STAGE_KIND, LONG_LIVED_KINDS, STAGE_KINDS, STAGE_PROFILES, StageKind, StageProfile } from "./profile";
+import { DIGEST_PINNED_IMAGE, fargatePairProblem, stageConfigSchema, StageConfig } from "./schema";
+import { ConfigProblem, describeValue, StageConfigError, zodIssueProblems } from "./errors";
 import { namespaceConfig } from "./config-values";
-import { boundaryPolicyName, deployerRoleName } from "./naming";
+import { boundaryPolicyName, deployerRoleName } from "../lib/aws/naming";
 
 export const PROJECT = "multistage";
 /** The image repository access/ creates: one image per commit, promoted by digest. */

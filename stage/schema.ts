@@ -4,7 +4,7 @@
  * docs can use it too.
  */
 import { z } from "zod";
-import { scheduleExpressionProblem } from "./schedule-expression";
+import { scheduleExpressionProblem } from "../lib/aws/schedule-expression";
 import {
   FARGATE_MEMORY_BY_CPU,
   LOG_RETENTION_DAYS,
@@ -13,7 +13,7 @@ import {
   NAT_MODES,
   STAGE_KINDS,
   TEARDOWN_MODES,
-} from "./stage-profile";
+} from "./profile";
 
 /** Image references staging and production accept: pinned by content digest, never a tag. */
 export const DIGEST_PINNED_IMAGE = /^[a-z0-9][a-z0-9._\-/:]*@sha256:[a-f0-9]{64}$/;

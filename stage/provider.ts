@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { deployerRoleName, reviewerRoleName } from "./naming";
-import type { Stage } from "./stage-resolve";
+import { deployerRoleName, reviewerRoleName } from "../lib/aws/naming";
+import type { Stage } from "./resolve";
 
 /**
  * The stage's AWS provider: its region, its deployer role, and the tags every resource
