@@ -4,8 +4,7 @@
  */
 import { boundaryPolicyName, deployerRoleName, reviewerRoleName, secretsKeyAlias } from "../lib/aws/naming";
 import { PROJECT, SHARED_REPOSITORY } from "../stage/resolve";
-import { StageConfigError } from "../stage/errors";
-import { AccessConfig, deployableStages, principalsFor } from "./config";
+import { AccessConfig, AccessConfigError, deployableStages, principalsFor } from "./config";
 import { deployerPermissions, githubRoutes, GithubTrust, PolicyDocument, reviewerPolicy, reviewerRoutes, StageAccess, stagePolicy, trustPolicy, GITHUB_OIDC_HOST } from "./deployer-policies";
 import { limitProblems, RoleDocuments } from "./iam-limits";
 
@@ -48,7 +47,7 @@ export function stageAccess(config: AccessConfig, region: string, stage: string)
   };
 }
 
-/** Every stage's documents; throws a StageConfigError when any breaks an IAM quota. */
+/** Every stage's documents; throws an AccessConfigError when any breaks an IAM quota. */
 export function accessDocuments(config: AccessConfig, region: string): StageDocuments[] {
   const providerArn = githubOidcProviderArn(config);
   const github: GithubTrust | undefined =
@@ -71,7 +70,7 @@ export function accessDocuments(config: AccessConfig, region: string): StageDocu
     };
   });
   const problems = limitProblems(documents.flatMap(roleDocuments));
-  if (problems.length > 0) throw new StageConfigError("access", problems);
+  if (problems.length > 0) throw new AccessConfigError(problems);
   return documents;
 }
 

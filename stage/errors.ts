@@ -1,72 +1,19 @@
-import type { ZodError } from "zod";
-
-/** One bad config key: where it is, what was found, what would be valid. */
-export interface ConfigProblem {
-  /** Full key path, e.g. `multistage:app.cpu`. */
-  key: string;
-  /** The value found, as JSON, or `(not set)`. */
-  value: string;
-  /** What would be valid. */
-  expected: string;
-}
-
 /**
- * Thrown before any resource is registered when a stack's config is invalid. Its message
- * lists every problem, one per line, so one `pulumi up` shows them all.
+ * The stage model's config error: thrown before any resource is registered when a stack's
+ * config is invalid. Its message lists every problem, one per line, so one `pulumi up` shows
+ * them all.
  */
-export class StageConfigError extends Error {
+import { ConfigError, ConfigProblem } from "../lib/config-errors";
+
+export { describeValue, valueAt, zodIssueProblems } from "../lib/config-errors";
+export type { ConfigProblem } from "../lib/config-errors";
+
+export class StageConfigError extends ConfigError {
   constructor(
     readonly stack: string,
-    readonly problems: readonly ConfigProblem[],
+    problems: readonly ConfigProblem[],
   ) {
-    const line = (p: ConfigProblem) => `${p.key}: got ${p.value}; expected ${p.expected}`;
-    // One problem is one line; several are a heading and one line each.
-    super(
-      problems.length === 1
-        ? `Invalid configuration for stack "${stack}": ${line(problems[0])}`
-        : [`Invalid configuration for stack "${stack}" (${problems.length} problems):`, ...problems.map((p) => `  - ${line(p)}`)].join("\n"),
-    );
+    super(`stack "${stack}"`, problems);
     this.name = "StageConfigError";
   }
-}
-
-/** Renders a config value for an error message. */
-export function describeValue(value: unknown): string {
-  if (value === undefined) return "(not set)";
-  return JSON.stringify(value);
-}
-
-/** Reads a nested value by path from raw config. */
-export function valueAt(root: unknown, path: readonly (string | number)[]): unknown {
-  let current: unknown = root;
-  for (const segment of path) {
-    if (current === null || typeof current !== "object") return undefined;
-    current = (current as Record<string | number, unknown>)[segment];
-  }
-  return current;
-}
-
-/**
- * One problem per zod issue, keyed `<namespace>:<path>`, with the value found in the raw
- * config. `validKeysAt` names the keys a typo could have meant.
- */
-export function zodIssueProblems(
-  error: ZodError,
-  raw: unknown,
-  namespace: string,
-  validKeysAt: (path: readonly (string | number)[]) => string[] = () => [],
-): ConfigProblem[] {
-  return error.issues.map((issue) => {
-    if (issue.code === "unrecognized_keys") {
-      const parent = issue.path.length ? `${issue.path.join(".")}.` : "";
-      return {
-        key: issue.keys.map((k) => `${namespace}:${parent}${k}`).join(", "),
-        value: issue.keys.map((k) => describeValue(valueAt(raw, [...issue.path, k]))).join(", "),
-        expected: `no such key; valid keys here are ${validKeysAt(issue.path).join(", ")}`,
-      };
-    }
-    const expected =
-      issue.code === "invalid_enum_value" ? `one of ${issue.options.join(", ")}` : issue.code === "invalid_type" ? `a ${issue.expected}` : issue.message;
-    return { key: `${namespace}:${issue.path.join(".")}`, value: describeValue(valueAt(raw, issue.path)), expected };
-  });
 }

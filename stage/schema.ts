@@ -4,6 +4,7 @@
  * docs can use it too.
  */
 import { z } from "zod";
+import { DEFAULT_NETWORK_STACK } from "./keys";
 import { scheduleExpressionProblem } from "../lib/aws/schedule-expression";
 import {
   FARGATE_MEMORY_BY_CPU,
@@ -147,7 +148,10 @@ export const featureConfigSchema = z
     pr: positiveInt(1, 10_000_000).optional(),
     // Only development's network (or a suffixed development's): a feature stack must never sit in
     // a higher stage's VPC, next to its database and cache.
-    networkStack: z.string().regex(/^development(-[a-z0-9]+)*$/, "development, or a suffixed development stack like development-eu").default("development"),
+    networkStack: z
+      .string()
+      .regex(new RegExp(`^${DEFAULT_NETWORK_STACK}(-[a-z0-9]+)*$`), `${DEFAULT_NETWORK_STACK}, or a suffixed ${DEFAULT_NETWORK_STACK} stack like ${DEFAULT_NETWORK_STACK}-eu`)
+      .default(DEFAULT_NETWORK_STACK),
   })
   .strict();
 

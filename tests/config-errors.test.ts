@@ -7,7 +7,7 @@ import * as os from "node:os";
 import { ProjectFileError, readStackFileConfig } from "../stage/config-files";
 import { StageConfigRunError } from "../stage/pulumi-config";
 import { StageConfigError } from "../stage/errors";
-import { PROJECT_ROOT } from "../tools/project/project-files";
+import { PROJECT_ROOT } from "../stage/stack-files";
 import { renderStack } from "../tools/render/harness";
 import { accessFor, expectRenderFailure, PINNED_IMAGE, renderWithConfig, tempStackFile } from "./helpers/renders";
 

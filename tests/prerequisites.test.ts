@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ensureRedis, redisPlan, SystemFacts } from "../tools/local/prerequisites";
-import { PROJECT_ROOT } from "../tools/project/project-files";
+import { PROJECT_ROOT } from "../stage/stack-files";
 
 function system(overrides: Partial<SystemFacts> & { commands?: string[] } = {}): SystemFacts {
   const commands = overrides.commands ?? ["apt-get"];

@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { validateWorkflow } from "@action-validator/core";
 import { Command } from "commander";
 import { parse } from "yaml";
-import { PROJECT_ROOT } from "../tools/project/project-files";
+import { PROJECT_ROOT } from "../stage/stack-files";
 import { buildProgram } from "../tools/stagectl";
 import { deployerRoleName, reviewerRoleName } from "../lib/aws/naming";
 import type { FeatureUpResult } from "../tools/feature/feature-up";

@@ -8,7 +8,7 @@
  */
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
-import { PROJECT_ROOT, loadStackConfig, projectDefaults, readProjectFile, stackFilePath } from "../../tools/project/project-files";
+import { PROJECT_ROOT, loadStackConfig, projectDefaults, readProjectFile, stackFilePath } from "../../stage/stack-files";
 import { resolveStageFromConfig } from "../../stage/resolve";
 import {
   ConfigEntry,

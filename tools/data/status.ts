@@ -8,7 +8,7 @@ import { Namer, sanitizedSnapshotPrefix } from "../../lib/aws/naming";
 import { PROJECT } from "../../stage/resolve";
 import { CommandContext } from "../commands/context";
 import { RefusalError } from "../commands/run-command";
-import { loadStackConfig } from "../project/project-files";
+import { loadStackConfig } from "../../stage/stack-files";
 import { RefineryObserver } from "./refinery-observer";
 
 export const PRODUCTION = "production";

@@ -8,7 +8,7 @@ import { LongLivedKind } from "../../stage/profile";
 import { PROJECT } from "../../stage/resolve";
 import { stageConfigSchema } from "../../stage/schema";
 import { UsageError } from "../commands/run-command";
-import { projectDefaults, readProjectFile } from "../project/project-files";
+import { projectDefaults, readProjectFile } from "../../stage/stack-files";
 
 export const FEATURE_STACK_PREFIX = "feature-";
 /** Feature branches written `feature/<slug>` keep their slug as it is when it is clean. */

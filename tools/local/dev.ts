@@ -16,7 +16,7 @@ import { Client } from "pg";
 import { physicalName, shortHash } from "../../lib/aws/naming";
 import { LOCAL_STAGE_KIND } from "../../stage/profile";
 import { PROJECT } from "../../stage/resolve";
-import { PROJECT_ROOT } from "../project/project-files";
+import { PROJECT_ROOT } from "../../stage/stack-files";
 import { AppProcess, startAppProcess } from "./app-process";
 import { ensureRedis, thisSystem } from "./prerequisites";
 import { DB_NAME, DB_PASSWORD, DB_USER, freePort, processGone, REDIS_TOKEN, Services, startServiceSet, stopServiceSet } from "./services";

@@ -3,9 +3,11 @@
  * back if the update fails: a digest that never deployed must not wait in the stack file for
  * the next `pulumi up` (or the workflow's pull request) to roll it out unreviewed.
  */
+import { CONFIG_KEYS } from "../../stage/keys";
 import type { ConfigEntry, StageWorkspace, UpdateResult } from "../engine/workspace";
 
-export const IMAGE_KEY = "multistage:image";
+/** The key a promotion sets: the stage model validates its value like any other. */
+export const IMAGE_KEY = CONFIG_KEYS.image;
 
 export async function withImageSet(
   workspace: StageWorkspace,

@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { loadStackConfig, PROJECT_ROOT, readProjectFile, StackConfig } from "../project/project-files";
+import { loadStackConfig, PROJECT_ROOT, readProjectFile, StackConfig } from "../../stage/stack-files";
 import { resolveStageFromConfig } from "../../stage/resolve";
 import { sanitizedSnapshotPrefix } from "../../lib/aws/naming";
 import { StageConfigRunError } from "../../stage/pulumi-config";
