@@ -3,6 +3,7 @@
  * deterministic), so they can be measured against IAM's quotas before any resource exists.
  */
 import { boundaryPolicyName, deployerRoleName, reviewerRoleName, secretsKeyAlias } from "../lib/aws/naming";
+import { DEFAULT_NETWORK_STACK } from "../stage/keys";
 import { PROJECT, SHARED_REPOSITORY } from "../stage/resolve";
 import { AccessConfig, AccessConfigError, deployableStages, principalsFor } from "./config";
 import { deployerPermissions, githubRoutes, GithubTrust, PolicyDocument, reviewerPolicy, reviewerRoutes, StageAccess, stagePolicy, trustPolicy, GITHUB_OIDC_HOST } from "./deployer-policies";
@@ -41,7 +42,8 @@ export function stageAccess(config: AccessConfig, region: string, stage: string)
     sharedRepositoryArn: sharedRepositoryArn(config, region),
     stateBucket: config.stateBucket,
     dns: config.dns && names ? { hostedZoneId: config.dns.hostedZoneId, names } : undefined,
-    networkStage: "development",
+    // Feature stacks borrow the default network stack's VPC (stage/keys.ts); its tag is its stage.
+    networkStage: DEFAULT_NETWORK_STACK,
     stagingReplica: config.stagingReplica,
     ...(config.secretsKeys ? { secretsKeyAlias: secretsKeyAlias(PROJECT, stage) } : {}),
   };
