@@ -1,9 +1,9 @@
 // Entry point: one stack = one stage. The config is validated, then everything the stage reads
 // from other stacks is resolved, all before any resource of the stage's own is registered.
 import { Environment } from "./components/environment";
-import { loadStage } from "./components/stage";
-import { stageProvider } from "./components/stage-provider";
-import { resolveStageReferences } from "./components/stage-references";
+import { loadStage } from "./stage/pulumi-config";
+import { stageProvider } from "./stage/provider";
+import { resolveStageReferences } from "./stage/references";
 
 // A fixed logical name keeps resources comparable across stacks (stagectl diff).
 const NAME = "env";

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { secretsKeyAlias } from "../components/naming";
-import { PROJECT } from "../components/stage-resolve";
+import { secretsKeyAlias } from "../lib/aws/naming";
+import { PROJECT } from "../stage/resolve";
 import { DeployerRole } from "./components/deployer-role";
 import { SecretsKey } from "./components/secrets-key";
 import { AccessConfig } from "./config";

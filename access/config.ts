@@ -4,8 +4,17 @@
  * before any resource is registered.
  */
 import { z } from "zod";
-import { ConfigProblem, describeValue, StageConfigError, zodIssueProblems } from "../components/stage-errors";
-import { LONG_LIVED_KINDS } from "../components/stage-profile";
+import { ConfigError, ConfigProblem, describeValue, zodIssueProblems } from "../lib/config-errors";
+import { LONG_LIVED_KINDS } from "../stage/profile";
+
+
+/** The access project's config is invalid (or would break an IAM quota): before any resource exists. */
+export class AccessConfigError extends ConfigError {
+  constructor(problems: readonly ConfigProblem[]) {
+    super(`the access project (access/)`, problems);
+    this.name = "AccessConfigError";
+  }
+}
 
 export const ACCESS_PROJECT = "multistage-access";
 export const FEATURE = "feature";
@@ -108,7 +117,7 @@ export function resolveAccessConfig(raw: Record<string, unknown>): AccessConfig 
       }
     }
   }
-  if (problems.length > 0 || !parsed.success) throw new StageConfigError("access", problems);
+  if (problems.length > 0 || !parsed.success) throw new AccessConfigError(problems);
   return parsed.data;
 }
 

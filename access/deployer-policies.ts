@@ -10,8 +10,8 @@
  * this and cannot create anything that gets more. Pure functions, so tests can run them through
  * an IAM policy simulator and measure them against IAM's size quotas.
  */
-import { boundaryPolicyName, deployerRoleName, reviewerRoleName } from "../components/naming";
-import { PROJECT } from "../components/stage-resolve";
+import { ACCESS_STAGE, boundaryPolicyName, deployerRoleName, productionDataNames, reviewerRoleName, sanitizedSnapshotPrefix, stagePrefix } from "../lib/aws/naming";
+import { PROJECT } from "../stage/resolve";
 import { FEATURE } from "./config";
 
 export interface PolicyDocument {
@@ -47,12 +47,12 @@ export function stageTagValues(stage: string): string[] {
 }
 
 /**
- * ARN patterns of everything a stage's stacks create, by the names components/naming.ts makes.
+ * ARN patterns of everything a stage's stacks create, by the names lib/aws/naming.ts makes.
  * IAM takes no wildcard in an ARN's resource-type segment (IAM User Guide, "IAM ARNs":
  * incorrect wildcard usage), so each type the stacks create is listed.
  */
 export function ownResourcePatterns(stage: string): string[] {
-  const p = `${PROJECT}-${stage}`;
+  const p = stagePrefix(PROJECT, stage);
   // The account is left open: a deployer acts only in the account it belongs to, and every
   // character counts against the boundary's 6,144 (IAM quota).
   const typed = (service: string, types: string[], separator: string, name: string) => types.map((type) => arn(service, `${type}${separator}${name}`));
@@ -126,9 +126,10 @@ const SERVICE_LINKED_ROLES = ["ecs.amazonaws.com", "rds.amazonaws.com", "elastic
 /** Services a stage's roles are passed to: tasks, the bucket-copy schedule, the refinery. */
 const PASSED_TO = ["ecs-tasks.amazonaws.com", "scheduler.amazonaws.com", "states.amazonaws.com"];
 
-const SANITIZED_SNAPSHOTS = arn("rds", `snapshot:${PROJECT}-sanitized-*`);
-/** Production's sanitized copy of its bucket (components/naming.ts: production's `sanitized` bucket). */
-const SANITIZED_BUCKET = `${PROJECT}-production-sanitized`;
+const SANITIZED_SNAPSHOTS = arn("rds", `snapshot:${sanitizedSnapshotPrefix(PROJECT)}*`);
+/** Names of production's that lower stages and the refinery refer to, made by the naming module. */
+const PRODUCTION_DATA = productionDataNames(PROJECT);
+const SANITIZED_BUCKET = PRODUCTION_DATA.sanitizedBucket;
 
 export function boundaryArn(account: string, stage: string): string {
   return `arn:aws:iam::${account}:policy/${boundaryPolicyName(PROJECT, stage)}`;
@@ -142,7 +143,7 @@ export function boundaryArn(account: string, stage: string): string {
 export function stagePolicy(access: StageAccess): PolicyDocument {
   const { account, stage } = access;
   const tags = stageTagValues(stage);
-  const ownRoles = `arn:aws:iam::${account}:role/${PROJECT}-${stage}-*`;
+  const ownRoles = `arn:aws:iam::${account}:role/${stagePrefix(PROJECT, stage)}-*`;
   const statements: Array<Record<string, unknown>> = [
     { Sid: "OwnStage", Effect: "Allow", Action: [...MANAGED_SERVICES, ...(stage === "production" ? REFINERY_SERVICES : [])], Resource: ownResourcePatterns(stage) },
     {
@@ -227,12 +228,12 @@ export function stagePolicy(access: StageAccess): PolicyDocument {
       // The newest is looked up among the sanitizer's snapshots; a restore names its new instance
       // as a db resource too, so the sanitizer's name is granted for the lookup only (a lower
       // stage that could restore into it could take the name the refinery needs every night).
-      { Sid: "FindSanitized", Effect: "Allow", Action: "rds:DescribeDBSnapshots", Resource: arn("rds", `db:${PROJECT}-production-sanitizer`) },
+      { Sid: "FindSanitized", Effect: "Allow", Action: "rds:DescribeDBSnapshots", Resource: arn("rds", `db:${PRODUCTION_DATA.sanitizer}`) },
       { Sid: "SanitizedBucket", Effect: "Allow", Action: ["s3:ListBucket", "s3:GetObject", "s3:GetObjectTagging"], Resource: [`arn:aws:s3:::${SANITIZED_BUCKET}`, `arn:aws:s3:::${SANITIZED_BUCKET}/*`] },
     );
   }
   if (stage === "staging" && access.stagingReplica) {
-    statements.push({ Sid: "ProductionReplica", Effect: "Allow", Action: "rds:CreateDBInstanceReadReplica", Resource: arn("rds", `db:${PROJECT}-production-db*`) });
+    statements.push({ Sid: "ProductionReplica", Effect: "Allow", Action: "rds:CreateDBInstanceReadReplica", Resource: arn("rds", `db:${PRODUCTION_DATA.database}*`) });
   }
   if (stage === "production") {
     statements.push(
@@ -240,7 +241,7 @@ export function stagePolicy(access: StageAccess): PolicyDocument {
       { Sid: "SanitizedSnapshots", Effect: "Allow", Action: "rds:*", Resource: SANITIZED_SNAPSHOTS },
       // It restores production's newest automated backup (`rds:<instance>-<date>`), which the
       // own-resource patterns do not cover: automated snapshots are named by RDS, not by us.
-      { Sid: "Backups", Effect: "Allow", Action: ["rds:DescribeDBSnapshots", "rds:RestoreDBInstanceFromDBSnapshot"], Resource: arn("rds", `snapshot:rds:${PROJECT}-production-*`) },
+      { Sid: "Backups", Effect: "Allow", Action: ["rds:DescribeDBSnapshots", "rds:RestoreDBInstanceFromDBSnapshot"], Resource: arn("rds", `snapshot:rds:${stagePrefix(PROJECT, "production")}-*`) },
       // Step Functions' ecs:runTask.sync watches the task through this managed EventBridge rule
       // (Step Functions developer guide, "IAM policies for Amazon ECS/AWS Fargate": events:PutTargets,
       // PutRule, DescribeRule on rule/StepFunctionsGetEventsForECSTaskRule).
@@ -289,7 +290,7 @@ export function deployerPermissions(access: StageAccess): PolicyDocument {
         Sid: "NeverAccess",
         Effect: "Deny",
         Action: ["iam:Create*", "iam:Delete*", "iam:Put*", "iam:Update*", "iam:Attach*", "iam:Detach*", "iam:Tag*", "iam:Untag*", "iam:Set*", "iam:PassRole"],
-        Resource: [`arn:aws:iam::${account}:role/${PROJECT}-access-*`, `arn:aws:iam::${account}:policy/${PROJECT}-access-*`],
+        Resource: [`arn:aws:iam::${account}:role/${stagePrefix(PROJECT, ACCESS_STAGE)}-*`, `arn:aws:iam::${account}:policy/${stagePrefix(PROJECT, ACCESS_STAGE)}-*`],
       },
       { Sid: "KeepBoundaries", Effect: "Deny", Action: "iam:DeleteRolePermissionsBoundary", Resource: "*" },
     ],

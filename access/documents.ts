@@ -2,14 +2,14 @@
  * Every IAM document access/ creates, computed from its config alone (all ARNs in them are
  * deterministic), so they can be measured against IAM's quotas before any resource exists.
  */
-import { boundaryPolicyName, deployerRoleName, reviewerRoleName, secretsKeyAlias } from "../components/naming";
-import { PROJECT, SHARED_REPOSITORY } from "../components/stage-resolve";
-import { StageConfigError } from "../components/stage-errors";
-import { AccessConfig, deployableStages, principalsFor } from "./config";
+import { boundaryPolicyName, deployerRoleName, reviewerRoleName, secretsKeyAlias } from "../lib/aws/naming";
+import { DEFAULT_NETWORK_STACK } from "../stage/keys";
+import { PROJECT, SHARED_REPOSITORY } from "../stage/resolve";
+import { AccessConfig, AccessConfigError, deployableStages, principalsFor } from "./config";
 import { deployerPermissions, githubRoutes, GithubTrust, PolicyDocument, reviewerPolicy, reviewerRoutes, StageAccess, stagePolicy, trustPolicy, GITHUB_OIDC_HOST } from "./deployer-policies";
 import { limitProblems, RoleDocuments } from "./iam-limits";
 
-export { SHARED_REPOSITORY } from "../components/stage-resolve";
+export { SHARED_REPOSITORY } from "../stage/resolve";
 
 export interface StageDocuments {
   stage: string;
@@ -42,13 +42,14 @@ export function stageAccess(config: AccessConfig, region: string, stage: string)
     sharedRepositoryArn: sharedRepositoryArn(config, region),
     stateBucket: config.stateBucket,
     dns: config.dns && names ? { hostedZoneId: config.dns.hostedZoneId, names } : undefined,
-    networkStage: "development",
+    // Feature stacks borrow the default network stack's VPC (stage/keys.ts); its tag is its stage.
+    networkStage: DEFAULT_NETWORK_STACK,
     stagingReplica: config.stagingReplica,
     ...(config.secretsKeys ? { secretsKeyAlias: secretsKeyAlias(PROJECT, stage) } : {}),
   };
 }
 
-/** Every stage's documents; throws a StageConfigError when any breaks an IAM quota. */
+/** Every stage's documents; throws an AccessConfigError when any breaks an IAM quota. */
 export function accessDocuments(config: AccessConfig, region: string): StageDocuments[] {
   const providerArn = githubOidcProviderArn(config);
   const github: GithubTrust | undefined =
@@ -71,7 +72,7 @@ export function accessDocuments(config: AccessConfig, region: string): StageDocu
     };
   });
   const problems = limitProblems(documents.flatMap(roleDocuments));
-  if (problems.length > 0) throw new StageConfigError("access", problems);
+  if (problems.length > 0) throw new AccessConfigError(problems);
   return documents;
 }
 

@@ -4,7 +4,7 @@
  * 10 managed policies per role), and the check that every document access/ makes fits them.
  * IAM does not count white space, so neither does this.
  */
-import type { ConfigProblem } from "../components/stage-errors";
+import type { ConfigProblem } from "../stage/errors";
 
 export const IAM_LIMITS = {
   managedPolicy: 6144,

@@ -1,7 +1,7 @@
 // The access project: deployed once by an account admin (cd access && pulumi up).
 // Config and every IAM document are validated (IAM's size quotas included) before any resource.
 import * as pulumi from "@pulumi/pulumi";
-import { namespaceConfig } from "../components/config-values";
+import { namespaceConfig } from "../stage/config-values";
 import { AccessEnvironment } from "./access-environment";
 import { ACCESS_PROJECT, resolveAccessConfig } from "./config";
 import { accessDocuments } from "./documents";

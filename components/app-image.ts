@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
-import { Namer } from "./naming";
+import { Namer } from "../lib/aws/naming";
 
 export interface AppImageArgs {
   /** Names this stage's resources. */
@@ -50,7 +50,9 @@ export class AppImage extends pulumi.ComponentResource {
     }, child);
     const auth = aws.ecr.getAuthorizationTokenOutput({ registryId: repository.registryId }, child);
     const image = new docker.Image(`${name}-image`, {
-      imageName: pulumi.interpolate`${repository.repositoryUrl}:${pulumi.getStack()}`,
+      // Tagged with the stage the namer names (its stack), not read from the engine: a component
+      // knows only its args.
+      imageName: pulumi.interpolate`${repository.repositoryUrl}:${args.namer.stage}`,
       build: {
         // Relative paths keep the desired state the same on every machine and checkout.
         context: args.context ?? ".",

@@ -1,13 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { APP_ENVIRONMENT, APP_SECRETS, AppEnvironmentName, AppSecretName, HEALTH_PATH } from "../app/src/contract";
-import { stripUndefined } from "./args";
-import { policyDocument, serviceTrustPolicy } from "./iam-documents";
+import { stripUndefined } from "../lib/args";
+import { policyDocument, serviceTrustPolicy } from "../lib/aws/iam-documents";
 import type { LoadBalancerLogTarget } from "./log-bucket";
-import { Namer } from "./naming";
-import { TeardownMode } from "./stage-profile";
-import { teardownPolicy } from "./teardown";
-import { RETAIN_TASK_REVISIONS } from "./task-revisions";
+import { Namer } from "../lib/aws/naming";
+import { TeardownMode } from "../stage/profile";
+import { teardownPolicy } from "../stage/teardown";
+import { RETAIN_TASK_REVISIONS } from "../lib/aws/task-revisions";
 
 export const CONTAINER_NAME = "app";
 

@@ -1,11 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { policyDocument, serviceTrustPolicy } from "./iam-documents";
-import { Namer } from "./naming";
-import { RETAIN_TASK_REVISIONS } from "./task-revisions";
+import { AWS_CLI_IMAGE } from "../lib/aws/images";
+import { policyDocument, serviceTrustPolicy } from "../lib/aws/iam-documents";
+import { Namer } from "../lib/aws/naming";
+import { RETAIN_TASK_REVISIONS } from "../lib/aws/task-revisions";
 
-/** The AWS CLI image the copy runs in; pinned so a new CLI release never changes the copy unseen. */
-export const AWS_CLI_IMAGE = "public.ecr.aws/aws-cli/aws-cli:2.22.35";
 
 export interface BucketSyncArgs {
   /** Names this stage's resources. */

@@ -1,10 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { stripUndefined } from "./args";
-import { Namer } from "./naming";
-import { denyInsecureTransport, lockDownBucket } from "./private-bucket";
-import { TeardownMode } from "./stage-profile";
-import { teardownPolicy } from "./teardown";
+import { stripUndefined } from "../lib/args";
+import { Namer } from "../lib/aws/naming";
+import { denyInsecureTransport, lockDownBucket } from "../lib/aws/private-bucket";
+import { TeardownMode } from "../stage/profile";
+import { teardownPolicy } from "../stage/teardown";
 
 export interface BucketArgs {
   /** Names this stage's resources. */

@@ -1,12 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { stripUndefined } from "./args";
-import { jsonSecret } from "./json-secret";
-import { Namer } from "./naming";
+import { stripUndefined } from "../lib/args";
+import { jsonSecret } from "../lib/aws/json-secret";
+import { Namer } from "../lib/aws/naming";
 import { clientOnlySecurityGroup } from "./security-groups";
-import { TeardownMode } from "./stage-profile";
-import { teardownPolicy } from "./teardown";
+import { TeardownMode } from "../stage/profile";
+import { teardownPolicy } from "../stage/teardown";
 
 export const REDIS_PORT = 6379;
 

@@ -1,13 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { stripUndefined } from "./args";
-import { jsonSecret } from "./json-secret";
-import { Namer } from "./naming";
-import type { RestoreSource } from "./stage-references";
+import { stripUndefined } from "../lib/args";
+import { jsonSecret } from "../lib/aws/json-secret";
+import { Namer, SHARED_PURPOSES } from "../lib/aws/naming";
+import type { RestoreSource } from "../stage/references";
 import { clientOnlySecurityGroup } from "./security-groups";
-import { TeardownMode } from "./stage-profile";
-import { teardownPolicy } from "./teardown";
+import { TeardownMode } from "../stage/profile";
+import { teardownPolicy } from "../stage/teardown";
 
 export const POSTGRES_PORT = 5432;
 
@@ -152,7 +152,7 @@ export class Database extends pulumi.ComponentResource {
     }, child);
 
     const generationSuffix = args.generation > 0 ? `-g${args.generation}` : "";
-    this.identifier = args.namer.name("rds-instance", `db${generationSuffix}`);
+    this.identifier = args.namer.name("rds-instance", `${SHARED_PURPOSES.database}${generationSuffix}`);
     const replica = args.replicaOf !== undefined;
     const restoring = !replica && args.restoreFrom !== undefined;
     const source = pulumi.output(args.restoreFrom);
@@ -195,7 +195,7 @@ export class Database extends pulumi.ComponentResource {
         autoMinorVersionUpgrade: true,
         deletionProtection: teardown.deletionProtection,
         skipFinalSnapshot: !teardown.finalSnapshot || replica,
-        finalSnapshotIdentifier: teardown.finalSnapshot && !replica ? args.namer.name("rds-instance", `db${generationSuffix}-final`) : undefined,
+        finalSnapshotIdentifier: teardown.finalSnapshot && !replica ? args.namer.name("rds-instance", `${SHARED_PURPOSES.database}${generationSuffix}-final`) : undefined,
         // Lower stages take changes now; protected stages wait for the maintenance window.
         applyImmediately: !teardown.deletionProtection,
       },

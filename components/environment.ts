@@ -8,12 +8,13 @@ import { Cache } from "./cache";
 import { Database, POSTGRES_PORT } from "./database";
 import { LogBucket } from "./log-bucket";
 import { Refinery } from "./refinery";
-import { Namer } from "./naming";
+import { Namer, SHARED_PURPOSES } from "../lib/aws/naming";
+import { stageNameGuard } from "../lib/aws/name-guard";
 import { Network } from "./network";
 import { SecurityGroups } from "./security-groups";
-import type { StageReferences } from "./stage-references";
-import type { RefinerySettings } from "./stage-profile";
-import type { Stage } from "./stage-resolve";
+import type { StageReferences } from "../stage/references";
+import type { RefinerySettings } from "../stage/profile";
+import type { Stage } from "../stage/resolve";
 
 export interface EnvironmentArgs {
   /** The validated stage this environment is built for. */
@@ -67,7 +68,12 @@ export class Environment extends pulumi.ComponentResource {
 
   constructor(name: string, args: EnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
     const { stage, references } = args;
-    super("multistage:index:Environment", name, {}, { ...opts, providers: { aws: args.provider } });
+    super("multistage:index:Environment", name, {}, {
+      ...opts,
+      providers: { aws: args.provider },
+      // Every resource of the stage, at render, preview and up: no physical name outside its prefix.
+      transformations: [...(opts?.transformations ?? []), stageNameGuard(stage.project, stage.name)],
+    });
     const child = { parent: this };
     const namer = new Namer(stage.project, stage.name);
 
@@ -107,7 +113,7 @@ export class Environment extends pulumi.ComponentResource {
     const bucket = new Bucket(`${name}-bucket`, { namer, ...stage.bucket, teardown: stage.teardown }, child);
     // Production's refinery mirrors the allowed prefixes of the bucket into this one, which lower
     // stages copy; created here so its requests are logged like the assets bucket's.
-    const sanitizedBucket = stage.refinery ? new Bucket(`${name}-sanitized`, { namer, purpose: "sanitized", teardown: stage.teardown }, child) : undefined;
+    const sanitizedBucket = stage.refinery ? new Bucket(`${name}-sanitized`, { namer, purpose: SHARED_PURPOSES.sanitizedBucket, teardown: stage.teardown }, child) : undefined;
     // The audit trail: who reached the load balancer and the bucket, kept as long as the logs.
     const accessLogs = stage.logs.accessLogs
       ? new LogBucket(`${name}-access-logs`, {

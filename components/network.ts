@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { planSubnets } from "./cidr";
-import { Namer } from "./naming";
-import { NatMode } from "./stage-profile";
+import { planSubnets } from "../lib/aws/cidr";
+import { Namer } from "../lib/aws/naming";
+import { NatMode } from "../stage/profile";
 
 export interface NetworkArgs {
   /** Names this stage's resources. */

@@ -2,12 +2,12 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { SANITIZE_ENVIRONMENT, SANITIZE_SECRETS, SanitizeEnvironmentName, SanitizeSecretName } from "../app/src/contract";
-import { stripUndefined } from "./args";
-import { AWS_CLI_IMAGE } from "./bucket-sync";
-import { policyDocument, serviceTrustPolicy } from "./iam-documents";
-import { Namer, sanitizedSnapshotPrefix } from "./naming";
-import { refineryDefinition } from "./refinery-definition";
-import { RETAIN_TASK_REVISIONS } from "./task-revisions";
+import { stripUndefined } from "../lib/args";
+import { AWS_CLI_IMAGE } from "../lib/aws/images";
+import { policyDocument, serviceTrustPolicy } from "../lib/aws/iam-documents";
+import { Namer, sanitizedSnapshotPrefix, SHARED_PURPOSES } from "../lib/aws/naming";
+import { refineryDefinition } from "../lib/aws/refinery-definition";
+import { RETAIN_TASK_REVISIONS } from "../lib/aws/task-revisions";
 
 export interface RefineryArgs {
   /** Names production's resources. */
@@ -111,7 +111,7 @@ export class Refinery extends pulumi.ComponentResource {
     const args = normalize(rawArgs);
     const child = { parent: this };
     const namer = args.namer;
-    this.sanitizer = namer.name("rds-instance", "sanitizer");
+    this.sanitizer = namer.name("rds-instance", SHARED_PURPOSES.sanitizer);
     const sanitizedBucket = args.sanitizedBucket;
 
     // The sanitize task reaches out (image, logs, secrets, the sanitizer); the sanitizer admits

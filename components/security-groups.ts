@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Namer } from "./naming";
+import { Namer } from "../lib/aws/naming";
 
 export interface SecurityGroupsArgs {
   /** Names this stage's resources. */

@@ -4,7 +4,7 @@
  * strings or already parsed; both are handled.
  */
 import type { PolicyResource } from "@pulumi/policy";
-import { STAGE_KINDS, StageKind } from "../components/stage-profile";
+import { STAGE_KINDS, StageKind } from "../stage/profile";
 
 export function ofType(resources: readonly PolicyResource[], type: string): PolicyResource[] {
   return resources.filter((r) => r.type === type);

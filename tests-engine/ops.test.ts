@@ -3,7 +3,7 @@
  * fresh checkout, with the committed stack files, exactly as an operator runs it.
  *
  * Order: development, staging, production, as the README's first deployment in a fresh account
- * goes. A lower stage finds production's sanitized data by name (components/stage-references.ts),
+ * goes. A lower stage finds production's sanitized data by name (stage/references.ts),
  * so development deploys before production exists: its database starts empty and it says so.
  * Where the data comes from (snapshots) is the data scenario's subject, not this one's.
  */
@@ -19,7 +19,7 @@ import { cloudKey, JournalEntry } from "../tools/fake-cloud/journal";
 
 const ACCOUNT = "123456789012";
 const ORDER = ["development", "staging", "production"] as const;
-/** What production keeps in AWS when its stack is destroyed: its data, sanitized or not, and its access logs (components/teardown.ts). */
+/** What production keeps in AWS when its stack is destroyed: its data, sanitized or not, and its access logs (stage/teardown.ts). */
 const RETAINED = ["env-db-instance", "env-cache-redis", "env-bucket-bucket", "env-sanitized-bucket", "env-access-logs-bucket"];
 
 const of = (entries: JournalEntry[], stack: string) => entries.filter((e) => e.stack === stack);

@@ -29,10 +29,10 @@ describe("policy: pulumi preview -s production --policy-pack policy", () => {
   it("reports a change that leaves production's data unprotected as mandatory violations, and fails", async () => {
     const checkout = engine.checkout();
     // A pull request that weakens production's teardown mode in code, where no config check sees it.
-    const teardown = path.join(checkout.dir, "components", "teardown.ts");
+    const teardown = path.join(checkout.dir, "stage", "teardown.ts");
     const source = fs.readFileSync(teardown, "utf8");
     const weakened = source.replace(/retain: \{\n(\s+)protect: true,\n\s+retainOnDelete: true,\n\s+deletionProtection: true,/, "retain: {\n$1protect: false,\n$1retainOnDelete: true,\n$1deletionProtection: false,");
-    assert.notEqual(weakened, source, "components/teardown.ts no longer has the retain block this test edits");
+    assert.notEqual(weakened, source, "stage/teardown.ts no longer has the retain block this test edits");
     fs.writeFileSync(teardown, weakened);
 
     const preview = expectFailure(await engine.pulumi(["preview", "-s", "production", "--policy-pack", "policy"], { cwd: checkout }));

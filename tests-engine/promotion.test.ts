@@ -127,7 +127,7 @@ describe("promotion: review development -> staging in one clone, apply the saved
       [
         "staging replace aws:ecs/taskDefinition:TaskDefinition env-app-task",
         "staging update aws:ecs/service:Service env-app-service [taskDefinition]",
-        "staging delete aws:ecs/taskDefinition:TaskDefinition env-app-task",
+        // No delete: the old revision is kept (skipDestroy, lib/aws/task-revisions.ts).
       ],
     );
     const [revision] = entries;

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
-import { nameViolations } from "../components/naming";
-import { StageConfigError } from "../components/stage-errors";
+import { nameViolations } from "../lib/aws/naming";
+import { AccessConfigError } from "../access/config";
 import { stagePolicy } from "../access/deployer-policies";
 import { accessDocuments, roleDocuments, stageAccess } from "../access/documents";
 import { resolveAccessConfig } from "../access/config";
@@ -76,7 +76,7 @@ describe("the access project", function () {
 
     it("a configuration that would break a quota stops before any resource, naming the document and its size", async () => {
       assert.throws(() => accessDocuments(largestConfig(40), "eu-west-1"), (error: unknown) => {
-        assert.ok(error instanceof StageConfigError);
+        assert.ok(error instanceof AccessConfigError);
         assert.match(error.message, /multistage-access-development-deployer trust policy: got \d{4} characters; expected at most 2048 \(IAM quota\)/);
         return true;
       });
@@ -222,7 +222,7 @@ describe("the access project", function () {
     for (const [what, badTiers, message] of cases) {
       it(what, async () => {
         const failure = await expectRenderFailure(renderAccessWith({ ...exampleAccessConfig, "multistage-access:tiers": { ...tiers, ...badTiers } }));
-        assert.ok(failure.cause instanceof StageConfigError);
+        assert.ok(failure.cause instanceof AccessConfigError);
         assert.match(failure.message, message);
         assert.equal(failure.registeredResources, 0);
       });

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
-import { physicalName } from "../components/naming";
+import { physicalName } from "../lib/aws/naming";
 import { ELB_LOG_DELIVERY, S3_LOG_DELIVERY } from "../components/log-bucket";
 import { renderStack } from "../tools/render/harness";
 import { featureTargetForBranch, loadBranchRules } from "../tools/feature/branches";

@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import ts from "typescript";
-import { PROJECT_ROOT } from "../tools/project/project-files";
+import { PROJECT_ROOT } from "../stage/stack-files";
 
 /** Every exported `...Args` interface of the components, with each property's docs. */
 function componentArgs(): Array<{ file: string; name: string; property: string; optional: boolean; doc: string; hasDefault: boolean }> {

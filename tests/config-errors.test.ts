@@ -4,10 +4,10 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as fs from "node:fs";
 import * as os from "node:os";
-import { ProjectFileError, readStackFileConfig } from "../components/config-files";
-import { StageConfigRunError } from "../components/stage";
-import { StageConfigError } from "../components/stage-errors";
-import { PROJECT_ROOT } from "../tools/project/project-files";
+import { ProjectFileError, readStackFileConfig } from "../stage/config-files";
+import { StageConfigRunError } from "../stage/pulumi-config";
+import { StageConfigError } from "../stage/errors";
+import { PROJECT_ROOT } from "../stage/stack-files";
 import { renderStack } from "../tools/render/harness";
 import { accessFor, expectRenderFailure, PINNED_IMAGE, renderWithConfig, tempStackFile } from "./helpers/renders";
 

@@ -13,7 +13,7 @@ import { parsePriceFile, PRICE_FILE, shippedPrices } from "../tools/cost/price-b
 import { runsPerMonth } from "../tools/cost/schedule-runs";
 import { allTargets, EXAMPLE_BRANCH } from "../tools/cost/targets";
 import { featureTargetForBranch, loadBranchRules } from "../tools/feature/branches";
-import { PROJECT_ROOT } from "../tools/project/project-files";
+import { PROJECT_ROOT } from "../stage/stack-files";
 import type { Render } from "../tools/render/harness";
 import { renderStack } from "../tools/render/harness";
 import { runStagectl, stdoutJson, testContext } from "./helpers/context";

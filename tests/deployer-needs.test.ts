@@ -16,7 +16,7 @@ import { actionsNeeded, AuthorizationRequest, deriveRequests, Derived, uncovered
 import { Decision, DeployerCheck, findDeployer } from "../access/needs/evaluate";
 import { Call, CROSS_STAGE_EXCEPTIONS, IAM_DATA_GAPS, NO_AWS_CALLS, NOT_APPLICABLE_REQUIRED, REQUIRED_CALLS, TypeCalls } from "../access/needs/required-calls";
 import { featureTargetForBranch, loadBranchRules } from "../tools/feature/branches";
-import { PROJECT_ROOT } from "../tools/project/project-files";
+import { PROJECT_ROOT } from "../stage/stack-files";
 import { Render, renderStack } from "../tools/render/harness";
 import { renderRoleDocuments } from "./helpers/render-roles";
 import { once, PINNED_IMAGE, renderWithConfig, shippedRender, tempStackFile } from "./helpers/renders";

@@ -8,7 +8,7 @@ import { Client } from "pg";
 import { README } from "../tools/docs/config-table";
 import { appLogFormatter } from "../tools/local/dev";
 import { freePort } from "../tools/local/services";
-import { PROJECT_ROOT } from "../tools/project/project-files";
+import { PROJECT_ROOT } from "../stage/stack-files";
 
 /** `npm run dev` as a person starts it: its own process group, as a terminal's foreground job. */
 interface DevRun {

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
-import { nameViolations, physicalName } from "../components/naming";
-import { isValidStackName } from "../components/stage-resolve";
+import { nameViolations, physicalName } from "../lib/aws/naming";
+import { isValidStackName } from "../stage/resolve";
 import { UsageError } from "../tools/commands/run-command";
 import { NAME_PLAN } from "./helpers/name-plan";
 import { branchHash, featureSlug, featureTargetForBranch, loadBranchRules, MAX_SLUG_LENGTH, targetForBranch } from "../tools/feature/branches";

@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
-import { featureAccess, FeatureUpResult } from "../tools/feature/feature-up";
+import { FeatureUpResult } from "../tools/feature/feature-up";
+import { featureAccessOf } from "../stage/stack-facts";
 import { ReapResult } from "../tools/feature/feature-reap";
 import { FeatureStackRow } from "../tools/feature/feature-list";
 import { BackendStack, MemoryWorkspace, withDevelopment } from "./helpers/memory-workspace";
@@ -312,14 +313,14 @@ describe("stagectl feature", () => {
 describe("a feature stack's access", () => {
   it("is the feature deployer and boundary of the account development deploys through", () => {
     const development = JSON.stringify({ deployerRoleArn: "arn:aws:iam::210987654321:role/multistage-access-development-deployer", permissionsBoundaryArn: "arn:aws:iam::210987654321:policy/multistage-access-development-boundary" });
-    assert.deepEqual(featureAccess(development), {
+    assert.deepEqual(featureAccessOf({ "multistage:access": development }), {
       deployerRoleArn: "arn:aws:iam::210987654321:role/multistage-access-feature-deployer",
       permissionsBoundaryArn: "arn:aws:iam::210987654321:policy/multistage-access-feature-boundary",
     });
   });
 
   it("is none when development has none (the program then warns on every preview)", () => {
-    assert.equal(featureAccess(undefined), undefined);
-    assert.equal(featureAccess("{}"), undefined);
+    assert.equal(featureAccessOf({}), undefined);
+    assert.equal(featureAccessOf({ "multistage:access": "{}" }), undefined);
   });
 });

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { physicalName } from "../components/naming";
+import { physicalName } from "../lib/aws/naming";
 import { defaultStackOutputs, renderStack } from "../tools/render/harness";
 import { featureTargetForBranch, loadBranchRules } from "../tools/feature/branches";
 import { expectRenderFailure, LONG_LIVED_STACKS, named, once, ofType, onlyOfType, shippedRender, TYPES } from "./helpers/renders";

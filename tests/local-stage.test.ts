@@ -1,8 +1,8 @@
 import { strict as assert } from "node:assert";
-import { StageConfigError } from "../components/stage-errors";
-import { LOCAL_STAGE_KIND, LONG_LIVED_KINDS, STAGE_KINDS, STAGE_PROFILES } from "../components/stage-profile";
-import { resolveStage } from "../components/stage-resolve";
-import { BRANCH_RULE } from "../components/stage-schema";
+import { StageConfigError } from "../stage/errors";
+import { LOCAL_STAGE_KIND, LONG_LIVED_KINDS, STAGE_KINDS, STAGE_PROFILES } from "../stage/profile";
+import { resolveStage } from "../stage/resolve";
+import { BRANCH_RULE } from "../stage/schema";
 import { expectRenderFailure, renderWithConfig } from "./helpers/renders";
 
 function refusal(run: () => unknown): StageConfigError {

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
-import { HASH_LENGTH, NAME_RULES, NamedResourceType, nameViolations, Namer, physicalName } from "../components/naming";
-import { isValidStackName } from "../components/stage-resolve";
+import { HASH_LENGTH, NAME_RULES, NamedResourceType, nameViolations, Namer, physicalName } from "../lib/aws/naming";
+import { isValidStackName } from "../stage/resolve";
 
 const TYPES = Object.keys(NAME_RULES) as NamedResourceType[];
 /** Purposes the components use, plus a long one that forces shortening everywhere. */

@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { chromiumPlan, ensureChromium } from "../tools/local/chromium";
 import { ensureRedis, redisPlan, SystemFacts } from "../tools/local/prerequisites";
-import { PROJECT_ROOT } from "../tools/project/project-files";
+import { PROJECT_ROOT } from "../stage/stack-files";
 
 function system(overrides: Partial<SystemFacts> & { commands?: string[] } = {}): SystemFacts {
   const commands = overrides.commands ?? ["apt-get"];

@@ -9,7 +9,7 @@ import { priceRender } from "../tools/cost/price-render";
 import { usd } from "../tools/cost/report";
 import { promotionCost, promotionCostLine } from "../tools/promote/promotion-cost";
 import { collectSteps, PlannedStep, reportToMarkdown } from "../tools/promote/report";
-import { PROJECT_ROOT } from "../tools/project/project-files";
+import { PROJECT_ROOT } from "../stage/stack-files";
 import { runStagectl, stdoutJson, testContext } from "./helpers/context";
 import { MemoryWorkspace, repositoryStackFile } from "./helpers/memory-workspace";
 import { PROMOTION_PREVIEW_EVENTS } from "./fixtures/preview-events";

@@ -1,8 +1,8 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import { README, readmeWithReference } from "../tools/docs/config-table";
-import { stageConfigSchema } from "../components/stage-schema";
-import { readProjectFile } from "../tools/project/project-files";
+import { stageConfigSchema } from "../stage/schema";
+import { readProjectFile } from "../stage/stack-files";
 
 describe("README", () => {
   it("carries the config reference generated from the schema (run npm run docs:config if this fails)", () => {

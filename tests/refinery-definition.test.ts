@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import aslValidator from "asl-validator";
-import { refineryDefinition, RefineryPlan } from "../components/refinery-definition";
+import { refineryDefinition, RefineryPlan } from "../lib/aws/refinery-definition";
 import { runStateMachine, Service, ServiceCall, TaskFailure } from "./helpers/asl-run";
 
 const plan: RefineryPlan = {

@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { SANITIZE_ENVIRONMENT, SANITIZE_SECRETS } from "../app/src/contract";
 import { copyScript } from "../components/refinery";
 import { simulateRequest } from "../policy/iam-simulation";
-import { PROJECT_ROOT } from "../tools/project/project-files";
+import { PROJECT_ROOT } from "../stage/stack-files";
 
 const account = "123456789012";
 const rds = (resource: string) => `arn:aws:rds:eu-west-1:${account}:${resource}`;

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { stringify, parse } from "yaml";
-import { PROJECT_ROOT } from "../tools/project/project-files";
+import { PROJECT_ROOT } from "../stage/stack-files";
 import { renderStack } from "../tools/render/harness";
 import { diffStacks } from "../tools/review/stack-diff";
 import { staleness, writeSnapshot } from "../tools/review/snapshots";

@@ -1,9 +1,9 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
-import { scheduleExpressionProblem } from "../components/schedule-expression";
-import { STAGE_PROFILES } from "../components/stage-profile";
-import { resolveStage } from "../components/stage-resolve";
-import { StageConfigError } from "../components/stage-errors";
+import { scheduleExpressionProblem } from "../lib/aws/schedule-expression";
+import { STAGE_PROFILES } from "../stage/profile";
+import { resolveStage } from "../stage/resolve";
+import { StageConfigError } from "../stage/errors";
 
 describe("EventBridge Scheduler expressions (multistage:data.syncSchedule)", () => {
   const valid = [

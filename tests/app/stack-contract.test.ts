@@ -3,9 +3,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { contractSchema } from "../../app/src/config";
 import { HEALTH_PATH, STAGE_KINDS as APP_STAGE_KINDS } from "../../app/src/contract";
-import { LOCAL_STAGE_KIND, STAGE_KINDS } from "../../components/stage-profile";
+import { LOCAL_STAGE_KIND, STAGE_KINDS } from "../../stage/profile";
 import { containerHealthProbe } from "../../components/app-service";
-import { PROJECT_ROOT } from "../../tools/project/project-files";
+import { PROJECT_ROOT } from "../../stage/stack-files";
 import { appContainer, LONG_LIVED_STACKS, onlyOfType, shippedRender } from "../helpers/renders";
 
 interface Container {

@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { simulateRequest } from "../../policy/iam-simulation";
 import { parse } from "yaml";
-import { PROJECT_ROOT } from "../../tools/project/project-files";
+import { PROJECT_ROOT } from "../../stage/stack-files";
 import { RenderedResource, renderStack, RenderWithSecrets } from "../../tools/render/harness";
 import { once, tempStackFile } from "./renders";
 

@@ -8,8 +8,8 @@
  */
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
-import { PROJECT_ROOT, loadStackConfig, projectDefaults, readProjectFile, stackFilePath } from "../../tools/project/project-files";
-import { resolveStageFromConfig } from "../../components/stage-resolve";
+import { PROJECT_ROOT, loadStackConfig, projectDefaults, readProjectFile, stackFilePath } from "../../stage/stack-files";
+import { resolveStageFromConfig } from "../../stage/resolve";
 import {
   ConfigEntry,
   EngineEvent,

@@ -1,4 +1,4 @@
-import { NamedResourceType } from "../../components/naming";
+import { NamedResourceType } from "../../lib/aws/naming";
 
 /**
  * Every (type, purpose) pair the components name resources with. The feature render test

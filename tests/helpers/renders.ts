@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { stringify } from "yaml";
-import { PROJECT_ROOT } from "../../tools/project/project-files";
+import { PROJECT_ROOT } from "../../stage/stack-files";
 import { RenderedResource, renderStack, RenderFailure, RenderOptions, RenderWithSecrets } from "../../tools/render/harness";
 
 export const LONG_LIVED_STACKS = ["development", "staging", "production"] as const;

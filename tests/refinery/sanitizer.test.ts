@@ -13,7 +13,7 @@ import { connect, plan } from "../../app/src/sanitizer/run";
 import { verifyRules } from "../../app/src/sanitizer/verify";
 import { PgCluster } from "../../tools/local/pg-cluster";
 import { asMaster, LOCAL_HMAC_KEY } from "../../tools/local/refinery-seed";
-import { PROJECT_ROOT } from "../../tools/project/project-files";
+import { PROJECT_ROOT } from "../../stage/stack-files";
 import { cloneDatabase, configFor, fingerprint, problemsOf, runTask, startProduction } from "./fixture";
 
 const RULES_TEXT = fs.readFileSync(path.join(PROJECT_ROOT, "app", "sql", "sanitize-rules.yaml"), "utf8");

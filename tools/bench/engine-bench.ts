@@ -15,7 +15,7 @@ import * as path from "node:path";
 import { EngineSuite, expectSuccess } from "../../tests-engine/harness/engine";
 import { probeEnv, ProgramStart, readProgramStarts } from "../engine-cli/program-start";
 import { readManifest } from "../engine-cli/manifest";
-import { PROJECT_ROOT } from "../project/project-files";
+import { PROJECT_ROOT } from "../../stage/stack-files";
 
 const ROUNDS = 3;
 // Production first: the lower stages read its outputs (see tests-engine/ops.test.ts).

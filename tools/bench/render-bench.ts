@@ -3,9 +3,10 @@
  * as a user runs it (median of 5 fresh processes) and the in-process render time (median of 5),
  * its resource count, and the whole test suite's wall time. Figures, not assertions.
  */
+import { featureStackConfig } from "../../stage/stack-facts";
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
-import { listStackFiles, PROJECT_ROOT } from "../project/project-files";
+import { listStackFiles, PROJECT_ROOT } from "../../stage/stack-files";
 import { renderStack } from "../render/harness";
 
 const RUNS = 5;
@@ -45,11 +46,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < RUNS; i++) {
     const start = process.hrtime.bigint();
     const render = await renderStack(featureStack, {
-      configOverrides: {
-        "aws:region": "eu-west-1",
-        "multistage:stage": "feature",
-        "multistage:feature": { branch: "feature/bench", createdAt: "2026-01-01T00:00:00Z", expiresAt: "2026-01-04T00:00:00Z" },
-      },
+      configOverrides: featureStackConfig({ branch: "feature/bench", createdAt: "2026-01-01T00:00:00Z", expiresAt: "2026-01-04T00:00:00Z", dataGeneration: 0 }, "eu-west-1", undefined),
     });
     featureTimes.push(Number(process.hrtime.bigint() - start) / 1e6);
     featureCount = render.resources.filter((r) => r.custom).length;

@@ -1,6 +1,6 @@
 import { Command } from "commander";
 import * as fs from "node:fs";
-import { stackFilePath } from "../project/project-files";
+import { stackFilePath } from "../../stage/stack-files";
 import { diffStacks, stackDiffToText } from "../review/stack-diff";
 import type { CommandContext } from "./context";
 import { runCommand, UsageError } from "./run-command";

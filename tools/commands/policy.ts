@@ -1,7 +1,7 @@
 import { Command } from "commander";
 import * as fs from "node:fs";
 import { checkPolicies } from "../policy/offline";
-import { stackFilePath } from "../project/project-files";
+import { stackFilePath } from "../../stage/stack-files";
 import { renderStack } from "../render/harness";
 import type { CommandContext } from "./context";
 import { runCommand, UsageError } from "./run-command";

@@ -1,6 +1,6 @@
 import { Command } from "commander";
 import * as fs from "node:fs";
-import { listStackFiles, stackFilePath } from "../project/project-files";
+import { listStackFiles, stackFilePath } from "../../stage/stack-files";
 import { renderToJson, renderToText } from "../render/format";
 import { renderStack } from "../render/harness";
 import type { CommandContext } from "./context";

@@ -1,5 +1,5 @@
-import { ProjectFileError } from "../../components/config-files";
-import { StageConfigError } from "../../components/stage-errors";
+import { ProjectFileError } from "../../stage/config-files";
+import { StageConfigError } from "../../stage/errors";
 import { StackBusyError, StackMissingError } from "../engine/workspace";
 import type { CommandContext } from "./context";
 

@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError } from "commander";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { PROJECT_ROOT } from "../project/project-files";
+import { PROJECT_ROOT } from "../../stage/stack-files";
 import { gitHistoryAt } from "../status/git-history";
 import { statusToHtml } from "../status/render-html";
 import { statusToMarkdown } from "../status/render-markdown";

@@ -4,7 +4,7 @@
  * database is. Each is one named number here, used by one pricer, listed in the output and the
  * README, so a team that knows its own figures changes them in one place.
  */
-import type { StageKind } from "../../components/stage-profile";
+import type { StageKind } from "../../stage/profile";
 
 /** Hours in a month, as the AWS Pricing Calculator counts them (365 × 24 / 12). */
 export const HOURS_PER_MONTH = 730;

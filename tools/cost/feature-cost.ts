@@ -3,13 +3,14 @@
  * deploys, priced. Its resources depend only on the feature profile, its region and whether it
  * builds its own image, so one render per process answers every later `up` of the same kind.
  */
+import { CONFIG_KEYS } from "../../stage/keys";
 import type { ConfigEntry } from "../engine/workspace";
 import { renderStack } from "../render/harness";
 import { priceRender } from "./price-render";
 import type { StackCost } from "./model";
 
-const REGION_KEY = "aws:region";
-const IMAGE_KEY = "multistage:image";
+const REGION_KEY = CONFIG_KEYS.region;
+const IMAGE_KEY = CONFIG_KEYS.image;
 /** For a config without a region only, which the stage model refuses before any price matters. */
 const FALLBACK_REGION = "us-east-1";
 

@@ -3,7 +3,7 @@
  * price keys), and what a priced stack is (lines with dollars, what is free, what is not priced).
  */
 import type { RenderedResource } from "../render/harness";
-import type { StageKind } from "../../components/stage-profile";
+import type { StageKind } from "../../stage/profile";
 import type { StageUsage } from "./assumptions";
 
 /** What a line pays for, for the per-level summary. */

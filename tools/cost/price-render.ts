@@ -3,7 +3,7 @@
  * reason), or not priced (with the reason), and the lines' prices come from the price table of
  * the stack's region. Nothing here calls AWS.
  */
-import { STAGE_KINDS, type StageKind } from "../../components/stage-profile";
+import { STAGE_KINDS, type StageKind } from "../../stage/profile";
 import type { Render, RenderedResource } from "../render/harness";
 import { HOURS_PER_DAY, HOURS_PER_MONTH, STAGE_USAGE } from "./assumptions";
 import { freeReason } from "./free-types";

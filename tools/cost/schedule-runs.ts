@@ -1,6 +1,6 @@
 /**
  * How often a recurring EventBridge Scheduler expression fires in an average month, for what a
- * nightly job costs. Expressions the stage model accepts (components/schedule-expression.ts);
+ * nightly job costs. Expressions the stage model accepts (lib/aws/schedule-expression.ts);
  * the rarer cron forms (L, W, #) are answered with undefined and priced as "not priced".
  */
 import { HOURS_PER_MONTH } from "./assumptions";

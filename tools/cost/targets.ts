@@ -3,11 +3,13 @@
  * testing level from its profile when a team has no Pulumi.testing.yaml yet (what a fourth
  * level would cost), and a feature stack as `feature up` makes it.
  */
-import { LONG_LIVED_KINDS, STAGE_KINDS, type StageKind } from "../../components/stage-profile";
+import { CONFIG_KEYS } from "../../stage/keys";
+import { LONG_LIVED_KINDS, type StageKind } from "../../stage/profile";
+import { featureAccessOf, featureStackConfig, stageKindOfStackFile } from "../../stage/stack-facts";
 import { featureTargetForBranch, loadBranchRules } from "../feature/branches";
 import { isoSeconds } from "../feature/feature-identity";
-import { featureAccess, featureConfig, NETWORK_STACK } from "../feature/feature-up";
-import { listStackFiles, loadStackConfig, PROJECT_ROOT } from "../project/project-files";
+import { configEntries, NETWORK_STACK } from "../feature/feature-up";
+import { listStackFiles, loadStackConfig, PROJECT_ROOT } from "../../stage/stack-files";
 import { renderStack } from "../render/harness";
 import { priceFeatureStack } from "./feature-cost";
 import type { StackCost } from "./model";
@@ -45,16 +47,11 @@ export interface TargetOptions {
   now?: Date;
 }
 
-function kindOf(stack: string, root: string): StageKind | undefined {
-  const kind = loadStackConfig(stack, {}, root).values["multistage:stage"];
-  return (STAGE_KINDS as readonly string[]).includes(String(kind)) ? (kind as StageKind) : undefined;
-}
-
 /** Every target, lowest level first: stack files, testing from its profile if none, a feature stack. */
 export function allTargets(options: TargetOptions = {}): CostTarget[] {
   const root = options.configDir ?? PROJECT_ROOT;
   // A stack file naming no valid kind sorts first; its render then fails with the stage model's message.
-  const files = listStackFiles(root).map((stack): CostTarget => ({ name: stack, stack, kind: kindOf(stack, root) ?? "development", from: "stack file" }));
+  const files = listStackFiles(root).map((stack): CostTarget => ({ name: stack, stack, kind: stageKindOfStackFile(stack, root) ?? "development", from: "stack file" }));
   const targets = files.filter((t) => t.kind !== "feature");
   if (!targets.some((t) => t.kind === FOURTH_LEVEL)) targets.push({ name: FOURTH_LEVEL, stack: FOURTH_LEVEL, kind: FOURTH_LEVEL, from: "profile" });
   const level = (t: CostTarget) => (LONG_LIVED_KINDS as readonly string[]).indexOf(t.kind);
@@ -81,16 +78,17 @@ export async function priceTarget(target: CostTarget, options: TargetOptions = {
   const root = options.configDir ?? PROJECT_ROOT;
   const label = { name: target.name, kind: target.kind, from: target.from };
   // Lower stages without a file and feature stacks deploy where development does (as feature up does).
-  const networkRegion = loadStackConfig(NETWORK_STACK, {}, root).values["aws:region"];
+  const network = loadStackConfig(NETWORK_STACK, {}, root).values;
+  const networkRegion = network[CONFIG_KEYS.region];
   if (target.from === "feature up") {
     const now = options.now ?? new Date();
     const identity = { branch: EXAMPLE_BRANCH, createdAt: isoSeconds(now), expiresAt: isoSeconds(new Date(now.getTime() + EXAMPLE_TTL_MS)), dataGeneration: 0 };
-    const access = featureAccess(loadStackConfig(NETWORK_STACK, {}, root).values["multistage:access"]);
-    return { ...(await priceFeatureStack(target.stack, featureConfig(identity, networkRegion, undefined, access), root)), ...label };
+    const config = configEntries(featureStackConfig(identity, networkRegion, undefined, featureAccessOf(network)));
+    return { ...(await priceFeatureStack(target.stack, config, root)), ...label };
   }
   // A level from its profile is exactly what the README's "Add a stage" file holds.
-  const overrides = target.from === "profile" ? { ...(networkRegion ? { "aws:region": networkRegion } : {}), "multistage:stage": target.kind } : {};
-  const region = loadStackConfig(target.stack, overrides, root).values["aws:region"];
+  const overrides = target.from === "profile" ? { ...(networkRegion ? { [CONFIG_KEYS.region]: networkRegion } : {}), [CONFIG_KEYS.stage]: target.kind } : {};
+  const region = loadStackConfig(target.stack, overrides, root).values[CONFIG_KEYS.region];
   const render = await renderStack(target.stack, { configDir: root, configOverrides: overrides });
   // Without a region the render has already failed (the stage model requires one).
   return { ...priceRender(render, { region: region ?? "us-east-1" }), ...label };

@@ -6,16 +6,15 @@
  * `multistage:data-generation` tag, which the next `feature up` reads. Refuses production, a
  * staging replica, and any stage whose data does not come from production's snapshots.
  */
-import { StageConfigError } from "../../components/stage-errors";
-import { resolveStageFromConfig, Stage } from "../../components/stage-resolve";
+import { StageConfigError } from "../../stage/errors";
+import { CONFIG_KEYS } from "../../stage/keys";
+import { Stage } from "../../stage/resolve";
+import { restoresFromProduction, stageOfConfig, withDataGeneration } from "../../stage/stack-facts";
 import { CommandContext } from "../commands/context";
 import { RefusalError, UsageError } from "../commands/run-command";
 import { ConfigEntry, StageWorkspace } from "../engine/workspace";
 import { FEATURE_STACK_PREFIX } from "../feature/branches";
 import { FEATURE_TAGS, readFeatureIdentity, requireFeatureStack } from "../feature/feature-identity";
-import { projectDefaults, readProjectFile } from "../project/project-files";
-
-export const DATA_KEY = "multistage:data";
 
 export interface ResyncResult {
   stack: string;
@@ -39,8 +38,7 @@ async function resyncLongLived(context: CommandContext, workspace: StageWorkspac
   const from = stage.data.generation;
   const to = from + 1;
   await confirm(context, stack, options.yes);
-  const data = config[DATA_KEY] ? (JSON.parse(config[DATA_KEY].value) as Record<string, unknown>) : {};
-  await workspace.setAllConfig(stack, { [DATA_KEY]: { value: JSON.stringify({ ...data, generation: to }) } });
+  await workspace.setAllConfig(stack, { [CONFIG_KEYS.data]: { value: withDataGeneration(config[CONFIG_KEYS.data]?.value, to) } });
   return {
     stack,
     generation: { from, to },
@@ -64,10 +62,8 @@ async function resyncFeature(context: CommandContext, workspace: StageWorkspace,
 
 /** The stage as the program would see it: Pulumi.yaml's defaults under the stack file. */
 function stageOf(stack: string, config: Record<string, ConfigEntry>): Stage {
-  const defaults = Object.entries(projectDefaults(readProjectFile())).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]);
-  const values = { ...Object.fromEntries(defaults), ...Object.fromEntries(Object.entries(config).map(([key, entry]) => [key, entry.value])) };
   try {
-    return resolveStageFromConfig(stack, values);
+    return stageOfConfig(stack, Object.fromEntries(Object.entries(config).map(([key, entry]) => [key, entry.value])));
   } catch (error) {
     if (error instanceof StageConfigError) throw new RefusalError(`Refusing to resync ${stack}: its config is invalid.\n${error.message}`);
     throw error;
@@ -79,7 +75,7 @@ function refuseUnlessRestoredFromProduction(stack: string, stage: Stage): void {
   if (stage.data.source === "production-replica") {
     throw new RefusalError(`Refusing to resync ${stack}: it is a read replica of production and always has production's current data`);
   }
-  if (stage.data.source !== "sanitized-snapshot") {
+  if (!restoresFromProduction(stage)) {
     throw new RefusalError(`Refusing to resync ${stack}: its data source is ${stage.data.source}, not sanitized-snapshot; there is no snapshot to restore`);
   }
 }

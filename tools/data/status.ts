@@ -4,11 +4,11 @@
  * stack outputs and AWS. Exits 1 when the newest snapshot is older than `--max-age` or the last
  * run did not succeed, so a scheduled job can alert on it.
  */
-import { Namer, sanitizedSnapshotPrefix } from "../../components/naming";
-import { PROJECT } from "../../components/stage-resolve";
+import { productionDataNames, sanitizedSnapshotPrefix } from "../../lib/aws/naming";
+import { PROJECT } from "../../stage/resolve";
 import { CommandContext } from "../commands/context";
 import { RefusalError } from "../commands/run-command";
-import { loadStackConfig } from "../project/project-files";
+import { loadStackConfig } from "../../stage/stack-files";
 import { RefineryObserver } from "./refinery-observer";
 
 export const PRODUCTION = "production";
@@ -28,7 +28,7 @@ export async function dataStatus(context: CommandContext, options: { maxAgeMs: n
   if (typeof stateMachineArn !== "string") throw new RefusalError(`${PRODUCTION} exports no refineryStateMachineArn; deploy production with this version first`);
   const region = loadStackConfig(PRODUCTION).values["aws:region"] ?? "us-east-1";
   const observer: RefineryObserver = context.refineryObserver(region);
-  const sanitizer = new Namer(PROJECT, PRODUCTION).name("rds-instance", "sanitizer");
+  const sanitizer = productionDataNames(PROJECT).sanitizer;
   const now = context.now().getTime();
 
   const snapshots = await observer.sanitizedSnapshots(sanitizer, sanitizedSnapshotPrefix(PROJECT));

@@ -5,7 +5,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { PROJECT_ROOT } from "../project/project-files";
+import { PROJECT_ROOT } from "../../stage/stack-files";
 
 /**
  * Supported CLI versions: 3.211 is the first whose DIY (file://, s3://) backend keeps stack tags

@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { ConcurrentUpdateError, LocalWorkspace, OutputMap, Stack, StackAlreadyExistsError, StackNotFoundError, UpdateSummary, Workspace } from "@pulumi/pulumi/automation";
-import { PROJECT_ROOT } from "../project/project-files";
+import { PROJECT_ROOT } from "../../stage/stack-files";
 import { createConfigOverlay } from "./config-overlay";
 import {
   ConfigEntry,

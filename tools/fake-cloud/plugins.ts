@@ -7,7 +7,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { PROJECT_ROOT } from "../project/project-files";
+import { PROJECT_ROOT } from "../../stage/stack-files";
 import { PACKAGES, sdkVersionOf } from "./serve";
 
 export interface InstalledPlugin {

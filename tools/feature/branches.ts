@@ -3,12 +3,12 @@
  * Pulumi.yaml), and the feature stack name of every other branch.
  */
 import { createHash } from "node:crypto";
-import { NAME_RULES } from "../../components/naming";
-import { LongLivedKind } from "../../components/stage-profile";
-import { PROJECT } from "../../components/stage-resolve";
-import { stageConfigSchema } from "../../components/stage-schema";
+import { maxStageNameLength, stagePrefix } from "../../lib/aws/naming";
+import { LongLivedKind } from "../../stage/profile";
+import { PROJECT } from "../../stage/resolve";
+import { stageConfigSchema } from "../../stage/schema";
 import { UsageError } from "../commands/run-command";
-import { projectDefaults, readProjectFile } from "../project/project-files";
+import { projectDefaults, readProjectFile } from "../../stage/stack-files";
 
 export const FEATURE_STACK_PREFIX = "feature-";
 /** Feature branches written `feature/<slug>` keep their slug as it is when it is clean. */
@@ -18,7 +18,7 @@ const SLUG_HASH_LENGTH = 8;
  * Longest slug: the load balancer and target group are named `multistage-feature-<slug>`,
  * and the naming module's rule for them stops at AWS's 32 characters.
  */
-export const MAX_SLUG_LENGTH = NAME_RULES.alb.maxLength - `${PROJECT}-${FEATURE_STACK_PREFIX}`.length;
+export const MAX_SLUG_LENGTH = maxStageNameLength(PROJECT, "alb") - FEATURE_STACK_PREFIX.length;
 
 export interface BranchRule {
   pattern: string;
@@ -54,7 +54,7 @@ export function targetForBranch(branch: string, rules: readonly BranchRule[]): B
   if (rule) return { kind: "long-lived", stage: rule.stage, stack: rule.stage };
   const slug = featureSlug(branch);
   const stack = `${FEATURE_STACK_PREFIX}${slug}`;
-  return { kind: "feature", stack, slug, namePrefix: `${PROJECT}-${stack}` };
+  return { kind: "feature", stack, slug, namePrefix: stagePrefix(PROJECT, stack) };
 }
 
 /** The feature stack of a branch, refusing branches that deploy to a long-lived stage. */

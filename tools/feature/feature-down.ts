@@ -1,10 +1,10 @@
+import { CONFIG_KEYS } from "../../stage/keys";
 import { CommandContext, elapsedWriter, lockWait } from "../commands/context";
 import { withBusyRetry } from "../engine/retry";
 import { StageWorkspace } from "../engine/workspace";
 import { featureTargetForBranch, loadBranchRules } from "./branches";
 import { requireFeatureStack } from "./feature-identity";
 
-const STAGE_KEY = "multistage:stage";
 
 export interface FeatureDownResult {
   stack: string;
@@ -40,7 +40,7 @@ export async function destroyFeatureStack(
   // Pulumi.yaml's declarations first, and `stage` has no default: in a fresh checkout, which
   // has no config for a feature stack, it stops with "missing configuration value 'stage'".
   // The guard has just established what the value is.
-  await workspace.setAllConfig(stack, { [STAGE_KEY]: { value: "feature" } });
+  await workspace.setAllConfig(stack, { [CONFIG_KEYS.stage]: { value: "feature" } });
   const onOutput = elapsedWriter(context);
   await withBusyRetry(() => workspace.destroy(stack, { onOutput }), lockWait(context, stack, waitMs));
   await workspace.removeStack(stack);

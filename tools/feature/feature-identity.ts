@@ -3,21 +3,15 @@
  * tags (a fresh checkout has no config file for a feature stack; see tools/engine/workspace.ts).
  * `feature up` writes the tags before the first update; down, reap, list and resync read them.
  */
+import { FEATURE_STACK_TAGS, STACK_TAG_NAMESPACE } from "../../stage/keys";
 import { RefusalError } from "../commands/run-command";
 import { StageWorkspace, StackOutput } from "../engine/workspace";
 import { FEATURE_STACK_PREFIX } from "./branches";
 
 /** Every tag stagectl writes starts with this. */
-export const FEATURE_TAG_NAMESPACE = "multistage:";
+export const FEATURE_TAG_NAMESPACE = STACK_TAG_NAMESPACE;
 
-export const FEATURE_TAGS = {
-  stage: "multistage:stage",
-  branch: "multistage:branch",
-  pr: "multistage:pr",
-  createdAt: "multistage:created-at",
-  expiresAt: "multistage:expires-at",
-  dataGeneration: "multistage:data-generation",
-} as const;
+export const FEATURE_TAGS = FEATURE_STACK_TAGS;
 
 /** Pulumi Cloud caps tag values at 256 characters; a branch name is cut to fit, the same way everywhere. */
 const MAX_TAG_VALUE = 256;

@@ -2,7 +2,7 @@ import { CommandContext } from "../commands/context";
 import { errorSummary } from "../engine/error-summary";
 import { StackInfo, StageWorkspace } from "../engine/workspace";
 import { FEATURE_STACK_PREFIX } from "./branches";
-import { isoSeconds, notAFeatureStackReason, readFeatureIdentity } from "./feature-identity";
+import { FEATURE_TAGS, isoSeconds, notAFeatureStackReason, readFeatureIdentity } from "./feature-identity";
 
 export interface FeatureStackRow {
   stack: string;
@@ -55,7 +55,7 @@ async function describe(summary: StackInfo, workspace: StageWorkspace, now: numb
   if (notFeature) row.notFeature = notFeature;
   const reading = readFeatureIdentity(tags, now);
   row.problems.push(...reading.problems);
-  row.branch = reading.identity?.branch ?? tags["multistage:branch"];
+  row.branch = reading.identity?.branch ?? tags[FEATURE_TAGS.branch];
   row.pr = reading.identity?.pr;
   if (reading.createdAtMs !== undefined) {
     row.createdAt = isoSeconds(new Date(reading.createdAtMs));

@@ -1,17 +1,18 @@
-import { StageConfigError } from "../../components/stage-errors";
-import { decodeConfigValue } from "../../components/config-values";
-import { boundaryPolicyName, deployerRoleName } from "../../components/naming";
-import { PROJECT, resolveStageFromConfig } from "../../components/stage-resolve";
+import { StageConfigError } from "../../stage/errors";
+import { resolveStageFromConfig } from "../../stage/resolve";
+import { DEFAULT_NETWORK_STACK } from "../../stage/keys";
+import { featureAccessOf, featureStackConfig } from "../../stage/stack-facts";
 import { CommandContext, elapsedWriter, lockWait } from "../commands/context";
 import { RefusalError, UsageError } from "../commands/run-command";
 import { withBusyRetry } from "../engine/retry";
 import { ConfigEntry, StackInfo, StackOutput } from "../engine/workspace";
 import { featureCostPerDay } from "../cost/feature-cost";
-import { loadStackConfig } from "../project/project-files";
+import { loadStackConfig } from "../../stage/stack-files";
 import { featureTargetForBranch, loadBranchRules } from "./branches";
 import { FEATURE_TAG_NAMESPACE, FeatureIdentity, featureTags, isoSeconds, notAFeatureStackReason, ownerMismatch, readFeatureIdentity } from "./feature-identity";
 
-export const NETWORK_STACK = "development";
+/** Feature stacks `feature up` makes borrow the default network stack's network. */
+export const NETWORK_STACK = DEFAULT_NETWORK_STACK;
 const NETWORK_OUTPUTS = ["vpcId", "publicSubnetIds", "privateSubnetIds"];
 
 export interface FeatureUpOptions {
@@ -59,7 +60,7 @@ export async function featureUp(context: CommandContext, options: FeatureUpOptio
   // through the feature deployer of the account it names.
   const network = loadStackConfig(NETWORK_STACK).values;
   const region = network["aws:region"];
-  const access = featureAccess(network["multistage:access"]);
+  const access = featureAccessOf(network);
 
   const now = context.now();
   let previous: FeatureIdentity | undefined;
@@ -87,7 +88,7 @@ export async function featureUp(context: CommandContext, options: FeatureUpOptio
     dataGeneration: previous?.dataGeneration ?? 0,
     ...(options.pr !== undefined ? { pr: options.pr } : previous?.pr !== undefined ? { pr: previous.pr } : {}),
   };
-  const config = featureConfig(identity, region, options.image, access);
+  const config = configEntries(featureStackConfig(identity, region, options.image, access));
   validateBeforeWriting(target.stack, config);
 
   await workspace.createOrSelectStack(target.stack);
@@ -117,38 +118,9 @@ function isUnclaimed(stack: StackInfo, tags: Record<string, string>): boolean {
   return stack.resourceCount === 0 && !Object.keys(tags).some((key) => key.startsWith(FEATURE_TAG_NAMESPACE));
 }
 
-/** The whole config of a feature stack, derived from what every CI job knows. */
-export function featureConfig(identity: FeatureIdentity, region: string | undefined, image: string | undefined, access?: FeatureAccess): Record<string, ConfigEntry> {
-  const feature = { branch: identity.branch, createdAt: identity.createdAt, expiresAt: identity.expiresAt, ...(identity.pr !== undefined ? { pr: identity.pr } : {}) };
-  return {
-    "multistage:stage": { value: "feature" },
-    "multistage:feature": { value: JSON.stringify(feature) },
-    ...(region ? { "aws:region": { value: region } } : {}),
-    ...(image ? { "multistage:image": { value: image } } : {}),
-    ...(access ? { "multistage:access": { value: JSON.stringify(access) } } : {}),
-    ...(identity.dataGeneration > 0 ? { "multistage:data": { value: JSON.stringify({ generation: identity.dataGeneration }) } } : {}),
-  };
-}
-
-export interface FeatureAccess {
-  deployerRoleArn: string;
-  permissionsBoundaryArn: string;
-}
-
-/**
- * The feature deployer and boundary of the account development deploys through (access/ names
- * them after the stage kind), or none when development has no access settings.
- */
-export function featureAccess(developmentAccess: string | undefined): FeatureAccess | undefined {
-  const settings = developmentAccess ? (decodeConfigValue(developmentAccess) as { deployerRoleArn?: unknown } | string) : undefined;
-  const deployer = typeof settings === "object" && typeof settings.deployerRoleArn === "string" ? settings.deployerRoleArn : "";
-  const role = /^arn:([^:]+):iam::(\d{12}):role\//.exec(deployer);
-  if (!role) return undefined;
-  const [, partition, account] = role;
-  return {
-    deployerRoleArn: `arn:${partition}:iam::${account}:role/${deployerRoleName(PROJECT, "feature")}`,
-    permissionsBoundaryArn: `arn:${partition}:iam::${account}:policy/${boundaryPolicyName(PROJECT, "feature")}`,
-  };
+/** Config values as a workspace sets them (none of a feature stack's are secret). */
+export function configEntries(values: Record<string, string>): Record<string, ConfigEntry> {
+  return Object.fromEntries(Object.entries(values).map(([key, value]) => [key, { value }]));
 }
 
 /** The program validates again at `up`; doing it here means a bad value never reaches the backend. */

@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from "node:child_process";
 import * as path from "node:path";
 import * as readline from "node:readline";
-import { PROJECT_ROOT } from "../project/project-files";
+import { PROJECT_ROOT } from "../../stage/stack-files";
 
 export interface AppProcess {
   child: ChildProcess;

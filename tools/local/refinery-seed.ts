@@ -11,7 +11,7 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Client } from "pg";
-import { PROJECT_ROOT } from "../project/project-files";
+import { PROJECT_ROOT } from "../../stage/stack-files";
 import type { PgCluster } from "./pg-cluster";
 
 export const APP_DATABASE = "app";

@@ -4,11 +4,13 @@
  * must not wait in the stack file for the next `pulumi up` (or the workflow's pull request) to
  * roll it out unreviewed.
  */
+import { CONFIG_KEYS } from "../../stage/keys";
 import type { ConfigEntry, StageWorkspace, UpdateResult } from "../engine/workspace";
 
-export const IMAGE_KEY = "multistage:image";
-/** The commit the image was built from; it travels with the image (components/stage-schema.ts). */
-export const IMAGE_COMMIT_KEY = "multistage:imageCommit";
+/** The keys a promotion sets: the stage model validates their values like any other. */
+export const IMAGE_KEY = CONFIG_KEYS.image;
+/** The commit the image was built from; it travels with the image (stage/schema.ts). */
+export const IMAGE_COMMIT_KEY = CONFIG_KEYS.imageCommit;
 
 /** What promotion writes into the target's config: the image, and its commit when the source knows it. */
 export interface PromotedImage {

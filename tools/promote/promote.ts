@@ -6,9 +6,9 @@
  */
 import * as fs from "node:fs";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
-import { StageConfigError } from "../../components/stage-errors";
-import { resolveStageFromConfig } from "../../components/stage-resolve";
-import { DIGEST_PINNED_IMAGE, GIT_COMMIT_ID } from "../../components/stage-schema";
+import { StageConfigError } from "../../stage/errors";
+import { resolveStageFromConfig } from "../../stage/resolve";
+import { DIGEST_PINNED_IMAGE, GIT_COMMIT_ID } from "../../stage/schema";
 import { CommandContext, elapsedWriter, lockWait } from "../commands/context";
 import { RefusalError, UsageError } from "../commands/run-command";
 import { withBusyRetry } from "../engine/retry";

@@ -9,7 +9,7 @@
 import * as fs from "node:fs";
 import { classifyType, priceRender } from "../cost/price-render";
 import { usd } from "../cost/report";
-import { loadStackConfig, PROJECT_ROOT, stackFilePath } from "../project/project-files";
+import { loadStackConfig, PROJECT_ROOT, stackFilePath } from "../../stage/stack-files";
 import { renderStack } from "../render/harness";
 import { IMAGE_KEY } from "./apply-image";
 import type { PlannedStep } from "./report";

@@ -1,7 +1,7 @@
 /**
  * Where an image may be promoted from and to, derived from the committed stack files.
  *
- * A stack is named after its kind, or `<kind>-<suffix>` (components/stage-resolve.ts), so a team
+ * A stack is named after its kind, or `<kind>-<suffix>` (stage/resolve.ts), so a team
  * with two regions may run `development`, `staging`, `staging-us`, `production`, `production-us`.
  * The stacks sharing a suffix form a lane; the unsuffixed stacks are the main lane. A lane's
  * path is its own stacks in level order, preceded by the main lane's stacks below its lowest
@@ -15,9 +15,9 @@
  * `staging -> production-us` and `staging-us -> production` (another lane's stage vouched for
  * the image, not the target's own). There is no setting to cross lanes yet.
  */
-import { decodeConfigValue } from "../../components/config-values";
-import { LONG_LIVED_KINDS, LongLivedKind } from "../../components/stage-profile";
-import { listStackFiles, loadStackConfig } from "../project/project-files";
+import { LONG_LIVED_KINDS, LongLivedKind } from "../../stage/profile";
+import { listStackFiles } from "../../stage/stack-files";
+import { stageKindOfStackFile } from "../../stage/stack-facts";
 
 export interface PathStage {
   stack: string;
@@ -36,8 +36,8 @@ export const levelOf = (kind: LongLivedKind): number => LONG_LIVED_KINDS.indexOf
 export function longLivedStacks(configDir?: string): PathStage[] {
   const stages: PathStage[] = [];
   for (const stack of listStackFiles(configDir)) {
-    const kind = decodeConfigValue(loadStackConfig(stack, {}, configDir).values["multistage:stage"] ?? "");
-    if (!(LONG_LIVED_KINDS as readonly unknown[]).includes(kind)) continue;
+    const kind = stageKindOfStackFile(stack, configDir);
+    if (!kind || !(LONG_LIVED_KINDS as readonly string[]).includes(kind)) continue;
     const longLived = kind as LongLivedKind;
     if (stack === longLived) stages.push({ stack, kind: longLived, suffix: "" });
     else if (stack.startsWith(`${longLived}-`)) stages.push({ stack, kind: longLived, suffix: stack.slice(longLived.length + 1) });

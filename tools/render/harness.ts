@@ -6,10 +6,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { loadStackConfig, PROJECT_ROOT, readProjectFile, StackConfig } from "../project/project-files";
-import { resolveStageFromConfig } from "../../components/stage-resolve";
-import { sanitizedSnapshotPrefix } from "../../components/naming";
-import { StageConfigRunError } from "../../components/stage";
+import { loadStackConfig, PROJECT_ROOT, readProjectFile, StackConfig } from "../../stage/stack-files";
+import { resolveStageFromConfig } from "../../stage/resolve";
+import { sanitizedSnapshotPrefix } from "../../lib/aws/naming";
+import { StageConfigRunError } from "../../stage/pulumi-config";
 import { MockSnapshot, physicalNameOf, RenderMocks } from "./mocks";
 import { decodeJsonStrings, redact, REDACTED } from "./redact";
 

@@ -3,6 +3,8 @@
  * names, ARNs, paths, tags, environment values) and of its kind becomes a placeholder, so
  * `multistage-staging-db` and `multistage-production-db` compare as one resource.
  */
+import { ACCESS_STAGE, logGroupPrefix, stagePrefix } from "../../lib/aws/naming";
+import { PROJECT } from "../../stage/keys";
 import { flatten } from "../render/format";
 import type { Render } from "../render/harness";
 
@@ -22,10 +24,10 @@ export function normalizeValue(value: string, stack: string, kind: string, netwo
   // A stage's address range is part of its identity, like its name (every stage has its own /16).
   const ranged = networkPrefix ? value.replace(new RegExp(`(?<![0-9.])${escapeRegex(networkPrefix)}`, "g"), `${NETWORK_PLACEHOLDER}.`) : value;
   return ranged
-    .replace(new RegExp(`multistage-${name}(?![a-z0-9])`, "g"), `multistage-${STAGE_PLACEHOLDER}`)
+    .replace(new RegExp(`${escapeRegex(stagePrefix(PROJECT, stack))}(?![a-z0-9])`, "g"), stagePrefix(PROJECT, STAGE_PLACEHOLDER))
     // The stage's deployer and boundary (access/) are named after its kind.
-    .replace(new RegExp(`multistage-access-${escapeRegex(kind)}-`, "g"), `multistage-access-${KIND_PLACEHOLDER}-`)
-    .replace(new RegExp(`/multistage/${name}/`, "g"), `/multistage/${STAGE_PLACEHOLDER}/`)
+    .replace(new RegExp(`${escapeRegex(stagePrefix(PROJECT, ACCESS_STAGE))}-${escapeRegex(kind)}-`, "g"), `${stagePrefix(PROJECT, ACCESS_STAGE)}-${KIND_PLACEHOLDER}-`)
+    .replace(new RegExp(escapeRegex(logGroupPrefix(PROJECT, stack)), "g"), logGroupPrefix(PROJECT, STAGE_PLACEHOLDER))
     .replace(new RegExp(`^"${name}"$`), `"${STAGE_PLACEHOLDER}"`)
     .replace(new RegExp(`^"${escapeRegex(kind)}"$`), `"${KIND_PLACEHOLDER}"`);
 }

@@ -5,7 +5,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { listStackFiles, PROJECT_ROOT } from "../project/project-files";
+import { listStackFiles, PROJECT_ROOT } from "../../stage/stack-files";
 import { renderToJson } from "../render/format";
 import { Render, renderStack } from "../render/harness";
 

@@ -5,10 +5,12 @@
  * kept); whatever remains was declared by a stack file override or by code, and deserves a
  * reviewer's eye.
  */
-import { namespaceConfig } from "../../components/config-values";
-import { STAGE_PROFILES, StageKind, StageProfile } from "../../components/stage-profile";
-import { PROJECT, resolveStage } from "../../components/stage-resolve";
-import { loadStackConfig } from "../project/project-files";
+import { namespaceConfig } from "../../stage/config-values";
+import { CONFIG_KEYS } from "../../stage/keys";
+import { configUnderProfileOf } from "../../stage/profile-overlay";
+import { StageKind } from "../../stage/profile";
+import { PROJECT, resolveStage } from "../../stage/resolve";
+import { loadStackConfig } from "../../stage/stack-files";
 import { Render, renderStack, RenderOptions } from "../render/harness";
 import { differenceKey, diffFlat, flattenRender, normalizeValue, PropertyDifference } from "./normalize";
 
@@ -23,8 +25,6 @@ export interface StackDiff {
   other: ClassifiedDifference[];
 }
 
-const PROFILE_ROWS: ReadonlyArray<keyof StageProfile> = ["network", "database", "cache", "app", "bucket", "logs", "teardown"];
-
 interface StackView {
   stack: string;
   kind: StageKind;
@@ -34,30 +34,8 @@ interface StackView {
 function viewOf(stack: string, options: RenderOptions): StackView {
   const config = loadStackConfig(stack, options.configOverrides, options.configDir, options.stackFile);
   const raw = namespaceConfig(config.values, PROJECT);
-  const stage = resolveStage(stack, raw, config.values["aws:region"]);
+  const stage = resolveStage(stack, raw, config.values[CONFIG_KEYS.region]);
   return { stack, kind: stage.kind, fileConfig: raw };
-}
-
-/** A's config with every profile row A leaves to its defaults taken from B's kind instead. */
-function withProfileOf(a: StackView, bKind: StageKind): Record<string, unknown> {
-  const profile = STAGE_PROFILES[bKind];
-  const overrides: Record<string, unknown> = {};
-  for (const row of PROFILE_ROWS) {
-    const own = a.fileConfig[row];
-    if (row === "teardown") overrides[`multistage:${row}`] = own ?? profile.teardown;
-    else if (row === "network" && a.kind === "feature") continue; // feature stacks have no network settings
-    else if (row === "network") {
-      // The address range is the stage's own (no two stages may share one) and is normalised
-      // away like its name; only the NAT layout comes from the other kind's profile.
-      overrides[`multistage:${row}`] = { nat: profile.network.nat, ...((own as object | undefined) ?? {}) };
-    } else overrides[`multistage:${row}`] = { ...(profile[row] as object), ...((own as object | undefined) ?? {}) };
-  }
-  // Data settings are part of the profile too; production's "none" reads as "empty" elsewhere.
-  const ownData = (a.fileConfig.data as object | undefined) ?? {};
-  if (a.kind !== "production") {
-    overrides["multistage:data"] = { source: profile.data.source === "none" ? "empty" : profile.data.source, syncSchedule: profile.data.syncSchedule, ...ownData };
-  }
-  return overrides;
 }
 
 export interface DiffInputs {
@@ -79,7 +57,7 @@ export async function diffStacks(inputs: DiffInputs): Promise<StackDiff> {
 
   const counterfactual = await renderStack(inputs.a, {
     ...aOptions,
-    configOverrides: { ...aOptions.configOverrides, ...withProfileOf(a, b.kind) },
+    configOverrides: { ...aOptions.configOverrides, ...configUnderProfileOf(a.fileConfig, a.kind, b.kind) },
   });
   const unexplained = new Set(diffFlat(flattenRender(counterfactual, a.kind), flatB).map(differenceKey));
 

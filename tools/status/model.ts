@@ -1,5 +1,5 @@
 /** The pipeline at a glance, as `stagectl status --json` prints it and every renderer reads it. */
-import type { LongLivedKind } from "../../components/stage-profile";
+import type { LongLivedKind } from "../../stage/profile";
 import type { FeatureStackRow } from "../feature/feature-list";
 import type { Field } from "./fields";
 import type { CommitInfo } from "./git-history";

@@ -1,5 +1,7 @@
 /** A stage's image, commit and last deployment, from its stack facts and git. Pure. */
-import { GIT_COMMIT_ID } from "../../components/stage-schema";
+import { physicalName } from "../../lib/aws/naming";
+import { PROJECT } from "../../stage/keys";
+import { GIT_COMMIT_ID } from "../../stage/schema";
 import { Field, known, unknown } from "./fields";
 import type { GitHistory } from "./git-history";
 import type { CommitRef, Deployment, ImageRef } from "./model";
@@ -21,7 +23,8 @@ export function commitField(facts: StackFacts, image: Field<ImageRef>, git: GitH
   if ("unknown" in facts.outputs) return facts.outputs;
   const commit = facts.outputs.value.commit?.value;
   if (typeof commit !== "string" || !GIT_COMMIT_ID.test(commit)) {
-    const builtHere = "value" in image && image.value.repository === `multistage-${facts.stack}-app`;
+    // The stage's own repository, named as components/app-image.ts names it.
+    const builtHere = "value" in image && image.value.repository === physicalName(PROJECT, facts.stack, "ecr-repository", "app");
     return unknown(
       builtHere
         ? `${facts.stack} builds app/ into its own repository from the checkout it deploys, which records no commit; deploy it with multistage:image and multistage:imageCommit, as CI does`

@@ -4,7 +4,7 @@
  * not on a variable any task definition could set:
  *
  * 1. The host: DB_HOST is the sanitizer's RDS endpoint, whose first label is its instance
- *    identifier (`multistage-production-sanitizer`, components/naming.ts), or a loopback address
+ *    identifier (`multistage-production-sanitizer`, lib/aws/naming.ts), or a loopback address
  *    (a local run; production is never on loopback).
  * 2. The server behind it: the address PostgreSQL says it was reached on (inet_server_addr())
  *    is one DB_HOST resolves to. A tunnel or proxy (an SSM port forward to production on

@@ -2,7 +2,7 @@
  * What a teardown mode means for stateful resources, decided once so every component
  * treats production's data the same way.
  */
-import { TeardownMode } from "./stage-profile";
+import { TeardownMode } from "./profile";
 
 export interface TeardownPolicy {
   /** Pulumi `protect`: the engine refuses to delete the resource. */

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { deployerRoleName, reviewerRoleName } from "./naming";
-import type { Stage } from "./stage-resolve";
+import { deployerRoleName, reviewerRoleName, stagePrefix } from "../lib/aws/naming";
+import type { Stage } from "./resolve";
 
 /**
  * The stage's AWS provider: its region, its deployer role, and the tags every resource
@@ -24,7 +24,7 @@ export async function stageProvider(name: string, stage: Stage): Promise<aws.Pro
   return new aws.Provider(`${name}-aws`, {
     region: stage.region as aws.Region,
     // Who may deploy this stage is decided by who may assume this role (access/).
-    assumeRoles: roleArn && !alreadyAllowed ? [{ roleArn, sessionName: `multistage-${stage.name}`.slice(0, 64) }] : undefined,
+    assumeRoles: roleArn && !alreadyAllowed ? [{ roleArn, sessionName: stagePrefix(stage.project, stage.name).slice(0, 64) }] : undefined,
     // Every resource says which stage it belongs to, in the console and in cost reports.
     defaultTags: {
       tags: {

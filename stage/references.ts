@@ -13,11 +13,9 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Namer, sanitizedSnapshotPrefix } from "./naming";
-import type { Stage } from "./stage-resolve";
+import { productionDataNames, sanitizedSnapshotPrefix } from "../lib/aws/naming";
+import type { Stage } from "./resolve";
 
-/** The one production stack every lower stage takes its data from. */
-const PRODUCTION_STACK = "production";
 
 /** A snapshot a database can be restored from, and the volume size the restore must at least have. */
 export interface RestoreSource {
@@ -93,14 +91,14 @@ export async function resolveStageReferences(stage: Stage, name: string, provide
   if (stage.data.source === "sanitized-snapshot" || stage.data.source === "production-replica") {
     // All stages live in one account and region (access/ is one account's); ask the provider which.
     const [{ accountId }, { partition }] = await Promise.all([aws.getCallerIdentity({}, { provider }), aws.getPartition({}, { provider })]);
-    const production = new Namer(stage.project, PRODUCTION_STACK);
-    const bucketName = production.name("s3-bucket", "sanitized");
+    const production = productionDataNames(stage.project);
+    const bucketName = production.sanitizedBucket;
     references.sanitized = {
       bucketName,
       bucketArn: `arn:${partition}:s3:::${bucketName}`,
-      ...(stage.data.source === "sanitized-snapshot" ? { latestSnapshot: await newestSanitizedSnapshot(stage.project, production.name("rds-instance", "sanitizer"), provider) } : {}),
+      ...(stage.data.source === "sanitized-snapshot" ? { latestSnapshot: await newestSanitizedSnapshot(stage.project, production.sanitizer, provider) } : {}),
     };
-    if (stage.data.source === "production-replica") references.replicaOf = `arn:${partition}:rds:${stage.region}:${accountId}:db:${production.name("rds-instance", "db")}`;
+    if (stage.data.source === "production-replica") references.replicaOf = `arn:${partition}:rds:${stage.region}:${accountId}:db:${production.database}`;
   }
   return references;
 }

@@ -6,10 +6,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { projectDefaults, readProjectFile } from "./config-files";
-import { StageConfigError } from "./stage-errors";
-import { resolveStageFromConfig, Stage } from "./stage-resolve";
+import { StageConfigError } from "./errors";
+import { resolveStageFromConfig, Stage } from "./resolve";
 
-export type { Stage } from "./stage-resolve";
+export type { Stage } from "./resolve";
 
 /** A StageConfigError the engine reports as a plain message; `cause` keeps the problems. */
 export class StageConfigRunError extends pulumi.RunError {

@@ -1,3 +1,7 @@
+/**
+ * Config problems, for any config this repository reads (a stage's stack file, the access
+ * project's): one problem per bad key, naming the key, the value found and what is valid.
+ */
 import type { ZodError } from "zod";
 
 /** One bad config key: where it is, what was found, what would be valid. */
@@ -8,26 +12,6 @@ export interface ConfigProblem {
   value: string;
   /** What would be valid. */
   expected: string;
-}
-
-/**
- * Thrown before any resource is registered when a stack's config is invalid. Its message
- * lists every problem, one per line, so one `pulumi up` shows them all.
- */
-export class StageConfigError extends Error {
-  constructor(
-    readonly stack: string,
-    readonly problems: readonly ConfigProblem[],
-  ) {
-    const line = (p: ConfigProblem) => `${p.key}: got ${p.value}; expected ${p.expected}`;
-    // One problem is one line; several are a heading and one line each.
-    super(
-      problems.length === 1
-        ? `Invalid configuration for stack "${stack}": ${line(problems[0])}`
-        : [`Invalid configuration for stack "${stack}" (${problems.length} problems):`, ...problems.map((p) => `  - ${line(p)}`)].join("\n"),
-    );
-    this.name = "StageConfigError";
-  }
 }
 
 /** Renders a config value for an error message. */
@@ -69,4 +53,21 @@ export function zodIssueProblems(
       issue.code === "invalid_enum_value" ? `one of ${issue.options.join(", ")}` : issue.code === "invalid_type" ? `a ${issue.expected}` : issue.message;
     return { key: `${namespace}:${issue.path.join(".")}`, value: describeValue(valueAt(raw, issue.path)), expected };
   });
+}
+
+/** Invalid config, every problem listed: one line for one problem, a heading and a line each for several. */
+export class ConfigError extends Error {
+  constructor(
+    /** What the config configures, e.g. `stack "staging"`. */
+    readonly subject: string,
+    readonly problems: readonly ConfigProblem[],
+  ) {
+    const line = (p: ConfigProblem) => `${p.key}: got ${p.value}; expected ${p.expected}`;
+    super(
+      problems.length === 1
+        ? `Invalid configuration for ${subject}: ${line(problems[0])}`
+        : [`Invalid configuration for ${subject} (${problems.length} problems):`, ...problems.map((p) => `  - ${line(p)}`)].join("\n"),
+    );
+    this.name = "ConfigError";
+  }
 }

@@ -1,17 +1,19 @@
 /**
  * Turns a stack's raw project config into one validated, frozen Stage. Pure, so tests and
- * tools call it directly; `stage.ts` feeds it from Pulumi config.
+ * tools call it directly; `pulumi-config.ts` feeds it from Pulumi config.
  */
 import { z } from "zod";
-import { LOCAL_STAGE_KIND, LONG_LIVED_KINDS, STAGE_KINDS, STAGE_PROFILES, StageKind, StageProfile } from "./stage-profile";
-import { DIGEST_PINNED_IMAGE, fargatePairProblem, stageConfigSchema, StageConfig } from "./stage-schema";
-import { ConfigProblem, describeValue, StageConfigError, zodIssueProblems } from "./stage-errors";
+import { LOCAL_STAGE_KIND, LONG_LIVED_KINDS, STAGE_KINDS, STAGE_PROFILES, StageKind, StageProfile } from "./profile";
+import { DIGEST_PINNED_IMAGE, fargatePairProblem, stageConfigSchema, StageConfig } from "./schema";
+import { ConfigProblem, describeValue, StageConfigError, zodIssueProblems } from "./errors";
 import { namespaceConfig } from "./config-values";
-import { boundaryPolicyName, deployerRoleName } from "./naming";
+import { boundaryPolicyName, deployerRoleName, sharedRepositoryName } from "../lib/aws/naming";
+import { PROJECT } from "./keys";
 
-export const PROJECT = "multistage";
+export { PROJECT } from "./keys";
+
 /** The image repository access/ creates: one image per commit, promoted by digest. */
-export const SHARED_REPOSITORY = `${PROJECT}-app`;
+export const SHARED_REPOSITORY = sharedRepositoryName(PROJECT);
 
 /**
  * Config namespaces a stack of this program may set: its own, and those of the providers and

@@ -6,12 +6,13 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { projectDefaults, ProjectFile, readProjectFile as readProjectFileAt, readStackFileConfig } from "../../components/config-files";
+import { projectDefaults, ProjectFile, readProjectFile as readProjectFileAt, readStackFileConfig } from "./config-files";
 
-export { projectDefaults, ProjectFileError } from "../../components/config-files";
-export type { ProjectFile } from "../../components/config-files";
+export { projectDefaults, ProjectFileError } from "./config-files";
+export type { ProjectFile } from "./config-files";
 
-export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
+/** The repository root: Pulumi.yaml and the committed stack files. */
+export const PROJECT_ROOT = path.resolve(__dirname, "..");
 export const SECRET_PLACEHOLDER = "[secret]";
 
 export interface StackConfig {

@@ -139,6 +139,46 @@ function withHash(cleaned: string, original: string, maxLength: number): string 
   return `${head}${suffix}`;
 }
 
+/** The prefix every physical name of a stage starts with: `<project>-<stage>`. */
+export function stagePrefix(project: string, stage: string): string {
+  return `${project}-${stage}`;
+}
+
+/** Log groups read best as paths: `/<project>/<stage>/`, then the purpose. */
+export function logGroupPrefix(project: string, stage: string): string {
+  return `/${project}/${stage}/`;
+}
+
+/**
+ * The longest stage name whose one resource of `type` (named by the prefix alone, e.g. the
+ * load balancer) still fits the type's rule: what a feature stack's slug may use.
+ */
+export function maxStageNameLength(project: string, type: NamedResourceType): number {
+  return NAME_RULES[type].maxLength - `${project}-`.length;
+}
+
+/**
+ * Purposes of the names that another stack or access/ must find: production's database, its
+ * refinery's sanitizer instance and its sanitized bucket. Components name them with these, and
+ * lower stages and access/ look them up with the same, so the two cannot drift apart.
+ */
+export const SHARED_PURPOSES = { database: "db", sanitizer: "sanitizer", sanitizedBucket: "sanitized" } as const;
+
+/** Production's names that lower stages and access/ refer to. */
+export function productionDataNames(project: string): { database: string; sanitizer: string; sanitizedBucket: string } {
+  const production = new Namer(project, "production");
+  return {
+    database: production.name("rds-instance", SHARED_PURPOSES.database),
+    sanitizer: production.name("rds-instance", SHARED_PURPOSES.sanitizer),
+    sanitizedBucket: production.name("s3-bucket", SHARED_PURPOSES.sanitizedBucket),
+  };
+}
+
+/** The image repository access/ creates and every stage pulls from: one image per commit. */
+export function sharedRepositoryName(project: string): string {
+  return `${project}-app`;
+}
+
 /** Binds project and stage so components only say what a name is for. */
 export class Namer {
   constructor(
@@ -148,7 +188,7 @@ export class Namer {
 
   /** The prefix every physical name of this stage starts with. */
   get prefix(): string {
-    return `${this.project}-${this.stage}`;
+    return stagePrefix(this.project, this.stage);
   }
 
   name(type: NamedResourceType, purpose: string): string {
@@ -157,7 +197,7 @@ export class Namer {
 
   /** CloudWatch log groups read best as paths; they still start with project and stage. */
   logGroup(purpose: string): string {
-    const name = `/${this.project}/${this.stage}/${purpose}`;
+    const name = `${logGroupPrefix(this.project, this.stage)}${purpose}`;
     const violations = nameViolations("log-group", name);
     if (violations.length > 0) throw new Error(`Log group name "${name}" breaks: ${violations.join("; ")}`);
     return name;

@@ -4,7 +4,8 @@
  * docs can use it too.
  */
 import { z } from "zod";
-import { scheduleExpressionProblem } from "./schedule-expression";
+import { DEFAULT_NETWORK_STACK } from "./keys";
+import { scheduleExpressionProblem } from "../lib/aws/schedule-expression";
 import {
   FARGATE_MEMORY_BY_CPU,
   LOG_RETENTION_DAYS,
@@ -13,7 +14,7 @@ import {
   NAT_MODES,
   STAGE_KINDS,
   TEARDOWN_MODES,
-} from "./stage-profile";
+} from "./profile";
 
 /** Image references staging and production accept: pinned by content digest, never a tag. */
 export const DIGEST_PINNED_IMAGE = /^[a-z0-9][a-z0-9._\-/:]*@sha256:[a-f0-9]{64}$/;
@@ -149,7 +150,10 @@ export const featureConfigSchema = z
     pr: positiveInt(1, 10_000_000).optional(),
     // Only development's network (or a suffixed development's): a feature stack must never sit in
     // a higher stage's VPC, next to its database and cache.
-    networkStack: z.string().regex(/^development(-[a-z0-9]+)*$/, "development, or a suffixed development stack like development-eu").default("development"),
+    networkStack: z
+      .string()
+      .regex(new RegExp(`^${DEFAULT_NETWORK_STACK}(-[a-z0-9]+)*$`), `${DEFAULT_NETWORK_STACK}, or a suffixed ${DEFAULT_NETWORK_STACK} stack like ${DEFAULT_NETWORK_STACK}-eu`)
+      .default(DEFAULT_NETWORK_STACK),
   })
   .strict();
 
