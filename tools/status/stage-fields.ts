@@ -5,7 +5,7 @@ import { GIT_COMMIT_ID } from "../../stage/schema";
 import { Field, known, unknown } from "./fields";
 import type { GitHistory } from "./git-history";
 import type { CommitRef, Deployment, ImageRef } from "./model";
-import type { StackFacts } from "./stack-facts";
+import type { StackFacts } from "./backend-facts";
 
 const PINNED = /^(.+)@(sha256:[a-f0-9]{64})$/;
 

@@ -15,7 +15,7 @@ import type { GitHistory } from "./git-history";
 import { leadTime } from "./lead-time";
 import type { StageStatus, StatusDocument } from "./model";
 import { findReviews, reviewState } from "./reviews";
-import { readStackFacts, StackFacts } from "./stack-facts";
+import { readStackFacts, StackFacts } from "./backend-facts";
 import { commitField, imageField, lastDeployedField } from "./stage-fields";
 
 export interface StatusOptions {
