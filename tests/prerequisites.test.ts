@@ -139,6 +139,28 @@ describe("pretest: the services the tests need", () => {
       assert.match(JSON.stringify(chromiumPlan(system({ platform: "darwin", distro: [] }))), /brew install --cask chromium.*MULTISTAGE_CHROMIUM/);
     });
 
+    it("installs a missing chromium through a (fake) apt-get, says so as the README shows, and reports its version", () => {
+      const bin = fs.mkdtempSync(path.join(os.tmpdir(), "multistage-fakebin-"));
+      const savedPath = process.env.PATH;
+      fs.writeFileSync(
+        path.join(bin, "apt-get"),
+        ["#!/bin/sh", 'echo "$DEBIAN_FRONTEND $*" >> "${0%/*}/calls"', 'if [ "$1" = install ]; then', `  printf '#!/bin/sh\\necho "Chromium 156.0.8078.108 built on Debian"\\n' > "\${0%/*}/chromium"`, '  /bin/chmod +x "${0%/*}/chromium"', "fi", ""].join("\n"),
+        { mode: 0o755 },
+      );
+      const logged: string[] = [];
+      try {
+        process.env.PATH = bin;
+        assert.equal(ensureChromium(system({ isRoot: true }), "npm test", (line) => logged.push(line), {}), "156.0.8078.108");
+      } finally {
+        process.env.PATH = savedPath;
+      }
+      assert.deepEqual(fs.readFileSync(path.join(bin, "calls"), "utf8").trim().split("\n"), ["noninteractive update", "noninteractive install -y --no-install-recommends chromium"]);
+      assert.equal(logged.at(-1), "chromium 156.0.8078.108 installed.");
+      const readme = fs.readFileSync(path.join(PROJECT_ROOT, "README.md"), "utf8");
+      assert.ok(readme.includes(`\n${logged[0]}\n$ apt-get update\n`), "the README shows what npm test prints when it installs chromium");
+      fs.rmSync(bin, { recursive: true, force: true });
+    });
+
     it("MULTISTAGE_CHROMIUM that does not run is named, with what it should be", () => {
       assert.throws(
         () => ensureChromium(system({ isRoot: true }), "npm test", () => undefined, { MULTISTAGE_CHROMIUM: "/no/such/chrome" }),
