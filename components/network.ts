@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { planSubnets } from "../lib/aws/cidr";
 import { Namer } from "../lib/aws/naming";
+import type { NetworkRef } from "../lib/aws/network-ref";
 import { NatMode } from "../stage/profile";
 
 export interface NetworkArgs {
@@ -36,7 +37,7 @@ function normalize(args: NetworkArgs): NormalizedNetworkArgs {
 }
 
 /** A stage's own VPC: public subnets for the load balancer and NAT, private ones for everything else. */
-export class Network extends pulumi.ComponentResource {
+export class Network extends pulumi.ComponentResource implements NetworkRef {
   readonly vpcId: pulumi.Output<string>;
   readonly publicSubnetIds: pulumi.Output<string[]>;
   readonly privateSubnetIds: pulumi.Output<string[]>;
