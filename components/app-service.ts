@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { APP_ENVIRONMENT, APP_SECRETS, AppEnvironmentName, AppSecretName, HEALTH_PATH } from "../app/src/contract";
 import { stripUndefined } from "../lib/args";
-import { policyDocument, serviceTrustPolicy } from "../lib/aws/iam-documents";
+import { serviceRole } from "../lib/aws/service-role";
 import type { LoadBalancerLogTarget } from "./log-bucket";
 import { Namer } from "../lib/aws/naming";
 import { TeardownMode } from "../stage/profile";
@@ -136,16 +136,13 @@ export class AppService extends pulumi.ComponentResource {
       retentionInDays: args.logRetentionDays,
     }, child);
 
-    const executionRole = new aws.iam.Role(`${name}-execution-role`, {
-      name: namer.name("iam-role", "app-execution"),
+    const executionRole = serviceRole(`${name}-execution`, {
+      namer,
+      purpose: "app-execution",
       description: `Starts ${namer.prefix} tasks: pulls the image, writes logs, reads this stage's secrets`,
-      assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com"),
-      permissionsBoundary: args.permissionsBoundaryArn,
-    }, child);
-    new aws.iam.RolePolicy(`${name}-execution-policy`, {
-      role: executionRole.id,
-      name: namer.name("iam-policy", "app-execution"),
-      policy: policyDocument([
+      service: "ecs-tasks.amazonaws.com",
+      permissionsBoundaryArn: args.permissionsBoundaryArn,
+      policy: [
         // GetAuthorizationToken has no resource-level permissions.
         { Sid: "RegistryLogin", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" },
         {
@@ -167,19 +164,16 @@ export class AppService extends pulumi.ComponentResource {
           Action: ["secretsmanager:GetSecretValue"],
           Resource: args.readableSecretArns,
         },
-      ]),
+      ],
     }, child);
 
-    const taskRole = new aws.iam.Role(`${name}-task-role`, {
-      name: namer.name("iam-role", "app-task"),
+    const taskRole = serviceRole(`${name}-task`, {
+      namer,
+      purpose: "app-task",
       description: `Runs as the ${namer.prefix} app: uses this stage's bucket only`,
-      assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com"),
-      permissionsBoundary: args.permissionsBoundaryArn,
-    }, child);
-    new aws.iam.RolePolicy(`${name}-task-policy`, {
-      role: taskRole.id,
-      name: namer.name("iam-policy", "app-task"),
-      policy: policyDocument([
+      service: "ecs-tasks.amazonaws.com",
+      permissionsBoundaryArn: args.permissionsBoundaryArn,
+      policy: [
         { Sid: "ListOwnBucket", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [args.bucketArn] },
         {
           Sid: "UseOwnBucketObjects",
@@ -187,7 +181,7 @@ export class AppService extends pulumi.ComponentResource {
           Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
           Resource: [pulumi.interpolate`${args.bucketArn}/*`],
         },
-      ]),
+      ],
     }, child);
 
     const containerDefinitions = pulumi

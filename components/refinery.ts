@@ -4,7 +4,7 @@ import * as random from "@pulumi/random";
 import { SANITIZE_ENVIRONMENT, SANITIZE_SECRETS, SanitizeEnvironmentName, SanitizeSecretName } from "../app/src/contract";
 import { stripUndefined } from "../lib/args";
 import { AWS_CLI_IMAGE } from "../lib/aws/images";
-import { policyDocument, serviceTrustPolicy } from "../lib/aws/iam-documents";
+import { serviceRole } from "../lib/aws/service-role";
 import { Namer, sanitizedSnapshotPrefix, SHARED_PURPOSES } from "../lib/aws/naming";
 import { refineryDefinition } from "../lib/aws/refinery-definition";
 import { RETAIN_TASK_REVISIONS } from "../lib/aws/task-revisions";
@@ -151,21 +151,18 @@ export class Refinery extends pulumi.ComponentResource {
       options: { "awslogs-group": logGroup, "awslogs-region": args.region, "awslogs-stream-prefix": prefix },
     });
 
-    const executionRole = new aws.iam.Role(`${name}-execution-role`, {
-      name: namer.name("iam-role", "refinery-execution"),
+    const executionRole = serviceRole(`${name}-execution`, {
+      namer,
+      purpose: "refinery-execution",
       description: `Starts ${namer.prefix}'s refinery tasks: pulls the image, writes logs, reads the database and hash-key secrets`,
-      assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com"),
-      permissionsBoundary: args.permissionsBoundaryArn,
-    }, child);
-    new aws.iam.RolePolicy(`${name}-execution-policy`, {
-      role: executionRole.id,
-      name: namer.name("iam-policy", "refinery-execution"),
-      policy: policyDocument([
+      service: "ecs-tasks.amazonaws.com",
+      permissionsBoundaryArn: args.permissionsBoundaryArn,
+      policy: [
         { Sid: "RegistryLogin", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" },
         { Sid: "PullImages", Effect: "Allow", Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], Resource: [`arn:aws:ecr:${args.region}:*:repository/${namer.project}-*`] },
         { Sid: "WriteLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [pulumi.interpolate`${logs.arn}:*`] },
         { Sid: "ReadSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [args.database.secretArn, hashKeySecret.arn] },
-      ]),
+      ],
     }, child);
 
     const sanitizeTask = new aws.ecs.TaskDefinition(`${name}-sanitize-task`, {
@@ -205,15 +202,12 @@ export class Refinery extends pulumi.ComponentResource {
       ),
     }, child);
 
-    const copyRole = new aws.iam.Role(`${name}-copy-role`, {
-      name: namer.name("iam-role", "refinery-copy"),
+    const copyRole = serviceRole(`${name}-copy`, {
+      namer,
+      purpose: "refinery-copy",
       description: `Copies the allowed prefixes of ${namer.prefix}'s bucket into its sanitized bucket`,
-      assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com"),
-      permissionsBoundary: args.permissionsBoundaryArn,
-    }, child);
-    new aws.iam.RolePolicy(`${name}-copy-policy`, {
-      role: copyRole.id,
-      name: namer.name("iam-policy", "refinery-copy"),
+      service: "ecs-tasks.amazonaws.com",
+      permissionsBoundaryArn: args.permissionsBoundaryArn,
       policy: pulumi.all([args.sourceBucket.arn, sanitizedBucket.arn]).apply(([source, sanitized]) =>
         JSON.stringify({
           Version: "2012-10-17",
@@ -251,17 +245,14 @@ export class Refinery extends pulumi.ComponentResource {
 
     const account = aws.getCallerIdentityOutput({}, child).accountId;
     const rdsArn = (resource: string) => pulumi.interpolate`arn:aws:rds:${args.region}:${account}:${resource}`;
-    const stateMachineRole = new aws.iam.Role(`${name}-machine-role`, {
-      name: namer.name("iam-role", "refinery"),
-      description: `Runs ${namer.prefix}'s refinery: restores into, snapshots and deletes the sanitizer, runs its tasks`,
-      assumeRolePolicy: serviceTrustPolicy("states.amazonaws.com"),
-      permissionsBoundary: args.permissionsBoundaryArn,
-    }, child);
     const prefix = sanitizedSnapshotPrefix(namer.project);
-    new aws.iam.RolePolicy(`${name}-machine-policy`, {
-      role: stateMachineRole.id,
-      name: namer.name("iam-policy", "refinery"),
-      policy: policyDocument([
+    const stateMachineRole = serviceRole(`${name}-machine`, {
+      namer,
+      purpose: "refinery",
+      description: `Runs ${namer.prefix}'s refinery: restores into, snapshots and deletes the sanitizer, runs its tasks`,
+      service: "states.amazonaws.com",
+      permissionsBoundaryArn: args.permissionsBoundaryArn,
+      policy: [
         // Describe calls have no resource-level scoping worth the name.
         { Sid: "Look", Effect: "Allow", Action: ["rds:DescribeDBSnapshots", "rds:DescribeDBInstances", "ecs:DescribeTasks"], Resource: "*" },
         {
@@ -288,7 +279,7 @@ export class Refinery extends pulumi.ComponentResource {
           Action: ["events:PutTargets", "events:PutRule", "events:DescribeRule"],
           Resource: [pulumi.interpolate`arn:aws:events:${args.region}:${account}:rule/StepFunctionsGetEventsForECSTaskRule`],
         },
-      ]),
+      ],
     }, child);
 
     const stateMachine = new aws.sfn.StateMachine(`${name}-machine`, {
@@ -321,16 +312,13 @@ export class Refinery extends pulumi.ComponentResource {
         ),
     }, child);
 
-    const schedulerRole = new aws.iam.Role(`${name}-scheduler-role`, {
-      name: namer.name("iam-role", "refinery-scheduler"),
+    const schedulerRole = serviceRole(`${name}-scheduler`, {
+      namer,
+      purpose: "refinery-scheduler",
       description: `Lets EventBridge Scheduler start ${namer.prefix}'s refinery`,
-      assumeRolePolicy: serviceTrustPolicy("scheduler.amazonaws.com"),
-      permissionsBoundary: args.permissionsBoundaryArn,
-    }, child);
-    new aws.iam.RolePolicy(`${name}-scheduler-policy`, {
-      role: schedulerRole.id,
-      name: namer.name("iam-policy", "refinery-scheduler"),
-      policy: policyDocument([{ Sid: "StartTheRefinery", Effect: "Allow", Action: ["states:StartExecution"], Resource: [stateMachine.arn] }]),
+      service: "scheduler.amazonaws.com",
+      permissionsBoundaryArn: args.permissionsBoundaryArn,
+      policy: [{ Sid: "StartTheRefinery", Effect: "Allow", Action: ["states:StartExecution"], Resource: [stateMachine.arn] }],
     }, child);
     new aws.scheduler.Schedule(`${name}-schedule`, {
       name: namer.name("schedule", "refinery"),
