@@ -5,6 +5,7 @@ import { stripUndefined } from "../lib/args";
 import { serviceRole } from "../lib/aws/service-role";
 import type { LoadBalancerLogTarget } from "./log-bucket";
 import { Namer } from "../lib/aws/naming";
+import type { NetworkRef } from "../lib/aws/network-ref";
 import { TeardownMode } from "../stage/profile";
 import { teardownPolicy } from "../stage/teardown";
 import { RETAIN_TASK_REVISIONS } from "../lib/aws/task-revisions";
@@ -14,12 +15,8 @@ export const CONTAINER_NAME = "app";
 export interface AppServiceArgs {
   /** Names this stage's resources. */
   namer: Namer;
-  /** VPC of the target group. */
-  vpcId: pulumi.Input<string>;
-  /** Subnets of the internet-facing load balancer. */
-  publicSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
-  /** Subnets the tasks run in; they get no public IP. */
-  privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  /** The network: the load balancer in its public subnets, the tasks (no public IP) in its private ones. */
+  network: NetworkRef;
   /** Security group of the load balancer. */
   loadBalancerSecurityGroupId: pulumi.Input<string>;
   /** Security group of the tasks. */
@@ -231,7 +228,7 @@ export class AppService extends pulumi.ComponentResource {
       internal: false,
       loadBalancerType: "application",
       securityGroups: [args.loadBalancerSecurityGroupId],
-      subnets: args.publicSubnetIds,
+      subnets: args.network.publicSubnetIds,
       dropInvalidHeaderFields: true,
       enableDeletionProtection: teardown.deletionProtection,
       accessLogs: args.accessLogs ? { bucket: args.accessLogs.bucketName, prefix: args.accessLogs.prefix, enabled: true } : undefined,
@@ -247,7 +244,7 @@ export class AppService extends pulumi.ComponentResource {
       port: args.port,
       protocol: "HTTP",
       targetType: "ip",
-      vpcId: args.vpcId,
+      vpcId: args.network.vpcId,
       deregistrationDelay: STOP_TIMEOUT_SECONDS,
       healthCheck: { path: HEALTH_PATH, matcher: "200", interval: 15, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3 },
     }, child);
@@ -261,7 +258,7 @@ export class AppService extends pulumi.ComponentResource {
       desiredCount: args.desiredCount,
       launchType: "FARGATE",
       networkConfiguration: {
-        subnets: args.privateSubnetIds,
+        subnets: args.network.privateSubnetIds,
         securityGroups: [args.appSecurityGroupId],
         assignPublicIp: false,
       },

@@ -123,9 +123,7 @@ export class Environment extends pulumi.ComponentResource {
     const service = new AppService(`${name}-app`, {
       namer,
       region: stage.region,
-      vpcId: network.vpcId,
-      publicSubnetIds: network.publicSubnetIds,
-      privateSubnetIds: network.privateSubnetIds,
+      network,
       loadBalancerSecurityGroupId: groups.loadBalancerGroupId,
       appSecurityGroupId: groups.appGroupId,
       image,
@@ -216,8 +214,7 @@ export class Environment extends pulumi.ComponentResource {
     const refinery = new Refinery(`${name}-refinery`, {
       namer: parts.namer,
       region: stage.region,
-      vpcId: parts.network.vpcId,
-      privateSubnetIds: parts.network.privateSubnetIds,
+      network: parts.network,
       clusterArn: parts.service.clusterArn,
       image: parts.image,
       database: {

@@ -6,6 +6,7 @@ import { stripUndefined } from "../lib/args";
 import { AWS_CLI_IMAGE } from "../lib/aws/images";
 import { serviceRole } from "../lib/aws/service-role";
 import { Namer, sanitizedSnapshotPrefix, SHARED_PURPOSES } from "../lib/aws/naming";
+import type { NetworkRef } from "../lib/aws/network-ref";
 import { refineryDefinition } from "../lib/aws/refinery-definition";
 import { RETAIN_TASK_REVISIONS } from "../lib/aws/task-revisions";
 
@@ -14,10 +15,8 @@ export interface RefineryArgs {
   namer: Namer;
   /** AWS region, for ARNs and the log driver. */
   region: string;
-  /** Production's VPC, where the sanitizer and the tasks run. */
-  vpcId: pulumi.Input<string>;
-  /** Private subnets for the sanitizer instance and the tasks. */
-  privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  /** Production's network: the sanitizer instance and the tasks run in its private subnets. */
+  network: NetworkRef;
   /** Production's ECS cluster, which runs the refinery's tasks. */
   clusterArn: pulumi.Input<string>;
   /** The image production runs; its sanitize entry point does the work. */
@@ -119,19 +118,19 @@ export class Refinery extends pulumi.ComponentResource {
     const taskGroup = new aws.ec2.SecurityGroup(`${name}-task-sg`, {
       name: namer.name("security-group", "refinery-task"),
       description: `Sanitize task of ${namer.prefix}: outbound only`,
-      vpcId: args.vpcId,
+      vpcId: args.network.vpcId,
       egress: [{ description: "Outbound from the sanitize task", protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }],
     }, child);
     const copyGroup = new aws.ec2.SecurityGroup(`${name}-copy-sg`, {
       name: namer.name("security-group", "refinery-copy"),
       description: `Bucket copy task of ${namer.prefix}: outbound only`,
-      vpcId: args.vpcId,
+      vpcId: args.network.vpcId,
       egress: [{ description: "Outbound from the bucket copy", protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }],
     }, child);
     const sanitizerGroup = new aws.ec2.SecurityGroup(`${name}-sanitizer-sg`, {
       name: namer.name("security-group", "sanitizer"),
       description: `Sanitizer of ${namer.prefix}: PostgreSQL from the sanitize task only`,
-      vpcId: args.vpcId,
+      vpcId: args.network.vpcId,
       ingress: [{ description: "From the sanitize task only", protocol: "tcp", fromPort: POSTGRES_PORT, toPort: POSTGRES_PORT, securityGroups: [taskGroup.id] }],
       egress: [],
     }, child);
@@ -286,7 +285,7 @@ export class Refinery extends pulumi.ComponentResource {
       name: namer.name("state-machine", "refinery"),
       roleArn: stateMachineRole.arn,
       definition: pulumi
-        .all([args.privateSubnetIds, args.clusterArn, sanitizeTask.arn, copyTask.arn, pulumi.all([taskGroup.id, copyGroup.id, sanitizerGroup.id]), args.database.subnetGroupName, args.database.parameterGroupName])
+        .all([args.network.privateSubnetIds, args.clusterArn, sanitizeTask.arn, copyTask.arn, pulumi.all([taskGroup.id, copyGroup.id, sanitizerGroup.id]), args.database.subnetGroupName, args.database.parameterGroupName])
         .apply(([subnetIds, clusterArn, sanitizeArn, copyArn, [taskSg, copySg, sanitizerSg], subnetGroup, parameterGroup]) =>
           JSON.stringify(
             refineryDefinition({
