@@ -91,17 +91,19 @@ export interface AppServiceArgs {
 type NormalizedAppServiceArgs = AppServiceArgs &
   Required<Pick<AppServiceArgs, "cpu" | "memory" | "desiredCount" | "port" | "logRetentionDays" | "teardown" | "region">>;
 
+/** Every documented `@default` of AppServiceArgs, in one place: normalize() applies them, a test checks the TSDoc against them. */
+export const APP_SERVICE_DEFAULTS = {
+  cpu: 256,
+  memory: 512,
+  desiredCount: 1,
+  port: 8080,
+  logRetentionDays: 7,
+  teardown: "destroyable",
+  region: "us-east-1",
+} as const satisfies Partial<AppServiceArgs>;
+
 function normalize(args: AppServiceArgs): NormalizedAppServiceArgs {
-  return {
-    cpu: 256,
-    memory: 512,
-    desiredCount: 1,
-    port: 8080,
-    logRetentionDays: 7,
-    teardown: "destroyable",
-    region: "us-east-1",
-    ...stripUndefined(args),
-  } as NormalizedAppServiceArgs;
+  return { ...APP_SERVICE_DEFAULTS, ...stripUndefined(args) } as NormalizedAppServiceArgs;
 }
 
 /** Seconds ECS waits after SIGTERM before killing the container; the app drains within it. */

@@ -45,6 +45,9 @@ export interface BucketSyncArgs {
   logRetentionDays?: number;
 }
 
+/** Every documented `@default` of BucketSyncArgs, in one place; a test checks the TSDoc against them. */
+export const BUCKET_SYNC_DEFAULTS = { schedule: "cron(30 4 * * ? *)", region: "us-east-1", logRetentionDays: 7 } as const satisfies Partial<BucketSyncArgs>;
+
 /**
  * Copies production's sanitized bucket (the prefixes the refinery lets through) into this
  * stage's bucket on a schedule: EventBridge Scheduler starts an ECS task running `aws s3 sync`,
@@ -59,7 +62,7 @@ export class BucketSync extends pulumi.ComponentResource {
     const child = { parent: this };
     const namer = args.namer;
 
-    const logs = new aws.cloudwatch.LogGroup(`${name}-logs`, { name: namer.logGroup("bucket-sync"), retentionInDays: args.logRetentionDays ?? 7 }, child);
+    const logs = new aws.cloudwatch.LogGroup(`${name}-logs`, { name: namer.logGroup("bucket-sync"), retentionInDays: args.logRetentionDays ?? BUCKET_SYNC_DEFAULTS.logRetentionDays }, child);
 
     const executionRole = serviceRole(`${name}-execution`, {
       namer,
@@ -108,7 +111,7 @@ export class BucketSync extends pulumi.ComponentResource {
           command: ["s3", "sync", `s3://${source}`, `s3://${target}`, "--delete", "--only-show-errors"],
           logConfiguration: {
             logDriver: "awslogs",
-            options: { "awslogs-group": logGroup, "awslogs-region": args.region ?? "us-east-1", "awslogs-stream-prefix": "sync" },
+            options: { "awslogs-group": logGroup, "awslogs-region": args.region ?? BUCKET_SYNC_DEFAULTS.region, "awslogs-stream-prefix": "sync" },
           },
         }]),
       ),
@@ -135,7 +138,7 @@ export class BucketSync extends pulumi.ComponentResource {
     new aws.scheduler.Schedule(`${name}-schedule`, {
       name: namer.name("schedule", "bucket-sync"),
       description: `Copy production's sanitized bucket into ${namer.prefix}'s`,
-      scheduleExpression: args.schedule ?? "cron(30 4 * * ? *)",
+      scheduleExpression: args.schedule ?? BUCKET_SYNC_DEFAULTS.schedule,
       flexibleTimeWindow: { mode: "FLEXIBLE", maximumWindowInMinutes: 30 },
       target: {
         arn: args.clusterArn,

@@ -40,14 +40,16 @@ export interface CacheArgs {
   teardown?: TeardownMode;
 }
 
+/** Every documented `@default` of CacheArgs, in one place: normalize() applies them, a test checks the TSDoc against them. */
+export const CACHE_DEFAULTS = {
+  nodeType: "cache.t4g.micro",
+  nodes: 1,
+  engineVersion: "7.1",
+  teardown: "destroyable",
+} as const satisfies Partial<CacheArgs>;
+
 function normalize(args: CacheArgs): Required<CacheArgs> {
-  return {
-    nodeType: "cache.t4g.micro",
-    nodes: 1,
-    engineVersion: "7.1",
-    teardown: "destroyable",
-    ...stripUndefined(args),
-  } as Required<CacheArgs>;
+  return { ...CACHE_DEFAULTS, ...stripUndefined(args) } as Required<CacheArgs>;
 }
 
 /** ElastiCache Redis, encrypted at rest and in transit, token in Secrets Manager, app-only access. */

@@ -90,19 +90,21 @@ export interface DatabaseArgs {
 
 type NormalizedDatabaseArgs = Required<Omit<DatabaseArgs, "restoreFrom" | "replicaOf" | "backupWindow">> & Pick<DatabaseArgs, "restoreFrom" | "replicaOf" | "backupWindow">;
 
+/** Every documented `@default` of DatabaseArgs, in one place: normalize() applies them, a test checks the TSDoc against them. */
+export const DATABASE_DEFAULTS = {
+  instanceClass: "db.t4g.micro",
+  engineVersion: "16",
+  multiAz: false,
+  backupRetentionDays: 1,
+  allocatedStorageGb: 20,
+  teardown: "destroyable",
+  databaseName: "app",
+  username: "app_owner",
+  generation: 0,
+} as const satisfies Partial<DatabaseArgs>;
+
 function normalize(args: DatabaseArgs): NormalizedDatabaseArgs {
-  return {
-    instanceClass: "db.t4g.micro",
-    engineVersion: "16",
-    multiAz: false,
-    backupRetentionDays: 1,
-    allocatedStorageGb: 20,
-    teardown: "destroyable",
-    databaseName: "app",
-    username: "app_owner",
-    generation: 0,
-    ...stripUndefined(args),
-  } as NormalizedDatabaseArgs;
+  return { ...DATABASE_DEFAULTS, ...stripUndefined(args) } as NormalizedDatabaseArgs;
 }
 
 /** RDS PostgreSQL reachable only from the app, TLS enforced, credentials in Secrets Manager. */

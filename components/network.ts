@@ -4,6 +4,7 @@ import { planSubnets } from "../lib/aws/cidr";
 import { Namer } from "../lib/aws/naming";
 import type { NetworkRef } from "../lib/aws/network-ref";
 import { NatMode } from "../stage/profile";
+import { stripUndefined } from "../lib/args";
 
 export interface NetworkArgs {
   /** Names this stage's resources. */
@@ -32,8 +33,11 @@ interface NormalizedNetworkArgs {
   zoneCount: number;
 }
 
+/** Every documented `@default` of NetworkArgs, in one place: normalize() applies them, a test checks the TSDoc against them. */
+export const NETWORK_DEFAULTS = { cidr: "10.10.0.0/16", nat: "single", zoneCount: 2 } as const satisfies Partial<NetworkArgs>;
+
 function normalize(args: NetworkArgs): NormalizedNetworkArgs {
-  return { namer: args.namer, cidr: args.cidr ?? "10.10.0.0/16", nat: args.nat ?? "single", zoneCount: args.zoneCount ?? 2 };
+  return { ...NETWORK_DEFAULTS, ...stripUndefined(args) } as NormalizedNetworkArgs;
 }
 
 /** A stage's own VPC: public subnets for the load balancer and NAT, private ones for everything else. */
