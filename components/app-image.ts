@@ -30,6 +30,9 @@ export interface AppImageArgs {
   platform?: string;
 }
 
+/** Every documented `@default` of AppImageArgs, in one place; a test checks the TSDoc against them. */
+export const APP_IMAGE_DEFAULTS = { context: ".", dockerfile: "app/Dockerfile", forceDelete: true, platform: "linux/amd64" } as const satisfies Partial<AppImageArgs>;
+
 /**
  * Builds `app/` into this stage's own ECR repository. Only lower stages do this; staging and
  * production run a digest that a lower stage already ran.
@@ -46,7 +49,7 @@ export class AppImage extends pulumi.ComponentResource {
       // The stage tag moves with every build; the service always runs the pushed digest.
       imageTagMutability: "MUTABLE",
       imageScanningConfiguration: { scanOnPush: true },
-      forceDelete: args.forceDelete ?? true,
+      forceDelete: args.forceDelete ?? APP_IMAGE_DEFAULTS.forceDelete,
     }, child);
     const auth = aws.ecr.getAuthorizationTokenOutput({ registryId: repository.registryId }, child);
     const image = new docker.Image(`${name}-image`, {
@@ -55,9 +58,9 @@ export class AppImage extends pulumi.ComponentResource {
       imageName: pulumi.interpolate`${repository.repositoryUrl}:${args.namer.stage}`,
       build: {
         // Relative paths keep the desired state the same on every machine and checkout.
-        context: args.context ?? ".",
-        dockerfile: path.join(args.context ?? ".", args.dockerfile ?? "app/Dockerfile"),
-        platform: args.platform ?? "linux/amd64",
+        context: args.context ?? APP_IMAGE_DEFAULTS.context,
+        dockerfile: path.join(args.context ?? APP_IMAGE_DEFAULTS.context, args.dockerfile ?? APP_IMAGE_DEFAULTS.dockerfile),
+        platform: args.platform ?? APP_IMAGE_DEFAULTS.platform,
       },
       registry: { server: repository.repositoryUrl, username: auth.userName, password: pulumi.secret(auth.password) },
     }, child);

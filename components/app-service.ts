@@ -2,9 +2,10 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { APP_ENVIRONMENT, APP_SECRETS, AppEnvironmentName, AppSecretName, HEALTH_PATH } from "../app/src/contract";
 import { stripUndefined } from "../lib/args";
-import { policyDocument, serviceTrustPolicy } from "../lib/aws/iam-documents";
+import { serviceRole } from "../lib/aws/service-role";
 import type { LoadBalancerLogTarget } from "./log-bucket";
 import { Namer } from "../lib/aws/naming";
+import type { NetworkRef } from "../lib/aws/network-ref";
 import { TeardownMode } from "../stage/profile";
 import { teardownPolicy } from "../stage/teardown";
 import { RETAIN_TASK_REVISIONS } from "../lib/aws/task-revisions";
@@ -14,12 +15,8 @@ export const CONTAINER_NAME = "app";
 export interface AppServiceArgs {
   /** Names this stage's resources. */
   namer: Namer;
-  /** VPC of the target group. */
-  vpcId: pulumi.Input<string>;
-  /** Subnets of the internet-facing load balancer. */
-  publicSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
-  /** Subnets the tasks run in; they get no public IP. */
-  privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  /** The network: the load balancer in its public subnets, the tasks (no public IP) in its private ones. */
+  network: NetworkRef;
   /** Security group of the load balancer. */
   loadBalancerSecurityGroupId: pulumi.Input<string>;
   /** Security group of the tasks. */
@@ -94,17 +91,19 @@ export interface AppServiceArgs {
 type NormalizedAppServiceArgs = AppServiceArgs &
   Required<Pick<AppServiceArgs, "cpu" | "memory" | "desiredCount" | "port" | "logRetentionDays" | "teardown" | "region">>;
 
+/** Every documented `@default` of AppServiceArgs, in one place: normalize() applies them, a test checks the TSDoc against them. */
+export const APP_SERVICE_DEFAULTS = {
+  cpu: 256,
+  memory: 512,
+  desiredCount: 1,
+  port: 8080,
+  logRetentionDays: 7,
+  teardown: "destroyable",
+  region: "us-east-1",
+} as const satisfies Partial<AppServiceArgs>;
+
 function normalize(args: AppServiceArgs): NormalizedAppServiceArgs {
-  return {
-    cpu: 256,
-    memory: 512,
-    desiredCount: 1,
-    port: 8080,
-    logRetentionDays: 7,
-    teardown: "destroyable",
-    region: "us-east-1",
-    ...stripUndefined(args),
-  } as NormalizedAppServiceArgs;
+  return { ...APP_SERVICE_DEFAULTS, ...stripUndefined(args) } as NormalizedAppServiceArgs;
 }
 
 /** Seconds ECS waits after SIGTERM before killing the container; the app drains within it. */
@@ -136,16 +135,13 @@ export class AppService extends pulumi.ComponentResource {
       retentionInDays: args.logRetentionDays,
     }, child);
 
-    const executionRole = new aws.iam.Role(`${name}-execution-role`, {
-      name: namer.name("iam-role", "app-execution"),
+    const executionRole = serviceRole(`${name}-execution`, {
+      namer,
+      purpose: "app-execution",
       description: `Starts ${namer.prefix} tasks: pulls the image, writes logs, reads this stage's secrets`,
-      assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com"),
-      permissionsBoundary: args.permissionsBoundaryArn,
-    }, child);
-    new aws.iam.RolePolicy(`${name}-execution-policy`, {
-      role: executionRole.id,
-      name: namer.name("iam-policy", "app-execution"),
-      policy: policyDocument([
+      service: "ecs-tasks.amazonaws.com",
+      permissionsBoundaryArn: args.permissionsBoundaryArn,
+      policy: [
         // GetAuthorizationToken has no resource-level permissions.
         { Sid: "RegistryLogin", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" },
         {
@@ -167,19 +163,16 @@ export class AppService extends pulumi.ComponentResource {
           Action: ["secretsmanager:GetSecretValue"],
           Resource: args.readableSecretArns,
         },
-      ]),
+      ],
     }, child);
 
-    const taskRole = new aws.iam.Role(`${name}-task-role`, {
-      name: namer.name("iam-role", "app-task"),
+    const taskRole = serviceRole(`${name}-task`, {
+      namer,
+      purpose: "app-task",
       description: `Runs as the ${namer.prefix} app: uses this stage's bucket only`,
-      assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com"),
-      permissionsBoundary: args.permissionsBoundaryArn,
-    }, child);
-    new aws.iam.RolePolicy(`${name}-task-policy`, {
-      role: taskRole.id,
-      name: namer.name("iam-policy", "app-task"),
-      policy: policyDocument([
+      service: "ecs-tasks.amazonaws.com",
+      permissionsBoundaryArn: args.permissionsBoundaryArn,
+      policy: [
         { Sid: "ListOwnBucket", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [args.bucketArn] },
         {
           Sid: "UseOwnBucketObjects",
@@ -187,7 +180,7 @@ export class AppService extends pulumi.ComponentResource {
           Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
           Resource: [pulumi.interpolate`${args.bucketArn}/*`],
         },
-      ]),
+      ],
     }, child);
 
     const containerDefinitions = pulumi
@@ -237,7 +230,7 @@ export class AppService extends pulumi.ComponentResource {
       internal: false,
       loadBalancerType: "application",
       securityGroups: [args.loadBalancerSecurityGroupId],
-      subnets: args.publicSubnetIds,
+      subnets: args.network.publicSubnetIds,
       dropInvalidHeaderFields: true,
       enableDeletionProtection: teardown.deletionProtection,
       accessLogs: args.accessLogs ? { bucket: args.accessLogs.bucketName, prefix: args.accessLogs.prefix, enabled: true } : undefined,
@@ -253,7 +246,7 @@ export class AppService extends pulumi.ComponentResource {
       port: args.port,
       protocol: "HTTP",
       targetType: "ip",
-      vpcId: args.vpcId,
+      vpcId: args.network.vpcId,
       deregistrationDelay: STOP_TIMEOUT_SECONDS,
       healthCheck: { path: HEALTH_PATH, matcher: "200", interval: 15, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3 },
     }, child);
@@ -267,7 +260,7 @@ export class AppService extends pulumi.ComponentResource {
       desiredCount: args.desiredCount,
       launchType: "FARGATE",
       networkConfiguration: {
-        subnets: args.privateSubnetIds,
+        subnets: args.network.privateSubnetIds,
         securityGroups: [args.appSecurityGroupId],
         assignPublicIp: false,
       },

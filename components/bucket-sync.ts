@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AWS_CLI_IMAGE } from "../lib/aws/images";
-import { policyDocument, serviceTrustPolicy } from "../lib/aws/iam-documents";
+import { serviceRole } from "../lib/aws/service-role";
 import { Namer } from "../lib/aws/naming";
 import { RETAIN_TASK_REVISIONS } from "../lib/aws/task-revisions";
 
@@ -45,6 +45,9 @@ export interface BucketSyncArgs {
   logRetentionDays?: number;
 }
 
+/** Every documented `@default` of BucketSyncArgs, in one place; a test checks the TSDoc against them. */
+export const BUCKET_SYNC_DEFAULTS = { schedule: "cron(30 4 * * ? *)", region: "us-east-1", logRetentionDays: 7 } as const satisfies Partial<BucketSyncArgs>;
+
 /**
  * Copies production's sanitized bucket (the prefixes the refinery lets through) into this
  * stage's bucket on a schedule: EventBridge Scheduler starts an ECS task running `aws s3 sync`,
@@ -59,32 +62,26 @@ export class BucketSync extends pulumi.ComponentResource {
     const child = { parent: this };
     const namer = args.namer;
 
-    const logs = new aws.cloudwatch.LogGroup(`${name}-logs`, { name: namer.logGroup("bucket-sync"), retentionInDays: args.logRetentionDays ?? 7 }, child);
+    const logs = new aws.cloudwatch.LogGroup(`${name}-logs`, { name: namer.logGroup("bucket-sync"), retentionInDays: args.logRetentionDays ?? BUCKET_SYNC_DEFAULTS.logRetentionDays }, child);
 
-    const executionRole = new aws.iam.Role(`${name}-execution-role`, {
-      name: namer.name("iam-role", "bucket-sync-execution"),
+    const executionRole = serviceRole(`${name}-execution`, {
+      namer,
+      purpose: "bucket-sync-execution",
       description: `Starts ${namer.prefix}'s bucket copy task: writes its logs`,
-      assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com"),
-      permissionsBoundary: args.permissionsBoundaryArn,
-    }, child);
-    new aws.iam.RolePolicy(`${name}-execution-policy`, {
-      role: executionRole.id,
-      name: namer.name("iam-policy", "bucket-sync-execution"),
-      policy: policyDocument([
+      service: "ecs-tasks.amazonaws.com",
+      permissionsBoundaryArn: args.permissionsBoundaryArn,
+      policy: [
         { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [pulumi.interpolate`${logs.arn}:*`] },
-      ]),
+      ],
     }, child);
 
-    const taskRole = new aws.iam.Role(`${name}-task-role`, {
-      name: namer.name("iam-role", "bucket-sync-task"),
+    const taskRole = serviceRole(`${name}-task`, {
+      namer,
+      purpose: "bucket-sync-task",
       description: `Copies production's sanitized bucket into ${namer.prefix}'s: reads it, writes only its own`,
-      assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com"),
-      permissionsBoundary: args.permissionsBoundaryArn,
-    }, child);
-    new aws.iam.RolePolicy(`${name}-task-policy`, {
-      role: taskRole.id,
-      name: namer.name("iam-policy", "bucket-sync-task"),
-      policy: policyDocument([
+      service: "ecs-tasks.amazonaws.com",
+      permissionsBoundaryArn: args.permissionsBoundaryArn,
+      policy: [
         { Sid: "ListBothBuckets", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [args.sourceBucketArn, args.targetBucketArn] },
         { Sid: "ReadSanitizedObjects", Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectTagging"], Resource: [pulumi.interpolate`${args.sourceBucketArn}/*`] },
         {
@@ -93,7 +90,7 @@ export class BucketSync extends pulumi.ComponentResource {
           Action: ["s3:PutObject", "s3:PutObjectTagging", "s3:DeleteObject"],
           Resource: [pulumi.interpolate`${args.targetBucketArn}/*`],
         },
-      ]),
+      ],
     }, child);
 
     const taskDefinition = new aws.ecs.TaskDefinition(`${name}-task`, {
@@ -114,22 +111,19 @@ export class BucketSync extends pulumi.ComponentResource {
           command: ["s3", "sync", `s3://${source}`, `s3://${target}`, "--delete", "--only-show-errors"],
           logConfiguration: {
             logDriver: "awslogs",
-            options: { "awslogs-group": logGroup, "awslogs-region": args.region ?? "us-east-1", "awslogs-stream-prefix": "sync" },
+            options: { "awslogs-group": logGroup, "awslogs-region": args.region ?? BUCKET_SYNC_DEFAULTS.region, "awslogs-stream-prefix": "sync" },
           },
         }]),
       ),
     }, child);
 
-    const schedulerRole = new aws.iam.Role(`${name}-scheduler-role`, {
-      name: namer.name("iam-role", "bucket-sync-scheduler"),
+    const schedulerRole = serviceRole(`${name}-scheduler`, {
+      namer,
+      purpose: "bucket-sync-scheduler",
       description: `Lets EventBridge Scheduler start ${namer.prefix}'s bucket copy task`,
-      assumeRolePolicy: serviceTrustPolicy("scheduler.amazonaws.com"),
-      permissionsBoundary: args.permissionsBoundaryArn,
-    }, child);
-    new aws.iam.RolePolicy(`${name}-scheduler-policy`, {
-      role: schedulerRole.id,
-      name: namer.name("iam-policy", "bucket-sync-scheduler"),
-      policy: policyDocument([
+      service: "scheduler.amazonaws.com",
+      permissionsBoundaryArn: args.permissionsBoundaryArn,
+      policy: [
         {
           Sid: "RunTheCopyTask",
           Effect: "Allow",
@@ -138,13 +132,13 @@ export class BucketSync extends pulumi.ComponentResource {
           Resource: [taskDefinition.arn.apply((arn) => arn.replace(/:\d+$/, ":*"))],
         },
         { Sid: "PassItsRoles", Effect: "Allow", Action: ["iam:PassRole"], Resource: [executionRole.arn, taskRole.arn] },
-      ]),
+      ],
     }, child);
 
     new aws.scheduler.Schedule(`${name}-schedule`, {
       name: namer.name("schedule", "bucket-sync"),
       description: `Copy production's sanitized bucket into ${namer.prefix}'s`,
-      scheduleExpression: args.schedule ?? "cron(30 4 * * ? *)",
+      scheduleExpression: args.schedule ?? BUCKET_SYNC_DEFAULTS.schedule,
       flexibleTimeWindow: { mode: "FLEXIBLE", maximumWindowInMinutes: 30 },
       target: {
         arn: args.clusterArn,

@@ -31,14 +31,16 @@ export interface BucketArgs {
   teardown?: TeardownMode;
 }
 
+/** Every documented `@default` of BucketArgs, in one place: normalize() applies them, a test checks the TSDoc against them. */
+export const BUCKET_DEFAULTS = {
+  purpose: "assets",
+  versioning: false,
+  noncurrentVersionExpirationDays: 7,
+  teardown: "destroyable",
+} as const satisfies Partial<BucketArgs>;
+
 function normalize(args: BucketArgs): Required<BucketArgs> {
-  return {
-    purpose: "assets",
-    versioning: false,
-    noncurrentVersionExpirationDays: 7,
-    teardown: "destroyable",
-    ...stripUndefined(args),
-  } as Required<BucketArgs>;
+  return { ...BUCKET_DEFAULTS, ...stripUndefined(args) } as Required<BucketArgs>;
 }
 
 /** The stage's private S3 bucket: no public access, owner-enforced, encrypted, TLS only. */

@@ -4,6 +4,7 @@ import * as random from "@pulumi/random";
 import { stripUndefined } from "../lib/args";
 import { jsonSecret } from "../lib/aws/json-secret";
 import { Namer } from "../lib/aws/naming";
+import type { NetworkRef } from "../lib/aws/network-ref";
 import { clientOnlySecurityGroup } from "./security-groups";
 import { TeardownMode } from "../stage/profile";
 import { teardownPolicy } from "../stage/teardown";
@@ -13,10 +14,8 @@ export const REDIS_PORT = 6379;
 export interface CacheArgs {
   /** Names this stage's resources. */
   namer: Namer;
-  /** VPC of the cache's security group. */
-  vpcId: pulumi.Input<string>;
-  /** Private subnets the nodes may live in. */
-  subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  /** The network the nodes live in, in its private subnets. */
+  network: NetworkRef;
   /** The only security group admitted on the Redis port: the app's. */
   clientSecurityGroupId: pulumi.Input<string>;
   /**
@@ -41,14 +40,16 @@ export interface CacheArgs {
   teardown?: TeardownMode;
 }
 
+/** Every documented `@default` of CacheArgs, in one place: normalize() applies them, a test checks the TSDoc against them. */
+export const CACHE_DEFAULTS = {
+  nodeType: "cache.t4g.micro",
+  nodes: 1,
+  engineVersion: "7.1",
+  teardown: "destroyable",
+} as const satisfies Partial<CacheArgs>;
+
 function normalize(args: CacheArgs): Required<CacheArgs> {
-  return {
-    nodeType: "cache.t4g.micro",
-    nodes: 1,
-    engineVersion: "7.1",
-    teardown: "destroyable",
-    ...stripUndefined(args),
-  } as Required<CacheArgs>;
+  return { ...CACHE_DEFAULTS, ...stripUndefined(args) } as Required<CacheArgs>;
 }
 
 /** ElastiCache Redis, encrypted at rest and in transit, token in Secrets Manager, app-only access. */
@@ -68,13 +69,13 @@ export class Cache extends pulumi.ComponentResource {
     const group = clientOnlySecurityGroup(name, {
       namer: args.namer,
       purpose: "cache",
-      vpcId: args.vpcId,
+      vpcId: args.network.vpcId,
       port: REDIS_PORT,
       clientGroupId: args.clientSecurityGroupId,
     }, this);
     const subnets = new aws.elasticache.SubnetGroup(`${name}-subnets`, {
       name: args.namer.name("elasticache-subnet-group", "cache"),
-      subnetIds: args.subnetIds,
+      subnetIds: args.network.privateSubnetIds,
     }, child);
     const token = new random.RandomPassword(`${name}-token`, {
       // ElastiCache tokens: 16-128 printable characters without @ " or /.

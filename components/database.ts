@@ -4,6 +4,7 @@ import * as random from "@pulumi/random";
 import { stripUndefined } from "../lib/args";
 import { jsonSecret } from "../lib/aws/json-secret";
 import { Namer, SHARED_PURPOSES } from "../lib/aws/naming";
+import type { NetworkRef } from "../lib/aws/network-ref";
 import type { RestoreSource } from "../stage/references";
 import { clientOnlySecurityGroup } from "./security-groups";
 import { TeardownMode } from "../stage/profile";
@@ -14,10 +15,8 @@ export const POSTGRES_PORT = 5432;
 export interface DatabaseArgs {
   /** Names this stage's resources. */
   namer: Namer;
-  /** VPC of the database's security group. */
-  vpcId: pulumi.Input<string>;
-  /** Private subnets the instance may live in (at least two zones). */
-  subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  /** The network the instance lives in, in its private subnets (at least two zones). */
+  network: NetworkRef;
   /** The only security group admitted on the PostgreSQL port: the app's. */
   clientSecurityGroupId: pulumi.Input<string>;
   /**
@@ -91,19 +90,21 @@ export interface DatabaseArgs {
 
 type NormalizedDatabaseArgs = Required<Omit<DatabaseArgs, "restoreFrom" | "replicaOf" | "backupWindow">> & Pick<DatabaseArgs, "restoreFrom" | "replicaOf" | "backupWindow">;
 
+/** Every documented `@default` of DatabaseArgs, in one place: normalize() applies them, a test checks the TSDoc against them. */
+export const DATABASE_DEFAULTS = {
+  instanceClass: "db.t4g.micro",
+  engineVersion: "16",
+  multiAz: false,
+  backupRetentionDays: 1,
+  allocatedStorageGb: 20,
+  teardown: "destroyable",
+  databaseName: "app",
+  username: "app_owner",
+  generation: 0,
+} as const satisfies Partial<DatabaseArgs>;
+
 function normalize(args: DatabaseArgs): NormalizedDatabaseArgs {
-  return {
-    instanceClass: "db.t4g.micro",
-    engineVersion: "16",
-    multiAz: false,
-    backupRetentionDays: 1,
-    allocatedStorageGb: 20,
-    teardown: "destroyable",
-    databaseName: "app",
-    username: "app_owner",
-    generation: 0,
-    ...stripUndefined(args),
-  } as NormalizedDatabaseArgs;
+  return { ...DATABASE_DEFAULTS, ...stripUndefined(args) } as NormalizedDatabaseArgs;
 }
 
 /** RDS PostgreSQL reachable only from the app, TLS enforced, credentials in Secrets Manager. */
@@ -131,13 +132,13 @@ export class Database extends pulumi.ComponentResource {
     const group = clientOnlySecurityGroup(name, {
       namer: args.namer,
       purpose: "db",
-      vpcId: args.vpcId,
+      vpcId: args.network.vpcId,
       port: POSTGRES_PORT,
       clientGroupId: args.clientSecurityGroupId,
     }, this);
     const subnets = new aws.rds.SubnetGroup(`${name}-subnets`, {
       name: args.namer.name("rds-subnet-group", "db"),
-      subnetIds: args.subnetIds,
+      subnetIds: args.network.privateSubnetIds,
     }, child);
     const parameters = new aws.rds.ParameterGroup(`${name}-params`, {
       name: args.namer.name("rds-parameter-group", `db-pg${major}`),

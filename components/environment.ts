@@ -9,6 +9,7 @@ import { Database, POSTGRES_PORT } from "./database";
 import { LogBucket } from "./log-bucket";
 import { Refinery } from "./refinery";
 import { Namer, SHARED_PURPOSES } from "../lib/aws/naming";
+import type { NetworkRef } from "../lib/aws/network-ref";
 import { stageNameGuard } from "../lib/aws/name-guard";
 import { Network } from "./network";
 import { SecurityGroups } from "./security-groups";
@@ -23,13 +24,6 @@ export interface EnvironmentArgs {
   references: StageReferences;
   /** The stage's AWS provider (stage-provider.ts); every resource here uses it. */
   provider: aws.Provider;
-}
-
-/** The network a stage's resources go into: its own, or one borrowed from another stack. */
-interface NetworkRef {
-  vpcId: pulumi.Input<string>;
-  publicSubnetIds: pulumi.Input<string[]>;
-  privateSubnetIds: pulumi.Input<string[]>;
 }
 
 /** What a stack exports; nothing here is secret, and the render checks that. */
@@ -91,8 +85,7 @@ export class Environment extends pulumi.ComponentResource {
 
     const database = new Database(`${name}-db`, {
       namer,
-      vpcId: network.vpcId,
-      subnetIds: network.privateSubnetIds,
+      network,
       clientSecurityGroupId: groups.appGroupId,
       engineVersion: stage.dbEngineVersion,
       ...stage.database,
@@ -103,8 +96,7 @@ export class Environment extends pulumi.ComponentResource {
     }, child);
     const cache = new Cache(`${name}-cache`, {
       namer,
-      vpcId: network.vpcId,
-      subnetIds: network.privateSubnetIds,
+      network,
       clientSecurityGroupId: groups.appGroupId,
       engineVersion: stage.cacheEngineVersion,
       ...stage.cache,
@@ -136,9 +128,7 @@ export class Environment extends pulumi.ComponentResource {
     const service = new AppService(`${name}-app`, {
       namer,
       region: stage.region,
-      vpcId: network.vpcId,
-      publicSubnetIds: network.publicSubnetIds,
-      privateSubnetIds: network.privateSubnetIds,
+      network,
       loadBalancerSecurityGroupId: groups.loadBalancerGroupId,
       appSecurityGroupId: groups.appGroupId,
       image,
@@ -230,8 +220,7 @@ export class Environment extends pulumi.ComponentResource {
     const refinery = new Refinery(`${name}-refinery`, {
       namer: parts.namer,
       region: stage.region,
-      vpcId: parts.network.vpcId,
-      privateSubnetIds: parts.network.privateSubnetIds,
+      network: parts.network,
       clusterArn: parts.service.clusterArn,
       image: parts.image,
       database: {

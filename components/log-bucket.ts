@@ -66,8 +66,11 @@ export interface LogBucketArgs {
 
 type NormalizedLogBucketArgs = Required<LogBucketArgs>;
 
+/** Every documented `@default` of LogBucketArgs, in one place: normalize() applies them, a test checks the TSDoc against them. */
+export const LOG_BUCKET_DEFAULTS = { retentionDays: 7, loggedBuckets: [], teardown: "destroyable" } as const satisfies Partial<LogBucketArgs>;
+
 function normalize(args: LogBucketArgs): NormalizedLogBucketArgs {
-  return { retentionDays: 7, loggedBuckets: [], teardown: "destroyable", ...stripUndefined(args) } as NormalizedLogBucketArgs;
+  return { ...LOG_BUCKET_DEFAULTS, ...stripUndefined(args) } as NormalizedLogBucketArgs;
 }
 
 /**

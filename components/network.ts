@@ -2,7 +2,9 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { planSubnets } from "../lib/aws/cidr";
 import { Namer } from "../lib/aws/naming";
+import type { NetworkRef } from "../lib/aws/network-ref";
 import { NatMode } from "../stage/profile";
+import { stripUndefined } from "../lib/args";
 
 export interface NetworkArgs {
   /** Names this stage's resources. */
@@ -31,12 +33,15 @@ interface NormalizedNetworkArgs {
   zoneCount: number;
 }
 
+/** Every documented `@default` of NetworkArgs, in one place: normalize() applies them, a test checks the TSDoc against them. */
+export const NETWORK_DEFAULTS = { cidr: "10.10.0.0/16", nat: "single", zoneCount: 2 } as const satisfies Partial<NetworkArgs>;
+
 function normalize(args: NetworkArgs): NormalizedNetworkArgs {
-  return { namer: args.namer, cidr: args.cidr ?? "10.10.0.0/16", nat: args.nat ?? "single", zoneCount: args.zoneCount ?? 2 };
+  return { ...NETWORK_DEFAULTS, ...stripUndefined(args) } as NormalizedNetworkArgs;
 }
 
 /** A stage's own VPC: public subnets for the load balancer and NAT, private ones for everything else. */
-export class Network extends pulumi.ComponentResource {
+export class Network extends pulumi.ComponentResource implements NetworkRef {
   readonly vpcId: pulumi.Output<string>;
   readonly publicSubnetIds: pulumi.Output<string[]>;
   readonly privateSubnetIds: pulumi.Output<string[]>;

@@ -4,8 +4,9 @@ import * as random from "@pulumi/random";
 import { SANITIZE_ENVIRONMENT, SANITIZE_SECRETS, SanitizeEnvironmentName, SanitizeSecretName } from "../app/src/contract";
 import { stripUndefined } from "../lib/args";
 import { AWS_CLI_IMAGE } from "../lib/aws/images";
-import { policyDocument, serviceTrustPolicy } from "../lib/aws/iam-documents";
+import { serviceRole } from "../lib/aws/service-role";
 import { Namer, sanitizedSnapshotPrefix, SHARED_PURPOSES } from "../lib/aws/naming";
+import type { NetworkRef } from "../lib/aws/network-ref";
 import { refineryDefinition } from "../lib/aws/refinery-definition";
 import { RETAIN_TASK_REVISIONS } from "../lib/aws/task-revisions";
 
@@ -14,10 +15,8 @@ export interface RefineryArgs {
   namer: Namer;
   /** AWS region, for ARNs and the log driver. */
   region: string;
-  /** Production's VPC, where the sanitizer and the tasks run. */
-  vpcId: pulumi.Input<string>;
-  /** Private subnets for the sanitizer instance and the tasks. */
-  privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  /** Production's network: the sanitizer instance and the tasks run in its private subnets. */
+  network: NetworkRef;
   /** Production's ECS cluster, which runs the refinery's tasks. */
   clusterArn: pulumi.Input<string>;
   /** The image production runs; its sanitize entry point does the work. */
@@ -76,16 +75,18 @@ export interface RefineryArgs {
 
 type NormalizedRefineryArgs = RefineryArgs & Required<Pick<RefineryArgs, "instanceClass" | "schedule" | "keepSnapshots" | "bucketPrefixes" | "logRetentionDays" | "alarmTopicArns">>;
 
+/** Every documented `@default` of RefineryArgs, in one place: normalize() applies them, a test checks the TSDoc against them. */
+export const REFINERY_DEFAULTS = {
+  instanceClass: "db.t4g.medium",
+  alarmTopicArns: [],
+  schedule: "cron(30 2 * * ? *)",
+  keepSnapshots: 7,
+  bucketPrefixes: ["public/"],
+  logRetentionDays: 90,
+} as const satisfies Partial<RefineryArgs>;
+
 function normalize(args: RefineryArgs): NormalizedRefineryArgs {
-  return {
-    instanceClass: "db.t4g.medium",
-    alarmTopicArns: [],
-    schedule: "cron(30 2 * * ? *)",
-    keepSnapshots: 7,
-    bucketPrefixes: ["public/"],
-    logRetentionDays: 90,
-    ...stripUndefined(args),
-  } as NormalizedRefineryArgs;
+  return { ...REFINERY_DEFAULTS, ...stripUndefined(args) } as NormalizedRefineryArgs;
 }
 
 const SANITIZE_CONTAINER = "sanitize";
@@ -119,19 +120,19 @@ export class Refinery extends pulumi.ComponentResource {
     const taskGroup = new aws.ec2.SecurityGroup(`${name}-task-sg`, {
       name: namer.name("security-group", "refinery-task"),
       description: `Sanitize task of ${namer.prefix}: outbound only`,
-      vpcId: args.vpcId,
+      vpcId: args.network.vpcId,
       egress: [{ description: "Outbound from the sanitize task", protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }],
     }, child);
     const copyGroup = new aws.ec2.SecurityGroup(`${name}-copy-sg`, {
       name: namer.name("security-group", "refinery-copy"),
       description: `Bucket copy task of ${namer.prefix}: outbound only`,
-      vpcId: args.vpcId,
+      vpcId: args.network.vpcId,
       egress: [{ description: "Outbound from the bucket copy", protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }],
     }, child);
     const sanitizerGroup = new aws.ec2.SecurityGroup(`${name}-sanitizer-sg`, {
       name: namer.name("security-group", "sanitizer"),
       description: `Sanitizer of ${namer.prefix}: PostgreSQL from the sanitize task only`,
-      vpcId: args.vpcId,
+      vpcId: args.network.vpcId,
       ingress: [{ description: "From the sanitize task only", protocol: "tcp", fromPort: POSTGRES_PORT, toPort: POSTGRES_PORT, securityGroups: [taskGroup.id] }],
       egress: [],
     }, child);
@@ -151,21 +152,18 @@ export class Refinery extends pulumi.ComponentResource {
       options: { "awslogs-group": logGroup, "awslogs-region": args.region, "awslogs-stream-prefix": prefix },
     });
 
-    const executionRole = new aws.iam.Role(`${name}-execution-role`, {
-      name: namer.name("iam-role", "refinery-execution"),
+    const executionRole = serviceRole(`${name}-execution`, {
+      namer,
+      purpose: "refinery-execution",
       description: `Starts ${namer.prefix}'s refinery tasks: pulls the image, writes logs, reads the database and hash-key secrets`,
-      assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com"),
-      permissionsBoundary: args.permissionsBoundaryArn,
-    }, child);
-    new aws.iam.RolePolicy(`${name}-execution-policy`, {
-      role: executionRole.id,
-      name: namer.name("iam-policy", "refinery-execution"),
-      policy: policyDocument([
+      service: "ecs-tasks.amazonaws.com",
+      permissionsBoundaryArn: args.permissionsBoundaryArn,
+      policy: [
         { Sid: "RegistryLogin", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" },
         { Sid: "PullImages", Effect: "Allow", Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], Resource: [`arn:aws:ecr:${args.region}:*:repository/${namer.project}-*`] },
         { Sid: "WriteLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [pulumi.interpolate`${logs.arn}:*`] },
         { Sid: "ReadSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [args.database.secretArn, hashKeySecret.arn] },
-      ]),
+      ],
     }, child);
 
     const sanitizeTask = new aws.ecs.TaskDefinition(`${name}-sanitize-task`, {
@@ -205,15 +203,12 @@ export class Refinery extends pulumi.ComponentResource {
       ),
     }, child);
 
-    const copyRole = new aws.iam.Role(`${name}-copy-role`, {
-      name: namer.name("iam-role", "refinery-copy"),
+    const copyRole = serviceRole(`${name}-copy`, {
+      namer,
+      purpose: "refinery-copy",
       description: `Copies the allowed prefixes of ${namer.prefix}'s bucket into its sanitized bucket`,
-      assumeRolePolicy: serviceTrustPolicy("ecs-tasks.amazonaws.com"),
-      permissionsBoundary: args.permissionsBoundaryArn,
-    }, child);
-    new aws.iam.RolePolicy(`${name}-copy-policy`, {
-      role: copyRole.id,
-      name: namer.name("iam-policy", "refinery-copy"),
+      service: "ecs-tasks.amazonaws.com",
+      permissionsBoundaryArn: args.permissionsBoundaryArn,
       policy: pulumi.all([args.sourceBucket.arn, sanitizedBucket.arn]).apply(([source, sanitized]) =>
         JSON.stringify({
           Version: "2012-10-17",
@@ -251,17 +246,14 @@ export class Refinery extends pulumi.ComponentResource {
 
     const account = aws.getCallerIdentityOutput({}, child).accountId;
     const rdsArn = (resource: string) => pulumi.interpolate`arn:aws:rds:${args.region}:${account}:${resource}`;
-    const stateMachineRole = new aws.iam.Role(`${name}-machine-role`, {
-      name: namer.name("iam-role", "refinery"),
-      description: `Runs ${namer.prefix}'s refinery: restores into, snapshots and deletes the sanitizer, runs its tasks`,
-      assumeRolePolicy: serviceTrustPolicy("states.amazonaws.com"),
-      permissionsBoundary: args.permissionsBoundaryArn,
-    }, child);
     const prefix = sanitizedSnapshotPrefix(namer.project);
-    new aws.iam.RolePolicy(`${name}-machine-policy`, {
-      role: stateMachineRole.id,
-      name: namer.name("iam-policy", "refinery"),
-      policy: policyDocument([
+    const stateMachineRole = serviceRole(`${name}-machine`, {
+      namer,
+      purpose: "refinery",
+      description: `Runs ${namer.prefix}'s refinery: restores into, snapshots and deletes the sanitizer, runs its tasks`,
+      service: "states.amazonaws.com",
+      permissionsBoundaryArn: args.permissionsBoundaryArn,
+      policy: [
         // Describe calls have no resource-level scoping worth the name.
         { Sid: "Look", Effect: "Allow", Action: ["rds:DescribeDBSnapshots", "rds:DescribeDBInstances", "ecs:DescribeTasks"], Resource: "*" },
         {
@@ -288,14 +280,14 @@ export class Refinery extends pulumi.ComponentResource {
           Action: ["events:PutTargets", "events:PutRule", "events:DescribeRule"],
           Resource: [pulumi.interpolate`arn:aws:events:${args.region}:${account}:rule/StepFunctionsGetEventsForECSTaskRule`],
         },
-      ]),
+      ],
     }, child);
 
     const stateMachine = new aws.sfn.StateMachine(`${name}-machine`, {
       name: namer.name("state-machine", "refinery"),
       roleArn: stateMachineRole.arn,
       definition: pulumi
-        .all([args.privateSubnetIds, args.clusterArn, sanitizeTask.arn, copyTask.arn, pulumi.all([taskGroup.id, copyGroup.id, sanitizerGroup.id]), args.database.subnetGroupName, args.database.parameterGroupName])
+        .all([args.network.privateSubnetIds, args.clusterArn, sanitizeTask.arn, copyTask.arn, pulumi.all([taskGroup.id, copyGroup.id, sanitizerGroup.id]), args.database.subnetGroupName, args.database.parameterGroupName])
         .apply(([subnetIds, clusterArn, sanitizeArn, copyArn, [taskSg, copySg, sanitizerSg], subnetGroup, parameterGroup]) =>
           JSON.stringify(
             refineryDefinition({
@@ -321,16 +313,13 @@ export class Refinery extends pulumi.ComponentResource {
         ),
     }, child);
 
-    const schedulerRole = new aws.iam.Role(`${name}-scheduler-role`, {
-      name: namer.name("iam-role", "refinery-scheduler"),
+    const schedulerRole = serviceRole(`${name}-scheduler`, {
+      namer,
+      purpose: "refinery-scheduler",
       description: `Lets EventBridge Scheduler start ${namer.prefix}'s refinery`,
-      assumeRolePolicy: serviceTrustPolicy("scheduler.amazonaws.com"),
-      permissionsBoundary: args.permissionsBoundaryArn,
-    }, child);
-    new aws.iam.RolePolicy(`${name}-scheduler-policy`, {
-      role: schedulerRole.id,
-      name: namer.name("iam-policy", "refinery-scheduler"),
-      policy: policyDocument([{ Sid: "StartTheRefinery", Effect: "Allow", Action: ["states:StartExecution"], Resource: [stateMachine.arn] }]),
+      service: "scheduler.amazonaws.com",
+      permissionsBoundaryArn: args.permissionsBoundaryArn,
+      policy: [{ Sid: "StartTheRefinery", Effect: "Allow", Action: ["states:StartExecution"], Resource: [stateMachine.arn] }],
     }, child);
     new aws.scheduler.Schedule(`${name}-schedule`, {
       name: namer.name("schedule", "refinery"),

@@ -19,6 +19,9 @@ export interface SecurityGroupsArgs {
   https?: boolean;
 }
 
+/** Every documented `@default` of SecurityGroupsArgs, in one place; a test checks the TSDoc against them. */
+export const SECURITY_GROUPS_DEFAULTS = { appPort: 8080, https: false } as const satisfies Partial<SecurityGroupsArgs>;
+
 /**
  * The two groups every other component refers to: the load balancer's (the only thing open
  * to the internet) and the app's (reachable only from the load balancer). The database and
@@ -31,7 +34,7 @@ export class SecurityGroups extends pulumi.ComponentResource {
   constructor(name: string, args: SecurityGroupsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("multistage:network:SecurityGroups", name, {}, opts);
     const child = { parent: this };
-    const appPort = args.appPort ?? 8080;
+    const appPort = args.appPort ?? SECURITY_GROUPS_DEFAULTS.appPort;
 
     const lb = new aws.ec2.SecurityGroup(`${name}-alb`, {
       name: args.namer.name("security-group", "alb"),
@@ -48,7 +51,7 @@ export class SecurityGroups extends pulumi.ComponentResource {
     }, child);
 
     // A port open with nothing listening on it is attack surface and a false signal in audits.
-    for (const port of args.https ? [80, 443] : [80]) {
+    for (const port of (args.https ?? SECURITY_GROUPS_DEFAULTS.https) ? [80, 443] : [80]) {
       new aws.vpc.SecurityGroupIngressRule(`${name}-alb-in-${port}`, {
         securityGroupId: lb.id,
         description: `Public ${port === 80 ? "HTTP" : "HTTPS"}`,

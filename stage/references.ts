@@ -14,6 +14,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { productionDataNames, sanitizedSnapshotPrefix } from "../lib/aws/naming";
+import type { NetworkRef } from "../lib/aws/network-ref";
 import type { Stage } from "./resolve";
 
 
@@ -29,7 +30,7 @@ export interface RestoreSource {
 }
 
 /** A network another stack owns (development's, for feature stacks). */
-export interface BorrowedNetwork {
+export interface BorrowedNetwork extends NetworkRef {
   /** The stack the network comes from, fully qualified. */
   stack: string;
   vpcId: string;
