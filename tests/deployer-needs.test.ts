@@ -20,6 +20,7 @@ import { PROJECT_ROOT } from "../stage/stack-files";
 import { Render, renderStack } from "../tools/render/harness";
 import { renderRoleDocuments } from "./helpers/render-roles";
 import { once, PINNED_IMAGE, renderWithConfig, shippedRender, tempStackFile } from "./helpers/renders";
+import { featureFixture } from "./helpers/feature-fixture";
 
 const ACCESS_DIR = path.join(PROJECT_ROOT, "access");
 /** Every stage access/ can make a deployer for: the shipped three, a fourth level, and feature stacks. */
@@ -50,11 +51,7 @@ async function accessSettings(stage: Stage): Promise<{ "multistage:access": { de
 }
 
 const featureTarget = featureTargetForBranch("feature/checkout-v2", loadBranchRules());
-const featureConfig = {
-  "aws:region": "eu-west-1",
-  "multistage:stage": "feature",
-  "multistage:feature": { branch: "feature/checkout-v2", createdAt: "2026-03-01T12:00:00Z", expiresAt: "2026-03-04T12:00:00Z", pr: 42 },
-};
+const { config: featureConfig } = featureFixture({ pr: 42 });
 /** testing with a domain and a certificate, so the Route 53 record and the HTTPS listener are in a render. */
 const testingConfig = {
   "aws:region": "eu-west-1",
