@@ -48,7 +48,7 @@ const LOG_STEAMPIPE = "terraform apply logs in turbot/steampipe-plugin-aws pull 
 const LOG_DEVOPSART = "terraform apply log in DevopsArtFactory/terraform-provisioning pull request 4 (aws_vpc 21 s, aws_eip 0 s, aws_internet_gateway 1 s, aws_route_table 1 s)";
 const LOG_WORDPRESS = "terraform apply log in devbhusal/terraform-ec2-RDS-wordpress issue 1 (aws_subnet 12 s, aws_route_table_association 1 s)";
 const LOG_SG_RULES = "terraform apply log in hashicorp-education/learn-terraform-variables pull request 6 (aws_security_group_rule 2-5 s each)";
-const ISSUE_17 = "published timings gathered in this project's issue 17 (terraform logs, AWS docs and blogs): RDS restore 5-10 min, replication group 6-9 min, ALB ~2.5 min, ECS service ~3 min to steady state";
+const ISSUE_15 = "published timings gathered in this project's issue 15 (terraform logs, AWS docs and blogs): RDS create and snapshot restore 5-10 min, replication group 6-9 min, ALB ~2.5 min, NAT gateway ~1-2 min, ECS service ~3 min to steady state";
 const API_ONLY = (call: string) => `one ${call} call; terraform-provider-aws waits for no state after it`;
 
 export const TYPICAL_TIMES: Readonly<Record<string, TypeTime>> = {
@@ -57,14 +57,14 @@ export const TYPICAL_TIMES: Readonly<Record<string, TypeTime>> = {
     delete: 5,
     update: 1,
     basis: "measured",
-    source: `${ISSUE_17}; hashicorp/terraform issue 1097 (creating or destroying an RDS instance "sometimes may take even half an hour"; the endpoint appears at backing-up, ~10 min before available); the AWS SDK's DBInstanceAvailable waiter polls every 30 s up to 60 times. Delete (skip final snapshot): estimate, the provider waits until the instance is gone`,
+    source: `${ISSUE_15}; hashicorp/terraform issue 1097 (creating or destroying an RDS instance "sometimes may take even half an hour"; the endpoint appears at backing-up, ~10 min before available); the AWS SDK's DBInstanceAvailable waiter polls every 30 s up to 60 times. Delete (skip final snapshot): estimate, the provider waits until the instance is gone`,
     variants: [
       {
         name: "restore from a snapshot",
         when: (inputs) => typeof inputs.snapshotIdentifier === "string" && inputs.snapshotIdentifier !== "",
         create: 10,
         basis: "measured",
-        source: `${ISSUE_17} (upper end: a restore also loads the volume from S3 and, with backups on, takes a first backup before available)`,
+        source: `${ISSUE_15} (upper end: a restore also loads the volume from S3 and, with backups on, takes a first backup before available)`,
       },
       {
         name: "Multi-AZ",
@@ -82,14 +82,14 @@ export const TYPICAL_TIMES: Readonly<Record<string, TypeTime>> = {
     delete: 5,
     update: 1,
     basis: "measured",
-    source: `${ISSUE_17}; hashicorp/terraform pull request 8275 (TestAccAWSElasticacheCluster_basic, VPC included: 395 s); the AWS SDK's ReplicationGroupAvailable waiter polls every 15 s up to 40 times. Delete: estimate`,
+    source: `${ISSUE_15}; hashicorp/terraform pull request 8275 (TestAccAWSElasticacheCluster_basic, VPC included: 395 s); the AWS SDK's ReplicationGroupAvailable waiter polls every 15 s up to 40 times. Delete: estimate`,
     variants: [
       {
         name: "primary with replicas",
         when: (inputs) => Number(inputs.numCacheClusters ?? 1) > 1,
         create: 9,
         basis: "measured",
-        source: `${ISSUE_17} (upper end: replicas sync from the primary before the group is available)`,
+        source: `${ISSUE_15} (upper end: replicas sync from the primary before the group is available)`,
       },
     ],
   },
@@ -98,7 +98,7 @@ export const TYPICAL_TIMES: Readonly<Record<string, TypeTime>> = {
     create: 2.5,
     delete: 0.5,
     basis: "measured",
-    source: `${ISSUE_17}; kubernetes/kubernetes issue 44695 ("it is very normal that it takes > 2 minutes to be created"); the provider waits for the active state (hashicorp/terraform pull request 11333). Delete: estimate`,
+    source: `${ISSUE_15}; kubernetes/kubernetes issue 44695 ("it is very normal that it takes > 2 minutes to be created"); the provider waits for the active state (hashicorp/terraform pull request 11333). Delete: estimate`,
   },
   "aws:lb/targetGroup:TargetGroup": { create: API_CALL_MINUTES, delete: API_CALL_MINUTES, basis: "estimate", source: API_ONLY("CreateTargetGroup") },
   "aws:lb/listener:Listener": { create: API_CALL_MINUTES, delete: API_CALL_MINUTES, basis: "estimate", source: API_ONLY("CreateListener") },
@@ -111,7 +111,7 @@ export const TYPICAL_TIMES: Readonly<Record<string, TypeTime>> = {
     serving: {
       minutes: 2.5,
       basis: "estimate",
-      source: `${ISSUE_17}; Fargate provisions a single-use host and pulls the image for every task (element7.io, "Two ways to improve AWS Fargate container launch times", 2022; the AWS Containers blog on Fargate launch times splits it into infrastructure ready, image pull and task start): ~1-1.5 min for a small image, an estimate, then the load balancer needs healthyThreshold x interval = 2 x 15 s of passing checks (components/app-service.ts; ELB User Guide, target group health checks)`,
+      source: `${ISSUE_15}; Fargate provisions a single-use host and pulls the image for every task (element7.io, "Two ways to improve AWS Fargate container launch times", 2022; the AWS Containers blog on Fargate launch times splits it into infrastructure ready, image pull and task start): ~1-1.5 min for a small image, an estimate, then the load balancer needs healthyThreshold x interval = 2 x 15 s of passing checks (components/app-service.ts; ELB User Guide, target group health checks)`,
     },
   },
   "aws:ecs/cluster:Cluster": { create: 0.1, delete: 0.1, basis: "estimate", source: "CreateCluster; the provider waits for ACTIVE (seconds)" },
@@ -126,7 +126,7 @@ export const TYPICAL_TIMES: Readonly<Record<string, TypeTime>> = {
     create: 1.5,
     delete: 1,
     basis: "measured",
-    source: "typically 1-2 min; kubernetes/kops pull request 944 (NAT gateways reported taking up to 5-10 min to become available in us-east-1); the provider waits for available, and for deleted on delete",
+    source: `${ISSUE_15}; kubernetes/kops pull request 944 (2016: "up to 10 min" from pending to available in us-east-1, the slow end); the provider waits for available, and for deleted on delete (delete: estimate)`,
   },
   "aws:ec2/securityGroup:SecurityGroup": {
     create: API_CALL_MINUTES,
