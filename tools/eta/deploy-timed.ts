@@ -20,6 +20,7 @@ import { EngineSuite, expectSuccess, RunResult } from "../../tests-engine/harnes
 import type { Checkout } from "../../tests-engine/harness/checkout";
 import { exportStack } from "../../tests-engine/harness/state";
 import { stagectl } from "../../tests-engine/harness/stagectl";
+import { UsageError } from "../commands/run-command";
 import { readManifest } from "../engine-cli/manifest";
 import type { WorldSnapshot } from "../fake-cloud/world";
 import { NETWORK_STACK } from "../feature/feature-up";
@@ -67,6 +68,14 @@ export async function deployTimed(target: EtaTarget, options: TimedDeployOptions
   const timing = { secondsPerMinute: options.secondsPerMinute };
   const world = { snapshots: [sanitizedSnapshot(options.now)] };
   const engine = await EngineSuite.start(world);
+  // Ctrl-C reaches the engine's children too (one process group): pulumi cancels and exits, the
+  // command below then fails, and `finally` removes the temp dirs once nothing writes to them.
+  let wasInterrupted = false;
+  const interrupted = () => {
+    wasInterrupted = true;
+    log("interrupted: waiting for the engine to stop, then removing its temp directories");
+  };
+  process.once("SIGINT", interrupted);
   try {
     const checkout = engine.checkout();
     const env = { PULUMI_PARALLEL: String(options.parallel) };
@@ -87,12 +96,14 @@ export async function deployTimed(target: EtaTarget, options: TimedDeployOptions
       target.kind === "feature"
         ? await stagectl(engine, ["feature", "up", "--branch", target.branch ?? "", "--json"], checkout, { env })
         : await engine.pulumi(["up", "-s", target.stack, "--yes"], { cwd: checkout, env });
+    if (wasInterrupted) throw new UsageError(`Interrupted: ${run.command} was stopped, nothing was measured`, 130);
     expectSuccess(run);
     const window = { started, ended: started + run.ms };
     const state = await exportStack(engine, target.stack, checkout);
     const measured = measureUp(engine.journal().slice(before), target.stack, state, window, options);
     return { ...measured, target, command: run.command, wallSeconds: run.ms / 1000, pulumiVersion: readManifest().version, secondsPerMinute: options.secondsPerMinute, parallel: options.parallel };
   } finally {
+    process.off("SIGINT", interrupted);
     engine.dispose();
   }
 }

@@ -83,6 +83,7 @@ export function etaToText(eta: TimedDeploy): string {
   const who = eta.target.kind === "feature" ? `${eta.target.stack} (feature stack of ${eta.target.branch})` : eta.target.stack;
   const lines = [
     `${who}: about ${min(eta.finished.minutes)} until the first deployment finishes${eta.url ? `, ${min(eta.url.minutes)} until its URL serves` : ""}`,
+    // The harness adds --non-interactive --color=never to every pulumi command; the user never types them.
     `  measured: ${eta.command.split(" --non-interactive")[0]} through pulumi v${eta.pulumiVersion} and the fake cloud at ${eta.secondsPerMinute} s per AWS minute, --parallel ${eta.parallel}: ${eta.operations} operations in ${eta.wallSeconds.toFixed(1)} s here`,
     `  on the critical path: ${min(eta.finished.awsMinutes)} of AWS time and ${eta.finished.engineSeconds.toFixed(0)} s of the engine's own (program, plugins, diffs, state)`,
     `  table only (longest path through the dependency graph, AWS time alone): ${min(eta.table.finished.minutes)}${eta.table.url ? `, ${min(eta.table.url.minutes)} until the URL serves` : ""}; one at a time: ${min(eta.table.serialMinutes)}`,
