@@ -5,6 +5,7 @@ import { CommandContext, defaultContext } from "./commands/context";
 import { costCommand } from "./commands/cost";
 import { dataCommand } from "./commands/data";
 import { diffCommand } from "./commands/diff";
+import { etaCommand } from "./commands/eta";
 import { featureCommand } from "./commands/feature";
 import { policyCommand } from "./commands/policy";
 import { promoteCommand } from "./commands/promote";
@@ -21,7 +22,8 @@ export function buildProgram(context: CommandContext = defaultContext()): Comman
     .addCommand(promoteCommand(context))
     .addCommand(dataCommand(context))
     .addCommand(policyCommand(context))
-    .addCommand(costCommand(context));
+    .addCommand(costCommand(context))
+    .addCommand(etaCommand(context));
 }
 
 /** Commander's own outcomes that are not errors. */
