@@ -13,7 +13,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { tail } from "./harness/engine";
 import type { EtaJson } from "../tools/eta/report";
-import { PROJECT_ROOT } from "../tools/project/project-files";
+import { PROJECT_ROOT } from "../stage/stack-files";
 
 /** Real seconds per AWS minute: long enough that the engine's own step time stays well below a table difference. */
 const SCALE = 2;

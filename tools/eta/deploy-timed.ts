@@ -24,7 +24,9 @@ import { UsageError } from "../commands/run-command";
 import { readManifest } from "../engine-cli/manifest";
 import type { WorldSnapshot } from "../fake-cloud/world";
 import { NETWORK_STACK } from "../feature/feature-up";
-import { loadStackConfig } from "../project/project-files";
+import { loadStackConfig } from "../../stage/stack-files";
+import { CONFIG_KEYS, PROJECT } from "../../stage/keys";
+import { productionDataNames, sanitizedSnapshotPrefix } from "../../lib/aws/naming";
 import { measureUp, Measurement } from "./measure";
 import type { EtaTarget } from "./targets";
 
@@ -50,16 +52,16 @@ export interface TimedDeploy extends Measurement {
   parallel: number;
 }
 
-/** The refinery's newest output, as lower stages find it (components/stage-references.ts). */
+/** The refinery's newest output, as lower stages find it (stage/references.ts). */
 function sanitizedSnapshot(now: Date): WorldSnapshot {
   const date = now.toISOString().slice(0, 10);
-  return { identifier: `multistage-sanitized-${date}`, dbInstanceIdentifier: "multistage-production-sanitizer", type: "manual", createdAt: `${date}T04:30:00Z` };
+  return { identifier: `${sanitizedSnapshotPrefix(PROJECT)}${date}`, dbInstanceIdentifier: productionDataNames(PROJECT).sanitizer, type: "manual", createdAt: `${date}T04:30:00Z` };
 }
 
 /** The README's "Add a stage" file, for a level that has none yet, in development's region. */
 function writeProfileStackFile(checkout: Checkout, target: EtaTarget): void {
-  const region = loadStackConfig(NETWORK_STACK, {}, checkout.dir).values["aws:region"];
-  const config = { ...(region ? { "aws:region": region } : {}), "multistage:stage": target.kind };
+  const region = loadStackConfig(NETWORK_STACK, {}, checkout.dir).values[CONFIG_KEYS.region];
+  const config = { ...(region ? { [CONFIG_KEYS.region]: region } : {}), [CONFIG_KEYS.stage]: target.kind };
   fs.writeFileSync(path.join(checkout.dir, `Pulumi.${target.stack}.yaml`), stringify({ config }));
 }
 

@@ -3,7 +3,7 @@
  * file, testing from its profile when it has none, and a feature stack), a feature stack for
  * any branch.
  */
-import type { StageKind } from "../../components/stage-profile";
+import type { StageKind } from "../../stage/profile";
 import { allTargets, EXAMPLE_BRANCH, FEATURE_TARGET, validTargetNames, type CostTarget } from "../cost/targets";
 import { featureTargetForBranch, loadBranchRules } from "../feature/branches";
 
