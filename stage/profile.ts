@@ -1,6 +1,7 @@
 /**
  * The stage profile: what each kind of stage gets when its stack file says nothing.
- * This is the table in DESIGN.md, as data. A stack file overrides any row.
+ * This is the profile table in the README ("Stages and their profile", generated from here
+ * by `npm run docs:config`), as data. A stack file overrides any row.
  */
 
 /** Every kind of stage a stack can be. Long-lived kinds are ordered lowest to highest. */
@@ -186,7 +187,7 @@ export const STAGE_PROFILES: Readonly<Record<StageKind, StageProfile>> = {
   },
 };
 
-/** Fargate's valid cpu -> memory (MiB) pairs, from shared/aws-naming.md. */
+/** Fargate's valid cpu -> memory (MiB) pairs (Amazon ECS Developer Guide, "Task CPU and memory" for Fargate). */
 export const FARGATE_MEMORY_BY_CPU: Readonly<Record<number, readonly number[]>> = {
   256: [512, 1024, 2048],
   512: range(1024, 4096, 1024),

@@ -12,13 +12,13 @@ import { classifyType, priceRender } from "../tools/cost/price-render";
 import { parsePriceFile, PRICE_FILE, shippedPrices } from "../tools/cost/price-book";
 import { runsPerMonth } from "../tools/cost/schedule-runs";
 import { allTargets, EXAMPLE_BRANCH } from "../tools/cost/targets";
-import { featureTargetForBranch, loadBranchRules } from "../tools/feature/branches";
 import { PROJECT_ROOT } from "../stage/stack-files";
 import type { Render } from "../tools/render/harness";
 import { renderStack } from "../tools/render/harness";
 import { runStagectl, stdoutJson, testContext } from "./helpers/context";
 import { MemoryWorkspace } from "./helpers/memory-workspace";
 import { accessFor, named, once, PINNED_IMAGE, renderWithConfig, shippedRender, tempStackFile } from "./helpers/renders";
+import { featureFixture } from "./helpers/feature-fixture";
 
 const REGION = "eu-west-1";
 const price = (render: Render) => priceRender(render, { region: REGION });
@@ -30,12 +30,7 @@ function monthly(render: Render, resource: string, what: string): number {
 }
 const close = (actual: number, expected: number, what: string) => assert.ok(Math.abs(actual - expected) < 1e-6, `${what}: ${actual} != ${expected}`);
 
-const featureStack = featureTargetForBranch(EXAMPLE_BRANCH, loadBranchRules()).stack;
-const featureConfig = {
-  "aws:region": REGION,
-  "multistage:stage": "feature",
-  "multistage:feature": { branch: EXAMPLE_BRANCH, createdAt: "2026-03-01T12:00:00Z", expiresAt: "2026-03-04T12:00:00Z", pr: 42 },
-};
+const { stack: featureStack, config: featureConfig } = featureFixture({ branch: EXAMPLE_BRANCH, region: REGION, pr: 42 });
 /** Every shape of stack the program makes: each level, a feature stack, and the rarer options. */
 const renders: Record<string, () => Promise<Render>> = {
   development: () => shippedRender("development"),

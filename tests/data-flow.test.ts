@@ -3,16 +3,12 @@ import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { RenderedResource } from "../tools/render/harness";
 import { RenderMocks } from "../tools/render/mocks";
 import { renderStack } from "../tools/render/harness";
-import { featureTargetForBranch, loadBranchRules } from "../tools/feature/branches";
+import { featureFixture } from "./helpers/feature-fixture";
 import { accessFor, expectRenderFailure, named, once, ofType, PINNED_IMAGE, renderWithConfig, shippedRender, TYPES } from "./helpers/renders";
 
 const base = { "aws:region": "eu-west-1" };
-const feature = featureTargetForBranch("feature/data", loadBranchRules());
-const featureConfig = {
-  ...base,
-  "multistage:stage": "feature",
-  "multistage:feature": { branch: "feature/data", createdAt: "2026-03-01T12:00:00Z", expiresAt: "2026-03-04T12:00:00Z" },
-};
+const feature = featureFixture({ branch: "feature/data" });
+const featureConfig = feature.config;
 const stagingReplica = {
   ...base,
   "multistage:stage": "staging",

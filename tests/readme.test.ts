@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import { README, readmeWithReference } from "../tools/docs/config-table";
 import { stageConfigSchema } from "../stage/schema";
 import { readProjectFile } from "../stage/stack-files";
+import { renderStack } from "../tools/render/harness";
 
 describe("README", () => {
   it("carries the config reference generated from the schema (run npm run docs:config if this fails)", () => {
@@ -34,5 +35,16 @@ describe("README", () => {
   it("names the two set-up commands and the render command", () => {
     const readme = fs.readFileSync(README, "utf8");
     for (const command of ["npm ci", "npm test", "npm run render -- development"]) assert.ok(readme.includes(command), command);
+  });
+
+  it("lists every output a stage exports, and production's own, as the renders export them", async () => {
+    const readme = fs.readFileSync(README, "utf8");
+    const paragraph = /Each stage exports: ([^]*?); production also\n?([^]*?)\.\n/.exec(readme);
+    assert.ok(paragraph, "the README's outputs paragraph");
+    const names = (text: string) => [...text.matchAll(/`(\w+)`/g)].map((m) => m[1]).sort();
+    const development = Object.keys((await renderStack("development")).outputs).sort();
+    const production = Object.keys((await renderStack("production")).outputs).sort();
+    assert.deepEqual(names(paragraph[1]), development);
+    assert.deepEqual(names(paragraph[2]), production.filter((o) => !development.includes(o)));
   });
 });

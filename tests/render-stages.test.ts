@@ -35,6 +35,9 @@ describe("rendering the long-lived stages", () => {
           assert.ok(key in outputs, `${stack} lacks output ${key}`);
         }
         assert.equal(outputs.stage.value, stack);
+        // Secrets are exported only as ARNs of Secrets Manager entries, never as values.
+        assert.deepEqual(Object.entries(outputs).filter(([, output]) => output.secret).map(([key]) => key), []);
+        for (const key of ["dbSecretArn", "cacheSecretArn"]) assert.match(String(outputs[key].value), /^arn:aws:secretsmanager:/);
         // Production's stack file carries a certificate, so it serves HTTPS.
         // No shipped stack file carries a certificate (it exists only in a team's own account).
         assert.match(String(outputs.url.value), /^http:\/\/multistage-/);

@@ -214,3 +214,21 @@ describe("workflow identities", () => {
     assert.equal(reviewerRoleName("multistage", "staging"), "multistage-access-staging-reviewer");
   });
 });
+
+describe("the pull-request workflow", () => {
+  const workflow = read("pull-request.yml");
+  const runs = (job: string) => workflow.jobs[job].steps.map((s) => s.run ?? "").join("\n");
+
+  it("runs exactly what CI runs on main: .ci/run", () => {
+    assert.match(runs("check"), /^\.ci\/run$/m);
+    assert.equal((workflow as unknown as { on: { pull_request: unknown } }).on.pull_request !== undefined, true);
+  });
+
+  it("refuses stale renders and shows every committed stage's render diff and the cost of every level", () => {
+    const script = runs("stages");
+    assert.match(script, /npm run -s snapshots\n\s*git diff --exit-code -- snapshots\//);
+    assert.match(script, /for file in snapshots\/\*\.json/);
+    assert.match(script, /stagectl -- cost --all/);
+    assert.ok(fs.readdirSync(path.join(PROJECT_ROOT, "snapshots")).some((f) => f.endsWith(".json")));
+  });
+});

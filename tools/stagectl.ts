@@ -5,6 +5,7 @@ import { CommandContext, defaultContext } from "./commands/context";
 import { costCommand } from "./commands/cost";
 import { dataCommand } from "./commands/data";
 import { diffCommand } from "./commands/diff";
+import { etaCommand } from "./commands/eta";
 import { featureCommand } from "./commands/feature";
 import { policyCommand } from "./commands/policy";
 import { promoteCommand } from "./commands/promote";
@@ -23,6 +24,7 @@ export function buildProgram(context: CommandContext = defaultContext()): Comman
     .addCommand(dataCommand(context))
     .addCommand(policyCommand(context))
     .addCommand(costCommand(context))
+    .addCommand(etaCommand(context))
     .addCommand(statusCommand(context));
 }
 

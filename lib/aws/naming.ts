@@ -1,6 +1,7 @@
 /**
  * The only place that makes physical (AWS) names. Every name is
- * `<project>-<stage>-<purpose>`, fits its resource type's rules from shared/aws-naming.md,
+ * `<project>-<stage>-<purpose>`, fits its resource type's rules (NAME_RULES, each from the
+ * owning service's documentation),
  * and gets a deterministic hash suffix when it had to be shortened, so two stages or
  * branches whose names share a long prefix never collide.
  */
@@ -19,7 +20,16 @@ const noEdgeHyphen = { test: (n: string) => !n.startsWith("-") && !n.endsWith("-
 const noDoubleHyphen = { test: (n: string) => !n.includes("--"), rule: "no double hyphen" };
 const hyphenRules = [startsWithLetter, noEdgeHyphen, noDoubleHyphen];
 
-/** Per-type rules (shared/aws-naming.md). Everything is kept lowercase for one look. */
+/**
+ * Per-type rules, as each service documents them: S3 User Guide "General purpose bucket naming
+ * rules"; RDS User Guide "Naming constraints in Amazon RDS"; ElastiCache API
+ * CreateReplicationGroup (ReplicationGroupId); ELB API CreateLoadBalancer and CreateTargetGroup
+ * (Name, 32 characters); ECS API CreateCluster, CreateService, RegisterTaskDefinition (family);
+ * ECR repository names; IAM User Guide "IAM and AWS STS quotas" (role 64, policy 128); Secrets
+ * Manager CreateSecret; CloudWatch Logs CreateLogGroup; EC2 CreateSecurityGroup (GroupName);
+ * EventBridge Scheduler CreateSchedule; Step Functions CreateStateMachine; CloudWatch
+ * PutMetricAlarm. Everything is kept lowercase for one look.
+ */
 export const NAME_RULES = {
   "s3-bucket": {
     maxLength: 63,

@@ -43,6 +43,16 @@ export interface RunOptions {
 /** Where the working tree's snapshot lives; one per test process, shared by every suite. */
 let origin: string | undefined;
 
+/**
+ * Snapshots the working tree once per process and removes the snapshot when the process exits:
+ * every checkout is cloned by then, and `stagectl eta` leaves no temp directory behind.
+ */
+function takeSnapshot(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "multistage-snapshot-"));
+  process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
+  return snapshotWorkingTree(dir);
+}
+
 export class EngineSuite {
   private checkouts = 0;
 
@@ -55,7 +65,7 @@ export class EngineSuite {
   static async start(world: World = {}): Promise<EngineSuite> {
     const manifest = readManifest();
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "multistage-engine-"));
-    origin ??= snapshotWorkingTree(fs.mkdtempSync(path.join(os.tmpdir(), "multistage-snapshot-")));
+    origin ??= takeSnapshot();
     const home = path.join(root, "pulumi-home");
     const backend = path.join(root, "backend");
     const cloud = path.join(root, "cloud");

@@ -86,7 +86,7 @@ describe("the sanitizer: coverage, verification and the guard (real PostgreSQL)"
 
     it("a kept table pointing at a deleted one", async () => {
       const database = await databaseWith();
-      const run = await runTask(configFor(cluster, database), { rules: rulesWith((text) => text.replace(/  users:\n    columns:\n(      .*\n|      #.*\n)+/, "  users: delete\n")) });
+      const run = await runTask(configFor(cluster, database), { rules: rulesWith((text) => text.replace(/ {2}users:\n {4}columns:\n( {6}.*\n| {6}#.*\n)+/, "  users: delete\n")) });
       assert.equal(run.code, EXIT.uncovered);
       assert.ok(problemsOf(run.lines).includes("public.orders: has a foreign key to public.users, whose rows are deleted"), run.text);
     });

@@ -12,7 +12,13 @@ import type { Props } from "./values";
 export type JournalOp = "create" | "update" | "replace" | "delete";
 
 export interface JournalEntry {
+  /** When the call returned (the line is written then). */
   time: string;
+  /**
+   * When AWS's part of the call began (after the provider's own checks); with `time`, the span
+   * the fake cloud slept for it (world.json `timing`). Absent on refusals, which take no time.
+   */
+  started?: string;
   /**
    * create; replace: the creation of a resource's replacement (the old one's delete follows, or
    * came first for delete-before-replace); update; delete.

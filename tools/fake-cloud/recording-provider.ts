@@ -6,11 +6,12 @@
  */
 import { createHash } from "node:crypto";
 import type * as provider from "@pulumi/pulumi/provider";
+import { takeAwsTime } from "./aws-time";
 import { appendEntry, cloudKey, JournalOp, liveResources, readJournal } from "./journal";
 import { replacementRule } from "./replacements";
 import { oldInputsOf } from "./request-context";
 import { containsUnknown, parseUrn, Props, reveal, sameValue } from "./values";
-import { fakeCloudDir } from "./world";
+import { fakeCloudDir, loadWorld } from "./world";
 
 /** The bridge's record of which inputs Check filled in (pulumi-terraform-bridge schema.go, defaultsKey). */
 const DEFAULTS_KEY = "__defaults";
@@ -111,7 +112,8 @@ export class RecordingProvider implements provider.Provider {
     }
     const generation = journal.filter((e) => e.urn === urn && (e.op === "create" || e.op === "replace") && !e.error).length;
     const { id, computed } = this.model.create(parts.type, urn, plain, { generation, seed: `${urn}#${generation}`, journal });
-    appendEntry(dir, { ...base, id });
+    const started = await takeAwsTime(parts.type, op, plain, loadWorld(dir));
+    appendEntry(dir, { ...base, id, started });
     return { id, outs: { ...inputs, ...computed, ...this.model.configuredOutputs(parts.type, inputs) } };
   }
 
@@ -122,8 +124,12 @@ export class RecordingProvider implements provider.Provider {
       .filter((k) => k !== DEFAULTS_KEY && !sameValue(reveal(oldInputs[k]), reveal(news[k])))
       .sort();
     const refusal = this.model.refuseUpdate(parts.type, id, reveal(oldInputs) as Props, reveal(news) as Props);
-    appendEntry(fakeCloudDir(), {
+    const dir = fakeCloudDir();
+    // AWS refuses at once; a call it accepts takes its time.
+    const timed = refusal ? {} : { started: await takeAwsTime(parts.type, "update", reveal(news) as Props, loadWorld(dir)) };
+    appendEntry(dir, {
       op: "update", provider: this.model.pkg, type: parts.type, urn, stack: parts.stack, id, inputs: news, changed, caller: this.model.caller(),
+      ...timed,
       ...(refusal ? { error: refusal } : {}),
     });
     if (refusal) throw new Error(refusal);
@@ -142,8 +148,10 @@ export class RecordingProvider implements provider.Provider {
       return;
     }
     const refusal = this.model.refuseDelete(parts.type, id, reveal(props) as Props);
+    const timed = refusal ? {} : { started: await takeAwsTime(parts.type, "delete", reveal(props) as Props, loadWorld(dir)) };
     appendEntry(dir, {
       op: "delete", provider: this.model.pkg, type: parts.type, urn, stack: parts.stack, id, inputs: inputsOfState(props), caller: this.model.caller(),
+      ...timed,
       ...(refusal ? { error: refusal } : {}),
     });
     if (refusal) throw new Error(refusal);

@@ -23,7 +23,7 @@ import { rememberOldInputs } from "./request-context";
 import type { Props } from "./values";
 
 // The service definition the SDK's server registers under (the same module instance it loads).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+ 
 const providerService = require("@pulumi/pulumi/proto/provider_grpc_pb").ResourceProviderService;
 
 type Callback = (error: unknown, value?: unknown) => void;

@@ -33,6 +33,11 @@ export interface World {
   deniedRoles?: string[];
   /** Objects already in buckets, by bucket name (deleting a non-empty bucket needs forceDestroy). */
   bucketObjects?: Record<string, number>;
+  /**
+   * AWS's typical time per call (tools/fake-cloud/typical-times.ts), slept scaled down: this many
+   * real seconds per AWS minute (read through aws-time.ts's schema). @default none: no call sleeps
+   */
+  timing?: { secondsPerMinute: number };
 }
 
 export function fakeCloudDir(): string {

@@ -254,7 +254,7 @@ async function resolveOutputs(raw: Record<string, unknown>): Promise<Record<stri
 /** Waits until the runtime has sent every registration to the mocks. */
 async function waitForRegistrations(): Promise<void> {
   // waitForRPCs is the SDK's own drain used at program exit; it is internal, hence the require.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+   
   const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs: () => Promise<void> };
   await settings.waitForRPCs();
 }
@@ -277,7 +277,7 @@ function rootCause(error: unknown): unknown {
  * leaked promises at exit, burying the real error. The render is over, so forget them.
  */
 function forgetAbandonedPromises(): void {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+   
   const state = require("@pulumi/pulumi/runtime/state") as { getStore(): { leakCandidates: Set<unknown> } };
   state.getStore().leakCandidates = new Set();
 }

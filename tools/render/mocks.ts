@@ -200,7 +200,7 @@ export class RenderMocks implements pulumi.runtime.Mocks {
 
 /**
  * The id the offline render gives a resource (what `resource.id` resolves to), so readers of a
- * render (tests, access/needs) can tell which rendered resource an id in another's inputs is.
+ * render (tests, tools/deployer-needs) can tell which rendered resource an id in another's inputs is.
  */
 export function mockResourceId(type: string, physical: string, logicalName: string, inputs: Record<string, unknown>): string {
   if (type === "pulumi:pulumi:StackReference") return String(inputs.name);

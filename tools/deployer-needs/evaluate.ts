@@ -5,7 +5,7 @@
  */
 import { createValidatedPolicy, validateIdentityPolicy } from "@cloud-copilot/iam-policy";
 import { getDenialReasons, isConditionKeyArray, runSimulation, runUnsafeSimulation, typeForContextKey } from "@cloud-copilot/iam-simulate";
-import type { Render, RenderedResource } from "../../tools/render/harness";
+import type { Render, RenderedResource } from "../render/harness";
 import { resourceId, type AuthorizationRequest } from "./derive";
 import { IAM_DATA_GAPS } from "./required-calls";
 

