@@ -21,7 +21,8 @@ import type { StatusDocument } from "../tools/status/model";
 import { hoursBetween } from "../tools/status/fields";
 
 const REPOSITORY = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/multistage-app";
-const digestOf = (n: number) => `sha256:${createHash("sha256").update(`commit ${n}`).digest("hex")}`;
+const digestOf = (n: number) =>
+  `sha256:${createHash("sha256").update(`commit ${n}`).digest("hex")}`;
 const imageOf = (n: number) => `${REPOSITORY}@${digestOf(n)}`;
 /**
  * When each commit landed (committer date): three, two and one day before the suite started, on
@@ -31,10 +32,15 @@ const imageOf = (n: number) => `${REPOSITORY}@${digestOf(n)}`;
 const HOUR = 3_600_000;
 const START = Math.floor(Date.now() / HOUR) * HOUR;
 const DATES = [72, 48, 24].map((hoursAgo) => new Date(START - hoursAgo * HOUR).toISOString());
-const NOT_DEPLOYED = "production is not in the backend yet (pulumi stack init production, then pulumi up -s production)";
+const NOT_DEPLOYED =
+  "production is not in the backend yet (pulumi stack init production, then pulumi up -s production)";
 
 const git = (dir: string, args: string[], env: NodeJS.ProcessEnv = {}) =>
-  execFileSync("git", ["-c", "user.name=Dev", "-c", "user.email=dev@multistage.invalid", ...args], { cwd: dir, encoding: "utf8", env: { ...process.env, ...env } }).trim();
+  execFileSync("git", ["-c", "user.name=Dev", "-c", "user.email=dev@multistage.invalid", ...args], {
+    cwd: dir,
+    encoding: "utf8",
+    env: { ...process.env, ...env },
+  }).trim();
 
 describe("status: the pipeline at a glance from the backend's outputs and history and the checkout's git history", () => {
   let engine: EngineSuite;
@@ -46,7 +52,10 @@ describe("status: the pipeline at a glance from the backend's outputs and histor
 
   /** A CI job of the team's repository at commit n deploys its image to a stage. */
   async function deploy(stack: string, n: number): Promise<void> {
-    for (const [key, value] of [["multistage:image", imageOf(n)], ["multistage:imageCommit", commits[n - 1]]]) {
+    for (const [key, value] of [
+      ["multistage:image", imageOf(n)],
+      ["multistage:imageCommit", commits[n - 1]],
+    ]) {
       expectSuccess(await engine.pulumi(["config", "set", key, value, "-s", stack], { cwd: team }));
     }
     expectSuccess(await engine.pulumi(["up", "-s", stack, "--yes"], { cwd: team }));
@@ -64,10 +73,14 @@ describe("status: the pipeline at a glance from the backend's outputs and histor
     engine = await EngineSuite.start();
     team = engine.checkout();
     for (const [i, date] of DATES.entries()) {
-      git(team.dir, ["commit", "-q", "--allow-empty", "-m", `change ${i + 1}`], { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date });
+      git(team.dir, ["commit", "-q", "--allow-empty", "-m", `change ${i + 1}`], {
+        GIT_AUTHOR_DATE: date,
+        GIT_COMMITTER_DATE: date,
+      });
       commits.push(git(team.dir, ["rev-parse", "HEAD"]));
     }
-    for (const stack of ["development", "staging"]) expectSuccess(await engine.pulumi(["stack", "init", stack], { cwd: team }));
+    for (const stack of ["development", "staging"])
+      expectSuccess(await engine.pulumi(["stack", "init", stack], { cwd: team }));
     await deploy("staging", 1);
     await deploy("development", 3);
   });
@@ -75,14 +88,26 @@ describe("status: the pipeline at a glance from the backend's outputs and histor
 
   it("reports each stage's digest, commit and last update, staging two commits behind development, and production unknown with the reason", async () => {
     const job = freshCheckout();
-    const { json } = await stagectlJson<StatusDocument>(engine, ["status", "--html", "status.html"], job);
+    const { json } = await stagectlJson<StatusDocument>(
+      engine,
+      ["status", "--html", "status.html"],
+      job,
+    );
     assert.deepEqual(json.order, ["development", "staging", "production"]);
     const [development, staging, production] = json.stages;
 
-    assert.deepEqual(development.image, { value: { digest: digestOf(3), repository: "multistage-app" } });
-    assert.deepEqual(development.commit, { value: { id: commits[2], subject: "change 3", committedAt: new Date(DATES[2]).toISOString() } });
-    assert.deepEqual(staging.image, { value: { digest: digestOf(1), repository: "multistage-app" } });
-    assert.deepEqual(staging.commit, { value: { id: commits[0], subject: "change 1", committedAt: new Date(DATES[0]).toISOString() } });
+    assert.deepEqual(development.image, {
+      value: { digest: digestOf(3), repository: "multistage-app" },
+    });
+    assert.deepEqual(development.commit, {
+      value: { id: commits[2], subject: "change 3", committedAt: new Date(DATES[2]).toISOString() },
+    });
+    assert.deepEqual(staging.image, {
+      value: { digest: digestOf(1), repository: "multistage-app" },
+    });
+    assert.deepEqual(staging.commit, {
+      value: { id: commits[0], subject: "change 1", committedAt: new Date(DATES[0]).toISOString() },
+    });
 
     // The update that deployed each: the DIY backend records no version, so its start time and
     // the commit of the checkout it ran from (the CLI's git.head) name it.
@@ -91,73 +116,166 @@ describe("status: the pipeline at a glance from the backend's outputs and histor
       assert.equal(stage.lastDeployed.value.ranFrom, commits[2]);
       assert.equal(stage.lastDeployed.value.version, undefined);
       // (" in <CI system>" follows when the suite itself runs in CI, which the CLI detects.)
-      assert.ok(stage.lastDeployed.value.update.startsWith(`the update started ${stage.lastDeployed.value.startedAt} from ${commits[2].slice(0, 12)}`), stage.lastDeployed.value.update);
+      assert.ok(
+        stage.lastDeployed.value.update.startsWith(
+          `the update started ${stage.lastDeployed.value.startedAt} from ${commits[2].slice(0, 12)}`,
+        ),
+        stage.lastDeployed.value.update,
+      );
     }
 
     assert.ok(staging.behind && "value" in staging.behind, JSON.stringify(staging.behind));
     assert.equal(staging.behind.value.below, "development");
     assert.equal(staging.behind.value.count, 2);
-    assert.deepEqual(staging.behind.value.commits.map((c) => c.id), [commits[2], commits[1]]);
+    assert.deepEqual(
+      staging.behind.value.commits.map((c) => c.id),
+      [commits[2], commits[1]],
+    );
     assert.equal(staging.behind.value.oldest?.id, commits[1]);
-    assert.equal(staging.behind.value.oldest?.ageHours, hoursBetween(new Date(DATES[1]), new Date(json.generatedAt)));
+    assert.equal(
+      staging.behind.value.oldest?.ageHours,
+      hoursBetween(new Date(DATES[1]), new Date(json.generatedAt)),
+    );
     assert.deepEqual(staging.review, { value: { state: "none", looked: job.dir } });
 
     assert.equal(production.deployed, false);
-    for (const field of [production.image, production.commit, production.lastDeployed]) assert.deepEqual(field, { unknown: NOT_DEPLOYED });
-    assert.deepEqual(production.behind, { unknown: `production's commit is unknown (${NOT_DEPLOYED})` });
+    for (const field of [production.image, production.commit, production.lastDeployed])
+      assert.deepEqual(field, { unknown: NOT_DEPLOYED });
+    assert.deepEqual(production.behind, {
+      unknown: `production's commit is unknown (${NOT_DEPLOYED})`,
+    });
     assert.deepEqual(json.leadTime.commit, { unknown: NOT_DEPLOYED });
     assert.deepEqual(json.leadTime.median, { unknown: NOT_DEPLOYED });
     assert.deepEqual(json.features, { value: [] });
 
     const html = fs.readFileSync(path.join(job.dir, "status.html"), "utf8");
-    assert.deepEqual([...html.matchAll(/data-stage="([^"]+)"/g)].map((m) => m[1]), ["development", "staging", "production"]);
-    assert.ok(!JSON.stringify(json).includes("123456789012") && !html.includes("123456789012"), "the registry host names the AWS account");
+    assert.deepEqual(
+      [...html.matchAll(/data-stage="([^"]+)"/g)].map((m) => m[1]),
+      ["development", "staging", "production"],
+    );
+    assert.ok(
+      !JSON.stringify(json).includes("123456789012") && !html.includes("123456789012"),
+      "the registry host names the AWS account",
+    );
   });
 
   it("after a promotion review of development -> staging, says it is pending; the text and Markdown views say the same", async () => {
     const job = freshCheckout();
     reviewJob = job;
-    expectSuccess(await stagectl(engine, ["promote", "--from", "development", "--to", "staging", "--report", "promotion.md", "--plan", "promotion.plan.json"], job));
+    expectSuccess(
+      await stagectl(
+        engine,
+        [
+          "promote",
+          "--from",
+          "development",
+          "--to",
+          "staging",
+          "--report",
+          "promotion.md",
+          "--plan",
+          "promotion.plan.json",
+        ],
+        job,
+      ),
+    );
     const { json } = await stagectlJson<StatusDocument>(engine, ["status"], job);
     const review = json.stages[1].review;
-    assert.ok(review && "value" in review && review.value.state === "pending", JSON.stringify(review));
+    assert.ok(
+      review && "value" in review && review.value.state === "pending",
+      JSON.stringify(review),
+    );
     assert.equal(review.value.digest, digestOf(3));
 
     const text = expectSuccess(await stagectl(engine, ["status"], job)).stdout;
-    assert.match(text, new RegExp(`^  behind    2 commits behind development, the oldest waiting [0-9.]+ d\\n              ${commits[2].slice(0, 12)} `, "m"));
-    assert.match(text, /^  review    pending: sha256:/m);
+    assert.match(
+      text,
+      new RegExp(
+        `^  behind    2 commits behind development, the oldest waiting [0-9.]+ d\\n              ${commits[2].slice(0, 12)} `,
+        "m",
+      ),
+    );
+    assert.match(text, /^ {2}review {4}pending: sha256:/m);
     const markdown = expectSuccess(await stagectl(engine, ["status", "--markdown"], job)).stdout;
-    assert.match(markdown, /^\| \| \*\*development\*\* \| \*\*staging\*\* \| \*\*production\*\* \|$/m);
+    assert.match(
+      markdown,
+      /^\| \| \*\*development\*\* \| \*\*staging\*\* \| \*\*production\*\* \|$/m,
+    );
     // Production has no review from staging: none was saved in this checkout.
-    assert.match(markdown, new RegExp(`^\\| review \\| - \\| pending: sha256:[0-9a-f]{12} reviewed \\S+ \\| none \\(looked in ${job.dir}\\) \\|$`, "m"));
+    assert.match(
+      markdown,
+      new RegExp(
+        `^\\| review \\| - \\| pending: sha256:[0-9a-f]{12} reviewed \\S+ \\| none \\(looked in ${job.dir}\\) \\|$`,
+        "m",
+      ),
+    );
   });
   it("once the review is applied in another clone, staging runs development's commit (promote carries it): nothing behind, the review applied", async () => {
     const job = freshCheckout();
-    for (const file of ARTIFACT) fs.copyFileSync(path.join(reviewJob.dir, file), path.join(job.dir, file));
-    expectSuccess(await stagectl(engine, ["promote", "--from", "development", "--to", "staging", "--apply", "--report", "promotion.md", "--plan", "promotion.plan.json"], job));
+    for (const file of ARTIFACT)
+      fs.copyFileSync(path.join(reviewJob.dir, file), path.join(job.dir, file));
+    expectSuccess(
+      await stagectl(
+        engine,
+        [
+          "promote",
+          "--from",
+          "development",
+          "--to",
+          "staging",
+          "--apply",
+          "--report",
+          "promotion.md",
+          "--plan",
+          "promotion.plan.json",
+        ],
+        job,
+      ),
+    );
     const { json } = await stagectlJson<StatusDocument>(engine, ["status"], job);
     const staging = json.stages[1];
-    assert.deepEqual(staging.image, { value: { digest: digestOf(3), repository: "multistage-app" } });
+    assert.deepEqual(staging.image, {
+      value: { digest: digestOf(3), repository: "multistage-app" },
+    });
     assert.equal("value" in staging.commit && staging.commit.value.id, commits[2]);
     assert.deepEqual(staging.behind, { value: { below: "development", count: 0, commits: [] } });
-    assert.ok(staging.review && "value" in staging.review && staging.review.value.state === "applied", JSON.stringify(staging.review));
+    assert.ok(
+      staging.review && "value" in staging.review && staging.review.value.state === "applied",
+      JSON.stringify(staging.review),
+    );
   });
 
   it("with production deployed, lead time runs from the commit to each stage's first update with it (the history records each update's config), and the median over production's deployments", async () => {
     expectSuccess(await engine.pulumi(["stack", "init", "production"], { cwd: team }));
     await deploy("production", 3);
-    const { json } = await stagectlJson<StatusDocument>(engine, ["status", "--deployments", "5"], freshCheckout());
+    const { json } = await stagectlJson<StatusDocument>(
+      engine,
+      ["status", "--deployments", "5"],
+      freshCheckout(),
+    );
     const landed = new Date(DATES[2]);
     assert.equal("value" in json.leadTime.commit && json.leadTime.commit.value.id, commits[2]);
-    assert.deepEqual(json.leadTime.stages.map((s) => s.stack), ["development", "staging", "production"]);
+    assert.deepEqual(
+      json.leadTime.stages.map((s) => s.stack),
+      ["development", "staging", "production"],
+    );
     for (const [i, arrival] of json.leadTime.stages.entries()) {
       const deployed = json.stages[i].lastDeployed;
-      assert.ok("value" in arrival.reached && "value" in deployed, JSON.stringify([arrival, deployed]));
+      assert.ok(
+        "value" in arrival.reached && "value" in deployed,
+        JSON.stringify([arrival, deployed]),
+      );
       // Each stage's only (development, production) or last (staging: the promotion) update ran change 3.
-      assert.deepEqual(arrival.reached.value, { at: deployed.value.at, hours: hoursBetween(landed, new Date(deployed.value.at)) });
+      assert.deepEqual(arrival.reached.value, {
+        at: deployed.value.at,
+        hours: hoursBetween(landed, new Date(deployed.value.at)),
+      });
     }
     assert.ok("value" in json.leadTime.median, JSON.stringify(json.leadTime.median));
-    assert.deepEqual(json.leadTime.median.value.samples.map((s) => s.commit), [commits[2]]);
+    assert.deepEqual(
+      json.leadTime.median.value.samples.map((s) => s.commit),
+      [commits[2]],
+    );
     assert.equal(json.leadTime.median.value.hours, json.leadTime.median.value.samples[0].hours);
     assert.equal(json.leadTime.median.value.window, 5);
     assert.deepEqual(json.stages[2].behind, { value: { below: "staging", count: 0, commits: [] } });

@@ -22,10 +22,22 @@ const HEIGHT = 800;
 function chromium(args: string[], profile: string): string {
   const result = spawnSync(
     chromiumBinary(),
-    ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run", `--user-data-dir=${profile}`, ...args],
+    [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--hide-scrollbars",
+      "--no-first-run",
+      `--user-data-dir=${profile}`,
+      ...args,
+    ],
     { encoding: "utf8", timeout: 120_000 },
   );
-  assert.equal(result.status, 0, `chromium ${args.join(" ")} failed: ${result.error?.message ?? result.stderr}`);
+  assert.equal(
+    result.status,
+    0,
+    `chromium ${args.join(" ")} failed: ${result.error?.message ?? result.stderr}`,
+  );
   return result.stdout;
 }
 
@@ -35,27 +47,45 @@ describe("stagectl status --html in headless Chromium", function () {
   let page: string;
 
   before(async () => {
-    assert.ok(chromiumVersion(), `no Chromium at ${chromiumBinary()}: npm test's pretest installs Debian's chromium (tools/local/chromium.ts), or set MULTISTAGE_CHROMIUM`);
+    assert.ok(
+      chromiumVersion(),
+      `no Chromium at ${chromiumBinary()}: npm test's pretest installs Debian's chromium (tools/local/chromium.ts), or set MULTISTAGE_CHROMIUM`,
+    );
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "multistage-status-browser-"));
     page = path.join(dir, "status.html");
     // The fixture's commits are in a fake history (the command reads this checkout's real one).
-    const doc = await pipelineStatus(testContext(pipeline()), { reviewsDir: dir, deployments: 10, git: linearGit() });
+    const doc = await pipelineStatus(testContext(pipeline()), {
+      reviewsDir: dir,
+      deployments: 10,
+      git: linearGit(),
+    });
     fs.writeFileSync(page, statusToHtml(doc));
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it("builds one column per stage, in promotion order, with staging's waiting commits in its column", () => {
     const dom = chromium(["--dump-dom", `file://${page}`], path.join(dir, "profile-dom"));
-    const columns = [...dom.matchAll(/<article class="stage" data-stage="([^"]+)">/g)].map((m) => m[1]);
+    const columns = [...dom.matchAll(/<article class="stage" data-stage="([^"]+)">/g)].map(
+      (m) => m[1],
+    );
     assert.deepEqual(columns, ["development", "staging", "production"]);
-    const staging = dom.slice(dom.indexOf('data-stage="staging"'), dom.indexOf('data-stage="production"'));
+    const staging = dom.slice(
+      dom.indexOf('data-stage="staging"'),
+      dom.indexOf('data-stage="production"'),
+    );
     assert.equal((staging.match(/<li>/g) ?? []).length, 3, staging);
-    assert.match(dom.slice(dom.indexOf('data-stage="production"')), /class="unknown">unknown: production is not in the backend yet/);
+    assert.match(
+      dom.slice(dom.indexOf('data-stage="production"')),
+      /class="unknown">unknown: production is not in the backend yet/,
+    );
   });
 
   it("renders them side by side: a PNG of the window's size, each third of it drawn on, not blank", () => {
     const shot = path.join(dir, "status.png");
-    chromium([`--screenshot=${shot}`, `--window-size=${WIDTH},${HEIGHT}`, `file://${page}`], path.join(dir, "profile-shot"));
+    chromium(
+      [`--screenshot=${shot}`, `--window-size=${WIDTH},${HEIGHT}`, `file://${page}`],
+      path.join(dir, "profile-shot"),
+    );
     const png = PNG.sync.read(fs.readFileSync(shot));
     assert.equal(png.width, WIDTH);
     assert.equal(png.height, HEIGHT);
@@ -71,7 +101,11 @@ describe("stagectl status --html in headless Chromium", function () {
     for (let column = 0; column < 3; column++) {
       const colours = new Set<string>();
       let drawn = 0;
-      for (let x = Math.round((column * WIDTH) / 3) + 30; x < Math.round(((column + 1) * WIDTH) / 3) - 30; x += 4) {
+      for (
+        let x = Math.round((column * WIDTH) / 3) + 30;
+        x < Math.round(((column + 1) * WIDTH) / 3) - 30;
+        x += 4
+      ) {
         for (let y = 80; y < 400; y += 4) {
           const p = pixel(x, y);
           colours.add(p);

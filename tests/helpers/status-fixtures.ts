@@ -23,27 +23,63 @@ export function linearGit(commits: CommitInfo[] = COMMITS): GitHistory {
   return {
     where: "the fake history",
     commit: (id) => commits[index(id)],
-    between: (base, tip) => (index(base) < 0 || index(tip) < 0 ? undefined : commits.slice(index(base) + 1, index(tip) + 1).reverse()),
+    between: (base, tip) =>
+      index(base) < 0 || index(tip) < 0
+        ? undefined
+        : commits.slice(index(base) + 1, index(tip) + 1).reverse(),
   };
 }
 
-export function update(at: string, config: Record<string, string>, fields: Partial<StackUpdate> = {}): StackUpdate {
-  return { kind: "update", result: "succeeded", startTime: at, endTime: at, environment: {}, config, ...fields };
+export function update(
+  at: string,
+  config: Record<string, string>,
+  fields: Partial<StackUpdate> = {},
+): StackUpdate {
+  return {
+    kind: "update",
+    result: "succeeded",
+    startTime: at,
+    endTime: at,
+    environment: {},
+    config,
+    ...fields,
+  };
 }
 
-const deployed = (n: number) => ({ "multistage:image": imageOf(n), "multistage:imageCommit": commitId(n) });
+const deployed = (n: number) => ({
+  "multistage:image": imageOf(n),
+  "multistage:imageCommit": commitId(n),
+});
 
 /** development runs C5, staging C2 (deployed C1 before), production does not exist. */
 export function pipeline(): MemoryWorkspace {
-  const outputs = (n: number) => ({ image: { value: imageOf(n), secret: false }, commit: { value: commitId(n), secret: false } });
+  const outputs = (n: number) => ({
+    image: { value: imageOf(n), secret: false },
+    commit: { value: commitId(n), secret: false },
+  });
   return new MemoryWorkspace()
     .addStack("development", {
       outputs: outputs(5),
-      history: [update("2026-02-28T09:00:00.000Z", deployed(5), { environment: { "git.head": commitId(5), "ci.system": "GitHub", "ci.build.url": "https://ci.example.test/run/7" } })],
+      history: [
+        update("2026-02-28T09:00:00.000Z", deployed(5), {
+          environment: {
+            "git.head": commitId(5),
+            "ci.system": "GitHub",
+            "ci.build.url": "https://ci.example.test/run/7",
+          },
+        }),
+      ],
     })
     .addStack("staging", {
-      config: { ...repositoryStackFile("staging"), ...Object.fromEntries(Object.entries(deployed(2)).map(([k, v]) => [k, { value: v }])) },
+      config: {
+        ...repositoryStackFile("staging"),
+        ...Object.fromEntries(Object.entries(deployed(2)).map(([k, v]) => [k, { value: v }])),
+      },
       outputs: outputs(2),
-      history: [update("2026-02-25T12:00:00.000Z", deployed(1)), update("2026-02-26T12:00:00.000Z", deployed(2)), update("2026-02-27T12:00:00.000Z", deployed(2), { kind: "refresh" })],
+      history: [
+        update("2026-02-25T12:00:00.000Z", deployed(1)),
+        update("2026-02-26T12:00:00.000Z", deployed(2)),
+        update("2026-02-27T12:00:00.000Z", deployed(2), { kind: "refresh" }),
+      ],
     });
 }

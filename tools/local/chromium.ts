@@ -30,16 +30,34 @@ function aptInstruction(isRoot: boolean): string {
 /** What to do about a missing Chromium on this system (the same shape as redisPlan's). */
 export function chromiumPlan(system: SystemFacts): RedisPlan {
   const elsewhere = "install Chromium or Chrome and set MULTISTAGE_CHROMIUM to its binary";
-  if (system.platform === "darwin") return { action: "tell", instruction: `run \`brew install --cask chromium\` and set MULTISTAGE_CHROMIUM=/Applications/Chromium.app/Contents/MacOS/Chromium (macOS), or ${elsewhere}` };
-  const debianLike = system.platform === "linux" && system.has("apt-get") && system.distro.some((id) => id === "debian" || id === "ubuntu");
+  if (system.platform === "darwin")
+    return {
+      action: "tell",
+      instruction: `run \`brew install --cask chromium\` and set MULTISTAGE_CHROMIUM=/Applications/Chromium.app/Contents/MacOS/Chromium (macOS), or ${elsewhere}`,
+    };
+  const debianLike =
+    system.platform === "linux" &&
+    system.has("apt-get") &&
+    system.distro.some((id) => id === "debian" || id === "ubuntu");
   if (!debianLike) return { action: "tell", instruction: elsewhere };
   const tell: RedisPlan = { action: "tell", instruction: aptInstruction(system.isRoot) };
   if (system.noInstall) return tell;
   const env = { DEBIAN_FRONTEND: "noninteractive" };
-  if (system.isRoot) return { action: "install", commands: [["apt-get", "update"], APT_INSTALL], env };
+  if (system.isRoot)
+    return { action: "install", commands: [["apt-get", "update"], APT_INSTALL], env };
   if (system.has("sudo") && system.sudoWithoutPrompt) {
-    const viaSudo = (command: string[]) => ["sudo", "-n", "env", "DEBIAN_FRONTEND=noninteractive", ...command];
-    return { action: "install", commands: [viaSudo(["apt-get", "update"]), viaSudo(APT_INSTALL)], env };
+    const viaSudo = (command: string[]) => [
+      "sudo",
+      "-n",
+      "env",
+      "DEBIAN_FRONTEND=noninteractive",
+      ...command,
+    ];
+    return {
+      action: "install",
+      commands: [viaSudo(["apt-get", "update"]), viaSudo(APT_INSTALL)],
+      env,
+    };
   }
   return tell;
 }
@@ -49,23 +67,41 @@ export function missingChromiumLine(instruction: string, then = "npm test"): str
 }
 
 /** Makes sure a headless Chromium runs; returns its version or throws with the one line. */
-export function ensureChromium(system: SystemFacts, then = "npm test", log: (line: string) => void = (line) => process.stderr.write(`${line}\n`), env: NodeJS.ProcessEnv = process.env): string {
+export function ensureChromium(
+  system: SystemFacts,
+  then = "npm test",
+  log: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+  env: NodeJS.ProcessEnv = process.env,
+): string {
   const present = chromiumVersion(chromiumBinary(env));
   if (present) return present;
-  if (env.MULTISTAGE_CHROMIUM) throw new Error(`MULTISTAGE_CHROMIUM=${env.MULTISTAGE_CHROMIUM} does not run (\`${env.MULTISTAGE_CHROMIUM} --version\` failed); expected the path of a Chromium or Chrome binary.`);
+  if (env.MULTISTAGE_CHROMIUM)
+    throw new Error(
+      `MULTISTAGE_CHROMIUM=${env.MULTISTAGE_CHROMIUM} does not run (\`${env.MULTISTAGE_CHROMIUM} --version\` failed); expected the path of a Chromium or Chrome binary.`,
+    );
   const plan = chromiumPlan(system);
   if (plan.action === "tell") throw new Error(missingChromiumLine(plan.instruction, then));
-  log(`chromium is not installed; installing Debian's ${APT_PACKAGE} (the status page's browser test needs it):`);
+  log(
+    `chromium is not installed; installing Debian's ${APT_PACKAGE} (the status page's browser test needs it):`,
+  );
   for (const [command, ...args] of plan.commands) {
     log(`$ ${[command, ...args].join(" ")}`);
     // The package manager's output goes to stderr, so stdout stays clean.
-    const result = spawnSync(command, args, { stdio: ["ignore", 2, 2], env: { ...process.env, ...plan.env } });
+    const result = spawnSync(command, args, {
+      stdio: ["ignore", 2, 2],
+      env: { ...process.env, ...plan.env },
+    });
     if (result.error || result.status !== 0) {
-      throw new Error(`${[command, ...args].join(" ")} failed (${result.error?.message ?? `exit ${result.status}`}). ${missingChromiumLine(aptInstruction(system.isRoot), then)}`);
+      throw new Error(
+        `${[command, ...args].join(" ")} failed (${result.error?.message ?? `exit ${result.status}`}). ${missingChromiumLine(aptInstruction(system.isRoot), then)}`,
+      );
     }
   }
   const installed = chromiumVersion(chromiumBinary(env));
-  if (!installed) throw new Error(`${APT_PACKAGE} was installed but \`chromium --version\` still fails (PATH ${process.env.PATH ?? ""}).`);
+  if (!installed)
+    throw new Error(
+      `${APT_PACKAGE} was installed but \`chromium --version\` still fails (PATH ${process.env.PATH ?? ""}).`,
+    );
   log(`chromium ${installed} installed.`);
   return installed;
 }

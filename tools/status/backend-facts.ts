@@ -16,7 +16,8 @@ export interface StackFacts {
 }
 
 /** Why nothing of a stack that is not in the backend can be known. */
-export const notDeployedReason = (stack: string) => `${stack} is not in the backend yet (pulumi stack init ${stack}, then pulumi up -s ${stack})`;
+export const notDeployedReason = (stack: string) =>
+  `${stack} is not in the backend yet (pulumi stack init ${stack}, then pulumi up -s ${stack})`;
 
 async function attempt<T>(what: string, read: () => Promise<T>): Promise<Field<T>> {
   try {
@@ -27,7 +28,12 @@ async function attempt<T>(what: string, read: () => Promise<T>): Promise<Field<T
 }
 
 /** `listed` is the backend's stack list (or why it could not be listed). */
-export async function readStackFacts(workspace: StageWorkspace, stack: string, listed: Field<Set<string>>, historyLimit: number): Promise<StackFacts> {
+export async function readStackFacts(
+  workspace: StageWorkspace,
+  stack: string,
+  listed: Field<Set<string>>,
+  historyLimit: number,
+): Promise<StackFacts> {
   if ("unknown" in listed) return { stack, exists: listed, outputs: listed, history: listed };
   if (!listed.value.has(stack)) {
     const missing = unknown<never>(notDeployedReason(stack));
@@ -37,6 +43,8 @@ export async function readStackFacts(workspace: StageWorkspace, stack: string, l
     stack,
     exists: known(true),
     outputs: await attempt(`${stack}'s outputs`, () => workspace.outputs(stack)),
-    history: await attempt(`${stack}'s update history`, () => workspace.history(stack, historyLimit)),
+    history: await attempt(`${stack}'s update history`, () =>
+      workspace.history(stack, historyLimit),
+    ),
   };
 }

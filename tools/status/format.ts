@@ -15,7 +15,8 @@ export function field<T>(value: Field<T> | undefined, show: (value: T) => string
 }
 
 export const showImage = (image: ImageRef) => `${image.repository}@${image.digest.slice(0, 19)}`;
-export const showCommit = (commit: CommitRef) => `${shortId(commit.id)}${commit.subject ? ` ${commit.subject}` : ""}`;
+export const showCommit = (commit: CommitRef) =>
+  `${shortId(commit.id)}${commit.subject ? ` ${commit.subject}` : ""}`;
 export const showDeployment = (d: Deployment) => `${d.at} (${d.update})`;
 
 export function showBehind(behind: Behind): string {

@@ -36,9 +36,12 @@ function parse(text: string): CommitInfo[] {
 
 /** The git repository at `dir` (a checkout of this project). */
 export function gitHistoryAt(dir: string): GitHistory {
-  const git = (args: string[]) => spawnSync("git", args, { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  const git = (args: string[]) =>
+    spawnSync("git", args, { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
   // `^{commit}` makes git check the object is a commit; `--end-of-options` keeps an id from reading as an option.
-  const has = (id: string) => /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(id) && git(["cat-file", "-e", "--end-of-options", `${id}^{commit}`]).status === 0;
+  const has = (id: string) =>
+    /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(id) &&
+    git(["cat-file", "-e", "--end-of-options", `${id}^{commit}`]).status === 0;
   return {
     where: `the git history of ${dir}`,
     commit(id) {

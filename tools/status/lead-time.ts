@@ -16,7 +16,8 @@ export interface StageHistory {
   history: Field<StackUpdate[]>;
 }
 
-const succeeded = (u: StackUpdate) => u.kind === "update" && u.result === "succeeded" && u.endTime !== undefined;
+const succeeded = (u: StackUpdate) =>
+  u.kind === "update" && u.result === "succeeded" && u.endTime !== undefined;
 
 /** The middle value (the mean of the two middle ones for an even count). */
 export function median(values: readonly number[]): number | undefined {
@@ -29,24 +30,41 @@ export function median(values: readonly number[]): number | undefined {
 
 /** When a stage first ran `commit`: its oldest successful update with that commit in its config. */
 export function arrival(stage: StageHistory, commit: CommitInfo): StageArrival {
-  if ("unknown" in stage.history) return { stack: stage.stack, reached: unknown(stage.history.unknown) };
-  const first = [...stage.history.value].reverse().find((u) => succeeded(u) && u.config[IMAGE_COMMIT_KEY] === commit.id);
+  if ("unknown" in stage.history)
+    return { stack: stage.stack, reached: unknown(stage.history.unknown) };
+  const first = [...stage.history.value]
+    .reverse()
+    .find((u) => succeeded(u) && u.config[IMAGE_COMMIT_KEY] === commit.id);
   if (!first?.endTime) {
-    return { stack: stage.stack, reached: unknown(`no successful update of ${stage.stack} in its last ${stage.history.value.length} history entries ran ${commit.id.slice(0, 12)} (${IMAGE_COMMIT_KEY})`) };
+    return {
+      stack: stage.stack,
+      reached: unknown(
+        `no successful update of ${stage.stack} in its last ${stage.history.value.length} history entries ran ${commit.id.slice(0, 12)} (${IMAGE_COMMIT_KEY})`,
+      ),
+    };
   }
-  return { stack: stage.stack, reached: known({ at: first.endTime, hours: hoursBetween(new Date(commit.committedAt), new Date(first.endTime)) }) };
+  return {
+    stack: stage.stack,
+    reached: known({
+      at: first.endTime,
+      hours: hoursBetween(new Date(commit.committedAt), new Date(first.endTime)),
+    }),
+  };
 }
 
 /**
  * Production's deployments of a new commit, oldest first: each successful update whose commit
  * differs from the one before it (a re-run of the same commit is not a deployment of a change).
  */
-export function commitDeployments(history: readonly StackUpdate[]): Array<{ commit: string; at: string }> {
+export function commitDeployments(
+  history: readonly StackUpdate[],
+): Array<{ commit: string; at: string }> {
   const deployments: Array<{ commit: string; at: string }> = [];
   let previous: string | undefined;
   for (const update of [...history].reverse().filter(succeeded)) {
     const commit = update.config[IMAGE_COMMIT_KEY];
-    if (commit !== undefined && commit !== previous) deployments.push({ commit, at: update.endTime as string });
+    if (commit !== undefined && commit !== previous)
+      deployments.push({ commit, at: update.endTime as string });
     previous = commit;
   }
   return deployments;
@@ -63,30 +81,55 @@ export function leadTime(input: {
   const { production, productionCommit, window } = input;
   let stages: StageArrival[];
   if ("unknown" in productionCommit) {
-    stages = input.stages.map((s) => ({ stack: s.stack, reached: unknown(`production's commit is unknown (${productionCommit.unknown})`) }));
+    stages = input.stages.map((s) => ({
+      stack: s.stack,
+      reached: unknown(`production's commit is unknown (${productionCommit.unknown})`),
+    }));
   } else {
     const info = input.commitInfo(productionCommit.value.id);
     stages = info
       ? input.stages.map((s) => arrival(s, info))
-      : input.stages.map((s) => ({ stack: s.stack, reached: unknown(`${productionCommit.value.id.slice(0, 12)} is not in ${input.where}`) }));
+      : input.stages.map((s) => ({
+          stack: s.stack,
+          reached: unknown(`${productionCommit.value.id.slice(0, 12)} is not in ${input.where}`),
+        }));
   }
-  return { commit: productionCommit, stages, median: medianLeadTime(production, input.commitInfo, window, input.where) };
+  return {
+    commit: productionCommit,
+    stages,
+    median: medianLeadTime(production, input.commitInfo, window, input.where),
+  };
 }
 
-function medianLeadTime(production: StageHistory, commitInfo: (id: string) => CommitInfo | undefined, window: number, where: string): LeadTime["median"] {
+function medianLeadTime(
+  production: StageHistory,
+  commitInfo: (id: string) => CommitInfo | undefined,
+  window: number,
+  where: string,
+): LeadTime["median"] {
   if ("unknown" in production.history) return unknown(production.history.unknown);
   const deployments = commitDeployments(production.history.value).slice(-window);
   if (deployments.length === 0) {
-    return unknown(`production's last ${production.history.value.length} history entries hold no successful update with ${IMAGE_COMMIT_KEY}`);
+    return unknown(
+      `production's last ${production.history.value.length} history entries hold no successful update with ${IMAGE_COMMIT_KEY}`,
+    );
   }
   const samples: LeadTimeSample[] = [];
   const missing: string[] = [];
   for (const d of deployments) {
     const info = commitInfo(d.commit);
-    if (info) samples.push({ commit: d.commit, deployedAt: d.at, hours: hoursBetween(new Date(info.committedAt), new Date(d.at)) });
+    if (info)
+      samples.push({
+        commit: d.commit,
+        deployedAt: d.at,
+        hours: hoursBetween(new Date(info.committedAt), new Date(d.at)),
+      });
     else missing.push(d.commit.slice(0, 12));
   }
   const hours = median(samples.map((s) => s.hours));
-  if (hours === undefined) return unknown(`the commits of production's deployments (${missing.join(", ")}) are not in ${where}`);
+  if (hours === undefined)
+    return unknown(
+      `the commits of production's deployments (${missing.join(", ")}) are not in ${where}`,
+    );
   return known({ hours, window, samples });
 }

@@ -44,7 +44,13 @@ export interface Behind {
 export type ReviewState =
   | { state: "none"; looked: string }
   /** pending: can still be applied; applied: the target runs its image; stale: something it looked at changed. */
-  | { state: "pending" | "applied" | "stale"; file: string; reviewedAt: string; digest: string; reason?: string };
+  | {
+      state: "pending" | "applied" | "stale";
+      file: string;
+      reviewedAt: string;
+      digest: string;
+      reason?: string;
+    };
 
 export interface StageStatus {
   stack: string;

@@ -3,15 +3,32 @@
  * asset, so it opens from a CI artifact or a mail attachment) with the stages as columns, left
  * to right in promotion order, and the commits waiting for each stage under it.
  */
-import { duration, field, shortId, showBehind, showCommit, showDeployment, showImage, showReview } from "./format";
+import {
+  duration,
+  field,
+  shortId,
+  showBehind,
+  showCommit,
+  showDeployment,
+  showImage,
+  showReview,
+} from "./format";
 import type { StageStatus, StatusDocument } from "./model";
 
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string);
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string,
+  );
 }
 
 /** One colour per kind of stage, as the app's banner tells stages apart. */
-const KIND_COLOUR: Record<StageStatus["kind"], string> = { development: "#2e7d32", testing: "#6a1b9a", staging: "#ef6c00", production: "#c62828" };
+const KIND_COLOUR: Record<StageStatus["kind"], string> = {
+  development: "#2e7d32",
+  testing: "#6a1b9a",
+  staging: "#ef6c00",
+  production: "#c62828",
+};
 
 const CSS = `
 body { margin: 0; font: 14px/1.4 system-ui, sans-serif; background: #f4f5f7; color: #1d1f23; }
@@ -33,7 +50,9 @@ td, th { border: 1px solid #d0d4da; padding: 4px 8px; text-align: left; }
 `;
 
 function cell(value: string): string {
-  return value.startsWith("unknown: ") ? `<span class="unknown">${escapeHtml(value)}</span>` : escapeHtml(value);
+  return value.startsWith("unknown: ")
+    ? `<span class="unknown">${escapeHtml(value)}</span>`
+    : escapeHtml(value);
 }
 
 function column(stage: StageStatus): string {
@@ -58,15 +77,28 @@ function column(stage: StageStatus): string {
 }
 
 export function statusToHtml(doc: StatusDocument): string {
-  const lead = doc.leadTime.stages.map((s) => `<li>to ${escapeHtml(s.stack)}: ${cell(field(s.reached, (r) => `${duration(r.hours)} (${r.at})`))}</li>`).join("");
-  const median = cell(field(doc.leadTime.median, (m) => `${duration(m.hours)} over the last ${m.samples.length} deployment(s)`));
+  const lead = doc.leadTime.stages
+    .map(
+      (s) =>
+        `<li>to ${escapeHtml(s.stack)}: ${cell(field(s.reached, (r) => `${duration(r.hours)} (${r.at})`))}</li>`,
+    )
+    .join("");
+  const median = cell(
+    field(
+      doc.leadTime.median,
+      (m) => `${duration(m.hours)} over the last ${m.samples.length} deployment(s)`,
+    ),
+  );
   const features =
     "unknown" in doc.features
       ? `<p>${cell(`unknown: ${doc.features.unknown}`)}</p>`
       : doc.features.value.length === 0
         ? "<p>none</p>"
         : `<table><tr><th>stack</th><th>branch</th><th>PR</th><th>age</th><th>expires</th></tr>${doc.features.value
-            .map((f) => `<tr>${[f.stack, f.branch ?? "?", f.pr === undefined ? "-" : `#${f.pr}`, f.ageHours === undefined ? "?" : duration(f.ageHours), `${f.expiresAt ?? "?"}${f.expired ? " (expired)" : ""}`].map((v) => `<td>${escapeHtml(v)}</td>`).join("")}</tr>`)
+            .map(
+              (f) =>
+                `<tr>${[f.stack, f.branch ?? "?", f.pr === undefined ? "-" : `#${f.pr}`, f.ageHours === undefined ? "?" : duration(f.ageHours), `${f.expiresAt ?? "?"}${f.expired ? " (expired)" : ""}`].map((v) => `<td>${escapeHtml(v)}</td>`).join("")}</tr>`,
+            )
             .join("")}</table>`;
   return `<!doctype html>
 <html lang="en">

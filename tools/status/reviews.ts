@@ -23,9 +23,15 @@ export interface FoundReview {
 export function findReviews(dir: string): { reviews: FoundReview[]; problems: string[] } {
   let names: string[];
   try {
-    names = fs.readdirSync(dir).filter((name) => name.endsWith(RECORD_SUFFIX)).sort();
+    names = fs
+      .readdirSync(dir)
+      .filter((name) => name.endsWith(RECORD_SUFFIX))
+      .sort();
   } catch (error) {
-    return { reviews: [], problems: [`cannot list ${dir} (${error instanceof Error ? error.message : String(error)})`] };
+    return {
+      reviews: [],
+      problems: [`cannot list ${dir} (${error instanceof Error ? error.message : String(error)})`],
+    };
   }
   const reviews: FoundReview[] = [];
   const problems: string[] = [];
@@ -52,24 +58,40 @@ export interface ReviewFacts {
 const digestOf = (image: string) => /@(sha256:[a-f0-9]{64})$/.exec(image)?.[1] ?? image;
 
 /** The newest review of `from -> to` in the directory, and whether it can still be applied. */
-export async function reviewState(found: { reviews: FoundReview[]; problems: string[] }, facts: ReviewFacts): Promise<Field<ReviewState>> {
-  const mine = found.reviews.filter((r) => r.record.from === facts.from && r.record.to === facts.to).sort((a, b) => b.record.reviewedAt.localeCompare(a.record.reviewedAt));
+export async function reviewState(
+  found: { reviews: FoundReview[]; problems: string[] },
+  facts: ReviewFacts,
+): Promise<Field<ReviewState>> {
+  const mine = found.reviews
+    .filter((r) => r.record.from === facts.from && r.record.to === facts.to)
+    .sort((a, b) => b.record.reviewedAt.localeCompare(a.record.reviewedAt));
   const newest = mine[0];
   if (!newest) {
     if (found.problems.length > 0) return unknown(found.problems.join("; "));
     return known({ state: "none", looked: facts.dir });
   }
-  const base = { file: newest.file, reviewedAt: newest.record.reviewedAt, digest: digestOf(newest.record.image) };
+  const base = {
+    file: newest.file,
+    reviewedAt: newest.record.reviewedAt,
+    digest: digestOf(newest.record.image),
+  };
   if (facts.targetImage === newest.record.image) return known({ state: "applied", ...base });
   if (facts.sourceImage !== newest.record.image) {
-    return known({ state: "stale", ...base, reason: `${facts.from} now runs ${facts.sourceImage ? digestOf(facts.sourceImage) : "no image"}` });
+    return known({
+      state: "stale",
+      ...base,
+      reason: `${facts.from} now runs ${facts.sourceImage ? digestOf(facts.sourceImage) : "no image"}`,
+    });
   }
   let checkpoint: string;
   try {
     checkpoint = await facts.targetCheckpoint();
   } catch (error) {
-    return unknown(`cannot read ${facts.to}'s state to check the review in ${newest.file} (${error instanceof Error ? error.message.split("\n")[0] : String(error)})`);
+    return unknown(
+      `cannot read ${facts.to}'s state to check the review in ${newest.file} (${error instanceof Error ? error.message.split("\n")[0] : String(error)})`,
+    );
   }
-  if (checkpoint !== newest.record.target.checkpoint) return known({ state: "stale", ...base, reason: `${facts.to} changed since the review` });
+  if (checkpoint !== newest.record.target.checkpoint)
+    return known({ state: "stale", ...base, reason: `${facts.to} changed since the review` });
   return known({ state: "pending", ...base });
 }

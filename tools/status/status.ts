@@ -31,18 +31,31 @@ export interface StatusOptions {
 /** History entries read per stack: enough for the lead-time window with refreshes and re-runs in between. */
 const historyLimit = (deployments: number) => Math.max(100, deployments * 10);
 
-export async function pipelineStatus(context: CommandContext, options: StatusOptions): Promise<StatusDocument> {
+export async function pipelineStatus(
+  context: CommandContext,
+  options: StatusOptions,
+): Promise<StatusDocument> {
   const now = context.now();
   const stacks = longLivedStacks(options.configDir);
   const workspace = await context.openWorkspace();
   let listed: Field<Set<string>>;
   try {
-    listed = known(new Set((await workspace.listStacks()).filter((s) => s.foreignName === undefined).map((s) => s.name)));
+    listed = known(
+      new Set(
+        (await workspace.listStacks())
+          .filter((s) => s.foreignName === undefined)
+          .map((s) => s.name),
+      ),
+    );
   } catch (error) {
     listed = unknown(`cannot list the backend's stacks: ${errorSummary(error)}`);
   }
   const facts = new Map<string, StackFacts>();
-  for (const { stack } of stacks) facts.set(stack, await readStackFacts(workspace, stack, listed, historyLimit(options.deployments)));
+  for (const { stack } of stacks)
+    facts.set(
+      stack,
+      await readStackFacts(workspace, stack, listed, historyLimit(options.deployments)),
+    );
 
   const reviews = findReviews(options.reviewsDir);
   const stages: StageStatus[] = [];
@@ -75,7 +88,8 @@ export async function pipelineStatus(context: CommandContext, options: StatusOpt
     stages.push(status);
   }
 
-  const production = stages.find((s) => s.stack === "production") ?? stages.find((s) => s.kind === "production");
+  const production =
+    stages.find((s) => s.stack === "production") ?? stages.find((s) => s.kind === "production");
   const productionPath = production ? (pathTo(production.stack, options.configDir) ?? []) : [];
   const history = (stack: string) => ({ stack, history: (facts.get(stack) as StackFacts).history });
   return {
@@ -91,7 +105,11 @@ export async function pipelineStatus(context: CommandContext, options: StatusOpt
           window: options.deployments,
           where: options.git.where,
         })
-      : { commit: unknown("no production stack file"), stages: [], median: unknown("no production stack file") },
+      : {
+          commit: unknown("no production stack file"),
+          stages: [],
+          median: unknown("no production stack file"),
+        },
     features: await featureRows(context, workspace),
   };
 }
@@ -101,7 +119,10 @@ function imageReference(facts: StackFacts | undefined): string | undefined {
   return typeof image === "string" ? image : undefined;
 }
 
-async function featureRows(context: CommandContext, workspace: Awaited<ReturnType<CommandContext["openWorkspace"]>>): Promise<StatusDocument["features"]> {
+async function featureRows(
+  context: CommandContext,
+  workspace: Awaited<ReturnType<CommandContext["openWorkspace"]>>,
+): Promise<StatusDocument["features"]> {
   try {
     return known(await listFeatureStacks(context, workspace));
   } catch (error) {
