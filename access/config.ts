@@ -5,6 +5,8 @@
  */
 import { z } from "zod";
 import { ConfigError, ConfigProblem, describeValue, zodIssueProblems } from "../lib/config-errors";
+import { ACCESS_STAGE, stagePrefix } from "../lib/aws/naming";
+import { PROJECT } from "../stage/keys";
 import { LONG_LIVED_KINDS } from "../stage/profile";
 
 
@@ -16,7 +18,8 @@ export class AccessConfigError extends ConfigError {
   }
 }
 
-export const ACCESS_PROJECT = "multistage-access";
+/** The access project's name, and its config namespace: the access stage's prefix, outside every stage's. */
+export const ACCESS_PROJECT = stagePrefix(PROJECT, ACCESS_STAGE);
 export const FEATURE = "feature";
 
 /**

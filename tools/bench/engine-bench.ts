@@ -16,6 +16,11 @@ import { EngineSuite, expectSuccess } from "../../tests-engine/harness/engine";
 import { probeEnv, ProgramStart, readProgramStarts } from "../engine-cli/program-start";
 import { readManifest } from "../engine-cli/manifest";
 import { PROJECT_ROOT } from "../../stage/stack-files";
+import { PROJECT } from "../../stage/keys";
+import { productionDataNames } from "../../lib/aws/naming";
+
+/** Production's database, whose automated backup the fake account holds. */
+const PRODUCTION_DB = productionDataNames(PROJECT).database;
 
 const ROUNDS = 3;
 // Production first: the lower stages read its outputs (see tests-engine/ops.test.ts).
@@ -30,7 +35,7 @@ async function deployRounds(): Promise<Record<string, { first: number[]; second:
   const times = Object.fromEntries(STACKS.map((s) => [s, { first: [] as number[], second: [] as number[], resources: 0 }]));
   for (let round = 1; round <= ROUNDS; round++) {
     const engine = await EngineSuite.start({
-      snapshots: [{ identifier: "rds:multistage-production-db-2026-01-01-03-10", dbInstanceIdentifier: "multistage-production-db", createdAt: "2026-01-01T03:10:00Z" }],
+      snapshots: [{ identifier: `rds:${PRODUCTION_DB}-2026-01-01-03-10`, dbInstanceIdentifier: PRODUCTION_DB, createdAt: "2026-01-01T03:10:00Z" }],
     });
     try {
       for (const stack of STACKS) {
