@@ -21,23 +21,45 @@ export interface AccessOutputs {
 export class AccessEnvironment extends pulumi.ComponentResource {
   readonly outputs: AccessOutputs;
 
-  constructor(name: string, config: AccessConfig, region: string, documents: StageDocuments[], opts?: pulumi.ComponentResourceOptions) {
-    const provider = new aws.Provider(`${name}-aws`, { region: region as aws.Region, defaultTags: { tags: { project: PROJECT, "managed-by": "pulumi", stack: "access" } } });
-    super("multistage:access:AccessEnvironment", name, {}, { ...opts, providers: { aws: provider } });
+  constructor(
+    name: string,
+    config: AccessConfig,
+    region: string,
+    documents: StageDocuments[],
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
+    const provider = new aws.Provider(`${name}-aws`, {
+      region: region as aws.Region,
+      defaultTags: { tags: { project: PROJECT, "managed-by": "pulumi", stack: "access" } },
+    });
+    super(
+      "multistage:access:AccessEnvironment",
+      name,
+      {},
+      { ...opts, providers: { aws: provider } },
+    );
     const child = { parent: this };
 
-    const repository = new aws.ecr.Repository(`${name}-shared-repo`, {
-      name: SHARED_REPOSITORY,
-      // A digest is what gets promoted; tags never move under it.
-      imageTagMutability: "IMMUTABLE",
-      imageScanningConfiguration: { scanOnPush: true },
-    }, { ...child, protect: true });
+    const repository = new aws.ecr.Repository(
+      `${name}-shared-repo`,
+      {
+        name: SHARED_REPOSITORY,
+        // A digest is what gets promoted; tags never move under it.
+        imageTagMutability: "IMMUTABLE",
+        imageScanningConfiguration: { scanOnPush: true },
+      },
+      { ...child, protect: true },
+    );
 
     let githubProviderArn: pulumi.Output<string> | undefined;
     if (config.github) {
       githubProviderArn = config.github.oidcProviderArn
         ? pulumi.output(config.github.oidcProviderArn)
-        : new aws.iam.OpenIdConnectProvider(`${name}-github`, { url: `https://${GITHUB_OIDC_HOST}`, clientIdLists: ["sts.amazonaws.com"] }, child).arn;
+        : new aws.iam.OpenIdConnectProvider(
+            `${name}-github`,
+            { url: `https://${GITHUB_OIDC_HOST}`, clientIdLists: ["sts.amazonaws.com"] },
+            child,
+          ).arn;
     }
 
     const deployerRoleArns: Record<string, pulumi.Output<string>> = {};
@@ -51,11 +73,28 @@ export class AccessEnvironment extends pulumi.ComponentResource {
       permissionsBoundaryArns[stage.stage] = roles.boundaryArn;
       if (config.secretsKeys) {
         const alias = secretsKeyAlias(PROJECT, stage.stage);
-        new SecretsKey(`${name}-${stage.stage}-secrets`, { stage: stage.stage, alias, accountId: config.accountId, deployerRoleArn: roles.roleArn, reviewerRoleArn: roles.reviewerArn }, child);
+        new SecretsKey(
+          `${name}-${stage.stage}-secrets`,
+          {
+            stage: stage.stage,
+            alias,
+            accountId: config.accountId,
+            deployerRoleArn: roles.roleArn,
+            reviewerRoleArn: roles.reviewerArn,
+          },
+          child,
+        );
         secretsKeyAliases[stage.stage] = alias;
       }
     }
-    this.outputs = { deployerRoleArns, reviewerRoleArns, permissionsBoundaryArns, secretsKeyAliases, sharedRepositoryUrl: repository.repositoryUrl, githubOidcProviderArn: githubProviderArn };
+    this.outputs = {
+      deployerRoleArns,
+      reviewerRoleArns,
+      permissionsBoundaryArns,
+      secretsKeyAliases,
+      sharedRepositoryUrl: repository.repositoryUrl,
+      githubOidcProviderArn: githubProviderArn,
+    };
     this.registerOutputs({ ...this.outputs });
   }
 }

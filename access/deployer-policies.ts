@@ -10,7 +10,15 @@
  * this and cannot create anything that gets more. Pure functions, so tests can run them through
  * an IAM policy simulator and measure them against IAM's size quotas.
  */
-import { ACCESS_STAGE, boundaryPolicyName, deployerRoleName, productionDataNames, reviewerRoleName, sanitizedSnapshotPrefix, stagePrefix } from "../lib/aws/naming";
+import {
+  ACCESS_STAGE,
+  boundaryPolicyName,
+  deployerRoleName,
+  productionDataNames,
+  reviewerRoleName,
+  sanitizedSnapshotPrefix,
+  stagePrefix,
+} from "../lib/aws/naming";
 import { PROJECT } from "../stage/resolve";
 import { FEATURE } from "./config";
 
@@ -39,7 +47,8 @@ export interface StageAccess {
   secretsKeyAlias?: string;
 }
 
-const arn = (service: string, resource: string, account = "*", region = "*") => `arn:aws:${service}:${region}:${account}:${resource}`;
+const arn = (service: string, resource: string, account = "*", region = "*") =>
+  `arn:aws:${service}:${region}:${account}:${resource}`;
 
 /** The `stage` tag values of a stage's resources: its stacks are `<stage>` and `<stage>-<suffix>`. */
 export function stageTagValues(stage: string): string[] {
@@ -55,27 +64,53 @@ export function ownResourcePatterns(stage: string): string[] {
   const p = stagePrefix(PROJECT, stage);
   // The account is left open: a deployer acts only in the account it belongs to, and every
   // character counts against the boundary's 6,144 (IAM quota).
-  const typed = (service: string, types: string[], separator: string, name: string) => types.map((type) => arn(service, `${type}${separator}${name}`));
+  const typed = (service: string, types: string[], separator: string, name: string) =>
+    types.map((type) => arn(service, `${type}${separator}${name}`));
   return [
     `arn:aws:s3:::${p}-*`,
     // Final snapshots are named after the instance or group (multistage-<stage>-db-final).
     ...typed("rds", ["db", "pg", "subgrp", "snapshot"], ":", `${p}-*`),
     // A replication group's nodes are clusters named after it.
-    ...typed("elasticache", ["replicationgroup", "subnetgroup", "cluster", "snapshot"], ":", `${p}-*`),
+    ...typed(
+      "elasticache",
+      ["replicationgroup", "subnetgroup", "cluster", "snapshot"],
+      ":",
+      `${p}-*`,
+    ),
     arn("secretsmanager", `secret:${p}-*`),
     arn("logs", `log-group:/${PROJECT}/${stage}*`),
     // A service's and a task's ARN name the cluster first: service/<cluster>/<service>.
     ...typed("ecs", ["cluster", "service", "task-definition", "task"], "/", `${p}-*`),
     arn("ecr", `repository/${p}-*`),
     // The load balancer and target group are named `multistage-<stage>` (32 characters at most).
-    ...typed("elasticloadbalancing", ["loadbalancer/app", "targetgroup", "listener/app", "listener-rule/app"], "/", `${p}*`),
+    ...typed(
+      "elasticloadbalancing",
+      ["loadbalancer/app", "targetgroup", "listener/app", "listener-rule/app"],
+      "/",
+      `${p}*`,
+    ),
     arn("scheduler", `schedule/default/${p}-*`),
     // Only production runs a state machine and its alarm: the nightly refinery.
-    ...(stage === "production" ? [...typed("states", ["stateMachine", "execution"], ":", `${p}-*`), arn("cloudwatch", `alarm:${p}-*`)] : []),
+    ...(stage === "production"
+      ? [
+          ...typed("states", ["stateMachine", "execution"], ":", `${p}-*`),
+          arn("cloudwatch", `alarm:${p}-*`),
+        ]
+      : []),
   ];
 }
 
-const MANAGED_SERVICES = ["s3:*", "rds:*", "elasticache:*", "secretsmanager:*", "logs:*", "ecs:*", "ecr:*", "elasticloadbalancing:*", "scheduler:*"];
+const MANAGED_SERVICES = [
+  "s3:*",
+  "rds:*",
+  "elasticache:*",
+  "secretsmanager:*",
+  "logs:*",
+  "ecs:*",
+  "ecr:*",
+  "elasticloadbalancing:*",
+  "scheduler:*",
+];
 /** Only production runs the refinery: a state machine and its alarm. */
 const REFINERY_SERVICES = ["states:*", "cloudwatch:*"];
 
@@ -122,7 +157,12 @@ const ROLE_WRITES = [
 ];
 
 /** Services whose service-linked role a fresh account gets on first use. */
-const SERVICE_LINKED_ROLES = ["ecs.amazonaws.com", "rds.amazonaws.com", "elasticache.amazonaws.com", "elasticloadbalancing.amazonaws.com"];
+const SERVICE_LINKED_ROLES = [
+  "ecs.amazonaws.com",
+  "rds.amazonaws.com",
+  "elasticache.amazonaws.com",
+  "elasticloadbalancing.amazonaws.com",
+];
 /** Services a stage's roles are passed to: tasks, the bucket-copy schedule, the refinery. */
 const PASSED_TO = ["ecs-tasks.amazonaws.com", "scheduler.amazonaws.com", "states.amazonaws.com"];
 
@@ -145,7 +185,12 @@ export function stagePolicy(access: StageAccess): PolicyDocument {
   const tags = stageTagValues(stage);
   const ownRoles = `arn:aws:iam::${account}:role/${stagePrefix(PROJECT, stage)}-*`;
   const statements: Array<Record<string, unknown>> = [
-    { Sid: "OwnStage", Effect: "Allow", Action: [...MANAGED_SERVICES, ...(stage === "production" ? REFINERY_SERVICES : [])], Resource: ownResourcePatterns(stage) },
+    {
+      Sid: "OwnStage",
+      Effect: "Allow",
+      Action: [...MANAGED_SERVICES, ...(stage === "production" ? REFINERY_SERVICES : [])],
+      Resource: ownResourcePatterns(stage),
+    },
     {
       // EC2 authorizes a few reads per resource (DescribeVpcAttribute on a VPC): those only on
       // the stage's own (or untagged) resources. The reads authorized only against "*" carry no
@@ -164,14 +209,22 @@ export function stagePolicy(access: StageAccess): PolicyDocument {
       Action: [
         "rds:CreateDBInstance",
         "rds:RestoreDBInstanceFromDBSnapshot",
-        ...(stage === "staging" && access.stagingReplica ? ["rds:CreateDBInstanceReadReplica"] : []),
+        ...(stage === "staging" && access.stagingReplica
+          ? ["rds:CreateDBInstanceReadReplica"]
+          : []),
         "rds:ModifyDBInstance",
         "elasticache:CreateReplicationGroup",
         "elasticache:ModifyReplicationGroup",
       ],
       Resource: [arn("rds", "og:default:*"), arn("elasticache", "parametergroup:default.*")],
     },
-    { Sid: "OwnNetwork", Effect: "Allow", Action: "ec2:*", Resource: "*", Condition: { StringLike: { "aws:ResourceTag/stage": tags } } },
+    {
+      Sid: "OwnNetwork",
+      Effect: "Allow",
+      Action: "ec2:*",
+      Resource: "*",
+      Condition: { StringLike: { "aws:ResourceTag/stage": tags } },
+    },
     {
       // New resources carry the stage's tag; an existing parent (the VPC of a subnet) must be the stage's too.
       Sid: "NewNetwork",
@@ -180,17 +233,40 @@ export function stagePolicy(access: StageAccess): PolicyDocument {
       // AuthorizeSecurityGroup* is exactly Ingress and Egress (Service Authorization Reference).
       Action: ["ec2:Create*", "ec2:AllocateAddress", "ec2:AuthorizeSecurityGroup*"],
       Resource: "*",
-      Condition: { StringLike: { "aws:RequestTag/stage": tags }, StringLikeIfExists: { "aws:ResourceTag/stage": tags } },
+      Condition: {
+        StringLike: { "aws:RequestTag/stage": tags },
+        StringLikeIfExists: { "aws:ResourceTag/stage": tags },
+      },
     },
-    { Sid: "OwnRoles", Effect: "Allow", Action: ROLE_WRITES, Resource: ownRoles, Condition: { StringEquals: { "iam:PermissionsBoundary": boundaryArn(account, stage) } } },
+    {
+      Sid: "OwnRoles",
+      Effect: "Allow",
+      Action: ROLE_WRITES,
+      Resource: ownRoles,
+      Condition: { StringEquals: { "iam:PermissionsBoundary": boundaryArn(account, stage) } },
+    },
     // Tags (no boundary condition key) and reads of the stage's own roles.
     {
       Sid: "TagAndReadOwnRoles",
       Effect: "Allow",
-      Action: ["iam:TagRole", "iam:UntagRole", "iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole"],
+      Action: [
+        "iam:TagRole",
+        "iam:UntagRole",
+        "iam:GetRole",
+        "iam:GetRolePolicy",
+        "iam:ListRolePolicies",
+        "iam:ListAttachedRolePolicies",
+        "iam:ListInstanceProfilesForRole",
+      ],
       Resource: ownRoles,
     },
-    { Sid: "PassOwnRoles", Effect: "Allow", Action: "iam:PassRole", Resource: ownRoles, Condition: { StringEquals: { "iam:PassedToService": PASSED_TO } } },
+    {
+      Sid: "PassOwnRoles",
+      Effect: "Allow",
+      Action: "iam:PassRole",
+      Resource: ownRoles,
+      Condition: { StringEquals: { "iam:PassedToService": PASSED_TO } },
+    },
     {
       Sid: "ServiceLinkedRoles",
       Effect: "Allow",
@@ -207,14 +283,27 @@ export function stagePolicy(access: StageAccess): PolicyDocument {
         "ecr:BatchCheckLayerAvailability",
         "ecr:DescribeImages",
         // CI builds the one image per commit as development's or a feature stack's deployer and pushes it.
-        ...(stage === FEATURE || stage === "development" ? ["ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:PutImage"] : []),
+        ...(stage === FEATURE || stage === "development"
+          ? [
+              "ecr:InitiateLayerUpload",
+              "ecr:UploadLayerPart",
+              "ecr:CompleteLayerUpload",
+              "ecr:PutImage",
+            ]
+          : []),
       ],
       Resource: access.sharedRepositoryArn,
     },
   ];
   if (stage === FEATURE) {
     // Feature stacks put their security groups into the network stage's VPC, and nothing else of it.
-    statements.push({ Sid: "BorrowedVpc", Effect: "Allow", Action: "ec2:CreateSecurityGroup", Resource: arn("ec2", "vpc/*"), Condition: { StringEquals: { "aws:ResourceTag/stage": access.networkStage } } });
+    statements.push({
+      Sid: "BorrowedVpc",
+      Effect: "Allow",
+      Action: "ec2:CreateSecurityGroup",
+      Resource: arn("ec2", "vpc/*"),
+      Condition: { StringEquals: { "aws:ResourceTag/stage": access.networkStage } },
+    });
   }
   if (stage !== "production") {
     // Lower stages restore production's sanitized snapshots and copy its sanitized bucket; raw production data never.
@@ -228,24 +317,54 @@ export function stagePolicy(access: StageAccess): PolicyDocument {
       // The newest is looked up among the sanitizer's snapshots; a restore names its new instance
       // as a db resource too, so the sanitizer's name is granted for the lookup only (a lower
       // stage that could restore into it could take the name the refinery needs every night).
-      { Sid: "FindSanitized", Effect: "Allow", Action: "rds:DescribeDBSnapshots", Resource: arn("rds", `db:${PRODUCTION_DATA.sanitizer}`) },
-      { Sid: "SanitizedBucket", Effect: "Allow", Action: ["s3:ListBucket", "s3:GetObject", "s3:GetObjectTagging"], Resource: [`arn:aws:s3:::${SANITIZED_BUCKET}`, `arn:aws:s3:::${SANITIZED_BUCKET}/*`] },
+      {
+        Sid: "FindSanitized",
+        Effect: "Allow",
+        Action: "rds:DescribeDBSnapshots",
+        Resource: arn("rds", `db:${PRODUCTION_DATA.sanitizer}`),
+      },
+      {
+        Sid: "SanitizedBucket",
+        Effect: "Allow",
+        Action: ["s3:ListBucket", "s3:GetObject", "s3:GetObjectTagging"],
+        Resource: [`arn:aws:s3:::${SANITIZED_BUCKET}`, `arn:aws:s3:::${SANITIZED_BUCKET}/*`],
+      },
     );
   }
   if (stage === "staging" && access.stagingReplica) {
-    statements.push({ Sid: "ProductionReplica", Effect: "Allow", Action: "rds:CreateDBInstanceReadReplica", Resource: arn("rds", `db:${PRODUCTION_DATA.database}*`) });
+    statements.push({
+      Sid: "ProductionReplica",
+      Effect: "Allow",
+      Action: "rds:CreateDBInstanceReadReplica",
+      Resource: arn("rds", `db:${PRODUCTION_DATA.database}*`),
+    });
   }
   if (stage === "production") {
     statements.push(
       // The refinery snapshots the sanitizer and keeps the last few; its snapshots are production's to manage.
-      { Sid: "SanitizedSnapshots", Effect: "Allow", Action: "rds:*", Resource: SANITIZED_SNAPSHOTS },
+      {
+        Sid: "SanitizedSnapshots",
+        Effect: "Allow",
+        Action: "rds:*",
+        Resource: SANITIZED_SNAPSHOTS,
+      },
       // It restores production's newest automated backup (`rds:<instance>-<date>`), which the
       // own-resource patterns do not cover: automated snapshots are named by RDS, not by us.
-      { Sid: "Backups", Effect: "Allow", Action: ["rds:DescribeDBSnapshots", "rds:RestoreDBInstanceFromDBSnapshot"], Resource: arn("rds", `snapshot:rds:${stagePrefix(PROJECT, "production")}-*`) },
+      {
+        Sid: "Backups",
+        Effect: "Allow",
+        Action: ["rds:DescribeDBSnapshots", "rds:RestoreDBInstanceFromDBSnapshot"],
+        Resource: arn("rds", `snapshot:rds:${stagePrefix(PROJECT, "production")}-*`),
+      },
       // Step Functions' ecs:runTask.sync watches the task through this managed EventBridge rule
       // (Step Functions developer guide, "IAM policies for Amazon ECS/AWS Fargate": events:PutTargets,
       // PutRule, DescribeRule on rule/StepFunctionsGetEventsForECSTaskRule).
-      { Sid: "SyncTaskEvents", Effect: "Allow", Action: ["events:PutTargets", "events:PutRule", "events:DescribeRule"], Resource: arn("events", "rule/StepFunctionsGetEventsForECSTaskRule") },
+      {
+        Sid: "SyncTaskEvents",
+        Effect: "Allow",
+        Action: ["events:PutTargets", "events:PutRule", "events:DescribeRule"],
+        Resource: arn("events", "rule/StepFunctionsGetEventsForECSTaskRule"),
+      },
     );
   }
   if (access.secretsKeyAlias) {
@@ -264,7 +383,10 @@ export function stagePolicy(access: StageAccess): PolicyDocument {
   if (access.stateBucket) statements.push(...stateStatements(access.stateBucket, [stage], true));
   // IAM counts every character of the boundary against its 6,144 (about 350 of them would be
   // Sids): the Sids above name the statements for a reader of this file, the documents omit them.
-  return { Version: "2012-10-17", Statement: statements.map(({ Sid: _sid, ...statement }) => statement) };
+  return {
+    Version: "2012-10-17",
+    Statement: statements.map(({ Sid: _sid, ...statement }) => statement),
+  };
 }
 
 /**
@@ -284,15 +406,37 @@ export function deployerPermissions(access: StageAccess): PolicyDocument {
         Effect: "Deny",
         Action: ["ec2:CreateTags", "ec2:DeleteTags"],
         Resource: "*",
-        Condition: { "ForAnyValue:StringEquals": { "aws:TagKeys": ["stage", "stage-kind", "project"] }, Null: { "ec2:CreateAction": "true" } },
+        Condition: {
+          "ForAnyValue:StringEquals": { "aws:TagKeys": ["stage", "stage-kind", "project"] },
+          Null: { "ec2:CreateAction": "true" },
+        },
       },
       {
         Sid: "NeverAccess",
         Effect: "Deny",
-        Action: ["iam:Create*", "iam:Delete*", "iam:Put*", "iam:Update*", "iam:Attach*", "iam:Detach*", "iam:Tag*", "iam:Untag*", "iam:Set*", "iam:PassRole"],
-        Resource: [`arn:aws:iam::${account}:role/${stagePrefix(PROJECT, ACCESS_STAGE)}-*`, `arn:aws:iam::${account}:policy/${stagePrefix(PROJECT, ACCESS_STAGE)}-*`],
+        Action: [
+          "iam:Create*",
+          "iam:Delete*",
+          "iam:Put*",
+          "iam:Update*",
+          "iam:Attach*",
+          "iam:Detach*",
+          "iam:Tag*",
+          "iam:Untag*",
+          "iam:Set*",
+          "iam:PassRole",
+        ],
+        Resource: [
+          `arn:aws:iam::${account}:role/${stagePrefix(PROJECT, ACCESS_STAGE)}-*`,
+          `arn:aws:iam::${account}:policy/${stagePrefix(PROJECT, ACCESS_STAGE)}-*`,
+        ],
       },
-      { Sid: "KeepBoundaries", Effect: "Deny", Action: "iam:DeleteRolePermissionsBoundary", Resource: "*" },
+      {
+        Sid: "KeepBoundaries",
+        Effect: "Deny",
+        Action: "iam:DeleteRolePermissionsBoundary",
+        Resource: "*",
+      },
     ],
   };
 }
@@ -304,7 +448,13 @@ function dnsStatement(dns: { hostedZoneId: string; names: string[] }): Record<st
     Effect: "Allow",
     Action: "route53:ChangeResourceRecordSets",
     Resource: `arn:aws:route53:::hostedzone/${dns.hostedZoneId}`,
-    Condition: { "ForAllValues:StringLike": { "route53:ChangeResourceRecordSetsNormalizedRecordNames": dns.names.map((n) => n.toLowerCase()) } },
+    Condition: {
+      "ForAllValues:StringLike": {
+        "route53:ChangeResourceRecordSetsNormalizedRecordNames": dns.names.map((n) =>
+          n.toLowerCase(),
+        ),
+      },
+    },
   };
 }
 
@@ -324,22 +474,52 @@ function dnsReads(dns: { hostedZoneId: string }): Record<string, unknown> {
  * `.pulumi/locks/<org>/<project>/<stack>/`: pkg/backend/diy/store.go, lock.go in pulumi/pulumi).
  * Feature stacks also read development's checkpoint, whose outputs they borrow.
  */
-export function stateStatements(bucket: { name: string; kmsKeyArn?: string }, stages: readonly string[], write: boolean): Array<Record<string, unknown>> {
+export function stateStatements(
+  bucket: { name: string; kmsKeyArn?: string },
+  stages: readonly string[],
+  write: boolean,
+): Array<Record<string, unknown>> {
   const object = (key: string) => `arn:aws:s3:::${bucket.name}/.pulumi/${key}`;
   // `<stage>*` covers the stage's suffixed stacks (staging-us); no stage kind begins another's name.
   const stacks = stages.map((stage) => (stage === FEATURE ? `${FEATURE}-*` : `${stage}*`));
   // One pattern per stage reaches stacks/, history/, backups/ (`<prefix>/<project>/<stack>`) and
   // locks/ (`locks/<org>/<project>/<stack>/`): the `*` before the project spans `locks/<org>`.
   const own = stacks.map((stack) => object(`*/${PROJECT}/${stack}`));
-  const readable = [object("meta.yaml"), ...(stages.includes(FEATURE) ? [object(`stacks/${PROJECT}/development.*`)] : [])];
+  const readable = [
+    object("meta.yaml"),
+    ...(stages.includes(FEATURE) ? [object(`stacks/${PROJECT}/development.*`)] : []),
+  ];
   const statements: Array<Record<string, unknown>> = [
-    { Sid: "StateList", Effect: "Allow", Action: "s3:ListBucket", Resource: `arn:aws:s3:::${bucket.name}`, Condition: { StringLike: { "s3:prefix": [".pulumi/*"] } } },
-    { Sid: "StateOwn", Effect: "Allow", Action: write ? ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"] : ["s3:GetObject"], Resource: own },
+    {
+      Sid: "StateList",
+      Effect: "Allow",
+      Action: "s3:ListBucket",
+      Resource: `arn:aws:s3:::${bucket.name}`,
+      Condition: { StringLike: { "s3:prefix": [".pulumi/*"] } },
+    },
+    {
+      Sid: "StateOwn",
+      Effect: "Allow",
+      Action: write ? ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"] : ["s3:GetObject"],
+      Resource: own,
+    },
     { Sid: "StateRead", Effect: "Allow", Action: "s3:GetObject", Resource: readable },
   ];
-  if (!write) statements.push({ Sid: "StateLocks", Effect: "Allow", Action: ["s3:PutObject", "s3:DeleteObject"], Resource: stacks.map((stack) => object(`locks/*/${PROJECT}/${stack}`)) });
+  if (!write)
+    statements.push({
+      Sid: "StateLocks",
+      Effect: "Allow",
+      Action: ["s3:PutObject", "s3:DeleteObject"],
+      Resource: stacks.map((stack) => object(`locks/*/${PROJECT}/${stack}`)),
+    });
   if (bucket.kmsKeyArn) {
-    statements.push({ Sid: "StateKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: bucket.kmsKeyArn, Condition: { StringLike: { "kms:ViaService": "s3.*.amazonaws.com" } } });
+    statements.push({
+      Sid: "StateKey",
+      Effect: "Allow",
+      Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+      Resource: bucket.kmsKeyArn,
+      Condition: { StringLike: { "kms:ViaService": "s3.*.amazonaws.com" } },
+    });
   }
   return statements;
 }
@@ -348,7 +528,10 @@ export function stateStatements(bucket: { name: string; kmsKeyArn?: string }, st
 export function reviewerPolicy(access: StageAccess): PolicyDocument {
   return {
     Version: "2012-10-17",
-    Statement: [{ Sid: "Read", Effect: "Allow", Action: REVIEWER_READS, Resource: "*" }, ...(access.stateBucket ? stateStatements(access.stateBucket, [access.stage], false) : [])],
+    Statement: [
+      { Sid: "Read", Effect: "Allow", Action: REVIEWER_READS, Resource: "*" },
+      ...(access.stateBucket ? stateStatements(access.stateBucket, [access.stage], false) : []),
+    ],
   };
 }
 
@@ -389,11 +572,23 @@ export function githubRoutes(stage: string, github: GithubTrust): GithubRoute[] 
   switch (stage) {
     case FEATURE:
       // Pull requests deploy their own stack; the nightly reaper runs the feature workflow on the default branch.
-      return [{ refs: ["refs/pull/*"] }, { refs: main, workflow: `${github.repository}/${github.featureWorkflow}@refs/heads/${github.defaultBranch}` }];
+      return [
+        { refs: ["refs/pull/*"] },
+        {
+          refs: main,
+          workflow: `${github.repository}/${github.featureWorkflow}@refs/heads/${github.defaultBranch}`,
+        },
+      ];
     case "development":
-      return [{ refs: ["refs/heads/develop"] }, { refs: main, environment: "development", workflow: promote }];
+      return [
+        { refs: ["refs/heads/develop"] },
+        { refs: main, environment: "development", workflow: promote },
+      ];
     case "staging":
-      return [{ refs: ["refs/heads/release/*", "refs/heads/hotfix/*"] }, { refs: main, environment: "staging", workflow: promote }];
+      return [
+        { refs: ["refs/heads/release/*", "refs/heads/hotfix/*"] },
+        { refs: main, environment: "staging", workflow: promote },
+      ];
     default:
       // testing and production: only promotions, each in its environment (production's carries required reviewers).
       return [{ refs: main, environment: stage, workflow: promote }];
@@ -402,14 +597,28 @@ export function githubRoutes(stage: string, github: GithubTrust): GithubRoute[] 
 
 /** The promote workflow's review job: previews any stage from the default branch, in no environment. */
 export function reviewerRoutes(github: GithubTrust): GithubRoute[] {
-  return [{ refs: [`refs/heads/${github.defaultBranch}`], workflow: `${github.repository}/${github.promoteWorkflow}@refs/heads/${github.defaultBranch}` }];
+  return [
+    {
+      refs: [`refs/heads/${github.defaultBranch}`],
+      workflow: `${github.repository}/${github.promoteWorkflow}@refs/heads/${github.defaultBranch}`,
+    },
+  ];
 }
 
 /** Who may assume a role: the configured principals and the GitHub routes given. */
-export function trustPolicy(what: string, principals: readonly string[], github?: { trust: GithubTrust; routes: GithubRoute[] }): PolicyDocument {
+export function trustPolicy(
+  what: string,
+  principals: readonly string[],
+  github?: { trust: GithubTrust; routes: GithubRoute[] },
+): PolicyDocument {
   const statements: Array<Record<string, unknown>> = [];
   if (principals.length > 0) {
-    statements.push({ Sid: "People", Effect: "Allow", Principal: { AWS: [...principals] }, Action: ["sts:AssumeRole", "sts:TagSession"] });
+    statements.push({
+      Sid: "People",
+      Effect: "Allow",
+      Principal: { AWS: [...principals] },
+      Action: ["sts:AssumeRole", "sts:TagSession"],
+    });
   }
   // The OIDC provider's client id list pins the audience (sts.amazonaws.com); these conditions
   // use GitHub's repository, ref, environment and job_workflow_ref claims, which IAM evaluates
@@ -430,7 +639,7 @@ export function trustPolicy(what: string, principals: readonly string[], github?
       },
     });
   });
-  if (statements.length === 0) throw new Error(`Nobody may assume the ${what} role: name a tier for it or configure GitHub`);
+  if (statements.length === 0)
+    throw new Error(`Nobody may assume the ${what} role: name a tier for it or configure GitHub`);
   return { Version: "2012-10-17", Statement: statements };
 }
-

@@ -2,11 +2,27 @@
  * Every IAM document access/ creates, computed from its config alone (all ARNs in them are
  * deterministic), so they can be measured against IAM's quotas before any resource exists.
  */
-import { boundaryPolicyName, deployerRoleName, reviewerRoleName, secretsKeyAlias } from "../lib/aws/naming";
+import {
+  boundaryPolicyName,
+  deployerRoleName,
+  reviewerRoleName,
+  secretsKeyAlias,
+} from "../lib/aws/naming";
 import { DEFAULT_NETWORK_STACK } from "../stage/keys";
 import { PROJECT, SHARED_REPOSITORY } from "../stage/resolve";
 import { AccessConfig, AccessConfigError, deployableStages, principalsFor } from "./config";
-import { deployerPermissions, githubRoutes, GithubTrust, PolicyDocument, reviewerPolicy, reviewerRoutes, StageAccess, stagePolicy, trustPolicy, GITHUB_OIDC_HOST } from "./deployer-policies";
+import {
+  deployerPermissions,
+  githubRoutes,
+  GithubTrust,
+  PolicyDocument,
+  reviewerPolicy,
+  reviewerRoutes,
+  StageAccess,
+  stagePolicy,
+  trustPolicy,
+  GITHUB_OIDC_HOST,
+} from "./deployer-policies";
 import { limitProblems, RoleDocuments } from "./iam-limits";
 
 export { SHARED_REPOSITORY } from "../stage/resolve";
@@ -27,7 +43,10 @@ export interface StageDocuments {
 
 export function githubOidcProviderArn(config: AccessConfig): string | undefined {
   if (!config.github) return undefined;
-  return config.github.oidcProviderArn ?? `arn:aws:iam::${config.accountId}:oidc-provider/${GITHUB_OIDC_HOST}`;
+  return (
+    config.github.oidcProviderArn ??
+    `arn:aws:iam::${config.accountId}:oidc-provider/${GITHUB_OIDC_HOST}`
+  );
 }
 
 export function sharedRepositoryArn(config: AccessConfig, region: string): string {
@@ -54,7 +73,13 @@ export function accessDocuments(config: AccessConfig, region: string): StageDocu
   const providerArn = githubOidcProviderArn(config);
   const github: GithubTrust | undefined =
     config.github && providerArn
-      ? { providerArn, repository: config.github.repository, defaultBranch: config.github.defaultBranch, promoteWorkflow: config.github.promoteWorkflow, featureWorkflow: config.github.featureWorkflow }
+      ? {
+          providerArn,
+          repository: config.github.repository,
+          defaultBranch: config.github.defaultBranch,
+          promoteWorkflow: config.github.promoteWorkflow,
+          featureWorkflow: config.github.featureWorkflow,
+        }
       : undefined;
   const documents = deployableStages(config).map((stage): StageDocuments => {
     const access = stageAccess(config, region, stage);
@@ -66,9 +91,17 @@ export function accessDocuments(config: AccessConfig, region: string): StageDocu
       boundaryPolicy: boundaryPolicyName(PROJECT, stage),
       boundary: stagePolicy(access),
       permissions: deployerPermissions(access),
-      deployerTrust: trustPolicy(`${stage} deployer`, principals, github ? { trust: github, routes: githubRoutes(stage, github) } : undefined),
+      deployerTrust: trustPolicy(
+        `${stage} deployer`,
+        principals,
+        github ? { trust: github, routes: githubRoutes(stage, github) } : undefined,
+      ),
       reviewerPolicy: reviewerPolicy(access),
-      reviewerTrust: trustPolicy(`${stage} reviewer`, principals, github ? { trust: github, routes: reviewerRoutes(github) } : undefined),
+      reviewerTrust: trustPolicy(
+        `${stage} reviewer`,
+        principals,
+        github ? { trust: github, routes: reviewerRoutes(github) } : undefined,
+      ),
     };
   });
   const problems = limitProblems(documents.flatMap(roleDocuments));
@@ -79,7 +112,17 @@ export function accessDocuments(config: AccessConfig, region: string): StageDocu
 /** The documents each role of a stage carries, as IAM counts them. */
 export function roleDocuments(stage: StageDocuments): RoleDocuments[] {
   return [
-    { role: stage.deployerRole, trust: stage.deployerTrust, inline: [stage.permissions], managed: [{ name: stage.boundaryPolicy, document: stage.boundary }] },
-    { role: stage.reviewerRole, trust: stage.reviewerTrust, inline: [stage.reviewerPolicy], managed: [] },
+    {
+      role: stage.deployerRole,
+      trust: stage.deployerTrust,
+      inline: [stage.permissions],
+      managed: [{ name: stage.boundaryPolicy, document: stage.boundary }],
+    },
+    {
+      role: stage.reviewerRole,
+      trust: stage.reviewerTrust,
+      inline: [stage.reviewerPolicy],
+      managed: [],
+    },
   ];
 }

@@ -30,18 +30,29 @@ export interface RoleDocuments {
 export function limitProblems(roles: readonly RoleDocuments[]): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const over = (what: string, size: number, limit: number) =>
-    problems.push({ key: what, value: `${size} characters`, expected: `at most ${limit} (IAM quota); trim the access/ configuration (fewer principals, names or stages)` });
+    problems.push({
+      key: what,
+      value: `${size} characters`,
+      expected: `at most ${limit} (IAM quota); trim the access/ configuration (fewer principals, names or stages)`,
+    });
   for (const role of roles) {
     const trust = policySize(role.trust);
-    if (trust > IAM_LIMITS.trustPolicy) over(`${role.role} trust policy`, trust, IAM_LIMITS.trustPolicy);
+    if (trust > IAM_LIMITS.trustPolicy)
+      over(`${role.role} trust policy`, trust, IAM_LIMITS.trustPolicy);
     const inline = role.inline.reduce<number>((sum, document) => sum + policySize(document), 0);
-    if (inline > IAM_LIMITS.inlinePerRole) over(`${role.role} inline policies`, inline, IAM_LIMITS.inlinePerRole);
+    if (inline > IAM_LIMITS.inlinePerRole)
+      over(`${role.role} inline policies`, inline, IAM_LIMITS.inlinePerRole);
     for (const policy of role.managed) {
       const size = policySize(policy.document);
-      if (size > IAM_LIMITS.managedPolicy) over(`${policy.name} managed policy`, size, IAM_LIMITS.managedPolicy);
+      if (size > IAM_LIMITS.managedPolicy)
+        over(`${policy.name} managed policy`, size, IAM_LIMITS.managedPolicy);
     }
     if (role.managed.length > IAM_LIMITS.managedPoliciesPerRole) {
-      problems.push({ key: `${role.role} managed policies`, value: String(role.managed.length), expected: `at most ${IAM_LIMITS.managedPoliciesPerRole}` });
+      problems.push({
+        key: `${role.role} managed policies`,
+        value: String(role.managed.length),
+        expected: `at most ${IAM_LIMITS.managedPoliciesPerRole}`,
+      });
     }
   }
   return problems;

@@ -1,6 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { APP_ENVIRONMENT, APP_SECRETS, AppEnvironmentName, AppSecretName, HEALTH_PATH } from "../app/src/contract";
+import {
+  APP_ENVIRONMENT,
+  APP_SECRETS,
+  AppEnvironmentName,
+  AppSecretName,
+  HEALTH_PATH,
+} from "../app/src/contract";
 import { stripUndefined } from "../lib/args";
 import { serviceRole } from "../lib/aws/service-role";
 import type { LoadBalancerLogTarget } from "./log-bucket";
@@ -89,7 +95,12 @@ export interface AppServiceArgs {
 }
 
 type NormalizedAppServiceArgs = AppServiceArgs &
-  Required<Pick<AppServiceArgs, "cpu" | "memory" | "desiredCount" | "port" | "logRetentionDays" | "teardown" | "region">>;
+  Required<
+    Pick<
+      AppServiceArgs,
+      "cpu" | "memory" | "desiredCount" | "port" | "logRetentionDays" | "teardown" | "region"
+    >
+  >;
 
 /** Every documented `@default` of AppServiceArgs, in one place: normalize() applies them, a test checks the TSDoc against them. */
 export const APP_SERVICE_DEFAULTS = {
@@ -126,160 +137,236 @@ export class AppService extends pulumi.ComponentResource {
     const namer = args.namer;
     const teardown = teardownPolicy(args.teardown);
 
-    const cluster = new aws.ecs.Cluster(`${name}-cluster`, {
-      name: namer.name("ecs-cluster", "cluster"),
-      settings: [{ name: "containerInsights", value: "enabled" }],
-    }, child);
-    const logs = new aws.cloudwatch.LogGroup(`${name}-logs`, {
-      name: namer.logGroup("app"),
-      retentionInDays: args.logRetentionDays,
-    }, child);
+    const cluster = new aws.ecs.Cluster(
+      `${name}-cluster`,
+      {
+        name: namer.name("ecs-cluster", "cluster"),
+        settings: [{ name: "containerInsights", value: "enabled" }],
+      },
+      child,
+    );
+    const logs = new aws.cloudwatch.LogGroup(
+      `${name}-logs`,
+      {
+        name: namer.logGroup("app"),
+        retentionInDays: args.logRetentionDays,
+      },
+      child,
+    );
 
-    const executionRole = serviceRole(`${name}-execution`, {
-      namer,
-      purpose: "app-execution",
-      description: `Starts ${namer.prefix} tasks: pulls the image, writes logs, reads this stage's secrets`,
-      service: "ecs-tasks.amazonaws.com",
-      permissionsBoundaryArn: args.permissionsBoundaryArn,
-      policy: [
-        // GetAuthorizationToken has no resource-level permissions.
-        { Sid: "RegistryLogin", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" },
-        {
-          Sid: "PullImages",
-          Effect: "Allow",
-          Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
-          // This project's repositories only: the shared one and each stage's own.
-          Resource: [`arn:aws:ecr:${args.region}:*:repository/${namer.project}-*`],
-        },
-        {
-          Sid: "WriteOwnLogs",
-          Effect: "Allow",
-          Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-          Resource: [pulumi.interpolate`${logs.arn}:*`],
-        },
-        {
-          Sid: "ReadOwnStageSecrets",
-          Effect: "Allow",
-          Action: ["secretsmanager:GetSecretValue"],
-          Resource: args.readableSecretArns,
-        },
-      ],
-    }, child);
+    const executionRole = serviceRole(
+      `${name}-execution`,
+      {
+        namer,
+        purpose: "app-execution",
+        description: `Starts ${namer.prefix} tasks: pulls the image, writes logs, reads this stage's secrets`,
+        service: "ecs-tasks.amazonaws.com",
+        permissionsBoundaryArn: args.permissionsBoundaryArn,
+        policy: [
+          // GetAuthorizationToken has no resource-level permissions.
+          {
+            Sid: "RegistryLogin",
+            Effect: "Allow",
+            Action: ["ecr:GetAuthorizationToken"],
+            Resource: "*",
+          },
+          {
+            Sid: "PullImages",
+            Effect: "Allow",
+            Action: [
+              "ecr:BatchCheckLayerAvailability",
+              "ecr:BatchGetImage",
+              "ecr:GetDownloadUrlForLayer",
+            ],
+            // This project's repositories only: the shared one and each stage's own.
+            Resource: [`arn:aws:ecr:${args.region}:*:repository/${namer.project}-*`],
+          },
+          {
+            Sid: "WriteOwnLogs",
+            Effect: "Allow",
+            Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+            Resource: [pulumi.interpolate`${logs.arn}:*`],
+          },
+          {
+            Sid: "ReadOwnStageSecrets",
+            Effect: "Allow",
+            Action: ["secretsmanager:GetSecretValue"],
+            Resource: args.readableSecretArns,
+          },
+        ],
+      },
+      child,
+    );
 
-    const taskRole = serviceRole(`${name}-task`, {
-      namer,
-      purpose: "app-task",
-      description: `Runs as the ${namer.prefix} app: uses this stage's bucket only`,
-      service: "ecs-tasks.amazonaws.com",
-      permissionsBoundaryArn: args.permissionsBoundaryArn,
-      policy: [
-        { Sid: "ListOwnBucket", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [args.bucketArn] },
-        {
-          Sid: "UseOwnBucketObjects",
-          Effect: "Allow",
-          Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
-          Resource: [pulumi.interpolate`${args.bucketArn}/*`],
-        },
-      ],
-    }, child);
+    const taskRole = serviceRole(
+      `${name}-task`,
+      {
+        namer,
+        purpose: "app-task",
+        description: `Runs as the ${namer.prefix} app: uses this stage's bucket only`,
+        service: "ecs-tasks.amazonaws.com",
+        permissionsBoundaryArn: args.permissionsBoundaryArn,
+        policy: [
+          {
+            Sid: "ListOwnBucket",
+            Effect: "Allow",
+            Action: ["s3:ListBucket"],
+            Resource: [args.bucketArn],
+          },
+          {
+            Sid: "UseOwnBucketObjects",
+            Effect: "Allow",
+            Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+            Resource: [pulumi.interpolate`${args.bucketArn}/*`],
+          },
+        ],
+      },
+      child,
+    );
 
     const containerDefinitions = pulumi
       .all([args.image, args.environment, args.secrets, logs.name])
       .apply(([image, environment, secrets, logGroup]) => {
         const logConfiguration = (prefix: string) => ({
           logDriver: "awslogs",
-          options: { "awslogs-group": logGroup, "awslogs-region": args.region, "awslogs-stream-prefix": prefix },
-        });
-        return JSON.stringify([{
-          name: CONTAINER_NAME,
-          image,
-          essential: true,
-          portMappings: [{ containerPort: args.port, protocol: "tcp" }],
-          environment: APP_ENVIRONMENT.map((key) => ({ name: key, value: String(environment[key]) })),
-          secrets: APP_SECRETS.map((key) => ({ name: key, valueFrom: secrets[key] })),
-          healthCheck: {
-            // The Node image has no curl; Node itself probes the same path the load balancer uses.
-            command: ["CMD", "node", "-e", containerHealthProbe(args.port)],
-            interval: 15,
-            timeout: 5,
-            retries: 3,
-            startPeriod: 20,
+          options: {
+            "awslogs-group": logGroup,
+            "awslogs-region": args.region,
+            "awslogs-stream-prefix": prefix,
           },
-          stopTimeout: STOP_TIMEOUT_SECONDS,
-          readonlyRootFilesystem: true,
-          logConfiguration: logConfiguration("app"),
-        }]);
+        });
+        return JSON.stringify([
+          {
+            name: CONTAINER_NAME,
+            image,
+            essential: true,
+            portMappings: [{ containerPort: args.port, protocol: "tcp" }],
+            environment: APP_ENVIRONMENT.map((key) => ({
+              name: key,
+              value: String(environment[key]),
+            })),
+            secrets: APP_SECRETS.map((key) => ({ name: key, valueFrom: secrets[key] })),
+            healthCheck: {
+              // The Node image has no curl; Node itself probes the same path the load balancer uses.
+              command: ["CMD", "node", "-e", containerHealthProbe(args.port)],
+              interval: 15,
+              timeout: 5,
+              retries: 3,
+              startPeriod: 20,
+            },
+            stopTimeout: STOP_TIMEOUT_SECONDS,
+            readonlyRootFilesystem: true,
+            logConfiguration: logConfiguration("app"),
+          },
+        ]);
       });
-    const taskDefinition = new aws.ecs.TaskDefinition(`${name}-task`, {
-      skipDestroy: RETAIN_TASK_REVISIONS,
-      family: namer.name("ecs-task-family", "app"),
-      cpu: String(args.cpu),
-      memory: String(args.memory),
-      networkMode: "awsvpc",
-      requiresCompatibilities: ["FARGATE"],
-      runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
-      executionRoleArn: executionRole.arn,
-      taskRoleArn: taskRole.arn,
-      containerDefinitions,
-    }, child);
+    const taskDefinition = new aws.ecs.TaskDefinition(
+      `${name}-task`,
+      {
+        skipDestroy: RETAIN_TASK_REVISIONS,
+        family: namer.name("ecs-task-family", "app"),
+        cpu: String(args.cpu),
+        memory: String(args.memory),
+        networkMode: "awsvpc",
+        requiresCompatibilities: ["FARGATE"],
+        runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
+        executionRoleArn: executionRole.arn,
+        taskRoleArn: taskRole.arn,
+        containerDefinitions,
+      },
+      child,
+    );
 
-    const loadBalancer = new aws.lb.LoadBalancer(`${name}-alb`, {
-      // No purpose suffix: ALB and target group names stop at 32 characters, and every
-      // character left over is room for a feature stack's branch slug.
-      name: namer.name("alb", ""),
-      internal: false,
-      loadBalancerType: "application",
-      securityGroups: [args.loadBalancerSecurityGroupId],
-      subnets: args.network.publicSubnetIds,
-      dropInvalidHeaderFields: true,
-      enableDeletionProtection: teardown.deletionProtection,
-      accessLogs: args.accessLogs ? { bucket: args.accessLogs.bucketName, prefix: args.accessLogs.prefix, enabled: true } : undefined,
-    }, {
-      ...child,
-      // Enabling access logs makes ELB write a test object at once, which fails without the
-      // bucket policy. On destroy the load balancer goes first, so it never logs into a bucket
-      // name that has been given up (and could be claimed by another account).
-      dependsOn: args.accessLogs ? [args.accessLogs.writable] : [],
-    });
-    const targetGroup = new aws.lb.TargetGroup(`${name}-tg`, {
-      name: namer.name("target-group", ""),
-      port: args.port,
-      protocol: "HTTP",
-      targetType: "ip",
-      vpcId: args.network.vpcId,
-      deregistrationDelay: STOP_TIMEOUT_SECONDS,
-      healthCheck: { path: HEALTH_PATH, matcher: "200", interval: 15, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3 },
-    }, child);
+    const loadBalancer = new aws.lb.LoadBalancer(
+      `${name}-alb`,
+      {
+        // No purpose suffix: ALB and target group names stop at 32 characters, and every
+        // character left over is room for a feature stack's branch slug.
+        name: namer.name("alb", ""),
+        internal: false,
+        loadBalancerType: "application",
+        securityGroups: [args.loadBalancerSecurityGroupId],
+        subnets: args.network.publicSubnetIds,
+        dropInvalidHeaderFields: true,
+        enableDeletionProtection: teardown.deletionProtection,
+        accessLogs: args.accessLogs
+          ? { bucket: args.accessLogs.bucketName, prefix: args.accessLogs.prefix, enabled: true }
+          : undefined,
+      },
+      {
+        ...child,
+        // Enabling access logs makes ELB write a test object at once, which fails without the
+        // bucket policy. On destroy the load balancer goes first, so it never logs into a bucket
+        // name that has been given up (and could be claimed by another account).
+        dependsOn: args.accessLogs ? [args.accessLogs.writable] : [],
+      },
+    );
+    const targetGroup = new aws.lb.TargetGroup(
+      `${name}-tg`,
+      {
+        name: namer.name("target-group", ""),
+        port: args.port,
+        protocol: "HTTP",
+        targetType: "ip",
+        vpcId: args.network.vpcId,
+        deregistrationDelay: STOP_TIMEOUT_SECONDS,
+        healthCheck: {
+          path: HEALTH_PATH,
+          matcher: "200",
+          interval: 15,
+          timeout: 5,
+          healthyThreshold: 2,
+          unhealthyThreshold: 3,
+        },
+      },
+      child,
+    );
 
     const listeners = this.listeners(name, loadBalancer, targetGroup, args.certificateArn);
 
-    const service = new aws.ecs.Service(`${name}-service`, {
-      name: namer.name("ecs-service", "app"),
-      cluster: cluster.arn,
-      taskDefinition: taskDefinition.arn,
-      desiredCount: args.desiredCount,
-      launchType: "FARGATE",
-      networkConfiguration: {
-        subnets: args.network.privateSubnetIds,
-        securityGroups: [args.appSecurityGroupId],
-        assignPublicIp: false,
+    const service = new aws.ecs.Service(
+      `${name}-service`,
+      {
+        name: namer.name("ecs-service", "app"),
+        cluster: cluster.arn,
+        taskDefinition: taskDefinition.arn,
+        desiredCount: args.desiredCount,
+        launchType: "FARGATE",
+        networkConfiguration: {
+          subnets: args.network.privateSubnetIds,
+          securityGroups: [args.appSecurityGroupId],
+          assignPublicIp: false,
+        },
+        loadBalancers: [
+          {
+            targetGroupArn: targetGroup.arn,
+            containerName: CONTAINER_NAME,
+            containerPort: args.port,
+          },
+        ],
+        deploymentCircuitBreaker: { enable: true, rollback: true },
+        deploymentMinimumHealthyPercent: 100,
+        deploymentMaximumPercent: 200,
+        healthCheckGracePeriodSeconds: 30,
+        propagateTags: "SERVICE",
       },
-      loadBalancers: [{ targetGroupArn: targetGroup.arn, containerName: CONTAINER_NAME, containerPort: args.port }],
-      deploymentCircuitBreaker: { enable: true, rollback: true },
-      deploymentMinimumHealthyPercent: 100,
-      deploymentMaximumPercent: 200,
-      healthCheckGracePeriodSeconds: 30,
-      propagateTags: "SERVICE",
-    }, { ...child, dependsOn: listeners });
+      { ...child, dependsOn: listeners },
+    );
 
     const scheme = args.certificateArn ? "https" : "http";
     if (args.domain) {
-      new aws.route53.Record(`${name}-alias`, {
-        zoneId: args.domain.hostedZoneId,
-        name: args.domain.name,
-        type: "A",
-        aliases: [{ name: loadBalancer.dnsName, zoneId: loadBalancer.zoneId, evaluateTargetHealth: true }],
-      }, child);
+      new aws.route53.Record(
+        `${name}-alias`,
+        {
+          zoneId: args.domain.hostedZoneId,
+          name: args.domain.name,
+          type: "A",
+          aliases: [
+            { name: loadBalancer.dnsName, zoneId: loadBalancer.zoneId, evaluateTargetHealth: true },
+          ],
+        },
+        child,
+      );
       this.url = pulumi.output(`${scheme}://${args.domain.name}`);
     } else {
       this.url = pulumi.interpolate`${scheme}://${loadBalancer.dnsName}`;
@@ -287,7 +374,11 @@ export class AppService extends pulumi.ComponentResource {
     this.clusterName = cluster.name;
     this.clusterArn = cluster.arn;
     this.serviceName = service.name;
-    this.registerOutputs({ url: this.url, clusterName: this.clusterName, serviceName: this.serviceName });
+    this.registerOutputs({
+      url: this.url,
+      clusterName: this.clusterName,
+      serviceName: this.serviceName,
+    });
   }
 
   /** HTTP forwards, or redirects to an HTTPS listener when there is a certificate. */
@@ -300,22 +391,46 @@ export class AppService extends pulumi.ComponentResource {
     const child = { parent: this };
     const forward = [{ type: "forward", targetGroupArn: targetGroup.arn }];
     if (!certificateArn) {
-      return [new aws.lb.Listener(`${name}-http`, { loadBalancerArn: loadBalancer.arn, port: 80, protocol: "HTTP", defaultActions: forward }, child)];
+      return [
+        new aws.lb.Listener(
+          `${name}-http`,
+          {
+            loadBalancerArn: loadBalancer.arn,
+            port: 80,
+            protocol: "HTTP",
+            defaultActions: forward,
+          },
+          child,
+        ),
+      ];
     }
-    const https = new aws.lb.Listener(`${name}-https`, {
-      loadBalancerArn: loadBalancer.arn,
-      port: 443,
-      protocol: "HTTPS",
-      sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
-      certificateArn,
-      defaultActions: forward,
-    }, child);
-    const http = new aws.lb.Listener(`${name}-http`, {
-      loadBalancerArn: loadBalancer.arn,
-      port: 80,
-      protocol: "HTTP",
-      defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
-    }, child);
+    const https = new aws.lb.Listener(
+      `${name}-https`,
+      {
+        loadBalancerArn: loadBalancer.arn,
+        port: 443,
+        protocol: "HTTPS",
+        sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+        certificateArn,
+        defaultActions: forward,
+      },
+      child,
+    );
+    const http = new aws.lb.Listener(
+      `${name}-http`,
+      {
+        loadBalancerArn: loadBalancer.arn,
+        port: 80,
+        protocol: "HTTP",
+        defaultActions: [
+          {
+            type: "redirect",
+            redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" },
+          },
+        ],
+      },
+      child,
+    );
     return [https, http];
   }
 }

@@ -5,7 +5,6 @@ import { serviceRole } from "../lib/aws/service-role";
 import { Namer } from "../lib/aws/naming";
 import { RETAIN_TASK_REVISIONS } from "../lib/aws/task-revisions";
 
-
 export interface BucketSyncArgs {
   /** Names this stage's resources. */
   namer: Namer;
@@ -46,7 +45,11 @@ export interface BucketSyncArgs {
 }
 
 /** Every documented `@default` of BucketSyncArgs, in one place; a test checks the TSDoc against them. */
-export const BUCKET_SYNC_DEFAULTS = { schedule: "cron(30 4 * * ? *)", region: "us-east-1", logRetentionDays: 7 } as const satisfies Partial<BucketSyncArgs>;
+export const BUCKET_SYNC_DEFAULTS = {
+  schedule: "cron(30 4 * * ? *)",
+  region: "us-east-1",
+  logRetentionDays: 7,
+} as const satisfies Partial<BucketSyncArgs>;
 
 /**
  * Copies production's sanitized bucket (the prefixes the refinery lets through) into this
@@ -62,94 +65,160 @@ export class BucketSync extends pulumi.ComponentResource {
     const child = { parent: this };
     const namer = args.namer;
 
-    const logs = new aws.cloudwatch.LogGroup(`${name}-logs`, { name: namer.logGroup("bucket-sync"), retentionInDays: args.logRetentionDays ?? BUCKET_SYNC_DEFAULTS.logRetentionDays }, child);
+    const logs = new aws.cloudwatch.LogGroup(
+      `${name}-logs`,
+      {
+        name: namer.logGroup("bucket-sync"),
+        retentionInDays: args.logRetentionDays ?? BUCKET_SYNC_DEFAULTS.logRetentionDays,
+      },
+      child,
+    );
 
-    const executionRole = serviceRole(`${name}-execution`, {
-      namer,
-      purpose: "bucket-sync-execution",
-      description: `Starts ${namer.prefix}'s bucket copy task: writes its logs`,
-      service: "ecs-tasks.amazonaws.com",
-      permissionsBoundaryArn: args.permissionsBoundaryArn,
-      policy: [
-        { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [pulumi.interpolate`${logs.arn}:*`] },
-      ],
-    }, child);
-
-    const taskRole = serviceRole(`${name}-task`, {
-      namer,
-      purpose: "bucket-sync-task",
-      description: `Copies production's sanitized bucket into ${namer.prefix}'s: reads it, writes only its own`,
-      service: "ecs-tasks.amazonaws.com",
-      permissionsBoundaryArn: args.permissionsBoundaryArn,
-      policy: [
-        { Sid: "ListBothBuckets", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [args.sourceBucketArn, args.targetBucketArn] },
-        { Sid: "ReadSanitizedObjects", Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectTagging"], Resource: [pulumi.interpolate`${args.sourceBucketArn}/*`] },
-        {
-          Sid: "WriteOwnObjects",
-          Effect: "Allow",
-          Action: ["s3:PutObject", "s3:PutObjectTagging", "s3:DeleteObject"],
-          Resource: [pulumi.interpolate`${args.targetBucketArn}/*`],
-        },
-      ],
-    }, child);
-
-    const taskDefinition = new aws.ecs.TaskDefinition(`${name}-task`, {
-      skipDestroy: RETAIN_TASK_REVISIONS,
-      family: namer.name("ecs-task-family", "bucket-sync"),
-      cpu: "256",
-      memory: "512",
-      networkMode: "awsvpc",
-      requiresCompatibilities: ["FARGATE"],
-      executionRoleArn: executionRole.arn,
-      taskRoleArn: taskRole.arn,
-      containerDefinitions: pulumi.all([args.sourceBucketName, args.targetBucketName, logs.name]).apply(([source, target, logGroup]) =>
-        JSON.stringify([{
-          name: "bucket-sync",
-          image: AWS_CLI_IMAGE,
-          essential: true,
-          // --delete keeps the copy a mirror of production; it only ever deletes in this stage's bucket.
-          command: ["s3", "sync", `s3://${source}`, `s3://${target}`, "--delete", "--only-show-errors"],
-          logConfiguration: {
-            logDriver: "awslogs",
-            options: { "awslogs-group": logGroup, "awslogs-region": args.region ?? BUCKET_SYNC_DEFAULTS.region, "awslogs-stream-prefix": "sync" },
+    const executionRole = serviceRole(
+      `${name}-execution`,
+      {
+        namer,
+        purpose: "bucket-sync-execution",
+        description: `Starts ${namer.prefix}'s bucket copy task: writes its logs`,
+        service: "ecs-tasks.amazonaws.com",
+        permissionsBoundaryArn: args.permissionsBoundaryArn,
+        policy: [
+          {
+            Sid: "WriteOwnLogs",
+            Effect: "Allow",
+            Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+            Resource: [pulumi.interpolate`${logs.arn}:*`],
           },
-        }]),
-      ),
-    }, child);
+        ],
+      },
+      child,
+    );
 
-    const schedulerRole = serviceRole(`${name}-scheduler`, {
-      namer,
-      purpose: "bucket-sync-scheduler",
-      description: `Lets EventBridge Scheduler start ${namer.prefix}'s bucket copy task`,
-      service: "scheduler.amazonaws.com",
-      permissionsBoundaryArn: args.permissionsBoundaryArn,
-      policy: [
-        {
-          Sid: "RunTheCopyTask",
-          Effect: "Allow",
-          Action: ["ecs:RunTask"],
-          // Any revision of this one family, nothing else.
-          Resource: [taskDefinition.arn.apply((arn) => arn.replace(/:\d+$/, ":*"))],
-        },
-        { Sid: "PassItsRoles", Effect: "Allow", Action: ["iam:PassRole"], Resource: [executionRole.arn, taskRole.arn] },
-      ],
-    }, child);
+    const taskRole = serviceRole(
+      `${name}-task`,
+      {
+        namer,
+        purpose: "bucket-sync-task",
+        description: `Copies production's sanitized bucket into ${namer.prefix}'s: reads it, writes only its own`,
+        service: "ecs-tasks.amazonaws.com",
+        permissionsBoundaryArn: args.permissionsBoundaryArn,
+        policy: [
+          {
+            Sid: "ListBothBuckets",
+            Effect: "Allow",
+            Action: ["s3:ListBucket"],
+            Resource: [args.sourceBucketArn, args.targetBucketArn],
+          },
+          {
+            Sid: "ReadSanitizedObjects",
+            Effect: "Allow",
+            Action: ["s3:GetObject", "s3:GetObjectTagging"],
+            Resource: [pulumi.interpolate`${args.sourceBucketArn}/*`],
+          },
+          {
+            Sid: "WriteOwnObjects",
+            Effect: "Allow",
+            Action: ["s3:PutObject", "s3:PutObjectTagging", "s3:DeleteObject"],
+            Resource: [pulumi.interpolate`${args.targetBucketArn}/*`],
+          },
+        ],
+      },
+      child,
+    );
 
-    new aws.scheduler.Schedule(`${name}-schedule`, {
-      name: namer.name("schedule", "bucket-sync"),
-      description: `Copy production's sanitized bucket into ${namer.prefix}'s`,
-      scheduleExpression: args.schedule ?? BUCKET_SYNC_DEFAULTS.schedule,
-      flexibleTimeWindow: { mode: "FLEXIBLE", maximumWindowInMinutes: 30 },
-      target: {
-        arn: args.clusterArn,
-        roleArn: schedulerRole.arn,
-        ecsParameters: {
-          taskDefinitionArn: taskDefinition.arn,
-          launchType: "FARGATE",
-          networkConfiguration: { subnets: args.subnetIds, securityGroups: [args.securityGroupId], assignPublicIp: false },
+    const taskDefinition = new aws.ecs.TaskDefinition(
+      `${name}-task`,
+      {
+        skipDestroy: RETAIN_TASK_REVISIONS,
+        family: namer.name("ecs-task-family", "bucket-sync"),
+        cpu: "256",
+        memory: "512",
+        networkMode: "awsvpc",
+        requiresCompatibilities: ["FARGATE"],
+        executionRoleArn: executionRole.arn,
+        taskRoleArn: taskRole.arn,
+        containerDefinitions: pulumi
+          .all([args.sourceBucketName, args.targetBucketName, logs.name])
+          .apply(([source, target, logGroup]) =>
+            JSON.stringify([
+              {
+                name: "bucket-sync",
+                image: AWS_CLI_IMAGE,
+                essential: true,
+                // --delete keeps the copy a mirror of production; it only ever deletes in this stage's bucket.
+                command: [
+                  "s3",
+                  "sync",
+                  `s3://${source}`,
+                  `s3://${target}`,
+                  "--delete",
+                  "--only-show-errors",
+                ],
+                logConfiguration: {
+                  logDriver: "awslogs",
+                  options: {
+                    "awslogs-group": logGroup,
+                    "awslogs-region": args.region ?? BUCKET_SYNC_DEFAULTS.region,
+                    "awslogs-stream-prefix": "sync",
+                  },
+                },
+              },
+            ]),
+          ),
+      },
+      child,
+    );
+
+    const schedulerRole = serviceRole(
+      `${name}-scheduler`,
+      {
+        namer,
+        purpose: "bucket-sync-scheduler",
+        description: `Lets EventBridge Scheduler start ${namer.prefix}'s bucket copy task`,
+        service: "scheduler.amazonaws.com",
+        permissionsBoundaryArn: args.permissionsBoundaryArn,
+        policy: [
+          {
+            Sid: "RunTheCopyTask",
+            Effect: "Allow",
+            Action: ["ecs:RunTask"],
+            // Any revision of this one family, nothing else.
+            Resource: [taskDefinition.arn.apply((arn) => arn.replace(/:\d+$/, ":*"))],
+          },
+          {
+            Sid: "PassItsRoles",
+            Effect: "Allow",
+            Action: ["iam:PassRole"],
+            Resource: [executionRole.arn, taskRole.arn],
+          },
+        ],
+      },
+      child,
+    );
+
+    new aws.scheduler.Schedule(
+      `${name}-schedule`,
+      {
+        name: namer.name("schedule", "bucket-sync"),
+        description: `Copy production's sanitized bucket into ${namer.prefix}'s`,
+        scheduleExpression: args.schedule ?? BUCKET_SYNC_DEFAULTS.schedule,
+        flexibleTimeWindow: { mode: "FLEXIBLE", maximumWindowInMinutes: 30 },
+        target: {
+          arn: args.clusterArn,
+          roleArn: schedulerRole.arn,
+          ecsParameters: {
+            taskDefinitionArn: taskDefinition.arn,
+            launchType: "FARGATE",
+            networkConfiguration: {
+              subnets: args.subnetIds,
+              securityGroups: [args.securityGroupId],
+              assignPublicIp: false,
+            },
+          },
         },
       },
-    }, child);
+      child,
+    );
 
     this.taskRoleArn = taskRole.arn;
     this.registerOutputs({ taskRoleArn: this.taskRoleArn });

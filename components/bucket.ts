@@ -54,10 +54,14 @@ export class Bucket extends pulumi.ComponentResource {
     const child = { parent: this };
     const teardown = teardownPolicy(args.teardown);
 
-    const bucket = new aws.s3.Bucket(`${name}-bucket`, {
-      bucket: args.namer.name("s3-bucket", args.purpose),
-      forceDestroy: teardown.forceDestroy,
-    }, { ...child, protect: teardown.protect, retainOnDelete: teardown.retainOnDelete });
+    const bucket = new aws.s3.Bucket(
+      `${name}-bucket`,
+      {
+        bucket: args.namer.name("s3-bucket", args.purpose),
+        forceDestroy: teardown.forceDestroy,
+      },
+      { ...child, protect: teardown.protect, retainOnDelete: teardown.retainOnDelete },
+    );
 
     const publicAccess = lockDownBucket(name, bucket, child);
     // Without versioning there is no versioning resource at all: a new bucket stays
@@ -65,25 +69,39 @@ export class Bucket extends pulumi.ComponentResource {
     // not the same as one never versioned). Removing the resource from a bucket that had it
     // suspends versioning, which is all S3 allows once a bucket was versioned.
     const versioning = args.versioning
-      ? new aws.s3.BucketVersioning(`${name}-versioning`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, child)
+      ? new aws.s3.BucketVersioning(
+          `${name}-versioning`,
+          { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } },
+          child,
+        )
       : undefined;
-    new aws.s3.BucketLifecycleConfiguration(`${name}-lifecycle`, {
-      bucket: bucket.id,
-      rules: [{
-        id: "expire-noncurrent-versions",
-        status: "Enabled",
-        filter: {},
-        noncurrentVersionExpiration: { noncurrentDays: args.noncurrentVersionExpirationDays },
-        abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
-      }],
-    }, { ...child, dependsOn: versioning ? [versioning] : [] });
-    new aws.s3.BucketPolicy(`${name}-policy`, {
-      bucket: bucket.id,
-      policy: pulumi.jsonStringify({
-        Version: "2012-10-17",
-        Statement: [denyInsecureTransport(bucket.arn)],
-      }),
-    }, { ...child, dependsOn: [publicAccess] });
+    new aws.s3.BucketLifecycleConfiguration(
+      `${name}-lifecycle`,
+      {
+        bucket: bucket.id,
+        rules: [
+          {
+            id: "expire-noncurrent-versions",
+            status: "Enabled",
+            filter: {},
+            noncurrentVersionExpiration: { noncurrentDays: args.noncurrentVersionExpirationDays },
+            abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+          },
+        ],
+      },
+      { ...child, dependsOn: versioning ? [versioning] : [] },
+    );
+    new aws.s3.BucketPolicy(
+      `${name}-policy`,
+      {
+        bucket: bucket.id,
+        policy: pulumi.jsonStringify({
+          Version: "2012-10-17",
+          Statement: [denyInsecureTransport(bucket.arn)],
+        }),
+      },
+      { ...child, dependsOn: [publicAccess] },
+    );
 
     this.bucketName = bucket.bucket;
     this.arn = bucket.arn;

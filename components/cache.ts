@@ -66,50 +66,76 @@ export class Cache extends pulumi.ComponentResource {
     const teardown = teardownPolicy(args.teardown);
     const failover = args.nodes > 1;
 
-    const group = clientOnlySecurityGroup(name, {
-      namer: args.namer,
-      purpose: "cache",
-      vpcId: args.network.vpcId,
-      port: REDIS_PORT,
-      clientGroupId: args.clientSecurityGroupId,
-    }, this);
-    const subnets = new aws.elasticache.SubnetGroup(`${name}-subnets`, {
-      name: args.namer.name("elasticache-subnet-group", "cache"),
-      subnetIds: args.network.privateSubnetIds,
-    }, child);
-    const token = new random.RandomPassword(`${name}-token`, {
-      // ElastiCache tokens: 16-128 printable characters without @ " or /.
-      length: 48,
-      special: false,
-    }, child);
+    const group = clientOnlySecurityGroup(
+      name,
+      {
+        namer: args.namer,
+        purpose: "cache",
+        vpcId: args.network.vpcId,
+        port: REDIS_PORT,
+        clientGroupId: args.clientSecurityGroupId,
+      },
+      this,
+    );
+    const subnets = new aws.elasticache.SubnetGroup(
+      `${name}-subnets`,
+      {
+        name: args.namer.name("elasticache-subnet-group", "cache"),
+        subnetIds: args.network.privateSubnetIds,
+      },
+      child,
+    );
+    const token = new random.RandomPassword(
+      `${name}-token`,
+      {
+        // ElastiCache tokens: 16-128 printable characters without @ " or /.
+        length: 48,
+        special: false,
+      },
+      child,
+    );
 
     this.replicationGroupId = args.namer.name("elasticache-replication-group", "cache");
-    const replicationGroup = new aws.elasticache.ReplicationGroup(`${name}-redis`, {
-      replicationGroupId: this.replicationGroupId,
-      description: `Redis of ${args.namer.prefix}`,
-      engine: "redis",
-      engineVersion: args.engineVersion,
-      nodeType: args.nodeType,
-      numCacheClusters: args.nodes,
-      automaticFailoverEnabled: failover,
-      multiAzEnabled: failover,
-      port: REDIS_PORT,
-      subnetGroupName: subnets.name,
-      securityGroupIds: [group.id],
-      atRestEncryptionEnabled: true,
-      transitEncryptionEnabled: true,
-      authToken: token.result,
-      snapshotRetentionLimit: teardown.finalSnapshot ? 7 : 0,
-      finalSnapshotIdentifier: teardown.finalSnapshot ? args.namer.name("elasticache-replication-group", "cache-final") : undefined,
-      applyImmediately: !teardown.deletionProtection,
-    }, { ...child, protect: teardown.protect, retainOnDelete: teardown.retainOnDelete });
+    const replicationGroup = new aws.elasticache.ReplicationGroup(
+      `${name}-redis`,
+      {
+        replicationGroupId: this.replicationGroupId,
+        description: `Redis of ${args.namer.prefix}`,
+        engine: "redis",
+        engineVersion: args.engineVersion,
+        nodeType: args.nodeType,
+        numCacheClusters: args.nodes,
+        automaticFailoverEnabled: failover,
+        multiAzEnabled: failover,
+        port: REDIS_PORT,
+        subnetGroupName: subnets.name,
+        securityGroupIds: [group.id],
+        atRestEncryptionEnabled: true,
+        transitEncryptionEnabled: true,
+        authToken: token.result,
+        snapshotRetentionLimit: teardown.finalSnapshot ? 7 : 0,
+        finalSnapshotIdentifier: teardown.finalSnapshot
+          ? args.namer.name("elasticache-replication-group", "cache-final")
+          : undefined,
+        applyImmediately: !teardown.deletionProtection,
+      },
+      { ...child, protect: teardown.protect, retainOnDelete: teardown.retainOnDelete },
+    );
 
-    const credentials = jsonSecret(name, {
-      secretName: args.namer.name("secret", "cache-credentials"),
-      description: `Redis auth token of ${args.namer.prefix}`,
-      value: { host: replicationGroup.primaryEndpointAddress, port: REDIS_PORT, authToken: token.result },
-      recoveryDays: teardown.secretRecoveryDays,
-    }, this);
+    const credentials = jsonSecret(
+      name,
+      {
+        secretName: args.namer.name("secret", "cache-credentials"),
+        description: `Redis auth token of ${args.namer.prefix}`,
+        value: {
+          host: replicationGroup.primaryEndpointAddress,
+          port: REDIS_PORT,
+          authToken: token.result,
+        },
+        recoveryDays: teardown.secretRecoveryDays,
+      },
+      this,
+    );
 
     this.primaryAddress = replicationGroup.primaryEndpointAddress;
     this.port = REDIS_PORT;

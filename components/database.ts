@@ -88,7 +88,10 @@ export interface DatabaseArgs {
   generation?: number;
 }
 
-type NormalizedDatabaseArgs = Required<Omit<DatabaseArgs, "restoreFrom" | "replicaOf" | "backupWindow">> & Pick<DatabaseArgs, "restoreFrom" | "replicaOf" | "backupWindow">;
+type NormalizedDatabaseArgs = Required<
+  Omit<DatabaseArgs, "restoreFrom" | "replicaOf" | "backupWindow">
+> &
+  Pick<DatabaseArgs, "restoreFrom" | "replicaOf" | "backupWindow">;
 
 /** Every documented `@default` of DatabaseArgs, in one place: normalize() applies them, a test checks the TSDoc against them. */
 export const DATABASE_DEFAULTS = {
@@ -129,31 +132,50 @@ export class Database extends pulumi.ComponentResource {
     const keep = { ...child, protect: teardown.protect, retainOnDelete: teardown.retainOnDelete };
     const major = args.engineVersion.split(".")[0];
 
-    const group = clientOnlySecurityGroup(name, {
-      namer: args.namer,
-      purpose: "db",
-      vpcId: args.network.vpcId,
-      port: POSTGRES_PORT,
-      clientGroupId: args.clientSecurityGroupId,
-    }, this);
-    const subnets = new aws.rds.SubnetGroup(`${name}-subnets`, {
-      name: args.namer.name("rds-subnet-group", "db"),
-      subnetIds: args.network.privateSubnetIds,
-    }, child);
-    const parameters = new aws.rds.ParameterGroup(`${name}-params`, {
-      name: args.namer.name("rds-parameter-group", `db-pg${major}`),
-      family: `postgres${major}`,
-      description: `PostgreSQL ${major} settings of ${args.namer.prefix}`,
-      parameters: [{ name: "rds.force_ssl", value: "1" }],
-    }, child);
-    const password = new random.RandomPassword(`${name}-password`, {
-      length: 32,
-      // RDS forbids / @ " and space in master passwords; letters and digits are plenty at 32.
-      special: false,
-    }, child);
+    const group = clientOnlySecurityGroup(
+      name,
+      {
+        namer: args.namer,
+        purpose: "db",
+        vpcId: args.network.vpcId,
+        port: POSTGRES_PORT,
+        clientGroupId: args.clientSecurityGroupId,
+      },
+      this,
+    );
+    const subnets = new aws.rds.SubnetGroup(
+      `${name}-subnets`,
+      {
+        name: args.namer.name("rds-subnet-group", "db"),
+        subnetIds: args.network.privateSubnetIds,
+      },
+      child,
+    );
+    const parameters = new aws.rds.ParameterGroup(
+      `${name}-params`,
+      {
+        name: args.namer.name("rds-parameter-group", `db-pg${major}`),
+        family: `postgres${major}`,
+        description: `PostgreSQL ${major} settings of ${args.namer.prefix}`,
+        parameters: [{ name: "rds.force_ssl", value: "1" }],
+      },
+      child,
+    );
+    const password = new random.RandomPassword(
+      `${name}-password`,
+      {
+        length: 32,
+        // RDS forbids / @ " and space in master passwords; letters and digits are plenty at 32.
+        special: false,
+      },
+      child,
+    );
 
     const generationSuffix = args.generation > 0 ? `-g${args.generation}` : "";
-    this.identifier = args.namer.name("rds-instance", `${SHARED_PURPOSES.database}${generationSuffix}`);
+    this.identifier = args.namer.name(
+      "rds-instance",
+      `${SHARED_PURPOSES.database}${generationSuffix}`,
+    );
     const replica = args.replicaOf !== undefined;
     const restoring = !replica && args.restoreFrom !== undefined;
     const source = pulumi.output(args.restoreFrom);
@@ -196,7 +218,13 @@ export class Database extends pulumi.ComponentResource {
         autoMinorVersionUpgrade: true,
         deletionProtection: teardown.deletionProtection,
         skipFinalSnapshot: !teardown.finalSnapshot || replica,
-        finalSnapshotIdentifier: teardown.finalSnapshot && !replica ? args.namer.name("rds-instance", `${SHARED_PURPOSES.database}${generationSuffix}-final`) : undefined,
+        finalSnapshotIdentifier:
+          teardown.finalSnapshot && !replica
+            ? args.namer.name(
+                "rds-instance",
+                `${SHARED_PURPOSES.database}${generationSuffix}-final`,
+              )
+            : undefined,
         // Lower stages take changes now; protected stages wait for the maintenance window.
         applyImmediately: !teardown.deletionProtection,
       },
@@ -209,18 +237,22 @@ export class Database extends pulumi.ComponentResource {
       },
     );
 
-    const credentials = jsonSecret(name, {
-      secretName: args.namer.name("secret", "db-credentials"),
-      description: `PostgreSQL credentials of ${args.namer.prefix}`,
-      value: {
-        host: instance.address,
-        port: instance.port,
-        dbname: args.databaseName,
-        username: args.username,
-        password: password.result,
+    const credentials = jsonSecret(
+      name,
+      {
+        secretName: args.namer.name("secret", "db-credentials"),
+        description: `PostgreSQL credentials of ${args.namer.prefix}`,
+        value: {
+          host: instance.address,
+          port: instance.port,
+          dbname: args.databaseName,
+          username: args.username,
+          password: password.result,
+        },
+        recoveryDays: teardown.secretRecoveryDays,
       },
-      recoveryDays: teardown.secretRecoveryDays,
-    }, this);
+      this,
+    );
 
     this.address = instance.address;
     this.arn = instance.arn;

@@ -67,7 +67,11 @@ export interface LogBucketArgs {
 type NormalizedLogBucketArgs = Required<LogBucketArgs>;
 
 /** Every documented `@default` of LogBucketArgs, in one place: normalize() applies them, a test checks the TSDoc against them. */
-export const LOG_BUCKET_DEFAULTS = { retentionDays: 7, loggedBuckets: [], teardown: "destroyable" } as const satisfies Partial<LogBucketArgs>;
+export const LOG_BUCKET_DEFAULTS = {
+  retentionDays: 7,
+  loggedBuckets: [],
+  teardown: "destroyable",
+} as const satisfies Partial<LogBucketArgs>;
 
 function normalize(args: LogBucketArgs): NormalizedLogBucketArgs {
   return { ...LOG_BUCKET_DEFAULTS, ...stripUndefined(args) } as NormalizedLogBucketArgs;
@@ -89,71 +93,98 @@ export class LogBucket extends pulumi.ComponentResource {
     const child = { parent: this };
     const teardown = teardownPolicy(args.teardown);
 
-    const bucket = new aws.s3.Bucket(`${name}-bucket`, {
-      bucket: args.namer.name("s3-bucket", "logs"),
-      forceDestroy: teardown.forceDestroy,
-    }, { ...child, protect: teardown.protect, retainOnDelete: teardown.retainOnDelete });
+    const bucket = new aws.s3.Bucket(
+      `${name}-bucket`,
+      {
+        bucket: args.namer.name("s3-bucket", "logs"),
+        forceDestroy: teardown.forceDestroy,
+      },
+      { ...child, protect: teardown.protect, retainOnDelete: teardown.retainOnDelete },
+    );
     const publicAccess = lockDownBucket(name, bucket, child);
     // No versioning: an expired log is gone, which is what a retention period means.
-    new aws.s3.BucketLifecycleConfiguration(`${name}-lifecycle`, {
-      bucket: bucket.id,
-      rules: [{
-        id: "expire-logs",
-        status: "Enabled",
-        filter: {},
-        expiration: { days: args.retentionDays },
-        abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
-      }],
-    }, child);
-    const policy = new aws.s3.BucketPolicy(`${name}-policy`, {
-      bucket: bucket.id,
-      policy: pulumi.jsonStringify({
-        Version: "2012-10-17",
-        Statement: [
-          denyInsecureTransport(bucket.arn),
+    new aws.s3.BucketLifecycleConfiguration(
+      `${name}-lifecycle`,
+      {
+        bucket: bucket.id,
+        rules: [
           {
-            Sid: "LoadBalancerAccessLogs",
-            Effect: "Allow",
-            Principal: { Service: ELB_LOG_DELIVERY },
-            Action: "s3:PutObject",
-            // AWS: "Always include the account ID of the account with the load balancer in the
-            // resource path ... only load balancers from the specified account can write".
-            Resource: pulumi.interpolate`${bucket.arn}/${LOAD_BALANCER_LOG_PREFIX}/AWSLogs/${args.accountId}/*`,
+            id: "expire-logs",
+            status: "Enabled",
+            filter: {},
+            expiration: { days: args.retentionDays },
+            abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
           },
-          ...serverAccessLogStatements(bucket.arn, args),
         ],
-      }),
-    }, { ...child, dependsOn: [publicAccess] });
+      },
+      child,
+    );
+    const policy = new aws.s3.BucketPolicy(
+      `${name}-policy`,
+      {
+        bucket: bucket.id,
+        policy: pulumi.jsonStringify({
+          Version: "2012-10-17",
+          Statement: [
+            denyInsecureTransport(bucket.arn),
+            {
+              Sid: "LoadBalancerAccessLogs",
+              Effect: "Allow",
+              Principal: { Service: ELB_LOG_DELIVERY },
+              Action: "s3:PutObject",
+              // AWS: "Always include the account ID of the account with the load balancer in the
+              // resource path ... only load balancers from the specified account can write".
+              Resource: pulumi.interpolate`${bucket.arn}/${LOAD_BALANCER_LOG_PREFIX}/AWSLogs/${args.accountId}/*`,
+            },
+            ...serverAccessLogStatements(bucket.arn, args),
+          ],
+        }),
+      },
+      { ...child, dependsOn: [publicAccess] },
+    );
 
     for (const logged of args.loggedBuckets) {
       // Target grants are not used: with ACLs disabled (owner-enforced) S3 refuses them, and
       // the bucket policy above is what lets S3 deliver.
-      new aws.s3.BucketLogging(`${name}-from-${logged.purpose}`, {
-        bucket: logged.bucketName,
-        targetBucket: bucket.bucket,
-        targetPrefix: `s3/${logged.purpose}/`,
-      }, { ...child, dependsOn: [policy] });
+      new aws.s3.BucketLogging(
+        `${name}-from-${logged.purpose}`,
+        {
+          bucket: logged.bucketName,
+          targetBucket: bucket.bucket,
+          targetPrefix: `s3/${logged.purpose}/`,
+        },
+        { ...child, dependsOn: [policy] },
+      );
     }
 
     this.bucketName = bucket.bucket;
     this.arn = bucket.arn;
-    this.loadBalancerTarget = { bucketName: bucket.bucket, prefix: LOAD_BALANCER_LOG_PREFIX, writable: policy };
+    this.loadBalancerTarget = {
+      bucketName: bucket.bucket,
+      prefix: LOAD_BALANCER_LOG_PREFIX,
+      writable: policy,
+    };
     this.registerOutputs({ bucketName: this.bucketName, arn: this.arn });
   }
 }
 
 /** S3 may write server access logs only on behalf of the named buckets of this account. */
-function serverAccessLogStatements(logBucketArn: pulumi.Output<string>, args: NormalizedLogBucketArgs): Record<string, unknown>[] {
+function serverAccessLogStatements(
+  logBucketArn: pulumi.Output<string>,
+  args: NormalizedLogBucketArgs,
+): Record<string, unknown>[] {
   if (args.loggedBuckets.length === 0) return [];
-  return [{
-    Sid: "BucketServerAccessLogs",
-    Effect: "Allow",
-    Principal: { Service: S3_LOG_DELIVERY },
-    Action: "s3:PutObject",
-    Resource: pulumi.interpolate`${logBucketArn}/s3/*`,
-    Condition: {
-      ArnLike: { "aws:SourceArn": args.loggedBuckets.map((b) => b.arn) },
-      StringEquals: { "aws:SourceAccount": args.accountId },
+  return [
+    {
+      Sid: "BucketServerAccessLogs",
+      Effect: "Allow",
+      Principal: { Service: S3_LOG_DELIVERY },
+      Action: "s3:PutObject",
+      Resource: pulumi.interpolate`${logBucketArn}/s3/*`,
+      Condition: {
+        ArnLike: { "aws:SourceArn": args.loggedBuckets.map((b) => b.arn) },
+        StringEquals: { "aws:SourceAccount": args.accountId },
+      },
     },
-  }];
+  ];
 }

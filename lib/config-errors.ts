@@ -50,8 +50,16 @@ export function zodIssueProblems(
       };
     }
     const expected =
-      issue.code === "invalid_enum_value" ? `one of ${issue.options.join(", ")}` : issue.code === "invalid_type" ? `a ${issue.expected}` : issue.message;
-    return { key: `${namespace}:${issue.path.join(".")}`, value: describeValue(valueAt(raw, issue.path)), expected };
+      issue.code === "invalid_enum_value"
+        ? `one of ${issue.options.join(", ")}`
+        : issue.code === "invalid_type"
+          ? `a ${issue.expected}`
+          : issue.message;
+    return {
+      key: `${namespace}:${issue.path.join(".")}`,
+      value: describeValue(valueAt(raw, issue.path)),
+      expected,
+    };
   });
 }
 
@@ -66,7 +74,10 @@ export class ConfigError extends Error {
     super(
       problems.length === 1
         ? `Invalid configuration for ${subject}: ${line(problems[0])}`
-        : [`Invalid configuration for ${subject} (${problems.length} problems):`, ...problems.map((p) => `  - ${line(p)}`)].join("\n"),
+        : [
+            `Invalid configuration for ${subject} (${problems.length} problems):`,
+            ...problems.map((p) => `  - ${line(p)}`),
+          ].join("\n"),
     );
     this.name = "ConfigError";
   }

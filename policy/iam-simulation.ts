@@ -26,19 +26,32 @@ export interface SimulatedPolicies {
 }
 
 /** "Allowed", "ExplicitlyDenied" or "ImplicitlyDenied"; throws when the simulator cannot evaluate. */
-export async function simulateRequest(request: SimulatedRequest, policies: SimulatedPolicies): Promise<string> {
+export async function simulateRequest(
+  request: SimulatedRequest,
+  policies: SimulatedPolicies,
+): Promise<string> {
   const account = request.account ?? /::(\d{12}):/.exec(request.principal)?.[1] ?? "123456789012";
   const response = await runSimulation(
     {
       identityPolicies: [...(policies.identity ?? [])],
       serviceControlPolicies: [],
       resourceControlPolicies: [],
-      ...(policies.boundary ? { permissionBoundaryPolicies: [{ name: "boundary", policy: policies.boundary }] } : {}),
+      ...(policies.boundary
+        ? { permissionBoundaryPolicies: [{ name: "boundary", policy: policies.boundary }] }
+        : {}),
       ...(policies.resource ? { resourcePolicy: policies.resource } : {}),
-      request: { principal: request.principal, action: request.action, resource: { accountId: account, resource: request.resource }, contextVariables: request.context ?? {} },
+      request: {
+        principal: request.principal,
+        action: request.action,
+        resource: { accountId: account, resource: request.resource },
+        contextVariables: request.context ?? {},
+      },
     } as Parameters<typeof runSimulation>[0],
     {},
   );
-  if (response.resultType === "error") throw new Error(`cannot simulate ${request.action} on ${request.resource}: ${JSON.stringify(response.errors)}`);
+  if (response.resultType === "error")
+    throw new Error(
+      `cannot simulate ${request.action} on ${request.resource}: ${JSON.stringify(response.errors)}`,
+    );
   return response.overallResult;
 }

@@ -11,14 +11,18 @@ export function ofType(resources: readonly PolicyResource[], type: string): Poli
 }
 
 /** Resources of any of several types (a type and its aliases, e.g. `aws:lb` and `aws:alb`). */
-export function ofTypes(resources: readonly PolicyResource[], types: readonly string[]): PolicyResource[] {
+export function ofTypes(
+  resources: readonly PolicyResource[],
+  types: readonly string[],
+): PolicyResource[] {
   return types.flatMap((type) => ofType(resources, type));
 }
 
 /** The stage kind of a stack, from the aws provider's default tags (every stack sets them). */
 export function stageKindOf(resources: readonly PolicyResource[]): StageKind | undefined {
   for (const provider of ofType(resources, "pulumi:providers:aws")) {
-    const tags = parseJson(provider.props.defaultTags) as { tags?: Record<string, string> } | undefined;
+    const tags = parseJson(provider.props.defaultTags) as
+      { tags?: Record<string, string> } | undefined;
     const kind = tags?.tags?.["stage-kind"];
     if ((STAGE_KINDS as readonly string[]).includes(kind ?? "")) return kind as StageKind;
   }
@@ -27,7 +31,8 @@ export function stageKindOf(resources: readonly PolicyResource[]): StageKind | u
 
 export function defaultTagsOf(resources: readonly PolicyResource[]): Record<string, string> {
   for (const provider of ofType(resources, "pulumi:providers:aws")) {
-    const tags = parseJson(provider.props.defaultTags) as { tags?: Record<string, string> } | undefined;
+    const tags = parseJson(provider.props.defaultTags) as
+      { tags?: Record<string, string> } | undefined;
     if (tags?.tags) return tags.tags;
   }
   return {};
@@ -55,7 +60,12 @@ export function statementsOf(policy: unknown): Statement[] {
   return Array.isArray(document.Statement) ? document.Statement : [document.Statement];
 }
 
-export const asList = (value: string | string[] | undefined): string[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+export const asList = (value: string | string[] | undefined): string[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
 
 /** Types that hold a stage's data. */
-export const STATEFUL_TYPES = ["aws:rds/instance:Instance", "aws:elasticache/replicationGroup:ReplicationGroup", "aws:s3/bucket:Bucket"] as const;
+export const STATEFUL_TYPES = [
+  "aws:rds/instance:Instance",
+  "aws:elasticache/replicationGroup:ReplicationGroup",
+  "aws:s3/bucket:Bucket",
+] as const;

@@ -31,14 +31,20 @@ export function readYamlFile(file: string): unknown {
   } catch (error) {
     if (error instanceof ProjectFileError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    throw new ProjectFileError(file, code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? String(error)})`);
+    throw new ProjectFileError(
+      file,
+      code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? String(error)})`,
+    );
   }
   try {
     // uniqueKeys: a key given twice is an error, as it is for the Pulumi CLI's own YAML reader.
     return parse(text, { maxAliasCount: MAX_ALIASES, uniqueKeys: true, prettyErrors: true });
   } catch (error) {
     if (error instanceof ReferenceError && /alias/i.test(error.message)) {
-      throw new ProjectFileError(file, `uses more than ${MAX_ALIASES} YAML aliases; refusing to expand it (resource exhaustion)`);
+      throw new ProjectFileError(
+        file,
+        `uses more than ${MAX_ALIASES} YAML aliases; refusing to expand it (resource exhaustion)`,
+      );
     }
     const first = error instanceof Error ? error.message.split("\n")[0] : String(error);
     throw new ProjectFileError(file, `is not valid YAML: ${first}`);
@@ -57,7 +63,8 @@ export function projectFilePath(root: string): string {
 export function readProjectFile(root: string): ProjectFile {
   const file = projectFilePath(root);
   const parsed = readYamlFile(file) as ProjectFile | null;
-  if (!parsed || typeof parsed !== "object" || typeof parsed.name !== "string") throw new ProjectFileError(file, "has no project name");
+  if (!parsed || typeof parsed !== "object" || typeof parsed.name !== "string")
+    throw new ProjectFileError(file, "has no project name");
   return parsed;
 }
 
@@ -81,9 +88,11 @@ export function projectDefaults(project: ProjectFile): Record<string, unknown> {
 export function readStackFileConfig(file: string): Record<string, unknown> {
   const parsed = readYamlFile(file);
   if (parsed === null || parsed === undefined) return {};
-  if (typeof parsed !== "object" || Array.isArray(parsed)) throw new ProjectFileError(file, "is not a YAML map (expected `config:` at the top)");
+  if (typeof parsed !== "object" || Array.isArray(parsed))
+    throw new ProjectFileError(file, "is not a YAML map (expected `config:` at the top)");
   const config = (parsed as { config?: unknown }).config;
   if (config === undefined || config === null) return {};
-  if (typeof config !== "object" || Array.isArray(config)) throw new ProjectFileError(file, "`config` is not a map of keys to values");
+  if (typeof config !== "object" || Array.isArray(config))
+    throw new ProjectFileError(file, "`config` is not a map of keys to values");
   return config as Record<string, unknown>;
 }

@@ -8,7 +8,8 @@
  * every other string alone.
  */
 export function decodeConfigValue(value: string): unknown {
-  const looksStructured = /^[[{]/.test(value) || value === "true" || value === "false" || /^-?\d+(\.\d+)?$/.test(value);
+  const looksStructured =
+    /^[[{]/.test(value) || value === "true" || value === "false" || /^-?\d+(\.\d+)?$/.test(value);
   if (!looksStructured) return value;
   try {
     return JSON.parse(value);
@@ -18,10 +19,14 @@ export function decodeConfigValue(value: string): unknown {
 }
 
 /** The keys of one namespace (`multistage:stage` -> `stage`), decoded. */
-export function namespaceConfig(values: Record<string, string>, namespace: string): Record<string, unknown> {
+export function namespaceConfig(
+  values: Record<string, string>,
+  namespace: string,
+): Record<string, unknown> {
   const raw: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(values)) {
-    if (key.startsWith(`${namespace}:`)) raw[key.slice(namespace.length + 1)] = decodeConfigValue(value);
+    if (key.startsWith(`${namespace}:`))
+      raw[key.slice(namespace.length + 1)] = decodeConfigValue(value);
   }
   return raw;
 }

@@ -124,7 +124,11 @@ const smallApp: AppSettings = { cpu: 256, memory: 512, desiredCount: 1 };
 const PRODUCTION_BACKUP_WINDOW = "01:00-01:30";
 const REFINERY_SCHEDULE = "cron(30 2 * * ? *)";
 const NIGHTLY = "cron(0 6 * * ? *)";
-const fromSanitizedSnapshot: DataSettings = { source: "sanitized-snapshot", generation: 0, syncSchedule: NIGHTLY };
+const fromSanitizedSnapshot: DataSettings = {
+  source: "sanitized-snapshot",
+  generation: 0,
+  syncSchedule: NIGHTLY,
+};
 const unversionedBucket: BucketSettings = { versioning: false, noncurrentVersionExpirationDays: 7 };
 
 /**
@@ -154,7 +158,12 @@ export const STAGE_PROFILES: Readonly<Record<StageKind, StageProfile>> = {
   },
   staging: {
     network: { cidr: "10.30.0.0/16", nat: "single" },
-    database: { instanceClass: "db.t4g.small", multiAz: false, backupRetentionDays: 7, allocatedStorageGb: 20 },
+    database: {
+      instanceClass: "db.t4g.small",
+      multiAz: false,
+      backupRetentionDays: 7,
+      allocatedStorageGb: 20,
+    },
     cache: { nodeType: "cache.t4g.small", nodes: 1 },
     app: { cpu: 512, memory: 1024, desiredCount: 2 },
     bucket: { versioning: true, noncurrentVersionExpirationDays: 30 },
@@ -165,14 +174,26 @@ export const STAGE_PROFILES: Readonly<Record<StageKind, StageProfile>> = {
   },
   production: {
     network: { cidr: "10.40.0.0/16", nat: "per-az" },
-    database: { instanceClass: "db.t4g.medium", multiAz: true, backupRetentionDays: 14, allocatedStorageGb: 50, backupWindow: PRODUCTION_BACKUP_WINDOW },
+    database: {
+      instanceClass: "db.t4g.medium",
+      multiAz: true,
+      backupRetentionDays: 14,
+      allocatedStorageGb: 50,
+      backupWindow: PRODUCTION_BACKUP_WINDOW,
+    },
     cache: { nodeType: "cache.t4g.small", nodes: 2 },
     app: { cpu: 1024, memory: 2048, desiredCount: 2 },
     bucket: { versioning: true, noncurrentVersionExpirationDays: 90 },
     logs: { retentionDays: 90, accessLogs: true },
     teardown: "retain",
     data: { source: "none", generation: 0, syncSchedule: NIGHTLY },
-    refinery: { schedule: REFINERY_SCHEDULE, keepSnapshots: 7, bucketPrefixes: ["public/"], instanceClass: "db.t4g.medium", alarmTopicArns: [] },
+    refinery: {
+      schedule: REFINERY_SCHEDULE,
+      keepSnapshots: 7,
+      bucketPrefixes: ["public/"],
+      instanceClass: "db.t4g.medium",
+      alarmTopicArns: [],
+    },
   },
   feature: {
     // Feature stacks never create a network; the value only keeps the shape uniform.
@@ -206,5 +227,6 @@ function range(from: number, to: number, step: number): number[] {
 
 /** Retention periods CloudWatch Logs accepts (PutRetentionPolicy). */
 export const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
+  3653,
 ] as const;

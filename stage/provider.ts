@@ -17,14 +17,24 @@ export async function stageProvider(name: string, stage: Stage): Promise<aws.Pro
   const roleArn = stage.access.deployerRoleArn;
   if (!roleArn) {
     // Staging and production refuse this in validation; lower stages may deploy with the caller's own rights.
-    pulumi.log.warn(`${stage.name} has no multistage:access.deployerRoleArn; deploying with the caller's own credentials instead of the ${stage.kind} deployer role`);
+    pulumi.log.warn(
+      `${stage.name} has no multistage:access.deployerRoleArn; deploying with the caller's own credentials instead of the ${stage.kind} deployer role`,
+    );
   }
   const caller = roleArn ? await callerRoleName(name, stage) : undefined;
-  const alreadyAllowed = caller !== undefined && [deployerRoleName(stage.project, stage.kind), reviewerRoleName(stage.project, stage.kind)].includes(caller);
+  const alreadyAllowed =
+    caller !== undefined &&
+    [
+      deployerRoleName(stage.project, stage.kind),
+      reviewerRoleName(stage.project, stage.kind),
+    ].includes(caller);
   return new aws.Provider(`${name}-aws`, {
     region: stage.region as aws.Region,
     // Who may deploy this stage is decided by who may assume this role (access/).
-    assumeRoles: roleArn && !alreadyAllowed ? [{ roleArn, sessionName: stagePrefix(stage.project, stage.name).slice(0, 64) }] : undefined,
+    assumeRoles:
+      roleArn && !alreadyAllowed
+        ? [{ roleArn, sessionName: stagePrefix(stage.project, stage.name).slice(0, 64) }]
+        : undefined,
     // Every resource says which stage it belongs to, in the console and in cost reports.
     defaultTags: {
       tags: {

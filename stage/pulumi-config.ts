@@ -25,7 +25,9 @@ export class StageConfigRunError extends pulumi.RunError {
  */
 export function loadStage(projectDir: string): Stage {
   try {
-    return resolveStageFromConfig(pulumi.getStack(), pulumi.runtime.allConfig(), { projectDefaults: projectDefaults(readProjectFile(projectDir)) });
+    return resolveStageFromConfig(pulumi.getStack(), pulumi.runtime.allConfig(), {
+      projectDefaults: projectDefaults(readProjectFile(projectDir)),
+    });
   } catch (error) {
     if (error instanceof StageConfigError) throw new StageConfigRunError(error);
     throw error;

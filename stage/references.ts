@@ -17,7 +17,6 @@ import { productionDataNames, sanitizedSnapshotPrefix } from "../lib/aws/naming"
 import type { NetworkRef } from "../lib/aws/network-ref";
 import type { Stage } from "./resolve";
 
-
 /** A snapshot a database can be restored from, and the volume size the restore must at least have. */
 export interface RestoreSource {
   snapshotIdentifier: string;
@@ -64,24 +63,44 @@ export class MissingStackOutputsError extends pulumi.RunError {
 
 /** StackReference needs `<org>/<project>/<stack>`; a bare stack name means this project's. */
 export function qualifiedStack(stack: string): string {
-  return stack.includes("/") ? stack : `${pulumi.getOrganization()}/${pulumi.getProject()}/${stack}`;
+  return stack.includes("/")
+    ? stack
+    : `${pulumi.getOrganization()}/${pulumi.getProject()}/${stack}`;
 }
 
 /** Reads the named outputs of a stack now, failing before anything else exists if any is missing. */
-async function readOutputs<K extends string>(name: string, stack: string, keys: readonly K[], hint: string): Promise<Record<K, unknown>> {
+async function readOutputs<K extends string>(
+  name: string,
+  stack: string,
+  keys: readonly K[],
+  hint: string,
+): Promise<Record<K, unknown>> {
   const reference = new pulumi.StackReference(name, { name: stack });
-  const values = await Promise.all(keys.map(async (key) => (await reference.getOutputDetails(key)).value));
-  const missing = keys.filter((_, i) => values[i] === undefined || values[i] === null || values[i] === "");
+  const values = await Promise.all(
+    keys.map(async (key) => (await reference.getOutputDetails(key)).value),
+  );
+  const missing = keys.filter(
+    (_, i) => values[i] === undefined || values[i] === null || values[i] === "",
+  );
   if (missing.length > 0) throw new MissingStackOutputsError(stack, missing, hint);
   return Object.fromEntries(keys.map((key, i) => [key, values[i]])) as Record<K, unknown>;
 }
 
 /** Resolves everything the stage takes from other stacks. Registers only StackReferences. */
-export async function resolveStageReferences(stage: Stage, name: string, provider: aws.Provider): Promise<StageReferences> {
+export async function resolveStageReferences(
+  stage: Stage,
+  name: string,
+  provider: aws.Provider,
+): Promise<StageReferences> {
   const references: StageReferences = {};
   if (stage.kind === "feature" && stage.feature) {
     const stack = qualifiedStack(stage.feature.networkStack);
-    const outputs = await readOutputs(`${name}-network-source`, stack, ["vpcId", "publicSubnetIds", "privateSubnetIds"] as const, "deploy it before any feature stack");
+    const outputs = await readOutputs(
+      `${name}-network-source`,
+      stack,
+      ["vpcId", "publicSubnetIds", "privateSubnetIds"] as const,
+      "deploy it before any feature stack",
+    );
     references.network = {
       stack,
       vpcId: String(outputs.vpcId),
@@ -91,15 +110,27 @@ export async function resolveStageReferences(stage: Stage, name: string, provide
   }
   if (stage.data.source === "sanitized-snapshot" || stage.data.source === "production-replica") {
     // All stages live in one account and region (access/ is one account's); ask the provider which.
-    const [{ accountId }, { partition }] = await Promise.all([aws.getCallerIdentity({}, { provider }), aws.getPartition({}, { provider })]);
+    const [{ accountId }, { partition }] = await Promise.all([
+      aws.getCallerIdentity({}, { provider }),
+      aws.getPartition({}, { provider }),
+    ]);
     const production = productionDataNames(stage.project);
     const bucketName = production.sanitizedBucket;
     references.sanitized = {
       bucketName,
       bucketArn: `arn:${partition}:s3:::${bucketName}`,
-      ...(stage.data.source === "sanitized-snapshot" ? { latestSnapshot: await newestSanitizedSnapshot(stage.project, production.sanitizer, provider) } : {}),
+      ...(stage.data.source === "sanitized-snapshot"
+        ? {
+            latestSnapshot: await newestSanitizedSnapshot(
+              stage.project,
+              production.sanitizer,
+              provider,
+            ),
+          }
+        : {}),
     };
-    if (stage.data.source === "production-replica") references.replicaOf = `arn:${partition}:rds:${stage.region}:${accountId}:db:${production.database}`;
+    if (stage.data.source === "production-replica")
+      references.replicaOf = `arn:${partition}:rds:${stage.region}:${accountId}:db:${production.database}`;
   }
   return references;
 }
@@ -112,29 +143,48 @@ export async function resolveStageReferences(stage: Stage, name: string, provide
  * the manual snapshots of a deleted instance by its identifier (the provider passes
  * dbInstanceIdentifier straight through: terraform-provider-aws rds/snapshot_data_source.go).
  */
-async function newestSanitizedSnapshot(project: string, sanitizer: string, provider: aws.Provider): Promise<RestoreSource | undefined> {
+async function newestSanitizedSnapshot(
+  project: string,
+  sanitizer: string,
+  provider: aws.Provider,
+): Promise<RestoreSource | undefined> {
   let snapshot: aws.rds.GetSnapshotResult;
   try {
     // Through the stage's provider: the lookup runs as the stage's deployer, in its region.
-    snapshot = await aws.rds.getSnapshot({ dbInstanceIdentifier: sanitizer, snapshotType: "manual", mostRecent: true }, { provider });
+    snapshot = await aws.rds.getSnapshot(
+      { dbInstanceIdentifier: sanitizer, snapshotType: "manual", mostRecent: true },
+      { provider },
+    );
   } catch (error) {
     // The data source's own "nothing matched" (snapshot_data_source.go): before the refinery's
     // first night there is nothing clean to restore, so start empty and say so. Anything else
     // (access denied, throttling) must not pass for "none yet": the database would start empty
     // for good, since the snapshot is read only at its creation.
-    if (!/returned no results/.test(String(error))) throw new Error(`looking up the newest sanitized snapshot of ${sanitizer} failed: ${String(error)}`);
-    pulumi.log.warn(`No sanitized snapshot of production yet (the refinery's nightly run makes them); this stage's database starts empty`);
+    if (!/returned no results/.test(String(error)))
+      throw new Error(
+        `looking up the newest sanitized snapshot of ${sanitizer} failed: ${String(error)}`,
+      );
+    pulumi.log.warn(
+      `No sanitized snapshot of production yet (the refinery's nightly run makes them); this stage's database starts empty`,
+    );
     return undefined;
   }
   if (snapshot.status !== "available") {
     // Only a database created now restores it, and RDS refuses a snapshot still being made; one
     // that exists ignores the snapshot after its creation, so its update goes on.
-    pulumi.log.warn(`The newest sanitized snapshot ${String(snapshot.dbSnapshotIdentifier)} is ${snapshot.status}, not yet available: a database created by this update cannot restore it until the refinery's snapshot finishes`);
+    pulumi.log.warn(
+      `The newest sanitized snapshot ${String(snapshot.dbSnapshotIdentifier)} is ${snapshot.status}, not yet available: a database created by this update cannot restore it until the refinery's snapshot finishes`,
+    );
   }
   // Outside the try: a snapshot of the sanitizer that is not the refinery's must stop the
   // update, not be mistaken for "none yet".
   if (!snapshot.dbSnapshotIdentifier?.startsWith(sanitizedSnapshotPrefix(project))) {
-    throw new Error(`the newest snapshot of ${sanitizer} is ${String(snapshot.dbSnapshotIdentifier)}, not a sanitized one (${sanitizedSnapshotPrefix(project)}*): only the refinery's snapshots are restored below production`);
+    throw new Error(
+      `the newest snapshot of ${sanitizer} is ${String(snapshot.dbSnapshotIdentifier)}, not a sanitized one (${sanitizedSnapshotPrefix(project)}*): only the refinery's snapshots are restored below production`,
+    );
   }
-  return { snapshotIdentifier: snapshot.dbSnapshotIdentifier, allocatedStorageGb: snapshot.allocatedStorage };
+  return {
+    snapshotIdentifier: snapshot.dbSnapshotIdentifier,
+    allocatedStorageGb: snapshot.allocatedStorage,
+  };
 }

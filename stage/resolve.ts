@@ -3,7 +3,14 @@
  * tools call it directly; `pulumi-config.ts` feeds it from Pulumi config.
  */
 import { z } from "zod";
-import { LOCAL_STAGE_KIND, LONG_LIVED_KINDS, STAGE_KINDS, STAGE_PROFILES, StageKind, StageProfile } from "./profile";
+import {
+  LOCAL_STAGE_KIND,
+  LONG_LIVED_KINDS,
+  STAGE_KINDS,
+  STAGE_PROFILES,
+  StageKind,
+  StageProfile,
+} from "./profile";
 import { DIGEST_PINNED_IMAGE, fargatePairProblem, stageConfigSchema, StageConfig } from "./schema";
 import { ConfigProblem, describeValue, StageConfigError, zodIssueProblems } from "./errors";
 import { namespaceConfig } from "./config-values";
@@ -32,9 +39,16 @@ export interface ConfigOrigin {
  * every value a string) and fills in the profile. Throws StageConfigError listing every
  * problem at once.
  */
-export function resolveStageFromConfig(stack: string, values: Record<string, string>, origin: ConfigOrigin = {}): Stage {
+export function resolveStageFromConfig(
+  stack: string,
+  values: Record<string, string>,
+  origin: ConfigOrigin = {},
+): Stage {
   const raw = namespaceConfig(values, PROJECT);
-  return resolveStage(stack, raw, values["aws:region"], [...namespaceProblems(values), ...projectOnlyProblems(raw, origin)]);
+  return resolveStage(stack, raw, values["aws:region"], [
+    ...namespaceProblems(values),
+    ...projectOnlyProblems(raw, origin),
+  ]);
 }
 
 function namespaceProblems(values: Record<string, string>): ConfigProblem[] {
@@ -42,8 +56,15 @@ function namespaceProblems(values: Record<string, string>): ConfigProblem[] {
   for (const key of Object.keys(values).sort()) {
     const namespace = key.includes(":") ? key.slice(0, key.indexOf(":")) : "";
     if ((KNOWN_NAMESPACES as readonly string[]).includes(namespace)) continue;
-    const typo = namespace !== "" && editDistance(namespace, PROJECT) <= 3 ? `; did you mean ${PROJECT}:${key.slice(namespace.length + 1)}?` : "";
-    problems.push({ key, value: describeValue(values[key]), expected: `a key in one of the namespaces this program reads (${KNOWN_NAMESPACES.join(", ")})${typo}` });
+    const typo =
+      namespace !== "" && editDistance(namespace, PROJECT) <= 3
+        ? `; did you mean ${PROJECT}:${key.slice(namespace.length + 1)}?`
+        : "";
+    problems.push({
+      key,
+      value: describeValue(values[key]),
+      expected: `a key in one of the namespaces this program reads (${KNOWN_NAMESPACES.join(", ")})${typo}`,
+    });
   }
   return problems;
 }
@@ -53,11 +74,14 @@ function projectOnlyProblems(raw: Record<string, unknown>, origin: ConfigOrigin)
   if (origin.projectDefaults === undefined || raw.branchStages === undefined) return [];
   const declared = origin.projectDefaults[`${PROJECT}:branchStages`];
   if (JSON.stringify(raw.branchStages) === JSON.stringify(declared)) return [];
-  return [{
-    key: `${PROJECT}:branchStages`,
-    value: describeValue(raw.branchStages),
-    expected: "nothing in a stack file: the branch mapping belongs to the whole project and stagectl reads it from Pulumi.yaml (config.branchStages.default)",
-  }];
+  return [
+    {
+      key: `${PROJECT}:branchStages`,
+      value: describeValue(raw.branchStages),
+      expected:
+        "nothing in a stack file: the branch mapping belongs to the whole project and stagectl reads it from Pulumi.yaml (config.branchStages.default)",
+    },
+  ];
 }
 
 function editDistance(a: string, b: string): number {
@@ -129,23 +153,37 @@ const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
  * Validates raw config (keys without the `multistage:` prefix) for a stack and fills in the
  * profile. Throws StageConfigError listing every problem at once.
  */
-export function resolveStage(stack: string, raw: Record<string, unknown>, region: string | undefined, earlierProblems: readonly ConfigProblem[] = []): Stage {
+export function resolveStage(
+  stack: string,
+  raw: Record<string, unknown>,
+  region: string | undefined,
+  earlierProblems: readonly ConfigProblem[] = [],
+): Stage {
   const problems: ConfigProblem[] = [...earlierProblems];
   if (!isValidStackName(stack)) {
     problems.push({
       key: "stack name",
       value: describeValue(stack),
-      expected: "lowercase letters, digits and single hyphens, starting with a letter, at most 41 characters",
+      expected:
+        "lowercase letters, digits and single hyphens, starting with a letter, at most 41 characters",
     });
   }
   if (region === undefined || !REGION.test(region)) {
-    problems.push({ key: "aws:region", value: describeValue(region), expected: "an AWS region like eu-west-1" });
+    problems.push({
+      key: "aws:region",
+      value: describeValue(region),
+      expected: "an AWS region like eu-west-1",
+    });
   }
   const parsed = stageConfigSchema.safeParse(raw);
   const local = raw.stage === LOCAL_STAGE_KIND;
   if (!parsed.success) {
     // `stage: local` gets its own message below instead of the bare enum one.
-    problems.push(...zodIssueProblems(parsed.error, raw, PROJECT, validKeysAt).filter((p) => !(local && p.key === `${PROJECT}:stage`)));
+    problems.push(
+      ...zodIssueProblems(parsed.error, raw, PROJECT, validKeysAt).filter(
+        (p) => !(local && p.key === `${PROJECT}:stage`),
+      ),
+    );
   }
   if (local) {
     problems.push({
@@ -198,7 +236,10 @@ type LenientConfig = Partial<StageConfig> & Pick<StageConfig, "network" | "app">
 
 function lenientConfig(raw: Record<string, unknown>): LenientConfig {
   const lenient: Record<string, unknown> = {};
-  for (const [key, fieldSchema] of Object.entries(stageConfigSchema.shape) as [string, z.ZodTypeAny][]) {
+  for (const [key, fieldSchema] of Object.entries(stageConfigSchema.shape) as [
+    string,
+    z.ZodTypeAny,
+  ][]) {
     const inner = unwrap(fieldSchema);
     const value = raw[key];
     if (inner instanceof z.ZodObject && value !== null && typeof value === "object") {
@@ -221,11 +262,16 @@ function crossKeyProblems(config: LenientConfig): ConfigProblem[] {
   const profile = config.stage ? STAGE_PROFILES[config.stage] : undefined;
   const cpu = config.app.cpu ?? profile?.app.cpu;
   const memory = config.app.memory ?? profile?.app.memory;
-  const pair = cpu !== undefined && memory !== undefined ? fargatePairProblem(cpu, memory) : undefined;
-  if (pair) problems.push({ key: "multistage:app.memory", value: describeValue(memory), expected: pair });
+  const pair =
+    cpu !== undefined && memory !== undefined ? fargatePairProblem(cpu, memory) : undefined;
+  if (pair)
+    problems.push({ key: "multistage:app.memory", value: describeValue(memory), expected: pair });
   if (config.stage === undefined) return problems;
 
-  if (DIGEST_ONLY_KINDS.includes(config.stage) && !(config.image && DIGEST_PINNED_IMAGE.test(config.image))) {
+  if (
+    DIGEST_ONLY_KINDS.includes(config.stage) &&
+    !(config.image && DIGEST_PINNED_IMAGE.test(config.image))
+  ) {
     if (problems.some((p) => p.key === "multistage:image")) return problems;
     problems.push({
       key: "multistage:image",
@@ -237,7 +283,8 @@ function crossKeyProblems(config: LenientConfig): ConfigProblem[] {
     problems.push({
       key: "multistage:imageCommit",
       value: describeValue(config.imageCommit),
-      expected: "nothing without multistage:image: it names the commit of that image (a stage that builds app/ itself builds the checkout it deploys from)",
+      expected:
+        "nothing without multistage:image: it names the commit of that image (a stage that builds app/ itself builds the checkout it deploys from)",
     });
   }
   if (config.stage === "feature" && !config.feature) {
@@ -261,7 +308,10 @@ function crossKeyProblems(config: LenientConfig): ConfigProblem[] {
       expected: "nothing: feature stacks use development's network",
     });
   }
-  if (config.domain && (config.domain.name === undefined) !== (config.domain.hostedZoneId === undefined)) {
+  if (
+    config.domain &&
+    (config.domain.name === undefined) !== (config.domain.hostedZoneId === undefined)
+  ) {
     problems.push({
       key: "multistage:domain",
       value: describeValue(config.domain),
@@ -275,7 +325,10 @@ function crossKeyProblems(config: LenientConfig): ConfigProblem[] {
   problems.push(...imageOriginProblems(config));
   if (config.stage === "staging" || config.stage === "production") {
     for (const key of ["deployerRoleArn", "permissionsBoundaryArn"] as const) {
-      if (config.access?.[key] === undefined && !problems.some((p) => p.key === `multistage:access.${key}`)) {
+      if (
+        config.access?.[key] === undefined &&
+        !problems.some((p) => p.key === `multistage:access.${key}`)
+      ) {
         problems.push({
           key: `multistage:access.${key}`,
           value: "(not set)",
@@ -285,7 +338,12 @@ function crossKeyProblems(config: LenientConfig): ConfigProblem[] {
     }
   }
   if (config.refinery && config.stage !== "production") {
-    problems.push({ key: "multistage:refinery", value: describeValue(config.refinery), expected: "nothing: only production runs the refinery that sanitizes its backups for the lower stages" });
+    problems.push({
+      key: "multistage:refinery",
+      value: describeValue(config.refinery),
+      expected:
+        "nothing: only production runs the refinery that sanitizes its backups for the lower stages",
+    });
   }
   if (config.stage === "production" && config.teardown && config.teardown !== "retain") {
     problems.push({
@@ -305,16 +363,32 @@ function crossKeyProblems(config: LenientConfig): ConfigProblem[] {
 function accessProblems(kind: StageKind, access: LenientConfig["access"]): ConfigProblem[] {
   if (!access) return [];
   const problems: ConfigProblem[] = [];
-  const role = access.deployerRoleArn ? /^arn:[^:]+:iam::(\d{12}):role\/(.+)$/.exec(access.deployerRoleArn) : null;
-  const boundary = access.permissionsBoundaryArn ? /^arn:[^:]+:iam::(\d{12}):policy\/(.+)$/.exec(access.permissionsBoundaryArn) : null;
+  const role = access.deployerRoleArn
+    ? /^arn:[^:]+:iam::(\d{12}):role\/(.+)$/.exec(access.deployerRoleArn)
+    : null;
+  const boundary = access.permissionsBoundaryArn
+    ? /^arn:[^:]+:iam::(\d{12}):policy\/(.+)$/.exec(access.permissionsBoundaryArn)
+    : null;
   if (role && role[2] !== deployerRoleName(PROJECT, kind)) {
-    problems.push({ key: "multistage:access.deployerRoleArn", value: describeValue(access.deployerRoleArn), expected: `the ${kind} deployer, role/${deployerRoleName(PROJECT, kind)}` });
+    problems.push({
+      key: "multistage:access.deployerRoleArn",
+      value: describeValue(access.deployerRoleArn),
+      expected: `the ${kind} deployer, role/${deployerRoleName(PROJECT, kind)}`,
+    });
   }
   if (boundary && boundary[2] !== boundaryPolicyName(PROJECT, kind)) {
-    problems.push({ key: "multistage:access.permissionsBoundaryArn", value: describeValue(access.permissionsBoundaryArn), expected: `the ${kind} boundary, policy/${boundaryPolicyName(PROJECT, kind)}` });
+    problems.push({
+      key: "multistage:access.permissionsBoundaryArn",
+      value: describeValue(access.permissionsBoundaryArn),
+      expected: `the ${kind} boundary, policy/${boundaryPolicyName(PROJECT, kind)}`,
+    });
   }
   if (role && boundary && role[1] !== boundary[1]) {
-    problems.push({ key: "multistage:access", value: describeValue(access), expected: "a deployer role and boundary in the same account, the one access/ was deployed to" });
+    problems.push({
+      key: "multistage:access",
+      value: describeValue(access),
+      expected: "a deployer role and boundary in the same account, the one access/ was deployed to",
+    });
   }
   return problems;
 }
@@ -334,19 +408,44 @@ function productionFloorProblems(config: LenientConfig): ConfigProblem[] {
   if (config.stage !== "production") return [];
   const problems: ConfigProblem[] = [];
   const below = (key: string, value: number | undefined, floor: number, why: string) => {
-    if (value !== undefined && value < floor) problems.push({ key, value: describeValue(value), expected: `at least ${floor} in production: ${why}` });
+    if (value !== undefined && value < floor)
+      problems.push({
+        key,
+        value: describeValue(value),
+        expected: `at least ${floor} in production: ${why}`,
+      });
   };
-  below("multistage:database.backupRetentionDays", config.database?.backupRetentionDays, PRODUCTION_FLOORS.backupRetentionDays, "the nightly backups are the recovery point and the lower stages' data");
-  below("multistage:app.desiredCount", config.app.desiredCount, PRODUCTION_FLOORS.desiredCount, "one task per zone keeps the service up through a task or zone failure");
-  below("multistage:logs.retentionDays", config.logs?.retentionDays, PRODUCTION_FLOORS.logRetentionDays, "logs are how an incident is investigated");
+  below(
+    "multistage:database.backupRetentionDays",
+    config.database?.backupRetentionDays,
+    PRODUCTION_FLOORS.backupRetentionDays,
+    "the nightly backups are the recovery point and the lower stages' data",
+  );
+  below(
+    "multistage:app.desiredCount",
+    config.app.desiredCount,
+    PRODUCTION_FLOORS.desiredCount,
+    "one task per zone keeps the service up through a task or zone failure",
+  );
+  below(
+    "multistage:logs.retentionDays",
+    config.logs?.retentionDays,
+    PRODUCTION_FLOORS.logRetentionDays,
+    "logs are how an incident is investigated",
+  );
   if (config.bucket?.versioning === false) {
-    problems.push({ key: "multistage:bucket.versioning", value: "false", expected: "true in production: an overwritten or deleted object must be recoverable" });
+    problems.push({
+      key: "multistage:bucket.versioning",
+      value: "false",
+      expected: "true in production: an overwritten or deleted object must be recoverable",
+    });
   }
   if (config.logs?.accessLogs === false) {
     problems.push({
       key: "multistage:logs.accessLogs",
       value: "false",
-      expected: "true in production (or leave it out): load balancer and bucket access logs are the audit trail of who reached production and its data",
+      expected:
+        "true in production (or leave it out): load balancer and bucket access logs are the audit trail of who reached production and its data",
     });
   }
   return problems;
@@ -356,9 +455,17 @@ function productionFloorProblems(config: LenientConfig): ConfigProblem[] {
 function networkProblems(config: LenientConfig): ConfigProblem[] {
   const cidr = config.network.cidr;
   if (cidr === undefined || config.stage === undefined) return [];
-  const owner = LONG_LIVED_KINDS.find((kind) => kind !== config.stage && STAGE_PROFILES[kind].network.cidr === cidr);
+  const owner = LONG_LIVED_KINDS.find(
+    (kind) => kind !== config.stage && STAGE_PROFILES[kind].network.cidr === cidr,
+  );
   if (!owner) return [];
-  return [{ key: "multistage:network.cidr", value: describeValue(cidr), expected: `a /16 no other stage uses; ${cidr} is ${owner}'s` }];
+  return [
+    {
+      key: "multistage:network.cidr",
+      value: describeValue(cidr),
+      expected: `a /16 no other stage uses; ${cidr} is ${owner}'s`,
+    },
+  ];
 }
 
 /**
@@ -368,11 +475,22 @@ function networkProblems(config: LenientConfig): ConfigProblem[] {
  */
 function imageOriginProblems(config: LenientConfig): ConfigProblem[] {
   // An image that is not pinned by digest is reported by the digest rule already.
-  if (!config.image || !DIGEST_PINNED_IMAGE.test(config.image) || (config.stage !== "staging" && config.stage !== "production")) return [];
+  if (
+    !config.image ||
+    !DIGEST_PINNED_IMAGE.test(config.image) ||
+    (config.stage !== "staging" && config.stage !== "production")
+  )
+    return [];
   const origin = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com\/([^@]+)@/.exec(config.image);
-  const account = config.access?.deployerRoleArn ? /::(\d{12}):/.exec(config.access.deployerRoleArn)?.[1] : undefined;
+  const account = config.access?.deployerRoleArn
+    ? /::(\d{12}):/.exec(config.access.deployerRoleArn)?.[1]
+    : undefined;
   const expected = `an image of the shared repository, <account>.dkr.ecr.<region>.amazonaws.com/${SHARED_REPOSITORY}@sha256:<64 hex>${account ? `, in account ${account}` : ""}`;
-  if (!origin || origin[3] !== SHARED_REPOSITORY || (account !== undefined && origin[1] !== account)) {
+  if (
+    !origin ||
+    origin[3] !== SHARED_REPOSITORY ||
+    (account !== undefined && origin[1] !== account)
+  ) {
     return [{ key: "multistage:image", value: describeValue(config.image), expected }];
   }
   return [];
@@ -383,17 +501,29 @@ function dataProblems(config: LenientConfig): ConfigProblem[] {
   const data = config.data;
   if (!data || config.stage === undefined) return [];
   if (config.stage === "production") {
-    return [{ key: "multistage:data", value: describeValue(data), expected: "nothing: production never takes a data source; data only flows from production down" }];
+    return [
+      {
+        key: "multistage:data",
+        value: describeValue(data),
+        expected:
+          "nothing: production never takes a data source; data only flows from production down",
+      },
+    ];
   }
   const problems: ConfigProblem[] = [];
   if (data.source === "production-replica") {
     if (config.stage !== "staging") {
-      problems.push({ key: "multistage:data.source", value: describeValue(data.source), expected: `empty or sanitized-snapshot: only staging may replicate production, and ${config.stage} is not staging` });
+      problems.push({
+        key: "multistage:data.source",
+        value: describeValue(data.source),
+        expected: `empty or sanitized-snapshot: only staging may replicate production, and ${config.stage} is not staging`,
+      });
     } else if (data.acknowledgeProductionData !== true) {
       problems.push({
         key: "multistage:data.acknowledgeProductionData",
         value: describeValue(data.acknowledgeProductionData),
-        expected: "true: a replica serves unsanitized production data to staging; say so explicitly in the stack file",
+        expected:
+          "true: a replica serves unsanitized production data to staging; say so explicitly in the stack file",
       });
     }
   }

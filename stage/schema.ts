@@ -32,7 +32,11 @@ const versionText = z
   .pipe(z.string().regex(/^\d+(\.\d+)?$/, "a version like 16 or 16.4"));
 
 const positiveInt = (min: number, max: number) =>
-  z.number({ invalid_type_error: `a whole number from ${min} to ${max}` }).int().min(min).max(max);
+  z
+    .number({ invalid_type_error: `a whole number from ${min} to ${max}` })
+    .int()
+    .min(min)
+    .max(max);
 
 const networkOverride = z
   .object({
@@ -44,12 +48,16 @@ const networkOverride = z
 
 const databaseOverride = z
   .object({
-    instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "an RDS instance class like db.t4g.small"),
+    instanceClass: z
+      .string()
+      .regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "an RDS instance class like db.t4g.small"),
     multiAz: z.boolean(),
     backupRetentionDays: positiveInt(0, 35),
     allocatedStorageGb: positiveInt(20, 65536),
     // RDS PreferredBackupWindow: hh24:mi-hh24:mi in UTC, at least 30 minutes.
-    backupWindow: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, "a UTC window like 01:00-01:30"),
+    backupWindow: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, "a UTC window like 01:00-01:30"),
   })
   .strict()
   .partial();
@@ -58,20 +66,46 @@ const refineryOverride = z
   .object({
     schedule: z.string().superRefine((expression, context) => {
       const problem = scheduleExpressionProblem(expression);
-      if (problem) context.addIssue({ code: z.ZodIssueCode.custom, message: `a recurring EventBridge Scheduler expression like cron(30 2 * * ? *): ${problem}` });
+      if (problem)
+        context.addIssue({
+          code: z.ZodIssueCode.custom,
+          message: `a recurring EventBridge Scheduler expression like cron(30 2 * * ? *): ${problem}`,
+        });
     }),
     keepSnapshots: positiveInt(1, 35),
-    bucketPrefixes: z.array(z.string().regex(/^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*\/$/, "an object prefix ending in /, like public/")).max(20),
-    instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "an RDS instance class like db.t4g.medium"),
+    bucketPrefixes: z
+      .array(
+        z
+          .string()
+          .regex(
+            /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*\/$/,
+            "an object prefix ending in /, like public/",
+          ),
+      )
+      .max(20),
+    instanceClass: z
+      .string()
+      .regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "an RDS instance class like db.t4g.medium"),
     // PutMetricAlarm takes at most 5 actions per alarm state (CloudWatch API reference).
-    alarmTopicArns: z.array(z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, "an SNS topic ARN like arn:aws:sns:eu-west-1:123456789012:on-call")).max(5),
+    alarmTopicArns: z
+      .array(
+        z
+          .string()
+          .regex(
+            /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/,
+            "an SNS topic ARN like arn:aws:sns:eu-west-1:123456789012:on-call",
+          ),
+      )
+      .max(5),
   })
   .strict()
   .partial();
 
 const cacheOverride = z
   .object({
-    nodeType: z.string().regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, "an ElastiCache node type like cache.t4g.small"),
+    nodeType: z
+      .string()
+      .regex(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, "an ElastiCache node type like cache.t4g.small"),
     nodes: positiveInt(1, 6),
   })
   .strict()
@@ -80,7 +114,12 @@ const cacheOverride = z
 const fargateCpu = Object.keys(FARGATE_MEMORY_BY_CPU).map(Number);
 const appOverride = z
   .object({
-    cpu: z.number().refine((cpu) => fargateCpu.includes(cpu), `one of the Fargate cpu sizes ${fargateCpu.join(", ")}`),
+    cpu: z
+      .number()
+      .refine(
+        (cpu) => fargateCpu.includes(cpu),
+        `one of the Fargate cpu sizes ${fargateCpu.join(", ")}`,
+      ),
     memory: positiveInt(512, 122880),
     desiredCount: positiveInt(0, 100),
   })
@@ -99,7 +138,10 @@ const logsOverride = z
   .object({
     retentionDays: z
       .number()
-      .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), `one of ${LOG_RETENTION_DAYS.join(", ")}`),
+      .refine(
+        (d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d),
+        `one of ${LOG_RETENTION_DAYS.join(", ")}`,
+      ),
     accessLogs: z.boolean(),
   })
   .strict()
@@ -113,7 +155,11 @@ const dataOverride = z
     generation: positiveInt(0, 1_000_000),
     syncSchedule: z.string().superRefine((expression, context) => {
       const problem = scheduleExpressionProblem(expression);
-      if (problem) context.addIssue({ code: z.ZodIssueCode.custom, message: `a recurring EventBridge Scheduler expression like cron(30 4 * * ? *): ${problem}` });
+      if (problem)
+        context.addIssue({
+          code: z.ZodIssueCode.custom,
+          message: `a recurring EventBridge Scheduler expression like cron(30 4 * * ? *): ${problem}`,
+        });
     }),
   })
   .strict()
@@ -125,18 +171,35 @@ const IAM_POLICY_ARN = /^arn:aws[a-z-]*:iam::\d{12}:policy\/[\w+=,.@/-]+$/;
 const accessConfig = z
   .object({
     /** The stage's deployer role (exported by access/); the stack's AWS provider assumes it. */
-    deployerRoleArn: z.string().regex(IAM_ROLE_ARN, "an IAM role ARN like arn:aws:iam::123456789012:role/multistage-access-staging-deployer"),
+    deployerRoleArn: z
+      .string()
+      .regex(
+        IAM_ROLE_ARN,
+        "an IAM role ARN like arn:aws:iam::123456789012:role/multistage-access-staging-deployer",
+      ),
     /** The stage's permissions boundary (exported by access/); every role the stack creates carries it. */
-    permissionsBoundaryArn: z.string().regex(IAM_POLICY_ARN, "an IAM policy ARN like arn:aws:iam::123456789012:policy/multistage-access-staging-boundary"),
+    permissionsBoundaryArn: z
+      .string()
+      .regex(
+        IAM_POLICY_ARN,
+        "an IAM policy ARN like arn:aws:iam::123456789012:policy/multistage-access-staging-boundary",
+      ),
   })
   .strict()
   .partial();
 
 const domainConfig = z
   .object({
-    name: z.string().regex(/^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/, "a lowercase DNS name like app.example.com"),
+    name: z
+      .string()
+      .regex(
+        /^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/,
+        "a lowercase DNS name like app.example.com",
+      ),
     hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, "a Route 53 hosted zone id like Z123ABC"),
-    certificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/.+$/, "an ACM certificate ARN"),
+    certificateArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/.+$/, "an ACM certificate ARN"),
   })
   .strict()
   .partial();
@@ -152,7 +215,10 @@ export const featureConfigSchema = z
     // a higher stage's VPC, next to its database and cache.
     networkStack: z
       .string()
-      .regex(new RegExp(`^${DEFAULT_NETWORK_STACK}(-[a-z0-9]+)*$`), `${DEFAULT_NETWORK_STACK}, or a suffixed ${DEFAULT_NETWORK_STACK} stack like ${DEFAULT_NETWORK_STACK}-eu`)
+      .regex(
+        new RegExp(`^${DEFAULT_NETWORK_STACK}(-[a-z0-9]+)*$`),
+        `${DEFAULT_NETWORK_STACK}, or a suffixed ${DEFAULT_NETWORK_STACK} stack like ${DEFAULT_NETWORK_STACK}-eu`,
+      )
       .default(DEFAULT_NETWORK_STACK),
   })
   .strict();
@@ -174,8 +240,17 @@ export const stageConfigSchema = z
     dbEngineVersion: versionText.default("16"),
     cacheEngineVersion: versionText.default("7.1"),
     appPort: positiveInt(1024, 65535).default(8080),
-    image: z.string().regex(IMAGE_REFERENCE, "a lowercase image reference, e.g. repo/app@sha256:<64 hex>").optional(),
-    imageCommit: z.string().regex(GIT_COMMIT_ID, "the full git commit id the image was built from (40 or 64 lowercase hex)").optional(),
+    image: z
+      .string()
+      .regex(IMAGE_REFERENCE, "a lowercase image reference, e.g. repo/app@sha256:<64 hex>")
+      .optional(),
+    imageCommit: z
+      .string()
+      .regex(
+        GIT_COMMIT_ID,
+        "the full git commit id the image was built from (40 or 64 lowercase hex)",
+      )
+      .optional(),
     network: networkOverride.default({}),
     database: databaseOverride.default({}),
     cache: cacheOverride.default({}),
@@ -189,7 +264,9 @@ export const stageConfigSchema = z
     access: accessConfig.optional(),
     feature: featureConfigSchema.optional(),
     branchStages: z
-      .array(z.string().regex(BRANCH_RULE, "<branch glob>=<long-lived stage>, e.g. release/*=staging"))
+      .array(
+        z.string().regex(BRANCH_RULE, "<branch glob>=<long-lived stage>, e.g. release/*=staging"),
+      )
       .default([...DEFAULT_BRANCH_STAGES]),
   })
   .strict();
@@ -203,21 +280,29 @@ export const CONFIG_KEY_DOCS: Readonly<Record<keyof StageConfig, string>> = {
   dbEngineVersion: "PostgreSQL version of the RDS instance (default 16).",
   cacheEngineVersion: "Redis version of the ElastiCache replication group (default 7.1).",
   appPort: "Port the app container listens on (default 8080).",
-  image: "Container image. Required and digest-pinned (`@sha256:`) in staging and production; when absent, `app/` is built into the stack's own ECR repository.",
-  imageCommit: "The full git commit `multistage:image` was built from; only with `multistage:image`. Exported as the `commit` output (`stagectl status` reads it); whoever sets the image sets it: CI with the commit it built, `stagectl promote` with the source's.",
-  network: "`{ cidr, nat: single | per-az }`. VPC /16 and NAT layout. Feature stacks use development's network instead.",
+  image:
+    "Container image. Required and digest-pinned (`@sha256:`) in staging and production; when absent, `app/` is built into the stack's own ECR repository.",
+  imageCommit:
+    "The full git commit `multistage:image` was built from; only with `multistage:image`. Exported as the `commit` output (`stagectl status` reads it); whoever sets the image sets it: CI with the commit it built, `stagectl promote` with the source's.",
+  network:
+    "`{ cidr, nat: single | per-az }`. VPC /16 and NAT layout. Feature stacks use development's network instead.",
   database: "`{ instanceClass, multiAz, backupRetentionDays, allocatedStorageGb }`.",
   cache: "`{ nodeType, nodes }`. Two or more nodes turn on automatic failover.",
   app: "`{ cpu, memory, desiredCount }`. cpu/memory must be a valid Fargate pair.",
   bucket: "`{ versioning, noncurrentVersionExpirationDays }`.",
   logs: "`{ retentionDays, accessLogs }`. `retentionDays` is one of the CloudWatch Logs retention periods. `accessLogs` writes load balancer and bucket access logs into the stage's own log bucket, expired after `retentionDays`; always on in production.",
   teardown: `${TEARDOWN_MODES.join(" | ")}: how the stage's stateful resources may be destroyed.`,
-  domain: "`{ name, hostedZoneId, certificateArn }`. A certificate turns on HTTPS (HTTP redirects); a zone and name add a Route 53 alias.",
-  feature: "`{ branch, createdAt, expiresAt, pr, networkStack }`. Feature stacks only; set by `stagectl feature up`.",
-  refinery: "`{ schedule, keepSnapshots, bucketPrefixes, instanceClass, alarmTopicArns }`. Production only: the nightly refinery that restores its newest backup into a sanitizer, sanitizes it and snapshots it for the lower stages, and copies the allowed prefixes of its bucket; its alarm notifies the SNS topics in `alarmTopicArns` when a run fails.",
+  domain:
+    "`{ name, hostedZoneId, certificateArn }`. A certificate turns on HTTPS (HTTP redirects); a zone and name add a Route 53 alias.",
+  feature:
+    "`{ branch, createdAt, expiresAt, pr, networkStack }`. Feature stacks only; set by `stagectl feature up`.",
+  refinery:
+    "`{ schedule, keepSnapshots, bucketPrefixes, instanceClass, alarmTopicArns }`. Production only: the nightly refinery that restores its newest backup into a sanitizer, sanitizes it and snapshots it for the lower stages, and copies the allowed prefixes of its bucket; its alarm notifies the SNS topics in `alarmTopicArns` when a run fails.",
   data: "`{ source: empty | sanitized-snapshot | production-replica, acknowledgeProductionData, generation, syncSchedule }`. Where the stage's data comes from; never set in production. `production-replica` is staging-only and needs `acknowledgeProductionData: true`. `generation` is bumped by `stagectl data resync`.",
-  access: "`{ deployerRoleArn, permissionsBoundaryArn }` from the access/ project. The AWS provider assumes the deployer role; every role the stack creates carries the boundary. Required in staging and production; development, testing and feature stacks warn without them.",
-  branchStages: "Git branch globs and the long-lived stage each deploys to (`release/*=staging`), first match wins; every other branch gets a feature stack. Set in Pulumi.yaml.",
+  access:
+    "`{ deployerRoleArn, permissionsBoundaryArn }` from the access/ project. The AWS provider assumes the deployer role; every role the stack creates carries the boundary. Required in staging and production; development, testing and feature stacks warn without them.",
+  branchStages:
+    "Git branch globs and the long-lived stage each deploys to (`release/*=staging`), first match wins; every other branch gets a feature stack. Set in Pulumi.yaml.",
 };
 
 /** Fargate only runs certain cpu/memory pairs; anything else fails at deploy time. */
@@ -227,4 +312,3 @@ export function fargatePairProblem(cpu: number, memory: number): string | undefi
   if (allowed.includes(memory)) return undefined;
   return `memory ${memory} is not valid with cpu ${cpu}; Fargate allows ${allowed.join(", ")} MiB`;
 }
-

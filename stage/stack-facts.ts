@@ -22,7 +22,10 @@ export function stageKindOfStackFile(stack: string, root?: string): StageKind | 
  * as Pulumi stores them): Pulumi.yaml's defaults under it. Throws StageConfigError when invalid.
  */
 export function stageOfConfig(stack: string, values: Record<string, string>, root?: string): Stage {
-  const defaults = Object.entries(projectDefaults(readProjectFile(root))).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]);
+  const defaults = Object.entries(projectDefaults(readProjectFile(root))).map(([key, value]) => [
+    key,
+    typeof value === "string" ? value : JSON.stringify(value),
+  ]);
   return resolveStageFromConfig(stack, { ...Object.fromEntries(defaults), ...values });
 }
 
@@ -46,10 +49,19 @@ export interface FeatureAccess {
  * The feature deployer and boundary of the account the network stack deploys through (access/
  * names them after the stage kind), or none when that stack has no access settings.
  */
-export function featureAccessOf(networkStackValues: Record<string, string>): FeatureAccess | undefined {
+export function featureAccessOf(
+  networkStackValues: Record<string, string>,
+): FeatureAccess | undefined {
   const raw = networkStackValues[CONFIG_KEYS.access];
-  const settings = raw ? (decodeConfigValue(raw) as { deployerRoleArn?: unknown } | string) : undefined;
-  const deployer = typeof settings === "object" && settings !== null && typeof settings.deployerRoleArn === "string" ? settings.deployerRoleArn : "";
+  const settings = raw
+    ? (decodeConfigValue(raw) as { deployerRoleArn?: unknown } | string)
+    : undefined;
+  const deployer =
+    typeof settings === "object" &&
+    settings !== null &&
+    typeof settings.deployerRoleArn === "string"
+      ? settings.deployerRoleArn
+      : "";
   const role = /^arn:([^:]+):iam::(\d{12}):role\//.exec(deployer);
   if (!role) return undefined;
   const [, partition, account] = role;
@@ -72,14 +84,26 @@ export interface FeatureStackFacts {
  * The whole config of a feature stack, derived from what every CI job knows (a fresh checkout
  * has no feature stack file): values as Pulumi stores them.
  */
-export function featureStackConfig(facts: FeatureStackFacts, region: string | undefined, image: string | undefined, access?: FeatureAccess): Record<string, string> {
-  const feature = { branch: facts.branch, createdAt: facts.createdAt, expiresAt: facts.expiresAt, ...(facts.pr !== undefined ? { pr: facts.pr } : {}) };
+export function featureStackConfig(
+  facts: FeatureStackFacts,
+  region: string | undefined,
+  image: string | undefined,
+  access?: FeatureAccess,
+): Record<string, string> {
+  const feature = {
+    branch: facts.branch,
+    createdAt: facts.createdAt,
+    expiresAt: facts.expiresAt,
+    ...(facts.pr !== undefined ? { pr: facts.pr } : {}),
+  };
   return {
     [CONFIG_KEYS.stage]: "feature",
     [CONFIG_KEYS.feature]: JSON.stringify(feature),
     ...(region ? { [CONFIG_KEYS.region]: region } : {}),
     ...(image ? { [CONFIG_KEYS.image]: image } : {}),
     ...(access ? { [CONFIG_KEYS.access]: JSON.stringify(access) } : {}),
-    ...(facts.dataGeneration > 0 ? { [CONFIG_KEYS.data]: JSON.stringify({ generation: facts.dataGeneration }) } : {}),
+    ...(facts.dataGeneration > 0
+      ? { [CONFIG_KEYS.data]: JSON.stringify({ generation: facts.dataGeneration }) }
+      : {}),
   };
 }

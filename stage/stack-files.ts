@@ -6,7 +6,12 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { projectDefaults, ProjectFile, readProjectFile as readProjectFileAt, readStackFileConfig } from "./config-files";
+import {
+  projectDefaults,
+  ProjectFile,
+  readProjectFile as readProjectFileAt,
+  readStackFileConfig,
+} from "./config-files";
 
 export { projectDefaults, ProjectFileError } from "./config-files";
 export type { ProjectFile } from "./config-files";
@@ -55,7 +60,8 @@ export function loadStackConfig(
   // A stack file named on purpose must exist; the default one may not (feature stacks have none).
   const file = stackFile ?? stackFilePath(stack, root);
   if (stackFile !== undefined || fs.existsSync(file)) {
-    for (const [key, value] of Object.entries(readStackFileConfig(file))) merged[qualify(key, project.name)] = value;
+    for (const [key, value] of Object.entries(readStackFileConfig(file)))
+      merged[qualify(key, project.name)] = value;
   }
   for (const [key, value] of Object.entries(overrides)) merged[qualify(key, project.name)] = value;
 

@@ -41,13 +41,15 @@ const PRODUCTION_BACKUP: WorldSnapshot = {
   allocatedStorageGb: 50,
 };
 
-const git = (args: string[], cwd: string) => execFileSync("git", args, { cwd, encoding: "utf8" }).trim();
+const git = (args: string[], cwd: string) =>
+  execFileSync("git", args, { cwd, encoding: "utf8" }).trim();
 
 describe("data: development restores the newest sanitized snapshot, and a resync the next one", () => {
   let engine: EngineSuite;
   /** The clone that committed the resync: the next steps run where the generation is committed. */
   let resynced: Checkout;
-  const rdsCalls = (entries: JournalEntry[]) => entries.filter((e) => e.type === RDS && e.stack === "development");
+  const rdsCalls = (entries: JournalEntry[]) =>
+    entries.filter((e) => e.type === RDS && e.stack === "development");
 
   before(async () => {
     engine = await EngineSuite.start({ snapshots: [S1, S2, PRODUCTION_BACKUP] });
@@ -57,14 +59,23 @@ describe("data: development restores the newest sanitized snapshot, and a resync
   it("development comes up from s2, the newest sanitized snapshot, never from production's own backup", async () => {
     const ops = engine.checkout();
     expectSuccess(await engine.pulumi(["stack", "init", "development"], { cwd: ops }));
-    const up = expectSuccess(await engine.pulumi(["up", "-s", "development", "--yes"], { cwd: ops }));
+    const up = expectSuccess(
+      await engine.pulumi(["up", "-s", "development", "--yes"], { cwd: ops }),
+    );
     assert.doesNotMatch(up.stdout + up.stderr, /No sanitized snapshot/);
 
     const calls = rdsCalls(engine.journal());
-    assert.deepEqual(calls.map((e) => `${e.op} ${e.id}`), ["create multistage-development-db"]);
+    assert.deepEqual(
+      calls.map((e) => `${e.op} ${e.id}`),
+      ["create multistage-development-db"],
+    );
     const [db] = calls;
     assert.equal(db.error, undefined);
-    assert.equal(db.inputs.snapshotIdentifier, S2.identifier, `restored ${String(db.inputs.snapshotIdentifier)}`);
+    assert.equal(
+      db.inputs.snapshotIdentifier,
+      S2.identifier,
+      `restored ${String(db.inputs.snapshotIdentifier)}`,
+    );
     assert.equal(db.inputs.allocatedStorage, 25, "the restored volume is not the snapshot's size");
     // RDS keeps the snapshot's database name and master user on a PostgreSQL restore.
     assert.equal(db.inputs.dbName, undefined);
@@ -74,49 +85,108 @@ describe("data: development restores the newest sanitized snapshot, and a resync
   it("a newer, larger sanitized snapshot alone changes nothing: pulumi up from a fresh clone leaves the database and its size alone", async () => {
     engine.setWorld({ snapshots: [S1, S2, PRODUCTION_BACKUP, S3] });
     const before = engine.journal().length;
-    expectSuccess(await engine.pulumi(["up", "-s", "development", "--yes", "--expect-no-changes"], { cwd: engine.checkout() }));
+    expectSuccess(
+      await engine.pulumi(["up", "-s", "development", "--yes", "--expect-no-changes"], {
+        cwd: engine.checkout(),
+      }),
+    );
     assert.deepEqual(engine.journal().slice(before), []);
   });
 
   it("data resync, committed in the clone, then pulumi up creates the next generation from s3 and deletes the old one after it", async () => {
     const ops = engine.checkout();
     resynced = ops;
-    const { json: resync } = await stagectlJson<ResyncResult>(engine, ["data", "resync", "development", "--yes"], ops);
+    const { json: resync } = await stagectlJson<ResyncResult>(
+      engine,
+      ["data", "resync", "development", "--yes"],
+      ops,
+    );
     assert.deepEqual(resync.generation, { from: 0, to: 1 });
     // The generation lives in the stack file, and nowhere else: the team commits it.
     assert.deepEqual(ops.changes(), ["Pulumi.development.yaml"]);
-    assert.match(git(["diff", "Pulumi.development.yaml"], ops.dir), /^\+ {2}multistage:data: '\{"generation":1\}'$/m);
-    git(["-c", "user.name=multistage", "-c", "user.email=dev@multistage.invalid", "commit", "-q", "-m", "Resync development's data", "Pulumi.development.yaml"], ops.dir);
+    assert.match(
+      git(["diff", "Pulumi.development.yaml"], ops.dir),
+      /^\+ {2}multistage:data: '\{"generation":1\}'$/m,
+    );
+    git(
+      [
+        "-c",
+        "user.name=multistage",
+        "-c",
+        "user.email=dev@multistage.invalid",
+        "commit",
+        "-q",
+        "-m",
+        "Resync development's data",
+        "Pulumi.development.yaml",
+      ],
+      ops.dir,
+    );
 
     const before = engine.journal().length;
-    const up = expectSuccess(await engine.pulumi(["up", "-s", "development", "--yes"], { cwd: ops }));
+    const up = expectSuccess(
+      await engine.pulumi(["up", "-s", "development", "--yes"], { cwd: ops }),
+    );
     const entries = engine.journal().slice(before);
-    assert.deepEqual(entries.filter((e) => e.error), []);
+    assert.deepEqual(
+      entries.filter((e) => e.error),
+      [],
+    );
 
     // The database: one create, from s3, then the old generation's delete; never a replacement.
     const calls = rdsCalls(entries);
-    assert.deepEqual(calls.map((e) => `${e.op} ${e.urn.split("::").pop()} ${e.id}`), [
-      "create env-db-instance-g1 multistage-development-db-g1",
-      "delete env-db-instance multistage-development-db",
-    ]);
+    assert.deepEqual(
+      calls.map((e) => `${e.op} ${e.urn.split("::").pop()} ${e.id}`),
+      [
+        "create env-db-instance-g1 multistage-development-db-g1",
+        "delete env-db-instance multistage-development-db",
+      ],
+    );
     const [created, deleted] = calls;
-    assert.equal(created.inputs.snapshotIdentifier, S3.identifier, `the new generation restored ${String(created.inputs.snapshotIdentifier)}`);
-    assert.equal(created.inputs.allocatedStorage, S3.allocatedStorageGb, "the new generation is sized for s3");
-    assert.equal(deleted.inputs.snapshotIdentifier, S2.identifier, "the deleted instance is not the one restored from s2");
+    assert.equal(
+      created.inputs.snapshotIdentifier,
+      S3.identifier,
+      `the new generation restored ${String(created.inputs.snapshotIdentifier)}`,
+    );
+    assert.equal(
+      created.inputs.allocatedStorage,
+      S3.allocatedStorageGb,
+      "the new generation is sized for s3",
+    );
+    assert.equal(
+      deleted.inputs.snapshotIdentifier,
+      S2.identifier,
+      "the deleted instance is not the one restored from s2",
+    );
 
     // Nothing else is new and nothing else is gone: dependents of the database's address are
     // replaced (a task definition's next revision, the connection secret's version) or updated.
     const others = entries.filter((e) => e.type !== RDS);
     const replaced = new Set(others.filter((e) => e.op === "replace").map((e) => e.urn));
-    assert.deepEqual(others.filter((e) => e.op === "create"), [], "something besides the database was created");
-    assert.deepEqual(others.filter((e) => e.op === "delete" && !replaced.has(e.urn)).map((e) => e.urn), [], "something besides the old database was deleted");
-    assert.match(up.stdout, /dbIdentifier\s*: "multistage-development-db" => "multistage-development-db-g1"/);
+    assert.deepEqual(
+      others.filter((e) => e.op === "create"),
+      [],
+      "something besides the database was created",
+    );
+    assert.deepEqual(
+      others.filter((e) => e.op === "delete" && !replaced.has(e.urn)).map((e) => e.urn),
+      [],
+      "something besides the old database was deleted",
+    );
+    assert.match(
+      up.stdout,
+      /dbIdentifier\s*: "multistage-development-db" => "multistage-development-db-g1"/,
+    );
   });
 
   it("a newer, smaller sanitized snapshot after the resync changes nothing: no attempt to shrink the volume", async () => {
     engine.setWorld({ snapshots: [S1, S2, PRODUCTION_BACKUP, S3, S4] });
     const before = engine.journal().length;
-    expectSuccess(await engine.pulumi(["up", "-s", "development", "--yes", "--expect-no-changes"], { cwd: resynced }));
+    expectSuccess(
+      await engine.pulumi(["up", "-s", "development", "--yes", "--expect-no-changes"], {
+        cwd: resynced,
+      }),
+    );
     assert.deepEqual(engine.journal().slice(before), []);
   });
 });

@@ -37,14 +37,29 @@ interface EtaRun {
 async function eta(args: string[]): Promise<EtaRun> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "multistage-eta-tmp-"));
   try {
-    const argv = ["run", "-s", "stagectl", "--", "eta", ...args, "--scale", String(SCALE), "--json"];
-    const child = spawn("npm", argv, { cwd: PROJECT_ROOT, env: { ...process.env, TMPDIR: tmp }, stdio: ["ignore", "pipe", "pipe"] });
+    const argv = [
+      "run",
+      "-s",
+      "stagectl",
+      "--",
+      "eta",
+      ...args,
+      "--scale",
+      String(SCALE),
+      "--json",
+    ];
+    const child = spawn("npm", argv, {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, TMPDIR: tmp },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     const [code] = (await once(child, "close")) as [number | null];
-    if (code !== 0) throw new Error(`npm ${argv.join(" ")} exited ${code}:\n${tail(stdout + stderr)}`);
+    if (code !== 0)
+      throw new Error(`npm ${argv.join(" ")} exited ${code}:\n${tail(stdout + stderr)}`);
     const leftInTmp = fs.readdirSync(tmp).filter((name) => name.startsWith("multistage-"));
     return { json: JSON.parse(stdout) as EtaJson, stderr, leftInTmp };
   } finally {
@@ -52,14 +67,20 @@ async function eta(args: string[]): Promise<EtaRun> {
   }
 }
 
-const long = (chain: EtaJson["up"]["chain"]) => chain.filter((l) => l.awsMinutes >= LONG_MINUTES).map((l) => l.resource);
+const long = (chain: EtaJson["up"]["chain"]) =>
+  chain.filter((l) => l.awsMinutes >= LONG_MINUTES).map((l) => l.resource);
 
 function assertAgrees(run: EtaRun): void {
   const { up, table } = run.json;
   const resolution = (RESOLUTION_SECONDS_PER_LINK * up.chain.length) / SCALE;
-  assert.ok(Math.abs(up.awsMinutes - table.up.minutes) <= resolution, `measured ${up.awsMinutes} AWS min on the path, the table says ${table.up.minutes} (resolution ${resolution})`);
+  assert.ok(
+    Math.abs(up.awsMinutes - table.up.minutes) <= resolution,
+    `measured ${up.awsMinutes} AWS min on the path, the table says ${table.up.minutes} (resolution ${resolution})`,
+  );
   // The long operations on the measured path are the table's, in its order.
-  const tableLong = table.up.chain.filter((name) => up.chain.find((l) => l.resource === name && l.awsMinutes >= LONG_MINUTES));
+  const tableLong = table.up.chain.filter((name) =>
+    up.chain.find((l) => l.resource === name && l.awsMinutes >= LONG_MINUTES),
+  );
   assert.deepEqual(long(up.chain), tableLong);
   assert.ok(long(up.chain).length > 0, "nothing long on the path");
   // The estimate is AWS's time plus the engine's, and the path ends where the estimate does.
@@ -74,13 +95,22 @@ describe("stagectl eta: the measured critical path is the table's longest path",
     assertAgrees(run);
     const { up, url, table } = run.json;
     assert.deepEqual(long(up.chain), ["env-db-instance"]);
-    assert.equal(up.chain.find((l) => l.resource === "env-db-instance")?.awsMinutes.toFixed(0), "10");
-    assert.deepEqual(up.chain.slice(-2).map((l) => l.resource), ["env-app-task", "env-app-service"]);
+    assert.equal(
+      up.chain.find((l) => l.resource === "env-db-instance")?.awsMinutes.toFixed(0),
+      "10",
+    );
+    assert.deepEqual(
+      up.chain.slice(-2).map((l) => l.resource),
+      ["env-app-task", "env-app-service"],
+    );
     assert.equal(table.up.chain.at(-1), "env-app-service");
     assert.ok(url, "no URL estimate");
     assert.equal(url.after?.minutes, 2.5);
     assert.equal(url.chain.at(-1)?.resource, "env-app-service");
-    assert.ok(Math.abs(url.minutes - (url.awsMinutes + url.engineSeconds / 60 + 2.5)) < 0.02, `URL at ${url.minutes}`);
+    assert.ok(
+      Math.abs(url.minutes - (url.awsMinutes + url.engineSeconds / 60 + 2.5)) < 0.02,
+      `URL at ${url.minutes}`,
+    );
     assert.equal(run.json.run.secondsPerMinute, SCALE);
     assert.match(run.stderr, /timing pulumi up -s development at 2 s per AWS minute/);
   });

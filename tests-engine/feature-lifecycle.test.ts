@@ -81,7 +81,9 @@ function missingConfig(text: string): string {
 function configKeysIn(checkout: Checkout, stack: string): string[] {
   const file = path.join(checkout.dir, `Pulumi.${stack}.yaml`);
   if (!fs.existsSync(file)) return [];
-  return Object.keys((parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> }).config ?? {}).sort();
+  return Object.keys(
+    (parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> }).config ?? {},
+  ).sort();
 }
 
 describe("feature lifecycle: CI jobs in fresh clones sharing only the backend", () => {
@@ -94,10 +96,17 @@ describe("feature lifecycle: CI jobs in fresh clones sharing only the backend", 
   let developmentState: string;
 
   const since = (count: number): JournalEntry[] => engine.journal().slice(count);
-  const ofStack = (entries: JournalEntry[], stack: string) => entries.filter((e) => e.stack === stack);
+  const ofStack = (entries: JournalEntry[], stack: string) =>
+    entries.filter((e) => e.stack === stack);
   // Random passwords are no cloud resources and all have the id "none"; the fold by type and id skips them.
-  const liveOf = (stack: string) => [...engine.live().values()].filter((r) => r.urn.startsWith(`urn:pulumi:${stack}::`) && !r.type.startsWith("random:"));
-  const stateUrns = async (stack: string, cwd: Checkout) => cloudResources(await exportStack(engine, stack, cwd)).map((r) => r.urn).sort();
+  const liveOf = (stack: string) =>
+    [...engine.live().values()].filter(
+      (r) => r.urn.startsWith(`urn:pulumi:${stack}::`) && !r.type.startsWith("random:"),
+    );
+  const stateUrns = async (stack: string, cwd: Checkout) =>
+    cloudResources(await exportStack(engine, stack, cwd))
+      .map((r) => r.urn)
+      .sort();
   // Task definitions are registered with skipDestroy (lib/aws/task-revisions.ts): a destroy
   // drops them from the state without any call, and their revisions stay in the account.
   const TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition";
@@ -111,8 +120,14 @@ describe("feature lifecycle: CI jobs in fresh clones sharing only the backend", 
     const ops = engine.checkout();
     expectSuccess(await engine.pulumi(["stack", "init", "development"], { cwd: ops }));
     expectSuccess(await engine.pulumi(["up", "-s", "development", "--yes"], { cwd: ops }));
-    const outputs = JSON.parse(expectSuccess(await engine.pulumi(["stack", "output", "-s", "development", "--json"], { cwd: ops })).stdout) as Record<string, unknown>;
-    developmentOutputs = Object.fromEntries(Object.entries(outputs).map(([key, value]) => [key, { value, secret: false }]));
+    const outputs = JSON.parse(
+      expectSuccess(
+        await engine.pulumi(["stack", "output", "-s", "development", "--json"], { cwd: ops }),
+      ).stdout,
+    ) as Record<string, unknown>;
+    developmentOutputs = Object.fromEntries(
+      Object.entries(outputs).map(([key, value]) => [key, { value, secret: false }]),
+    );
   });
   after(() => engine?.dispose());
 
@@ -123,31 +138,55 @@ describe("feature lifecycle: CI jobs in fresh clones sharing only the backend", 
     const { json } = await stagectlJson<FeatureUpResult>(engine, STEPS.push, job);
     push1 = json;
     assert.equal(json.stack, STACK);
-    assert.match(String(json.url), /^http:\/\/multistage-feature-flows-[0-9a-f]+\.eu-west-1\.elb\.amazonaws\.com$/);
+    assert.match(
+      String(json.url),
+      /^http:\/\/multistage-feature-flows-[0-9a-f]+\.eu-west-1\.elb\.amazonaws\.com$/,
+    );
     assert.equal(json.outputs.stageKind?.value, "feature");
-    assert.equal(json.outputs.vpcId?.value, developmentOutputs.vpcId.value, "not development's VPC");
+    assert.equal(
+      json.outputs.vpcId?.value,
+      developmentOutputs.vpcId.value,
+      "not development's VPC",
+    );
 
     const tags = multistageTags(await stackTags(engine, STACK, job));
     real.push1Tags = tags;
-    assert.deepEqual(Object.keys(tags).sort(), ["multistage:branch", "multistage:created-at", "multistage:expires-at", "multistage:pr", "multistage:stage"]);
+    assert.deepEqual(Object.keys(tags).sort(), [
+      "multistage:branch",
+      "multistage:created-at",
+      "multistage:expires-at",
+      "multistage:pr",
+      "multistage:stage",
+    ]);
     assert.equal(tags["multistage:stage"], "feature");
     assert.equal(tags["multistage:branch"], "feature/flows");
     assert.equal(tags["multistage:pr"], "7");
-    assert.ok(ms(tags["multistage:created-at"]) >= at.push1.getTime() - 1000 && ms(tags["multistage:created-at"]) <= Date.now(), `created-at ${tags["multistage:created-at"]} is not the time of the push`);
+    assert.ok(
+      ms(tags["multistage:created-at"]) >= at.push1.getTime() - 1000 &&
+        ms(tags["multistage:created-at"]) <= Date.now(),
+      `created-at ${tags["multistage:created-at"]} is not the time of the push`,
+    );
     assert.equal(ms(tags["multistage:expires-at"]) - ms(tags["multistage:created-at"]), 72 * HOUR);
     assert.equal(json.expiresAt, tags["multistage:expires-at"]);
 
     // Everything the update did was a create that the cloud accepted, and the state holds exactly that.
     const entries = ofStack(since(before), STACK);
     assert.deepEqual([...new Set(entries.map((e) => e.op))], ["create"]);
-    assert.deepEqual(entries.filter((e) => e.error), []);
+    assert.deepEqual(
+      entries.filter((e) => e.error),
+      [],
+    );
     const state = cloudResources(await exportStack(engine, STACK, job));
     assert.deepEqual(entries.map((e) => e.urn).sort(), state.map((r) => r.urn).sort());
   });
 
   it("push 2, in a new clone: the same stack, created-at kept, expiry extended, nothing created or replaced", async () => {
     const job = engine.checkout();
-    assert.deepEqual(configKeysIn(job, STACK), [], "a fresh clone has no config for the feature stack");
+    assert.deepEqual(
+      configKeysIn(job, STACK),
+      [],
+      "a fresh clone has no config for the feature stack",
+    );
     const before = engine.journal().length;
     at.push2 = new Date();
     const { json } = await stagectlJson<FeatureUpResult>(engine, STEPS.push, job);
@@ -157,31 +196,60 @@ describe("feature lifecycle: CI jobs in fresh clones sharing only the backend", 
     const tags = multistageTags(await stackTags(engine, STACK, job));
     real.push2Tags = tags;
     assert.equal(tags["multistage:created-at"], real.push1Tags?.["multistage:created-at"]);
-    assert.ok(ms(tags["multistage:expires-at"]) > ms(real.push1Tags?.["multistage:expires-at"]), "the expiry did not move");
+    assert.ok(
+      ms(tags["multistage:expires-at"]) > ms(real.push1Tags?.["multistage:expires-at"]),
+      "the expiry did not move",
+    );
     assert.ok(ms(tags["multistage:expires-at"]) >= at.push2.getTime() + 72 * HOUR - 1000);
     assert.equal(json.expiresAt, tags["multistage:expires-at"]);
-    assert.deepEqual((await stackNames(engine, job)).filter((s) => s.startsWith("feature-")), [STACK]);
+    assert.deepEqual(
+      (await stackNames(engine, job)).filter((s) => s.startsWith("feature-")),
+      [STACK],
+    );
 
     // The rebuilt config is the first push's but for the expiry, which the resources carry in
     // their tags: updates in place only.
     const entries = ofStack(since(before), STACK);
-    assert.deepEqual(entries.filter((e) => e.op !== "update"), [], "push 2 created, replaced or deleted something");
-    assert.deepEqual(entries.filter((e) => e.error), []);
-    for (const e of entries) assert.deepEqual(e.changed?.filter((key) => key !== "tags" && key !== "tagsAll"), [], `${e.urn} changed more than its tags`);
+    assert.deepEqual(
+      entries.filter((e) => e.op !== "update"),
+      [],
+      "push 2 created, replaced or deleted something",
+    );
+    assert.deepEqual(
+      entries.filter((e) => e.error),
+      [],
+    );
+    for (const e of entries)
+      assert.deepEqual(
+        e.changed?.filter((key) => key !== "tags" && key !== "tagsAll"),
+        [],
+        `${e.urn} changed more than its tags`,
+      );
 
     real.configKeysInPushJob = configKeysIn(job, STACK);
-    assert.deepEqual(real.configKeysInPushJob, ["aws:region", "multistage:feature", "multistage:stage"]);
+    assert.deepEqual(real.configKeysInPushJob, [
+      "aws:region",
+      "multistage:feature",
+      "multistage:stage",
+    ]);
     // A fresh clone has no config for the stack at all, and the CLI says so: Pulumi.yaml declares `stage` without a default.
     const fresh = engine.checkout();
     assert.deepEqual(configKeysIn(fresh, STACK), []);
     const config = expectFailure(await engine.pulumi(["config", "-s", STACK], { cwd: fresh }));
     real.configInFreshCheckout = missingConfig(config.stdout + config.stderr);
-    assert.equal(real.configInFreshCheckout, "Stack 'feature-flows' is missing configuration value 'stage'");
+    assert.equal(
+      real.configInFreshCheckout,
+      "Stack 'feature-flows' is missing configuration value 'stage'",
+    );
   });
 
   it("feature list, in another clone, shows the stack from its tags: branch, pull request, created-at, expiry, url", async () => {
     at.list = new Date();
-    const { json: rows } = await stagectlJson<FeatureStackRow[]>(engine, STEPS.list, engine.checkout());
+    const { json: rows } = await stagectlJson<FeatureStackRow[]>(
+      engine,
+      STEPS.list,
+      engine.checkout(),
+    );
     real.listRows = rows;
     assert.equal(rows.length, 1);
     const [row] = rows;
@@ -194,26 +262,47 @@ describe("feature lifecycle: CI jobs in fresh clones sharing only the backend", 
     assert.equal(row.url, push1.url);
     assert.deepEqual(row.problems, []);
     assert.equal(row.notFeature, undefined);
-    assert.ok(row.ageHours !== undefined && row.ageHours >= 0 && row.ageHours < 1, `age ${String(row.ageHours)}h`);
+    assert.ok(
+      row.ageHours !== undefined && row.ageHours >= 0 && row.ageHours < 1,
+      `age ${String(row.ageHours)}h`,
+    );
   });
 
   it("feature reap destroys and removes only the expired stack; development, made to look like an expired feature stack, is never touched", async () => {
     // A second pull request whose time to live has run out.
     at.stale = new Date();
-    const { json: stale } = await stagectlJson<FeatureUpResult>(engine, STEPS.stale, engine.checkout());
+    const { json: stale } = await stagectlJson<FeatureUpResult>(
+      engine,
+      STEPS.stale,
+      engine.checkout(),
+    );
     const expiresIn = ms(stale.expiresAt) + 1000 - Date.now();
     if (expiresIn > 0) await sleep(expiresIn);
 
     // Whatever a long-lived stack's tags and config say, it is not a feature stack.
     const nightly = engine.checkout();
-    for (const [key, value] of Object.entries(IMPOSTER_TAGS)) expectSuccess(await engine.pulumi(["stack", "tag", "set", key, value, "-s", "development"], { cwd: nightly }));
+    for (const [key, value] of Object.entries(IMPOSTER_TAGS))
+      expectSuccess(
+        await engine.pulumi(["stack", "tag", "set", key, value, "-s", "development"], {
+          cwd: nightly,
+        }),
+      );
     const developmentFile = path.join(nightly.dir, "Pulumi.development.yaml");
     fs.writeFileSync(
       developmentFile,
-      fs.readFileSync(developmentFile, "utf8").replace("multistage:stage: development", `multistage:stage: feature\n  multistage:feature: '${JSON.stringify({ branch: "develop", createdAt: IMPOSTER_TAGS["multistage:created-at"], expiresAt: IMPOSTER_TAGS["multistage:expires-at"] })}'`),
+      fs
+        .readFileSync(developmentFile, "utf8")
+        .replace(
+          "multistage:stage: development",
+          `multistage:stage: feature\n  multistage:feature: '${JSON.stringify({ branch: "develop", createdAt: IMPOSTER_TAGS["multistage:created-at"], expiresAt: IMPOSTER_TAGS["multistage:expires-at"] })}'`,
+        ),
     );
-    developmentState = expectSuccess(await engine.pulumi(["stack", "export", "-s", "development"], { cwd: nightly })).stdout;
-    const flowsState = expectSuccess(await engine.pulumi(["stack", "export", "-s", STACK], { cwd: nightly })).stdout;
+    developmentState = expectSuccess(
+      await engine.pulumi(["stack", "export", "-s", "development"], { cwd: nightly }),
+    ).stdout;
+    const flowsState = expectSuccess(
+      await engine.pulumi(["stack", "export", "-s", STACK], { cwd: nightly }),
+    ).stdout;
     const staleResources = await stateUrns(STALE, nightly);
     assert.ok(staleResources.length > 0);
 
@@ -232,14 +321,37 @@ describe("feature lifecycle: CI jobs in fresh clones sharing only the backend", 
     const entries = since(before);
     assert.deepEqual([...new Set(entries.map((e) => e.stack))], [STALE]);
     assert.deepEqual([...new Set(entries.map((e) => e.op))], ["delete"]);
-    assert.deepEqual(entries.filter((e) => e.error), []);
+    assert.deepEqual(
+      entries.filter((e) => e.error),
+      [],
+    );
     assert.deepEqual(entries.map((e) => e.urn).sort(), deletedByDestroy(staleResources));
-    assert.ok(retainedByDestroy(staleResources).length >= 2, "the stack had no task definitions to retain");
-    assert.deepEqual(liveOf(STALE).map((r) => r.urn).sort(), retainedByDestroy(staleResources));
+    assert.ok(
+      retainedByDestroy(staleResources).length >= 2,
+      "the stack had no task definitions to retain",
+    );
+    assert.deepEqual(
+      liveOf(STALE)
+        .map((r) => r.urn)
+        .sort(),
+      retainedByDestroy(staleResources),
+    );
 
-    assert.equal(expectSuccess(await engine.pulumi(["stack", "export", "-s", "development"], { cwd: nightly })).stdout, developmentState, "development's state changed");
-    assert.equal(expectSuccess(await engine.pulumi(["stack", "export", "-s", STACK], { cwd: nightly })).stdout, flowsState, "the live stack's state changed");
-    assert.deepEqual(multistageTags(await stackTags(engine, "development", nightly)), IMPOSTER_TAGS);
+    assert.equal(
+      expectSuccess(await engine.pulumi(["stack", "export", "-s", "development"], { cwd: nightly }))
+        .stdout,
+      developmentState,
+      "development's state changed",
+    );
+    assert.equal(
+      expectSuccess(await engine.pulumi(["stack", "export", "-s", STACK], { cwd: nightly })).stdout,
+      flowsState,
+      "the live stack's state changed",
+    );
+    assert.deepEqual(
+      multistageTags(await stackTags(engine, "development", nightly)),
+      IMPOSTER_TAGS,
+    );
   });
 
   it("feature down, in another clone, destroys and removes the stack, and nothing else", async () => {
@@ -255,10 +367,23 @@ describe("feature lifecycle: CI jobs in fresh clones sharing only the backend", 
 
     const entries = since(before);
     assert.deepEqual([...new Set(entries.map((e) => `${e.stack} ${e.op}`))], [`${STACK} delete`]);
-    assert.deepEqual(entries.filter((e) => e.error), []);
+    assert.deepEqual(
+      entries.filter((e) => e.error),
+      [],
+    );
     assert.deepEqual(entries.map((e) => e.urn).sort(), deletedByDestroy(resources));
-    assert.deepEqual(liveOf(STACK).map((r) => r.urn).sort(), retainedByDestroy(resources));
-    assert.equal(expectSuccess(await engine.pulumi(["stack", "export", "-s", "development"], { cwd: job })).stdout, developmentState, "development's state changed");
+    assert.deepEqual(
+      liveOf(STACK)
+        .map((r) => r.urn)
+        .sort(),
+      retainedByDestroy(resources),
+    );
+    assert.equal(
+      expectSuccess(await engine.pulumi(["stack", "export", "-s", "development"], { cwd: job }))
+        .stdout,
+      developmentState,
+      "development's state changed",
+    );
   });
 
   it("the in-memory double, running the same jobs at the same times, says what the real engine said", async () => {
@@ -269,10 +394,20 @@ describe("feature lifecycle: CI jobs in fresh clones sharing only the backend", 
 });
 
 /** Scenario 2's jobs against MemoryWorkspace: one backend, a fresh checkout per job, the clock at each real step's time. */
-async function lifecycleOnTheDouble(at: Record<string, Date>, developmentOutputs: Record<string, StackOutput>): Promise<LifecycleView> {
-  const origin = new MemoryWorkspace().addStack("development", { outputs: developmentOutputs, resourceCount: Object.keys(developmentOutputs).length });
+async function lifecycleOnTheDouble(
+  at: Record<string, Date>,
+  developmentOutputs: Record<string, StackOutput>,
+): Promise<LifecycleView> {
+  const origin = new MemoryWorkspace().addStack("development", {
+    outputs: developmentOutputs,
+    resourceCount: Object.keys(developmentOutputs).length,
+  });
   const { backend } = origin;
-  const job = async <T>(args: string[], when: Date, checkout = origin.freshCheckout()): Promise<T> => {
+  const job = async <T>(
+    args: string[],
+    when: Date,
+    checkout = origin.freshCheckout(),
+  ): Promise<T> => {
     backend.now = () => when;
     const context = await runStagectl(testContext(checkout, when), [...args, "--json"]);
     assert.equal(context.exitCode, 0, `the double: ${args.join(" ")}: ${context.err.join("")}`);
@@ -287,10 +422,13 @@ async function lifecycleOnTheDouble(at: Record<string, Date>, developmentOutputs
   await job(STEPS.push, at.push2, pushJob);
   view.push2Tags = tagsOf(STACK);
   view.configKeysInPushJob = Object.keys(await pushJob.getAllConfig(STACK)).sort();
-  view.configInFreshCheckout = await origin.freshCheckout().getAllConfig(STACK).then(
-    (config) => `config: ${Object.keys(config).join(", ")}`,
-    (error: Error) => missingConfig(error.message),
-  );
+  view.configInFreshCheckout = await origin
+    .freshCheckout()
+    .getAllConfig(STACK)
+    .then(
+      (config) => `config: ${Object.keys(config).join(", ")}`,
+      (error: Error) => missingConfig(error.message),
+    );
   view.listRows = await job<FeatureStackRow[]>(STEPS.list, at.list);
   await job(STEPS.stale, at.stale);
   Object.assign(backend.get("development").tags, IMPOSTER_TAGS);
@@ -315,8 +453,15 @@ function comparable(view: LifecycleView) {
     pr: tags["multistage:pr"],
   });
   return {
-    push1: { ...relation(one), ttlHours: (ms(one["multistage:expires-at"]) - ms(one["multistage:created-at"])) / HOUR },
-    push2: { ...relation(two), createdAtKept: two["multistage:created-at"] === one["multistage:created-at"], expiryExtended: ms(two["multistage:expires-at"]) > ms(one["multistage:expires-at"]) },
+    push1: {
+      ...relation(one),
+      ttlHours: (ms(one["multistage:expires-at"]) - ms(one["multistage:created-at"])) / HOUR,
+    },
+    push2: {
+      ...relation(two),
+      createdAtKept: two["multistage:created-at"] === one["multistage:created-at"],
+      expiryExtended: ms(two["multistage:expires-at"]) > ms(one["multistage:expires-at"]),
+    },
     configKeysInPushJob: view.configKeysInPushJob,
     configInFreshCheckout: view.configInFreshCheckout,
     listRows: view.listRows.map((row) => ({

@@ -22,7 +22,9 @@ describe("program start under the CLI", () => {
     const checkout = engine.checkout();
     expectSuccess(await engine.pulumi(["stack", "init", "staging"], { cwd: checkout }));
     const log = path.join(engine.root, "program-start.jsonl");
-    expectSuccess(await engine.pulumi(["preview", "-s", "staging"], { cwd: checkout, env: probeEnv(log) }));
+    expectSuccess(
+      await engine.pulumi(["preview", "-s", "staging"], { cwd: checkout, env: probeEnv(log) }),
+    );
     const starts = readProgramStarts(log);
     assert.equal(starts.length, 1, "the probe saw no program start (or more than one)");
     assert.equal(starts[0].transpileOnly, true);

@@ -24,7 +24,17 @@ const D1 = `${REPOSITORY}@sha256:${createHash("sha256").update("commit 1").diges
 const D2 = `${REPOSITORY}@sha256:${createHash("sha256").update("commit 2").digest("hex")}`;
 /** The workflow's file names (.github/workflows/promote.yml), uploaded by the review job and downloaded by the apply job. */
 const ARTIFACT = ["promotion.md", "promotion.plan.json", "promotion.plan.json.meta.json"];
-const REVIEW = ["promote", "--from", "development", "--to", "staging", "--report", "promotion.md", "--plan", "promotion.plan.json"];
+const REVIEW = [
+  "promote",
+  "--from",
+  "development",
+  "--to",
+  "staging",
+  "--report",
+  "promotion.md",
+  "--plan",
+  "promotion.plan.json",
+];
 const APPLY = [...REVIEW, "--apply"];
 
 describe("promotion: review development -> staging in one clone, apply the saved plan in another", () => {
@@ -32,13 +42,22 @@ describe("promotion: review development -> staging in one clone, apply the saved
   let committedStagingImage: string;
 
   const since = (count: number): JournalEntry[] => engine.journal().slice(count);
-  const exported = async (stack: string, cwd: Checkout) => expectSuccess(await engine.pulumi(["stack", "export", "-s", stack], { cwd })).stdout;
-  const outputOf = async (stack: string, key: string, cwd: Checkout) => JSON.parse(expectSuccess(await engine.pulumi(["stack", "output", key, "-s", stack, "--json"], { cwd })).stdout) as unknown;
+  const exported = async (stack: string, cwd: Checkout) =>
+    expectSuccess(await engine.pulumi(["stack", "export", "-s", stack], { cwd })).stdout;
+  const outputOf = async (stack: string, key: string, cwd: Checkout) =>
+    JSON.parse(
+      expectSuccess(await engine.pulumi(["stack", "output", key, "-s", stack, "--json"], { cwd }))
+        .stdout,
+    ) as unknown;
 
   /** Development redeployed from a fresh clone running the given digest, as the develop branch's CI job does. */
   async function developmentRuns(image: string): Promise<void> {
     const job = engine.checkout();
-    expectSuccess(await engine.pulumi(["config", "set", "multistage:image", image, "-s", "development"], { cwd: job }));
+    expectSuccess(
+      await engine.pulumi(["config", "set", "multistage:image", image, "-s", "development"], {
+        cwd: job,
+      }),
+    );
     expectSuccess(await engine.pulumi(["up", "-s", "development", "--yes"], { cwd: job }));
     assert.equal(await outputOf("development", "image", job), image);
   }
@@ -47,14 +66,16 @@ describe("promotion: review development -> staging in one clone, apply the saved
   async function review(): Promise<{ job: Checkout; result: PromoteResult }> {
     const job = engine.checkout();
     const { json } = await stagectlJson<PromoteResult>(engine, REVIEW, job);
-    for (const file of ARTIFACT) assert.ok(fs.existsSync(path.join(job.dir, file)), `the review left no ${file}`);
+    for (const file of ARTIFACT)
+      assert.ok(fs.existsSync(path.join(job.dir, file)), `the review left no ${file}`);
     return { job, result: json };
   }
 
   /** The apply job: a fresh clone with the review's artifact downloaded into it. */
   function applyJob(reviewJob: Checkout): Checkout {
     const job = engine.checkout();
-    for (const file of ARTIFACT) fs.copyFileSync(path.join(reviewJob.dir, file), path.join(job.dir, file));
+    for (const file of ARTIFACT)
+      fs.copyFileSync(path.join(reviewJob.dir, file), path.join(job.dir, file));
     return job;
   }
 
@@ -76,10 +97,18 @@ describe("promotion: review development -> staging in one clone, apply the saved
     const before = engine.journal().length;
     const refused = expectFailure(await stagectl(engine, REVIEW, job));
     assert.equal(refused.code, 1);
-    assert.match(refused.stderr, /^Refusing to promote \S+\/multistage-development-app@sha256:[0-9a-f]{64} to staging: Invalid configuration for stack "staging": multistage:image: .*expected an image of the shared repository/);
-    assert.equal(refused.stderr.trim().split("\n").length, 1, `more than one line:\n${refused.stderr}`);
+    assert.match(
+      refused.stderr,
+      /^Refusing to promote \S+\/multistage-development-app@sha256:[0-9a-f]{64} to staging: Invalid configuration for stack "staging": multistage:image: .*expected an image of the shared repository/,
+    );
+    assert.equal(
+      refused.stderr.trim().split("\n").length,
+      1,
+      `more than one line:\n${refused.stderr}`,
+    );
     assert.doesNotMatch(refused.stderr, /Previewing/, "the preview ran");
-    for (const file of ARTIFACT) assert.ok(!fs.existsSync(path.join(job.dir, file)), `${file} was written`);
+    for (const file of ARTIFACT)
+      assert.ok(!fs.existsSync(path.join(job.dir, file)), `${file} was written`);
     assert.deepEqual(since(before), []);
   });
 
@@ -89,7 +118,11 @@ describe("promotion: review development -> staging in one clone, apply the saved
     const { job: reviewed, result } = await review();
     assert.equal(result.image, D1);
     assert.equal(result.previousImage, committedStagingImage);
-    assert.equal(await exported("staging", engine.checkout()), stagingBefore, "the review changed staging's state");
+    assert.equal(
+      await exported("staging", engine.checkout()),
+      stagingBefore,
+      "the review changed staging's state",
+    );
 
     // A newer build reaches development between the review and the approval.
     await developmentRuns(D2);
@@ -103,16 +136,25 @@ describe("promotion: review development -> staging in one clone, apply the saved
     );
     assert.deepEqual(since(before), []);
     assert.equal(await exported("staging", job), stagingBefore);
-    assert.deepEqual(job.changes().filter((file) => !ARTIFACT.includes(file)), [], "the refused apply changed the checkout");
+    assert.deepEqual(
+      job.changes().filter((file) => !ARTIFACT.includes(file)),
+      [],
+      "the refused apply changed the checkout",
+    );
   });
 
   it("a fresh review, applied in another clone, reaches the cloud as exactly the reviewed updates: the task definition's next revision and the service", async () => {
     const { job: reviewed, result } = await review();
     assert.equal(result.image, D2);
     assert.deepEqual(result.statefulChanges, []);
-    const record = JSON.parse(fs.readFileSync(path.join(reviewed.dir, "promotion.plan.json.meta.json"), "utf8")) as ReviewRecord;
+    const record = JSON.parse(
+      fs.readFileSync(path.join(reviewed.dir, "promotion.plan.json.meta.json"), "utf8"),
+    ) as ReviewRecord;
     assert.equal(record.image, D2);
-    assert.match(fs.readFileSync(path.join(reviewed.dir, "promotion.md"), "utf8"), new RegExp(D2.replace(/[.]/g, "\\.")));
+    assert.match(
+      fs.readFileSync(path.join(reviewed.dir, "promotion.md"), "utf8"),
+      new RegExp(D2.replace(/[.]/g, "\\.")),
+    );
 
     const job = applyJob(reviewed);
     const before = engine.journal().length;
@@ -121,9 +163,15 @@ describe("promotion: review development -> staging in one clone, apply the saved
     assert.equal(applied.image, D2);
 
     const entries = since(before);
-    assert.deepEqual(entries.filter((e) => e.error), []);
     assert.deepEqual(
-      entries.map((e) => `${e.stack} ${e.op} ${e.type} ${e.urn.split("::").pop()}${e.changed ? ` [${e.changed.join(",")}]` : ""}`),
+      entries.filter((e) => e.error),
+      [],
+    );
+    assert.deepEqual(
+      entries.map(
+        (e) =>
+          `${e.stack} ${e.op} ${e.type} ${e.urn.split("::").pop()}${e.changed ? ` [${e.changed.join(",")}]` : ""}`,
+      ),
       [
         "staging replace aws:ecs/taskDefinition:TaskDefinition env-app-task",
         "staging update aws:ecs/service:Service env-app-service [taskDefinition]",
@@ -131,14 +179,34 @@ describe("promotion: review development -> staging in one clone, apply the saved
       ],
     );
     const [revision] = entries;
-    const containers = JSON.parse(String(revision.inputs.containerDefinitions)) as Array<{ name: string; image?: string }>;
-    assert.ok(containers.some((c) => c.image === D2), `the new revision runs ${containers.map((c) => c.image).join(", ")}`);
+    const containers = JSON.parse(String(revision.inputs.containerDefinitions)) as Array<{
+      name: string;
+      image?: string;
+    }>;
+    assert.ok(
+      containers.some((c) => c.image === D2),
+      `the new revision runs ${containers.map((c) => c.image).join(", ")}`,
+    );
     // The review said so beforehand: one replace, one update.
-    assert.deepEqual({ replace: record.counts.replace, update: record.counts.update, create: record.counts.create, delete: record.counts.delete }, { replace: 1, update: 1, create: 0, delete: 0 });
+    assert.deepEqual(
+      {
+        replace: record.counts.replace,
+        update: record.counts.update,
+        create: record.counts.create,
+        delete: record.counts.delete,
+      },
+      { replace: 1, update: 1, create: 0, delete: 0 },
+    );
 
     assert.equal(await outputOf("staging", "image", job), D2);
     // The workflow's next step commits the digest now running into the stack file.
-    assert.deepEqual(job.changes().filter((file) => !ARTIFACT.includes(file)), ["Pulumi.staging.yaml"]);
-    assert.match(fs.readFileSync(path.join(job.dir, "Pulumi.staging.yaml"), "utf8"), new RegExp(`multistage:image: ${D2.replace(/[.]/g, "\\.")}`));
+    assert.deepEqual(
+      job.changes().filter((file) => !ARTIFACT.includes(file)),
+      ["Pulumi.staging.yaml"],
+    );
+    assert.match(
+      fs.readFileSync(path.join(job.dir, "Pulumi.staging.yaml"), "utf8"),
+      new RegExp(`multistage:image: ${D2.replace(/[.]/g, "\\.")}`),
+    );
   });
 });

@@ -15,8 +15,16 @@ function exported(time: string, password: string, image: string) {
       manifest: { time, magic: "abc", version: "v3.248.0" },
       secrets_providers: { type: "passphrase", state: { salt: "v1:salt" } },
       resources: [
-        { urn: "urn:pulumi:production::multistage::pulumi:pulumi:Stack::multistage-production", type: "pulumi:pulumi:Stack", outputs: { image } },
-        { urn: "urn:pulumi:production::multistage::aws:rds/instance:Instance::db", type: "aws:rds/instance:Instance", inputs: { password: { ...SECRET, plaintext: JSON.stringify(password) } } },
+        {
+          urn: "urn:pulumi:production::multistage::pulumi:pulumi:Stack::multistage-production",
+          type: "pulumi:pulumi:Stack",
+          outputs: { image },
+        },
+        {
+          urn: "urn:pulumi:production::multistage::aws:rds/instance:Instance::db",
+          type: "aws:rds/instance:Instance",
+          inputs: { password: { ...SECRET, plaintext: JSON.stringify(password) } },
+        },
       ],
     },
   };
@@ -26,15 +34,27 @@ describe("checkpoint fingerprints", () => {
   const base = exported("2026-03-01T12:00:00Z", "hunter22", "repo@sha256:aa");
 
   it("is the same for two reads of one checkpoint", () => {
-    assert.equal(checkpointFingerprint(base), checkpointFingerprint(JSON.parse(JSON.stringify(base))));
+    assert.equal(
+      checkpointFingerprint(base),
+      checkpointFingerprint(JSON.parse(JSON.stringify(base))),
+    );
   });
 
   it("changes with any write: a new manifest time, a new output", () => {
-    assert.notEqual(checkpointFingerprint(exported("2026-03-01T12:05:00Z", "hunter22", "repo@sha256:aa")), checkpointFingerprint(base));
-    assert.notEqual(checkpointFingerprint(exported("2026-03-01T12:00:00Z", "hunter22", "repo@sha256:bb")), checkpointFingerprint(base));
+    assert.notEqual(
+      checkpointFingerprint(exported("2026-03-01T12:05:00Z", "hunter22", "repo@sha256:aa")),
+      checkpointFingerprint(base),
+    );
+    assert.notEqual(
+      checkpointFingerprint(exported("2026-03-01T12:00:00Z", "hunter22", "repo@sha256:bb")),
+      checkpointFingerprint(base),
+    );
   });
 
   it("leaves secret plaintext out (a hash of a short secret can be guessed back)", () => {
-    assert.equal(checkpointFingerprint(exported("2026-03-01T12:00:00Z", "other-password", "repo@sha256:aa")), checkpointFingerprint(base));
+    assert.equal(
+      checkpointFingerprint(exported("2026-03-01T12:00:00Z", "other-password", "repo@sha256:aa")),
+      checkpointFingerprint(base),
+    );
   });
 });

@@ -31,7 +31,10 @@ const FIXTURE = path.join(__dirname, "fixtures", "components");
 
 /** Renders one component alone, with only its required args (tests/fixtures/components). */
 async function alone(component: string): Promise<RenderedResource[]> {
-  const render = await renderStack("defaults", { programDir: FIXTURE, configOverrides: { "component:name": component } });
+  const render = await renderStack("defaults", {
+    programDir: FIXTURE,
+    configOverrides: { "component:name": component },
+  });
   return render.resources.filter((r) => r.custom);
 }
 
@@ -42,10 +45,15 @@ function one(resources: RenderedResource[], type: string): Record<string, unknow
 }
 
 describe("component defaults", () => {
-  const documented = componentArgs().filter((a) => a.file.startsWith("components/") && a.defaultText !== undefined);
+  const documented = componentArgs().filter(
+    (a) => a.file.startsWith("components/") && a.defaultText !== undefined,
+  );
 
   it("every component with a documented default has one place for its defaults", () => {
-    assert.deepEqual([...new Set(documented.map((a) => a.name))].sort(), Object.keys(DEFAULTS).sort());
+    assert.deepEqual(
+      [...new Set(documented.map((a) => a.name))].sort(),
+      Object.keys(DEFAULTS).sort(),
+    );
   });
 
   it("each @default in the TSDoc is the value the component's defaults hold (undefined: none)", () => {
@@ -53,10 +61,21 @@ describe("component defaults", () => {
     for (const arg of documented) {
       const stated = documentedDefault(arg.defaultText ?? "");
       const defaults = DEFAULTS[arg.name];
-      if ("unparsable" in stated) mismatches.push(`${arg.name}.${arg.property}: @default ${stated.unparsable} states no value`);
-      else if (stated.value === undefined && arg.property in defaults) mismatches.push(`${arg.name}.${arg.property}: documented undefined, defaults hold ${JSON.stringify(defaults[arg.property])}`);
-      else if (stated.value !== undefined && JSON.stringify(defaults[arg.property]) !== JSON.stringify(stated.value)) {
-        mismatches.push(`${arg.name}.${arg.property}: documented ${JSON.stringify(stated.value)}, defaults hold ${JSON.stringify(defaults[arg.property])}`);
+      if ("unparsable" in stated)
+        mismatches.push(
+          `${arg.name}.${arg.property}: @default ${stated.unparsable} states no value`,
+        );
+      else if (stated.value === undefined && arg.property in defaults)
+        mismatches.push(
+          `${arg.name}.${arg.property}: documented undefined, defaults hold ${JSON.stringify(defaults[arg.property])}`,
+        );
+      else if (
+        stated.value !== undefined &&
+        JSON.stringify(defaults[arg.property]) !== JSON.stringify(stated.value)
+      ) {
+        mismatches.push(
+          `${arg.name}.${arg.property}: documented ${JSON.stringify(stated.value)}, defaults hold ${JSON.stringify(defaults[arg.property])}`,
+        );
       }
     }
     assert.deepEqual(mismatches, []);
@@ -64,7 +83,9 @@ describe("component defaults", () => {
 
   it("each default a component holds is documented", () => {
     const undocumented = Object.entries(DEFAULTS).flatMap(([name, defaults]) =>
-      Object.keys(defaults).filter((key) => !documented.some((a) => a.name === name && a.property === key)).map((key) => `${name}.${key}`),
+      Object.keys(defaults)
+        .filter((key) => !documented.some((a) => a.name === name && a.property === key))
+        .map((key) => `${name}.${key}`),
     );
     assert.deepEqual(undocumented, []);
   });
@@ -74,7 +95,10 @@ describe("component defaults", () => {
       const resources = await alone("Network");
       assert.equal(one(resources, "aws:ec2/vpc:Vpc").cidrBlock, NETWORK_DEFAULTS.cidr);
       assert.equal(resources.filter((r) => r.type === "aws:ec2/natGateway:NatGateway").length, 1);
-      assert.equal(resources.filter((r) => r.type === "aws:ec2/subnet:Subnet").length, 2 * NETWORK_DEFAULTS.zoneCount);
+      assert.equal(
+        resources.filter((r) => r.type === "aws:ec2/subnet:Subnet").length,
+        2 * NETWORK_DEFAULTS.zoneCount,
+      );
     });
 
     it("Database: db.t4g.micro, PostgreSQL 16, single-AZ, 1 day of backups, 20 GiB, app/app_owner, destroyable", async () => {
@@ -100,17 +124,31 @@ describe("component defaults", () => {
 
     it("Bucket: the assets bucket, unversioned", async () => {
       const resources = await alone("Bucket");
-      assert.equal(one(resources, "aws:s3/bucket:Bucket").bucket, `multistage-defaults-${BUCKET_DEFAULTS.purpose}`);
-      assert.equal(resources.filter((r) => r.type === "aws:s3/bucketVersioning:BucketVersioning").length, 0);
+      assert.equal(
+        one(resources, "aws:s3/bucket:Bucket").bucket,
+        `multistage-defaults-${BUCKET_DEFAULTS.purpose}`,
+      );
+      assert.equal(
+        resources.filter((r) => r.type === "aws:s3/bucketVersioning:BucketVersioning").length,
+        0,
+      );
     });
 
     it("LogBucket: logs expire after 7 days", async () => {
-      const lifecycle = one(await alone("LogBucket"), "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration");
-      assert.match(JSON.stringify(lifecycle.rules), new RegExp(`"days":${LOG_BUCKET_DEFAULTS.retentionDays}\\b`));
+      const lifecycle = one(
+        await alone("LogBucket"),
+        "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+      );
+      assert.match(
+        JSON.stringify(lifecycle.rules),
+        new RegExp(`"days":${LOG_BUCKET_DEFAULTS.retentionDays}\\b`),
+      );
     });
 
     it("SecurityGroups: HTTP only, the app on 8080", async () => {
-      const rules = (await alone("SecurityGroups")).filter((r) => r.type === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule");
+      const rules = (await alone("SecurityGroups")).filter(
+        (r) => r.type === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+      );
       const ports = rules.map((r) => r.inputs.fromPort).sort();
       assert.deepEqual(ports, [80, SECURITY_GROUPS_DEFAULTS.appPort].sort());
     });
@@ -121,7 +159,10 @@ describe("component defaults", () => {
       assert.equal(build.context, APP_IMAGE_DEFAULTS.context);
       assert.equal(build.dockerfile, APP_IMAGE_DEFAULTS.dockerfile);
       assert.equal(build.platform, APP_IMAGE_DEFAULTS.platform);
-      assert.equal(one(resources, "aws:ecr/repository:Repository").forceDelete, APP_IMAGE_DEFAULTS.forceDelete);
+      assert.equal(
+        one(resources, "aws:ecr/repository:Repository").forceDelete,
+        APP_IMAGE_DEFAULTS.forceDelete,
+      );
     });
 
     it("AppService: 256 CPU units, 512 MiB, one task on 8080, 7 days of logs in us-east-1", async () => {
@@ -129,28 +170,68 @@ describe("component defaults", () => {
       const task = one(resources, "aws:ecs/taskDefinition:TaskDefinition");
       assert.equal(String(task.cpu), String(APP_SERVICE_DEFAULTS.cpu));
       assert.equal(String(task.memory), String(APP_SERVICE_DEFAULTS.memory));
-      const containers = task.containerDefinitions as Array<{ portMappings?: Array<{ containerPort: number }>; logConfiguration?: { options: Record<string, string> } }>;
-      assert.ok(containers.some((c) => c.portMappings?.some((p) => p.containerPort === APP_SERVICE_DEFAULTS.port)));
-      assert.ok(containers.every((c) => c.logConfiguration?.options["awslogs-region"] === APP_SERVICE_DEFAULTS.region));
-      assert.equal(one(resources, "aws:ecs/service:Service").desiredCount, APP_SERVICE_DEFAULTS.desiredCount);
-      assert.equal(one(resources, "aws:cloudwatch/logGroup:LogGroup").retentionInDays, APP_SERVICE_DEFAULTS.logRetentionDays);
+      const containers = task.containerDefinitions as Array<{
+        portMappings?: Array<{ containerPort: number }>;
+        logConfiguration?: { options: Record<string, string> };
+      }>;
+      assert.ok(
+        containers.some((c) =>
+          c.portMappings?.some((p) => p.containerPort === APP_SERVICE_DEFAULTS.port),
+        ),
+      );
+      assert.ok(
+        containers.every(
+          (c) => c.logConfiguration?.options["awslogs-region"] === APP_SERVICE_DEFAULTS.region,
+        ),
+      );
+      assert.equal(
+        one(resources, "aws:ecs/service:Service").desiredCount,
+        APP_SERVICE_DEFAULTS.desiredCount,
+      );
+      assert.equal(
+        one(resources, "aws:cloudwatch/logGroup:LogGroup").retentionInDays,
+        APP_SERVICE_DEFAULTS.logRetentionDays,
+      );
     });
 
     it("BucketSync: runs at 04:30 UTC, 7 days of logs", async () => {
       const resources = await alone("BucketSync");
-      assert.equal(one(resources, "aws:scheduler/schedule:Schedule").scheduleExpression, BUCKET_SYNC_DEFAULTS.schedule);
-      assert.equal(one(resources, "aws:cloudwatch/logGroup:LogGroup").retentionInDays, BUCKET_SYNC_DEFAULTS.logRetentionDays);
+      assert.equal(
+        one(resources, "aws:scheduler/schedule:Schedule").scheduleExpression,
+        BUCKET_SYNC_DEFAULTS.schedule,
+      );
+      assert.equal(
+        one(resources, "aws:cloudwatch/logGroup:LogGroup").retentionInDays,
+        BUCKET_SYNC_DEFAULTS.logRetentionDays,
+      );
     });
 
     it("Refinery: 02:30 UTC, a db.t4g.medium sanitizer, keeps 7 snapshots, copies public/, 90 days of logs, no alarm actions", async () => {
       const resources = await alone("Refinery");
-      assert.equal(one(resources, "aws:scheduler/schedule:Schedule").scheduleExpression, REFINERY_DEFAULTS.schedule);
-      const definition = JSON.stringify(one(resources, "aws:sfn/stateMachine:StateMachine").definition);
+      assert.equal(
+        one(resources, "aws:scheduler/schedule:Schedule").scheduleExpression,
+        REFINERY_DEFAULTS.schedule,
+      );
+      const definition = JSON.stringify(
+        one(resources, "aws:sfn/stateMachine:StateMachine").definition,
+      );
       assert.ok(definition.includes(REFINERY_DEFAULTS.instanceClass), "the sanitizer's class");
       assert.ok(definition.includes(`${REFINERY_DEFAULTS.keepSnapshots}`), "the snapshots kept");
-      assert.ok(JSON.stringify(resources.filter((r) => r.type === "aws:ecs/taskDefinition:TaskDefinition").map((r) => r.inputs)).includes(REFINERY_DEFAULTS.bucketPrefixes[0]));
-      assert.equal(one(resources, "aws:cloudwatch/logGroup:LogGroup").retentionInDays, REFINERY_DEFAULTS.logRetentionDays);
-      assert.deepEqual(one(resources, "aws:cloudwatch/metricAlarm:MetricAlarm").alarmActions ?? [], []);
+      assert.ok(
+        JSON.stringify(
+          resources
+            .filter((r) => r.type === "aws:ecs/taskDefinition:TaskDefinition")
+            .map((r) => r.inputs),
+        ).includes(REFINERY_DEFAULTS.bucketPrefixes[0]),
+      );
+      assert.equal(
+        one(resources, "aws:cloudwatch/logGroup:LogGroup").retentionInDays,
+        REFINERY_DEFAULTS.logRetentionDays,
+      );
+      assert.deepEqual(
+        one(resources, "aws:cloudwatch/metricAlarm:MetricAlarm").alarmActions ?? [],
+        [],
+      );
     });
   });
 });

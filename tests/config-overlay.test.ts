@@ -8,7 +8,10 @@ import { createConfigOverlay } from "../tools/engine/config-overlay";
 describe("the preview config overlay", () => {
   it("changes only the given keys in a copy, keeps secure values and salt, and leaves the real file alone", () => {
     const project = fs.mkdtempSync(path.join(os.tmpdir(), "multistage-project-"));
-    fs.writeFileSync(path.join(project, "Pulumi.yaml"), "name: multistage\nruntime: nodejs\nmain: index.ts\n");
+    fs.writeFileSync(
+      path.join(project, "Pulumi.yaml"),
+      "name: multistage\nruntime: nodejs\nmain: index.ts\n",
+    );
     fs.writeFileSync(path.join(project, "index.ts"), "export = async () => ({});\n");
     const original = [
       "encryptionsalt: v1:abc:def",
@@ -22,9 +25,13 @@ describe("the preview config overlay", () => {
       "",
     ].join("\n");
     fs.writeFileSync(path.join(project, "Pulumi.production.yaml"), original);
-    const overlay = createConfigOverlay(project, "production", { "multistage:image": { value: "repo@sha256:" + "e".repeat(64) } });
+    const overlay = createConfigOverlay(project, "production", {
+      "multistage:image": { value: "repo@sha256:" + "e".repeat(64) },
+    });
     try {
-      const copied = parse(fs.readFileSync(path.join(overlay.dir, "Pulumi.production.yaml"), "utf8")) as { encryptionsalt: string; config: Record<string, unknown> };
+      const copied = parse(
+        fs.readFileSync(path.join(overlay.dir, "Pulumi.production.yaml"), "utf8"),
+      ) as { encryptionsalt: string; config: Record<string, unknown> };
       assert.equal(copied.config["multistage:image"], "repo@sha256:" + "e".repeat(64));
       assert.deepEqual(copied.config["multistage:alertToken"], { secure: "v1:xyz" });
       assert.equal(copied.encryptionsalt, "v1:abc:def");
@@ -40,6 +47,12 @@ describe("the preview config overlay", () => {
   it("refuses to carry a secret in plain text", () => {
     const project = fs.mkdtempSync(path.join(os.tmpdir(), "multistage-project-"));
     fs.writeFileSync(path.join(project, "Pulumi.yaml"), "name: multistage\nruntime: nodejs\n");
-    assert.throws(() => createConfigOverlay(project, "staging", { "multistage:token": { value: "x", secret: true } }), /cannot carry the secret/);
+    assert.throws(
+      () =>
+        createConfigOverlay(project, "staging", {
+          "multistage:token": { value: "x", secret: true },
+        }),
+      /cannot carry the secret/,
+    );
   });
 });

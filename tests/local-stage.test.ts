@@ -31,8 +31,13 @@ describe("the local stage is never deployable", () => {
 
   it("refuses it in a stack file, before any resource is registered, whatever the stack is called", async () => {
     for (const stack of ["local", "development"]) {
-      const failure = await expectRenderFailure(renderWithConfig(stack, { "aws:region": "eu-west-1", "multistage:stage": "local" }));
-      assert.ok(failure.cause instanceof StageConfigError, `${stack}: cause is ${String(failure.cause)}`);
+      const failure = await expectRenderFailure(
+        renderWithConfig(stack, { "aws:region": "eu-west-1", "multistage:stage": "local" }),
+      );
+      assert.ok(
+        failure.cause instanceof StageConfigError,
+        `${stack}: cause is ${String(failure.cause)}`,
+      );
       assert.match(failure.message, LOCAL_MESSAGE, stack);
       assert.equal(failure.registeredResources, 0, `${stack}: resources were registered`);
     }
@@ -40,12 +45,19 @@ describe("the local stage is never deployable", () => {
 
   it("other problems are still reported next to it", () => {
     const error = refusal(() => resolveStage("local", { stage: "local", databse: {} }, undefined));
-    assert.deepEqual(error.problems.map((p) => p.key).sort(), ["aws:region", "multistage:databse", "multistage:stage"]);
+    assert.deepEqual(error.problems.map((p) => p.key).sort(), [
+      "aws:region",
+      "multistage:databse",
+      "multistage:stage",
+    ]);
   });
 
   it("a stack named local cannot declare a deployable kind either", () => {
     const error = refusal(() => resolveStage("local", { stage: "development" }, "eu-west-1"));
-    assert.match(error.message, /multistage:stage: got "development"; expected a stack named "development"/);
+    assert.match(
+      error.message,
+      /multistage:stage: got "development"; expected a stack named "development"/,
+    );
   });
 
   it("is in no deployable kind list, no profile and no branch rule", () => {

@@ -10,30 +10,68 @@ const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
 
 describe("the stage name guard", () => {
   it("accepts the stage's prefix alone and names under it", () => {
-    assert.equal(nameOutsideStage("multistage", "staging", "aws:lb/loadBalancer:LoadBalancer", "name", "multistage-staging"), undefined);
-    assert.equal(nameOutsideStage("multistage", "staging", BUCKET, "bucket", "multistage-staging-assets"), undefined);
-    assert.equal(nameOutsideStage("multistage", "staging", LOG_GROUP, "name", "/multistage/staging/app"), undefined);
+    assert.equal(
+      nameOutsideStage(
+        "multistage",
+        "staging",
+        "aws:lb/loadBalancer:LoadBalancer",
+        "name",
+        "multistage-staging",
+      ),
+      undefined,
+    );
+    assert.equal(
+      nameOutsideStage("multistage", "staging", BUCKET, "bucket", "multistage-staging-assets"),
+      undefined,
+    );
+    assert.equal(
+      nameOutsideStage("multistage", "staging", LOG_GROUP, "name", "/multistage/staging/app"),
+      undefined,
+    );
   });
 
   it("refuses another stage's names, a longer stage name sharing the prefix, and a log group elsewhere", () => {
     assert.match(
-      nameOutsideStage("multistage", "staging", BUCKET, "bucket", "multistage-production-assets") ?? "",
+      nameOutsideStage("multistage", "staging", BUCKET, "bucket", "multistage-production-assets") ??
+        "",
       /aws:s3\/bucket:Bucket bucket "multistage-production-assets" is outside stage staging's names: expected multistage-staging or a name starting with multistage-staging-/,
     );
-    assert.ok(nameOutsideStage("multistage", "staging", BUCKET, "bucket", "multistage-stagingx-assets"));
-    assert.ok(nameOutsideStage("multistage", "feature-a", BUCKET, "bucket", "multistage-feature-ab-assets"));
-    assert.match(nameOutsideStage("multistage", "staging", LOG_GROUP, "name", "/multistage/production/app") ?? "", /expected a name starting with \/multistage\/staging\//);
+    assert.ok(
+      nameOutsideStage("multistage", "staging", BUCKET, "bucket", "multistage-stagingx-assets"),
+    );
+    assert.ok(
+      nameOutsideStage("multistage", "feature-a", BUCKET, "bucket", "multistage-feature-ab-assets"),
+    );
+    assert.match(
+      nameOutsideStage("multistage", "staging", LOG_GROUP, "name", "/multistage/production/app") ??
+        "",
+      /expected a name starting with \/multistage\/staging\//,
+    );
   });
 
   it("stops a program that registers a name outside its stage, before that resource reaches the engine", async () => {
-    const failure = await expectRenderFailure(renderStack("staging", { programDir: FIXTURE, configOverrides: { "guard:bucket": "multistage-production-assets" } }));
-    assert.match(failure.message, /stage-bucket: aws:s3\/bucket:Bucket bucket "multistage-production-assets" is outside stage staging's names/);
+    const failure = await expectRenderFailure(
+      renderStack("staging", {
+        programDir: FIXTURE,
+        configOverrides: { "guard:bucket": "multistage-production-assets" },
+      }),
+    );
+    assert.match(
+      failure.message,
+      /stage-bucket: aws:s3\/bucket:Bucket bucket "multistage-production-assets" is outside stage staging's names/,
+    );
     assert.equal(failure.registeredResources, 1, "only the component itself was registered");
   });
 
   it("lets the same program through with a name of its own stage", async () => {
-    const render = await renderStack("staging", { programDir: FIXTURE, configOverrides: { "guard:bucket": "multistage-staging-assets" } });
-    assert.deepEqual(render.resources.filter((r) => r.type === BUCKET).map((r) => r.physicalName), ["multistage-staging-assets"]);
+    const render = await renderStack("staging", {
+      programDir: FIXTURE,
+      configOverrides: { "guard:bucket": "multistage-staging-assets" },
+    });
+    assert.deepEqual(
+      render.resources.filter((r) => r.type === BUCKET).map((r) => r.physicalName),
+      ["multistage-staging-assets"],
+    );
   });
 
   for (const stack of ["development", "staging", "production"]) {
@@ -44,7 +82,11 @@ describe("the stage name guard", () => {
       for (const resource of named) {
         for (const property of OWN_NAME_PROPERTIES[resource.type]) {
           const value = resource.inputs[property];
-          if (typeof value === "string") assert.equal(nameOutsideStage("multistage", stack, resource.type, property, value), undefined);
+          if (typeof value === "string")
+            assert.equal(
+              nameOutsideStage("multistage", stack, resource.type, property, value),
+              undefined,
+            );
         }
       }
     });

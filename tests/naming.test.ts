@@ -1,51 +1,94 @@
 import { strict as assert } from "node:assert";
 import { createHash } from "node:crypto";
 import fc from "fast-check";
-import { HASH_LENGTH, NAME_RULES, NamedResourceType, nameViolations, Namer, physicalName } from "../lib/aws/naming";
+import {
+  HASH_LENGTH,
+  NAME_RULES,
+  NamedResourceType,
+  nameViolations,
+  Namer,
+  physicalName,
+} from "../lib/aws/naming";
 import { isValidStackName } from "../stage/resolve";
 
 const TYPES = Object.keys(NAME_RULES) as NamedResourceType[];
 /** Purposes the components use, plus a long one that forces shortening everywhere. */
-const PURPOSES = ["", "app", "app-execution", "app-task", "assets", "cache", "cache-credentials", "db", "db-credentials", "db-final", "db-pg16", "cluster", "cache-final", "x".repeat(80)];
+const PURPOSES = [
+  "",
+  "app",
+  "app-execution",
+  "app-task",
+  "assets",
+  "cache",
+  "cache-credentials",
+  "db",
+  "db-credentials",
+  "db-final",
+  "db-pg16",
+  "cluster",
+  "cache-final",
+  "x".repeat(80),
+];
 
 /** Stage names the stage model accepts (stack names), generated from its own rule. */
-const acceptedStageName = fc
-  .stringMatching(/^[a-z][a-z0-9-]{0,40}$/)
-  .filter(isValidStackName);
+const acceptedStageName = fc.stringMatching(/^[a-z][a-z0-9-]{0,40}$/).filter(isValidStackName);
 
 describe("physical names", () => {
   it("fit every type's AWS rules for any stage name the model accepts", () => {
     fc.assert(
-      fc.property(acceptedStageName, fc.constantFrom(...TYPES), fc.constantFrom(...PURPOSES), (stage, type, purpose) => {
-        const name = physicalName("multistage", stage, type, purpose);
-        assert.deepEqual(nameViolations(type, name), [], `${type} ${name}`);
-        assert.ok(name.startsWith("multistage-"), name);
-      }),
+      fc.property(
+        acceptedStageName,
+        fc.constantFrom(...TYPES),
+        fc.constantFrom(...PURPOSES),
+        (stage, type, purpose) => {
+          const name = physicalName("multistage", stage, type, purpose);
+          assert.deepEqual(nameViolations(type, name), [], `${type} ${name}`);
+          assert.ok(name.startsWith("multistage-"), name);
+        },
+      ),
       { numRuns: 2000 },
     );
   });
 
   it("keep the full stage in the name whenever it fits, and a hash when they had to be shortened", () => {
     fc.assert(
-      fc.property(acceptedStageName, fc.constantFrom(...TYPES), fc.constantFrom(...PURPOSES), (stage, type, purpose) => {
-        const full = purpose ? `multistage-${stage}-${purpose}` : `multistage-${stage}`;
-        const name = physicalName("multistage", stage, type, purpose);
-        if (name !== full) {
-          assert.match(name, new RegExp(`-[0-9a-f]{${HASH_LENGTH}}$`), `${full} was shortened to ${name} without a hash`);
-        } else {
-          assert.ok(name.length <= NAME_RULES[type].maxLength);
-        }
-      }),
+      fc.property(
+        acceptedStageName,
+        fc.constantFrom(...TYPES),
+        fc.constantFrom(...PURPOSES),
+        (stage, type, purpose) => {
+          const full = purpose ? `multistage-${stage}-${purpose}` : `multistage-${stage}`;
+          const name = physicalName("multistage", stage, type, purpose);
+          if (name !== full) {
+            assert.match(
+              name,
+              new RegExp(`-[0-9a-f]{${HASH_LENGTH}}$`),
+              `${full} was shortened to ${name} without a hash`,
+            );
+          } else {
+            assert.ok(name.length <= NAME_RULES[type].maxLength);
+          }
+        },
+      ),
       { numRuns: 2000 },
     );
   });
 
   it("never give two stages the same name for the same resource", () => {
     fc.assert(
-      fc.property(acceptedStageName, acceptedStageName, fc.constantFrom(...TYPES), fc.constantFrom(...PURPOSES), (a, b, type, purpose) => {
-        fc.pre(a !== b);
-        assert.notEqual(physicalName("multistage", a, type, purpose), physicalName("multistage", b, type, purpose));
-      }),
+      fc.property(
+        acceptedStageName,
+        acceptedStageName,
+        fc.constantFrom(...TYPES),
+        fc.constantFrom(...PURPOSES),
+        (a, b, type, purpose) => {
+          fc.pre(a !== b);
+          assert.notEqual(
+            physicalName("multistage", a, type, purpose),
+            physicalName("multistage", b, type, purpose),
+          );
+        },
+      ),
       { numRuns: 2000 },
     );
   });
@@ -61,13 +104,19 @@ describe("physical names", () => {
 
   it("are deterministic: a shortened name is its head and the first 8 hex of SHA-256 of the full name, in every process", () => {
     assert.equal(physicalName("multistage", "staging", "alb", ""), "multistage-staging");
-    assert.equal(physicalName("multistage", "staging", "rds-instance", "db"), "multistage-staging-db");
+    assert.equal(
+      physicalName("multistage", "staging", "rds-instance", "db"),
+      "multistage-staging-db",
+    );
     // A changed algorithm would rename, so replace, every shortened resource of every stack:
     // the expected value is computed here from the rule, not by calling the naming module twice.
     const full = "multistage-development-with-a-long-name-alb";
     const suffix = `-${createHash("sha256").update(full).digest("hex").slice(0, 8)}`;
     const expected = `${full.slice(0, 32 - suffix.length).replace(/-+$/, "")}${suffix}`;
-    assert.equal(physicalName("multistage", "development-with-a-long-name", "alb", "alb"), expected);
+    assert.equal(
+      physicalName("multistage", "development-with-a-long-name", "alb", "alb"),
+      expected,
+    );
     assert.equal(expected, "multistage-development-ccc79a16");
   });
 

@@ -14,12 +14,21 @@ import { PROJECT_ROOT } from "../stage/stack-files";
 function sources(): string[] {
   return execFileSync("git", ["ls-files", "*.ts"], { cwd: PROJECT_ROOT, encoding: "utf8" })
     .split("\n")
-    .filter((file) => file && !file.startsWith("tests/") && !file.startsWith("tests-engine/") && fs.existsSync(path.join(PROJECT_ROOT, file)));
+    .filter(
+      (file) =>
+        file &&
+        !file.startsWith("tests/") &&
+        !file.startsWith("tests-engine/") &&
+        fs.existsSync(path.join(PROJECT_ROOT, file)),
+    );
 }
 
 /** The file's code with comments blanked, so a comment may still name a key or a name. */
 function code(file: string): string {
-  return fs.readFileSync(path.join(PROJECT_ROOT, file), "utf8").replace(/\/\*[^]*?\*\//g, "").replace(/(^|[^:"'`])\/\/.*$/gm, "$1");
+  return fs
+    .readFileSync(path.join(PROJECT_ROOT, file), "utf8")
+    .replace(/\/\*[^]*?\*\//g, "")
+    .replace(/(^|[^:"'`])\/\/.*$/gm, "$1");
 }
 
 /**
@@ -53,15 +62,25 @@ describe("one source of truth", () => {
     const prefixed = /["'`](multistage-[^"'`]*)|\$\{PROJECT\}-/g;
     const found = sources()
       .filter((file) => file !== "lib/aws/naming.ts")
-      .flatMap((file) => [...code(file).matchAll(prefixed)].map((m) => [file, m[1] ?? m[0]] as const))
-      .filter(([file, text]) => !NOT_AWS_NAMES.some(([allowedFile, literal]) => allowedFile === file && text.startsWith(literal)))
+      .flatMap((file) =>
+        [...code(file).matchAll(prefixed)].map((m) => [file, m[1] ?? m[0]] as const),
+      )
+      .filter(
+        ([file, text]) =>
+          !NOT_AWS_NAMES.some(
+            ([allowedFile, literal]) => allowedFile === file && text.startsWith(literal),
+          ),
+      )
       .map(([file, text]) => `${file}: ${text}`);
     assert.deepEqual(found, []);
   });
 
   it("the checks see what they look for", () => {
     const keys = Object.keys(stageConfigSchema.shape);
-    assert.ok(keys.includes("stage") && keys.includes("image") && keys.includes("data"), keys.join(", "));
+    assert.ok(
+      keys.includes("stage") && keys.includes("image") && keys.includes("data"),
+      keys.join(", "),
+    );
     assert.match(code("stage/keys.ts"), /`\$\{PROJECT\}:stage`/);
     assert.match(code("lib/aws/naming.ts"), /`\$\{project\}-app`/);
   });

@@ -18,9 +18,14 @@ interface Workflow {
   jobs: Record<string, { needs?: string; steps: Step[]; environment?: string }>;
 }
 
-const workflow = parse(fs.readFileSync(path.join(PROJECT_ROOT, ".github", "workflows", "promote.yml"), "utf8")) as Workflow;
+const workflow = parse(
+  fs.readFileSync(path.join(PROJECT_ROOT, ".github", "workflows", "promote.yml"), "utf8"),
+) as Workflow;
 const planOf = (run: string) => /--plan (\S+)/.exec(run)?.[1];
-const promoteRun = (job: string) => workflow.jobs[job].steps.map((s) => s.run ?? "").find((run) => run.includes("stagectl -- promote")) ?? "";
+const promoteRun = (job: string) =>
+  workflow.jobs[job].steps
+    .map((s) => s.run ?? "")
+    .find((run) => run.includes("stagectl -- promote")) ?? "";
 
 describe("the promote workflow", () => {
   it("reviews without --apply, then applies with --apply the same plan, after the target's approval", () => {
@@ -35,11 +40,15 @@ describe("the promote workflow", () => {
 
   it("uploads the plan with its review record, failing the review job if either is missing", () => {
     const plan = planOf(promoteRun("review"));
-    const upload = workflow.jobs.review.steps.find((s) => s.uses?.startsWith("actions/upload-artifact"));
+    const upload = workflow.jobs.review.steps.find((s) =>
+      s.uses?.startsWith("actions/upload-artifact"),
+    );
     const paths = (upload?.with?.path ?? "").split("\n").map((p) => p.trim());
     assert.ok(paths.includes(`${plan}`) && paths.includes(`${plan}.meta.json`), paths.join(", "));
     assert.equal(upload?.with?.["if-no-files-found"], "error");
-    const download = workflow.jobs.apply.steps.find((s) => s.uses?.startsWith("actions/download-artifact"));
+    const download = workflow.jobs.apply.steps.find((s) =>
+      s.uses?.startsWith("actions/download-artifact"),
+    );
     assert.equal(download?.with?.name, upload?.with?.name);
   });
 });

@@ -19,12 +19,16 @@ describe("README", () => {
     assert.ok(declaredKeys.includes("stage"), "Pulumi.yaml declares the stage key");
     for (const declared of declaredKeys) {
       // Bare keys are the project's own; namespaced ones (aws:...) belong to providers.
-      if (!declared.includes(":")) assert.ok(keys.includes(declared), `Pulumi.yaml declares unknown key ${declared}`);
+      if (!declared.includes(":"))
+        assert.ok(keys.includes(declared), `Pulumi.yaml declares unknown key ${declared}`);
     }
   });
 
   it("Pulumi.yaml defaults agree with the schema's", () => {
-    const schemaDefaults = stageConfigSchema.parse({ stage: "development" }) as Record<string, unknown>;
+    const schemaDefaults = stageConfigSchema.parse({ stage: "development" }) as Record<
+      string,
+      unknown
+    >;
     for (const [key, decl] of Object.entries(readProjectFile().config ?? {})) {
       const declared = key;
       const value = (decl as { default?: unknown }).default;
@@ -34,7 +38,8 @@ describe("README", () => {
 
   it("names the two set-up commands and the render command", () => {
     const readme = fs.readFileSync(README, "utf8");
-    for (const command of ["npm ci", "npm test", "npm run render -- development"]) assert.ok(readme.includes(command), command);
+    for (const command of ["npm ci", "npm test", "npm run render -- development"])
+      assert.ok(readme.includes(command), command);
   });
 
   it("lists every output a stage exports, and production's own, as the renders export them", async () => {
@@ -45,6 +50,9 @@ describe("README", () => {
     const development = Object.keys((await renderStack("development")).outputs).sort();
     const production = Object.keys((await renderStack("production")).outputs).sort();
     assert.deepEqual(names(paragraph[1]), development);
-    assert.deepEqual(names(paragraph[2]), production.filter((o) => !development.includes(o)));
+    assert.deepEqual(
+      names(paragraph[2]),
+      production.filter((o) => !development.includes(o)),
+    );
   });
 });

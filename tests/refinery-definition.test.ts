@@ -15,9 +15,11 @@ const plan: RefineryPlan = {
   copySecurityGroupId: "sg-0refinerycopy",
   subnetIds: ["subnet-0a", "subnet-0b"],
   clusterArn: "arn:aws:ecs:eu-west-1:123456789012:cluster/multistage-production-cluster",
-  sanitizeTaskDefinitionArn: "arn:aws:ecs:eu-west-1:123456789012:task-definition/multistage-production-sanitize:3",
+  sanitizeTaskDefinitionArn:
+    "arn:aws:ecs:eu-west-1:123456789012:task-definition/multistage-production-sanitize:3",
   sanitizeContainer: "sanitize",
-  copyTaskDefinitionArn: "arn:aws:ecs:eu-west-1:123456789012:task-definition/multistage-production-sanitized-copy:1",
+  copyTaskDefinitionArn:
+    "arn:aws:ecs:eu-west-1:123456789012:task-definition/multistage-production-sanitized-copy:1",
   copyContainer: "sanitized-copy",
   keepSnapshots: 3,
   tags: { stage: "production", "stage-kind": "production", project: "multistage" },
@@ -48,9 +50,18 @@ function fakeAws(
   const backups = options.backups ?? [
     { id: "rds:multistage-production-db-2026-11-24-02-10", at: "2026-11-24T02:10:00Z" },
     { id: "rds:multistage-production-db-2026-11-25-02-10", at: "2026-11-25T02:10:00Z" },
-    { id: "rds:multistage-production-db-2026-11-26-02-10", at: "2026-11-26T02:10:00Z", status: "creating" },
+    {
+      id: "rds:multistage-production-db-2026-11-26-02-10",
+      at: "2026-11-26T02:10:00Z",
+      status: "creating",
+    },
   ];
-  const existing = options.existing ?? ["2026-11-20-03-00", "2026-11-21-03-00", "2026-11-22-03-00", "2026-11-23-03-00"].map((d) => ({ id: `multistage-sanitized-${d}`, at: `${d.slice(0, 10)}T04:00:00Z` }));
+  const existing =
+    options.existing ??
+    ["2026-11-20-03-00", "2026-11-21-03-00", "2026-11-22-03-00", "2026-11-23-03-00"].map((d) => ({
+      id: `multistage-sanitized-${d}`,
+      at: `${d.slice(0, 10)}T04:00:00Z`,
+    }));
   let state = "none";
   let modified = false;
   return (call: ServiceCall) => {
@@ -58,36 +69,100 @@ function fakeAws(
     const api = call.resource.split(":").pop();
     switch (api) {
       case "describeDBSnapshots":
-        if (args.SnapshotType === "automated") return { DbSnapshots: backups.map((b) => ({ DbSnapshotIdentifier: b.id, SnapshotCreateTime: b.at, Status: b.status ?? "available" })) };
-        if (args.SnapshotType === "manual") return { DbSnapshots: [...(existing as Array<{ id: string; at: string }>), { id: "multistage-sanitized-2026-11-26-03-00", at: "2026-11-26T04:00:00Z" }].map((s) => ({ DbSnapshotIdentifier: s.id, SnapshotCreateTime: s.at })) };
-        return { DbSnapshots: [{ DbSnapshotIdentifier: args.DbSnapshotIdentifier, Status: options.snapshotStuck || options.availableAfterDeletes !== undefined ? "creating" : becomes("snapshot", 2, "available", "creating") }] };
+        if (args.SnapshotType === "automated")
+          return {
+            DbSnapshots: backups.map((b) => ({
+              DbSnapshotIdentifier: b.id,
+              SnapshotCreateTime: b.at,
+              Status: b.status ?? "available",
+            })),
+          };
+        if (args.SnapshotType === "manual")
+          return {
+            DbSnapshots: [
+              ...(existing as Array<{ id: string; at: string }>),
+              { id: "multistage-sanitized-2026-11-26-03-00", at: "2026-11-26T04:00:00Z" },
+            ].map((s) => ({ DbSnapshotIdentifier: s.id, SnapshotCreateTime: s.at })),
+          };
+        return {
+          DbSnapshots: [
+            {
+              DbSnapshotIdentifier: args.DbSnapshotIdentifier,
+              Status:
+                options.snapshotStuck || options.availableAfterDeletes !== undefined
+                  ? "creating"
+                  : becomes("snapshot", 2, "available", "creating"),
+            },
+          ],
+        };
       case "restoreDBInstanceFromDBSnapshot":
-        if (options.failRestore) throw new TaskFailure("Rds.DbSnapshotNotFoundException", "snapshot gone");
+        if (options.failRestore)
+          throw new TaskFailure("Rds.DbSnapshotNotFoundException", "snapshot gone");
         state = "creating";
         return { DbInstance: { DbInstanceIdentifier: args.DbInstanceIdentifier } };
       case "describeDBInstances": {
-        const status = modified ? becomes("modify", 1, "available", "modifying") : becomes("restore", 3, "available", state);
-        return { DbInstances: [{ DbInstanceStatus: status, ...(status === "available" ? { Endpoint: { Address: "multistage-production-sanitizer.c1.eu-west-1.rds.amazonaws.com" } } : {}) }] };
+        const status = modified
+          ? becomes("modify", 1, "available", "modifying")
+          : becomes("restore", 3, "available", state);
+        return {
+          DbInstances: [
+            {
+              DbInstanceStatus: status,
+              ...(status === "available"
+                ? {
+                    Endpoint: {
+                      Address: "multistage-production-sanitizer.c1.eu-west-1.rds.amazonaws.com",
+                    },
+                  }
+                : {}),
+            },
+          ],
+        };
       }
       case "modifyDBInstance":
         modified = true;
         return {};
       case "runTask.sync":
-        if (options.failSanitize && String(args.TaskDefinition).includes("sanitize:")) throw new TaskFailure("States.TaskFailed", "sanitize exited 1: users.nickname has no rule");
+        if (options.failSanitize && String(args.TaskDefinition).includes("sanitize:"))
+          throw new TaskFailure(
+            "States.TaskFailed",
+            "sanitize exited 1: users.nickname has no rule",
+          );
         // runTask.sync's result is the stopped task, as DescribeTasks gives it (the shape LocalStack
         // recorded against AWS in tests/aws/services/stepfunctions/v2/services/test_ecs_task_service.snapshot.json).
         return String(args.TaskDefinition).includes("sanitize:")
-          ? { LastStatus: "STOPPED", StopCode: "EssentialContainerExited", Containers: [{ Name: "sanitize", LastStatus: "STOPPED", ExitCode: options.sanitizeExit ?? 0 }] }
-          : { LastStatus: "STOPPED", StopCode: "EssentialContainerExited", Containers: [{ Name: "sanitized-copy", LastStatus: "STOPPED", ExitCode: options.copyExit ?? 0 }] };
+          ? {
+              LastStatus: "STOPPED",
+              StopCode: "EssentialContainerExited",
+              Containers: [
+                { Name: "sanitize", LastStatus: "STOPPED", ExitCode: options.sanitizeExit ?? 0 },
+              ],
+            }
+          : {
+              LastStatus: "STOPPED",
+              StopCode: "EssentialContainerExited",
+              Containers: [
+                { Name: "sanitized-copy", LastStatus: "STOPPED", ExitCode: options.copyExit ?? 0 },
+              ],
+            };
       case "createDBSnapshot":
         return { DbSnapshot: { DbSnapshotIdentifier: args.DbSnapshotIdentifier } };
       case "deleteDBInstance":
-        if (state === "none") throw new TaskFailure("Rds.DbInstanceNotFoundException", "no such instance");
+        if (state === "none")
+          throw new TaskFailure("Rds.DbInstanceNotFoundException", "no such instance");
         return {};
       case "deleteDBSnapshot": {
         // RDS deletes only an available snapshot (DeleteDBSnapshot: InvalidDBSnapshotState).
-        const stillCreating = args.DbSnapshotIdentifier === "multistage-sanitized-2026-11-26-03-00" && (options.snapshotStuck || becomes("delete", options.availableAfterDeletes ?? 0, "available", "creating") === "creating");
-        if (stillCreating) throw new TaskFailure("Rds.InvalidDbSnapshotStateException", "Cannot delete the snapshot because it is not in available state");
+        const stillCreating =
+          args.DbSnapshotIdentifier === "multistage-sanitized-2026-11-26-03-00" &&
+          (options.snapshotStuck ||
+            becomes("delete", options.availableAfterDeletes ?? 0, "available", "creating") ===
+              "creating");
+        if (stillCreating)
+          throw new TaskFailure(
+            "Rds.InvalidDbSnapshotStateException",
+            "Cannot delete the snapshot because it is not in available state",
+          );
         return {};
       }
       default:
@@ -96,8 +171,10 @@ function fakeAws(
   };
 }
 
-const apis = (calls: ServiceCall[]) => calls.map((c) => c.resource.split(":").pop()).filter((api, i, all) => api !== all[i - 1]);
-const run = (service: Service) => runStateMachine(definition, service, { Execution: { StartTime: START } });
+const apis = (calls: ServiceCall[]) =>
+  calls.map((c) => c.resource.split(":").pop()).filter((api, i, all) => api !== all[i - 1]);
+const run = (service: Service) =>
+  runStateMachine(definition, service, { Execution: { StartTime: START } });
 
 describe("the refinery's state machine", () => {
   it("is valid Amazon States Language (asl-validator, JSONata)", () => {
@@ -123,16 +200,51 @@ describe("the refinery's state machine", () => {
       "deleteDBSnapshot",
       "runTask.sync",
     ]);
-    const restore = result.calls.find((c) => c.resource.endsWith(":restoreDBInstanceFromDBSnapshot"))?.arguments as Record<string, unknown>;
-    assert.equal(restore.DbSnapshotIdentifier, "rds:multistage-production-db-2026-11-25-02-10", "the newest available one, not the one still being made");
+    const restore = result.calls.find((c) =>
+      c.resource.endsWith(":restoreDBInstanceFromDBSnapshot"),
+    )?.arguments as Record<string, unknown>;
+    assert.equal(
+      restore.DbSnapshotIdentifier,
+      "rds:multistage-production-db-2026-11-25-02-10",
+      "the newest available one, not the one still being made",
+    );
     assert.deepEqual(restore.VpcSecurityGroupIds, ["sg-0sanitizer"]);
     assert.equal(restore.PubliclyAccessible, false);
-    assert.deepEqual((result.calls.find((c) => c.resource.endsWith(":modifyDBInstance"))?.arguments as Record<string, unknown>).BackupRetentionPeriod, 0);
-    const sanitize = result.calls.find((c) => String((c.arguments as Record<string, unknown>).TaskDefinition ?? "").includes("sanitize:"))?.arguments as { Overrides: { ContainerOverrides: Array<{ Environment: Array<{ Value: string }> }> } };
-    assert.equal(sanitize.Overrides.ContainerOverrides[0].Environment[0].Value, "multistage-production-sanitizer.c1.eu-west-1.rds.amazonaws.com");
-    assert.equal((result.calls.find((c) => c.resource.endsWith(":createDBSnapshot"))?.arguments as Record<string, unknown>).DbSnapshotIdentifier, "multistage-sanitized-2026-11-26-03-00");
-    const deleted = result.calls.filter((c) => c.resource.endsWith(":deleteDBSnapshot")).map((c) => (c.arguments as Record<string, unknown>).DbSnapshotIdentifier);
-    assert.deepEqual(deleted.sort(), ["multistage-sanitized-2026-11-20-03-00", "multistage-sanitized-2026-11-21-03-00"], "five exist, the newest three stay");
+    assert.deepEqual(
+      (
+        result.calls.find((c) => c.resource.endsWith(":modifyDBInstance"))?.arguments as Record<
+          string,
+          unknown
+        >
+      ).BackupRetentionPeriod,
+      0,
+    );
+    const sanitize = result.calls.find((c) =>
+      String((c.arguments as Record<string, unknown>).TaskDefinition ?? "").includes("sanitize:"),
+    )?.arguments as {
+      Overrides: { ContainerOverrides: Array<{ Environment: Array<{ Value: string }> }> };
+    };
+    assert.equal(
+      sanitize.Overrides.ContainerOverrides[0].Environment[0].Value,
+      "multistage-production-sanitizer.c1.eu-west-1.rds.amazonaws.com",
+    );
+    assert.equal(
+      (
+        result.calls.find((c) => c.resource.endsWith(":createDBSnapshot"))?.arguments as Record<
+          string,
+          unknown
+        >
+      ).DbSnapshotIdentifier,
+      "multistage-sanitized-2026-11-26-03-00",
+    );
+    const deleted = result.calls
+      .filter((c) => c.resource.endsWith(":deleteDBSnapshot"))
+      .map((c) => (c.arguments as Record<string, unknown>).DbSnapshotIdentifier);
+    assert.deepEqual(
+      deleted.sort(),
+      ["multistage-sanitized-2026-11-20-03-00", "multistage-sanitized-2026-11-21-03-00"],
+      "five exist, the newest three stay",
+    );
   });
 
   it("never touches anything but production's database, the sanitizer and sanitized snapshots", async () => {
@@ -141,11 +253,20 @@ describe("the refinery's state machine", () => {
       const text = JSON.stringify(call.arguments);
       assert.ok(!/development|staging|testing|feature/.test(text), text);
       for (const id of text.match(/"Db(Instance|Snapshot)Identifier":"[^"]+"/g) ?? []) {
-        assert.match(id, /multistage-production-sanitizer|multistage-sanitized-|rds:multistage-production-db-|multistage-production-db"/, id);
+        assert.match(
+          id,
+          /multistage-production-sanitizer|multistage-sanitized-|rds:multistage-production-db-|multistage-production-db"/,
+          id,
+        );
       }
     }
-    const deletions = result.calls.filter((c) => /:delete/.test(c.resource)).map((c) => JSON.stringify(c.arguments));
-    assert.ok(deletions.every((d) => /sanitizer|sanitized/.test(d)), "it deletes only its own");
+    const deletions = result.calls
+      .filter((c) => /:delete/.test(c.resource))
+      .map((c) => JSON.stringify(c.arguments));
+    assert.ok(
+      deletions.every((d) => /sanitizer|sanitized/.test(d)),
+      "it deletes only its own",
+    );
   });
 
   it("a failed sanitize task deletes the sanitizer, takes no snapshot and fails the run (the alarm's signal)", async () => {
@@ -157,19 +278,34 @@ describe("the refinery's state machine", () => {
     assert.deepEqual(apis(result.calls).slice(-1), ["deleteDBInstance"]);
   });
 
-  for (const [exit, meaning] of [[4, "uncovered column"], [5, "unverified"], [3, "not the sanitizer"]] as const) {
+  for (const [exit, meaning] of [
+    [4, "uncovered column"],
+    [5, "unverified"],
+    [3, "not the sanitizer"],
+  ] as const) {
     it(`a sanitize task that stops with exit ${exit} (${meaning}) takes no snapshot, deletes the sanitizer and fails the run`, async () => {
       const result = await run(fakeAws({ sanitizeExit: exit }));
       assert.equal(result.status, "FAILED");
       assert.match(result.cause ?? "", new RegExp(`the sanitize task exited ${exit}`));
-      assert.ok(!result.calls.some((c) => c.resource.endsWith(":createDBSnapshot")), "a snapshot of unverified data");
+      assert.ok(
+        !result.calls.some((c) => c.resource.endsWith(":createDBSnapshot")),
+        "a snapshot of unverified data",
+      );
       assert.deepEqual(apis(result.calls).slice(-1), ["deleteDBInstance"]);
     });
   }
 
   it("a sanitize container that never ran (no exit code) counts as failed", async () => {
     const service = fakeAws();
-    const result = await run((call) => (call.resource.endsWith("runTask.sync") ? { LastStatus: "STOPPED", StopCode: "TaskFailedToStart", Containers: [{ Name: "sanitize", LastStatus: "STOPPED" }] } : service(call)));
+    const result = await run((call) =>
+      call.resource.endsWith("runTask.sync")
+        ? {
+            LastStatus: "STOPPED",
+            StopCode: "TaskFailedToStart",
+            Containers: [{ Name: "sanitize", LastStatus: "STOPPED" }],
+          }
+        : service(call),
+    );
     assert.equal(result.status, "FAILED");
     assert.match(result.cause ?? "", /the sanitize task exited -1/);
     assert.ok(!result.calls.some((c) => c.resource.endsWith(":createDBSnapshot")));
@@ -179,7 +315,14 @@ describe("the refinery's state machine", () => {
     const result = await run(fakeAws({ copyExit: 1 }));
     assert.equal(result.status, "FAILED");
     assert.match(result.cause ?? "", /the bucket copy task exited 1/);
-    assert.ok(!result.calls.some((c) => c.resource.endsWith(":deleteDBSnapshot") && (c.arguments as Record<string, unknown>).DbSnapshotIdentifier === "multistage-sanitized-2026-11-26-03-00"));
+    assert.ok(
+      !result.calls.some(
+        (c) =>
+          c.resource.endsWith(":deleteDBSnapshot") &&
+          (c.arguments as Record<string, unknown>).DbSnapshotIdentifier ===
+            "multistage-sanitized-2026-11-26-03-00",
+      ),
+    );
   });
 
   it("a snapshot that becomes available only after the wait gave up is still deleted, by retrying until RDS accepts", async () => {
@@ -196,8 +339,15 @@ describe("the refinery's state machine", () => {
   it("a snapshot that never becomes available fails the run saying it must be deleted by hand", async () => {
     const result = await run(fakeAws({ snapshotStuck: true }));
     assert.equal(result.status, "FAILED");
-    assert.equal(result.calls.filter((c) => c.resource.endsWith(":deleteDBSnapshot")).length, 25, "the first try and 24 retries");
-    assert.match(result.cause ?? "", /the unfinished snapshot multistage-sanitized-2026-11-26-03-00 could not be deleted: delete it before it is restored/);
+    assert.equal(
+      result.calls.filter((c) => c.resource.endsWith(":deleteDBSnapshot")).length,
+      25,
+      "the first try and 24 retries",
+    );
+    assert.match(
+      result.cause ?? "",
+      /the unfinished snapshot multistage-sanitized-2026-11-26-03-00 could not be deleted: delete it before it is restored/,
+    );
     assert.deepEqual(apis(result.calls).slice(-1), ["deleteDBInstance"]);
   });
 
@@ -221,10 +371,24 @@ describe("the refinery's state machine", () => {
   });
 
   it("every step from the restore to the finished snapshot leads to cleanup on failure", () => {
-    const cleanupBound = ["RestoreSanitizer", "CheckRestore", "StopBackups", "CheckModify", "Sanitize", "SnapshotSanitized", "CheckSnapshot"];
+    const cleanupBound = [
+      "RestoreSanitizer",
+      "CheckRestore",
+      "StopBackups",
+      "CheckModify",
+      "Sanitize",
+      "SnapshotSanitized",
+      "CheckSnapshot",
+    ];
     for (const name of cleanupBound) {
-      const catches = definition.States[name].Catch as Array<{ ErrorEquals: string[]; Next: string }>;
-      assert.ok(catches.some((c) => c.ErrorEquals.includes("States.ALL") && c.Next === "DiscardSnapshot"), name);
+      const catches = definition.States[name].Catch as Array<{
+        ErrorEquals: string[];
+        Next: string;
+      }>;
+      assert.ok(
+        catches.some((c) => c.ErrorEquals.includes("States.ALL") && c.Next === "DiscardSnapshot"),
+        name,
+      );
     }
     assert.equal(definition.States.DeleteFailedSanitizer.Next, "Failed");
   });

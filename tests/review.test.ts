@@ -13,28 +13,44 @@ describe("stagectl diff", () => {
   it("staging vs production: the shipped differences all come from the profile", async () => {
     const diff = await diffStacks({ a: "staging", b: "production" });
     assert.deepEqual(diff.other, [], JSON.stringify(diff.other, null, 2));
-    const has = (resource: string, property: string) => diff.fromProfile.some((d) => d.resource.endsWith(resource) && d.path === property);
+    const has = (resource: string, property: string) =>
+      diff.fromProfile.some((d) => d.resource.endsWith(resource) && d.path === property);
     assert.ok(has("env-db-instance", "instanceClass"));
     assert.ok(has("env-db-instance", "multiAz"));
     assert.ok(has("env-app-logs", "retentionInDays"));
     assert.ok(has("env-cache-redis", "numCacheClusters"));
-    assert.ok(diff.fromProfile.some((d) => d.resource.endsWith("env-network-nat-1") && d.path === ""), "the second NAT exists only in production");
+    assert.ok(
+      diff.fromProfile.some((d) => d.resource.endsWith("env-network-nat-1") && d.path === ""),
+      "the second NAT exists only in production",
+    );
     // Names were normalised: no difference is just the stage in a name.
-    assert.ok(![...diff.fromProfile].some((d) => /multistage-(staging|production)/.test(`${d.a}${d.b}`)));
+    assert.ok(
+      ![...diff.fromProfile].some((d) => /multistage-(staging|production)/.test(`${d.a}${d.b}`)),
+    );
   });
 
   it("reports a difference nobody declared in the profile as such", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "multistage-diff-"));
-    const production = parse(fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.production.yaml"), "utf8")) as { config: Record<string, unknown> };
+    const production = parse(
+      fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.production.yaml"), "utf8"),
+    ) as { config: Record<string, unknown> };
     production.config["multistage:logs"] = { retentionDays: 365 };
     production.config["multistage:cache"] = { nodeType: "cache.r7g.large" };
     const stackFile = path.join(dir, "Pulumi.production.yaml");
     fs.writeFileSync(stackFile, stringify(production));
     const diff = await diffStacks({ a: "staging", b: "production", bOptions: { stackFile } });
-    const other = diff.other.map((d) => `${d.resource.split("::").pop()} ${d.path} ${d.a} -> ${d.b}`);
+    const other = diff.other.map(
+      (d) => `${d.resource.split("::").pop()} ${d.path} ${d.a} -> ${d.b}`,
+    );
     assert.ok(other.includes("env-app-logs retentionInDays 30 -> 365"), other.join("\n"));
-    assert.ok(other.includes('env-cache-redis nodeType "cache.t4g.small" -> "cache.r7g.large"'), other.join("\n"));
-    assert.ok(diff.fromProfile.some((d) => d.path === "instanceClass"), "profile differences are still classified as profile");
+    assert.ok(
+      other.includes('env-cache-redis nodeType "cache.t4g.small" -> "cache.r7g.large"'),
+      other.join("\n"),
+    );
+    assert.ok(
+      diff.fromProfile.some((d) => d.path === "instanceClass"),
+      "profile differences are still classified as profile",
+    );
   });
 });
 
@@ -55,7 +71,10 @@ describe("stage snapshots", () => {
     const db = changed.resources.find((r) => r.type === "aws:rds/instance:Instance");
     assert.ok(db);
     db.inputs.storageEncrypted = false;
-    assert.match(staleness(changed, dir) ?? "", /snapshots\/staging\.json is stale: .*run npm run snapshots/);
+    assert.match(
+      staleness(changed, dir) ?? "",
+      /snapshots\/staging\.json is stale: .*run npm run snapshots/,
+    );
     writeSnapshot(changed, dir);
     assert.equal(staleness(changed, dir), undefined);
   });

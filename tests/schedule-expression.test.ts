@@ -34,28 +34,42 @@ describe("EventBridge Scheduler expressions (multistage:data.syncSchedule)", () 
   ];
 
   for (const expression of valid) {
-    it(`accepts ${expression}`, () => assert.equal(scheduleExpressionProblem(expression), undefined));
+    it(`accepts ${expression}`, () =>
+      assert.equal(scheduleExpressionProblem(expression), undefined));
   }
   for (const [expression, reason] of invalid) {
-    it(`refuses ${expression}`, () => assert.match(scheduleExpressionProblem(expression) ?? "(accepted)", reason));
+    it(`refuses ${expression}`, () =>
+      assert.match(scheduleExpressionProblem(expression) ?? "(accepted)", reason));
   }
 
   it("a rate is valid exactly when its value is positive and its unit agrees in number", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 10_000 }), fc.constantFrom("minute", "hour", "day"), fc.boolean(), (value, unit, plural) => {
-        const problem = scheduleExpressionProblem(`rate(${value} ${unit}${plural ? "s" : ""})`);
-        assert.equal(problem === undefined, value >= 1 && plural === value > 1);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 10_000 }),
+        fc.constantFrom("minute", "hour", "day"),
+        fc.boolean(),
+        (value, unit, plural) => {
+          const problem = scheduleExpressionProblem(`rate(${value} ${unit}${plural ? "s" : ""})`);
+          assert.equal(problem === undefined, value >= 1 && plural === value > 1);
+        },
+      ),
     );
   });
 
   it("the stage model names the key, the value and the reason", () => {
     try {
-      resolveStage("development", { stage: "development", data: { syncSchedule: "cron(30 4 * * *)" } }, "eu-west-1");
+      resolveStage(
+        "development",
+        { stage: "development", data: { syncSchedule: "cron(30 4 * * *)" } },
+        "eu-west-1",
+      );
       assert.fail("accepted");
     } catch (error) {
       assert.ok(error instanceof StageConfigError);
-      assert.match(error.message, /multistage:data\.syncSchedule: got "cron\(30 4 \* \* \*\)"; expected a recurring EventBridge Scheduler expression like cron\(30 4 \* \* \? \*\): cron takes 6 fields/);
+      assert.match(
+        error.message,
+        /multistage:data\.syncSchedule: got "cron\(30 4 \* \* \*\)"; expected a recurring EventBridge Scheduler expression like cron\(30 4 \* \* \? \*\): cron takes 6 fields/,
+      );
     }
   });
 });

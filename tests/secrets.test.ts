@@ -8,9 +8,14 @@ describe("secrets in renders and outputs", () => {
       const render = await shippedRender(stack);
       // The mocks hand out recognisable fake secrets (random passwords, registry tokens).
       assert.ok(render.generatedSecrets.length >= 2, "the stack generated secrets");
-      const documents = [JSON.stringify(render.outputs), renderToJson(render), renderToText(render)];
+      const documents = [
+        JSON.stringify(render.outputs),
+        renderToJson(render),
+        renderToText(render),
+      ];
       for (const secret of render.generatedSecrets) {
-        for (const document of documents) assert.ok(!document.includes(secret), `plaintext secret leaked in ${stack}`);
+        for (const document of documents)
+          assert.ok(!document.includes(secret), `plaintext secret leaked in ${stack}`);
       }
     });
 
@@ -18,7 +23,9 @@ describe("secrets in renders and outputs", () => {
       const { resources } = await shippedRender(stack);
       assert.equal(onlyOfType(resources, TYPES.db).inputs.password, "[secret]");
       assert.equal(onlyOfType(resources, TYPES.cache).inputs.authToken, "[secret]");
-      for (const version of resources.filter((r) => r.type === "aws:secretsmanager/secretVersion:SecretVersion")) {
+      for (const version of resources.filter(
+        (r) => r.type === "aws:secretsmanager/secretVersion:SecretVersion",
+      )) {
         assert.equal(version.inputs.secretString, "[secret]");
       }
     });

@@ -1,5 +1,13 @@
 import { strict as assert } from "node:assert";
-import { appContainer, LONG_LIVED_STACKS, named, ofType, onlyOfType, shippedRender, TYPES } from "./helpers/renders";
+import {
+  appContainer,
+  LONG_LIVED_STACKS,
+  named,
+  ofType,
+  onlyOfType,
+  shippedRender,
+  TYPES,
+} from "./helpers/renders";
 
 interface Statement {
   Effect: string;
@@ -23,20 +31,31 @@ describe("security of every rendered stage", () => {
         const { resources } = await shippedRender(stack);
         const rules = ofType(resources, TYPES.ingress);
         // The app group is the one the load balancer forwards into.
-        const appGroupId = rules.find((r) => r.name === "env-firewall-app-from-alb")?.inputs.securityGroupId;
+        const appGroupId = rules.find((r) => r.name === "env-firewall-app-from-alb")?.inputs
+          .securityGroupId;
         assert.ok(appGroupId);
-        for (const [purpose, port] of [["db", 5432], ["cache", 6379]] as const) {
+        for (const [purpose, port] of [
+          ["db", 5432],
+          ["cache", 6379],
+        ] as const) {
           const ruleList = rules.filter((r) => r.name === `env-${purpose}-from-app`);
           assert.equal(ruleList.length, 1, `one ingress rule into the ${purpose} group`);
           const rule = ruleList[0].inputs;
           assert.equal(rule.fromPort, port);
           assert.equal(rule.toPort, port);
           assert.equal(rule.cidrIpv4, undefined, `${purpose} admits no CIDR`);
-          assert.equal(rule.referencedSecurityGroupId, appGroupId, `${purpose} admits the app group only`);
+          assert.equal(
+            rule.referencedSecurityGroupId,
+            appGroupId,
+            `${purpose} admits the app group only`,
+          );
           // No other rule targets the data store's group.
           const groupId = rule.securityGroupId;
           assert.equal(rules.filter((r) => r.inputs.securityGroupId === groupId).length, 1);
-          const store = purpose === "db" ? onlyOfType(resources, TYPES.db).inputs.vpcSecurityGroupIds : onlyOfType(resources, TYPES.cache).inputs.securityGroupIds;
+          const store =
+            purpose === "db"
+              ? onlyOfType(resources, TYPES.db).inputs.vpcSecurityGroupIds
+              : onlyOfType(resources, TYPES.cache).inputs.securityGroupIds;
           assert.deepEqual(store, [groupId], `the ${purpose} sits in that group alone`);
         }
       });
@@ -44,28 +63,51 @@ describe("security of every rendered stage", () => {
       it("exposes nothing but the load balancer", async () => {
         const { resources, outputs } = await shippedRender(stack);
         const rules = ofType(resources, TYPES.ingress);
-        const open = rules.filter((r) => r.inputs.cidrIpv4 === "0.0.0.0/0" || r.inputs.cidrIpv6 === "::/0");
-        const albGroupId = rules.find((r) => r.name === "env-firewall-alb-in-80")?.inputs.securityGroupId;
+        const open = rules.filter(
+          (r) => r.inputs.cidrIpv4 === "0.0.0.0/0" || r.inputs.cidrIpv6 === "::/0",
+        );
+        const albGroupId = rules.find((r) => r.name === "env-firewall-alb-in-80")?.inputs
+          .securityGroupId;
         assert.ok(open.length > 0);
-        for (const rule of open) assert.equal(rule.inputs.securityGroupId, albGroupId, `${rule.name} opens a non-ALB group`);
+        for (const rule of open)
+          assert.equal(
+            rule.inputs.securityGroupId,
+            albGroupId,
+            `${rule.name} opens a non-ALB group`,
+          );
         // Open exactly the ports something listens on: 80 alone until a certificate adds 443.
         const listening = ofType(resources, TYPES.listener).map((l) => l.inputs.port);
         assert.deepEqual(open.map((r) => r.inputs.fromPort).sort(), listening.sort());
         assert.deepEqual(listening, [80]);
         assert.equal(onlyOfType(resources, TYPES.db).inputs.publiclyAccessible, false);
         assert.equal(onlyOfType(resources, TYPES.loadBalancer).inputs.internal, false);
-        const network = (onlyOfType(resources, TYPES.service).inputs.networkConfiguration as { assignPublicIp: boolean; subnets: string[] });
+        const network = onlyOfType(resources, TYPES.service).inputs.networkConfiguration as {
+          assignPublicIp: boolean;
+          subnets: string[];
+        };
         assert.equal(network.assignPublicIp, false);
         // Tasks run in the private subnets, the load balancer in the public ones.
         assert.deepEqual(network.subnets, outputs.privateSubnetIds.value);
-        assert.deepEqual(onlyOfType(resources, TYPES.loadBalancer).inputs.subnets, outputs.publicSubnetIds.value);
+        assert.deepEqual(
+          onlyOfType(resources, TYPES.loadBalancer).inputs.subnets,
+          outputs.publicSubnetIds.value,
+        );
         assert.notDeepEqual(outputs.privateSubnetIds.value, outputs.publicSubnetIds.value);
         // Private subnets reach the internet only outwards, through NAT.
-        for (const table of ofType(resources, "aws:ec2/routeTable:RouteTable").filter((t) => t.name.includes("private"))) {
-          const routes = table.inputs.routes as Array<{ gatewayId?: string; natGatewayId?: string }>;
-          assert.ok(routes.every((r) => r.natGatewayId && !r.gatewayId), `${table.name} routes to an internet gateway`);
+        for (const table of ofType(resources, "aws:ec2/routeTable:RouteTable").filter((t) =>
+          t.name.includes("private"),
+        )) {
+          const routes = table.inputs.routes as Array<{
+            gatewayId?: string;
+            natGatewayId?: string;
+          }>;
+          assert.ok(
+            routes.every((r) => r.natGatewayId && !r.gatewayId),
+            `${table.name} routes to an internet gateway`,
+          );
         }
-        for (const subnet of ofType(resources, TYPES.subnet)) assert.equal(subnet.inputs.mapPublicIpOnLaunch, false);
+        for (const subnet of ofType(resources, TYPES.subnet))
+          assert.equal(subnet.inputs.mapPublicIpOnLaunch, false);
       });
 
       it("keeps every bucket private, owner-enforced, SSE-S3 encrypted and TLS-only", async () => {
@@ -79,15 +121,44 @@ describe("security of every rendered stage", () => {
         };
         for (const name of buckets.map((b) => b.physicalName as string)) {
           const block = of(TYPES.publicAccessBlock, name);
-          for (const flag of ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"]) assert.equal(block[flag], true, `${name} ${flag}`);
-          assert.equal((of("aws:s3/bucketOwnershipControls:BucketOwnershipControls", name).rule as { objectOwnership: string }).objectOwnership, "BucketOwnerEnforced");
-          const sse = of("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", name).rules as Array<{ applyServerSideEncryptionByDefault: { sseAlgorithm: string } }>;
-          assert.equal(sse[0].applyServerSideEncryptionByDefault.sseAlgorithm, "AES256", `${name}: SSE-S3, the only default encryption ALB access logs accept`);
-          const deny = statements(of(TYPES.bucketPolicy, name).policy).filter((s) => s.Effect === "Deny");
-          assert.deepEqual(deny.map((s) => s.Condition), [{ Bool: { "aws:SecureTransport": "false" } }], name);
+          for (const flag of [
+            "blockPublicAcls",
+            "blockPublicPolicy",
+            "ignorePublicAcls",
+            "restrictPublicBuckets",
+          ])
+            assert.equal(block[flag], true, `${name} ${flag}`);
+          assert.equal(
+            (
+              of("aws:s3/bucketOwnershipControls:BucketOwnershipControls", name).rule as {
+                objectOwnership: string;
+              }
+            ).objectOwnership,
+            "BucketOwnerEnforced",
+          );
+          const sse = of(
+            "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+            name,
+          ).rules as Array<{ applyServerSideEncryptionByDefault: { sseAlgorithm: string } }>;
+          assert.equal(
+            sse[0].applyServerSideEncryptionByDefault.sseAlgorithm,
+            "AES256",
+            `${name}: SSE-S3, the only default encryption ALB access logs accept`,
+          );
+          const deny = statements(of(TYPES.bucketPolicy, name).policy).filter(
+            (s) => s.Effect === "Deny",
+          );
+          assert.deepEqual(
+            deny.map((s) => s.Condition),
+            [{ Bool: { "aws:SecureTransport": "false" } }],
+            name,
+          );
         }
         const assets = statements(named(resources, "env-bucket-policy").inputs.policy);
-        assert.ok(assets.every((s) => s.Effect === "Deny"), "the assets bucket policy grants nothing, it only denies");
+        assert.ok(
+          assets.every((s) => s.Effect === "Deny"),
+          "the assets bucket policy grants nothing, it only denies",
+        );
       });
 
       it("lets the task role use only its own stage's bucket", async () => {
@@ -100,22 +171,31 @@ describe("security of every rendered stage", () => {
         for (const statement of allowed) {
           for (const action of list(statement.Action)) assert.match(action, /^s3:/);
           for (const resource of list(statement.Resource)) {
-            assert.ok(resource === bucketArn || resource === `${bucketArn}/*`, `task role reaches ${resource}`);
+            assert.ok(
+              resource === bucketArn || resource === `${bucketArn}/*`,
+              `task role reaches ${resource}`,
+            );
           }
         }
       });
 
       it("lets the execution role read only its own stage's secrets", async () => {
         const { resources } = await shippedRender(stack);
-        const ownSecretNames = [named(resources, "env-db-secret").physicalName, named(resources, "env-cache-secret").physicalName];
+        const ownSecretNames = [
+          named(resources, "env-db-secret").physicalName,
+          named(resources, "env-cache-secret").physicalName,
+        ];
         const executionPolicy = named(resources, "env-app-execution-policy");
         assert.ok(executionPolicy);
-        const secretStatements = statements(executionPolicy.inputs.policy).filter((s) => list(s.Action).some((a) => a.startsWith("secretsmanager:")));
+        const secretStatements = statements(executionPolicy.inputs.policy).filter((s) =>
+          list(s.Action).some((a) => a.startsWith("secretsmanager:")),
+        );
         assert.equal(secretStatements.length, 1);
         const arns = list(secretStatements[0].Resource);
         assert.equal(arns.length, 2);
         for (const arn of arns) {
-          const match = /^arn:aws:secretsmanager:[a-z0-9-]+:\d{12}:secret:(.+)-[A-Za-z0-9]{6}$/.exec(arn);
+          const match =
+            /^arn:aws:secretsmanager:[a-z0-9-]+:\d{12}:secret:(.+)-[A-Za-z0-9]{6}$/.exec(arn);
           assert.ok(match, `${arn} is a full secret ARN, not a wildcard`);
           assert.ok(ownSecretNames.includes(match[1]), `${arn} is not one of ${stack}'s secrets`);
         }
@@ -129,8 +209,12 @@ describe("security of every rendered stage", () => {
         }>(resources);
         const envNames = container.environment.map((e) => e.name);
         assert.ok(!envNames.includes("DB_PASSWORD") && !envNames.includes("REDIS_TOKEN"));
-        assert.deepEqual(container.secrets.map((s) => s.name).sort(), ["DB_PASSWORD", "REDIS_TOKEN"]);
-        for (const secret of container.secrets) assert.match(secret.valueFrom, /^arn:aws:secretsmanager:.*:(password|authToken)::$/);
+        assert.deepEqual(container.secrets.map((s) => s.name).sort(), [
+          "DB_PASSWORD",
+          "REDIS_TOKEN",
+        ]);
+        for (const secret of container.secrets)
+          assert.match(secret.valueFrom, /^arn:aws:secretsmanager:.*:(password|authToken)::$/);
         assert.equal(container.environment.find((e) => e.name === "APP_STAGE")?.value, stack);
       });
 
@@ -139,7 +223,8 @@ describe("security of every rendered stage", () => {
         const db = onlyOfType(resources, TYPES.db).inputs;
         assert.equal(db.storageEncrypted, true);
         assert.equal(db.storageType, "gp3");
-        const params = onlyOfType(resources, "aws:rds/parameterGroup:ParameterGroup").inputs.parameters as Array<{ name: string; value: string }>;
+        const params = onlyOfType(resources, "aws:rds/parameterGroup:ParameterGroup").inputs
+          .parameters as Array<{ name: string; value: string }>;
         assert.deepEqual(params, [{ name: "rds.force_ssl", value: "1" }]);
         const cache = onlyOfType(resources, TYPES.cache).inputs;
         assert.equal(cache.atRestEncryptionEnabled, true);

@@ -36,11 +36,17 @@ const NOT_AN_ERROR = new Set(["commander.helpDisplayed", "commander.help", "comm
  * option, missing or invalid argument) prints commander's one-line message and exits 2, like
  * every other usage error; commands set their own exit codes through runCommand.
  */
-export async function runStagectl(argv: readonly string[], context: CommandContext = defaultContext()): Promise<void> {
+export async function runStagectl(
+  argv: readonly string[],
+  context: CommandContext = defaultContext(),
+): Promise<void> {
   const program = buildProgram(context);
   const quiet = (command: Command) => {
     command.exitOverride();
-    command.configureOutput({ writeOut: (text) => context.stdout(text), writeErr: (text) => context.stderr(text) });
+    command.configureOutput({
+      writeOut: (text) => context.stdout(text),
+      writeErr: (text) => context.stderr(text),
+    });
     command.commands.forEach(quiet);
   };
   quiet(program);

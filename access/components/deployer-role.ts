@@ -25,37 +25,61 @@ export class DeployerRole extends pulumi.ComponentResource {
     super("multistage:access:DeployerRole", name, {}, opts);
     const child = { parent: this };
     const { documents } = args;
-    const boundary = new aws.iam.Policy(`${name}-boundary`, {
-      name: documents.boundaryPolicy,
-      description: `Ceiling of every role the ${documents.stage} deployer creates, and of the deployer itself`,
-      policy: JSON.stringify(documents.boundary),
-    }, child);
-    const role = new aws.iam.Role(`${name}-role`, {
-      name: documents.deployerRole,
-      description: `Deploys the ${documents.stage} stage of multistage, and nothing else`,
-      maxSessionDuration: args.maxSessionSeconds ?? 3600,
-      permissionsBoundary: boundary.arn,
-      assumeRolePolicy: JSON.stringify(documents.deployerTrust),
-    }, child);
-    new aws.iam.RolePolicy(`${name}-permissions`, {
-      role: role.id,
-      name: `${documents.deployerRole}-permissions`,
-      policy: JSON.stringify(documents.permissions),
-    }, child);
-    const reviewer = new aws.iam.Role(`${name}-reviewer`, {
-      name: documents.reviewerRole,
-      description: `Previews the ${documents.stage} stage of multistage (promotion reviews); reads only`,
-      maxSessionDuration: args.maxSessionSeconds ?? 3600,
-      assumeRolePolicy: JSON.stringify(documents.reviewerTrust),
-    }, child);
-    new aws.iam.RolePolicy(`${name}-reviewer-permissions`, {
-      role: reviewer.id,
-      name: `${documents.reviewerRole}-permissions`,
-      policy: JSON.stringify(documents.reviewerPolicy),
-    }, child);
+    const boundary = new aws.iam.Policy(
+      `${name}-boundary`,
+      {
+        name: documents.boundaryPolicy,
+        description: `Ceiling of every role the ${documents.stage} deployer creates, and of the deployer itself`,
+        policy: JSON.stringify(documents.boundary),
+      },
+      child,
+    );
+    const role = new aws.iam.Role(
+      `${name}-role`,
+      {
+        name: documents.deployerRole,
+        description: `Deploys the ${documents.stage} stage of multistage, and nothing else`,
+        maxSessionDuration: args.maxSessionSeconds ?? 3600,
+        permissionsBoundary: boundary.arn,
+        assumeRolePolicy: JSON.stringify(documents.deployerTrust),
+      },
+      child,
+    );
+    new aws.iam.RolePolicy(
+      `${name}-permissions`,
+      {
+        role: role.id,
+        name: `${documents.deployerRole}-permissions`,
+        policy: JSON.stringify(documents.permissions),
+      },
+      child,
+    );
+    const reviewer = new aws.iam.Role(
+      `${name}-reviewer`,
+      {
+        name: documents.reviewerRole,
+        description: `Previews the ${documents.stage} stage of multistage (promotion reviews); reads only`,
+        maxSessionDuration: args.maxSessionSeconds ?? 3600,
+        assumeRolePolicy: JSON.stringify(documents.reviewerTrust),
+      },
+      child,
+    );
+    new aws.iam.RolePolicy(
+      `${name}-reviewer-permissions`,
+      {
+        role: reviewer.id,
+        name: `${documents.reviewerRole}-permissions`,
+        policy: JSON.stringify(documents.reviewerPolicy),
+      },
+      child,
+    );
     this.roleArn = role.arn;
     this.boundaryArn = boundary.arn;
     this.reviewerArn = reviewer.arn;
-    this.registerOutputs({ roleArn: this.roleArn, boundaryArn: this.boundaryArn, reviewerArn: this.reviewerArn });
+    this.registerOutputs({
+      roleArn: this.roleArn,
+      boundaryArn: this.boundaryArn,
+      reviewerArn: this.reviewerArn,
+    });
   }
 }

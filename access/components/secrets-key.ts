@@ -26,39 +26,60 @@ export class SecretsKey extends pulumi.ComponentResource {
   constructor(name: string, args: SecretsKeyArgs, opts?: pulumi.ComponentResourceOptions) {
     super("multistage:access:SecretsKey", name, {}, opts);
     const child = { parent: this };
-    const key = new aws.kms.Key(`${name}-key`, {
-      description: `Stack secrets of the multistage ${args.stage} stage`,
-      enableKeyRotation: true,
-      deletionWindowInDays: 30,
-      policy: pulumi.all([args.deployerRoleArn, args.reviewerRoleArn]).apply(([deployer, reviewer]) =>
-        JSON.stringify({
-          Version: "2012-10-17",
-          Statement: [
-            {
-              Sid: "AccountAdministersButCannotRead",
-              Effect: "Allow",
-              Principal: { AWS: `arn:aws:iam::${args.accountId}:root` },
-              Action: ["kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*", "kms:Revoke*", "kms:Disable*", "kms:Get*", "kms:Delete*", "kms:TagResource", "kms:UntagResource", "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion"],
-              Resource: "*",
-            },
-            {
-              Sid: "OnlyTheStageDeployerUsesIt",
-              Effect: "Allow",
-              Principal: { AWS: deployer },
-              Action: ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey*", "kms:DescribeKey"],
-              Resource: "*",
-            },
-            {
-              Sid: "TheStageReviewerReads",
-              Effect: "Allow",
-              Principal: { AWS: reviewer },
-              Action: ["kms:Decrypt", "kms:DescribeKey"],
-              Resource: "*",
-            },
-          ],
-        }),
-      ),
-    }, { ...child, protect: true });
+    const key = new aws.kms.Key(
+      `${name}-key`,
+      {
+        description: `Stack secrets of the multistage ${args.stage} stage`,
+        enableKeyRotation: true,
+        deletionWindowInDays: 30,
+        policy: pulumi
+          .all([args.deployerRoleArn, args.reviewerRoleArn])
+          .apply(([deployer, reviewer]) =>
+            JSON.stringify({
+              Version: "2012-10-17",
+              Statement: [
+                {
+                  Sid: "AccountAdministersButCannotRead",
+                  Effect: "Allow",
+                  Principal: { AWS: `arn:aws:iam::${args.accountId}:root` },
+                  Action: [
+                    "kms:Create*",
+                    "kms:Describe*",
+                    "kms:Enable*",
+                    "kms:List*",
+                    "kms:Put*",
+                    "kms:Update*",
+                    "kms:Revoke*",
+                    "kms:Disable*",
+                    "kms:Get*",
+                    "kms:Delete*",
+                    "kms:TagResource",
+                    "kms:UntagResource",
+                    "kms:ScheduleKeyDeletion",
+                    "kms:CancelKeyDeletion",
+                  ],
+                  Resource: "*",
+                },
+                {
+                  Sid: "OnlyTheStageDeployerUsesIt",
+                  Effect: "Allow",
+                  Principal: { AWS: deployer },
+                  Action: ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey*", "kms:DescribeKey"],
+                  Resource: "*",
+                },
+                {
+                  Sid: "TheStageReviewerReads",
+                  Effect: "Allow",
+                  Principal: { AWS: reviewer },
+                  Action: ["kms:Decrypt", "kms:DescribeKey"],
+                  Resource: "*",
+                },
+              ],
+            }),
+          ),
+      },
+      { ...child, protect: true },
+    );
     this.alias = args.alias;
     new aws.kms.Alias(`${name}-alias`, { name: this.alias, targetKeyId: key.keyId }, child);
     this.keyArn = key.arn;

@@ -12,7 +12,12 @@ export interface DrainState {
   draining: boolean;
 }
 
-export function buildApp(config: AppConfig, dependencies: Dependencies, logger: Logger, drain: DrainState = { draining: false }): FastifyInstance {
+export function buildApp(
+  config: AppConfig,
+  dependencies: Dependencies,
+  logger: Logger,
+  drain: DrainState = { draining: false },
+): FastifyInstance {
   const app = Fastify({ loggerInstance: logger as FastifyBaseLogger });
 
   // A keep-alive connection would hold the server open after its last response; while
@@ -22,7 +27,9 @@ export function buildApp(config: AppConfig, dependencies: Dependencies, logger: 
     return payload;
   });
 
-  app.get("/", async (_request, reply) => reply.type("text/html; charset=utf-8").send(homePage(config.APP_STAGE, config.APP_STAGE_KIND)));
+  app.get("/", async (_request, reply) =>
+    reply.type("text/html; charset=utf-8").send(homePage(config.APP_STAGE, config.APP_STAGE_KIND)),
+  );
 
   // Liveness only: answering at all is the test. Dependencies belong to /readyz.
   app.get(HEALTH_PATH, async () => ({ status: "ok" }));
@@ -30,8 +37,14 @@ export function buildApp(config: AppConfig, dependencies: Dependencies, logger: 
   // The body says which dependency failed and a category why; hosts, ports and the driver's
   // message stay in the log line (anyone who reaches the load balancer reads the body).
   app.get(READY_PATH, async (request, reply) => {
-    const readiness = await checkReadiness(dependencies.checks, config.READY_TIMEOUT_MS, ({ dependency, target, reason, error }) =>
-      request.log.warn({ dependency, target, reason, err: error }, `readiness: ${dependency} (${target}) ${reason}`),
+    const readiness = await checkReadiness(
+      dependencies.checks,
+      config.READY_TIMEOUT_MS,
+      ({ dependency, target, reason, error }) =>
+        request.log.warn(
+          { dependency, target, reason, err: error },
+          `readiness: ${dependency} (${target}) ${reason}`,
+        ),
     );
     return reply.code(readiness.ok ? 200 : 503).send({ stage: config.APP_STAGE, ...readiness });
   });

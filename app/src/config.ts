@@ -9,7 +9,10 @@ import { AppEnvironmentName, AppSecretName, STAGE_KINDS } from "./contract";
 const port = z.coerce.number({ invalid_type_error: "a port number" }).int().min(1).max(65535);
 /** 0 asks the OS for any free port, which local runs and tests use. */
 const listenPort = z.coerce.number({ invalid_type_error: "a port number" }).int().min(0).max(65535);
-const hostname = z.string().min(1, "a host name").regex(/^[A-Za-z0-9.-]+$/, "a host name");
+const hostname = z
+  .string()
+  .min(1, "a host name")
+  .regex(/^[A-Za-z0-9.-]+$/, "a host name");
 
 /** Exactly the contract: every variable the task definition passes, nothing else. */
 export const contractSchema = z.object({
@@ -70,17 +73,21 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
         problems.push(`${key}: missing; the stack's task definition sets it`);
         continue;
       }
-      const shown = (SECRET_KEYS as readonly string[]).includes(key) ? "malformed (value hidden)" : `got ${JSON.stringify(raw)}`;
+      const shown = (SECRET_KEYS as readonly string[]).includes(key)
+        ? "malformed (value hidden)"
+        : `got ${JSON.stringify(raw)}`;
       problems.push(`${key}: ${shown}; expected ${issue.message}`);
     }
   }
   if (contract.success && local.success) {
     const config = { ...contract.data, ...local.data };
     if (config.APP_STAGE_KIND === "production" && config.APP_DISABLE_TLS) {
-      problems.push("APP_DISABLE_TLS: got \"true\"; expected false in production (TLS to the database and cache is mandatory there)");
+      problems.push(
+        'APP_DISABLE_TLS: got "true"; expected false in production (TLS to the database and cache is mandatory there)',
+      );
     }
     if (config.APP_STAGE_KIND === "production" && config.APP_ENABLE_DRILL_ROUTES) {
-      problems.push("APP_ENABLE_DRILL_ROUTES: got \"true\"; expected false in production");
+      problems.push('APP_ENABLE_DRILL_ROUTES: got "true"; expected false in production');
     }
     if (problems.length === 0) return { ok: true, config };
   }
@@ -89,5 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
 
 /** The config with secrets removed, safe to log. */
 export function publicConfig(config: AppConfig): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(config).filter(([key]) => !(SECRET_KEYS as readonly string[]).includes(key)));
+  return Object.fromEntries(
+    Object.entries(config).filter(([key]) => !(SECRET_KEYS as readonly string[]).includes(key)),
+  );
 }

@@ -33,7 +33,13 @@ export type AppSecretName = (typeof APP_SECRETS)[number];
  * where that instance is, and the stage whose stack runs it (for the log). No lower stage runs
  * it any more.
  */
-export const SANITIZE_ENVIRONMENT = ["APP_STAGE", "DB_HOST", "DB_PORT", "DB_NAME", "DB_USER"] as const;
+export const SANITIZE_ENVIRONMENT = [
+  "APP_STAGE",
+  "DB_HOST",
+  "DB_PORT",
+  "DB_NAME",
+  "DB_USER",
+] as const;
 /** The sanitizer's master password (reset by the refinery after each restore) and the `hash` rule's HMAC key, which never leaves production. */
 export const SANITIZE_SECRETS = ["DB_PASSWORD", "SANITIZE_HMAC_KEY"] as const;
 export type SanitizeEnvironmentName = (typeof SANITIZE_ENVIRONMENT)[number];
@@ -45,7 +51,13 @@ export const HEALTH_PATH = "/healthz";
 export const READY_PATH = "/readyz";
 
 /** Kinds of stage a stack deploys the app to (the stack's stage model, seen from the app). */
-export const DEPLOYED_STAGE_KINDS = ["development", "testing", "staging", "production", "feature"] as const;
+export const DEPLOYED_STAGE_KINDS = [
+  "development",
+  "testing",
+  "staging",
+  "production",
+  "feature",
+] as const;
 /** The stage `npm run dev` runs the app as, on one machine; no stack ever deploys it. */
 export const LOCAL_STAGE_KIND = "local";
 /** Kinds of stage the app can run in. */

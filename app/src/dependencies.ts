@@ -22,7 +22,10 @@ export interface Dependencies {
   close(): Promise<void>;
 }
 
-export type DatabaseSettings = Pick<AppConfig, "DB_HOST" | "DB_PORT" | "DB_NAME" | "DB_USER" | "DB_PASSWORD" | "APP_DISABLE_TLS" | "DB_CA_FILE">;
+export type DatabaseSettings = Pick<
+  AppConfig,
+  "DB_HOST" | "DB_PORT" | "DB_NAME" | "DB_USER" | "DB_PASSWORD" | "APP_DISABLE_TLS" | "DB_CA_FILE"
+>;
 
 /** Connection settings for PostgreSQL, shared by the app and the sanitize step. */
 export function postgresSettings(config: DatabaseSettings): PoolConfig {
@@ -33,7 +36,12 @@ export function postgresSettings(config: DatabaseSettings): PoolConfig {
     user: config.DB_USER,
     password: config.DB_PASSWORD,
     // RDS enforces TLS (rds.force_ssl=1); verify its certificate against Amazon's bundle.
-    ssl: config.APP_DISABLE_TLS ? false : { rejectUnauthorized: true, ...(config.DB_CA_FILE ? { ca: fs.readFileSync(config.DB_CA_FILE, "utf8") } : {}) },
+    ssl: config.APP_DISABLE_TLS
+      ? false
+      : {
+          rejectUnauthorized: true,
+          ...(config.DB_CA_FILE ? { ca: fs.readFileSync(config.DB_CA_FILE, "utf8") } : {}),
+        },
   };
 }
 
@@ -88,7 +96,9 @@ export function createDependencies(config: AppConfig): Dependencies {
       name: "bucket",
       target: `s3://${config.BUCKET_NAME}${config.S3_ENDPOINT ? ` at ${config.S3_ENDPOINT}` : ""}`,
       check: async (signal) => {
-        await s3.send(new HeadBucketCommand({ Bucket: config.BUCKET_NAME }), { abortSignal: signal });
+        await s3.send(new HeadBucketCommand({ Bucket: config.BUCKET_NAME }), {
+          abortSignal: signal,
+        });
       },
     },
   ];
@@ -96,7 +106,11 @@ export function createDependencies(config: AppConfig): Dependencies {
   return {
     checks,
     close: async () => {
-      await Promise.allSettled([pool.end(), redis.quit().catch(() => redis.disconnect()), Promise.resolve(s3.destroy())]);
+      await Promise.allSettled([
+        pool.end(),
+        redis.quit().catch(() => redis.disconnect()),
+        Promise.resolve(s3.destroy()),
+      ]);
     },
   };
 }

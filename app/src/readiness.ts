@@ -27,18 +27,31 @@ export interface CheckFailure {
 }
 
 /** Runs every check at once, each bounded by the timeout, and reports each by name. */
-export async function checkReadiness(checks: DependencyCheck[], timeoutMs: number, onFailure: (failure: CheckFailure) => void = () => undefined): Promise<Readiness> {
+export async function checkReadiness(
+  checks: DependencyCheck[],
+  timeoutMs: number,
+  onFailure: (failure: CheckFailure) => void = () => undefined,
+): Promise<Readiness> {
   const results = await Promise.all(
     checks.map(async (dependency) => {
       const { result, error } = await runCheck(dependency, timeoutMs);
-      if (result.error) onFailure({ dependency: dependency.name, target: dependency.target, reason: result.error, error });
+      if (result.error)
+        onFailure({
+          dependency: dependency.name,
+          target: dependency.target,
+          reason: result.error,
+          error,
+        });
       return [dependency.name, result] as const;
     }),
   );
   return { ok: results.every(([, r]) => r.ok), checks: Object.fromEntries(results) };
 }
 
-async function runCheck(dependency: DependencyCheck, timeoutMs: number): Promise<{ result: CheckResult; error?: unknown }> {
+async function runCheck(
+  dependency: DependencyCheck,
+  timeoutMs: number,
+): Promise<{ result: CheckResult; error?: unknown }> {
   const started = performance.now();
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
@@ -52,7 +65,14 @@ async function runCheck(dependency: DependencyCheck, timeoutMs: number): Promise
     await Promise.race([dependency.check(controller.signal), timeout]);
     return { result: { ok: true, latencyMs: Math.round(performance.now() - started) } };
   } catch (error) {
-    return { result: { ok: false, latencyMs: Math.round(performance.now() - started), error: failureReason(error) }, error };
+    return {
+      result: {
+        ok: false,
+        latencyMs: Math.round(performance.now() - started),
+        error: failureReason(error),
+      },
+      error,
+    };
   } finally {
     clearTimeout(timer);
   }

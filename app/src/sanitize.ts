@@ -21,28 +21,43 @@ export interface MainOptions extends RunOptions {
 /** Runs the task with an environment; resolves to the process's exit code. */
 export async function main(env: NodeJS.ProcessEnv, options: MainOptions = {}): Promise<number> {
   const parsed = loadSanitizeConfig(env);
-  const logger = options.logger ?? createLogger(env.APP_STAGE ?? "unknown", parsed.ok ? parsed.config.LOG_LEVEL : "info");
+  const logger =
+    options.logger ??
+    createLogger(env.APP_STAGE ?? "unknown", parsed.ok ? parsed.config.LOG_LEVEL : "info");
   if (!parsed.ok) {
-    logger.fatal({ step: "environment", exitCode: EXIT.invalid, problems: parsed.problems }, "invalid environment for the sanitize task");
+    logger.fatal(
+      { step: "environment", exitCode: EXIT.invalid, problems: parsed.problems },
+      "invalid environment for the sanitize task",
+    );
     return EXIT.invalid;
   }
   let rules: Rules;
   try {
     rules = options.rules ?? loadRules();
   } catch (error) {
-    logger.fatal({ step: "environment", exitCode: EXIT.invalid, error: safeError(error) }, "invalid sanitize rules");
+    logger.fatal(
+      { step: "environment", exitCode: EXIT.invalid, error: safeError(error) },
+      "invalid sanitize rules",
+    );
     return EXIT.invalid;
   }
   const started = Date.now();
   try {
     await runRefinery(parsed.config, rules, logger, options);
-    logger.info({ step: "done", ms: Date.now() - started, exitCode: EXIT.done }, "sanitized, verified and scrubbed: the sanitizer may be snapshotted");
+    logger.info(
+      { step: "done", ms: Date.now() - started, exitCode: EXIT.done },
+      "sanitized, verified and scrubbed: the sanitizer may be snapshotted",
+    );
     return EXIT.done;
   } catch (error) {
     // The failing step has logged what failed; this line is the verdict the state machine reads.
     const exitCode = error instanceof RefineryFailure ? error.exitCode : EXIT.failed;
-    if (!(error instanceof RefineryFailure)) logger.error({ error: safeError(error) }, "refinery run failed");
-    logger.fatal({ step: "done", ms: Date.now() - started, exitCode }, "refinery run failed: take no snapshot");
+    if (!(error instanceof RefineryFailure))
+      logger.error({ error: safeError(error) }, "refinery run failed");
+    logger.fatal(
+      { step: "done", ms: Date.now() - started, exitCode },
+      "refinery run failed: take no snapshot",
+    );
     return exitCode;
   }
 }

@@ -15,7 +15,10 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   const loaded = loadConfig(env);
   if (!loaded.ok) {
     const logger = createLogger(env.APP_STAGE ?? "unknown");
-    logger.fatal({ problems: loaded.problems }, `invalid environment: ${loaded.problems.join("; ")}`);
+    logger.fatal(
+      { problems: loaded.problems },
+      `invalid environment: ${loaded.problems.join("; ")}`,
+    );
     logger.flush();
     process.exitCode = 1;
     return;
@@ -39,7 +42,10 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     drain.draining = true;
     logger.info("SIGTERM: no new connections; finishing in-flight requests");
     const deadline = setTimeout(() => {
-      logger.error({ deadlineMs: SHUTDOWN_DEADLINE_MS }, "shutdown deadline passed; exiting with requests unfinished");
+      logger.error(
+        { deadlineMs: SHUTDOWN_DEADLINE_MS },
+        "shutdown deadline passed; exiting with requests unfinished",
+      );
       process.exit(1);
     }, SHUTDOWN_DEADLINE_MS);
     deadline.unref();

@@ -7,17 +7,30 @@ import * as pulumi from "@pulumi/pulumi";
  */
 export function jsonSecret(
   name: string,
-  args: { secretName: string; description: string; value: pulumi.Input<Record<string, pulumi.Input<string | number>>>; recoveryDays: number },
+  args: {
+    secretName: string;
+    description: string;
+    value: pulumi.Input<Record<string, pulumi.Input<string | number>>>;
+    recoveryDays: number;
+  },
   parent: pulumi.Resource,
 ): { secret: aws.secretsmanager.Secret; version: aws.secretsmanager.SecretVersion } {
-  const secret = new aws.secretsmanager.Secret(`${name}-secret`, {
-    name: args.secretName,
-    description: args.description,
-    recoveryWindowInDays: args.recoveryDays,
-  }, { parent });
-  const version = new aws.secretsmanager.SecretVersion(`${name}-secret-value`, {
-    secretId: secret.id,
-    secretString: pulumi.secret(pulumi.jsonStringify(args.value)),
-  }, { parent });
+  const secret = new aws.secretsmanager.Secret(
+    `${name}-secret`,
+    {
+      name: args.secretName,
+      description: args.description,
+      recoveryWindowInDays: args.recoveryDays,
+    },
+    { parent },
+  );
+  const version = new aws.secretsmanager.SecretVersion(
+    `${name}-secret-value`,
+    {
+      secretId: secret.id,
+      secretString: pulumi.secret(pulumi.jsonStringify(args.value)),
+    },
+    { parent },
+  );
   return { secret, version };
 }

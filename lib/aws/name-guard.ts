@@ -24,7 +24,10 @@ export const OWN_NAME_PROPERTIES: Readonly<Record<string, readonly string[]>> = 
   "aws:ecs/cluster:Cluster": ["name"],
   "aws:ecs/service:Service": ["name"],
   "aws:ecs/taskDefinition:TaskDefinition": ["family"],
-  "aws:elasticache/replicationGroup:ReplicationGroup": ["replicationGroupId", "finalSnapshotIdentifier"],
+  "aws:elasticache/replicationGroup:ReplicationGroup": [
+    "replicationGroupId",
+    "finalSnapshotIdentifier",
+  ],
   "aws:elasticache/subnetGroup:SubnetGroup": ["name"],
   "aws:iam/role:Role": ["name"],
   "aws:iam/rolePolicy:RolePolicy": ["name"],
@@ -42,11 +45,21 @@ export const OWN_NAME_PROPERTIES: Readonly<Record<string, readonly string[]>> = 
 const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
 
 /** Why `name`, given to `property` of a `type` resource, is outside the stage's names; undefined when it is inside. */
-export function nameOutsideStage(project: string, stage: string, type: string, property: string, name: string): string | undefined {
+export function nameOutsideStage(
+  project: string,
+  stage: string,
+  type: string,
+  property: string,
+  name: string,
+): string | undefined {
   const prefix = type === LOG_GROUP ? logGroupPrefix(project, stage) : stagePrefix(project, stage);
-  const inside = type === LOG_GROUP ? name.startsWith(prefix) : name === prefix || name.startsWith(`${prefix}-`);
+  const inside =
+    type === LOG_GROUP ? name.startsWith(prefix) : name === prefix || name.startsWith(`${prefix}-`);
   if (inside) return undefined;
-  const expected = type === LOG_GROUP ? `a name starting with ${prefix}` : `${prefix} or a name starting with ${prefix}-`;
+  const expected =
+    type === LOG_GROUP
+      ? `a name starting with ${prefix}`
+      : `${prefix} or a name starting with ${prefix}-`;
   return `${type} ${property} ${JSON.stringify(name)} is outside stage ${stage}'s names: expected ${expected} (make it with the naming module, lib/aws/naming.ts)`;
 }
 

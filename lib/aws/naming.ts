@@ -16,7 +16,10 @@ export interface NameRule {
 }
 
 const startsWithLetter = { test: (n: string) => /^[a-z]/.test(n), rule: "begins with a letter" };
-const noEdgeHyphen = { test: (n: string) => !n.startsWith("-") && !n.endsWith("-"), rule: "no leading or trailing hyphen" };
+const noEdgeHyphen = {
+  test: (n: string) => !n.startsWith("-") && !n.endsWith("-"),
+  rule: "no leading or trailing hyphen",
+};
 const noDoubleHyphen = { test: (n: string) => !n.includes("--"), rule: "no double hyphen" };
 const hyphenRules = [startsWithLetter, noEdgeHyphen, noDoubleHyphen];
 
@@ -53,7 +56,10 @@ export const NAME_RULES = {
   alb: {
     maxLength: 32,
     allowed: /^[a-z0-9-]+$/,
-    checks: [...hyphenRules, { test: (n: string) => !n.startsWith("internal-"), rule: "no internal- prefix" }],
+    checks: [
+      ...hyphenRules,
+      { test: (n: string) => !n.startsWith("internal-"), rule: "no internal- prefix" },
+    ],
   },
   "target-group": { maxLength: 32, allowed: /^[a-z0-9-]+$/, checks: hyphenRules },
   "ecs-cluster": { maxLength: 255, allowed: /^[a-z0-9_-]+$/, checks: hyphenRules },
@@ -73,14 +79,20 @@ export const NAME_RULES = {
       ...hyphenRules,
       // Secrets Manager appends "-" and 6 random characters to ARNs; a name ending the same
       // way makes partial-ARN lookups ambiguous.
-      { test: (n: string) => !/-[a-z0-9]{6}$/.test(n), rule: "does not end with a hyphen and 6 characters" },
+      {
+        test: (n: string) => !/-[a-z0-9]{6}$/.test(n),
+        rule: "does not end with a hyphen and 6 characters",
+      },
     ],
   },
   "log-group": {
     maxLength: 512,
     allowed: /^[a-z0-9._/#-]+$/,
     checks: [
-      { test: (n: string) => !n.startsWith("aws/") && !n.startsWith("/aws/"), rule: "no aws/ prefix" },
+      {
+        test: (n: string) => !n.startsWith("aws/") && !n.startsWith("/aws/"),
+        rule: "no aws/ prefix",
+      },
       noDoubleHyphen,
     ],
   },
@@ -122,7 +134,12 @@ export function nameViolations(type: NamedResourceType, name: string): string[] 
  * cleaned to the type's characters and shortened with a hash of the full name if needed.
  * Throws if the result would still break a rule (only a bad purpose string can do that).
  */
-export function physicalName(project: string, stage: string, type: NamedResourceType, purpose: string): string {
+export function physicalName(
+  project: string,
+  stage: string,
+  type: NamedResourceType,
+  purpose: string,
+): string {
   const rule: NameRule = NAME_RULES[type];
   // An empty purpose names the stage's one resource of a type whose names are tight (ALB: 32).
   const full = (purpose ? `${project}-${stage}-${purpose}` : `${project}-${stage}`).toLowerCase();
@@ -138,7 +155,9 @@ export function physicalName(project: string, stage: string, type: NamedResource
   }
   const violations = nameViolations(type, name);
   if (violations.length > 0) {
-    throw new Error(`Physical name "${name}" for ${type} (purpose "${purpose}") breaks: ${violations.join("; ")}`);
+    throw new Error(
+      `Physical name "${name}" for ${type} (purpose "${purpose}") breaks: ${violations.join("; ")}`,
+    );
   }
   return name;
 }
@@ -172,10 +191,18 @@ export function maxStageNameLength(project: string, type: NamedResourceType): nu
  * refinery's sanitizer instance and its sanitized bucket. Components name them with these, and
  * lower stages and access/ look them up with the same, so the two cannot drift apart.
  */
-export const SHARED_PURPOSES = { database: "db", sanitizer: "sanitizer", sanitizedBucket: "sanitized" } as const;
+export const SHARED_PURPOSES = {
+  database: "db",
+  sanitizer: "sanitizer",
+  sanitizedBucket: "sanitized",
+} as const;
 
 /** Production's names that lower stages and access/ refer to. */
-export function productionDataNames(project: string): { database: string; sanitizer: string; sanitizedBucket: string } {
+export function productionDataNames(project: string): {
+  database: string;
+  sanitizer: string;
+  sanitizedBucket: string;
+} {
   const production = new Namer(project, "production");
   return {
     database: production.name("rds-instance", SHARED_PURPOSES.database),
@@ -209,7 +236,8 @@ export class Namer {
   logGroup(purpose: string): string {
     const name = `${logGroupPrefix(this.project, this.stage)}${purpose}`;
     const violations = nameViolations("log-group", name);
-    if (violations.length > 0) throw new Error(`Log group name "${name}" breaks: ${violations.join("; ")}`);
+    if (violations.length > 0)
+      throw new Error(`Log group name "${name}" breaks: ${violations.join("; ")}`);
     return name;
   }
 }

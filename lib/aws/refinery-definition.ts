@@ -43,14 +43,24 @@ export interface RefineryPlan {
   maxPolls?: number;
 }
 
-export type StateMachineDefinition = { Comment: string; QueryLanguage: "JSONata"; StartAt: string; TimeoutSeconds: number; States: Record<string, Record<string, unknown>> };
+export type StateMachineDefinition = {
+  Comment: string;
+  QueryLanguage: "JSONata";
+  StartAt: string;
+  TimeoutSeconds: number;
+  States: Record<string, Record<string, unknown>>;
+};
 
 const SDK = (service: string, api: string) => `arn:aws:states:::aws-sdk:${service}:${api}`;
 const CLEANUP = "DiscardSnapshot";
 /** Every failure from the restore on goes to cleanup, with the error kept for the Fail state. */
-const catchAll = [{ ErrorEquals: ["States.ALL"], Next: CLEANUP, Assign: { failure: "{% $states.errorOutput %}" } }];
+const catchAll = [
+  { ErrorEquals: ["States.ALL"], Next: CLEANUP, Assign: { failure: "{% $states.errorOutput %}" } },
+];
 /** After the snapshot exists: no cleanup of it, but the failure still fails the run. */
-const catchToFail = [{ ErrorEquals: ["States.ALL"], Next: "Failed", Assign: { failure: "{% $states.errorOutput %}" } }];
+const catchToFail = [
+  { ErrorEquals: ["States.ALL"], Next: "Failed", Assign: { failure: "{% $states.errorOutput %}" } },
+];
 /** A JSONata value or '' (Step Functions refuses to assign an undefined result). */
 const orEmpty = (expression: string) => `( $v := ${expression}; $exists($v) ? $v : '' )`;
 
@@ -58,19 +68,31 @@ const orEmpty = (expression: string) => `( $v := ${expression}; $exists($v) ? $v
  * What a `runTask.sync` state assigns: its container's exit code, or -1 when it has none (it
  * never started). The result is the stopped task (DescribeTasks' Task: Containers[].ExitCode).
  */
-const exitCodeOf = (container: string) => `{% ( $c := $states.result.Containers[Name = '${container}']; $exists($c.ExitCode) ? $c.ExitCode : -1 ) %}`;
+const exitCodeOf = (container: string) =>
+  `{% ( $c := $states.result.Containers[Name = '${container}']; $exists($c.ExitCode) ? $c.ExitCode : -1 ) %}`;
 
 /**
  * Goes on only when the task's container exited 0. A task whose essential container exits non-zero
  * still stops "successfully" as far as ECS is concerned (StopCode EssentialContainerExited), so
  * the exit code is checked here, whether or not the integration would fail the state itself.
  */
-function exitCheck(task: string, variable: string, okNext: string, failNext: string): Record<string, unknown> {
+function exitCheck(
+  task: string,
+  variable: string,
+  okNext: string,
+  failNext: string,
+): Record<string, unknown> {
   return {
     Type: "Choice",
     Choices: [
       { Condition: `{% $${variable} = 0 %}`, Next: okNext },
-      { Condition: "{% true %}", Next: failNext, Assign: { failure: `{% 'the ${task} task exited ' & $string($${variable}) & '; its log says why' %}` } },
+      {
+        Condition: "{% true %}",
+        Next: failNext,
+        Assign: {
+          failure: `{% 'the ${task} task exited ' & $string($${variable}) & '; its log says why' %}`,
+        },
+      },
     ],
   };
 }
@@ -78,14 +100,21 @@ function exitCheck(task: string, variable: string, okNext: string, failNext: str
 /** How long a task (sanitize, copy) may run before its state fails. */
 const TASK_TIMEOUT_SECONDS = 3 * 3600;
 /** Deleting a snapshot still being made: every 5 minutes, for 2 hours. */
-const DELETE_SNAPSHOT_RETRY = { ErrorEquals: ["States.ALL"], IntervalSeconds: 300, MaxAttempts: 24, BackoffRate: 1 };
+const DELETE_SNAPSHOT_RETRY = {
+  ErrorEquals: ["States.ALL"],
+  IntervalSeconds: 300,
+  MaxAttempts: 24,
+  BackoffRate: 1,
+};
 
 /**
  * The longest a run can take with every step at its own bound: three wait loops (restore,
  * modify, snapshot), the two tasks, the snapshot delete's retries, and an hour for the calls in
  * between. Under a day, so one night's run never overlaps the next.
  */
-export function executionTimeoutSeconds(plan: Required<Pick<RefineryPlan, "pollSeconds" | "maxPolls">>): number {
+export function executionTimeoutSeconds(
+  plan: Required<Pick<RefineryPlan, "pollSeconds" | "maxPolls">>,
+): number {
   const waits = 3 * plan.pollSeconds * plan.maxPolls;
   const retries = DELETE_SNAPSHOT_RETRY.IntervalSeconds * DELETE_SNAPSHOT_RETRY.MaxAttempts;
   return waits + 2 * TASK_TIMEOUT_SECONDS + retries + 3600;
@@ -105,15 +134,27 @@ function pollLoop(
       Type: "Task",
       Resource: look.resource,
       Arguments: look.arguments,
-      Assign: { [`${name.toLowerCase()}Status`]: `{% ${orEmpty(look.status)} %}`, polls: "{% $polls + 1 %}", ...assign },
+      Assign: {
+        [`${name.toLowerCase()}Status`]: `{% ${orEmpty(look.status)} %}`,
+        polls: "{% $polls + 1 %}",
+        ...assign,
+      },
       Catch: catchAll,
       Next: `${name}Ready`,
     },
     [`${name}Ready`]: {
       Type: "Choice",
       Choices: [
-        { Condition: `{% $${name.toLowerCase()}Status = 'available' %}`, Next: readyNext, Assign: { polls: 0 } },
-        { Condition: `{% $polls >= ${plan.maxPolls} %}`, Next: CLEANUP, Assign: { failure: `{% '${name} not available after ' & $string($polls) & ' checks' %}` } },
+        {
+          Condition: `{% $${name.toLowerCase()}Status = 'available' %}`,
+          Next: readyNext,
+          Assign: { polls: 0 },
+        },
+        {
+          Condition: `{% $polls >= ${plan.maxPolls} %}`,
+          Next: CLEANUP,
+          Assign: { failure: `{% '${name} not available after ' & $string($polls) & ' checks' %}` },
+        },
       ],
       Default: `WaitFor${name}`,
     },
@@ -123,7 +164,10 @@ function pollLoop(
 export function refineryDefinition(input: RefineryPlan): StateMachineDefinition {
   const plan = { pollSeconds: 60, maxPolls: 120, ...input };
   const tags = Object.entries(plan.tags).map(([Key, Value]) => ({ Key, Value }));
-  const describeSanitizer = { resource: SDK("rds", "describeDBInstances"), arguments: { DbInstanceIdentifier: plan.sanitizer } };
+  const describeSanitizer = {
+    resource: SDK("rds", "describeDBInstances"),
+    arguments: { DbInstanceIdentifier: plan.sanitizer },
+  };
   return {
     Comment: `Nightly: restore ${plan.productionDb}'s newest backup into ${plan.sanitizer}, sanitize, snapshot as ${plan.snapshotPrefix}<date>, delete it`,
     QueryLanguage: "JSONata",
@@ -173,18 +217,33 @@ export function refineryDefinition(input: RefineryPlan): StateMachineDefinition 
         Catch: catchAll,
         Next: "WaitForRestore",
       },
-      ...pollLoop("Restore", { ...describeSanitizer, status: "$states.result.DbInstances[0].DbInstanceStatus" }, "StopBackups", plan, {
-        endpoint: `{% ${orEmpty("$states.result.DbInstances[0].Endpoint.Address")} %}`,
-      }),
+      ...pollLoop(
+        "Restore",
+        { ...describeSanitizer, status: "$states.result.DbInstances[0].DbInstanceStatus" },
+        "StopBackups",
+        plan,
+        {
+          endpoint: `{% ${orEmpty("$states.result.DbInstances[0].Endpoint.Address")} %}`,
+        },
+      ),
       // No automated backups of the sanitizer: its log archive would hold the unsanitized state.
       StopBackups: {
         Type: "Task",
         Resource: SDK("rds", "modifyDBInstance"),
-        Arguments: { DbInstanceIdentifier: plan.sanitizer, BackupRetentionPeriod: 0, ApplyImmediately: true },
+        Arguments: {
+          DbInstanceIdentifier: plan.sanitizer,
+          BackupRetentionPeriod: 0,
+          ApplyImmediately: true,
+        },
         Catch: catchAll,
         Next: "WaitForModify",
       },
-      ...pollLoop("Modify", { ...describeSanitizer, status: "$states.result.DbInstances[0].DbInstanceStatus" }, "Sanitize", plan),
+      ...pollLoop(
+        "Modify",
+        { ...describeSanitizer, status: "$states.result.DbInstances[0].DbInstanceStatus" },
+        "Sanitize",
+        plan,
+      ),
       Sanitize: {
         Type: "Task",
         Resource: "arn:aws:states:::ecs:runTask.sync",
@@ -192,8 +251,21 @@ export function refineryDefinition(input: RefineryPlan): StateMachineDefinition 
           Cluster: plan.clusterArn,
           TaskDefinition: plan.sanitizeTaskDefinitionArn,
           LaunchType: "FARGATE",
-          NetworkConfiguration: { AwsvpcConfiguration: { Subnets: plan.subnetIds, SecurityGroups: [plan.taskSecurityGroupId], AssignPublicIp: "DISABLED" } },
-          Overrides: { ContainerOverrides: [{ Name: plan.sanitizeContainer, Environment: [{ Name: "DB_HOST", Value: "{% $endpoint %}" }] }] },
+          NetworkConfiguration: {
+            AwsvpcConfiguration: {
+              Subnets: plan.subnetIds,
+              SecurityGroups: [plan.taskSecurityGroupId],
+              AssignPublicIp: "DISABLED",
+            },
+          },
+          Overrides: {
+            ContainerOverrides: [
+              {
+                Name: plan.sanitizeContainer,
+                Environment: [{ Name: "DB_HOST", Value: "{% $endpoint %}" }],
+              },
+            ],
+          },
         },
         TimeoutSeconds: TASK_TIMEOUT_SECONDS,
         Assign: { sanitizeExit: exitCodeOf(plan.sanitizeContainer) },
@@ -216,14 +288,22 @@ export function refineryDefinition(input: RefineryPlan): StateMachineDefinition 
       },
       ...pollLoop(
         "Snapshot",
-        { resource: SDK("rds", "describeDBSnapshots"), arguments: { DbSnapshotIdentifier: "{% $snapshot %}" }, status: "$states.result.DbSnapshots[0].Status" },
+        {
+          resource: SDK("rds", "describeDBSnapshots"),
+          arguments: { DbSnapshotIdentifier: "{% $snapshot %}" },
+          status: "$states.result.DbSnapshots[0].Status",
+        },
         "DeleteSanitizer",
         plan,
       ),
       DeleteSanitizer: {
         Type: "Task",
         Resource: SDK("rds", "deleteDBInstance"),
-        Arguments: { DbInstanceIdentifier: plan.sanitizer, SkipFinalSnapshot: true, DeleteAutomatedBackups: true },
+        Arguments: {
+          DbInstanceIdentifier: plan.sanitizer,
+          SkipFinalSnapshot: true,
+          DeleteAutomatedBackups: true,
+        },
         // The snapshot is good; a sanitizer left behind is reported, not undone.
         Catch: catchToFail,
         Next: "ListSanitized",
@@ -246,7 +326,12 @@ export function refineryDefinition(input: RefineryPlan): StateMachineDefinition 
           ProcessorConfig: { Mode: "INLINE" },
           StartAt: "DeleteExpired",
           States: {
-            DeleteExpired: { Type: "Task", Resource: SDK("rds", "deleteDBSnapshot"), Arguments: { DbSnapshotIdentifier: "{% $states.input %}" }, End: true },
+            DeleteExpired: {
+              Type: "Task",
+              Resource: SDK("rds", "deleteDBSnapshot"),
+              Arguments: { DbSnapshotIdentifier: "{% $states.input %}" },
+              End: true,
+            },
           },
         },
         Catch: catchToFail,
@@ -259,7 +344,13 @@ export function refineryDefinition(input: RefineryPlan): StateMachineDefinition 
           Cluster: plan.clusterArn,
           TaskDefinition: plan.copyTaskDefinitionArn,
           LaunchType: "FARGATE",
-          NetworkConfiguration: { AwsvpcConfiguration: { Subnets: plan.subnetIds, SecurityGroups: [plan.copySecurityGroupId], AssignPublicIp: "DISABLED" } },
+          NetworkConfiguration: {
+            AwsvpcConfiguration: {
+              Subnets: plan.subnetIds,
+              SecurityGroups: [plan.copySecurityGroupId],
+              AssignPublicIp: "DISABLED",
+            },
+          },
         },
         TimeoutSeconds: TASK_TIMEOUT_SECONDS,
         Assign: { copyExit: exitCodeOf(plan.copyContainer) },
@@ -281,13 +372,26 @@ export function refineryDefinition(input: RefineryPlan): StateMachineDefinition 
         // RDS deletes only an available snapshot (InvalidDBSnapshotState while it is being made):
         // keep trying until it is, or a half-made snapshot would finish later and be the newest.
         Retry: [DELETE_SNAPSHOT_RETRY],
-        Catch: [{ ErrorEquals: ["States.ALL"], Next: "DeleteFailedSanitizer", Assign: { failure: "{% $string($failure) & '; the unfinished snapshot ' & $snapshot & ' could not be deleted: delete it before it is restored' %}" } }],
+        Catch: [
+          {
+            ErrorEquals: ["States.ALL"],
+            Next: "DeleteFailedSanitizer",
+            Assign: {
+              failure:
+                "{% $string($failure) & '; the unfinished snapshot ' & $snapshot & ' could not be deleted: delete it before it is restored' %}",
+            },
+          },
+        ],
         Next: "DeleteFailedSanitizer",
       },
       DeleteFailedSanitizer: {
         Type: "Task",
         Resource: SDK("rds", "deleteDBInstance"),
-        Arguments: { DbInstanceIdentifier: plan.sanitizer, SkipFinalSnapshot: true, DeleteAutomatedBackups: true },
+        Arguments: {
+          DbInstanceIdentifier: plan.sanitizer,
+          SkipFinalSnapshot: true,
+          DeleteAutomatedBackups: true,
+        },
         // Not found: the failure came before the restore created it.
         Catch: [{ ErrorEquals: ["States.ALL"], Next: "Failed" }],
         Next: "Failed",
@@ -295,7 +399,8 @@ export function refineryDefinition(input: RefineryPlan): StateMachineDefinition 
       Failed: {
         Type: "Fail",
         Error: "RefineryFailed",
-        Cause: "{% 'The nightly refinery failed; the previous sanitized snapshot is still the newest. ' & $string($failure) %}",
+        Cause:
+          "{% 'The nightly refinery failed; the previous sanitized snapshot is still the newest. ' & $string($failure) %}",
       },
     },
   };

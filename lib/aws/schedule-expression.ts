@@ -34,7 +34,10 @@ const FIELDS: ReadonlyArray<{ name: string; pattern: RegExp }> = [
   { name: "hours", pattern: listField(0, 23) },
   { name: "day-of-month", pattern: listField(1, 31, undefined, "\\?|L|LW|\\d{1,2}W") },
   { name: "month", pattern: listField(1, 12, MONTHS) },
-  { name: "day-of-week", pattern: listField(1, 7, DAYS, `\\?|L|(?:[1-7]|${DAYS})L|(?:[1-7]|${DAYS})#[1-5]`) },
+  {
+    name: "day-of-week",
+    pattern: listField(1, 7, DAYS, `\\?|L|(?:[1-7]|${DAYS})L|(?:[1-7]|${DAYS})#[1-5]`),
+  },
   { name: "year", pattern: listField(1970, 2199) },
 ];
 
@@ -45,19 +48,26 @@ export function scheduleExpressionProblem(expression: string): string | undefine
     const value = Number(rate[1]);
     if (value < 1) return "a rate needs a value of at least 1";
     const plural = rate[2].endsWith("s");
-    if (value === 1 && plural) return `rate(1 ${rate[2]}) takes the singular unit: rate(1 ${rate[2].slice(0, -1)})`;
-    if (value > 1 && !plural) return `rate(${value} ${rate[2]}) takes the plural unit: rate(${value} ${rate[2]}s)`;
+    if (value === 1 && plural)
+      return `rate(1 ${rate[2]}) takes the singular unit: rate(1 ${rate[2].slice(0, -1)})`;
+    if (value > 1 && !plural)
+      return `rate(${value} ${rate[2]}) takes the plural unit: rate(${value} ${rate[2]}s)`;
     return undefined;
   }
-  if (expression.startsWith("rate(")) return "a rate is rate(<whole number> minute(s)|hour(s)|day(s)), e.g. rate(12 hours)";
-  if (expression.startsWith("at(")) return "a one-time at(...) schedule would copy once; use a cron or rate expression";
+  if (expression.startsWith("rate("))
+    return "a rate is rate(<whole number> minute(s)|hour(s)|day(s)), e.g. rate(12 hours)";
+  if (expression.startsWith("at("))
+    return "a one-time at(...) schedule would copy once; use a cron or rate expression";
   const cron = /^cron\((.*)\)$/.exec(expression);
   if (!cron) return "a cron(...) or rate(...) expression";
   const fields = cron[1].trim().split(/\s+/);
-  if (fields.length !== FIELDS.length) return `cron takes ${FIELDS.length} fields (${FIELDS.map((f) => f.name).join(" ")}), got ${fields.length}`;
+  if (fields.length !== FIELDS.length)
+    return `cron takes ${FIELDS.length} fields (${FIELDS.map((f) => f.name).join(" ")}), got ${fields.length}`;
   for (const [i, field] of FIELDS.entries()) {
-    if (!field.pattern.test(fields[i])) return `cron field ${field.name} ${JSON.stringify(fields[i])} is not valid`;
+    if (!field.pattern.test(fields[i]))
+      return `cron field ${field.name} ${JSON.stringify(fields[i])} is not valid`;
   }
-  if ((fields[2] === "?") === (fields[4] === "?")) return "exactly one of day-of-month and day-of-week must be ?";
+  if ((fields[2] === "?") === (fields[4] === "?"))
+    return "exactly one of day-of-month and day-of-week must be ?";
   return undefined;
 }

@@ -25,17 +25,29 @@ export interface ServiceRoleArgs {
 }
 
 /** Creates the role and its inline policy under `opts`' parent; returns the role. */
-export function serviceRole(base: string, args: ServiceRoleArgs, opts: pulumi.CustomResourceOptions): aws.iam.Role {
-  const role = new aws.iam.Role(`${base}-role`, {
-    name: args.namer.name("iam-role", args.purpose),
-    description: args.description,
-    assumeRolePolicy: serviceTrustPolicy(args.service),
-    permissionsBoundary: args.permissionsBoundaryArn,
-  }, opts);
-  new aws.iam.RolePolicy(`${base}-policy`, {
-    role: role.id,
-    name: args.namer.name("iam-policy", args.purpose),
-    policy: Array.isArray(args.policy) ? policyDocument(args.policy) : args.policy,
-  }, opts);
+export function serviceRole(
+  base: string,
+  args: ServiceRoleArgs,
+  opts: pulumi.CustomResourceOptions,
+): aws.iam.Role {
+  const role = new aws.iam.Role(
+    `${base}-role`,
+    {
+      name: args.namer.name("iam-role", args.purpose),
+      description: args.description,
+      assumeRolePolicy: serviceTrustPolicy(args.service),
+      permissionsBoundary: args.permissionsBoundaryArn,
+    },
+    opts,
+  );
+  new aws.iam.RolePolicy(
+    `${base}-policy`,
+    {
+      role: role.id,
+      name: args.namer.name("iam-policy", args.purpose),
+      policy: Array.isArray(args.policy) ? policyDocument(args.policy) : args.policy,
+    },
+    opts,
+  );
   return role;
 }

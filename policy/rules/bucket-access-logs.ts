@@ -1,5 +1,10 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { BUCKET, BUCKET_LOGGING_TYPES, logBucketNames, logDestinationProblems } from "../log-destinations";
+import {
+  BUCKET,
+  BUCKET_LOGGING_TYPES,
+  logBucketNames,
+  logDestinationProblems,
+} from "../log-destinations";
 import { ofType, ofTypes, stageKindOf } from "../resources";
 
 /**
@@ -11,7 +16,8 @@ import { ofType, ofTypes, stageKindOf } from "../resources";
  */
 export const bucketAccessLogs: StackValidationPolicy = {
   name: "bucket-server-access-logs",
-  description: "In production every bucket but a log bucket has S3 server access logging (aws.s3.BucketLogging) into a bucket of the stack that expires them (AWS Guard: s3-bucket-logging-enabled).",
+  description:
+    "In production every bucket but a log bucket has S3 server access logging (aws.s3.BucketLogging) into a bucket of the stack that expires them (AWS Guard: s3-bucket-logging-enabled).",
   enforcementLevel: "mandatory",
   validateStack: (args, reportViolation) => {
     if (stageKindOf(args.resources) !== "production") return;
@@ -24,11 +30,15 @@ export const bucketAccessLogs: StackValidationPolicy = {
       if (logBuckets.has(name)) continue;
       const own = loggings.filter((logging) => logging.props.bucket === name);
       if (own.length === 0) {
-        reportViolation(`${bucket.name} (${name}) has no server access logging: add an aws.s3.BucketLogging into the stage's log bucket`, bucket.urn);
+        reportViolation(
+          `${bucket.name} (${name}) has no server access logging: add an aws.s3.BucketLogging into the stage's log bucket`,
+          bucket.urn,
+        );
         continue;
       }
       for (const logging of own) {
-        for (const problem of logDestinationProblems(args.resources, logging.props.targetBucket)) reportViolation(`${bucket.name} ${problem}`, bucket.urn);
+        for (const problem of logDestinationProblems(args.resources, logging.props.targetBucket))
+          reportViolation(`${bucket.name} ${problem}`, bucket.urn);
       }
     }
   },

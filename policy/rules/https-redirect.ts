@@ -24,16 +24,27 @@ function loadBalancerOf(listener: PolicyResource): string {
  */
 export const httpsRedirect: StackValidationPolicy = {
   name: "http-redirects-to-https",
-  description: "HTTP listeners redirect to HTTPS wherever their load balancer has an HTTPS listener (AWS Guard: alb-http-to-https-redirection).",
+  description:
+    "HTTP listeners redirect to HTTPS wherever their load balancer has an HTTPS listener (AWS Guard: alb-http-to-https-redirection).",
   enforcementLevel: "mandatory",
   validateStack: (args, reportViolation) => {
     const listeners = ofTypes(args.resources, LISTENER_TYPES);
-    const withHttps = new Set(listeners.filter((l) => l.props.protocol === "HTTPS").map(loadBalancerOf));
-    for (const listener of listeners.filter((l) => l.props.protocol === "HTTP" && withHttps.has(loadBalancerOf(l)))) {
+    const withHttps = new Set(
+      listeners.filter((l) => l.props.protocol === "HTTPS").map(loadBalancerOf),
+    );
+    for (const listener of listeners.filter(
+      (l) => l.props.protocol === "HTTP" && withHttps.has(loadBalancerOf(l)),
+    )) {
       const actions = (listener.props.defaultActions ?? []) as Action[];
-      const redirects = actions.length === 1 && actions[0].type === "redirect" && actions[0].redirect?.protocol === "HTTPS";
+      const redirects =
+        actions.length === 1 &&
+        actions[0].type === "redirect" &&
+        actions[0].redirect?.protocol === "HTTPS";
       if (!redirects) {
-        reportViolation(`${listener.name} (HTTP, port ${listener.props.port}) must have one default action, a redirect to HTTPS; it has ${actions.map((a) => a.type).join(", ") || "none"}`, listener.urn);
+        reportViolation(
+          `${listener.name} (HTTP, port ${listener.props.port}) must have one default action, a redirect to HTTPS; it has ${actions.map((a) => a.type).join(", ") || "none"}`,
+          listener.urn,
+        );
       }
     }
   },

@@ -12,9 +12,19 @@ import * as path from "node:path";
 import { PROJECT_ROOT } from "../../stage/stack-files";
 
 const git = (args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env) =>
-  execFileSync("git", args, { cwd, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
+  execFileSync("git", args, {
+    cwd,
+    env,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+  }).trim();
 
-const IDENTITY = ["-c", "user.name=multistage engine suite", "-c", "user.email=engine-suite@multistage.invalid"];
+const IDENTITY = [
+  "-c",
+  "user.name=multistage engine suite",
+  "-c",
+  "user.email=engine-suite@multistage.invalid",
+];
 
 /** Snapshots the working tree into `<dir>/origin.git`; returns the bare repository's path. */
 export function snapshotWorkingTree(dir: string, root = PROJECT_ROOT): string {
@@ -23,7 +33,18 @@ export function snapshotWorkingTree(dir: string, root = PROJECT_ROOT): string {
   git(["read-tree", "HEAD"], root, env);
   git(["add", "-A", "."], root, env);
   const tree = git(["write-tree"], root, env);
-  const commit = git([...IDENTITY, "commit-tree", tree, "-p", "HEAD", "-m", "engine suite: the working tree under test"], root);
+  const commit = git(
+    [
+      ...IDENTITY,
+      "commit-tree",
+      tree,
+      "-p",
+      "HEAD",
+      "-m",
+      "engine suite: the working tree under test",
+    ],
+    root,
+  );
   const origin = path.join(dir, "origin.git");
   git(["init", "-q", "--bare", origin], dir);
   git(["push", "-q", origin, `${commit}:refs/heads/main`], root);

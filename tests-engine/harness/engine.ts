@@ -17,7 +17,12 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { readManifest } from "../../tools/engine-cli/manifest";
 import { installFakePlugins } from "../../tools/fake-cloud/plugins";
-import { JournalEntry, liveResources, LiveResource, readJournal } from "../../tools/fake-cloud/journal";
+import {
+  JournalEntry,
+  liveResources,
+  LiveResource,
+  readJournal,
+} from "../../tools/fake-cloud/journal";
 import { FAKE_CLOUD_ENV, World, writeWorld } from "../../tools/fake-cloud/world";
 import { Checkout, cloneCheckout, snapshotWorkingTree } from "./checkout";
 
@@ -74,10 +79,14 @@ export class EngineSuite {
     writeWorld(cloud, world);
     // The developer's own Pulumi, ts-node and node settings must not leak in: the suite runs
     // exactly what the repository and the variables below decide.
-    const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(PULUMI_|TS_NODE_|NODE_OPTIONS$)/.test(key)));
+    const inherited = Object.fromEntries(
+      Object.entries(process.env).filter(([key]) => !/^(PULUMI_|TS_NODE_|NODE_OPTIONS$)/.test(key)),
+    );
     const env: NodeJS.ProcessEnv = {
       ...inherited,
-      PATH: [path.dirname(manifest.pulumi), path.dirname(process.execPath), process.env.PATH].join(path.delimiter),
+      PATH: [path.dirname(manifest.pulumi), path.dirname(process.execPath), process.env.PATH].join(
+        path.delimiter,
+      ),
       PULUMI_HOME: home,
       PULUMI_BACKEND_URL: `file://${backend}`,
       PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
@@ -110,7 +119,11 @@ export class EngineSuite {
     const text = [command, ...args].join(" ");
     const started = Date.now();
     return new Promise((resolve, reject) => {
-      const child = spawn(command, args, { cwd, env: { ...this.env, ...options.env }, stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(command, args, {
+        cwd,
+        env: { ...this.env, ...options.env },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
@@ -119,8 +132,17 @@ export class EngineSuite {
       child.on("error", reject);
       child.on("close", (code) => {
         clearTimeout(timer);
-        const result = { command: text, code: code ?? -1, stdout, stderr, ms: Date.now() - started };
-        fs.appendFileSync(path.join(this.root, "commands.log"), `$ (${cwd}) ${text}\n[exit ${result.code}, ${result.ms} ms]\n${stdout}${stderr}\n`);
+        const result = {
+          command: text,
+          code: code ?? -1,
+          stdout,
+          stderr,
+          ms: Date.now() - started,
+        };
+        fs.appendFileSync(
+          path.join(this.root, "commands.log"),
+          `$ (${cwd}) ${text}\n[exit ${result.code}, ${result.ms} ms]\n${stdout}${stderr}\n`,
+        );
         resolve(result);
       });
     });
@@ -151,13 +173,19 @@ export class EngineSuite {
 
 /** Fails with the command and the end of its output unless it exited 0. */
 export function expectSuccess(result: RunResult): RunResult {
-  if (result.code !== 0) throw new Error(`${result.command} exited ${result.code}:\n${tail(result.stdout + result.stderr)}`);
+  if (result.code !== 0)
+    throw new Error(
+      `${result.command} exited ${result.code}:\n${tail(result.stdout + result.stderr)}`,
+    );
   return result;
 }
 
 /** Fails unless the command exited non-zero. */
 export function expectFailure(result: RunResult): RunResult {
-  if (result.code === 0) throw new Error(`${result.command} succeeded but should have failed:\n${tail(result.stdout + result.stderr)}`);
+  if (result.code === 0)
+    throw new Error(
+      `${result.command} succeeded but should have failed:\n${tail(result.stdout + result.stderr)}`,
+    );
   return result;
 }
 

@@ -4,6 +4,8 @@ import { readManifest } from "../../tools/engine-cli/manifest";
 export const mochaHooks = {
   beforeAll(): void {
     const manifest = readManifest();
-    process.stderr.write(`engine suite: pulumi v${manifest.version} (${manifest.pulumi}, ${manifest.source === "built" ? "built from Go modules" : "from PATH"}, language host: ${manifest.languageHost})\n`);
+    process.stderr.write(
+      `engine suite: pulumi v${manifest.version} (${manifest.pulumi}, ${manifest.source === "built" ? "built from Go modules" : "from PATH"}, language host: ${manifest.languageHost})\n`,
+    );
   },
 };

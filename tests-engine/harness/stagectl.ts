@@ -7,29 +7,50 @@ import type { Checkout } from "./checkout";
 import { EngineSuite, expectSuccess, RunOptions, RunResult, tail } from "./engine";
 
 /** Runs `npm run -s stagectl -- <args>` in the checkout. */
-export function stagectl(engine: EngineSuite, args: string[], cwd: Checkout | string, options: Omit<RunOptions, "cwd"> = {}): Promise<RunResult> {
+export function stagectl(
+  engine: EngineSuite,
+  args: string[],
+  cwd: Checkout | string,
+  options: Omit<RunOptions, "cwd"> = {},
+): Promise<RunResult> {
   return engine.run("npm", ["run", "-s", "stagectl", "--", ...args], { ...options, cwd });
 }
 
 /** Runs a stagectl command that prints JSON with --json; fails unless it exited 0. */
-export async function stagectlJson<T>(engine: EngineSuite, args: string[], cwd: Checkout | string, options: Omit<RunOptions, "cwd"> = {}): Promise<{ result: RunResult; json: T }> {
+export async function stagectlJson<T>(
+  engine: EngineSuite,
+  args: string[],
+  cwd: Checkout | string,
+  options: Omit<RunOptions, "cwd"> = {},
+): Promise<{ result: RunResult; json: T }> {
   const result = expectSuccess(await stagectl(engine, [...args, "--json"], cwd, options));
   try {
     return { result, json: JSON.parse(result.stdout) as T };
   } catch {
-    throw new Error(`${result.command} printed no JSON on stdout:\n${tail(result.stdout)}\n${tail(result.stderr, 20)}`);
+    throw new Error(
+      `${result.command} printed no JSON on stdout:\n${tail(result.stdout)}\n${tail(result.stderr, 20)}`,
+    );
   }
 }
 
 /** The stacks of the project in the backend, by name (`pulumi stack ls --json`). */
 export async function stackNames(engine: EngineSuite, cwd: Checkout | string): Promise<string[]> {
-  const listed = JSON.parse(expectSuccess(await engine.pulumi(["stack", "ls", "--json"], { cwd })).stdout) as Array<{ name: string }>;
+  const listed = JSON.parse(
+    expectSuccess(await engine.pulumi(["stack", "ls", "--json"], { cwd })).stdout,
+  ) as Array<{ name: string }>;
   return listed.map((s) => s.name).sort();
 }
 
 /** The stack's tags as the backend keeps them (`pulumi stack tag ls --json`). */
-export async function stackTags(engine: EngineSuite, stack: string, cwd: Checkout | string): Promise<Record<string, string>> {
-  return JSON.parse(expectSuccess(await engine.pulumi(["stack", "tag", "ls", "-s", stack, "--json"], { cwd })).stdout) as Record<string, string>;
+export async function stackTags(
+  engine: EngineSuite,
+  stack: string,
+  cwd: Checkout | string,
+): Promise<Record<string, string>> {
+  return JSON.parse(
+    expectSuccess(await engine.pulumi(["stack", "tag", "ls", "-s", stack, "--json"], { cwd }))
+      .stdout,
+  ) as Record<string, string>;
 }
 
 /** Only the tags stagectl writes (`multistage:*`), without the CLI's own (`pulumi:*`, `vcs:*`). */
@@ -38,7 +59,13 @@ export function multistageTags(tags: Record<string, string>): Record<string, str
 }
 
 /** The config `pulumi config` shows for the stack in this checkout (keys and values). */
-export async function stackConfig(engine: EngineSuite, stack: string, cwd: Checkout | string): Promise<Record<string, unknown>> {
-  const shown = JSON.parse(expectSuccess(await engine.pulumi(["config", "-s", stack, "--json"], { cwd })).stdout) as Record<string, { value?: unknown }>;
+export async function stackConfig(
+  engine: EngineSuite,
+  stack: string,
+  cwd: Checkout | string,
+): Promise<Record<string, unknown>> {
+  const shown = JSON.parse(
+    expectSuccess(await engine.pulumi(["config", "-s", stack, "--json"], { cwd })).stdout,
+  ) as Record<string, { value?: unknown }>;
   return Object.fromEntries(Object.entries(shown).map(([key, entry]) => [key, entry.value]));
 }

@@ -25,13 +25,20 @@ export interface StateResource {
  * parent, as the engine's dependency graph counts them (pkg/resource/graph/dependency_graph.go,
  * DependenciesOf).
  */
-export function transitiveDependencies(resources: readonly StateResource[], urn: string): Set<string> {
+export function transitiveDependencies(
+  resources: readonly StateResource[],
+  urn: string,
+): Set<string> {
   const byUrn = new Map(resources.map((r) => [r.urn, r]));
   const seen = new Set<string>();
   const visit = (current: string) => {
     const r = byUrn.get(current);
     if (!r) return;
-    for (const next of [...(r.dependencies ?? []), ...Object.values(r.propertyDependencies ?? {}).flat(), ...(r.parent ? [r.parent] : [])]) {
+    for (const next of [
+      ...(r.dependencies ?? []),
+      ...Object.values(r.propertyDependencies ?? {}).flat(),
+      ...(r.parent ? [r.parent] : []),
+    ]) {
       if (!seen.has(next)) {
         seen.add(next);
         visit(next);
@@ -42,7 +49,11 @@ export function transitiveDependencies(resources: readonly StateResource[], urn:
   return seen;
 }
 
-export async function exportStack(engine: EngineSuite, stack: string, cwd: Checkout | string): Promise<StateResource[]> {
+export async function exportStack(
+  engine: EngineSuite,
+  stack: string,
+  cwd: Checkout | string,
+): Promise<StateResource[]> {
   const result = expectSuccess(await engine.pulumi(["stack", "export", "-s", stack], { cwd }));
   const exported = JSON.parse(result.stdout) as { deployment: { resources?: StateResource[] } };
   return exported.deployment.resources ?? [];

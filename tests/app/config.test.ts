@@ -28,7 +28,10 @@ describe("app config", () => {
   });
 
   it("its schema reads exactly the contract's variables", () => {
-    assert.deepEqual(Object.keys(contractSchema.shape).sort(), [...APP_ENVIRONMENT, ...APP_SECRETS].sort());
+    assert.deepEqual(
+      Object.keys(contractSchema.shape).sort(),
+      [...APP_ENVIRONMENT, ...APP_SECRETS].sort(),
+    );
   });
 
   for (const key of [...APP_ENVIRONMENT, ...APP_SECRETS]) {
@@ -42,12 +45,20 @@ describe("app config", () => {
   }
 
   it("refuses malformed values with what was found and what is valid, all at once", () => {
-    const result = loadConfig({ ...valid, PORT: "eighty", APP_STAGE_KIND: "prod", BUCKET_NAME: "Not_A_Bucket" });
+    const result = loadConfig({
+      ...valid,
+      PORT: "eighty",
+      APP_STAGE_KIND: "prod",
+      BUCKET_NAME: "Not_A_Bucket",
+    });
     assert.ok(!result.ok);
     assert.equal(result.problems.length, 3);
     assert.match(result.problems.join("\n"), /PORT: got "eighty"; expected a port number/);
     assert.match(result.problems.join("\n"), /APP_STAGE_KIND: got "prod"; expected .*production/);
-    assert.match(result.problems.join("\n"), /BUCKET_NAME: got "Not_A_Bucket"; expected an S3 bucket name/);
+    assert.match(
+      result.problems.join("\n"),
+      /BUCKET_NAME: got "Not_A_Bucket"; expected an S3 bucket name/,
+    );
   });
 
   it("never echoes a secret, even a malformed one", () => {
@@ -58,10 +69,22 @@ describe("app config", () => {
   });
 
   it("refuses to turn TLS off in production, and allows it for local stages", () => {
-    const production = loadConfig({ ...valid, APP_STAGE: "production", APP_STAGE_KIND: "production", APP_DISABLE_TLS: "true" });
+    const production = loadConfig({
+      ...valid,
+      APP_STAGE: "production",
+      APP_STAGE_KIND: "production",
+      APP_DISABLE_TLS: "true",
+    });
     assert.ok(!production.ok);
-    assert.match(production.problems[0], /APP_DISABLE_TLS: got "true"; expected false in production/);
-    const development = loadConfig({ ...valid, APP_STAGE_KIND: "development", APP_DISABLE_TLS: "true" });
+    assert.match(
+      production.problems[0],
+      /APP_DISABLE_TLS: got "true"; expected false in production/,
+    );
+    const development = loadConfig({
+      ...valid,
+      APP_STAGE_KIND: "development",
+      APP_DISABLE_TLS: "true",
+    });
     assert.ok(development.ok);
   });
 });

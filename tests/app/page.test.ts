@@ -32,7 +32,13 @@ function config(stage: string, kind: AppStageKind): AppConfig {
 const noDependencies: Dependencies = { checks: [], close: async () => undefined };
 
 describe("the app's page and version", () => {
-  for (const [stage, kind] of [["development", "development"], ["testing", "testing"], ["staging", "staging"], ["feature-login", "feature"], ["local", "local"]] as const) {
+  for (const [stage, kind] of [
+    ["development", "development"],
+    ["testing", "testing"],
+    ["staging", "staging"],
+    ["feature-login", "feature"],
+    ["local", "local"],
+  ] as const) {
     it(`shows a coloured stage banner in ${kind}`, async () => {
       const app = buildApp(config(stage, kind), noDependencies, pino({ level: "silent" }));
       const page = await app.inject({ url: "/" });
@@ -45,18 +51,34 @@ describe("the app's page and version", () => {
   }
 
   it("shows no banner in production, but still states its stage", async () => {
-    const app = buildApp(config("production", "production"), noDependencies, pino({ level: "silent" }));
+    const app = buildApp(
+      config("production", "production"),
+      noDependencies,
+      pino({ level: "silent" }),
+    );
     const page = await app.inject({ url: "/" });
     assert.doesNotMatch(page.body, /stage-banner/);
-    assert.match(page.body, /This is the <strong data-stage="production">production<\/strong> stage/);
+    assert.match(
+      page.body,
+      /This is the <strong data-stage="production">production<\/strong> stage/,
+    );
     await app.close();
   });
 
   it("reports image digest, commit and stage on /version, not the image reference", async () => {
     const app = buildApp(config("staging", "staging"), noDependencies, pino({ level: "silent" }));
     const version = (await app.inject({ url: "/version" })).json();
-    assert.deepEqual(version, { stage: "staging", stageKind: "staging", digest: `sha256:${"d".repeat(64)}`, commit: "abc1234" });
-    assert.equal((await app.inject({ url: "/drill/sleep/10" })).statusCode, 404, "drill routes are off unless enabled");
+    assert.deepEqual(version, {
+      stage: "staging",
+      stageKind: "staging",
+      digest: `sha256:${"d".repeat(64)}`,
+      commit: "abc1234",
+    });
+    assert.equal(
+      (await app.inject({ url: "/drill/sleep/10" })).statusCode,
+      404,
+      "drill routes are off unless enabled",
+    );
     await app.close();
   });
 });

@@ -21,11 +21,18 @@ describe("the stack and the app agree", () => {
     it(`${stack}: the task definition passes exactly the variables and secrets the app's schema reads`, async () => {
       const { resources } = await shippedRender(stack);
       const container = appContainer<Container>(resources);
-      const passed = [...container.environment.map((e) => e.name), ...container.secrets.map((s) => s.name)].sort();
+      const passed = [
+        ...container.environment.map((e) => e.name),
+        ...container.secrets.map((s) => s.name),
+      ].sort();
       assert.deepEqual(passed, Object.keys(contractSchema.shape).sort());
       const plain = Object.fromEntries(container.environment.map((e) => [e.name, e.value]));
       // What the stack passes must also be valid for the app (secrets are injected by ECS).
-      const parsed = contractSchema.safeParse({ ...plain, DB_PASSWORD: "x".repeat(32), REDIS_TOKEN: "y".repeat(32) });
+      const parsed = contractSchema.safeParse({
+        ...plain,
+        DB_PASSWORD: "x".repeat(32),
+        REDIS_TOKEN: "y".repeat(32),
+      });
       assert.ok(parsed.success, parsed.success ? "" : JSON.stringify(parsed.error.issues));
     });
 
@@ -33,9 +40,13 @@ describe("the stack and the app agree", () => {
       const { resources } = await shippedRender(stack);
       const container = appContainer<Container>(resources);
       assert.deepEqual(container.healthCheck.command.slice(0, 3), ["CMD", "node", "-e"]);
-      assert.equal(container.healthCheck.command[3], containerHealthProbe(container.portMappings[0].containerPort));
+      assert.equal(
+        container.healthCheck.command[3],
+        containerHealthProbe(container.portMappings[0].containerPort),
+      );
       assert.ok(container.healthCheck.command[3].includes(HEALTH_PATH));
-      const targetGroup = onlyOfType(resources, "aws:lb/targetGroup:TargetGroup").inputs.healthCheck as { path: string };
+      const targetGroup = onlyOfType(resources, "aws:lb/targetGroup:TargetGroup").inputs
+        .healthCheck as { path: string };
       assert.equal(targetGroup.path, HEALTH_PATH);
       assert.equal(container.stopTimeout, 30);
     });
@@ -52,7 +63,10 @@ describe("the stack and the app agree", () => {
     const user = /^USER (\S+)/m.exec(dockerfile);
     assert.ok(user && user[1] !== "root" && user[1] !== "0", "runs as a non-root user");
     const healthcheck = /^HEALTHCHECK[\s\S]*?CMD (.*)$/m.exec(dockerfile);
-    assert.ok(healthcheck && healthcheck[1].includes(HEALTH_PATH), "HEALTHCHECK probes the health path");
+    assert.ok(
+      healthcheck && healthcheck[1].includes(HEALTH_PATH),
+      "HEALTHCHECK probes the health path",
+    );
   });
 
   it("the image carries the commit it was built from: /version's GIT_COMMIT and the OCI revision label, which CI's build sets", () => {
@@ -60,7 +74,10 @@ describe("the stack and the app agree", () => {
     assert.match(dockerfile, /^ARG GIT_COMMIT=unknown$/m);
     assert.match(dockerfile, /^ENV GIT_COMMIT=\$GIT_COMMIT$/m);
     assert.match(dockerfile, /^LABEL org\.opencontainers\.image\.revision=\$GIT_COMMIT$/m);
-    const workflow = fs.readFileSync(path.join(PROJECT_ROOT, ".github", "workflows", "feature-stack.yml"), "utf8");
+    const workflow = fs.readFileSync(
+      path.join(PROJECT_ROOT, ".github", "workflows", "feature-stack.yml"),
+      "utf8",
+    );
     assert.match(workflow, /docker build -f app\/Dockerfile --build-arg GIT_COMMIT="\$SHA" /);
   });
 });

@@ -15,7 +15,11 @@ import { once, tempStackFile } from "./renders";
 export const ACCESS_DIR = path.join(PROJECT_ROOT, "access");
 export const ACCOUNT = "123456789012";
 export const OIDC = `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;
-export const exampleAccessConfig = (parse(fs.readFileSync(path.join(ACCESS_DIR, "Pulumi.account.yaml"), "utf8")) as { config: Record<string, unknown> }).config;
+export const exampleAccessConfig = (
+  parse(fs.readFileSync(path.join(ACCESS_DIR, "Pulumi.account.yaml"), "utf8")) as {
+    config: Record<string, unknown>;
+  }
+).config;
 
 export interface Document {
   Version: string;
@@ -43,7 +47,9 @@ export interface StageRoles {
 }
 
 function policyOfRole(resources: RenderedResource[], roleName: string): Document {
-  const policy = resources.find((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.inputs.role === roleName);
+  const policy = resources.find(
+    (r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.inputs.role === roleName,
+  );
   assert.ok(policy, `no inline policy on ${roleName}`);
   return policy.inputs.policy as Document;
 }
@@ -56,15 +62,23 @@ export function stageRoles(render: RenderWithSecrets, stage: string): StageRoles
   const boundaryArn = output("permissionsBoundaryArns");
   assert.ok(deployerArn && reviewerArn && boundaryArn, `access/ exports no roles for ${stage}`);
   const roleNamed = (arn: string) => {
-    const role = render.resources.find((r) => r.type === "aws:iam/role:Role" && arn.endsWith(`:role/${r.physicalName}`));
+    const role = render.resources.find(
+      (r) => r.type === "aws:iam/role:Role" && arn.endsWith(`:role/${r.physicalName}`),
+    );
     assert.ok(role, `no role ${arn}`);
     return role;
   };
   const deployer = roleNamed(deployerArn);
   const reviewer = roleNamed(reviewerArn);
-  const boundary = render.resources.find((r) => r.type === "aws:iam/policy:Policy" && boundaryArn.endsWith(`:policy/${r.physicalName}`));
+  const boundary = render.resources.find(
+    (r) => r.type === "aws:iam/policy:Policy" && boundaryArn.endsWith(`:policy/${r.physicalName}`),
+  );
   assert.ok(boundary, `no boundary ${boundaryArn}`);
-  assert.equal(deployer.inputs.permissionsBoundary, boundaryArn, "the deployer carries its stage's boundary");
+  assert.equal(
+    deployer.inputs.permissionsBoundary,
+    boundaryArn,
+    "the deployer carries its stage's boundary",
+  );
   return {
     deployerArn,
     reviewerArn,
@@ -85,14 +99,29 @@ export interface Request {
 }
 
 /** The simulator's verdict ("Allowed", "ExplicitlyDenied", "ImplicitlyDenied") for one request. */
-export function simulate(request: Request, policies: { identity?: Document; boundary?: Document; resource?: Document }): Promise<string> {
+export function simulate(
+  request: Request,
+  policies: { identity?: Document; boundary?: Document; resource?: Document },
+): Promise<string> {
   return simulateRequest(
     { ...request, account: ACCOUNT },
-    { identity: policies.identity ? [{ name: "permissions", policy: policies.identity }] : [], boundary: policies.boundary, resource: policies.resource },
+    {
+      identity: policies.identity ? [{ name: "permissions", policy: policies.identity }] : [],
+      boundary: policies.boundary,
+      resource: policies.resource,
+    },
   );
 }
 
 /** What a stage's deployer may do: its permissions within its boundary. */
-export function asDeployer(roles: StageRoles, action: string, resource: string, context: Record<string, string | string[]> = {}): Promise<string> {
-  return simulate({ principal: roles.deployerArn, action, resource, context }, { identity: roles.permissions, boundary: roles.boundary });
+export function asDeployer(
+  roles: StageRoles,
+  action: string,
+  resource: string,
+  context: Record<string, string | string[]> = {},
+): Promise<string> {
+  return simulate(
+    { principal: roles.deployerArn, action, resource, context },
+    { identity: roles.permissions, boundary: roles.boundary },
+  );
 }

@@ -32,7 +32,10 @@ interface Machine {
 }
 
 export class TaskFailure extends Error {
-  constructor(readonly errorCode: string, message: string) {
+  constructor(
+    readonly errorCode: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -52,21 +55,40 @@ async function evaluate(template: unknown, bindings: Record<string, unknown>): P
   return template;
 }
 
-async function assign(expressions: unknown, variables: Record<string, unknown>, states: Record<string, unknown>): Promise<void> {
+async function assign(
+  expressions: unknown,
+  variables: Record<string, unknown>,
+  states: Record<string, unknown>,
+): Promise<void> {
   if (!expressions) return;
   const values = (await evaluate(expressions, { ...variables, states })) as Record<string, unknown>;
   for (const [key, value] of Object.entries(values)) {
-    if (value === undefined) throw new Error(`Assign ${key} evaluated to undefined (Step Functions refuses that)`);
+    if (value === undefined)
+      throw new Error(`Assign ${key} evaluated to undefined (Step Functions refuses that)`);
     variables[key] = value;
   }
 }
 
-export async function runStateMachine(definition: Machine, service: Service, context: Record<string, unknown>, maxSteps = 2000): Promise<RunResult> {
+export async function runStateMachine(
+  definition: Machine,
+  service: Service,
+  context: Record<string, unknown>,
+  maxSteps = 2000,
+): Promise<RunResult> {
   const calls: ServiceCall[] = [];
   const visited: string[] = [];
   const variables: Record<string, unknown> = {};
   const retried = { seconds: 0 };
-  const result = await runStates(definition, service, context, variables, calls, visited, maxSteps, retried);
+  const result = await runStates(
+    definition,
+    service,
+    context,
+    variables,
+    calls,
+    visited,
+    maxSteps,
+    retried,
+  );
   return { ...result, retriedSeconds: retried.seconds };
 }
 
@@ -105,7 +127,11 @@ async function runStates(
         break;
       case "Choice": {
         let next = state.Default as string | undefined;
-        for (const choice of (state.Choices ?? []) as Array<{ Condition: string; Next: string; Assign?: unknown }>) {
+        for (const choice of (state.Choices ?? []) as Array<{
+          Condition: string;
+          Next: string;
+          Assign?: unknown;
+        }>) {
           if ((await evaluate(choice.Condition, { ...variables, states })) === true) {
             await assign(choice.Assign, variables, states);
             next = choice.Next;
@@ -121,8 +147,16 @@ async function runStates(
         try {
           let result: unknown;
           if (state.Type === "Task") {
-            const call = { resource: String(state.Resource), arguments: await evaluate(state.Arguments ?? {}, { ...variables, states }) };
-            const retriers = (state.Retry ?? []) as Array<{ ErrorEquals: string[]; IntervalSeconds?: number; MaxAttempts?: number; BackoffRate?: number }>;
+            const call = {
+              resource: String(state.Resource),
+              arguments: await evaluate(state.Arguments ?? {}, { ...variables, states }),
+            };
+            const retriers = (state.Retry ?? []) as Array<{
+              ErrorEquals: string[];
+              IntervalSeconds?: number;
+              MaxAttempts?: number;
+              BackoffRate?: number;
+            }>;
             const attempts = new Map<number, number>();
             for (;;) {
               calls.push(call);
@@ -131,12 +165,15 @@ async function runStates(
                 break;
               } catch (error) {
                 const code = error instanceof TaskFailure ? error.errorCode : "States.TaskFailed";
-                const index = retriers.findIndex((r) => r.ErrorEquals.includes(code) || r.ErrorEquals.includes("States.ALL"));
+                const index = retriers.findIndex(
+                  (r) => r.ErrorEquals.includes(code) || r.ErrorEquals.includes("States.ALL"),
+                );
                 const retrier = retriers[index];
                 const done = attempts.get(index) ?? 0;
                 if (!retrier || done >= (retrier.MaxAttempts ?? 3)) throw error;
                 attempts.set(index, done + 1);
-                retried.seconds += (retrier.IntervalSeconds ?? 1) * (retrier.BackoffRate ?? 2) ** done;
+                retried.seconds +=
+                  (retrier.IntervalSeconds ?? 1) * (retrier.BackoffRate ?? 2) ** done;
               }
             }
           } else {
@@ -144,8 +181,19 @@ async function runStates(
             if (!Array.isArray(items)) throw new Error(`Map ${name}: Items is not an array`);
             const processor = state.ItemProcessor as Machine;
             for (const item of items) {
-              const inner = await runStates(processor, service, context, { ...variables }, calls, visited, maxSteps, retried, item);
-              if (inner.status === "FAILED") throw new TaskFailure("States.TaskFailed", inner.cause ?? "map item failed");
+              const inner = await runStates(
+                processor,
+                service,
+                context,
+                { ...variables },
+                calls,
+                visited,
+                maxSteps,
+                retried,
+                item,
+              );
+              if (inner.status === "FAILED")
+                throw new TaskFailure("States.TaskFailed", inner.cause ?? "map item failed");
             }
             result = items;
           }
@@ -154,11 +202,25 @@ async function runStates(
           if (state.End === true) return { status: "SUCCEEDED", calls, visited };
           name = state.Next as string;
         } catch (error) {
-          const catcher: { ErrorEquals: string[]; Next: string; Assign?: unknown } | undefined = ((state.Catch ?? []) as Array<{ ErrorEquals: string[]; Next: string; Assign?: unknown }>).find(
-            (c) => c.ErrorEquals.includes("States.ALL") || (error instanceof TaskFailure && c.ErrorEquals.includes(error.errorCode)),
+          const catcher: { ErrorEquals: string[]; Next: string; Assign?: unknown } | undefined = (
+            (state.Catch ?? []) as Array<{ ErrorEquals: string[]; Next: string; Assign?: unknown }>
+          ).find(
+            (c) =>
+              c.ErrorEquals.includes("States.ALL") ||
+              (error instanceof TaskFailure && c.ErrorEquals.includes(error.errorCode)),
           );
-          if (!catcher) return { status: "FAILED", calls, visited, error: error instanceof TaskFailure ? error.errorCode : "States.Runtime", cause: String(error) };
-          const errorOutput = { Error: error instanceof TaskFailure ? error.errorCode : "States.TaskFailed", Cause: error instanceof Error ? error.message : JSON.stringify(error) };
+          if (!catcher)
+            return {
+              status: "FAILED",
+              calls,
+              visited,
+              error: error instanceof TaskFailure ? error.errorCode : "States.Runtime",
+              cause: String(error),
+            };
+          const errorOutput = {
+            Error: error instanceof TaskFailure ? error.errorCode : "States.TaskFailed",
+            Cause: error instanceof Error ? error.message : JSON.stringify(error),
+          };
           await assign(catcher.Assign, variables, { ...states, errorOutput });
           name = catcher.Next;
         }

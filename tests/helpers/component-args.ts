@@ -14,13 +14,21 @@ export interface ComponentArg {
   defaultText?: string;
 }
 
-export const COMPONENT_DIRS = [path.join(PROJECT_ROOT, "components"), path.join(PROJECT_ROOT, "access", "components")];
+export const COMPONENT_DIRS = [
+  path.join(PROJECT_ROOT, "components"),
+  path.join(PROJECT_ROOT, "access", "components"),
+];
 
 export function componentArgs(dirs: readonly string[] = COMPONENT_DIRS): ComponentArg[] {
   const found: ComponentArg[] = [];
   for (const dir of dirs) {
     for (const file of fs.readdirSync(dir).filter((f) => f.endsWith(".ts"))) {
-      const source = ts.createSourceFile(file, fs.readFileSync(path.join(dir, file), "utf8"), ts.ScriptTarget.ES2022, true);
+      const source = ts.createSourceFile(
+        file,
+        fs.readFileSync(path.join(dir, file), "utf8"),
+        ts.ScriptTarget.ES2022,
+        true,
+      );
       source.forEachChild((node) => {
         if (!ts.isInterfaceDeclaration(node) || !node.name.text.endsWith("Args")) return;
         if (!node.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) return;
@@ -48,7 +56,10 @@ export function componentArgs(dirs: readonly string[] = COMPONENT_DIRS): Compone
  * `undefined`), the rest being an explanation, e.g. `"." (Pulumi runs ...)`.
  */
 export function documentedDefault(text: string): { value: unknown } | { unparsable: string } {
-  const literal = /^("(?:[^"\\]|\\.)*"|\[[^\]]*\]|-?\d+(?:\.\d+)?|true|false|undefined)(?=\s|$)/.exec(text.trim())?.[1];
+  const literal =
+    /^("(?:[^"\\]|\\.)*"|\[[^\]]*\]|-?\d+(?:\.\d+)?|true|false|undefined)(?=\s|$)/.exec(
+      text.trim(),
+    )?.[1];
   if (literal === undefined) return { unparsable: text };
   if (literal === "undefined") return { value: undefined };
   return { value: JSON.parse(literal) as unknown };

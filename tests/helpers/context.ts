@@ -4,7 +4,10 @@ import { MemoryWorkspace } from "./memory-workspace";
 import type { RefineryObserver } from "../../tools/data/refinery-observer";
 
 /** A refinery that never ran and made nothing. */
-const noRefinery: RefineryObserver = { sanitizedSnapshots: async () => [], lastRun: async () => undefined };
+const noRefinery: RefineryObserver = {
+  sanitizedSnapshots: async () => [],
+  lastRun: async () => undefined,
+};
 
 export interface TestContext extends CommandContext {
   out: string[];
@@ -17,7 +20,11 @@ export interface TestContext extends CommandContext {
 }
 
 /** A command context over an in-memory workspace with a fixed clock and captured output. */
-export function testContext(workspace: MemoryWorkspace, now = new Date("2026-03-01T12:00:00Z"), refinery: RefineryObserver = noRefinery): TestContext {
+export function testContext(
+  workspace: MemoryWorkspace,
+  now = new Date("2026-03-01T12:00:00Z"),
+  refinery: RefineryObserver = noRefinery,
+): TestContext {
   const context: TestContext = {
     out: [],
     err: [],

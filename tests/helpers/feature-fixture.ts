@@ -14,9 +14,21 @@ export interface FeatureFixture {
   config: Record<string, string>;
 }
 
-export function featureFixture(options: { branch?: string; region?: string; pr?: number } = {}): FeatureFixture {
+export function featureFixture(
+  options: { branch?: string; region?: string; pr?: number } = {},
+): FeatureFixture {
   const branch = options.branch ?? "feature/checkout-v2";
   const stack = featureTargetForBranch(branch, loadBranchRules()).stack;
-  const facts = { branch, createdAt: "2026-03-01T12:00:00Z", expiresAt: "2026-03-04T12:00:00Z", dataGeneration: 0, ...(options.pr !== undefined ? { pr: options.pr } : {}) };
-  return { branch, stack, config: featureStackConfig(facts, options.region ?? "eu-west-1", undefined) };
+  const facts = {
+    branch,
+    createdAt: "2026-03-01T12:00:00Z",
+    expiresAt: "2026-03-04T12:00:00Z",
+    dataGeneration: 0,
+    ...(options.pr !== undefined ? { pr: options.pr } : {}),
+  };
+  return {
+    branch,
+    stack,
+    config: featureStackConfig(facts, options.region ?? "eu-west-1", undefined),
+  };
 }

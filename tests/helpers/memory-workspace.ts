@@ -8,7 +8,13 @@
  */
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
-import { PROJECT_ROOT, loadStackConfig, projectDefaults, readProjectFile, stackFilePath } from "../../stage/stack-files";
+import {
+  PROJECT_ROOT,
+  loadStackConfig,
+  projectDefaults,
+  readProjectFile,
+  stackFilePath,
+} from "../../stage/stack-files";
 import { resolveStageFromConfig } from "../../stage/resolve";
 import {
   ConfigEntry,
@@ -80,7 +86,11 @@ export class MemoryBackend {
 
   readable(stack: string): BackendStack {
     const found = this.get(stack);
-    if (this.unreadable.has(stack)) throw commandError(`pulumi stack output --json --show-secrets --stack ${stack}`, `failed to load checkpoint of ${stack}: incorrect passphrase`);
+    if (this.unreadable.has(stack))
+      throw commandError(
+        `pulumi stack output --json --show-secrets --stack ${stack}`,
+        `failed to load checkpoint of ${stack}: incorrect passphrase`,
+      );
     return found;
   }
 
@@ -93,7 +103,9 @@ export class MemoryBackend {
 
   /** Calls that change something (everything but reads). */
   mutations(): string[] {
-    return this.calls.filter((c) => !/^(listStacks|getTags|outputs|getAllConfig|stackState|history)/.test(c));
+    return this.calls.filter(
+      (c) => !/^(listStacks|getTags|outputs|getAllConfig|stackState|history)/.test(c),
+    );
   }
 }
 
@@ -103,13 +115,21 @@ export class MemoryWorkspace implements StageWorkspace {
   /** Engine events a preview streams, for promotion tests. */
   previewEvents: EngineEvent[] = [];
   /** What `up` exports, per stack and resolved kind. */
-  upOutputs: (stack: string, kind: string, config: Record<string, string>) => Record<string, StackOutput> = (stack, kind, config) => ({
+  upOutputs: (
+    stack: string,
+    kind: string,
+    config: Record<string, string>,
+  ) => Record<string, StackOutput> = (stack, kind, config) => ({
     url: { value: `http://multistage-${stack}.example.test`, secret: false },
     stage: { value: stack, secret: false },
     stageKind: { value: kind, secret: false },
-    ...(config["multistage:image"] ? { image: { value: config["multistage:image"], secret: false } } : {}),
+    ...(config["multistage:image"]
+      ? { image: { value: config["multistage:image"], secret: false } }
+      : {}),
     // components/environment.ts exports the image's commit when the stack file names one.
-    ...(config["multistage:imageCommit"] ? { commit: { value: config["multistage:imageCommit"], secret: false } } : {}),
+    ...(config["multistage:imageCommit"]
+      ? { commit: { value: config["multistage:imageCommit"], secret: false } }
+      : {}),
   });
 
   /**
@@ -128,7 +148,10 @@ export class MemoryWorkspace implements StageWorkspace {
   }
 
   /** Adds a stack to the backend and, when `config` is given, its committed stack file. */
-  addStack(name: string, stack: Partial<BackendStack> & { config?: Record<string, ConfigEntry> } = {}): this {
+  addStack(
+    name: string,
+    stack: Partial<BackendStack> & { config?: Record<string, ConfigEntry> } = {},
+  ): this {
     const { config, ...state } = stack;
     this.backend.addStack(name, state);
     if (config) this.committed.set(name, config);
@@ -149,7 +172,11 @@ export class MemoryWorkspace implements StageWorkspace {
 
   async listStacks(): Promise<StackInfo[]> {
     this.backend.calls.push("listStacks");
-    const listed = [...this.backend.stacks.entries()].map(([name, s]) => ({ name, lastUpdate: s.lastUpdate, ...(s.resourceCount !== undefined ? { resourceCount: s.resourceCount } : {}) }));
+    const listed = [...this.backend.stacks.entries()].map(([name, s]) => ({
+      name,
+      lastUpdate: s.lastUpdate,
+      ...(s.resourceCount !== undefined ? { resourceCount: s.resourceCount } : {}),
+    }));
     for (const name of this.backend.vanishAfterListing) this.backend.stacks.delete(name);
     return [...listed, ...this.backend.foreign];
   }
@@ -165,7 +192,9 @@ export class MemoryWorkspace implements StageWorkspace {
 
   /** The checkout's `Pulumi.<stack>.yaml`: written here, or committed; with no file, no config at all. */
   private stackFile(stack: string): Record<string, ConfigEntry> {
-    return { ...(this.configFiles.get(stack) ?? this.committed.get(stack) ?? repositoryStackFile(stack)) };
+    return {
+      ...(this.configFiles.get(stack) ?? this.committed.get(stack) ?? repositoryStackFile(stack)),
+    };
   }
 
   async getAllConfig(stack: string): Promise<Record<string, ConfigEntry>> {
@@ -212,7 +241,9 @@ export class MemoryWorkspace implements StageWorkspace {
     this.backend.calls.push(`stackState ${stack}`);
     // Tags live beside the checkpoint, not in it, so they do not count.
     const { outputs, lastUpdate, checkpointWrites } = this.backend.readable(stack);
-    const fingerprint = createHash("sha256").update(JSON.stringify({ outputs, lastUpdate, checkpointWrites })).digest("hex");
+    const fingerprint = createHash("sha256")
+      .update(JSON.stringify({ outputs, lastUpdate, checkpointWrites }))
+      .digest("hex");
     return { fingerprint, ...(lastUpdate ? { lastUpdate: `update at ${lastUpdate}` } : {}) };
   }
 
@@ -224,7 +255,10 @@ export class MemoryWorkspace implements StageWorkspace {
     // The engine writes the plan (`--save-plan`): the steps and the config it was made with.
     if (options.savePlanTo) {
       const config = { ...(await this.getAllConfig(stack)), ...options.configOverride };
-      fs.writeFileSync(options.savePlanTo, `${JSON.stringify({ stack, config, resourcePlans: this.previewEvents.length }, null, 2)}\n`);
+      fs.writeFileSync(
+        options.savePlanTo,
+        `${JSON.stringify({ stack, config, resourcePlans: this.previewEvents.length }, null, 2)}\n`,
+      );
     }
     return { outputs: {}, resourceChanges: { same: 50, update: 1 } };
   }
@@ -235,15 +269,34 @@ export class MemoryWorkspace implements StageWorkspace {
     this.backend.lockCheck(stack);
     options.onOutput?.(`Updating (${stack})\n`);
     // The program reads Pulumi.yaml's defaults and this checkout's stack file, nothing else.
-    const file = Object.fromEntries(Object.entries(await this.getAllConfig(stack)).map(([k, e]) => [k, e.value]));
+    const file = Object.fromEntries(
+      Object.entries(await this.getAllConfig(stack)).map(([k, e]) => [k, e.value]),
+    );
     const values = { ...projectDefaultValues(), ...file };
     const resolved = resolveStageFromConfig(stack, values);
     this.backend.writeCheckpoint(stack);
-    const at = this.backend.now().toISOString().replace(/\.\d+Z$/, ".000Z");
-    const plain = Object.fromEntries(Object.entries(await this.getAllConfig(stack)).filter(([, e]) => !e.secret).map(([k, e]) => [k, e.value]));
+    const at = this.backend
+      .now()
+      .toISOString()
+      .replace(/\.\d+Z$/, ".000Z");
+    const plain = Object.fromEntries(
+      Object.entries(await this.getAllConfig(stack))
+        .filter(([, e]) => !e.secret)
+        .map(([k, e]) => [k, e.value]),
+    );
     const failed = this.backend.failingUps.has(stack);
-    (target.history ??= []).push({ kind: "update", result: failed ? "failed" : "succeeded", startTime: at, endTime: at, environment: {}, config: plain });
-    if (failed) throw new Error(`update of ${stack} failed: ResourceInUseException: the service is being updated`);
+    (target.history ??= []).push({
+      kind: "update",
+      result: failed ? "failed" : "succeeded",
+      startTime: at,
+      endTime: at,
+      environment: {},
+      config: plain,
+    });
+    if (failed)
+      throw new Error(
+        `update of ${stack} failed: ResourceInUseException: the service is being updated`,
+      );
     target.outputs = this.upOutputs(stack, resolved.kind, values);
     target.resourceCount = 40;
     return { outputs: target.outputs, resourceChanges: { create: 40 } };
@@ -255,7 +308,11 @@ export class MemoryWorkspace implements StageWorkspace {
     // Destroy runs no program, but the CLI checks the stack's config first, as `up` does.
     requireDeclaredConfig(stack, this.stackFile(stack));
     this.backend.lockCheck(stack);
-    if (this.backend.failingDestroys.has(stack)) throw commandError(`pulumi destroy --yes --skip-preview --stack ${stack}`, `destroy of ${stack} failed: DependencyViolation`);
+    if (this.backend.failingDestroys.has(stack))
+      throw commandError(
+        `pulumi destroy --yes --skip-preview --stack ${stack}`,
+        `destroy of ${stack} failed: DependencyViolation`,
+      );
     options.onOutput?.(`Destroying (${stack})\n`);
     this.backend.get(stack).outputs = {};
     this.backend.get(stack).resourceCount = 0;
@@ -285,12 +342,18 @@ function commandError(command: string, cliError: string): Error {
  * The CLI's check before `pulumi config`, `up` and `destroy` (pkg/cmd/pulumi: "validating
  * stack config"): every key Pulumi.yaml declares without a default must be in the stack file.
  */
-function requireDeclaredConfig(stack: string, file: Record<string, ConfigEntry>): Record<string, ConfigEntry> {
+function requireDeclaredConfig(
+  stack: string,
+  file: Record<string, ConfigEntry>,
+): Record<string, ConfigEntry> {
   const project = readProjectFile(PROJECT_ROOT);
   const defaults = projectDefaults(project);
   for (const declared of Object.keys(project.config ?? {})) {
     const key = declared.includes(":") ? declared : `${project.name}:${declared}`;
-    if (!(key in defaults) && !(key in file)) throw new Error(`validating stack config: Stack '${stack}' is missing configuration value '${declared}'`);
+    if (!(key in defaults) && !(key in file))
+      throw new Error(
+        `validating stack config: Stack '${stack}' is missing configuration value '${declared}'`,
+      );
   }
   return file;
 }
@@ -298,7 +361,12 @@ function requireDeclaredConfig(stack: string, file: Record<string, ConfigEntry>)
 /** Pulumi.yaml's declared defaults, as the CLI hands them to the program (strings). */
 function projectDefaultValues(): Record<string, string> {
   const defaults = projectDefaults(readProjectFile(PROJECT_ROOT));
-  return Object.fromEntries(Object.entries(defaults).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]));
+  return Object.fromEntries(
+    Object.entries(defaults).map(([key, value]) => [
+      key,
+      typeof value === "string" ? value : JSON.stringify(value),
+    ]),
+  );
 }
 
 /** This repository's own committed stack file for a stack, without the project defaults. */
@@ -306,7 +374,11 @@ export function repositoryStackFile(stack: string): Record<string, ConfigEntry> 
   if (!fs.existsSync(stackFilePath(stack))) return {};
   const defaults = projectDefaultValues();
   const values = loadStackConfig(stack, {}, PROJECT_ROOT).values;
-  return Object.fromEntries(Object.entries(values).filter(([key, value]) => defaults[key] !== value).map(([key, value]) => [key, { value }]));
+  return Object.fromEntries(
+    Object.entries(values)
+      .filter(([key, value]) => defaults[key] !== value)
+      .map(([key, value]) => [key, { value }]),
+  );
 }
 
 /** A backend with development deployed (feature stacks borrow its network); the checkout has the committed Pulumi.development.yaml. */

@@ -3,7 +3,13 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { stringify } from "yaml";
 import { PROJECT_ROOT } from "../../stage/stack-files";
-import { RenderedResource, renderStack, RenderFailure, RenderOptions, RenderWithSecrets } from "../../tools/render/harness";
+import {
+  RenderedResource,
+  renderStack,
+  RenderFailure,
+  RenderOptions,
+  RenderWithSecrets,
+} from "../../tools/render/harness";
 
 export const LONG_LIVED_STACKS = ["development", "staging", "production"] as const;
 
@@ -20,7 +26,10 @@ export function shippedRender(stack: string): Promise<RenderWithSecrets> {
 }
 
 /** Writes a stack file with the given config into a fresh directory beside a copy of Pulumi.yaml. */
-export function tempStackFile(stack: string, config: Record<string, unknown>): { dir: string; file: string } {
+export function tempStackFile(
+  stack: string,
+  config: Record<string, unknown>,
+): { dir: string; file: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "multistage-test-"));
   fs.copyFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
   const file = path.join(dir, `Pulumi.${stack}.yaml`);
@@ -29,7 +38,11 @@ export function tempStackFile(stack: string, config: Record<string, unknown>): {
 }
 
 /** Renders a stack from an ad-hoc config (keys without the project prefix get it added). */
-export function renderWithConfig(stack: string, config: Record<string, unknown>, options: RenderOptions = {}): Promise<RenderWithSecrets> {
+export function renderWithConfig(
+  stack: string,
+  config: Record<string, unknown>,
+  options: RenderOptions = {},
+): Promise<RenderWithSecrets> {
   const { dir } = tempStackFile(stack, config);
   return renderStack(stack, { ...options, configDir: dir });
 }
@@ -82,20 +95,26 @@ export const PINNED_IMAGE = `123456789012.dkr.ecr.eu-west-1.amazonaws.com/multis
 /** The resource with this logical name (names do not carry the stage, so they work in every stack). */
 export function named(resources: RenderedResource[], name: string): RenderedResource {
   const found = resources.filter((r) => r.name === name);
-  if (found.length !== 1) throw new Error(`expected exactly one resource named ${name}, found ${found.length}`);
+  if (found.length !== 1)
+    throw new Error(`expected exactly one resource named ${name}, found ${found.length}`);
   return found[0];
 }
 
 /** The app container of the app's task definition (an init container may come first). */
 export function appContainer<T = Record<string, unknown>>(resources: RenderedResource[]): T {
-  const containers = named(resources, "env-app-task").inputs.containerDefinitions as Array<{ name: string }>;
+  const containers = named(resources, "env-app-task").inputs.containerDefinitions as Array<{
+    name: string;
+  }>;
   const app = containers.find((c) => c.name === "app");
   if (!app) throw new Error("the task definition has no app container");
   return app as T;
 }
 
 /** The access settings a staging or production stack must carry (placeholder account). */
-export function accessFor(stage: string): { deployerRoleArn: string; permissionsBoundaryArn: string } {
+export function accessFor(stage: string): {
+  deployerRoleArn: string;
+  permissionsBoundaryArn: string;
+} {
   return {
     deployerRoleArn: `arn:aws:iam::123456789012:role/multistage-access-${stage}-deployer`,
     permissionsBoundaryArn: `arn:aws:iam::123456789012:policy/multistage-access-${stage}-boundary`,

@@ -2,7 +2,12 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import { needles, scanDirectory, summarize, type Hit } from "../../tools/local/byte-scan";
 import { PgCluster } from "../../tools/local/pg-cluster";
-import { restoreSanitizer, sanitizerConfig, snapshotDirectory, snapshotSanitizer } from "../../tools/local/refinery";
+import {
+  restoreSanitizer,
+  sanitizerConfig,
+  snapshotDirectory,
+  snapshotSanitizer,
+} from "../../tools/local/refinery";
 import { asMaster } from "../../tools/local/refinery-seed";
 import { applyRules } from "../../app/src/sanitizer/apply";
 import { loadRules } from "../../app/src/sanitizer/rules";
@@ -41,7 +46,10 @@ describe("the refinery end to end on real PostgreSQL: production -> sanitizer ->
     // The restore: production's files as they are, dead rows, statistics and WAL included.
     sanitizer = await restoreSanitizer(production.cluster, "refinery-sanitizer");
     const before = scanDirectory(sanitizer.dataDir, list);
-    assert.ok(before.some((h) => h.file.startsWith("base")), `control: the restored files hold originals (${report("before", before)})`);
+    assert.ok(
+      before.some((h) => h.file.startsWith("base")),
+      `control: the restored files hold originals (${report("before", before)})`,
+    );
 
     const run = await runTask(sanitizerConfig(sanitizer));
     assert.equal(run.code, 0, run.text);
@@ -55,7 +63,9 @@ describe("the refinery end to end on real PostgreSQL: production -> sanitizer ->
 
     // The sanitizer's data directory right after the run, while it still runs (base/, global/, pg_wal/, ...).
     const afterRun = scanDirectory(sanitizer.dataDir, list);
-    console.log(`      ${report("sanitizer's files before the run", before)}; ${report("after the run", afterRun)}`);
+    console.log(
+      `      ${report("sanitizer's files before the run", before)}; ${report("after the run", afterRun)}`,
+    );
     assert.deepEqual(afterRun, [], report("sanitizer's data directory after the run", afterRun));
 
     // The snapshot: a block copy of the sanitizer's volume.
@@ -72,7 +82,11 @@ describe("the refinery end to end on real PostgreSQL: production -> sanitizer ->
       assert.ok(wal.records > 0, "control: pg_walinspect read WAL records");
       return [...columns, ...pages, ...wal.findings];
     }, "app");
-    assert.deepEqual(reached, [], `reachable through SQL in development: ${JSON.stringify(reached.map((f) => f.where))}`);
+    assert.deepEqual(
+      reached,
+      [],
+      `reachable through SQL in development: ${JSON.stringify(reached.map((f) => f.where))}`,
+    );
 
     // Still a usable data set: every row and every foreign key is there, credentials are not.
     const shape = await asMaster(development, async (client) => {

@@ -14,10 +14,19 @@ async function main(): Promise<void> {
   const running = await services();
   const app = startAppProcess(running.appEnv());
   try {
-    const port = await Promise.race([app.port, app.exited.then(() => Promise.reject(new Error(app.lines.join("\n"))))]);
-    process.stdout.write(`path       req/s     p50 ms  p99 ms  errors/non-2xx   (${DURATION_S} s, ${CONNECTIONS} connections)\n`);
+    const port = await Promise.race([
+      app.port,
+      app.exited.then(() => Promise.reject(new Error(app.lines.join("\n")))),
+    ]);
+    process.stdout.write(
+      `path       req/s     p50 ms  p99 ms  errors/non-2xx   (${DURATION_S} s, ${CONNECTIONS} connections)\n`,
+    );
     for (const path of ["/healthz", "/readyz"]) {
-      const result = await autocannon({ url: `http://127.0.0.1:${port}${path}`, duration: DURATION_S, connections: CONNECTIONS });
+      const result = await autocannon({
+        url: `http://127.0.0.1:${port}${path}`,
+        duration: DURATION_S,
+        connections: CONNECTIONS,
+      });
       process.stdout.write(
         `${path.padEnd(10)} ${result.requests.average.toFixed(0).padStart(6)} ${result.latency.p50.toFixed(1).padStart(9)} ${result.latency.p99.toFixed(1).padStart(7)}  ${result.errors}/${result.non2xx}\n`,
       );

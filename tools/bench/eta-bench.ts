@@ -18,7 +18,10 @@ function scaleOf(argv: string[]): number {
   const at = argv.indexOf("--scale");
   if (at < 0) return DEFAULT_SECONDS_PER_MINUTE;
   const value = Number(argv[at + 1]);
-  if (!(value > 0 && value <= 60)) throw new Error(`--scale: got ${JSON.stringify(argv[at + 1])}; expected real seconds per AWS minute, above 0 and at most 60`);
+  if (!(value > 0 && value <= 60))
+    throw new Error(
+      `--scale: got ${JSON.stringify(argv[at + 1])}; expected real seconds per AWS minute, above 0 and at most 60`,
+    );
   return value;
 }
 
@@ -30,20 +33,38 @@ function chain(eta: TimedDeploy): string {
 async function main(argv: string[]): Promise<void> {
   const secondsPerMinute = scaleOf(argv);
   const parallel = pulumiDefaultParallel();
-  say(`stagectl eta: first deployments, pulumi v${readManifest().version}, fake cloud at ${secondsPerMinute} s per AWS minute, --parallel ${parallel}; minutes of AWS time (engine time as measured here)`);
+  say(
+    `stagectl eta: first deployments, pulumi v${readManifest().version}, fake cloud at ${secondsPerMinute} s per AWS minute, --parallel ${parallel}; minutes of AWS time (engine time as measured here)`,
+  );
   const results: TimedDeploy[] = [];
   for (const target of etaTargets()) {
     process.stderr.write(`bench:eta: ${target.name} ...\n`);
-    results.push(await deployTimed(target, { secondsPerMinute, parallel, now: new Date(), log: (line) => process.stderr.write(`  ${line}\n`) }));
+    results.push(
+      await deployTimed(target, {
+        secondsPerMinute,
+        parallel,
+        now: new Date(),
+        log: (line) => process.stderr.write(`  ${line}\n`),
+      }),
+    );
   }
-  say(`\n${"stack".padEnd(22)} ${"up".padStart(6)} ${"URL".padStart(6)} ${"table".padStart(6)} ${"table URL".padStart(9)} ${"serial".padStart(7)} ${"engine s".padStart(8)} ${"ops".padStart(4)} ${"here s".padStart(7)}`);
+  say(
+    `\n${"stack".padEnd(22)} ${"up".padStart(6)} ${"URL".padStart(6)} ${"table".padStart(6)} ${"table URL".padStart(9)} ${"serial".padStart(7)} ${"engine s".padStart(8)} ${"ops".padStart(4)} ${"here s".padStart(7)}`,
+  );
   for (const r of results) {
-    const name = r.target.kind === "feature" ? `${r.target.stack}` : r.target.from === "profile" ? `${r.target.stack} (profile)` : r.target.stack;
+    const name =
+      r.target.kind === "feature"
+        ? `${r.target.stack}`
+        : r.target.from === "profile"
+          ? `${r.target.stack} (profile)`
+          : r.target.stack;
     say(
       `${name.padEnd(22)} ${min(r.finished.minutes).padStart(6)} ${min(r.url?.minutes).padStart(6)} ${min(r.table.finished.minutes).padStart(6)} ${min(r.table.url?.minutes).padStart(9)} ${min(r.table.serialMinutes).padStart(7)} ${r.finished.engineSeconds.toFixed(0).padStart(8)} ${String(r.operations).padStart(4)} ${r.wallSeconds.toFixed(1).padStart(7)}`,
     );
   }
-  say("(up: until pulumi up / feature up finishes; URL: until the service's tasks pass health checks; table: longest path with the table's times alone; serial: one at a time)");
+  say(
+    "(up: until pulumi up / feature up finishes; URL: until the service's tasks pass health checks; table: longest path with the table's times alone; serial: one at a time)",
+  );
   say("\ncritical chains (resource and its AWS minutes):");
   for (const r of results) say(`${r.target.stack}: ${chain(r)}`);
 }

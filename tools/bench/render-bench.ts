@@ -18,7 +18,11 @@ function median(values: number[]): number {
 
 function timeCommand(args: string[]): number {
   const start = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, args, { cwd: PROJECT_ROOT, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  const result = spawnSync(process.execPath, args, {
+    cwd: PROJECT_ROOT,
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (result.status !== 0) throw new Error(`${args.join(" ")} failed:\n${result.stderr}`);
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
@@ -28,7 +32,9 @@ async function main(): Promise<void> {
   const stagectl = path.join(PROJECT_ROOT, "tools", "stagectl.ts");
   const rows: string[] = [];
   for (const stack of listStackFiles()) {
-    const cli = Array.from({ length: RUNS }, () => timeCommand([tsNode, "--swc", stagectl, "render", stack, "--json"]));
+    const cli = Array.from({ length: RUNS }, () =>
+      timeCommand([tsNode, "--swc", stagectl, "render", stack, "--json"]),
+    );
     const inProcess: number[] = [];
     let count = 0;
     for (let i = 0; i < RUNS; i++) {
@@ -37,7 +43,9 @@ async function main(): Promise<void> {
       inProcess.push(Number(process.hrtime.bigint() - start) / 1e6);
       count = render.resources.filter((r) => r.custom).length;
     }
-    rows.push(`${stack.padEnd(14)} ${String(count).padStart(9)} ${median(cli).toFixed(0).padStart(16)} ${median(inProcess).toFixed(0).padStart(19)}`);
+    rows.push(
+      `${stack.padEnd(14)} ${String(count).padStart(9)} ${median(cli).toFixed(0).padStart(16)} ${median(inProcess).toFixed(0).padStart(19)}`,
+    );
   }
   // A feature stack has no file; render one as `stagectl feature up` would configure it.
   const featureStack = "feature-bench";
@@ -46,15 +54,30 @@ async function main(): Promise<void> {
   for (let i = 0; i < RUNS; i++) {
     const start = process.hrtime.bigint();
     const render = await renderStack(featureStack, {
-      configOverrides: featureStackConfig({ branch: "feature/bench", createdAt: "2026-01-01T00:00:00Z", expiresAt: "2026-01-04T00:00:00Z", dataGeneration: 0 }, "eu-west-1", undefined),
+      configOverrides: featureStackConfig(
+        {
+          branch: "feature/bench",
+          createdAt: "2026-01-01T00:00:00Z",
+          expiresAt: "2026-01-04T00:00:00Z",
+          dataGeneration: 0,
+        },
+        "eu-west-1",
+        undefined,
+      ),
     });
     featureTimes.push(Number(process.hrtime.bigint() - start) / 1e6);
     featureCount = render.resources.filter((r) => r.custom).length;
   }
-  rows.push(`${featureStack.padEnd(14)} ${String(featureCount).padStart(9)} ${"-".padStart(16)} ${median(featureTimes).toFixed(0).padStart(19)}`);
-  process.stdout.write(`${"stack".padEnd(14)} ${"resources".padStart(9)} ${"cli render ms".padStart(16)} ${"in-process ms".padStart(19)}\n`);
+  rows.push(
+    `${featureStack.padEnd(14)} ${String(featureCount).padStart(9)} ${"-".padStart(16)} ${median(featureTimes).toFixed(0).padStart(19)}`,
+  );
+  process.stdout.write(
+    `${"stack".padEnd(14)} ${"resources".padStart(9)} ${"cli render ms".padStart(16)} ${"in-process ms".padStart(19)}\n`,
+  );
   process.stdout.write(`${rows.join("\n")}\n`);
-  process.stdout.write(`(median of ${RUNS}; cli = a fresh \`stagectl render --json\` process, in-process = after warm-up)\n`);
+  process.stdout.write(
+    `(median of ${RUNS}; cli = a fresh \`stagectl render --json\` process, in-process = after warm-up)\n`,
+  );
 
   const mocha = require.resolve("mocha/bin/mocha.js");
   const suite = timeCommand([mocha]);

@@ -8,7 +8,13 @@
 import * as fs from "node:fs";
 import { main } from "../../app/src/sanitize";
 import { PgCluster } from "../local/pg-cluster";
-import { memoryLogger, restoreSanitizer, sanitizerConfig, snapshotDirectory, snapshotSanitizer } from "../local/refinery";
+import {
+  memoryLogger,
+  restoreSanitizer,
+  sanitizerConfig,
+  snapshotDirectory,
+  snapshotSanitizer,
+} from "../local/refinery";
 import { createAppDatabase, seedProduction } from "../local/refinery-seed";
 
 const USERS = Number(process.env.BENCH_USERS ?? 1_000_000);
@@ -20,7 +26,9 @@ async function timed<T>(body: () => Promise<T>): Promise<[T, number]> {
 }
 
 function row(phase: string, seconds: number, rows: number, note = ""): string {
-  return `${phase.padEnd(10)} ${seconds.toFixed(1).padStart(7)} s ${Math.round(rows / seconds).toLocaleString("en-US").padStart(12)} rows/s  ${note}`;
+  return `${phase.padEnd(10)} ${seconds.toFixed(1).padStart(7)} s ${Math.round(rows / seconds)
+    .toLocaleString("en-US")
+    .padStart(12)} rows/s  ${note}`;
 }
 
 async function bench(): Promise<void> {
@@ -35,26 +43,51 @@ async function bench(): Promise<void> {
     });
     const { users, orders, sessions, tokens } = production.seeded.counts;
     const rows = users + orders + sessions + tokens;
-    process.stdout.write(`production: ${users} users, ${orders} orders, ${sessions} sessions, ${tokens} tokens (${rows} rows), with history, seeded in ${seedSeconds.toFixed(1)} s (not part of the run)\n\n`);
+    process.stdout.write(
+      `production: ${users} users, ${orders} orders, ${sessions} sessions, ${tokens} tokens (${rows} rows), with history, seeded in ${seedSeconds.toFixed(1)} s (not part of the run)\n\n`,
+    );
 
-    const [sanitizer, restoreSeconds] = await timed(() => restoreSanitizer(production.cluster, "bench-sanitizer"));
+    const [sanitizer, restoreSeconds] = await timed(() =>
+      restoreSanitizer(production.cluster, "bench-sanitizer"),
+    );
     clusters.push(sanitizer);
     const log = memoryLogger();
-    const env = Object.fromEntries(Object.entries(sanitizerConfig(sanitizer)).map(([key, value]) => [key, String(value)]));
+    const env = Object.fromEntries(
+      Object.entries(sanitizerConfig(sanitizer)).map(([key, value]) => [key, String(value)]),
+    );
     const [code, taskSeconds] = await timed(() => main(env, { logger: log.logger }));
     if (code !== 0) throw new Error(`the sanitize task exited ${code}:\n${log.text()}`);
     const [, snapshotSeconds] = await timed(() => snapshotSanitizer(sanitizer, snapshot));
 
     const steps = log.lines().filter((line) => typeof line.ms === "number" && line.step !== "done");
-    const lines = [row("restore", restoreSeconds, rows, "production's files copied into the sanitizer, which starts on them")];
+    const lines = [
+      row(
+        "restore",
+        restoreSeconds,
+        rows,
+        "production's files copied into the sanitizer, which starts on them",
+      ),
+    ];
     for (const step of steps) {
-      const { level: _level, time: _time, stage: _stage, msg: _msg, step: name, ms, ...counts } = step;
+      const {
+        level: _level,
+        time: _time,
+        stage: _stage,
+        msg: _msg,
+        step: name,
+        ms,
+        ...counts
+      } = step;
       lines.push(row(String(name), Number(ms) / 1000, rows, JSON.stringify(counts)));
     }
-    lines.push(row("snapshot", snapshotSeconds, rows, "the sanitizer stopped and its files copied"));
+    lines.push(
+      row("snapshot", snapshotSeconds, rows, "the sanitizer stopped and its files copied"),
+    );
     const total = restoreSeconds + taskSeconds + snapshotSeconds;
     lines.push(row("total", total, rows, `target: under 120 s${total < 120 ? "" : " (missed)"}`));
-    process.stdout.write(`${"phase".padEnd(10)} ${"seconds".padStart(9)} ${"rows/s".padStart(12)}\n${lines.join("\n")}\n`);
+    process.stdout.write(
+      `${"phase".padEnd(10)} ${"seconds".padStart(9)} ${"rows/s".padStart(12)}\n${lines.join("\n")}\n`,
+    );
   } finally {
     for (const cluster of clusters) await cluster.remove().catch(() => undefined);
     fs.rmSync(snapshot, { recursive: true, force: true });

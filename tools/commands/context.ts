@@ -51,7 +51,8 @@ export function lockWait(context: CommandContext, stack: string, waitMs: number)
   return {
     maxWaitMs: waitMs,
     sleep: context.sleep,
-    onWait: (attempt) => context.stderr(`${stack} is locked by another update; waiting (attempt ${attempt})\n`),
+    onWait: (attempt) =>
+      context.stderr(`${stack} is locked by another update; waiting (attempt ${attempt})\n`),
   };
 }
 
@@ -60,6 +61,7 @@ export function elapsedWriter(context: CommandContext): (text: string) => void {
   const started = context.now().getTime();
   return (text: string) => {
     const seconds = ((context.now().getTime() - started) / 1000).toFixed(1).padStart(6);
-    for (const line of text.replace(/\n$/, "").split("\n")) context.stderr(`[${seconds}s] ${line}\n`);
+    for (const line of text.replace(/\n$/, "").split("\n"))
+      context.stderr(`[${seconds}s] ${line}\n`);
   };
 }

@@ -10,7 +10,9 @@ export function dataCommand(context: CommandContext): Command {
   const data = new Command("data").description("production data in lower stages");
   data
     .command("resync")
-    .description("re-create a stage's database from the newest snapshot (bumps its data generation: in the stack file, or a feature stack's tag; then preview and up)")
+    .description(
+      "re-create a stage's database from the newest snapshot (bumps its data generation: in the stack file, or a feature stack's tag; then preview and up)",
+    )
     .argument("<stack>", "a lower stage whose data source is sanitized-snapshot")
     .option("--yes", "do not ask for confirmation")
     .option("--json", "machine-readable output")
@@ -26,13 +28,21 @@ export function dataCommand(context: CommandContext): Command {
     );
   data
     .command("status")
-    .description("the newest sanitized snapshot and its age, and the refinery's last run; exits 1 when the data is stale or the run failed")
+    .description(
+      "the newest sanitized snapshot and its age, and the refinery's last run; exits 1 when the data is stale or the run failed",
+    )
     .option("--max-age <duration>", "how old the newest sanitized snapshot may be", "36h")
     .option("--json", "machine-readable output")
     .action((options: { maxAge: string; json?: boolean }) =>
       runCommand(context, async () => {
-        const status = await dataStatus(context, { maxAgeMs: parseDuration("--max-age", options.maxAge, { max: { ms: 365 * 24 * 3_600_000, text: "365d" } }) });
-        context.stdout(options.json ? `${JSON.stringify(status, null, 2)}\n` : dataStatusToText(status));
+        const status = await dataStatus(context, {
+          maxAgeMs: parseDuration("--max-age", options.maxAge, {
+            max: { ms: 365 * 24 * 3_600_000, text: "365d" },
+          }),
+        });
+        context.stdout(
+          options.json ? `${JSON.stringify(status, null, 2)}\n` : dataStatusToText(status),
+        );
         return status.problems.length > 0 ? 1 : 0;
       }),
     );

@@ -15,7 +15,10 @@ const TTL_LIMITS = { max: { ms: MAX_TTL_MS, text: "30d (feature stacks are short
 const AGE_LIMITS = { max: { ms: 365 * 24 * 3_600_000, text: "365d" } };
 
 function pullRequestNumber(value: string): number {
-  if (!/^\d{1,9}$/.test(value) || Number(value) < 1) throw new InvalidArgumentError(`got ${JSON.stringify(value)}; expected a pull request number like 42`);
+  if (!/^\d{1,9}$/.test(value) || Number(value) < 1)
+    throw new InvalidArgumentError(
+      `got ${JSON.stringify(value)}; expected a pull request number like 42`,
+    );
   return Number(value);
 }
 
@@ -23,7 +26,9 @@ const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
 /** `stagectl feature name|up|down|list|reap`: ephemeral stacks per branch, for CI. */
 export function featureCommand(context: CommandContext): Command {
-  const feature = new Command("feature").description("ephemeral feature-branch stacks: name, up, down, list, reap");
+  const feature = new Command("feature").description(
+    "ephemeral feature-branch stacks: name, up, down, list, reap",
+  );
 
   feature
     .command("name")
@@ -33,7 +38,16 @@ export function featureCommand(context: CommandContext): Command {
     .action((options: { branch: string; json?: boolean }) =>
       runCommand(context, async () => {
         const target = featureTargetForBranch(options.branch, loadBranchRules());
-        context.stdout(options.json ? json({ branch: options.branch, stack: target.stack, slug: target.slug, namePrefix: target.namePrefix }) : `${target.stack} ${target.namePrefix}\n`);
+        context.stdout(
+          options.json
+            ? json({
+                branch: options.branch,
+                stack: target.stack,
+                slug: target.slug,
+                namePrefix: target.namePrefix,
+              })
+            : `${target.stack} ${target.namePrefix}\n`,
+        );
       }),
     );
 
@@ -44,30 +58,73 @@ export function featureCommand(context: CommandContext): Command {
     .option("--image <ref>", "image to run (default: build app/)")
     .option("--ttl <duration>", "time to live from now, e.g. 72h or 7d", DEFAULT_TTL)
     .option("--pr <number>", "pull request number", pullRequestNumber)
-    .option("--wait <duration>", "how long to wait for another update's lock (0: do not wait)", DEFAULT_WAIT)
+    .option(
+      "--wait <duration>",
+      "how long to wait for another update's lock (0: do not wait)",
+      DEFAULT_WAIT,
+    )
     .option("--json", "print {stack, url, expiresAt, outputs, changes, costPerDayUsd} as JSON")
-    .action((options: { branch: string; image?: string; ttl: string; pr?: number; wait: string; json?: boolean }) =>
-      runCommand(context, async () => {
-        const ttlMs = parseDuration("--ttl", options.ttl, TTL_LIMITS);
-        const waitMs = parseDuration("--wait", options.wait, LOCK_WAIT_LIMITS);
-        const result = await featureUp(context, { branch: options.branch, image: options.image, ttlMs, pr: options.pr, waitMs });
-        const cost = result.costPerDayUsd === null ? "" : `; about $${result.costPerDayUsd.toFixed(2)} a day`;
-        context.stdout(options.json ? json(result) : `${result.stack} is up at ${String(result.url)} (expires ${result.expiresAt}${cost})\n`);
-      }),
+    .action(
+      (options: {
+        branch: string;
+        image?: string;
+        ttl: string;
+        pr?: number;
+        wait: string;
+        json?: boolean;
+      }) =>
+        runCommand(context, async () => {
+          const ttlMs = parseDuration("--ttl", options.ttl, TTL_LIMITS);
+          const waitMs = parseDuration("--wait", options.wait, LOCK_WAIT_LIMITS);
+          const result = await featureUp(context, {
+            branch: options.branch,
+            image: options.image,
+            ttlMs,
+            pr: options.pr,
+            waitMs,
+          });
+          const cost =
+            result.costPerDayUsd === null
+              ? ""
+              : `; about $${result.costPerDayUsd.toFixed(2)} a day`;
+          context.stdout(
+            options.json
+              ? json(result)
+              : `${result.stack} is up at ${String(result.url)} (expires ${result.expiresAt}${cost})\n`,
+          );
+        }),
     );
 
   feature
     .command("down")
-    .description("destroy and remove the branch's feature stack (refuses anything that is not a feature stack, or another branch's)")
+    .description(
+      "destroy and remove the branch's feature stack (refuses anything that is not a feature stack, or another branch's)",
+    )
     .requiredOption("--branch <name>", "git branch")
-    .option("--pr <number>", "pull request number; refuses a stack another pull request owns", pullRequestNumber)
-    .option("--wait <duration>", "how long to wait for another update's lock (0: do not wait)", DEFAULT_WAIT)
+    .option(
+      "--pr <number>",
+      "pull request number; refuses a stack another pull request owns",
+      pullRequestNumber,
+    )
+    .option(
+      "--wait <duration>",
+      "how long to wait for another update's lock (0: do not wait)",
+      DEFAULT_WAIT,
+    )
     .option("--json", "machine-readable output")
     .action((options: { branch: string; pr?: number; wait: string; json?: boolean }) =>
       runCommand(context, async () => {
         const waitMs = parseDuration("--wait", options.wait, LOCK_WAIT_LIMITS);
-        const result = await featureDown(context, { branch: options.branch, pr: options.pr, waitMs });
-        context.stdout(options.json ? json(result) : `${result.stack}: ${result.destroyed ? "destroyed and removed" : result.note}\n`);
+        const result = await featureDown(context, {
+          branch: options.branch,
+          pr: options.pr,
+          waitMs,
+        });
+        context.stdout(
+          options.json
+            ? json(result)
+            : `${result.stack}: ${result.destroyed ? "destroyed and removed" : result.note}\n`,
+        );
       }),
     );
 
@@ -87,13 +144,24 @@ export function featureCommand(context: CommandContext): Command {
     .description("destroy every expired feature stack (or every one older than --older-than)")
     .option("--older-than <duration>", "also reap stacks created longer ago than this, e.g. 7d")
     .option("--dry-run", "only say what would be destroyed")
-    .option("--wait <duration>", "how long to wait for each stack's lock (0: do not wait)", DEFAULT_WAIT)
+    .option(
+      "--wait <duration>",
+      "how long to wait for each stack's lock (0: do not wait)",
+      DEFAULT_WAIT,
+    )
     .option("--json", "machine-readable summary")
     .action((options: { olderThan?: string; dryRun?: boolean; wait: string; json?: boolean }) =>
       runCommand(context, async () => {
-        const olderThanMs = options.olderThan === undefined ? undefined : parseDuration("--older-than", options.olderThan, AGE_LIMITS);
+        const olderThanMs =
+          options.olderThan === undefined
+            ? undefined
+            : parseDuration("--older-than", options.olderThan, AGE_LIMITS);
         const waitMs = parseDuration("--wait", options.wait, LOCK_WAIT_LIMITS);
-        const result = await featureReap(context, { olderThanMs, dryRun: options.dryRun === true, waitMs });
+        const result = await featureReap(context, {
+          olderThanMs,
+          dryRun: options.dryRun === true,
+          waitMs,
+        });
         context.stdout(options.json ? json(result) : reapSummary(result));
         return result.failed.length > 0 ? 1 : 0;
       }),

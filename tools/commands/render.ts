@@ -9,10 +9,15 @@ import { runCommand, UsageError } from "./run-command";
 /** `stagectl render <stack> [--json]`: the program's desired state, offline. */
 export function renderCommand(context: CommandContext): Command {
   return new Command("render")
-    .description("run the program for a stack under the mock runtime and print every resource and output (no credentials, no Pulumi CLI)")
+    .description(
+      "run the program for a stack under the mock runtime and print every resource and output (no credentials, no Pulumi CLI)",
+    )
     .argument("<stack>", "stack name, e.g. development, staging, production")
     .option("--json", "print a stable machine-readable document")
-    .option("--stack-file <path>", "read the stack's config from this file instead of Pulumi.<stack>.yaml (to review a proposed change)")
+    .option(
+      "--stack-file <path>",
+      "read the stack's config from this file instead of Pulumi.<stack>.yaml (to review a proposed change)",
+    )
     .action((stack: string, options: { json?: boolean; stackFile?: string }) =>
       runCommand(context, async () => {
         if (!options.stackFile && !fs.existsSync(stackFilePath(stack))) {

@@ -32,7 +32,10 @@ export class RefusalError extends UsageError {
  * Runs a command body and turns known failures into a message on stderr and an exit code,
  * so users see what is wrong, never a stack trace. The body may return an exit code.
  */
-export async function runCommand(context: CommandContext, body: () => Promise<void | number>): Promise<void> {
+export async function runCommand(
+  context: CommandContext,
+  body: () => Promise<void | number>,
+): Promise<void> {
   try {
     const code = await body();
     if (typeof code === "number") context.setExitCode(code);
@@ -40,7 +43,9 @@ export async function runCommand(context: CommandContext, body: () => Promise<vo
     const known = findKnownError(error);
     if (known) {
       context.stderr(`${known.message}\n`);
-      context.setExitCode(known instanceof UsageError ? known.exitCode : known instanceof ProjectFileError ? 2 : 1);
+      context.setExitCode(
+        known instanceof UsageError ? known.exitCode : known instanceof ProjectFileError ? 2 : 1,
+      );
       return;
     }
     context.stderr(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
@@ -48,7 +53,8 @@ export async function runCommand(context: CommandContext, body: () => Promise<vo
   }
 }
 
-type KnownError = StageConfigError | UsageError | StackBusyError | StackMissingError | ProjectFileError;
+type KnownError =
+  StageConfigError | UsageError | StackBusyError | StackMissingError | ProjectFileError;
 
 /** The Pulumi runtime may wrap the program's error; dig the original out. */
 function findKnownError(error: unknown): KnownError | undefined {

@@ -13,7 +13,11 @@ export function stageForCommand(context: CommandContext): Command {
       runCommand(context, async () => {
         const target = targetForBranch(options.branch, loadBranchRules());
         const stage = target.kind === "long-lived" ? target.stage : "feature";
-        context.stdout(options.json ? `${JSON.stringify({ branch: options.branch, stage, stack: target.stack })}\n` : `${stage} ${target.stack}\n`);
+        context.stdout(
+          options.json
+            ? `${JSON.stringify({ branch: options.branch, stage, stack: target.stack })}\n`
+            : `${stage} ${target.stack}\n`,
+        );
       }),
     );
 }

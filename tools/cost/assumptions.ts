@@ -25,11 +25,26 @@ export interface StageUsage {
 
 /** Lower stages see test traffic; production real traffic. Feature stacks a reviewer or two. */
 export const STAGE_USAGE: Readonly<Record<StageKind, StageUsage>> = {
-  development: { appLogGb: 2, albLcu: 0.1, natGb: 10, bucketGb: { assets: 5, logs: 1, sanitized: 5 } },
+  development: {
+    appLogGb: 2,
+    albLcu: 0.1,
+    natGb: 10,
+    bucketGb: { assets: 5, logs: 1, sanitized: 5 },
+  },
   testing: { appLogGb: 2, albLcu: 0.1, natGb: 10, bucketGb: { assets: 5, logs: 1, sanitized: 5 } },
   staging: { appLogGb: 3, albLcu: 0.2, natGb: 10, bucketGb: { assets: 5, logs: 2, sanitized: 5 } },
-  production: { appLogGb: 10, albLcu: 1, natGb: 25, bucketGb: { assets: 20, logs: 10, sanitized: 5 } },
-  feature: { appLogGb: 0.5, albLcu: 0.05, natGb: 0, bucketGb: { assets: 5, logs: 1, sanitized: 5 } },
+  production: {
+    appLogGb: 10,
+    albLcu: 1,
+    natGb: 25,
+    bucketGb: { assets: 20, logs: 10, sanitized: 5 },
+  },
+  feature: {
+    appLogGb: 0.5,
+    albLcu: 0.05,
+    natGb: 0,
+    bucketGb: { assets: 5, logs: 1, sanitized: 5 },
+  },
 };
 
 /** GB a month written to a log group other than the app's (nightly tasks, the refinery). */
@@ -85,7 +100,9 @@ export const NOT_ESTIMATED = [
 /** The assumptions as sentences, for the output and the README. */
 export function assumptionLines(): string[] {
   const usage = (pick: (u: StageUsage) => number | string) =>
-    (Object.entries(STAGE_USAGE) as Array<[StageKind, StageUsage]>).map(([kind, u]) => `${kind} ${pick(u)}`).join(", ");
+    (Object.entries(STAGE_USAGE) as Array<[StageKind, StageUsage]>)
+      .map(([kind, u]) => `${kind} ${pick(u)}`)
+      .join(", ");
   return [
     `A month is ${HOURS_PER_MONTH} hours; a feature stack's day is ${HOURS_PER_DAY} of them. On-demand list prices, no free tier, no savings plans.`,
     `App logs ingested a month (GB): ${usage((u) => u.appLogGb)}; other log groups ${TASK_LOG_GB} GB; stored for the group's retention.`,

@@ -15,16 +15,28 @@ const IMAGE_KEY = CONFIG_KEYS.image;
 const FALLBACK_REGION = "us-east-1";
 
 /** Prices the feature stack `stack` as `config` (the config `feature up` writes) makes it. */
-export async function priceFeatureStack(stack: string, config: Record<string, ConfigEntry>, configDir?: string): Promise<StackCost> {
-  const overrides = Object.fromEntries(Object.entries(config).map(([key, entry]) => [key, entry.value]));
-  const render = await renderStack(stack, { configOverrides: overrides, ...(configDir ? { configDir } : {}) });
+export async function priceFeatureStack(
+  stack: string,
+  config: Record<string, ConfigEntry>,
+  configDir?: string,
+): Promise<StackCost> {
+  const overrides = Object.fromEntries(
+    Object.entries(config).map(([key, entry]) => [key, entry.value]),
+  );
+  const render = await renderStack(stack, {
+    configOverrides: overrides,
+    ...(configDir ? { configDir } : {}),
+  });
   return priceRender(render, { region: config[REGION_KEY]?.value ?? FALLBACK_REGION });
 }
 
 const perDay = new Map<string, Promise<number>>();
 
 /** The feature stack's cost per day in USD, rendered once per region and image kind. */
-export function featureCostPerDay(stack: string, config: Record<string, ConfigEntry>): Promise<number> {
+export function featureCostPerDay(
+  stack: string,
+  config: Record<string, ConfigEntry>,
+): Promise<number> {
   const key = `${config[REGION_KEY]?.value ?? FALLBACK_REGION}\n${config[IMAGE_KEY] ? "image" : "build"}`;
   let cost = perDay.get(key);
   if (!cost) {

@@ -8,14 +8,16 @@
 export const FREE_TYPES: Readonly<Record<string, string>> = {
   "aws:ec2/vpc:Vpc": "no charge for a VPC",
   "aws:ec2/subnet:Subnet": "no charge for a subnet",
-  "aws:ec2/internetGateway:InternetGateway": "no charge for an internet gateway (data transfer out is not estimated)",
+  "aws:ec2/internetGateway:InternetGateway":
+    "no charge for an internet gateway (data transfer out is not estimated)",
   "aws:ec2/routeTable:RouteTable": "no charge for a route table",
   "aws:ec2/routeTableAssociation:RouteTableAssociation": "no charge for a route table association",
   "aws:ec2/route:Route": "no charge for a route",
   "aws:ec2/securityGroup:SecurityGroup": "no charge for a security group",
   "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "part of a security group",
   "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": "part of a security group",
-  "aws:ecs/taskDefinition:TaskDefinition": "a definition costs nothing; its tasks are priced where they are started (service, schedule, state machine)",
+  "aws:ecs/taskDefinition:TaskDefinition":
+    "a definition costs nothing; its tasks are priced where they are started (service, schedule, state machine)",
   "aws:lb/listener:Listener": "billed through the load balancer's hours and capacity units",
   "aws:lb/listenerRule:ListenerRule": "billed through the load balancer's capacity units",
   "aws:lb/targetGroup:TargetGroup": "billed through the load balancer's hours and capacity units",
@@ -26,16 +28,26 @@ export const FREE_TYPES: Readonly<Record<string, string>> = {
   "aws:iam/rolePolicy:RolePolicy": "IAM is free",
   "aws:iam/rolePolicyAttachment:RolePolicyAttachment": "IAM is free",
   "aws:iam/policy:Policy": "IAM is free",
-  "aws:s3/bucketPolicy:BucketPolicy": "bucket configuration; the bucket's storage is priced on the bucket",
-  "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": "bucket configuration; the bucket's storage is priced on the bucket",
-  "aws:s3/bucketOwnershipControls:BucketOwnershipControls": "bucket configuration; the bucket's storage is priced on the bucket",
-  "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": "SSE-S3 encryption is free; bucket configuration",
-  "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": "bucket configuration (expiring objects is free)",
-  "aws:s3/bucketVersioning:BucketVersioning": "bucket configuration (noncurrent versions are not estimated)",
-  "aws:s3/bucketLogging:BucketLogging": "bucket configuration; the log objects are priced on the log bucket",
-  "aws:secretsmanager/secretVersion:SecretVersion": "a secret is billed per secret, not per version",
-  "aws:route53/record:Record": "no charge for a record; alias queries to a load balancer are free (the hosted zone is not in the stack)",
-  "docker:index/image:Image": "built on the deployer's machine; its storage is priced on the ECR repository",
+  "aws:s3/bucketPolicy:BucketPolicy":
+    "bucket configuration; the bucket's storage is priced on the bucket",
+  "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock":
+    "bucket configuration; the bucket's storage is priced on the bucket",
+  "aws:s3/bucketOwnershipControls:BucketOwnershipControls":
+    "bucket configuration; the bucket's storage is priced on the bucket",
+  "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration":
+    "SSE-S3 encryption is free; bucket configuration",
+  "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration":
+    "bucket configuration (expiring objects is free)",
+  "aws:s3/bucketVersioning:BucketVersioning":
+    "bucket configuration (noncurrent versions are not estimated)",
+  "aws:s3/bucketLogging:BucketLogging":
+    "bucket configuration; the log objects are priced on the log bucket",
+  "aws:secretsmanager/secretVersion:SecretVersion":
+    "a secret is billed per secret, not per version",
+  "aws:route53/record:Record":
+    "no charge for a record; alias queries to a load balancer are free (the hosted zone is not in the stack)",
+  "docker:index/image:Image":
+    "built on the deployer's machine; its storage is priced on the ECR repository",
   "pulumi:pulumi:StackReference": "reads another stack's outputs; no cloud resource",
 };
 

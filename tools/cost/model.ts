@@ -7,7 +7,17 @@ import type { StageKind } from "../../stage/profile";
 import type { StageUsage } from "./assumptions";
 
 /** What a line pays for, for the per-level summary. */
-export const CATEGORIES = ["app", "nightly jobs", "database", "cache", "load balancer", "network", "monitoring", "storage", "secrets"] as const;
+export const CATEGORIES = [
+  "app",
+  "nightly jobs",
+  "database",
+  "cache",
+  "load balancer",
+  "network",
+  "monitoring",
+  "storage",
+  "secrets",
+] as const;
 export type Category = (typeof CATEGORIES)[number];
 
 /** A quantity of one price: `quantity` units of the price `price` (a key of prices.json). */

@@ -27,7 +27,10 @@ const regionBlock = z
   .object({
     /** When the prices were taken: `YYYY-MM` or `YYYY-MM-DD`. */
     asOf: z.string().regex(/^\d{4}-\d{2}(-\d{2})?$/, "a date like 2025-06 or 2025-06-30"),
-    prices: z.record(z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, "a price key like alb.hour"), priceEntry),
+    prices: z.record(
+      z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, "a price key like alb.hour"),
+      priceEntry,
+    ),
   })
   .strict();
 
@@ -37,7 +40,15 @@ const priceFile = z
     currency: z.literal("USD"),
     offers: z.record(
       z.string().regex(/^[A-Za-z0-9]+$/, "a price-list offer code like AmazonECS"),
-      z.object({ page: z.string().url(), regions: z.record(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "a region like eu-west-1"), regionBlock) }).strict(),
+      z
+        .object({
+          page: z.string().url(),
+          regions: z.record(
+            z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "a region like eu-west-1"),
+            regionBlock,
+          ),
+        })
+        .strict(),
     ),
   })
   .strict();
@@ -80,8 +91,19 @@ export class PriceBook {
         const prices = this.byRegion.get(region) ?? new Map<string, Price>();
         for (const [key, entry] of Object.entries(block.prices)) {
           // A key in two offers would make one of them silently win.
-          if (prices.has(key)) throw new Error(`tools/cost/prices.json: ${key} is priced twice for ${region} (${prices.get(key)?.offer} and ${offer})`);
-          prices.set(key, { key, region, ...entry, asOf: block.asOf, offer, source: offerFileUrl(offer, region), page });
+          if (prices.has(key))
+            throw new Error(
+              `tools/cost/prices.json: ${key} is priced twice for ${region} (${prices.get(key)?.offer} and ${offer})`,
+            );
+          prices.set(key, {
+            key,
+            region,
+            ...entry,
+            asOf: block.asOf,
+            offer,
+            source: offerFileUrl(offer, region),
+            page,
+          });
         }
         this.byRegion.set(region, prices);
       }
@@ -105,7 +127,9 @@ export class PriceBook {
 
   /** Every price of a region, by key. */
   all(region: string): Price[] {
-    return [...(this.byRegion.get(region)?.values() ?? [])].sort((a, b) => a.key.localeCompare(b.key));
+    return [...(this.byRegion.get(region)?.values() ?? [])].sort((a, b) =>
+      a.key.localeCompare(b.key),
+    );
   }
 }
 
@@ -115,7 +139,9 @@ export const PRICE_FILE = path.join(__dirname, "prices.json");
 export function parsePriceFile(text: string, file = PRICE_FILE): PriceBook {
   const parsed = priceFile.safeParse(JSON.parse(text));
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    const problems = parsed.error.issues.map(
+      (issue) => `${issue.path.join(".")}: ${issue.message}`,
+    );
     throw new Error(`${file} is not a valid price table:\n  ${problems.join("\n  ")}`);
   }
   return new PriceBook(parsed.data);

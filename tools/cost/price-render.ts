@@ -7,7 +7,15 @@ import { STAGE_KINDS, type StageKind } from "../../stage/profile";
 import type { Render, RenderedResource } from "../render/harness";
 import { HOURS_PER_DAY, HOURS_PER_MONTH, STAGE_USAGE } from "./assumptions";
 import { freeReason } from "./free-types";
-import type { CostLine, FreeType, LineSpec, NotPriced, PricedCharge, RenderIndex, StackCost } from "./model";
+import type {
+  CostLine,
+  FreeType,
+  LineSpec,
+  NotPriced,
+  PricedCharge,
+  RenderIndex,
+  StackCost,
+} from "./model";
 import { lastSegment } from "./pricers/common";
 import { PRICERS } from "./pricers";
 import { MissingPriceError, type PriceBook, shippedPrices } from "./price-book";
@@ -20,7 +28,8 @@ export interface PriceRenderOptions {
 }
 
 /** How the cost tool treats a resource type. */
-export type TypeClass = { kind: "priced" } | { kind: "free"; reason: string } | { kind: "not priced" };
+export type TypeClass =
+  { kind: "priced" } | { kind: "free"; reason: string } | { kind: "not priced" };
 
 export function classifyType(type: string): TypeClass {
   if (PRICERS[type]) return { kind: "priced" };
@@ -49,15 +58,25 @@ export function priceRender(render: Render, options: PriceRenderOptions): StackC
       continue;
     }
     if (kind.kind === "not priced") {
-      notPriced.push({ resource: resource.name, type: resource.type, reason: "no price rule for this type in tools/cost (a new type: price it or declare it free)" });
+      notPriced.push({
+        resource: resource.name,
+        type: resource.type,
+        reason:
+          "no price rule for this type in tools/cost (a new type: price it or declare it free)",
+      });
       continue;
     }
     const pricing = PRICERS[resource.type](resource, index);
-    for (const reason of pricing.notPriced ?? []) notPriced.push({ resource: resource.name, type: resource.type, reason });
+    for (const reason of pricing.notPriced ?? [])
+      notPriced.push({ resource: resource.name, type: resource.type, reason });
     if (pricing.lines.length === 0 && pricing.free) addFree(resource.type, pricing.free);
     // A pricer that says nothing of a resource must not make it vanish from the output.
     if (pricing.lines.length === 0 && !pricing.free && !pricing.notPriced?.length) {
-      notPriced.push({ resource: resource.name, type: resource.type, reason: "its pricer gave no line and no reason" });
+      notPriced.push({
+        resource: resource.name,
+        type: resource.type,
+        reason: "its pricer gave no line and no reason",
+      });
     }
     for (const spec of pricing.lines) {
       const priced = resolve(spec, resource, prices, options.region);
@@ -78,16 +97,32 @@ export function priceRender(render: Render, options: PriceRenderOptions): StackC
     dailyUsd: (monthlyUsd * HOURS_PER_DAY) / HOURS_PER_MONTH,
     lines,
     notPriced,
-    free: [...free.values()].sort((a, b) => a.type.localeCompare(b.type) || a.reason.localeCompare(b.reason)),
+    free: [...free.values()].sort(
+      (a, b) => a.type.localeCompare(b.type) || a.reason.localeCompare(b.reason),
+    ),
     pricesAsOf: [...asOf].sort(),
   };
 }
 
 /** A line with its prices looked up, or why it cannot be priced. */
-function resolve(spec: LineSpec, resource: RenderedResource, prices: PriceBook, region: string): { line: CostLine; asOf: string[] } | NotPriced {
+function resolve(
+  spec: LineSpec,
+  resource: RenderedResource,
+  prices: PriceBook,
+  region: string,
+): { line: CostLine; asOf: string[] } | NotPriced {
   try {
-    const found = spec.charges.map((charge) => ({ charge, price: prices.get(region, charge.price) }));
-    const charges: PricedCharge[] = found.map(({ charge, price }) => ({ ...charge, usdPerUnit: price.usd, per: price.per, asOf: price.asOf, source: price.source }));
+    const found = spec.charges.map((charge) => ({
+      charge,
+      price: prices.get(region, charge.price),
+    }));
+    const charges: PricedCharge[] = found.map(({ charge, price }) => ({
+      ...charge,
+      usdPerUnit: price.usd,
+      per: price.per,
+      asOf: price.asOf,
+      source: price.source,
+    }));
     return {
       line: {
         resource: resource.name,
@@ -101,7 +136,12 @@ function resolve(spec: LineSpec, resource: RenderedResource, prices: PriceBook, 
       asOf: found.map(({ price }) => price.asOf),
     };
   } catch (error) {
-    if (error instanceof MissingPriceError) return { resource: resource.name, type: resource.type, reason: `${spec.what}: ${error.message}` };
+    if (error instanceof MissingPriceError)
+      return {
+        resource: resource.name,
+        type: resource.type,
+        reason: `${spec.what}: ${error.message}`,
+      };
     throw error;
   }
 }
@@ -109,7 +149,9 @@ function resolve(spec: LineSpec, resource: RenderedResource, prices: PriceBook, 
 /** What pricers may look up in the rest of the render. */
 function renderIndex(render: Render): RenderIndex {
   const kind = render.outputs.stageKind?.value;
-  const stageKind = (STAGE_KINDS as readonly string[]).includes(String(kind)) ? (kind as StageKind) : undefined;
+  const stageKind = (STAGE_KINDS as readonly string[]).includes(String(kind))
+    ? (kind as StageKind)
+    : undefined;
   const ofType = (type: string) => render.resources.filter((r) => r.type === type);
   return {
     stageKind,
@@ -118,16 +160,22 @@ function renderIndex(render: Render): RenderIndex {
     taskDefinition(arnOrFamily) {
       // `arn:aws:ecs:<region>:<account>:task-definition/<family>:<revision>`, or the family alone.
       const family = (arnOrFamily.split("task-definition/")[1] ?? arnOrFamily).split(":")[0];
-      return ofType("aws:ecs/taskDefinition:TaskDefinition").find((r) => r.inputs.family === family);
+      return ofType("aws:ecs/taskDefinition:TaskDefinition").find(
+        (r) => r.inputs.family === family,
+      );
     },
     schedulesStarting(name) {
       return ofType("aws:scheduler/schedule:Schedule").filter((s) => {
         const arn = (s.inputs.target as { arn?: unknown } | undefined)?.arn;
-        return typeof arn === "string" && arn.includes(":stateMachine:") && lastSegment(arn) === name;
+        return (
+          typeof arn === "string" && arn.includes(":stateMachine:") && lastSegment(arn) === name
+        );
       });
     },
     databases() {
-      return ofType("aws:rds/instance:Instance").filter((r) => r.inputs.replicateSourceDb === undefined);
+      return ofType("aws:rds/instance:Instance").filter(
+        (r) => r.inputs.replicateSourceDb === undefined,
+      );
     },
   };
 }

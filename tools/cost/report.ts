@@ -31,16 +31,28 @@ function sortedLines(lines: readonly CostLine[]): CostLine[] {
 /** Left-aligned columns, the last one (money) right-aligned. */
 function table(rows: string[][]): string[] {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
-  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join("  ").trimEnd());
+  return rows.map((row) =>
+    row
+      .map((cell, i) => (i === row.length - 1 ? cell.padStart(widths[i]) : cell.padEnd(widths[i])))
+      .join("  ")
+      .trimEnd(),
+  );
 }
 
 function source(cost: TargetCost): string {
-  return cost.from === "stack file" ? `Pulumi.${cost.stack}.yaml` : cost.from === "profile" ? `the ${cost.kind} profile (no Pulumi.${cost.stack}.yaml)` : "the config feature up writes";
+  return cost.from === "stack file"
+    ? `Pulumi.${cost.stack}.yaml`
+    : cost.from === "profile"
+      ? `the ${cost.kind} profile (no Pulumi.${cost.stack}.yaml)`
+      : "the config feature up writes";
 }
 
 function notPricedText(cost: TargetCost): string[] {
   if (cost.notPriced.length === 0) return ["Not priced: nothing."];
-  return ["Not priced (not in the sum):", ...cost.notPriced.map((n) => `  ${n.resource} (${n.type}): ${n.reason}`)];
+  return [
+    "Not priced (not in the sum):",
+    ...cost.notPriced.map((n) => `  ${n.resource} (${n.type}): ${n.reason}`),
+  ];
 }
 
 function footer(costs: readonly TargetCost[]): string[] {
@@ -55,10 +67,17 @@ function footer(costs: readonly TargetCost[]): string[] {
 /** One stack: a row per priced line, its sum, and what is not priced or free. */
 export function costToText(cost: TargetCost): string {
   const feature = cost.kind === "feature";
-  const headline = feature ? `$${usd(cost.dailyUsd)} a day ($${usd(cost.monthlyUsd)} for a whole month)` : `$${usd(cost.monthlyUsd)} a month ($${usd(cost.dailyUsd)} a day)`;
+  const headline = feature
+    ? `$${usd(cost.dailyUsd)} a day ($${usd(cost.monthlyUsd)} for a whole month)`
+    : `$${usd(cost.monthlyUsd)} a month ($${usd(cost.dailyUsd)} a day)`;
   const rows = [
     ["resource", "type", "what is priced", "USD a month"],
-    ...sortedLines(cost.lines).map((line) => [line.resource, shortType(line.type), `${line.what}${line.assumed ? " *" : ""}`, usd(line.monthlyUsd)]),
+    ...sortedLines(cost.lines).map((line) => [
+      line.resource,
+      shortType(line.type),
+      `${line.what}${line.assumed ? " *" : ""}`,
+      usd(line.monthlyUsd),
+    ]),
     ["total", "", "", usd(cost.monthlyUsd)],
   ];
   const freeCount = cost.free.reduce((sum, f) => sum + f.count, 0);
@@ -81,18 +100,31 @@ export function allToText(costs: readonly TargetCost[]): string {
   const levels = costs.filter((c) => c.kind !== "feature");
   const feature = costs.find((c) => c.kind === "feature");
   const fourth = costs.find((c) => c.kind === FOURTH_LEVEL);
-  const byCategory = (cost: TargetCost, category: string) => cost.lines.filter((l) => l.category === category).reduce((sum, l) => sum + l.monthlyUsd, 0);
+  const byCategory = (cost: TargetCost, category: string) =>
+    cost.lines.filter((l) => l.category === category).reduce((sum, l) => sum + l.monthlyUsd, 0);
   const rows = [
     ["USD a month", ...costs.map((c) => c.name)],
-    ["", ...costs.map((c) => (c.from === "stack file" ? "" : c.from === "profile" ? "(profile)" : "(per day below)"))],
+    [
+      "",
+      ...costs.map((c) =>
+        c.from === "stack file" ? "" : c.from === "profile" ? "(profile)" : "(per day below)",
+      ),
+    ],
     ...CATEGORIES.map((category) => [category, ...costs.map((c) => usd(byCategory(c, category)))]),
     ["a month", ...costs.map((c) => usd(c.monthlyUsd))],
     ["a day", ...costs.map((c) => usd(c.dailyUsd))],
   ];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
-  const text = rows.map((row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  ").trimEnd());
+  const text = rows.map((row) =>
+    row
+      .map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i])))
+      .join("  ")
+      .trimEnd(),
+  );
   const longLived = levels.reduce((sum, c) => sum + c.monthlyUsd, 0);
-  const notPriced = costs.flatMap((c) => c.notPriced.map((n) => `  ${c.name}: ${n.resource} (${n.type}): ${n.reason}`));
+  const notPriced = costs.flatMap((c) =>
+    c.notPriced.map((n) => `  ${c.name}: ${n.resource} (${n.type}): ${n.reason}`),
+  );
   return [
     "What each level costs, from the offline render of each stack (stagectl cost <stack> shows every resource):",
     "",
@@ -100,8 +132,14 @@ export function allToText(costs: readonly TargetCost[]): string {
     "",
     `The long-lived levels together: $${usd(longLived)} a month (${levels.map((c) => c.name).join(", ")}).`,
     ...(fourth ? [`A fourth level (${fourth.name}) adds $${usd(fourth.monthlyUsd)} a month.`] : []),
-    ...(feature ? [`A feature stack costs $${usd(feature.dailyUsd)} a day while it runs ($${usd(feature.dailyUsd * 3)} for feature up's default 72 h).`] : []),
-    ...(notPriced.length ? ["Not priced (not in the sums):", ...notPriced] : ["Not priced: nothing."]),
+    ...(feature
+      ? [
+          `A feature stack costs $${usd(feature.dailyUsd)} a day while it runs ($${usd(feature.dailyUsd * 3)} for feature up's default 72 h).`,
+        ]
+      : []),
+    ...(notPriced.length
+      ? ["Not priced (not in the sums):", ...notPriced]
+      : ["Not priced: nothing."]),
     "",
     "Assumptions (tools/cost/assumptions.ts):",
     ...assumptionLines().map((line) => `- ${line}`),
@@ -135,9 +173,19 @@ export function allToJson(costs: readonly TargetCost[]): Record<string, unknown>
   const fourth = costs.find((c) => c.kind === FOURTH_LEVEL);
   return {
     currency: "USD",
-    levels: costs.map((c) => ({ name: c.name, stack: c.stack, kind: c.kind, from: c.from, region: c.region, monthlyUsd: round(c.monthlyUsd), dailyUsd: round(c.dailyUsd) })),
+    levels: costs.map((c) => ({
+      name: c.name,
+      stack: c.stack,
+      kind: c.kind,
+      from: c.from,
+      region: c.region,
+      monthlyUsd: round(c.monthlyUsd),
+      dailyUsd: round(c.dailyUsd),
+    })),
     longLivedMonthlyUsd: round(levels.reduce((sum, c) => sum + c.monthlyUsd, 0)),
-    fourthLevel: fourth ? { name: fourth.name, stack: fourth.stack, monthlyUsd: round(fourth.monthlyUsd) } : null,
+    fourthLevel: fourth
+      ? { name: fourth.name, stack: fourth.stack, monthlyUsd: round(fourth.monthlyUsd) }
+      : null,
     featurePerDayUsd: feature ? round(feature.dailyUsd) : null,
     assumptions: assumptionLines(),
     notEstimated: [...NOT_ESTIMATED],

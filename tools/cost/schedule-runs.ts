@@ -7,14 +7,31 @@ import { HOURS_PER_MONTH } from "./assumptions";
 
 const DAYS_PER_MONTH = HOURS_PER_MONTH / 24;
 const DAY_NAMES = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
-const MONTH_NAMES = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
+const MONTH_NAMES = [
+  "JAN",
+  "FEB",
+  "MAR",
+  "APR",
+  "MAY",
+  "JUN",
+  "JUL",
+  "AUG",
+  "SEP",
+  "OCT",
+  "NOV",
+  "DEC",
+];
 
 /** Runs in an average month (730 hours), or undefined for an expression this does not count. */
 export function runsPerMonth(expression: string): number | undefined {
   const rate = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression);
   if (rate) {
     const every = Number(rate[1]);
-    const hours = rate[2].startsWith("minute") ? every / 60 : rate[2].startsWith("hour") ? every : every * 24;
+    const hours = rate[2].startsWith("minute")
+      ? every / 60
+      : rate[2].startsWith("hour")
+        ? every
+        : every * 24;
     return every > 0 ? HOURS_PER_MONTH / hours : undefined;
   }
   const cron = /^cron\((.*)\)$/.exec(expression);
@@ -24,7 +41,8 @@ export function runsPerMonth(expression: string): number | undefined {
   const monthShare = month === "*" ? 1 : divide(count(month, 1, 12, MONTH_NAMES, 1), 12);
   let daysPerMonth: number | undefined;
   if (isEvery(dayOfMonth) && isEvery(dayOfWeek)) daysPerMonth = DAYS_PER_MONTH;
-  else if (isEvery(dayOfMonth)) daysPerMonth = multiply(divide(count(dayOfWeek, 1, 7, DAY_NAMES, 1), 7), DAYS_PER_MONTH);
+  else if (isEvery(dayOfMonth))
+    daysPerMonth = multiply(divide(count(dayOfWeek, 1, 7, DAY_NAMES, 1), 7), DAYS_PER_MONTH);
   else if (isEvery(dayOfWeek)) daysPerMonth = count(dayOfMonth, 1, 31);
   return multiply(multiply(perDay, daysPerMonth), monthShare);
 }
@@ -37,7 +55,13 @@ function isEvery(field: string | undefined): boolean {
  * Values a cron field matches: `*`, numbers, names, ranges and lists, each with an optional
  * `/step`. Names count from `nameBase` (SUN is 1 in day-of-week, JAN is 1 in month).
  */
-function count(field: string | undefined, min: number, max: number, names: readonly string[] = [], nameBase = 0): number | undefined {
+function count(
+  field: string | undefined,
+  min: number,
+  max: number,
+  names: readonly string[] = [],
+  nameBase = 0,
+): number | undefined {
   if (field === undefined) return undefined;
   const value = (text: string): number | undefined => {
     const named = names.indexOf(text.toUpperCase());
@@ -49,9 +73,17 @@ function count(field: string | undefined, min: number, max: number, names: reado
     const parts = /^(\*|[A-Za-z0-9]+)(?:-([A-Za-z0-9]+))?(?:\/(\d+))?$/.exec(item);
     if (!parts) return undefined;
     const from = parts[1] === "*" ? min : value(parts[1]);
-    const to = parts[1] === "*" ? max : parts[2] !== undefined ? value(parts[2]) : parts[3] !== undefined ? max : from;
+    const to =
+      parts[1] === "*"
+        ? max
+        : parts[2] !== undefined
+          ? value(parts[2])
+          : parts[3] !== undefined
+            ? max
+            : from;
     const step = parts[3] !== undefined ? Number(parts[3]) : 1;
-    if (from === undefined || to === undefined || step < 1 || from < min || to > max || from > to) return undefined;
+    if (from === undefined || to === undefined || step < 1 || from < min || to > max || from > to)
+      return undefined;
     for (let v = from; v <= to; v += step) matched.add(v);
   }
   return matched.size;

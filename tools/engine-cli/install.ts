@@ -14,7 +14,13 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { buildCli, buildLanguageHost, goVersion, HOST_DIR, servedCliVersions } from "./go-build";
 import { cacheDir, EngineManifest, writeManifest } from "./manifest";
-import { describeSupported, isSupported, lockedSdkVersion, nearestServed, parseVersion } from "./versions";
+import {
+  describeSupported,
+  isSupported,
+  lockedSdkVersion,
+  nearestServed,
+  parseVersion,
+} from "./versions";
 
 const log = (message: string) => process.stderr.write(`engine:install: ${message}\n`);
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -22,7 +28,10 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 /** `pulumi version` of an executable, e.g. "3.248.0", or undefined when it prints none. */
 export function cliVersion(executable: string): string | undefined {
   try {
-    const out = execFileSync(executable, ["version"], { encoding: "utf8", env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true" } }).trim();
+    const out = execFileSync(executable, ["version"], {
+      encoding: "utf8",
+      env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true" },
+    }).trim();
     const parsed = parseVersion(out);
     return parsed ? parsed.join(".") : undefined;
   } catch {
@@ -32,7 +41,9 @@ export function cliVersion(executable: string): string | undefined {
 
 function pulumiOnPath(): string | undefined {
   try {
-    return execFileSync("sh", ["-c", "command -v pulumi"], { encoding: "utf8" }).trim() || undefined;
+    return (
+      execFileSync("sh", ["-c", "command -v pulumi"], { encoding: "utf8" }).trim() || undefined
+    );
   } catch {
     return undefined;
   }
@@ -41,7 +52,10 @@ function pulumiOnPath(): string | undefined {
 /** A hash of the language host's sources, so a changed host is rebuilt. */
 function hostSourceStamp(): string {
   const hash = createHash("sha256");
-  for (const file of fs.readdirSync(HOST_DIR).filter((f) => /\.go$|^go\.(mod|sum)$/.test(f)).sort()) {
+  for (const file of fs
+    .readdirSync(HOST_DIR)
+    .filter((f) => /\.go$|^go\.(mod|sum)$/.test(f))
+    .sort()) {
     hash.update(file).update(fs.readFileSync(path.join(HOST_DIR, file)));
   }
   return hash.digest("hex");
@@ -64,22 +78,32 @@ function useCliOnPath(): EngineManifest | undefined {
 
 function buildFromGo(force: boolean): EngineManifest {
   const gv = goVersion();
-  if (!gv) throw new Error(`No supported pulumi on PATH (${describeSupported()}) and no Go toolchain to build one`);
+  if (!gv)
+    throw new Error(
+      `No supported pulumi on PATH (${describeSupported()}) and no Go toolchain to build one`,
+    );
   const wanted = lockedSdkVersion();
   log(`${gv}; package-lock.json pins @pulumi/pulumi ${wanted}`);
   // A CLI already built at the wanted version needs no word from the module proxy (works offline).
   const cached = path.join(cacheDir(), `pulumi-${wanted}`, "pulumi");
-  const version = !force && fs.existsSync(cached) && cliVersion(cached) === wanted ? wanted : nearestServed(wanted, servedCliVersions());
-  if (!version) throw new Error("the Go module proxy serves no github.com/pulumi/pulumi/pkg/v3 version");
+  const version =
+    !force && fs.existsSync(cached) && cliVersion(cached) === wanted
+      ? wanted
+      : nearestServed(wanted, servedCliVersions());
+  if (!version)
+    throw new Error("the Go module proxy serves no github.com/pulumi/pulumi/pkg/v3 version");
   const plain = version.replace(/^v/, "");
-  if (plain !== wanted) log(`v${wanted} is not served; building the nearest served version, ${version}`);
+  if (plain !== wanted)
+    log(`v${wanted} is not served; building the nearest served version, ${version}`);
 
   const binDir = path.join(cacheDir(), `pulumi-${plain}`);
   const pulumi = path.join(binDir, "pulumi");
   if (!force && fs.existsSync(pulumi) && cliVersion(pulumi) === plain) {
     log(`CLI v${plain} already built: ${pulumi}`);
   } else {
-    log(`building the Pulumi CLI v${plain} from Go modules (several minutes the first time; cached afterwards)`);
+    log(
+      `building the Pulumi CLI v${plain} from Go modules (several minutes the first time; cached afterwards)`,
+    );
     const ms = buildCli(plain, path.join(cacheDir(), `build-${plain}`), binDir, log);
     log(`built ${pulumi} in ${seconds(ms)}`);
   }
@@ -87,7 +111,12 @@ function buildFromGo(force: boolean): EngineManifest {
   const stampFile = path.join(binDir, ".language-host-stamp");
   const stamp = hostSourceStamp();
   const host = path.join(binDir, "pulumi-language-nodejs");
-  if (!force && fs.existsSync(host) && fs.existsSync(stampFile) && fs.readFileSync(stampFile, "utf8") === stamp) {
+  if (
+    !force &&
+    fs.existsSync(host) &&
+    fs.existsSync(stampFile) &&
+    fs.readFileSync(stampFile, "utf8") === stamp
+  ) {
     log(`language host up to date: ${host}`);
   } else {
     log("building the nodejs language host from tools/engine-host");
@@ -103,7 +132,9 @@ function main(argv: string[]): void {
   const force = argv.includes("--force");
   const manifest = (!build && useCliOnPath()) || buildFromGo(force);
   writeManifest(manifest);
-  log(`ready: ${manifest.pulumi} v${manifest.version} (${manifest.source === "path" ? "from PATH" : "built from Go modules"})`);
+  log(
+    `ready: ${manifest.pulumi} v${manifest.version} (${manifest.source === "path" ? "from PATH" : "built from Go modules"})`,
+  );
 }
 
 if (require.main === module) {

@@ -25,9 +25,13 @@ export const manifestPath = () => path.join(cacheDir(), "engine.json");
 
 export function readManifest(): EngineManifest {
   const file = manifestPath();
-  if (!fs.existsSync(file)) throw new Error(`No Pulumi CLI for the engine suite yet (${file} is missing): run npm run engine:install`);
+  if (!fs.existsSync(file))
+    throw new Error(
+      `No Pulumi CLI for the engine suite yet (${file} is missing): run npm run engine:install`,
+    );
   const manifest = JSON.parse(fs.readFileSync(file, "utf8")) as EngineManifest;
-  if (!fs.existsSync(manifest.pulumi)) throw new Error(`${manifest.pulumi} is gone: run npm run engine:install`);
+  if (!fs.existsSync(manifest.pulumi))
+    throw new Error(`${manifest.pulumi} is gone: run npm run engine:install`);
   return manifest;
 }
 

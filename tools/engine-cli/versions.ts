@@ -42,12 +42,22 @@ export function compareVersions(a: string, b: string): number {
 
 export function isSupported(version: string): boolean {
   const parsed = parseVersion(version);
-  return parsed !== undefined && compareVersions(version, SUPPORTED_CLI.min) >= 0 && parsed[0] < SUPPORTED_CLI.belowMajor;
+  return (
+    parsed !== undefined &&
+    compareVersions(version, SUPPORTED_CLI.min) >= 0 &&
+    parsed[0] < SUPPORTED_CLI.belowMajor
+  );
 }
 
 /** The wanted version if served, else the newest served below it, else the oldest above it. */
 export function nearestServed(wanted: string, served: readonly string[]): string | undefined {
-  if (served.some((v) => compareVersions(v, wanted) === 0)) return served.find((v) => compareVersions(v, wanted) === 0);
-  const sorted = [...served].filter((v) => parseVersion(v) && !v.includes("-")).sort(compareVersions);
-  return sorted.filter((v) => compareVersions(v, wanted) < 0).pop() ?? sorted.find((v) => compareVersions(v, wanted) > 0);
+  if (served.some((v) => compareVersions(v, wanted) === 0))
+    return served.find((v) => compareVersions(v, wanted) === 0);
+  const sorted = [...served]
+    .filter((v) => parseVersion(v) && !v.includes("-"))
+    .sort(compareVersions);
+  return (
+    sorted.filter((v) => compareVersions(v, wanted) < 0).pop() ??
+    sorted.find((v) => compareVersions(v, wanted) > 0)
+  );
 }

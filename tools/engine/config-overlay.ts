@@ -14,7 +14,11 @@ export interface ConfigOverlay {
   remove(): void;
 }
 
-export function createConfigOverlay(projectDir: string, stack: string, override: Record<string, ConfigEntry>): ConfigOverlay {
+export function createConfigOverlay(
+  projectDir: string,
+  stack: string,
+  override: Record<string, ConfigEntry>,
+): ConfigOverlay {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `multistage-${stack}-preview-`));
   for (const entry of fs.readdirSync(projectDir)) {
     if (/^Pulumi\..*ya?ml$/.test(entry)) continue;
@@ -24,9 +28,14 @@ export function createConfigOverlay(projectDir: string, stack: string, override:
   const stackFile = `Pulumi.${stack}.yaml`;
   const source = path.join(projectDir, stackFile);
   // Keep the file as it is (encryption salt, secure values, comments); change only the keys given.
-  const document = parseDocument(fs.existsSync(source) ? fs.readFileSync(source, "utf8") : "config: {}\n");
+  const document = parseDocument(
+    fs.existsSync(source) ? fs.readFileSync(source, "utf8") : "config: {}\n",
+  );
   for (const [key, entry] of Object.entries(override)) {
-    if (entry.secret) throw new Error(`A preview overlay cannot carry the secret ${key}; set it with pulumi config set --secret`);
+    if (entry.secret)
+      throw new Error(
+        `A preview overlay cannot carry the secret ${key}; set it with pulumi config set --secret`,
+      );
     document.setIn(["config", key], entry.value);
   }
   fs.writeFileSync(path.join(dir, stackFile), document.toString());

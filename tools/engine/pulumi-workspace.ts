@@ -4,7 +4,16 @@
  * logged in to. Needs the Pulumi CLI on PATH.
  */
 import { createHash } from "node:crypto";
-import { ConcurrentUpdateError, LocalWorkspace, OutputMap, Stack, StackAlreadyExistsError, StackNotFoundError, UpdateSummary, Workspace } from "@pulumi/pulumi/automation";
+import {
+  ConcurrentUpdateError,
+  LocalWorkspace,
+  OutputMap,
+  Stack,
+  StackAlreadyExistsError,
+  StackNotFoundError,
+  UpdateSummary,
+  Workspace,
+} from "@pulumi/pulumi/automation";
 import { PROJECT_ROOT } from "../../stage/stack-files";
 import { createConfigOverlay } from "./config-overlay";
 import {
@@ -33,7 +42,9 @@ export class PulumiWorkspace implements StageWorkspace {
   private constructor(private readonly workspace: LocalWorkspace) {}
 
   static async open(workDir = PROJECT_ROOT): Promise<PulumiWorkspace> {
-    return new PulumiWorkspace(await LocalWorkspace.create({ workDir, envVars: ENGINE_ENVIRONMENT }));
+    return new PulumiWorkspace(
+      await LocalWorkspace.create({ workDir, envVars: ENGINE_ENVIRONMENT }),
+    );
   }
 
   async listStacks(): Promise<StackInfo[]> {
@@ -88,25 +99,44 @@ export class PulumiWorkspace implements StageWorkspace {
   async history(stack: string, limit: number): Promise<StackUpdate[]> {
     // showSecrets false: the CLI then prints no value for a secret key (stack_history.go
     // buildUpdatesJSON decrypts only with a decrypter), so none reaches stagectl's output.
-    const updates = await translate(stack, async () => (await this.select(stack)).history(limit, 1, false));
+    const updates = await translate(stack, async () =>
+      (await this.select(stack)).history(limit, 1, false),
+    );
     return updates.map(toStackUpdate);
   }
 
   async stackState(stack: string): Promise<StackState> {
-    const fingerprint = checkpointFingerprint(await translate(stack, () => this.workspace.exportStack(stack)));
+    const fingerprint = checkpointFingerprint(
+      await translate(stack, () => this.workspace.exportStack(stack)),
+    );
     const newest = await translate(stack, async () => (await this.select(stack)).info(false));
-    return { fingerprint, ...(newest ? { lastUpdate: `${newest.kind} at ${newest.startTime.toISOString()}` } : {}) };
+    return {
+      fingerprint,
+      ...(newest ? { lastUpdate: `${newest.kind} at ${newest.startTime.toISOString()}` } : {}),
+    };
   }
 
   async preview(stack: string, options: PreviewOptions): Promise<UpdateResult> {
-    const overlay = options.configOverride ? createConfigOverlay(this.workspace.workDir, stack, options.configOverride) : undefined;
+    const overlay = options.configOverride
+      ? createConfigOverlay(this.workspace.workDir, stack, options.configOverride)
+      : undefined;
     try {
-      const workspace = overlay ? await LocalWorkspace.create({ workDir: overlay.dir, envVars: ENGINE_ENVIRONMENT }) : this.workspace;
+      const workspace = overlay
+        ? await LocalWorkspace.create({ workDir: overlay.dir, envVars: ENGINE_ENVIRONMENT })
+        : this.workspace;
       const selected = await translate(stack, () => Stack.select(stack, workspace));
       const result = await translate(stack, () =>
-        selected.preview({ diff: true, plan: options.savePlanTo, onOutput: options.onOutput, onEvent: options.onEvent }),
+        selected.preview({
+          diff: true,
+          plan: options.savePlanTo,
+          onOutput: options.onOutput,
+          onEvent: options.onEvent,
+        }),
       );
-      return { outputs: {}, resourceChanges: { ...result.changeSummary } as Record<string, number> };
+      return {
+        outputs: {},
+        resourceChanges: { ...result.changeSummary } as Record<string, number>,
+      };
     } finally {
       overlay?.remove();
     }
@@ -114,8 +144,13 @@ export class PulumiWorkspace implements StageWorkspace {
 
   async up(stack: string, options: UpOptions): Promise<UpdateResult> {
     const selected = await this.select(stack);
-    const result = await translate(stack, () => selected.up({ onOutput: options.onOutput, plan: options.plan }));
-    return { outputs: toOutputs(result.outputs), resourceChanges: { ...result.summary.resourceChanges } as Record<string, number> };
+    const result = await translate(stack, () =>
+      selected.up({ onOutput: options.onOutput, plan: options.plan }),
+    );
+    return {
+      outputs: toOutputs(result.outputs),
+      resourceChanges: { ...result.summary.resourceChanges } as Record<string, number>,
+    };
   }
 
   async destroy(stack: string, options: EngineRunOptions): Promise<void> {
@@ -139,7 +174,10 @@ export class PulumiWorkspace implements StageWorkspace {
  * between this one's select and init, `pulumi stack init` fails with "already exists" and the
  * stack is selected instead.
  */
-export async function createOrSelectStack(workspace: Pick<Workspace, "selectStack" | "createStack">, stack: string): Promise<void> {
+export async function createOrSelectStack(
+  workspace: Pick<Workspace, "selectStack" | "createStack">,
+  stack: string,
+): Promise<void> {
   try {
     await workspace.selectStack(stack);
     return;
@@ -165,7 +203,9 @@ const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
  * their plaintext is left out of the hash, which ends up in a review artifact others can read.
  */
 export function checkpointFingerprint(deployment: unknown): string {
-  return createHash("sha256").update(JSON.stringify(withoutSecretValues(deployment))).digest("hex");
+  return createHash("sha256")
+    .update(JSON.stringify(withoutSecretValues(deployment)))
+    .digest("hex");
 }
 
 /** A copy of exported state in which every secret is only its marker. */
@@ -174,13 +214,18 @@ function withoutSecretValues(value: unknown): unknown {
   if (value === null || typeof value !== "object") return value;
   const record = value as Record<string, unknown>;
   if (record[SECRET_SIG_KEY] === SECRET_SIG) return { [SECRET_SIG_KEY]: SECRET_SIG };
-  return Object.fromEntries(Object.entries(record).map(([key, inner]) => [key, withoutSecretValues(inner)]));
+  return Object.fromEntries(
+    Object.entries(record).map(([key, inner]) => [key, withoutSecretValues(inner)]),
+  );
 }
 
 function toStackUpdate(update: UpdateSummary): StackUpdate {
-  const valid = (time: Date | undefined) => (time instanceof Date && !Number.isNaN(time.getTime()) ? time.toISOString() : undefined);
+  const valid = (time: Date | undefined) =>
+    time instanceof Date && !Number.isNaN(time.getTime()) ? time.toISOString() : undefined;
   const endTime = valid(update.endTime);
-  const config = Object.entries(update.config ?? {}).filter(([, entry]) => !entry.secret && typeof entry.value === "string");
+  const config = Object.entries(update.config ?? {}).filter(
+    ([, entry]) => !entry.secret && typeof entry.value === "string",
+  );
   return {
     kind: update.kind,
     result: update.result,
@@ -195,7 +240,12 @@ function toStackUpdate(update: UpdateSummary): StackUpdate {
 }
 
 function toOutputs(outputs: OutputMap): Record<string, StackOutput> {
-  return Object.fromEntries(Object.entries(outputs).map(([key, o]) => [key, { value: o.secret ? "[secret]" : o.value, secret: o.secret }]));
+  return Object.fromEntries(
+    Object.entries(outputs).map(([key, o]) => [
+      key,
+      { value: o.secret ? "[secret]" : o.value, secret: o.secret },
+    ]),
+  );
 }
 
 /** Maps the Automation API's errors onto the interface's, so callers need not know it. */

@@ -17,7 +17,10 @@ const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(reso
  * Runs an engine operation, waiting and retrying while another update holds the stack,
  * for at most `maxWaitMs`. Any other error passes straight through.
  */
-export async function withBusyRetry<T>(operation: () => Promise<T>, options: BusyRetryOptions): Promise<T> {
+export async function withBusyRetry<T>(
+  operation: () => Promise<T>,
+  options: BusyRetryOptions,
+): Promise<T> {
   const interval = options.intervalMs ?? 15_000;
   const sleep = options.sleep ?? realSleep;
   let waited = 0;

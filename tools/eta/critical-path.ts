@@ -37,10 +37,19 @@ function inFlight(ops: readonly TimedOp[], at: number, except: TimedOp): number 
   return ops.filter((o) => o !== except && o.started <= at && o.ended > at).length;
 }
 
-const latest = (ops: readonly TimedOp[]) => ops.reduce<TimedOp | undefined>((best, o) => (!best || o.ended > best.ended ? o : best), undefined);
+const latest = (ops: readonly TimedOp[]) =>
+  ops.reduce<TimedOp | undefined>(
+    (best, o) => (!best || o.ended > best.ended ? o : best),
+    undefined,
+  );
 
 /** The operation `op` waited for, or undefined when it waited for nothing but the engine. */
-export function predecessorOf(op: TimedOp, ops: readonly TimedOp[], graph: DependencyGraph, options: WalkOptions = {}): TimedOp | undefined {
+export function predecessorOf(
+  op: TimedOp,
+  ops: readonly TimedOp[],
+  graph: DependencyGraph,
+  options: WalkOptions = {},
+): TimedOp | undefined {
   const related = waitsFor(op, graph);
   const before = ops.filter((o) => o !== op && o.ended <= op.started);
   const dependency = latest(before.filter((o) => related.has(o.urn)));
@@ -57,9 +66,18 @@ export function predecessorOf(op: TimedOp, ops: readonly TimedOp[], graph: Depen
 }
 
 /** The chain of operations that ends with `last`, first operation first. */
-export function chainTo(last: TimedOp, ops: readonly TimedOp[], graph: DependencyGraph, options: WalkOptions = {}): TimedOp[] {
+export function chainTo(
+  last: TimedOp,
+  ops: readonly TimedOp[],
+  graph: DependencyGraph,
+  options: WalkOptions = {},
+): TimedOp[] {
   const chain = [last];
-  for (let current = predecessorOf(last, ops, graph, options); current; current = predecessorOf(current, ops, graph, options)) {
+  for (
+    let current = predecessorOf(last, ops, graph, options);
+    current;
+    current = predecessorOf(current, ops, graph, options)
+  ) {
     if (chain.includes(current)) break;
     chain.unshift(current);
   }

@@ -30,7 +30,8 @@ export interface DependencyGraph {
 export function dependencyGraph(resources: readonly StateNode[]): DependencyGraph {
   const byUrn = new Map(resources.map((r) => [r.urn, r]));
   const children = new Map<string, string[]>();
-  for (const r of resources) if (r.parent) children.set(r.parent, [...(children.get(r.parent) ?? []), r.urn]);
+  for (const r of resources)
+    if (r.parent) children.set(r.parent, [...(children.get(r.parent) ?? []), r.urn]);
 
   const customsUnder = (urn: string, seen = new Set<string>()): string[] => {
     if (seen.has(urn)) return [];
@@ -43,9 +44,14 @@ export function dependencyGraph(resources: readonly StateNode[]): DependencyGrap
   const dependencies = new Map<string, string[]>();
   const dependents = new Map<string, string[]>();
   for (const r of resources) {
-    const direct = [...(r.dependencies ?? []), ...Object.values(r.propertyDependencies ?? {}).flat()];
+    const direct = [
+      ...(r.dependencies ?? []),
+      ...Object.values(r.propertyDependencies ?? {}).flat(),
+    ];
     const parent = r.parent && byUrn.get(r.parent)?.custom ? [r.parent] : [];
-    const expanded = [...new Set([...direct.flatMap((urn) => customsUnder(urn)), ...parent])].filter((urn) => urn !== r.urn);
+    const expanded = [
+      ...new Set([...direct.flatMap((urn) => customsUnder(urn)), ...parent]),
+    ].filter((urn) => urn !== r.urn);
     dependencies.set(r.urn, expanded);
     for (const dep of expanded) dependents.set(dep, [...(dependents.get(dep) ?? []), r.urn]);
   }

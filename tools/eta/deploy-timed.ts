@@ -55,17 +55,28 @@ export interface TimedDeploy extends Measurement {
 /** The refinery's newest output, as lower stages find it (stage/references.ts). */
 function sanitizedSnapshot(now: Date): WorldSnapshot {
   const date = now.toISOString().slice(0, 10);
-  return { identifier: `${sanitizedSnapshotPrefix(PROJECT)}${date}`, dbInstanceIdentifier: productionDataNames(PROJECT).sanitizer, type: "manual", createdAt: `${date}T04:30:00Z` };
+  return {
+    identifier: `${sanitizedSnapshotPrefix(PROJECT)}${date}`,
+    dbInstanceIdentifier: productionDataNames(PROJECT).sanitizer,
+    type: "manual",
+    createdAt: `${date}T04:30:00Z`,
+  };
 }
 
 /** The README's "Add a stage" file, for a level that has none yet, in development's region. */
 function writeProfileStackFile(checkout: Checkout, target: EtaTarget): void {
   const region = loadStackConfig(NETWORK_STACK, {}, checkout.dir).values[CONFIG_KEYS.region];
-  const config = { ...(region ? { [CONFIG_KEYS.region]: region } : {}), [CONFIG_KEYS.stage]: target.kind };
+  const config = {
+    ...(region ? { [CONFIG_KEYS.region]: region } : {}),
+    [CONFIG_KEYS.stage]: target.kind,
+  };
   fs.writeFileSync(path.join(checkout.dir, `Pulumi.${target.stack}.yaml`), stringify({ config }));
 }
 
-export async function deployTimed(target: EtaTarget, options: TimedDeployOptions): Promise<TimedDeploy> {
+export async function deployTimed(
+  target: EtaTarget,
+  options: TimedDeployOptions,
+): Promise<TimedDeploy> {
   const log = options.log ?? (() => undefined);
   const timing = { secondsPerMinute: options.secondsPerMinute };
   const world = { snapshots: [sanitizedSnapshot(options.now)] };
@@ -92,18 +103,40 @@ export async function deployTimed(target: EtaTarget, options: TimedDeployOptions
     // From here on every call takes its time (the providers read world.json on each call).
     engine.setWorld({ ...world, timing });
     const before = engine.journal().length;
-    log(`timing ${target.kind === "feature" ? `feature up --branch ${target.branch}` : `pulumi up -s ${target.stack}`} at ${options.secondsPerMinute} s per AWS minute, --parallel ${options.parallel}`);
+    log(
+      `timing ${target.kind === "feature" ? `feature up --branch ${target.branch}` : `pulumi up -s ${target.stack}`} at ${options.secondsPerMinute} s per AWS minute, --parallel ${options.parallel}`,
+    );
     const started = Date.now();
     const run: RunResult =
       target.kind === "feature"
-        ? await stagectl(engine, ["feature", "up", "--branch", target.branch ?? "", "--json"], checkout, { env })
+        ? await stagectl(
+            engine,
+            ["feature", "up", "--branch", target.branch ?? "", "--json"],
+            checkout,
+            { env },
+          )
         : await engine.pulumi(["up", "-s", target.stack, "--yes"], { cwd: checkout, env });
-    if (wasInterrupted) throw new UsageError(`Interrupted: ${run.command} was stopped, nothing was measured`, 130);
+    if (wasInterrupted)
+      throw new UsageError(`Interrupted: ${run.command} was stopped, nothing was measured`, 130);
     expectSuccess(run);
     const window = { started, ended: started + run.ms };
     const state = await exportStack(engine, target.stack, checkout);
-    const measured = measureUp(engine.journal().slice(before), target.stack, state, window, options);
-    return { ...measured, target, command: run.command, wallSeconds: run.ms / 1000, pulumiVersion: readManifest().version, secondsPerMinute: options.secondsPerMinute, parallel: options.parallel };
+    const measured = measureUp(
+      engine.journal().slice(before),
+      target.stack,
+      state,
+      window,
+      options,
+    );
+    return {
+      ...measured,
+      target,
+      command: run.command,
+      wallSeconds: run.ms / 1000,
+      pulumiVersion: readManifest().version,
+      secondsPerMinute: options.secondsPerMinute,
+      parallel: options.parallel,
+    };
   } finally {
     process.off("SIGINT", interrupted);
     engine.dispose();

@@ -41,7 +41,10 @@ export interface EstimateOptions {
 
 /** Turns a chain (first operation first) into minutes. */
 export function estimatePath(chain: readonly TimedOp[], options: EstimateOptions): PathEstimate {
-  if (!(options.secondsPerMinute > 0)) throw new Error(`secondsPerMinute must be above 0 to scale times back up (got ${options.secondsPerMinute})`);
+  if (!(options.secondsPerMinute > 0))
+    throw new Error(
+      `secondsPerMinute must be above 0 to scale times back up (got ${options.secondsPerMinute})`,
+    );
   let previousEnd = options.runStarted;
   let minutes = 0;
   let awsMinutes = 0;
@@ -53,10 +56,23 @@ export function estimatePath(chain: readonly TimedOp[], options: EstimateOptions
     engineSeconds += wait;
     awsMinutes += aws;
     minutes += wait / 60 + aws;
-    return { urn: op.urn, type: op.type, op: op.op, engineSeconds: wait, awsMinutes: aws, atMinutes: minutes };
+    return {
+      urn: op.urn,
+      type: op.type,
+      op: op.op,
+      engineSeconds: wait,
+      awsMinutes: aws,
+      atMinutes: minutes,
+    };
   });
   const tail = (options.tailMs ?? 0) / 1000;
   engineSeconds += tail;
   minutes += tail / 60 + (options.after?.minutes ?? 0);
-  return { links, minutes, awsMinutes, engineSeconds, ...(options.after ? { after: options.after } : {}) };
+  return {
+    links,
+    minutes,
+    awsMinutes,
+    engineSeconds,
+    ...(options.after ? { after: options.after } : {}),
+  };
 }

@@ -42,26 +42,55 @@ export interface Measurement {
 export function timedOps(entries: readonly JournalEntry[], stack: string): TimedOp[] {
   return entries
     .filter((e) => e.stack === stack && !e.error && e.started !== undefined)
-    .map((e) => ({ urn: e.urn, type: e.type, op: e.op, started: Date.parse(String(e.started)), ended: Date.parse(e.time) }));
+    .map((e) => ({
+      urn: e.urn,
+      type: e.type,
+      op: e.op,
+      started: Date.parse(String(e.started)),
+      ended: Date.parse(e.time),
+    }));
 }
 
 /** Measures a run of creates and updates (`pulumi up`) from its journal lines and the stack's state after it. */
-export function measureUp(entries: readonly JournalEntry[], stack: string, state: readonly StateNode[], window: RunWindow, options: MeasureOptions): Measurement {
+export function measureUp(
+  entries: readonly JournalEntry[],
+  stack: string,
+  state: readonly StateNode[],
+  window: RunWindow,
+  options: MeasureOptions,
+): Measurement {
   const ops = timedOps(entries, stack);
   const last = lastToFinish(ops);
-  if (!last) throw new Error(`The run of ${stack} made no timed call to the cloud: nothing to measure (was world.json's timing set?)`);
+  if (!last)
+    throw new Error(
+      `The run of ${stack} made no timed call to the cloud: nothing to measure (was world.json's timing set?)`,
+    );
   const graph = dependencyGraph(state);
   const walk = { parallel: options.parallel };
   const scale = { runStarted: window.started, secondsPerMinute: options.secondsPerMinute };
-  const finished = estimatePath(chainTo(last, ops, graph, walk), { ...scale, tailMs: Math.max(0, window.ended - last.ended) });
+  const finished = estimatePath(chainTo(last, ops, graph, walk), {
+    ...scale,
+    tailMs: Math.max(0, window.ended - last.ended),
+  });
   const serving = lastServing(ops, options.secondsPerMinute);
-  const url = serving ? estimatePath(chainTo(serving.op, ops, graph, walk), { ...scale, after: { what: SERVING, minutes: serving.minutes } }) : undefined;
-  const tableUrl = serving ? withServing(tablePath(state, graph, "create", serving.op.urn), serving.minutes) : undefined;
+  const url = serving
+    ? estimatePath(chainTo(serving.op, ops, graph, walk), {
+        ...scale,
+        after: { what: SERVING, minutes: serving.minutes },
+      })
+    : undefined;
+  const tableUrl = serving
+    ? withServing(tablePath(state, graph, "create", serving.op.urn), serving.minutes)
+    : undefined;
   return {
     operations: ops.length,
     finished,
     ...(url ? { url } : {}),
-    table: { finished: tablePath(state, graph, "create"), ...(tableUrl ? { url: tableUrl } : {}), serialMinutes: serialMinutes(state, "create") },
+    table: {
+      finished: tablePath(state, graph, "create"),
+      ...(tableUrl ? { url: tableUrl } : {}),
+      serialMinutes: serialMinutes(state, "create"),
+    },
   };
 }
 
@@ -70,11 +99,17 @@ function withServing(path: TablePath, minutes: number): TablePath {
 }
 
 /** The service whose tasks serve last: its create's end plus the serving time, scaled. */
-function lastServing(ops: readonly TimedOp[], secondsPerMinute: number): { op: TimedOp; minutes: number } | undefined {
-  const servesAt = (s: { op: TimedOp; minutes: number }) => s.op.ended + s.minutes * secondsPerMinute * 1000;
+function lastServing(
+  ops: readonly TimedOp[],
+  secondsPerMinute: number,
+): { op: TimedOp; minutes: number } | undefined {
+  const servesAt = (s: { op: TimedOp; minutes: number }) =>
+    s.op.ended + s.minutes * secondsPerMinute * 1000;
   return ops
     .filter((o) => o.op !== "delete" && TYPICAL_TIMES[o.type]?.serving)
     .map((op) => ({ op, minutes: TYPICAL_TIMES[op.type].serving?.minutes ?? 0 }))
-    .reduce<{ op: TimedOp; minutes: number } | undefined>((best, s) => (!best || servesAt(s) > servesAt(best) ? s : best), undefined);
+    .reduce<{ op: TimedOp; minutes: number } | undefined>(
+      (best, s) => (!best || servesAt(s) > servesAt(best) ? s : best),
+      undefined,
+    );
 }
-

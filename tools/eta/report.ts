@@ -41,8 +41,18 @@ export interface EtaJson {
   up: PathJson;
   url?: PathJson;
   /** The table's longest path through the dependency graph (AWS minutes, no engine time). */
-  table: { up: { minutes: number; chain: string[] }; url?: { minutes: number; chain: string[] }; serialMinutes: number };
-  run: { pulumiVersion: string; secondsPerMinute: number; parallel: number; operations: number; wallSeconds: number };
+  table: {
+    up: { minutes: number; chain: string[] };
+    url?: { minutes: number; chain: string[] };
+    serialMinutes: number;
+  };
+  run: {
+    pulumiVersion: string;
+    secondsPerMinute: number;
+    parallel: number;
+    operations: number;
+    wallSeconds: number;
+  };
 }
 
 const round = (value: number, digits = 2) => Number(value.toFixed(digits));
@@ -53,11 +63,21 @@ function pathJson(path: PathEstimate): PathJson {
     awsMinutes: round(path.awsMinutes),
     engineSeconds: round(path.engineSeconds, 1),
     ...(path.after ? { after: path.after } : {}),
-    chain: path.links.map((l) => ({ resource: nameOf(l.urn), type: l.type, op: l.op, engineSeconds: round(l.engineSeconds, 1), awsMinutes: round(l.awsMinutes), atMinutes: round(l.atMinutes) })),
+    chain: path.links.map((l) => ({
+      resource: nameOf(l.urn),
+      type: l.type,
+      op: l.op,
+      engineSeconds: round(l.engineSeconds, 1),
+      awsMinutes: round(l.awsMinutes),
+      atMinutes: round(l.atMinutes),
+    })),
   };
 }
 
-const tableJson = (path: TablePath) => ({ minutes: round(path.minutes), chain: path.urns.map(nameOf) });
+const tableJson = (path: TablePath) => ({
+  minutes: round(path.minutes),
+  chain: path.urns.map(nameOf),
+});
 
 export function etaToJson(eta: TimedDeploy): EtaJson {
   return {
@@ -68,19 +88,43 @@ export function etaToJson(eta: TimedDeploy): EtaJson {
     command: eta.command,
     up: pathJson(eta.finished),
     ...(eta.url ? { url: pathJson(eta.url) } : {}),
-    table: { up: tableJson(eta.table.finished), ...(eta.table.url ? { url: tableJson(eta.table.url) } : {}), serialMinutes: round(eta.table.serialMinutes) },
-    run: { pulumiVersion: eta.pulumiVersion, secondsPerMinute: eta.secondsPerMinute, parallel: eta.parallel, operations: eta.operations, wallSeconds: round(eta.wallSeconds, 1) },
+    table: {
+      up: tableJson(eta.table.finished),
+      ...(eta.table.url ? { url: tableJson(eta.table.url) } : {}),
+      serialMinutes: round(eta.table.serialMinutes),
+    },
+    run: {
+      pulumiVersion: eta.pulumiVersion,
+      secondsPerMinute: eta.secondsPerMinute,
+      parallel: eta.parallel,
+      operations: eta.operations,
+      wallSeconds: round(eta.wallSeconds, 1),
+    },
   };
 }
 
 function chainText(path: PathEstimate): string[] {
-  const rows = path.links.map((l) => `  ${min(l.atMinutes).padStart(9)}  ${min(l.awsMinutes).padStart(9)}  ${`${l.engineSeconds.toFixed(1)} s`.padStart(8)}  ${l.op} ${nameOf(l.urn)} (${typeOf(l.urn)})`);
-  const after = path.after ? [`  ${min(path.minutes).padStart(9)}  ${min(path.after.minutes).padStart(9)}  ${"".padStart(8)}  then ${path.after.what}`] : [];
-  return [`  ${"ends at".padStart(9)}  ${"AWS".padStart(9)}  ${"engine".padStart(8)}  resource`, ...rows, ...after];
+  const rows = path.links.map(
+    (l) =>
+      `  ${min(l.atMinutes).padStart(9)}  ${min(l.awsMinutes).padStart(9)}  ${`${l.engineSeconds.toFixed(1)} s`.padStart(8)}  ${l.op} ${nameOf(l.urn)} (${typeOf(l.urn)})`,
+  );
+  const after = path.after
+    ? [
+        `  ${min(path.minutes).padStart(9)}  ${min(path.after.minutes).padStart(9)}  ${"".padStart(8)}  then ${path.after.what}`,
+      ]
+    : [];
+  return [
+    `  ${"ends at".padStart(9)}  ${"AWS".padStart(9)}  ${"engine".padStart(8)}  resource`,
+    ...rows,
+    ...after,
+  ];
 }
 
 export function etaToText(eta: TimedDeploy): string {
-  const who = eta.target.kind === "feature" ? `${eta.target.stack} (feature stack of ${eta.target.branch})` : eta.target.stack;
+  const who =
+    eta.target.kind === "feature"
+      ? `${eta.target.stack} (feature stack of ${eta.target.branch})`
+      : eta.target.stack;
   const lines = [
     `${who}: about ${min(eta.finished.minutes)} until the first deployment finishes${eta.url ? `, ${min(eta.url.minutes)} until its URL serves` : ""}`,
     // The harness adds --non-interactive --color=never to every pulumi command; the user never types them.
@@ -90,8 +134,14 @@ export function etaToText(eta: TimedDeploy): string {
     "",
     `critical path until the deployment finishes:`,
     ...chainText(eta.finished),
-    ...(eta.url && eta.url.links.at(-1)?.urn !== eta.finished.links.at(-1)?.urn ? ["", "critical path until the URL serves:", ...chainText(eta.url)] : []),
-    ...(eta.url && eta.url.links.at(-1)?.urn === eta.finished.links.at(-1)?.urn ? [`  then ${eta.url.after?.what} (${min(eta.url.after?.minutes ?? 0)}): ${min(eta.url.minutes)} until the URL serves`] : []),
+    ...(eta.url && eta.url.links.at(-1)?.urn !== eta.finished.links.at(-1)?.urn
+      ? ["", "critical path until the URL serves:", ...chainText(eta.url)]
+      : []),
+    ...(eta.url && eta.url.links.at(-1)?.urn === eta.finished.links.at(-1)?.urn
+      ? [
+          `  then ${eta.url.after?.what} (${min(eta.url.after?.minutes ?? 0)}): ${min(eta.url.minutes)} until the URL serves`,
+        ]
+      : []),
     "",
     "Typical times per type and their sources: tools/fake-cloud/typical-times.ts",
   ];

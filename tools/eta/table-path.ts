@@ -17,7 +17,12 @@ export interface TablePath {
  * Longest path of `op`s through the graph, ending at `end` when given (else anywhere).
  * Creates follow dependencies, deletes follow dependents.
  */
-export function tablePath(resources: readonly StateNode[], graph: DependencyGraph, op: "create" | "delete", end?: string): TablePath {
+export function tablePath(
+  resources: readonly StateNode[],
+  graph: DependencyGraph,
+  op: "create" | "delete",
+  end?: string,
+): TablePath {
   const memo = new Map<string, TablePath>();
   const timed = resources.filter((r) => r.custom);
   const weight = (r: StateNode) => awsMinutes(r.type, op, r.inputs ?? {});
@@ -27,18 +32,27 @@ export function tablePath(resources: readonly StateNode[], graph: DependencyGrap
     const node = graph.node(urn);
     if (!node || visiting.has(urn)) return { minutes: 0, urns: [] };
     visiting.add(urn);
-    const before = (op === "create" ? graph.dependenciesOf(urn) : graph.dependentsOf(urn)).map((u) => longestTo(u, visiting));
+    const before = (op === "create" ? graph.dependenciesOf(urn) : graph.dependentsOf(urn)).map(
+      (u) => longestTo(u, visiting),
+    );
     visiting.delete(urn);
-    const best = before.reduce((a, b) => (b.minutes > a.minutes ? b : a), { minutes: 0, urns: [] as string[] });
+    const best = before.reduce((a, b) => (b.minutes > a.minutes ? b : a), {
+      minutes: 0,
+      urns: [] as string[],
+    });
     const path = { minutes: best.minutes + weight(node), urns: [...best.urns, urn] };
     memo.set(urn, path);
     return path;
   };
   if (end) return longestTo(end);
-  return timed.map((r) => longestTo(r.urn)).reduce((a, b) => (b.minutes > a.minutes ? b : a), { minutes: 0, urns: [] });
+  return timed
+    .map((r) => longestTo(r.urn))
+    .reduce((a, b) => (b.minutes > a.minutes ? b : a), { minutes: 0, urns: [] });
 }
 
 /** Every operation's typical time added up: the stack built one resource at a time. */
 export function serialMinutes(resources: readonly StateNode[], op: "create" | "delete"): number {
-  return resources.filter((r) => r.custom).reduce((sum, r) => sum + awsMinutes(r.type, op, r.inputs ?? {}), 0);
+  return resources
+    .filter((r) => r.custom)
+    .reduce((sum, r) => sum + awsMinutes(r.type, op, r.inputs ?? {}), 0);
 }

@@ -4,7 +4,13 @@
  * any branch.
  */
 import type { StageKind } from "../../stage/profile";
-import { allTargets, EXAMPLE_BRANCH, FEATURE_TARGET, validTargetNames, type CostTarget } from "../cost/targets";
+import {
+  allTargets,
+  EXAMPLE_BRANCH,
+  FEATURE_TARGET,
+  validTargetNames,
+  type CostTarget,
+} from "../cost/targets";
 import { featureTargetForBranch, loadBranchRules } from "../feature/branches";
 
 export interface EtaTarget {
@@ -20,11 +26,17 @@ export { EXAMPLE_BRANCH, FEATURE_TARGET };
 
 /** Every target, lowest level first, the feature stack for the example branch last. */
 export function etaTargets(root?: string): EtaTarget[] {
-  return allTargets({ configDir: root }).map((t) => (t.kind === "feature" ? { ...t, branch: EXAMPLE_BRANCH } : t));
+  return allTargets({ configDir: root }).map((t) =>
+    t.kind === "feature" ? { ...t, branch: EXAMPLE_BRANCH } : t,
+  );
 }
 
 /** The target a name means (a feature stack: for `branch`), or undefined. */
-export function findEtaTarget(name: string, branch: string | undefined, root?: string): EtaTarget | undefined {
+export function findEtaTarget(
+  name: string,
+  branch: string | undefined,
+  root?: string,
+): EtaTarget | undefined {
   const target = etaTargets(root).find((t) => t.name === name);
   if (!target || target.kind !== "feature" || branch === undefined) return target;
   return { ...target, stack: featureTargetForBranch(branch, loadBranchRules(root)).stack, branch };

@@ -8,7 +8,13 @@ import { createHash } from "node:crypto";
 import { physicalNameOf, RenderMocks } from "../render/mocks";
 import { liveResources, readJournal } from "./journal";
 import type { CloudModel, CreateContext, CreateOutcome } from "./recording-provider";
-import { availableSnapshots, DEFAULT_STORAGE_GB, refuseCreate, refuseDelete, refuseUpdate } from "./aws-rules";
+import {
+  availableSnapshots,
+  DEFAULT_STORAGE_GB,
+  refuseCreate,
+  refuseDelete,
+  refuseUpdate,
+} from "./aws-rules";
 import { parseJsonString, parseUrn, Props } from "./values";
 import { accountOf, fakeCloudDir, loadWorld } from "./world";
 
@@ -27,14 +33,27 @@ export interface AwsConfig {
 export function parseAwsConfig(args: Props): AwsConfig {
   const region = typeof args.region === "string" ? args.region : undefined;
   if (!region) throw new Error('The argument "region" is required, but no definition was found.');
-  const roles = parseJsonString(args.assumeRoles) as Array<{ roleArn?: string; sessionName?: string }> | undefined;
-  const first = Array.isArray(roles) ? roles.find((r) => typeof r?.roleArn === "string") : undefined;
-  const tags = (parseJsonString(args.defaultTags) as { tags?: Record<string, string> } | undefined)?.tags ?? {};
-  const config: AwsConfig = { region, defaultTags: tags, assumeRole: first?.roleArn ? { roleArn: first.roleArn, sessionName: first.sessionName } : undefined };
+  const roles = parseJsonString(args.assumeRoles) as
+    Array<{ roleArn?: string; sessionName?: string }> | undefined;
+  const first = Array.isArray(roles)
+    ? roles.find((r) => typeof r?.roleArn === "string")
+    : undefined;
+  const tags =
+    (parseJsonString(args.defaultTags) as { tags?: Record<string, string> } | undefined)?.tags ??
+    {};
+  const config: AwsConfig = {
+    region,
+    defaultTags: tags,
+    assumeRole: first?.roleArn
+      ? { roleArn: first.roleArn, sessionName: first.sessionName }
+      : undefined,
+  };
   const denied = loadWorld().deniedRoles ?? [];
   if (config.assumeRole && denied.includes(config.assumeRole.roleArn)) {
     // terraform-provider-aws internal/conns/config.go: the provider fails to configure when AssumeRole fails.
-    throw new Error(`cannot assume IAM Role (${config.assumeRole.roleArn}): operation error STS: AssumeRole, AccessDenied: not authorized to perform sts:AssumeRole`);
+    throw new Error(
+      `cannot assume IAM Role (${config.assumeRole.roleArn}): operation error STS: AssumeRole, AccessDenied: not authorized to perform sts:AssumeRole`,
+    );
   }
   return config;
 }
@@ -81,21 +100,37 @@ export class AwsModel implements CloudModel {
     return `arn:aws:sts::${account}:assumed-role/${resource.split("/").pop()}/${role.sessionName ?? "engine-suite"}`;
   }
 
-  create(type: string, urn: string, inputs: Props, { generation, seed, journal }: CreateContext): CreateOutcome {
+  create(
+    type: string,
+    urn: string,
+    inputs: Props,
+    { generation, seed, journal }: CreateContext,
+  ): CreateOutcome {
     const mocks = new RenderMocks({ region: this.config.region });
     // A replacement is a new resource to AWS: the mocks' name-derived parts (a secret's ARN
     // suffix, a load balancer's DNS name) differ from the resource it replaces.
     const name = generation === 0 ? parseUrn(urn).name : `${parseUrn(urn).name}-r${generation}`;
     const mock = mocks.newResource({ type, name, inputs, custom: true });
-    const id = mock.id === physicalNameOf(type, inputs) ? String(mock.id) : uniqueId(String(mock.id), seed);
-    const computed: Props = Object.fromEntries(Object.entries(mock.state).filter(([k]) => !(k in inputs)));
+    const id =
+      mock.id === physicalNameOf(type, inputs) ? String(mock.id) : uniqueId(String(mock.id), seed);
+    const computed: Props = Object.fromEntries(
+      Object.entries(mock.state).filter(([k]) => !(k in inputs)),
+    );
     const account = accountOf(loadWorld());
     const kind = EC2_ARN_KINDS[type];
     if (kind) computed.arn = `arn:aws:ec2:${this.config.region}:${account}:${kind}/${id}`;
     if (type === "aws:ecs/taskDefinition:TaskDefinition") {
       // ECS RegisterTaskDefinition: each registration of a family is its next revision, never
       // reused; the ARN ends in it, so a service that runs the new one sees a new ARN.
-      const revision = 1 + journal.filter((e) => e.type === type && !e.error && (e.op === "create" || e.op === "replace") && e.inputs.family === inputs.family).length;
+      const revision =
+        1 +
+        journal.filter(
+          (e) =>
+            e.type === type &&
+            !e.error &&
+            (e.op === "create" || e.op === "replace") &&
+            e.inputs.family === inputs.family,
+        ).length;
       computed.revision = revision;
       computed.arn = `arn:aws:ecs:${this.config.region}:${account}:task-definition/${String(inputs.family)}:${revision}`;
       computed.arnWithoutRevision = `arn:aws:ecs:${this.config.region}:${account}:task-definition/${String(inputs.family)}`;
@@ -106,10 +141,20 @@ export class AwsModel implements CloudModel {
   /** terraform-provider-aws: tags_all is the provider's default_tags overlaid by the resource's tags. */
   configuredOutputs(type: string, inputs: Props): Props {
     if (UNTAGGED.has(type)) return {};
-    return { tagsAll: { ...this.config.defaultTags, ...((inputs.tags as Record<string, string> | undefined) ?? {}) } };
+    return {
+      tagsAll: {
+        ...this.config.defaultTags,
+        ...((inputs.tags as Record<string, string> | undefined) ?? {}),
+      },
+    };
   }
 
-  refuseCreate(type: string, inputs: Props, live: ReturnType<typeof liveResources>, journal: ReturnType<typeof readJournal>): string | undefined {
+  refuseCreate(
+    type: string,
+    inputs: Props,
+    live: ReturnType<typeof liveResources>,
+    journal: ReturnType<typeof readJournal>,
+  ): string | undefined {
     return refuseCreate(type, inputs, live, journal, loadWorld());
   }
 
@@ -126,13 +171,22 @@ export class AwsModel implements CloudModel {
     switch (token) {
       case "aws:index/getCallerIdentity:getCallerIdentity": {
         const arn = this.caller();
-        return { accountId: accountOf(world), arn, userId: `AROAFAKE:${arn.split("/").pop()}`, id: accountOf(world) };
+        return {
+          accountId: accountOf(world),
+          arn,
+          userId: `AROAFAKE:${arn.split("/").pop()}`,
+          id: accountOf(world),
+        };
       }
       case "aws:rds/getSnapshot:getSnapshot":
         return this.getSnapshot(args);
       default:
         // Availability zones, region, ECR token: the render's answers, for this provider's region.
-        return new RenderMocks({ region: this.config.region }).call({ token, inputs: args, provider: "" }) as Props;
+        return new RenderMocks({ region: this.config.region }).call({
+          token,
+          inputs: args,
+          provider: "",
+        }) as Props;
     }
   }
 
@@ -143,12 +197,27 @@ export class AwsModel implements CloudModel {
   private getSnapshot(args: Props): Props {
     const journal = readJournal(fakeCloudDir());
     const matches = availableSnapshots(loadWorld(), journal)
-      .filter((s) => args.dbInstanceIdentifier === undefined || s.dbInstanceIdentifier === args.dbInstanceIdentifier)
-      .filter((s) => args.snapshotType === undefined || (s.type ?? "automated") === args.snapshotType)
-      .filter((s) => args.dbSnapshotIdentifier === undefined || s.identifier === args.dbSnapshotIdentifier)
+      .filter(
+        (s) =>
+          args.dbInstanceIdentifier === undefined ||
+          s.dbInstanceIdentifier === args.dbInstanceIdentifier,
+      )
+      .filter(
+        (s) => args.snapshotType === undefined || (s.type ?? "automated") === args.snapshotType,
+      )
+      .filter(
+        (s) =>
+          args.dbSnapshotIdentifier === undefined || s.identifier === args.dbSnapshotIdentifier,
+      )
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-    if (matches.length === 0) throw new Error("Your query returned no results. Please change your search criteria and try again.");
-    if (matches.length > 1 && args.mostRecent !== true) throw new Error("Your query returned more than one result. Please try a more specific search criteria.");
+    if (matches.length === 0)
+      throw new Error(
+        "Your query returned no results. Please change your search criteria and try again.",
+      );
+    if (matches.length > 1 && args.mostRecent !== true)
+      throw new Error(
+        "Your query returned more than one result. Please try a more specific search criteria.",
+      );
     const snapshot = matches[matches.length - 1];
     const account = accountOf(loadWorld());
     return {

@@ -25,7 +25,9 @@ export function timingOf(world: World): Timing | undefined {
   const parsed = TimingSchema.safeParse(world.timing);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(`world.json timing.${issue.path.join(".")}: ${issue.message} (got ${JSON.stringify(world.timing)}); expected { "secondsPerMinute": 0..60 }`);
+    throw new Error(
+      `world.json timing.${issue.path.join(".")}: ${issue.message} (got ${JSON.stringify(world.timing)}); expected { "secondsPerMinute": 0..60 }`,
+    );
   }
   return parsed.data;
 }
@@ -35,7 +37,9 @@ export function awsMinutes(type: string, op: JournalOp, inputs: Props): number {
   const entry = TYPICAL_TIMES[type];
   if (!entry) {
     if (instantReason(type) !== undefined) return 0;
-    throw new Error(`The fake cloud has no typical time for ${type}; add it to tools/fake-cloud/typical-times.ts with its source, or declare it instant`);
+    throw new Error(
+      `The fake cloud has no typical time for ${type}; add it to tools/fake-cloud/typical-times.ts with its source, or declare it instant`,
+    );
   }
   if (op === "delete") return entry.delete;
   if (op === "update") return entry.update ?? API_CALL_MINUTES;
@@ -54,7 +58,12 @@ export function sleepMs(type: string, op: JournalOp, inputs: Props, world: World
  * Takes AWS's time for a call: returns when it started (ISO), after sleeping. The start is
  * taken here, after the provider's own checks, so the span journaled is AWS's time alone.
  */
-export async function takeAwsTime(type: string, op: JournalOp, inputs: Props, world: World): Promise<string> {
+export async function takeAwsTime(
+  type: string,
+  op: JournalOp,
+  inputs: Props,
+  world: World,
+): Promise<string> {
   const started = new Date().toISOString();
   const ms = sleepMs(type, op, inputs, world);
   if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));

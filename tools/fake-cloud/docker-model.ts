@@ -17,11 +17,24 @@ export class DockerModel implements CloudModel {
   }
 
   create(type: string, urn: string, inputs: Props): CreateOutcome {
-    if (type !== "docker:index/image:Image") throw new Error(`The fake docker provider has no ${type}`);
-    const { state } = new RenderMocks({ region: "us-east-1" }).newResource({ type, name: parseUrn(urn).name, inputs, custom: true });
+    if (type !== "docker:index/image:Image")
+      throw new Error(`The fake docker provider has no ${type}`);
+    const { state } = new RenderMocks({ region: "us-east-1" }).newResource({
+      type,
+      name: parseUrn(urn).name,
+      inputs,
+      custom: true,
+    });
     const repoDigest = String(state.repoDigest);
     // pulumi-docker v4: the id is the pushed image's repo digest.
-    return { id: repoDigest, computed: { repoDigest, baseImageName: inputs.imageName, registryServer: (inputs.registry as Props | undefined)?.server } };
+    return {
+      id: repoDigest,
+      computed: {
+        repoDigest,
+        baseImageName: inputs.imageName,
+        registryServer: (inputs.registry as Props | undefined)?.server,
+      },
+    };
   }
 
   configuredOutputs(): Props {

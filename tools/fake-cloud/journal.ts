@@ -40,10 +40,17 @@ export interface JournalEntry {
   error?: string;
 }
 
-export function appendEntry(dir: string, entry: Omit<JournalEntry, "time" | "inputs"> & { inputs: Props }): JournalEntry {
+export function appendEntry(
+  dir: string,
+  entry: Omit<JournalEntry, "time" | "inputs"> & { inputs: Props },
+): JournalEntry {
   // The bridge's bookkeeping of defaulted inputs is no input of the call.
   const { __defaults: _defaults, ...inputs } = entry.inputs;
-  const full: JournalEntry = { time: new Date().toISOString(), ...entry, inputs: redact(inputs) as Props };
+  const full: JournalEntry = {
+    time: new Date().toISOString(),
+    ...entry,
+    inputs: redact(inputs) as Props,
+  };
   fs.appendFileSync(journalPath(dir), `${JSON.stringify(full)}\n`);
   return full;
 }
@@ -74,7 +81,8 @@ export function liveResources(entries: readonly JournalEntry[]): Map<string, Liv
   for (const e of entries) {
     if (e.error) continue;
     const key = cloudKey(e.type, e.id);
-    if (e.op === "create" || e.op === "replace" || e.op === "update") live.set(key, { urn: e.urn, type: e.type, id: e.id, inputs: e.inputs });
+    if (e.op === "create" || e.op === "replace" || e.op === "update")
+      live.set(key, { urn: e.urn, type: e.type, id: e.id, inputs: e.inputs });
     else if (e.op === "delete") live.delete(key);
   }
   return live;

@@ -23,10 +23,18 @@ export class RandomModel implements CloudModel {
   }
 
   create(type: string, _urn: string, inputs: Props, { seed }: CreateContext): CreateOutcome {
-    if (type !== "random:index/randomPassword:RandomPassword") throw new Error(`The fake random provider has no ${type}`);
-    const enabled = (key: keyof typeof CLASSES) => inputs[key] !== false && !(key === "numeric" && inputs.number === false);
-    const special = typeof inputs.overrideSpecial === "string" ? inputs.overrideSpecial : CLASSES.special;
-    const alphabet = [enabled("lower") && CLASSES.lower, enabled("upper") && CLASSES.upper, enabled("numeric") && CLASSES.numeric, enabled("special") && special]
+    if (type !== "random:index/randomPassword:RandomPassword")
+      throw new Error(`The fake random provider has no ${type}`);
+    const enabled = (key: keyof typeof CLASSES) =>
+      inputs[key] !== false && !(key === "numeric" && inputs.number === false);
+    const special =
+      typeof inputs.overrideSpecial === "string" ? inputs.overrideSpecial : CLASSES.special;
+    const alphabet = [
+      enabled("lower") && CLASSES.lower,
+      enabled("upper") && CLASSES.upper,
+      enabled("numeric") && CLASSES.numeric,
+      enabled("special") && special,
+    ]
       .filter((chars): chars is string => typeof chars === "string")
       .join("");
     const length = Number(inputs.length);
@@ -36,7 +44,15 @@ export class RandomModel implements CloudModel {
         if (result.length < length) result += alphabet[byte % alphabet.length];
       }
     }
-    return { id: "none", computed: { result: secret(result), bcryptHash: secret(`$2a$10$fake.${createHash("sha256").update(result).digest("hex").slice(0, 46)}`) } };
+    return {
+      id: "none",
+      computed: {
+        result: secret(result),
+        bcryptHash: secret(
+          `$2a$10$fake.${createHash("sha256").update(result).digest("hex").slice(0, 46)}`,
+        ),
+      },
+    };
   }
 
   configuredOutputs(): Props {

@@ -41,7 +41,12 @@ export interface CloudModel {
   /** Outputs that follow from the provider's config and must be recomputed on every diff (aws: tagsAll). */
   configuredOutputs(type: string, inputs: Props): Props;
   /** The cloud's refusal of a create, given what is live in the account, or undefined. */
-  refuseCreate(type: string, inputs: Props, live: ReturnType<typeof liveResources>, journal: ReturnType<typeof readJournal>): string | undefined;
+  refuseCreate(
+    type: string,
+    inputs: Props,
+    live: ReturnType<typeof liveResources>,
+    journal: ReturnType<typeof readJournal>,
+  ): string | undefined;
   /** The cloud's refusal of a delete, or undefined. */
   refuseDelete(type: string, id: string, state: Props): string | undefined;
   /** The cloud's refusal of an in-place update from the old to the new inputs, or undefined. */
@@ -72,7 +77,10 @@ export class RecordingProvider implements provider.Provider {
     if (autoName && news[autoName] === undefined) {
       const oldDefaults = Array.isArray(olds[DEFAULTS_KEY]) ? (olds[DEFAULTS_KEY] as string[]) : [];
       // A name the provider made once is kept (pulumi-terraform-bridge: old defaults are reused).
-      inputs[autoName] = oldDefaults.includes(autoName) && olds[autoName] !== undefined ? olds[autoName] : autoNameFor(name, urn);
+      inputs[autoName] =
+        oldDefaults.includes(autoName) && olds[autoName] !== undefined
+          ? olds[autoName]
+          : autoNameFor(name, urn);
       defaults.push(autoName);
     }
     inputs[DEFAULTS_KEY] = defaults;
@@ -83,16 +91,23 @@ export class RecordingProvider implements provider.Provider {
     const { type } = parseUrn(urn);
     const rule = replacementRule(type);
     const oldInputs = oldInputsOf(urn) ?? olds;
-    const keys = new Set([...Object.keys(news), ...Object.keys(oldInputs)].filter((k) => k !== DEFAULTS_KEY));
-    const changed = [...keys].filter((k) => containsUnknown(news[k]) || !sameValue(reveal(oldInputs[k]), reveal(news[k])));
+    const keys = new Set(
+      [...Object.keys(news), ...Object.keys(oldInputs)].filter((k) => k !== DEFAULTS_KEY),
+    );
+    const changed = [...keys].filter(
+      (k) => containsUnknown(news[k]) || !sameValue(reveal(oldInputs[k]), reveal(news[k])),
+    );
     // Config-derived outputs (default tags) changing is an in-place update of the resource.
     const configured = this.model.configuredOutputs(type, news);
-    const configChanged = Object.keys(configured).filter((k) => !sameValue(reveal(olds[k]), configured[k]));
+    const configChanged = Object.keys(configured).filter(
+      (k) => !sameValue(reveal(olds[k]), configured[k]),
+    );
     const replaces = changed.filter((k) => rule.replaceOnChanges.includes(k));
     return {
       changes: changed.length + configChanged.length > 0,
       replaces,
-      deleteBeforeReplace: replaces.length > 0 && nameRequiresDeleteBeforeReplace(rule.autoName, oldInputs, news),
+      deleteBeforeReplace:
+        replaces.length > 0 && nameRequiresDeleteBeforeReplace(rule.autoName, oldInputs, news),
     };
   }
 
@@ -105,16 +120,33 @@ export class RecordingProvider implements provider.Provider {
     const op: JournalOp = replacing ? "replace" : "create";
     const plain = reveal(inputs) as Props;
     const refusal = this.model.refuseCreate(parts.type, plain, live, journal);
-    const base = { op, provider: this.model.pkg, type: parts.type, urn, stack: parts.stack, inputs, caller: this.model.caller() };
+    const base = {
+      op,
+      provider: this.model.pkg,
+      type: parts.type,
+      urn,
+      stack: parts.stack,
+      inputs,
+      caller: this.model.caller(),
+    };
     if (refusal) {
       appendEntry(dir, { ...base, id: "", error: refusal });
       throw new Error(refusal);
     }
-    const generation = journal.filter((e) => e.urn === urn && (e.op === "create" || e.op === "replace") && !e.error).length;
-    const { id, computed } = this.model.create(parts.type, urn, plain, { generation, seed: `${urn}#${generation}`, journal });
+    const generation = journal.filter(
+      (e) => e.urn === urn && (e.op === "create" || e.op === "replace") && !e.error,
+    ).length;
+    const { id, computed } = this.model.create(parts.type, urn, plain, {
+      generation,
+      seed: `${urn}#${generation}`,
+      journal,
+    });
     const started = await takeAwsTime(parts.type, op, plain, loadWorld(dir));
     appendEntry(dir, { ...base, id, started });
-    return { id, outs: { ...inputs, ...computed, ...this.model.configuredOutputs(parts.type, inputs) } };
+    return {
+      id,
+      outs: { ...inputs, ...computed, ...this.model.configuredOutputs(parts.type, inputs) },
+    };
   }
 
   async update(id: string, urn: string, olds: Props, news: Props): Promise<provider.UpdateResult> {
@@ -123,12 +155,27 @@ export class RecordingProvider implements provider.Provider {
     const changed = [...new Set([...Object.keys(news), ...Object.keys(oldInputs)])]
       .filter((k) => k !== DEFAULTS_KEY && !sameValue(reveal(oldInputs[k]), reveal(news[k])))
       .sort();
-    const refusal = this.model.refuseUpdate(parts.type, id, reveal(oldInputs) as Props, reveal(news) as Props);
+    const refusal = this.model.refuseUpdate(
+      parts.type,
+      id,
+      reveal(oldInputs) as Props,
+      reveal(news) as Props,
+    );
     const dir = fakeCloudDir();
     // AWS refuses at once; a call it accepts takes its time.
-    const timed = refusal ? {} : { started: await takeAwsTime(parts.type, "update", reveal(news) as Props, loadWorld(dir)) };
+    const timed = refusal
+      ? {}
+      : { started: await takeAwsTime(parts.type, "update", reveal(news) as Props, loadWorld(dir)) };
     appendEntry(dir, {
-      op: "update", provider: this.model.pkg, type: parts.type, urn, stack: parts.stack, id, inputs: news, changed, caller: this.model.caller(),
+      op: "update",
+      provider: this.model.pkg,
+      type: parts.type,
+      urn,
+      stack: parts.stack,
+      id,
+      inputs: news,
+      changed,
+      caller: this.model.caller(),
       ...timed,
       ...(refusal ? { error: refusal } : {}),
     });
@@ -143,14 +190,28 @@ export class RecordingProvider implements provider.Provider {
     const dir = fakeCloudDir();
     // A task definition with skip_destroy leaves the engine's state without any call: the
     // provider returns before DeregisterTaskDefinition (task_definition.go, resourceTaskDefinitionDelete).
-    if (parts.type === "aws:ecs/taskDefinition:TaskDefinition" && reveal(props.skipDestroy) === true) {
+    if (
+      parts.type === "aws:ecs/taskDefinition:TaskDefinition" &&
+      reveal(props.skipDestroy) === true
+    ) {
       this.deletedHere.add(urn);
       return;
     }
     const refusal = this.model.refuseDelete(parts.type, id, reveal(props) as Props);
-    const timed = refusal ? {} : { started: await takeAwsTime(parts.type, "delete", reveal(props) as Props, loadWorld(dir)) };
+    const timed = refusal
+      ? {}
+      : {
+          started: await takeAwsTime(parts.type, "delete", reveal(props) as Props, loadWorld(dir)),
+        };
     appendEntry(dir, {
-      op: "delete", provider: this.model.pkg, type: parts.type, urn, stack: parts.stack, id, inputs: inputsOfState(props), caller: this.model.caller(),
+      op: "delete",
+      provider: this.model.pkg,
+      type: parts.type,
+      urn,
+      stack: parts.stack,
+      id,
+      inputs: inputsOfState(props),
+      caller: this.model.caller(),
       ...timed,
       ...(refusal ? { error: refusal } : {}),
     });
@@ -160,7 +221,9 @@ export class RecordingProvider implements provider.Provider {
 
   /** Refresh: the resource as the cloud has it, or nothing when it is gone. */
   async read(id: string, urn: string, props?: Props): Promise<provider.ReadResult> {
-    return liveResources(readJournal(fakeCloudDir())).has(cloudKey(parseUrn(urn).type, id)) ? { id, props } : {};
+    return liveResources(readJournal(fakeCloudDir())).has(cloudKey(parseUrn(urn).type, id))
+      ? { id, props }
+      : {};
   }
 
   async invoke(token: string, args: Props): Promise<provider.InvokeResult> {
@@ -178,7 +241,11 @@ function autoNameFor(logicalName: string, urn: string): string {
  * resource whose name the program set, and which keeps that name, must go first, because AWS
  * will not hold two of the same name.
  */
-function nameRequiresDeleteBeforeReplace(autoName: string | undefined, olds: Props, news: Props): boolean {
+function nameRequiresDeleteBeforeReplace(
+  autoName: string | undefined,
+  olds: Props,
+  news: Props,
+): boolean {
   if (!autoName) return false;
   const defaults = Array.isArray(news[DEFAULTS_KEY]) ? (news[DEFAULTS_KEY] as string[]) : [];
   return !defaults.includes(autoName) && sameValue(reveal(olds[autoName]), reveal(news[autoName]));

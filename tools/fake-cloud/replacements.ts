@@ -28,8 +28,20 @@ const TF = "terraform-provider-aws internal/service";
 export const REPLACEMENTS: Readonly<Record<string, ReplacementRule>> = {
   "aws:rds/instance:Instance": {
     replaceOnChanges: [
-      "identifier", "identifierPrefix", "engine", "dbName", "username", "snapshotIdentifier", "storageEncrypted", "kmsKeyId",
-      "availabilityZone", "characterSetName", "ncharCharacterSetName", "timezone", "restoreToPointInTime", "customIamInstanceProfile",
+      "identifier",
+      "identifierPrefix",
+      "engine",
+      "dbName",
+      "username",
+      "snapshotIdentifier",
+      "storageEncrypted",
+      "kmsKeyId",
+      "availabilityZone",
+      "characterSetName",
+      "ncharCharacterSetName",
+      "timezone",
+      "restoreToPointInTime",
+      "customIamInstanceProfile",
     ],
     autoName: "identifier",
     source: `${TF}/rds/instance.go, ResourceInstance schema (checked at 552c046 and 00e4b23): ForceNew on identifier, identifier_prefix, engine, db_name, username, snapshot_identifier, storage_encrypted, kms_key_id, availability_zone, character_set_name, nchar_character_set_name, timezone, restore_to_point_in_time, custom_iam_instance_profile; instance_class, engine_version, db_subnet_group_name, parameter_group_name, multi_az, password, deletion_protection and replicate_source_db are modified in place`,
@@ -46,8 +58,19 @@ export const REPLACEMENTS: Readonly<Record<string, ReplacementRule>> = {
   },
   "aws:elasticache/replicationGroup:ReplicationGroup": {
     replaceOnChanges: [
-      "replicationGroupId", "engine", "port", "subnetGroupName", "atRestEncryptionEnabled", "transitEncryptionEnabled", "kmsKeyId",
-      "availabilityZones", "dataTieringEnabled", "globalReplicationGroupId", "securityGroupNames", "snapshotArns", "snapshotName",
+      "replicationGroupId",
+      "engine",
+      "port",
+      "subnetGroupName",
+      "atRestEncryptionEnabled",
+      "transitEncryptionEnabled",
+      "kmsKeyId",
+      "availabilityZones",
+      "dataTieringEnabled",
+      "globalReplicationGroupId",
+      "securityGroupNames",
+      "snapshotArns",
+      "snapshotName",
     ],
     autoName: "replicationGroupId",
     source: `${TF}/elasticache/replication_group.go, ResourceReplicationGroup schema (checked at 16a38e6): ForceNew on replication_group_id, engine, port, subnet_group_name, at_rest_encryption_enabled, transit_encryption_enabled, kms_key_id, availability_zones, data_tiering_enabled, global_replication_group_id, security_group_names, snapshot_arns, snapshot_name; node_type, num_cache_clusters, auth_token, engine_version and security_group_ids are modified in place`,
@@ -63,8 +86,14 @@ export const REPLACEMENTS: Readonly<Record<string, ReplacementRule>> = {
     source: `${TF}/s3/bucket.go: ForceNew on bucket, bucket_prefix, object_lock_enabled; force_destroy lives in state only`,
   },
   // The bucket's configuration resources: each belongs to one bucket for good.
-  "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": { replaceOnChanges: ["bucket"], source: `${TF}/s3/bucket_public_access_block.go: ForceNew on bucket` },
-  "aws:s3/bucketOwnershipControls:BucketOwnershipControls": { replaceOnChanges: ["bucket"], source: `${TF}/s3/bucket_ownership_controls.go: ForceNew on bucket` },
+  "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": {
+    replaceOnChanges: ["bucket"],
+    source: `${TF}/s3/bucket_public_access_block.go: ForceNew on bucket`,
+  },
+  "aws:s3/bucketOwnershipControls:BucketOwnershipControls": {
+    replaceOnChanges: ["bucket"],
+    source: `${TF}/s3/bucket_ownership_controls.go: ForceNew on bucket`,
+  },
   "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": {
     replaceOnChanges: ["bucket", "expectedBucketOwner"],
     source: `${TF}/s3/bucket_server_side_encryption_configuration.go: ForceNew on bucket, expected_bucket_owner`,
@@ -81,26 +110,45 @@ export const REPLACEMENTS: Readonly<Record<string, ReplacementRule>> = {
     replaceOnChanges: ["bucket", "expectedBucketOwner"],
     source: `${TF}/s3/bucket_logging.go: ForceNew on bucket, expected_bucket_owner; target bucket, prefix and grants are updated in place`,
   },
-  "aws:s3/bucketPolicy:BucketPolicy": { replaceOnChanges: ["bucket"], source: `${TF}/s3/bucket_policy.go: ForceNew on bucket; policy is modified in place` },
+  "aws:s3/bucketPolicy:BucketPolicy": {
+    replaceOnChanges: ["bucket"],
+    source: `${TF}/s3/bucket_policy.go: ForceNew on bucket; policy is modified in place`,
+  },
   "aws:ec2/vpc:Vpc": {
     replaceOnChanges: ["cidrBlock", "ipv4IpamPoolId", "ipv4NetmaskLength"],
     source: `${TF}/ec2/vpc_.go: ForceNew on cidr_block, ipv4_ipam_pool_id, ipv4_netmask_length; DNS settings and tags are modified in place`,
   },
   "aws:ec2/subnet:Subnet": {
-    replaceOnChanges: ["vpcId", "cidrBlock", "availabilityZone", "availabilityZoneId", "outpostArn"],
+    replaceOnChanges: [
+      "vpcId",
+      "cidrBlock",
+      "availabilityZone",
+      "availabilityZoneId",
+      "outpostArn",
+    ],
     source: `${TF}/ec2/vpc_subnet.go: ForceNew on vpc_id, cidr_block, availability_zone, availability_zone_id, outpost_arn; map_public_ip_on_launch is modified in place`,
   },
   "aws:ec2/internetGateway:InternetGateway": {
     replaceOnChanges: [],
     source: `${TF}/ec2/vpc_internet_gateway.go: nothing ForceNew (vpc_id detaches and attaches in place)`,
   },
-  "aws:ec2/routeTable:RouteTable": { replaceOnChanges: ["vpcId"], source: `${TF}/ec2/vpc_route_table.go: ForceNew on vpc_id; routes are modified in place` },
+  "aws:ec2/routeTable:RouteTable": {
+    replaceOnChanges: ["vpcId"],
+    source: `${TF}/ec2/vpc_route_table.go: ForceNew on vpc_id; routes are modified in place`,
+  },
   "aws:ec2/routeTableAssociation:RouteTableAssociation": {
     replaceOnChanges: ["subnetId", "gatewayId"],
     source: `${TF}/ec2/vpc_route_table_association.go: ForceNew on subnet_id, gateway_id; route_table_id is replaced in place (ReplaceRouteTableAssociation)`,
   },
   "aws:ec2/eip:Eip": {
-    replaceOnChanges: ["domain", "vpc", "address", "networkBorderGroup", "publicIpv4Pool", "customerOwnedIpv4Pool"],
+    replaceOnChanges: [
+      "domain",
+      "vpc",
+      "address",
+      "networkBorderGroup",
+      "publicIpv4Pool",
+      "customerOwnedIpv4Pool",
+    ],
     source: `${TF}/ec2/ec2_eip.go: ForceNew on domain, vpc, address, network_border_group, public_ipv4_pool, customer_owned_ipv4_pool`,
   },
   "aws:ec2/natGateway:NatGateway": {
@@ -125,17 +173,42 @@ export const REPLACEMENTS: Readonly<Record<string, ReplacementRule>> = {
     autoName: "name",
     source: `${TF}/ecr/repository.go: ForceNew on name, encryption_configuration; image_tag_mutability and scanning are modified in place`,
   },
-  "aws:ecs/cluster:Cluster": { replaceOnChanges: ["name"], autoName: "name", source: `${TF}/ecs/cluster.go: ForceNew on name; settings are modified in place` },
+  "aws:ecs/cluster:Cluster": {
+    replaceOnChanges: ["name"],
+    autoName: "name",
+    source: `${TF}/ecs/cluster.go: ForceNew on name; settings are modified in place`,
+  },
   "aws:ecs/service:Service": {
-    replaceOnChanges: ["name", "cluster", "iamRole", "launchType", "schedulingStrategy", "deploymentController"],
+    replaceOnChanges: [
+      "name",
+      "cluster",
+      "iamRole",
+      "launchType",
+      "schedulingStrategy",
+      "deploymentController",
+    ],
     autoName: "name",
     source: `${TF}/ecs/service.go: ForceNew on name, cluster, iam_role, launch_type, scheduling_strategy, deployment_controller; task_definition, desired_count, network_configuration and load_balancer are modified in place (UpdateService)`,
   },
   "aws:ecs/taskDefinition:TaskDefinition": {
     // Task definitions are immutable: every change registers a new revision.
     replaceOnChanges: [
-      "family", "containerDefinitions", "cpu", "memory", "networkMode", "executionRoleArn", "taskRoleArn", "requiresCompatibilities",
-      "runtimePlatform", "volumes", "placementConstraints", "pidMode", "ipcMode", "proxyConfiguration", "ephemeralStorage", "inferenceAccelerators",
+      "family",
+      "containerDefinitions",
+      "cpu",
+      "memory",
+      "networkMode",
+      "executionRoleArn",
+      "taskRoleArn",
+      "requiresCompatibilities",
+      "runtimePlatform",
+      "volumes",
+      "placementConstraints",
+      "pidMode",
+      "ipcMode",
+      "proxyConfiguration",
+      "ephemeralStorage",
+      "inferenceAccelerators",
     ],
     source: `${TF}/ecs/task_definition.go: every argument but tags, skip_destroy and track_latest is ForceNew`,
   },
@@ -155,12 +228,27 @@ export const REPLACEMENTS: Readonly<Record<string, ReplacementRule>> = {
     source: `${TF}/iam/role_policy.go: ForceNew on name, name_prefix, role; policy is modified in place (PutRolePolicy)`,
   },
   "aws:lb/loadBalancer:LoadBalancer": {
-    replaceOnChanges: ["name", "namePrefix", "internal", "loadBalancerType", "customerOwnedIpv4Pool"],
+    replaceOnChanges: [
+      "name",
+      "namePrefix",
+      "internal",
+      "loadBalancerType",
+      "customerOwnedIpv4Pool",
+    ],
     autoName: "name",
     source: `${TF}/elbv2/load_balancer.go: ForceNew on name, name_prefix, internal, load_balancer_type, customer_owned_ipv4_pool; an application load balancer's subnets and security groups are modified in place`,
   },
   "aws:lb/targetGroup:TargetGroup": {
-    replaceOnChanges: ["name", "namePrefix", "port", "protocol", "protocolVersion", "vpcId", "targetType", "ipAddressType"],
+    replaceOnChanges: [
+      "name",
+      "namePrefix",
+      "port",
+      "protocol",
+      "protocolVersion",
+      "vpcId",
+      "targetType",
+      "ipAddressType",
+    ],
     autoName: "name",
     source: `${TF}/elbv2/target_group.go: ForceNew on name, name_prefix, port, protocol, protocol_version, vpc_id, target_type, ip_address_type; health checks and deregistration_delay are modified in place`,
   },
@@ -198,20 +286,35 @@ export const REPLACEMENTS: Readonly<Record<string, ReplacementRule>> = {
   },
   "random:index/randomPassword:RandomPassword": {
     replaceOnChanges: [
-      "length", "special", "upper", "lower", "number", "numeric", "minNumeric", "minUpper", "minLower", "minSpecial", "overrideSpecial", "keepers",
+      "length",
+      "special",
+      "upper",
+      "lower",
+      "number",
+      "numeric",
+      "minNumeric",
+      "minUpper",
+      "minLower",
+      "minSpecial",
+      "overrideSpecial",
+      "keepers",
     ],
-    source: "terraform-provider-random internal/provider/resource_password.go: RequiresReplace on every argument (a password is never changed, only made anew)",
+    source:
+      "terraform-provider-random internal/provider/resource_password.go: RequiresReplace on every argument (a password is never changed, only made anew)",
   },
   "docker:index/image:Image": {
     replaceOnChanges: [],
-    source: "pulumi-docker provider/image.go, Diff: every change is an update (a new build and push), never a replacement",
+    source:
+      "pulumi-docker provider/image.go, Diff: every change is an update (a new build and push), never a replacement",
   },
 };
 
 export function replacementRule(type: string): ReplacementRule {
   const rule = REPLACEMENTS[type];
   if (!rule) {
-    throw new Error(`The fake cloud does not know which properties of ${type} force a replacement; add it to tools/fake-cloud/replacements.ts with its source`);
+    throw new Error(
+      `The fake cloud does not know which properties of ${type} force a replacement; add it to tools/fake-cloud/replacements.ts with its source`,
+    );
   }
   return rule;
 }

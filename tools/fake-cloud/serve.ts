@@ -23,7 +23,7 @@ import { rememberOldInputs } from "./request-context";
 import type { Props } from "./values";
 
 // The service definition the SDK's server registers under (the same module instance it loads).
- 
+
 const providerService = require("@pulumi/pulumi/proto/provider_grpc_pb").ResourceProviderService;
 
 type Callback = (error: unknown, value?: unknown) => void;
@@ -76,7 +76,10 @@ function serve(pkg: FakePackage, args: string[]): void {
     };
     for (const method of ["diff", "update"]) {
       wrapped[method] = (call, callback) => {
-        rememberOldInputs(call.request.getUrn?.() ?? "", call.request.getOldInputs?.()?.toJavaScript());
+        rememberOldInputs(
+          call.request.getUrn?.() ?? "",
+          call.request.getOldInputs?.()?.toJavaScript(),
+        );
         return base[method].call(wrapped, call, callback);
       };
     }
@@ -91,14 +94,17 @@ function configArgs(request: RequestLike): Props {
   const args = request.getArgs?.()?.toJavaScript();
   if (args && Object.keys(args).length > 0) return args;
   const variables: Props = {};
-  for (const [key, value] of request.getVariablesMap?.()?.entries() ?? []) variables[key.split(":").pop() ?? key] = value;
+  for (const [key, value] of request.getVariablesMap?.()?.entries() ?? [])
+    variables[key.split(":").pop() ?? key] = value;
   return variables;
 }
 
 if (require.main === module) {
   const pkg = process.argv[2] as FakePackage;
   if (!PACKAGES.includes(pkg)) {
-    process.stderr.write(`usage: ${path.basename(process.argv[1])} <${PACKAGES.join("|")}> [engine address]\n`);
+    process.stderr.write(
+      `usage: ${path.basename(process.argv[1])} <${PACKAGES.join("|")}> [engine address]\n`,
+    );
     process.exit(2);
   }
   serve(pkg, process.argv.slice(3));

@@ -44,12 +44,18 @@ export interface TimeVariant {
 export const API_CALL_MINUTES = 0.05;
 
 // Public terraform apply logs with per-resource times (terraform-provider-aws, which pulumi-aws bridges).
-const LOG_STEAMPIPE = "terraform apply logs in turbot/steampipe-plugin-aws pull requests 184 and 246 (aws_vpc 20 s and 39 s, aws_subnet 5 s and 8 s, aws_elasticache_subnet_group 8 s and 2 s)";
-const LOG_DEVOPSART = "terraform apply log in DevopsArtFactory/terraform-provisioning pull request 4 (aws_vpc 21 s, aws_eip 0 s, aws_internet_gateway 1 s, aws_route_table 1 s)";
-const LOG_WORDPRESS = "terraform apply log in devbhusal/terraform-ec2-RDS-wordpress issue 1 (aws_subnet 12 s, aws_route_table_association 1 s)";
-const LOG_SG_RULES = "terraform apply log in hashicorp-education/learn-terraform-variables pull request 6 (aws_security_group_rule 2-5 s each)";
-const ISSUE_15 = "published timings gathered in this project's issue 15 (terraform logs, AWS docs and blogs): RDS create and snapshot restore 5-10 min, replication group 6-9 min, ALB ~2.5 min, NAT gateway ~1-2 min, ECS service ~3 min to steady state";
-const API_ONLY = (call: string) => `one ${call} call; terraform-provider-aws waits for no state after it`;
+const LOG_STEAMPIPE =
+  "terraform apply logs in turbot/steampipe-plugin-aws pull requests 184 and 246 (aws_vpc 20 s and 39 s, aws_subnet 5 s and 8 s, aws_elasticache_subnet_group 8 s and 2 s)";
+const LOG_DEVOPSART =
+  "terraform apply log in DevopsArtFactory/terraform-provisioning pull request 4 (aws_vpc 21 s, aws_eip 0 s, aws_internet_gateway 1 s, aws_route_table 1 s)";
+const LOG_WORDPRESS =
+  "terraform apply log in devbhusal/terraform-ec2-RDS-wordpress issue 1 (aws_subnet 12 s, aws_route_table_association 1 s)";
+const LOG_SG_RULES =
+  "terraform apply log in hashicorp-education/learn-terraform-variables pull request 6 (aws_security_group_rule 2-5 s each)";
+const ISSUE_15 =
+  "published timings gathered in this project's issue 15 (terraform logs, AWS docs and blogs): RDS create and snapshot restore 5-10 min, replication group 6-9 min, ALB ~2.5 min, NAT gateway ~1-2 min, ECS service ~3 min to steady state";
+const API_ONLY = (call: string) =>
+  `one ${call} call; terraform-provider-aws waits for no state after it`;
 
 export const TYPICAL_TIMES: Readonly<Record<string, TypeTime>> = {
   "aws:rds/instance:Instance": {
@@ -61,7 +67,8 @@ export const TYPICAL_TIMES: Readonly<Record<string, TypeTime>> = {
     variants: [
       {
         name: "restore from a snapshot",
-        when: (inputs) => typeof inputs.snapshotIdentifier === "string" && inputs.snapshotIdentifier !== "",
+        when: (inputs) =>
+          typeof inputs.snapshotIdentifier === "string" && inputs.snapshotIdentifier !== "",
         create: 10,
         basis: "measured",
         source: `${ISSUE_15} (upper end: a restore also loads the volume from S3 and, with backups on, takes a first backup before available)`,
@@ -71,12 +78,23 @@ export const TYPICAL_TIMES: Readonly<Record<string, TypeTime>> = {
         when: (inputs) => inputs.multiAz === true,
         create: 12,
         basis: "estimate",
-        source: "single-AZ create plus a synchronous standby in a second Availability Zone built from a snapshot of the primary (RDS User Guide, Multi-AZ DB instance deployments); no public figure found",
+        source:
+          "single-AZ create plus a synchronous standby in a second Availability Zone built from a snapshot of the primary (RDS User Guide, Multi-AZ DB instance deployments); no public figure found",
       },
     ],
   },
-  "aws:rds/subnetGroup:SubnetGroup": { create: API_CALL_MINUTES, delete: API_CALL_MINUTES, basis: "estimate", source: API_ONLY("CreateDBSubnetGroup") },
-  "aws:rds/parameterGroup:ParameterGroup": { create: API_CALL_MINUTES, delete: API_CALL_MINUTES, basis: "estimate", source: API_ONLY("CreateDBParameterGroup (+ ModifyDBParameterGroup)") },
+  "aws:rds/subnetGroup:SubnetGroup": {
+    create: API_CALL_MINUTES,
+    delete: API_CALL_MINUTES,
+    basis: "estimate",
+    source: API_ONLY("CreateDBSubnetGroup"),
+  },
+  "aws:rds/parameterGroup:ParameterGroup": {
+    create: API_CALL_MINUTES,
+    delete: API_CALL_MINUTES,
+    basis: "estimate",
+    source: API_ONLY("CreateDBParameterGroup (+ ModifyDBParameterGroup)"),
+  },
   "aws:elasticache/replicationGroup:ReplicationGroup": {
     create: 7,
     delete: 5,
@@ -93,35 +111,91 @@ export const TYPICAL_TIMES: Readonly<Record<string, TypeTime>> = {
       },
     ],
   },
-  "aws:elasticache/subnetGroup:SubnetGroup": { create: 0.1, delete: API_CALL_MINUTES, basis: "measured", source: LOG_STEAMPIPE },
+  "aws:elasticache/subnetGroup:SubnetGroup": {
+    create: 0.1,
+    delete: API_CALL_MINUTES,
+    basis: "measured",
+    source: LOG_STEAMPIPE,
+  },
   "aws:lb/loadBalancer:LoadBalancer": {
     create: 2.5,
     delete: 0.5,
     basis: "measured",
     source: `${ISSUE_15}; kubernetes/kubernetes issue 44695 ("it is very normal that it takes > 2 minutes to be created"); the provider waits for the active state (hashicorp/terraform pull request 11333). Delete: estimate`,
   },
-  "aws:lb/targetGroup:TargetGroup": { create: API_CALL_MINUTES, delete: API_CALL_MINUTES, basis: "estimate", source: API_ONLY("CreateTargetGroup") },
-  "aws:lb/listener:Listener": { create: API_CALL_MINUTES, delete: API_CALL_MINUTES, basis: "estimate", source: API_ONLY("CreateListener") },
+  "aws:lb/targetGroup:TargetGroup": {
+    create: API_CALL_MINUTES,
+    delete: API_CALL_MINUTES,
+    basis: "estimate",
+    source: API_ONLY("CreateTargetGroup"),
+  },
+  "aws:lb/listener:Listener": {
+    create: API_CALL_MINUTES,
+    delete: API_CALL_MINUTES,
+    basis: "estimate",
+    source: API_ONLY("CreateListener"),
+  },
   "aws:ecs/service:Service": {
     create: 0.5,
     delete: 1.5,
     update: 0.5,
     basis: "estimate",
-    source: "the provider waits for the service to be ACTIVE, not steady (wait_for_steady_state is off here). Delete: the provider scales to 0 and waits for INACTIVE: the tasks drain for the target group's deregistration delay (30 s, components/app-service.ts) and stop",
+    source:
+      "the provider waits for the service to be ACTIVE, not steady (wait_for_steady_state is off here). Delete: the provider scales to 0 and waits for INACTIVE: the tasks drain for the target group's deregistration delay (30 s, components/app-service.ts) and stop",
     serving: {
       minutes: 2.5,
       basis: "estimate",
       source: `${ISSUE_15}; Fargate provisions a single-use host and pulls the image for every task (element7.io, "Two ways to improve AWS Fargate container launch times", 2022; the AWS Containers blog on Fargate launch times splits it into infrastructure ready, image pull and task start): ~1-1.5 min for a small image, an estimate, then the load balancer needs healthyThreshold x interval = 2 x 15 s of passing checks (components/app-service.ts; ELB User Guide, target group health checks)`,
     },
   },
-  "aws:ecs/cluster:Cluster": { create: 0.1, delete: 0.1, basis: "estimate", source: "CreateCluster; the provider waits for ACTIVE (seconds)" },
-  "aws:ecs/taskDefinition:TaskDefinition": { create: API_CALL_MINUTES, delete: API_CALL_MINUTES, basis: "estimate", source: API_ONLY("RegisterTaskDefinition") },
-  "aws:ec2/vpc:Vpc": { create: 0.4, delete: 0.1, basis: "measured", source: `${LOG_STEAMPIPE}; ${LOG_DEVOPSART}` },
-  "aws:ec2/subnet:Subnet": { create: 0.15, delete: 0.1, basis: "measured", source: `${LOG_STEAMPIPE}; ${LOG_WORDPRESS}` },
-  "aws:ec2/internetGateway:InternetGateway": { create: API_CALL_MINUTES, delete: 0.1, basis: "measured", source: LOG_DEVOPSART },
-  "aws:ec2/routeTable:RouteTable": { create: API_CALL_MINUTES, delete: API_CALL_MINUTES, basis: "measured", source: LOG_DEVOPSART },
-  "aws:ec2/routeTableAssociation:RouteTableAssociation": { create: API_CALL_MINUTES, delete: API_CALL_MINUTES, basis: "measured", source: LOG_WORDPRESS },
-  "aws:ec2/eip:Eip": { create: API_CALL_MINUTES, delete: API_CALL_MINUTES, basis: "measured", source: LOG_DEVOPSART },
+  "aws:ecs/cluster:Cluster": {
+    create: 0.1,
+    delete: 0.1,
+    basis: "estimate",
+    source: "CreateCluster; the provider waits for ACTIVE (seconds)",
+  },
+  "aws:ecs/taskDefinition:TaskDefinition": {
+    create: API_CALL_MINUTES,
+    delete: API_CALL_MINUTES,
+    basis: "estimate",
+    source: API_ONLY("RegisterTaskDefinition"),
+  },
+  "aws:ec2/vpc:Vpc": {
+    create: 0.4,
+    delete: 0.1,
+    basis: "measured",
+    source: `${LOG_STEAMPIPE}; ${LOG_DEVOPSART}`,
+  },
+  "aws:ec2/subnet:Subnet": {
+    create: 0.15,
+    delete: 0.1,
+    basis: "measured",
+    source: `${LOG_STEAMPIPE}; ${LOG_WORDPRESS}`,
+  },
+  "aws:ec2/internetGateway:InternetGateway": {
+    create: API_CALL_MINUTES,
+    delete: 0.1,
+    basis: "measured",
+    source: LOG_DEVOPSART,
+  },
+  "aws:ec2/routeTable:RouteTable": {
+    create: API_CALL_MINUTES,
+    delete: API_CALL_MINUTES,
+    basis: "measured",
+    source: LOG_DEVOPSART,
+  },
+  "aws:ec2/routeTableAssociation:RouteTableAssociation": {
+    create: API_CALL_MINUTES,
+    delete: API_CALL_MINUTES,
+    basis: "measured",
+    source: LOG_WORDPRESS,
+  },
+  "aws:ec2/eip:Eip": {
+    create: API_CALL_MINUTES,
+    delete: API_CALL_MINUTES,
+    basis: "measured",
+    source: LOG_DEVOPSART,
+  },
   "aws:ec2/natGateway:NatGateway": {
     create: 1.5,
     delete: 1,
@@ -134,62 +208,136 @@ export const TYPICAL_TIMES: Readonly<Record<string, TypeTime>> = {
     basis: "estimate",
     source: `${API_ONLY("CreateSecurityGroup")}; a delete retries while network interfaces of just-deleted load balancers or tasks still use the group`,
   },
-  "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": { create: API_CALL_MINUTES, delete: API_CALL_MINUTES, basis: "measured", source: LOG_SG_RULES },
-  "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": { create: API_CALL_MINUTES, delete: API_CALL_MINUTES, basis: "measured", source: LOG_SG_RULES },
+  "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": {
+    create: API_CALL_MINUTES,
+    delete: API_CALL_MINUTES,
+    basis: "measured",
+    source: LOG_SG_RULES,
+  },
+  "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": {
+    create: API_CALL_MINUTES,
+    delete: API_CALL_MINUTES,
+    basis: "measured",
+    source: LOG_SG_RULES,
+  },
   "aws:iam/role:Role": {
     create: 0.15,
     delete: API_CALL_MINUTES,
     basis: "documented",
-    source: "CreateRole returns at once, but IAM is eventually consistent (IAM User Guide, troubleshooting: changes are not always immediately visible); hashicorp/terraform issue 2869: a new role is usable by ECS only after a few seconds, so its users retry (terraform-provider-aws's IAM propagation timeout is 2 min)",
+    source:
+      "CreateRole returns at once, but IAM is eventually consistent (IAM User Guide, troubleshooting: changes are not always immediately visible); hashicorp/terraform issue 2869: a new role is usable by ECS only after a few seconds, so its users retry (terraform-provider-aws's IAM propagation timeout is 2 min)",
   },
-  "aws:iam/rolePolicy:RolePolicy": { create: API_CALL_MINUTES, delete: API_CALL_MINUTES, basis: "estimate", source: API_ONLY("PutRolePolicy") },
-  "aws:s3/bucket:Bucket": { create: API_CALL_MINUTES, delete: API_CALL_MINUTES, basis: "estimate", source: API_ONLY("CreateBucket") },
-  "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": { create: API_CALL_MINUTES, delete: API_CALL_MINUTES, basis: "estimate", source: API_ONLY("PutPublicAccessBlock") },
-  "aws:s3/bucketOwnershipControls:BucketOwnershipControls": { create: API_CALL_MINUTES, delete: API_CALL_MINUTES, basis: "estimate", source: API_ONLY("PutBucketOwnershipControls") },
+  "aws:iam/rolePolicy:RolePolicy": {
+    create: API_CALL_MINUTES,
+    delete: API_CALL_MINUTES,
+    basis: "estimate",
+    source: API_ONLY("PutRolePolicy"),
+  },
+  "aws:s3/bucket:Bucket": {
+    create: API_CALL_MINUTES,
+    delete: API_CALL_MINUTES,
+    basis: "estimate",
+    source: API_ONLY("CreateBucket"),
+  },
+  "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": {
+    create: API_CALL_MINUTES,
+    delete: API_CALL_MINUTES,
+    basis: "estimate",
+    source: API_ONLY("PutPublicAccessBlock"),
+  },
+  "aws:s3/bucketOwnershipControls:BucketOwnershipControls": {
+    create: API_CALL_MINUTES,
+    delete: API_CALL_MINUTES,
+    basis: "estimate",
+    source: API_ONLY("PutBucketOwnershipControls"),
+  },
   "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": {
     create: API_CALL_MINUTES,
     delete: API_CALL_MINUTES,
     basis: "estimate",
     source: API_ONLY("PutBucketEncryption"),
   },
-  "aws:s3/bucketVersioning:BucketVersioning": { create: API_CALL_MINUTES, delete: API_CALL_MINUTES, basis: "estimate", source: API_ONLY("PutBucketVersioning") },
+  "aws:s3/bucketVersioning:BucketVersioning": {
+    create: API_CALL_MINUTES,
+    delete: API_CALL_MINUTES,
+    basis: "estimate",
+    source: API_ONLY("PutBucketVersioning"),
+  },
   "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": {
     create: API_CALL_MINUTES,
     delete: API_CALL_MINUTES,
     basis: "estimate",
     source: API_ONLY("PutBucketLifecycleConfiguration"),
   },
-  "aws:s3/bucketLogging:BucketLogging": { create: API_CALL_MINUTES, delete: API_CALL_MINUTES, basis: "estimate", source: API_ONLY("PutBucketLogging") },
-  "aws:s3/bucketPolicy:BucketPolicy": { create: API_CALL_MINUTES, delete: API_CALL_MINUTES, basis: "estimate", source: API_ONLY("PutBucketPolicy") },
+  "aws:s3/bucketLogging:BucketLogging": {
+    create: API_CALL_MINUTES,
+    delete: API_CALL_MINUTES,
+    basis: "estimate",
+    source: API_ONLY("PutBucketLogging"),
+  },
+  "aws:s3/bucketPolicy:BucketPolicy": {
+    create: API_CALL_MINUTES,
+    delete: API_CALL_MINUTES,
+    basis: "estimate",
+    source: API_ONLY("PutBucketPolicy"),
+  },
   "aws:secretsmanager/secret:Secret": {
     create: API_CALL_MINUTES,
     delete: API_CALL_MINUTES,
     basis: "estimate",
     source: `${API_ONLY("CreateSecret")}; a delete only schedules the deletion (its recovery window), so it returns at once`,
   },
-  "aws:secretsmanager/secretVersion:SecretVersion": { create: API_CALL_MINUTES, delete: API_CALL_MINUTES, basis: "estimate", source: API_ONLY("PutSecretValue") },
-  "aws:cloudwatch/logGroup:LogGroup": { create: API_CALL_MINUTES, delete: API_CALL_MINUTES, basis: "estimate", source: API_ONLY("CreateLogGroup") },
-  "aws:cloudwatch/metricAlarm:MetricAlarm": { create: API_CALL_MINUTES, delete: API_CALL_MINUTES, basis: "estimate", source: API_ONLY("PutMetricAlarm") },
-  "aws:ecr/repository:Repository": { create: API_CALL_MINUTES, delete: API_CALL_MINUTES, basis: "estimate", source: API_ONLY("CreateRepository") },
-  "aws:scheduler/schedule:Schedule": { create: API_CALL_MINUTES, delete: API_CALL_MINUTES, basis: "estimate", source: API_ONLY("CreateSchedule") },
+  "aws:secretsmanager/secretVersion:SecretVersion": {
+    create: API_CALL_MINUTES,
+    delete: API_CALL_MINUTES,
+    basis: "estimate",
+    source: API_ONLY("PutSecretValue"),
+  },
+  "aws:cloudwatch/logGroup:LogGroup": {
+    create: API_CALL_MINUTES,
+    delete: API_CALL_MINUTES,
+    basis: "estimate",
+    source: API_ONLY("CreateLogGroup"),
+  },
+  "aws:cloudwatch/metricAlarm:MetricAlarm": {
+    create: API_CALL_MINUTES,
+    delete: API_CALL_MINUTES,
+    basis: "estimate",
+    source: API_ONLY("PutMetricAlarm"),
+  },
+  "aws:ecr/repository:Repository": {
+    create: API_CALL_MINUTES,
+    delete: API_CALL_MINUTES,
+    basis: "estimate",
+    source: API_ONLY("CreateRepository"),
+  },
+  "aws:scheduler/schedule:Schedule": {
+    create: API_CALL_MINUTES,
+    delete: API_CALL_MINUTES,
+    basis: "estimate",
+    source: API_ONLY("CreateSchedule"),
+  },
   "aws:sfn/stateMachine:StateMachine": {
     create: 0.1,
     delete: 0.1,
     basis: "estimate",
-    source: "CreateStateMachine returns at once; the provider retries while its new role is not yet assumable (IAM propagation) and waits for a delete to finish",
+    source:
+      "CreateStateMachine returns at once; the provider retries while its new role is not yet assumable (IAM propagation) and waits for a delete to finish",
   },
   "aws:route53/record:Record": {
     create: 1,
     delete: 1,
     basis: "documented",
-    source: 'Route 53 Developer Guide, editing records: "Changes generally propagate to all Route 53 name servers within 60 seconds"; the provider waits for the change to be INSYNC',
+    source:
+      'Route 53 Developer Guide, editing records: "Changes generally propagate to all Route 53 name servers within 60 seconds"; the provider waits for the change to be INSYNC',
   },
   "docker:index/image:Image": {
     create: 1.5,
     delete: API_CALL_MINUTES,
     update: 1.5,
     basis: "estimate",
-    source: "docker build of app/ (npm ci of a small Express app) and a push to ECR on a CI runner; not measured here (no Docker engine on this machine), and only where a stack builds its own image",
+    source:
+      "docker build of app/ (npm ci of a small Express app) and a push to ECR on a CI runner; not measured here (no Docker engine on this machine), and only where a stack builds its own image",
   },
 };
 

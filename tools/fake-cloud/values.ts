@@ -16,7 +16,8 @@ export function isUnknown(value: unknown): boolean {
 export function containsUnknown(value: unknown): boolean {
   if (isUnknown(value)) return true;
   if (Array.isArray(value)) return value.some(containsUnknown);
-  if (value !== null && typeof value === "object") return Object.values(value).some(containsUnknown);
+  if (value !== null && typeof value === "object")
+    return Object.values(value).some(containsUnknown);
   return false;
 }
 
@@ -37,11 +38,22 @@ export function secret(value: unknown): Props {
 /** Structural equality of two plaintext values; key order does not matter. */
 export function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((item, i) => sameValue(item, b[i]));
-  if (a !== null && b !== null && typeof a === "object" && typeof b === "object" && !Array.isArray(a) && !Array.isArray(b)) {
+  if (Array.isArray(a) && Array.isArray(b))
+    return a.length === b.length && a.every((item, i) => sameValue(item, b[i]));
+  if (
+    a !== null &&
+    b !== null &&
+    typeof a === "object" &&
+    typeof b === "object" &&
+    !Array.isArray(a) &&
+    !Array.isArray(b)
+  ) {
     const keysA = Object.keys(a as Props).filter((k) => (a as Props)[k] !== undefined);
     const keysB = Object.keys(b as Props).filter((k) => (b as Props)[k] !== undefined);
-    return keysA.length === keysB.length && keysA.every((k) => sameValue((a as Props)[k], (b as Props)[k]));
+    return (
+      keysA.length === keysB.length &&
+      keysA.every((k) => sameValue((a as Props)[k], (b as Props)[k]))
+    );
   }
   return false;
 }

@@ -42,7 +42,10 @@ export interface World {
 
 export function fakeCloudDir(): string {
   const dir = process.env[FAKE_CLOUD_ENV];
-  if (!dir) throw new Error(`${FAKE_CLOUD_ENV} is not set: the fake cloud's providers need the directory of world.json and the journal`);
+  if (!dir)
+    throw new Error(
+      `${FAKE_CLOUD_ENV} is not set: the fake cloud's providers need the directory of world.json and the journal`,
+    );
   return dir;
 }
 

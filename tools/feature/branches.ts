@@ -35,7 +35,9 @@ export function loadBranchRules(root?: string): BranchRule[] {
   const declared = projectDefaults(project)[`${project.name}:branchStages`];
   const parsed = stageConfigSchema.shape.branchStages.safeParse(declared);
   if (!parsed.success) {
-    throw new UsageError(`Pulumi.yaml multistage:branchStages: got ${JSON.stringify(declared)}; expected a list of "<glob>=<stage>" entries`);
+    throw new UsageError(
+      `Pulumi.yaml multistage:branchStages: got ${JSON.stringify(declared)}; expected a list of "<glob>=<stage>" entries`,
+    );
   }
   return parsed.data.map((entry) => {
     const [pattern, stage] = entry.split("=") as [string, LongLivedKind];
@@ -44,7 +46,12 @@ export function loadBranchRules(root?: string): BranchRule[] {
 }
 
 function globMatches(pattern: string, branch: string): boolean {
-  const regex = new RegExp(`^${pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+  const regex = new RegExp(
+    `^${pattern
+      .split("*")
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+      .join(".*")}$`,
+  );
   return regex.test(branch);
 }
 
@@ -58,7 +65,10 @@ export function targetForBranch(branch: string, rules: readonly BranchRule[]): B
 }
 
 /** The feature stack of a branch, refusing branches that deploy to a long-lived stage. */
-export function featureTargetForBranch(branch: string, rules: readonly BranchRule[]): Extract<BranchTarget, { kind: "feature" }> {
+export function featureTargetForBranch(
+  branch: string,
+  rules: readonly BranchRule[],
+): Extract<BranchTarget, { kind: "feature" }> {
   const target = targetForBranch(branch, rules);
   if (target.kind === "long-lived") {
     throw new UsageError(
@@ -76,9 +86,13 @@ export function featureTargetForBranch(branch: string, rules: readonly BranchRul
  */
 export function featureSlug(branch: string): string {
   // The prefix says nothing about the branch; drop it (any case) so the slug keeps real words.
-  const withoutPrefix = branch.toLowerCase().startsWith(FEATURE_BRANCH_PREFIX) ? branch.slice(FEATURE_BRANCH_PREFIX.length) : branch;
+  const withoutPrefix = branch.toLowerCase().startsWith(FEATURE_BRANCH_PREFIX)
+    ? branch.slice(FEATURE_BRANCH_PREFIX.length)
+    : branch;
   if (!/[\p{L}\p{N}]/u.test(withoutPrefix)) {
-    throw new UsageError(`Branch ${JSON.stringify(branch)} has no letters or digits in its name; it cannot name a feature stack`);
+    throw new UsageError(
+      `Branch ${JSON.stringify(branch)} has no letters or digits in its name; it cannot name a feature stack`,
+    );
   }
   const cleaned = withoutPrefix
     .normalize("NFKD")
@@ -109,5 +123,8 @@ export function branchHash(branch: string): string {
   let value = BigInt(`0x${createHash("sha256").update(branch).digest("hex")}`);
   const digit = (value % 10n).toString();
   value /= 10n;
-  return `${digit}${value.toString(36).slice(-(SLUG_HASH_LENGTH - 1)).padStart(SLUG_HASH_LENGTH - 1, "0")}`;
+  return `${digit}${value
+    .toString(36)
+    .slice(-(SLUG_HASH_LENGTH - 1))
+    .padStart(SLUG_HASH_LENGTH - 1, "0")}`;
 }

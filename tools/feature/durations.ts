@@ -14,14 +14,26 @@ export interface DurationLimits {
  */
 export function parseDuration(option: string, text: string, limits: DurationLimits): number {
   const trimmed = text.trim();
-  const value = /^\d+(\.\d+)?\s*[a-z]+$/i.test(trimmed) || (limits.allowZero && trimmed === "0") ? ms(trimmed as ms.StringValue) : undefined;
-  const valid = value !== undefined && Number.isFinite(value) && value >= 0 && (limits.allowZero || value > 0);
+  const value =
+    /^\d+(\.\d+)?\s*[a-z]+$/i.test(trimmed) || (limits.allowZero && trimmed === "0")
+      ? ms(trimmed as ms.StringValue)
+      : undefined;
+  const valid =
+    value !== undefined && Number.isFinite(value) && value >= 0 && (limits.allowZero || value > 0);
   if (!valid) {
-    throw new UsageError(`${option}: got ${JSON.stringify(text)}; expected a duration like 90m, 72h or 7d${limits.allowZero ? ", or 0" : ""}`);
+    throw new UsageError(
+      `${option}: got ${JSON.stringify(text)}; expected a duration like 90m, 72h or 7d${limits.allowZero ? ", or 0" : ""}`,
+    );
   }
-  if (value > limits.max.ms) throw new UsageError(`${option}: got ${JSON.stringify(text)}; expected at most ${limits.max.text}`);
+  if (value > limits.max.ms)
+    throw new UsageError(
+      `${option}: got ${JSON.stringify(text)}; expected at most ${limits.max.text}`,
+    );
   return value;
 }
 
 /** `--wait`: how long a command waits for another update's lock. */
-export const LOCK_WAIT_LIMITS: DurationLimits = { allowZero: true, max: { ms: 2 * 3_600_000, text: "2h" } };
+export const LOCK_WAIT_LIMITS: DurationLimits = {
+  allowZero: true,
+  max: { ms: 2 * 3_600_000, text: "2h" },
+};

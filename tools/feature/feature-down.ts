@@ -5,7 +5,6 @@ import { StageWorkspace } from "../engine/workspace";
 import { featureTargetForBranch, loadBranchRules } from "./branches";
 import { requireFeatureStack } from "./feature-identity";
 
-
 export interface FeatureDownResult {
   stack: string;
   destroyed: boolean;
@@ -14,13 +13,19 @@ export interface FeatureDownResult {
 }
 
 /** Destroys and removes the feature stack of a branch, after the feature-stack guard. */
-export async function featureDown(context: CommandContext, options: { branch: string; pr?: number; waitMs: number }): Promise<FeatureDownResult> {
+export async function featureDown(
+  context: CommandContext,
+  options: { branch: string; pr?: number; waitMs: number },
+): Promise<FeatureDownResult> {
   const target = featureTargetForBranch(options.branch, loadBranchRules());
   const workspace = await context.openWorkspace();
   if (!(await workspace.stackExists(target.stack))) {
     return { stack: target.stack, destroyed: false, note: "no such stack; nothing to do" };
   }
-  await destroyFeatureStack(context, workspace, target.stack, options.waitMs, { branch: options.branch, pr: options.pr });
+  await destroyFeatureStack(context, workspace, target.stack, options.waitMs, {
+    branch: options.branch,
+    pr: options.pr,
+  });
   return { stack: target.stack, destroyed: true };
 }
 
@@ -42,6 +47,9 @@ export async function destroyFeatureStack(
   // The guard has just established what the value is.
   await workspace.setAllConfig(stack, { [CONFIG_KEYS.stage]: { value: "feature" } });
   const onOutput = elapsedWriter(context);
-  await withBusyRetry(() => workspace.destroy(stack, { onOutput }), lockWait(context, stack, waitMs));
+  await withBusyRetry(
+    () => workspace.destroy(stack, { onOutput }),
+    lockWait(context, stack, waitMs),
+  );
   await workspace.removeStack(stack);
 }

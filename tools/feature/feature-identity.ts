@@ -40,7 +40,9 @@ export function featureTags(identity: FeatureIdentity): Record<string, string> {
     [FEATURE_TAGS.createdAt]: identity.createdAt,
     [FEATURE_TAGS.expiresAt]: identity.expiresAt,
     ...(identity.pr !== undefined ? { [FEATURE_TAGS.pr]: String(identity.pr) } : {}),
-    ...(identity.dataGeneration > 0 ? { [FEATURE_TAGS.dataGeneration]: String(identity.dataGeneration) } : {}),
+    ...(identity.dataGeneration > 0
+      ? { [FEATURE_TAGS.dataGeneration]: String(identity.dataGeneration) }
+      : {}),
   };
 }
 
@@ -76,23 +78,36 @@ export function readFeatureIdentity(tags: Record<string, string>, nowMs: number)
   const expiresAt = tags[FEATURE_TAGS.expiresAt];
   let createdAtMs = parseIsoSeconds(createdAt);
   let expiresAtMs = parseIsoSeconds(expiresAt);
-  if (createdAtMs === undefined) problems.push(`${FEATURE_TAGS.createdAt} ${JSON.stringify(createdAt ?? null)} is not a real UTC time like 2026-03-01T12:00:00Z`);
+  if (createdAtMs === undefined)
+    problems.push(
+      `${FEATURE_TAGS.createdAt} ${JSON.stringify(createdAt ?? null)} is not a real UTC time like 2026-03-01T12:00:00Z`,
+    );
   else if (createdAtMs > nowMs + CLOCK_SKEW_MS) {
     problems.push(`${FEATURE_TAGS.createdAt} ${createdAt} is in the future`);
     createdAtMs = undefined;
   }
-  if (expiresAtMs === undefined) problems.push(`${FEATURE_TAGS.expiresAt} ${JSON.stringify(expiresAt ?? null)} is not a real UTC time like 2026-03-04T12:00:00Z`);
+  if (expiresAtMs === undefined)
+    problems.push(
+      `${FEATURE_TAGS.expiresAt} ${JSON.stringify(expiresAt ?? null)} is not a real UTC time like 2026-03-04T12:00:00Z`,
+    );
   else if (expiresAtMs > nowMs + MAX_TTL_MS + CLOCK_SKEW_MS) {
-    problems.push(`${FEATURE_TAGS.expiresAt} ${expiresAt} is more than 30 days away, beyond the longest --ttl`);
+    problems.push(
+      `${FEATURE_TAGS.expiresAt} ${expiresAt} is more than 30 days away, beyond the longest --ttl`,
+    );
     expiresAtMs = undefined;
   }
   const prText = tags[FEATURE_TAGS.pr];
   const pr = prText !== undefined && /^[1-9]\d{0,8}$/.test(prText) ? Number(prText) : undefined;
-  if (prText !== undefined && pr === undefined) problems.push(`${FEATURE_TAGS.pr} ${JSON.stringify(prText)} is not a pull request number`);
+  if (prText !== undefined && pr === undefined)
+    problems.push(`${FEATURE_TAGS.pr} ${JSON.stringify(prText)} is not a pull request number`);
   const generationText = tags[FEATURE_TAGS.dataGeneration] ?? "0";
   const dataGeneration = /^\d{1,7}$/.test(generationText) ? Number(generationText) : 0;
   const identity =
-    branch && createdAt !== undefined && expiresAt !== undefined && createdAtMs !== undefined && expiresAtMs !== undefined
+    branch &&
+    createdAt !== undefined &&
+    expiresAt !== undefined &&
+    createdAtMs !== undefined &&
+    expiresAtMs !== undefined
       ? { branch, createdAt, expiresAt, dataGeneration, ...(pr !== undefined ? { pr } : {}) }
       : undefined;
   return { identity, createdAtMs, expiresAtMs, problems };
@@ -102,22 +117,35 @@ export function readFeatureIdentity(tags: Record<string, string>, nowMs: number)
  * Why a stack must not be treated as a feature stack, or undefined when it is one: its name
  * says `feature-`, its tags say stage feature, and its last update (if any) says so too.
  */
-export function notAFeatureStackReason(stack: string, tags: Record<string, string> | undefined, outputs?: Record<string, StackOutput>): string | undefined {
-  if (!stack.startsWith(FEATURE_STACK_PREFIX)) return `its name does not start with "${FEATURE_STACK_PREFIX}"`;
+export function notAFeatureStackReason(
+  stack: string,
+  tags: Record<string, string> | undefined,
+  outputs?: Record<string, StackOutput>,
+): string | undefined {
+  if (!stack.startsWith(FEATURE_STACK_PREFIX))
+    return `its name does not start with "${FEATURE_STACK_PREFIX}"`;
   if (tags === undefined) return undefined;
   const stage = tags[FEATURE_TAGS.stage];
-  if (stage !== "feature") return `its ${FEATURE_TAGS.stage} tag is ${JSON.stringify(stage ?? null)}, not "feature" (only stagectl feature up creates feature stacks)`;
+  if (stage !== "feature")
+    return `its ${FEATURE_TAGS.stage} tag is ${JSON.stringify(stage ?? null)}, not "feature" (only stagectl feature up creates feature stacks)`;
   const deployedKind = outputs?.stageKind?.value;
-  if (deployedKind !== undefined && deployedKind !== "feature") return `its last update deployed a ${String(deployedKind)} stage`;
+  if (deployedKind !== undefined && deployedKind !== "feature")
+    return `its last update deployed a ${String(deployedKind)} stage`;
   return undefined;
 }
 
 /** A stack whose tags say it belongs to another branch or pull request. */
-export function ownerMismatch(tags: Record<string, string>, branch: string, pr: number | undefined): string | undefined {
+export function ownerMismatch(
+  tags: Record<string, string>,
+  branch: string,
+  pr: number | undefined,
+): string | undefined {
   const ownBranch = tags[FEATURE_TAGS.branch];
-  if (ownBranch !== undefined && ownBranch !== branchTagValue(branch)) return `it belongs to branch ${JSON.stringify(ownBranch)}, not ${JSON.stringify(branch)}`;
+  if (ownBranch !== undefined && ownBranch !== branchTagValue(branch))
+    return `it belongs to branch ${JSON.stringify(ownBranch)}, not ${JSON.stringify(branch)}`;
   const ownPr = tags[FEATURE_TAGS.pr];
-  if (pr !== undefined && ownPr !== undefined && ownPr !== String(pr)) return `it belongs to pull request #${ownPr}, not #${pr}`;
+  if (pr !== undefined && ownPr !== undefined && ownPr !== String(pr))
+    return `it belongs to pull request #${ownPr}, not #${pr}`;
   return undefined;
 }
 

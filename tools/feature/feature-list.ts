@@ -2,7 +2,12 @@ import { CommandContext } from "../commands/context";
 import { errorSummary } from "../engine/error-summary";
 import { StackInfo, StageWorkspace } from "../engine/workspace";
 import { FEATURE_STACK_PREFIX } from "./branches";
-import { FEATURE_TAGS, isoSeconds, notAFeatureStackReason, readFeatureIdentity } from "./feature-identity";
+import {
+  FEATURE_TAGS,
+  isoSeconds,
+  notAFeatureStackReason,
+  readFeatureIdentity,
+} from "./feature-identity";
 
 export interface FeatureStackRow {
   stack: string;
@@ -26,18 +31,34 @@ export interface FeatureStackRow {
  * outputs). A stack that cannot be read becomes a row with its problem, never an exception: one
  * broken stack must not hide the others.
  */
-export async function listFeatureStacks(context: CommandContext, workspace: StageWorkspace): Promise<FeatureStackRow[]> {
+export async function listFeatureStacks(
+  context: CommandContext,
+  workspace: StageWorkspace,
+): Promise<FeatureStackRow[]> {
   const now = context.now().getTime();
-  const stacks = (await workspace.listStacks()).filter((s) => s.name.startsWith(FEATURE_STACK_PREFIX));
+  const stacks = (await workspace.listStacks()).filter((s) =>
+    s.name.startsWith(FEATURE_STACK_PREFIX),
+  );
   const rows: FeatureStackRow[] = [];
-  for (const summary of stacks.sort((a, b) => (a.foreignName ?? a.name).localeCompare(b.foreignName ?? b.name))) {
+  for (const summary of stacks.sort((a, b) =>
+    (a.foreignName ?? a.name).localeCompare(b.foreignName ?? b.name),
+  )) {
     rows.push(await describe(summary, workspace, now));
   }
   return rows;
 }
 
-async function describe(summary: StackInfo, workspace: StageWorkspace, now: number): Promise<FeatureStackRow> {
-  const row: FeatureStackRow = { stack: summary.foreignName ?? summary.name, expired: false, lastUpdate: summary.lastUpdate, problems: [] };
+async function describe(
+  summary: StackInfo,
+  workspace: StageWorkspace,
+  now: number,
+): Promise<FeatureStackRow> {
+  const row: FeatureStackRow = {
+    stack: summary.foreignName ?? summary.name,
+    expired: false,
+    lastUpdate: summary.lastUpdate,
+    problems: [],
+  };
   if (summary.foreignName) {
     row.notFeature = `listed as ${summary.foreignName}: a stack of another organization or project that shares the name ${summary.name}`;
     return row;

@@ -23,7 +23,11 @@ export interface ReapResult {
  * created-at cannot be trusted is aged by its last update instead, so a stack with bogus dates
  * cannot dodge the nightly `--older-than` run. Every stack left alone is reported with why.
  */
-export function selectForReaping(rows: FeatureStackRow[], nowMs: number, olderThanMs?: number): { due: string[]; skipped: ReapResult["skipped"] } {
+export function selectForReaping(
+  rows: FeatureStackRow[],
+  nowMs: number,
+  olderThanMs?: number,
+): { due: string[]; skipped: ReapResult["skipped"] } {
   const due: string[] = [];
   const skipped: ReapResult["skipped"] = [];
   for (const row of rows) {
@@ -47,7 +51,10 @@ export function selectForReaping(rows: FeatureStackRow[], nowMs: number, olderTh
     }
     if (row.problems.length > 0) {
       const hint = olderThanMs === undefined ? "; --older-than reaps it by age" : "";
-      skipped.push({ stack: row.stack, reason: `its tags cannot be trusted (${row.problems.join("; ")})${hint}` });
+      skipped.push({
+        stack: row.stack,
+        reason: `its tags cannot be trusted (${row.problems.join("; ")})${hint}`,
+      });
     }
   }
   return { due, skipped };
@@ -62,11 +69,20 @@ function lastUpdateMs(row: FeatureStackRow): number | undefined {
  * Destroys every due feature stack, each on its own: a failure (or a stack removed by someone
  * else meanwhile) is recorded and the run goes on; the caller exits non-zero if any failed.
  */
-export async function featureReap(context: CommandContext, options: ReapOptions): Promise<ReapResult> {
+export async function featureReap(
+  context: CommandContext,
+  options: ReapOptions,
+): Promise<ReapResult> {
   const workspace = await context.openWorkspace();
   const rows = await listFeatureStacks(context, workspace);
   const { due, skipped } = selectForReaping(rows, context.now().getTime(), options.olderThanMs);
-  const result: ReapResult = { dryRun: options.dryRun, selected: due, reaped: [], failed: [], skipped };
+  const result: ReapResult = {
+    dryRun: options.dryRun,
+    selected: due,
+    reaped: [],
+    failed: [],
+    skipped,
+  };
   for (const row of skipped) context.stderr(`skipping ${row.stack}: ${row.reason}\n`);
   for (const stack of due) {
     if (options.dryRun) {

@@ -9,7 +9,15 @@ import { ConfigEntry, StackInfo, StackOutput } from "../engine/workspace";
 import { featureCostPerDay } from "../cost/feature-cost";
 import { loadStackConfig } from "../../stage/stack-files";
 import { featureTargetForBranch, loadBranchRules } from "./branches";
-import { FEATURE_TAG_NAMESPACE, FeatureIdentity, featureTags, isoSeconds, notAFeatureStackReason, ownerMismatch, readFeatureIdentity } from "./feature-identity";
+import {
+  FEATURE_TAG_NAMESPACE,
+  FeatureIdentity,
+  featureTags,
+  isoSeconds,
+  notAFeatureStackReason,
+  ownerMismatch,
+  readFeatureIdentity,
+} from "./feature-identity";
 
 /** Feature stacks `feature up` makes borrow the default network stack's network. */
 export const NETWORK_STACK = DEFAULT_NETWORK_STACK;
@@ -44,17 +52,24 @@ export interface FeatureUpResult {
  * checked first (branch, owner, the development network, the config); then the tags are
  * written, the config file set and `up` run.
  */
-export async function featureUp(context: CommandContext, options: FeatureUpOptions): Promise<FeatureUpResult> {
+export async function featureUp(
+  context: CommandContext,
+  options: FeatureUpOptions,
+): Promise<FeatureUpResult> {
   const target = featureTargetForBranch(options.branch, loadBranchRules());
   const workspace = await context.openWorkspace();
 
   if (!(await workspace.stackExists(NETWORK_STACK))) {
-    throw new UsageError(`The ${NETWORK_STACK} stack does not exist; feature stacks use its network. Deploy it first: pulumi up -s ${NETWORK_STACK}`);
+    throw new UsageError(
+      `The ${NETWORK_STACK} stack does not exist; feature stacks use its network. Deploy it first: pulumi up -s ${NETWORK_STACK}`,
+    );
   }
   const networkOutputs = await workspace.outputs(NETWORK_STACK);
   const missing = NETWORK_OUTPUTS.filter((key) => networkOutputs[key] === undefined);
   if (missing.length > 0) {
-    throw new UsageError(`The ${NETWORK_STACK} stack has no ${missing.join(", ")} output yet; run pulumi up -s ${NETWORK_STACK} first`);
+    throw new UsageError(
+      `The ${NETWORK_STACK} stack has no ${missing.join(", ")} output yet; run pulumi up -s ${NETWORK_STACK} first`,
+    );
   }
   // The committed stack file is in every checkout; the feature stack deploys to its region and
   // through the feature deployer of the account it names.
@@ -64,19 +79,28 @@ export async function featureUp(context: CommandContext, options: FeatureUpOptio
 
   const now = context.now();
   let previous: FeatureIdentity | undefined;
-  const existing = (await workspace.listStacks()).find((s) => s.name === target.stack && s.foreignName === undefined);
+  const existing = (await workspace.listStacks()).find(
+    (s) => s.name === target.stack && s.foreignName === undefined,
+  );
   if (existing) {
     const tags = await workspace.getTags(target.stack);
     if (isUnclaimed(existing, tags)) {
       // Another job of this branch ran `stack init` a moment ago and has not tagged it yet (two
       // pushes at once), or a job stopped between the two: an empty stack is nobody's yet.
-      context.stderr(`${target.stack} exists, empty and untagged (another job is creating it, or one stopped before tagging it); taking it\n`);
+      context.stderr(
+        `${target.stack} exists, empty and untagged (another job is creating it, or one stopped before tagging it); taking it\n`,
+      );
     } else {
-      const problem = notAFeatureStackReason(target.stack, tags, await workspace.outputs(target.stack)) ?? ownerMismatch(tags, options.branch, options.pr);
+      const problem =
+        notAFeatureStackReason(target.stack, tags, await workspace.outputs(target.stack)) ??
+        ownerMismatch(tags, options.branch, options.pr);
       if (problem) throw new RefusalError(`Refusing to update ${target.stack}: ${problem}`);
       const reading = readFeatureIdentity(tags, now.getTime());
       previous = reading.identity;
-      if (!previous) context.stderr(`${target.stack}: its tags are unusable (${reading.problems.join("; ")}); starting its clock again\n`);
+      if (!previous)
+        context.stderr(
+          `${target.stack}: its tags are unusable (${reading.problems.join("; ")}); starting its clock again\n`,
+        );
     }
   }
 
@@ -86,7 +110,11 @@ export async function featureUp(context: CommandContext, options: FeatureUpOptio
     createdAt: previous?.createdAt ?? isoSeconds(now),
     expiresAt: isoSeconds(new Date(now.getTime() + options.ttlMs)),
     dataGeneration: previous?.dataGeneration ?? 0,
-    ...(options.pr !== undefined ? { pr: options.pr } : previous?.pr !== undefined ? { pr: previous.pr } : {}),
+    ...(options.pr !== undefined
+      ? { pr: options.pr }
+      : previous?.pr !== undefined
+        ? { pr: previous.pr }
+        : {}),
   };
   const config = configEntries(featureStackConfig(identity, region, options.image, access));
   validateBeforeWriting(target.stack, config);
@@ -97,16 +125,28 @@ export async function featureUp(context: CommandContext, options: FeatureUpOptio
   await workspace.setAllConfig(target.stack, config);
 
   const onOutput = elapsedWriter(context);
-  const result = await withBusyRetry(() => workspace.up(target.stack, { onOutput }), lockWait(context, target.stack, options.waitMs));
+  const result = await withBusyRetry(
+    () => workspace.up(target.stack, { onOutput }),
+    lockWait(context, target.stack, options.waitMs),
+  );
   // After the update, so the estimate never delays or fails a deployment.
   const costPerDayUsd = await featureCostPerDay(target.stack, config).then(
     (usd) => Math.round(usd * 100) / 100,
     (error: unknown) => {
-      context.stderr(`${target.stack}: cost per day not estimated (${error instanceof Error ? error.message : String(error)})\n`);
+      context.stderr(
+        `${target.stack}: cost per day not estimated (${error instanceof Error ? error.message : String(error)})\n`,
+      );
       return null;
     },
   );
-  return { stack: target.stack, url: result.outputs.url?.value, expiresAt: identity.expiresAt, outputs: result.outputs, changes: result.resourceChanges, costPerDayUsd };
+  return {
+    stack: target.stack,
+    url: result.outputs.url?.value,
+    expiresAt: identity.expiresAt,
+    outputs: result.outputs,
+    changes: result.resourceChanges,
+    costPerDayUsd,
+  };
 }
 
 /**
@@ -115,7 +155,10 @@ export async function featureUp(context: CommandContext, options: FeatureUpOptio
  * stack holds gets no benefit of the doubt.
  */
 function isUnclaimed(stack: StackInfo, tags: Record<string, string>): boolean {
-  return stack.resourceCount === 0 && !Object.keys(tags).some((key) => key.startsWith(FEATURE_TAG_NAMESPACE));
+  return (
+    stack.resourceCount === 0 &&
+    !Object.keys(tags).some((key) => key.startsWith(FEATURE_TAG_NAMESPACE))
+  );
 }
 
 /** Config values as a workspace sets them (none of a feature stack's are secret). */
@@ -126,10 +169,12 @@ export function configEntries(values: Record<string, string>): Record<string, Co
 /** The program validates again at `up`; doing it here means a bad value never reaches the backend. */
 function validateBeforeWriting(stack: string, config: Record<string, ConfigEntry>): void {
   try {
-    resolveStageFromConfig(stack, Object.fromEntries(Object.entries(config).map(([key, entry]) => [key, entry.value])));
+    resolveStageFromConfig(
+      stack,
+      Object.fromEntries(Object.entries(config).map(([key, entry]) => [key, entry.value])),
+    );
   } catch (error) {
     if (error instanceof StageConfigError) throw new UsageError(error.message);
     throw error;
   }
 }
-

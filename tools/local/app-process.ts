@@ -21,16 +21,30 @@ export interface AppProcessOptions {
 }
 
 /** Starts app/src/server.ts in its own process with exactly the given environment. */
-export function startAppProcess(env: Record<string, string>, options: AppProcessOptions = {}): AppProcess {
+export function startAppProcess(
+  env: Record<string, string>,
+  options: AppProcessOptions = {},
+): AppProcess {
   // `--watch-path <dir>` as two arguments, before `--watch-preserve-output`: Node 20 then leaves
   // both out of the watched child's arguments (with `--watch-path=<dir>` the child watches too).
-  const watch = options.watchPaths?.length ? [...options.watchPaths.flatMap((p) => ["--watch-path", p]), "--watch-preserve-output"] : [];
-  const child = spawn(process.execPath, [...watch, "-r", "ts-node/register/transpile-only", path.join(PROJECT_ROOT, "app", "src", "server.ts")], {
-    cwd: PROJECT_ROOT,
-    env: { PATH: process.env.PATH ?? "", TS_NODE_SWC: "true", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: options.detached ?? false,
-  });
+  const watch = options.watchPaths?.length
+    ? [...options.watchPaths.flatMap((p) => ["--watch-path", p]), "--watch-preserve-output"]
+    : [];
+  const child = spawn(
+    process.execPath,
+    [
+      ...watch,
+      "-r",
+      "ts-node/register/transpile-only",
+      path.join(PROJECT_ROOT, "app", "src", "server.ts"),
+    ],
+    {
+      cwd: PROJECT_ROOT,
+      env: { PATH: process.env.PATH ?? "", TS_NODE_SWC: "true", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: options.detached ?? false,
+    },
+  );
   const lines: string[] = [];
   let resolvePort: (port: number) => void = () => undefined;
   const port = new Promise<number>((resolve) => {
@@ -45,8 +59,12 @@ export function startAppProcess(env: Record<string, string>, options: AppProcess
     if (listening) resolvePort(Number(listening[1]));
   };
   // Whole lines only: a chunk can end in the middle of one.
-  for (const stream of [child.stdout, child.stderr]) if (stream) readline.createInterface({ input: stream, crlfDelay: Infinity }).on("line", collect);
+  for (const stream of [child.stdout, child.stderr])
+    if (stream)
+      readline.createInterface({ input: stream, crlfDelay: Infinity }).on("line", collect);
   // "close", not "exit": every line it printed has been read by then.
-  const exited = new Promise<number | null>((resolve) => child.once("close", (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once("close", (code) => resolve(code)),
+  );
   return { child, lines, port, exited };
 }

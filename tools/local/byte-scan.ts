@@ -30,7 +30,8 @@ export function needles(originals: string[], token?: string): Needle[] {
       list.push({ original, bytes });
       return;
     }
-    for (const start of [0, Math.floor(bytes.length / 2), bytes.length - SLICE]) list.push({ original, bytes: bytes.subarray(start, start + SLICE) });
+    for (const start of [0, Math.floor(bytes.length / 2), bytes.length - SLICE])
+      list.push({ original, bytes: bytes.subarray(start, start + SLICE) });
   });
   if (token) list.push({ original: -1, bytes: Buffer.from(token, "utf8") });
   return list;
@@ -39,7 +40,9 @@ export function needles(originals: string[], token?: string): Needle[] {
 /** The originals found in one buffer (each once). */
 export function findIn(buffer: Buffer, list: Needle[]): number[] {
   const found = new Set<number>();
-  for (const needle of list) if (!found.has(needle.original) && buffer.indexOf(needle.bytes) >= 0) found.add(needle.original);
+  for (const needle of list)
+    if (!found.has(needle.original) && buffer.indexOf(needle.bytes) >= 0)
+      found.add(needle.original);
   return [...found];
 }
 
@@ -75,5 +78,10 @@ export function summarize(hits: Hit[]): Record<string, { files: number; original
     areas[area].files.add(hit.file);
     areas[area].originals.add(hit.original);
   }
-  return Object.fromEntries(Object.entries(areas).map(([area, v]) => [area, { files: v.files.size, originals: v.originals.size }]));
+  return Object.fromEntries(
+    Object.entries(areas).map(([area, v]) => [
+      area,
+      { files: v.files.size, originals: v.originals.size },
+    ]),
+  );
 }

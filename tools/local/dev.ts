@@ -19,7 +19,17 @@ import { PROJECT } from "../../stage/resolve";
 import { PROJECT_ROOT } from "../../stage/stack-files";
 import { AppProcess, startAppProcess } from "./app-process";
 import { ensureRedis, thisSystem } from "./prerequisites";
-import { DB_NAME, DB_PASSWORD, DB_USER, freePort, processGone, REDIS_TOKEN, Services, startServiceSet, stopServiceSet } from "./services";
+import {
+  DB_NAME,
+  DB_PASSWORD,
+  DB_USER,
+  freePort,
+  processGone,
+  REDIS_TOKEN,
+  Services,
+  startServiceSet,
+  stopServiceSet,
+} from "./services";
 
 export const DEFAULT_PORT = 8080;
 /** What the app watches; a change there restarts it. */
@@ -87,7 +97,10 @@ function stillThere(p: RecordedProcess): boolean {
 }
 
 /** Stops what a run that was killed left running, by its record; never a recycled pid. */
-async function stopLeftovers(record: StateRecord | undefined, log: (line: string) => void): Promise<void> {
+async function stopLeftovers(
+  record: StateRecord | undefined,
+  log: (line: string) => void,
+): Promise<void> {
   const left = (record?.processes ?? []).filter(stillThere);
   for (const p of left) {
     log(`stopping the ${p.name} an earlier run left running (pid ${p.pid})`);
@@ -104,14 +117,26 @@ async function stopLeftovers(record: StateRecord | undefined, log: (line: string
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Refuses to share state with a live run; wipes a dead run's state only when asked to. */
-async function prepareStateDir(stateDir: string, reset: boolean, log: (line: string) => void): Promise<void> {
+async function prepareStateDir(
+  stateDir: string,
+  reset: boolean,
+  log: (line: string) => void,
+): Promise<void> {
   if (fs.existsSync(stateDir)) {
     const record = readRecord(stateDir);
-    if (record && record.pid !== process.pid && commandLine(record.pid)?.includes("tools/local/dev")) {
-      throw new DevError(`npm run dev is already running (pid ${record.pid}) with its state in ${stateDir}; stop it with Ctrl-C first, or give this run its own --state-dir.`);
+    if (
+      record &&
+      record.pid !== process.pid &&
+      commandLine(record.pid)?.includes("tools/local/dev")
+    ) {
+      throw new DevError(
+        `npm run dev is already running (pid ${record.pid}) with its state in ${stateDir}; stop it with Ctrl-C first, or give this run its own --state-dir.`,
+      );
     }
     if (!reset) {
-      throw new DevError(`${stateDir} holds what an earlier npm run dev left when it did not stop cleanly; \`npm run dev -- --reset\` stops what it left running and wipes it.`);
+      throw new DevError(
+        `${stateDir} holds what an earlier npm run dev left when it did not stop cleanly; \`npm run dev -- --reset\` stops what it left running and wipes it.`,
+      );
     }
     await stopLeftovers(record, log);
     fs.rmSync(stateDir, { recursive: true, force: true });
@@ -130,25 +155,43 @@ async function portFree(port: number): Promise<boolean> {
   });
 }
 
-async function choosePort(requested: number | undefined, log: (line: string) => void): Promise<number> {
+async function choosePort(
+  requested: number | undefined,
+  log: (line: string) => void,
+): Promise<number> {
   if (requested !== undefined) {
-    if (requested !== 0 && !(await portFree(requested))) throw new DevError(`port ${requested} is in use; choose another with npm run dev -- --port <port>.`);
+    if (requested !== 0 && !(await portFree(requested)))
+      throw new DevError(
+        `port ${requested} is in use; choose another with npm run dev -- --port <port>.`,
+      );
     return requested === 0 ? freePort() : requested;
   }
   if (await portFree(DEFAULT_PORT)) return DEFAULT_PORT;
   const port = await freePort();
-  log(`port ${DEFAULT_PORT} is in use; using ${port} (choose one with npm run dev -- --port <port>)`);
+  log(
+    `port ${DEFAULT_PORT} is in use; using ${port} (choose one with npm run dev -- --port <port>)`,
+  );
   return port;
 }
 
 /** Loads the app's schema and the fake data set as the app's own user; returns row counts. */
 async function loadData(services: Services): Promise<{ users: number; orders: number }> {
-  const client = new Client({ host: "127.0.0.1", port: services.postgres.port, database: DB_NAME, user: DB_USER, password: DB_PASSWORD });
+  const client = new Client({
+    host: "127.0.0.1",
+    port: services.postgres.port,
+    database: DB_NAME,
+    user: DB_USER,
+    password: DB_PASSWORD,
+  });
   await client.connect();
   try {
-    await client.query(fs.readFileSync(path.join(PROJECT_ROOT, "app", "sql", "schema.sql"), "utf8"));
+    await client.query(
+      fs.readFileSync(path.join(PROJECT_ROOT, "app", "sql", "schema.sql"), "utf8"),
+    );
     await client.query(fs.readFileSync(path.join(__dirname, "fake-data.sql"), "utf8"));
-    const { rows } = await client.query<{ users: string; orders: string }>("select (select count(*) from users) as users, (select count(*) from orders) as orders");
+    const { rows } = await client.query<{ users: string; orders: string }>(
+      "select (select count(*) from users) as users, (select count(*) from orders) as orders",
+    );
     return { users: Number(rows[0].users), orders: Number(rows[0].orders) };
   } finally {
     await client.end();
@@ -157,7 +200,14 @@ async function loadData(services: Services): Promise<{ users: number; orders: nu
 
 /** The path this tool polls readiness on; the app routes it as /readyz. */
 const READINESS_POLL = "/readyz?from=npm-run-dev";
-const LEVELS: Record<number, string> = { 10: "TRACE", 20: "DEBUG", 30: "INFO", 40: "WARN", 50: "ERROR", 60: "FATAL" };
+const LEVELS: Record<number, string> = {
+  10: "TRACE",
+  20: "DEBUG",
+  30: "INFO",
+  40: "WARN",
+  50: "ERROR",
+  60: "FATAL",
+};
 
 /**
  * Turns the app's JSON log lines into short readable ones: time, level, message; one line per
@@ -172,8 +222,10 @@ export function appLogFormatter(): (line: string) => string | undefined {
     } catch {
       entry = undefined;
     }
-    if (typeof entry !== "object" || entry === null || typeof entry.msg !== "string") return `app | ${line}`;
-    const time = typeof entry.time === "number" ? new Date(entry.time).toTimeString().slice(0, 8) : "";
+    if (typeof entry !== "object" || entry === null || typeof entry.msg !== "string")
+      return `app | ${line}`;
+    const time =
+      typeof entry.time === "number" ? new Date(entry.time).toTimeString().slice(0, 8) : "";
     const level = (LEVELS[entry.level as number] ?? "LOG").padEnd(5);
     const id = String(entry.reqId ?? "");
     const req = entry.req as { method?: string; url?: string } | undefined;
@@ -187,7 +239,8 @@ export function appLogFormatter(): (line: string) => string | undefined {
       const request = requests.get(id);
       requests.delete(id);
       if (request === undefined) return undefined;
-      const took = typeof entry.responseTime === "number" ? ` (${entry.responseTime.toFixed(1)} ms)` : "";
+      const took =
+        typeof entry.responseTime === "number" ? ` (${entry.responseTime.toFixed(1)} ms)` : "";
       return `app | ${time} ${level} ${request} -> ${res?.statusCode ?? "?"}${took}`;
     }
     const err = entry.err as { message?: string } | undefined;
@@ -201,8 +254,12 @@ async function waitUntilReady(url: string, timeoutMs: number): Promise<string[]>
   for (;;) {
     let failures = ["no answer from /readyz"];
     try {
-      const response = await fetch(`${url}${READINESS_POLL}`, { signal: AbortSignal.timeout(3000) });
-      const body = (await response.json()) as { checks?: Record<string, { ok: boolean; error?: string }> };
+      const response = await fetch(`${url}${READINESS_POLL}`, {
+        signal: AbortSignal.timeout(3000),
+      });
+      const body = (await response.json()) as {
+        checks?: Record<string, { ok: boolean; error?: string }>;
+      };
       failures = Object.entries(body.checks ?? {})
         .filter(([, check]) => !check.ok)
         .map(([name, check]) => `${name}: ${check.error ?? "failed"}`);
@@ -216,7 +273,10 @@ async function waitUntilReady(url: string, timeoutMs: number): Promise<string[]>
 }
 
 function gitCommit(): string {
-  const git = spawnSync("git", ["rev-parse", "--short", "HEAD"], { cwd: PROJECT_ROOT, encoding: "utf8" });
+  const git = spawnSync("git", ["rev-parse", "--short", "HEAD"], {
+    cwd: PROJECT_ROOT,
+    encoding: "utf8",
+  });
   return git.status === 0 ? git.stdout.trim() : "unknown";
 }
 
@@ -233,8 +293,13 @@ export async function dev(options: Options): Promise<number> {
   process.stdout.on("error", () => undefined);
   process.stderr.on("error", () => undefined);
   const stateDir = path.resolve(options.stateDir ?? defaultStateDir());
-  const record: StateRecord = { pid: process.pid, startedAt: new Date().toISOString(), processes: [] };
-  const saveRecord = () => fs.writeFileSync(path.join(stateDir, RECORD), `${JSON.stringify(record, null, 2)}\n`);
+  const record: StateRecord = {
+    pid: process.pid,
+    startedAt: new Date().toISOString(),
+    processes: [],
+  };
+  const saveRecord = () =>
+    fs.writeFileSync(path.join(stateDir, RECORD), `${JSON.stringify(record, null, 2)}\n`);
   let services: Services | undefined;
   let app: AppProcess | undefined;
   let stopRequested: NodeJS.Signals | undefined;
@@ -253,15 +318,24 @@ export async function dev(options: Options): Promise<number> {
         if (services) await stopServiceSet(services);
         await Promise.all(record.processes.map((p) => processGone(p.pid)));
       })();
-      if (!(await Promise.race([inOrder.then(() => true), delay(STOP_DEADLINE_MS).then(() => false)]))) {
-        process.stderr.write(`not stopped within ${STOP_DEADLINE_MS / 1000} s; killing what is left\n`);
+      if (
+        !(await Promise.race([inOrder.then(() => true), delay(STOP_DEADLINE_MS).then(() => false)]))
+      ) {
+        process.stderr.write(
+          `not stopped within ${STOP_DEADLINE_MS / 1000} s; killing what is left\n`,
+        );
         for (const p of record.processes) signal(p.pid, p.group, "SIGKILL");
-        await Promise.race([Promise.all(record.processes.map((p) => processGone(p.pid))), delay(2000)]);
+        await Promise.race([
+          Promise.all(record.processes.map((p) => processGone(p.pid))),
+          delay(2000),
+        ]);
       }
       const left = record.processes.filter(stillThere);
       if (ownsStateDir) fs.rmSync(stateDir, { recursive: true, force: true });
       if (left.length > 0) {
-        process.stderr.write(`could not stop ${left.map((p) => `${p.name} (pid ${p.pid})`).join(", ")}\n`);
+        process.stderr.write(
+          `could not stop ${left.map((p) => `${p.name} (pid ${p.pid})`).join(", ")}\n`,
+        );
         return 1;
       }
       if (started) out(`stopped; no process left, ${stateDir} removed.`);
@@ -309,11 +383,27 @@ export async function dev(options: Options): Promise<number> {
     saveRecord();
     const port = await choosePort(options.port, out);
     checkpoint();
-    out(`starting PostgreSQL, Redis and S3 for stage ${LOCAL_STAGE_KIND} (state in ${stateDir}) ...`);
+    out(
+      `starting PostgreSQL, Redis and S3 for stage ${LOCAL_STAGE_KIND} (state in ${stateDir}) ...`,
+    );
     const bucket = physicalName(PROJECT, LOCAL_STAGE_KIND, "s3-bucket", "assets");
-    services = await startServiceSet({ postgresDir: path.join(stateDir, "postgres"), s3Dir: path.join(stateDir, "s3"), bucket });
-    recordProcess({ name: "postgres", pid: services.postgres.pid, group: false, markers: [path.join(stateDir, "postgres")] });
-    recordProcess({ name: "redis", pid: services.redis.pid, group: false, markers: ["redis-server", String(services.redis.port)] });
+    services = await startServiceSet({
+      postgresDir: path.join(stateDir, "postgres"),
+      s3Dir: path.join(stateDir, "s3"),
+      bucket,
+    });
+    recordProcess({
+      name: "postgres",
+      pid: services.postgres.pid,
+      group: false,
+      markers: [path.join(stateDir, "postgres")],
+    });
+    recordProcess({
+      name: "redis",
+      pid: services.redis.pid,
+      group: false,
+      markers: ["redis-server", String(services.redis.port)],
+    });
     checkpoint();
     const rows = await loadData(services);
     checkpoint();
@@ -336,10 +426,12 @@ export async function dev(options: Options): Promise<number> {
         detached: true,
         onLine: (line) => {
           if (/^Restarting '/.test(line)) out("app | source changed; restarting");
-          else if (/^Failed running '/.test(line)) out("app | exited with an error (above); restarts on the next change in app/src");
+          else if (/^Failed running '/.test(line))
+            out("app | exited with an error (above); restarts on the next change in app/src");
           else if (/"msg":"Server listening at /.test(line)) {
             // One line per restart; the summary below gives the address on the first start.
-            if (!firstStart && line.includes(`"msg":"Server listening at ${url}"`)) out(`app | reloaded: ${url}`);
+            if (!firstStart && line.includes(`"msg":"Server listening at ${url}"`))
+              out(`app | reloaded: ${url}`);
           } else {
             const formatted = format(line);
             if (formatted !== undefined) out(formatted);
@@ -348,26 +440,49 @@ export async function dev(options: Options): Promise<number> {
       },
     );
     record.url = url;
-    recordProcess({ name: "app", pid: app.child.pid, group: true, markers: ["--watch-path", WATCHED] });
+    recordProcess({
+      name: "app",
+      pid: app.child.pid,
+      group: true,
+      markers: ["--watch-path", WATCHED],
+    });
     const running = app;
-    await Promise.race([running.port, running.exited.then(() => Promise.reject(new DevError("the app exited during start-up; its output is above."))), signalled]);
+    await Promise.race([
+      running.port,
+      running.exited.then(() =>
+        Promise.reject(new DevError("the app exited during start-up; its output is above.")),
+      ),
+      signalled,
+    ]);
     checkpoint();
     firstStart = false;
     // Listening is not ready: the app's clients connect in the background.
     const notReady = await Promise.race([waitUntilReady(url, 15_000), signalled.then(() => [])]);
     checkpoint();
-    if (notReady.length > 0) process.stderr.write(`the app is not ready yet (${notReady.join("; ")}); see ${url}/readyz\n`);
+    if (notReady.length > 0)
+      process.stderr.write(
+        `the app is not ready yet (${notReady.join("; ")}); see ${url}/readyz\n`,
+      );
     const env = services.appEnv();
     out("");
-    out(`multistage: stage ${LOCAL_STAGE_KIND}, on this machine only (never deployed); ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    out(
+      `multistage: stage ${LOCAL_STAGE_KIND}, on this machine only (never deployed); ready in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
     out(`  app       ${url}   (restarts when app/src changes)`);
-    out(`  postgres  postgres://${DB_USER}:${DB_PASSWORD}@127.0.0.1:${services.postgres.port}/${DB_NAME}   (app schema; ${rows.users} fake users, ${rows.orders} orders)`);
+    out(
+      `  postgres  postgres://${DB_USER}:${DB_PASSWORD}@127.0.0.1:${services.postgres.port}/${DB_NAME}   (app schema; ${rows.users} fake users, ${rows.orders} orders)`,
+    );
     out(`  redis     redis://:${REDIS_TOKEN}@127.0.0.1:${services.redis.port}`);
-    out(`  s3        ${services.s3.endpoint}   bucket ${bucket}, key ${env.AWS_ACCESS_KEY_ID} / ${env.AWS_SECRET_ACCESS_KEY}`);
+    out(
+      `  s3        ${services.s3.endpoint}   bucket ${bucket}, key ${env.AWS_ACCESS_KEY_ID} / ${env.AWS_SECRET_ACCESS_KEY}`,
+    );
     out(`  state     ${stateDir}`);
     out(`Open ${url} ; Ctrl-C stops everything and removes the state.`);
     out("");
-    const ended = await Promise.race([signalled.then(() => "signal" as const), running.exited.then(() => "app" as const)]);
+    const ended = await Promise.race([
+      signalled.then(() => "signal" as const),
+      running.exited.then(() => "app" as const),
+    ]);
     if (ended === "app") {
       process.stderr.write("the app's watcher exited unexpectedly; stopping\n");
       return await stop(1);
@@ -383,15 +498,25 @@ export async function dev(options: Options): Promise<number> {
 
 function port(value: string): number {
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535) throw new InvalidArgumentError("a port number (0 for any free port)");
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535)
+    throw new InvalidArgumentError("a port number (0 for any free port)");
   return parsed;
 }
 
 if (require.main === module) {
   const program = new Command("npm run dev --")
-    .description(`Runs the app as stage ${LOCAL_STAGE_KIND} on this machine against local PostgreSQL, Redis and S3; Ctrl-C stops everything.`)
-    .option("--reset", "stop what an earlier run left running and wipe its state directory, then start")
-    .option("--port <port>", `the app's port (default ${DEFAULT_PORT}, or any free one when that is taken)`, port)
+    .description(
+      `Runs the app as stage ${LOCAL_STAGE_KIND} on this machine against local PostgreSQL, Redis and S3; Ctrl-C stops everything.`,
+    )
+    .option(
+      "--reset",
+      "stop what an earlier run left running and wipe its state directory, then start",
+    )
+    .option(
+      "--port <port>",
+      `the app's port (default ${DEFAULT_PORT}, or any free one when that is taken)`,
+      port,
+    )
     .option("--state-dir <dir>", "where this run keeps its state", defaultStateDir())
     .showHelpAfterError();
   program.parse(process.argv);

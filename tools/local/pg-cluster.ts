@@ -23,7 +23,8 @@ export interface ClusterOptions {
 /** As root, PostgreSQL runs as `postgres`, which must own the data directory (directly under /tmp). */
 function postgresOwner(): { uid: number; gid: number } | undefined {
   if (process.getuid?.() !== 0) return undefined;
-  const id = (flag: string) => Number(spawnSync("id", [flag, "postgres"], { encoding: "utf8" }).stdout?.trim());
+  const id = (flag: string) =>
+    Number(spawnSync("id", [flag, "postgres"], { encoding: "utf8" }).stdout?.trim());
   const [uid, gid] = [id("-u"), id("-g")];
   return Number.isInteger(uid) && uid > 0 ? { uid, gid } : undefined;
 }
@@ -71,7 +72,11 @@ export class PgCluster {
   }
 
   /** A cluster on files copied elsewhere before (see snapshotTo). */
-  static async fromSnapshot(name: string, snapshot: string, options: ClusterOptions = {}): Promise<PgCluster> {
+  static async fromSnapshot(
+    name: string,
+    snapshot: string,
+    options: ClusterOptions = {},
+  ): Promise<PgCluster> {
     const cluster = new PgCluster(name, clusterDir(name), await freePort(), options);
     copyFiles(snapshot, cluster.dataDir);
     await cluster.start();
@@ -80,7 +85,8 @@ export class PgCluster {
 
   private embedded(): EmbeddedPostgres {
     const flags = ["-c", `listen_addresses=${this.options.listen ?? "127.0.0.1"}`];
-    for (const [key, value] of Object.entries(this.options.settings ?? {})) flags.push("-c", `${key}=${value}`);
+    for (const [key, value] of Object.entries(this.options.settings ?? {}))
+      flags.push("-c", `${key}=${value}`);
     this.server ??= new EmbeddedPostgres({
       databaseDir: this.dataDir,
       user: "postgres",

@@ -38,18 +38,43 @@ function aptInstruction(isRoot: boolean): string {
 
 /** What to do about a missing redis-server on this system. */
 export function redisPlan(system: SystemFacts): RedisPlan {
-  if (system.platform === "darwin") return { action: "tell", instruction: "run `brew install redis` (macOS, Homebrew)" };
-  if (system.platform === "win32") return { action: "tell", instruction: "use WSL with Debian or Ubuntu and run `sudo apt-get install redis-server` there" };
-  const debianLike = system.platform === "linux" && system.has("apt-get") && system.distro.some((id) => id === "debian" || id === "ubuntu");
-  if (!debianLike) return { action: "tell", instruction: "install Redis 6 or later with your system's package manager so that `redis-server` is on PATH" };
+  if (system.platform === "darwin")
+    return { action: "tell", instruction: "run `brew install redis` (macOS, Homebrew)" };
+  if (system.platform === "win32")
+    return {
+      action: "tell",
+      instruction:
+        "use WSL with Debian or Ubuntu and run `sudo apt-get install redis-server` there",
+    };
+  const debianLike =
+    system.platform === "linux" &&
+    system.has("apt-get") &&
+    system.distro.some((id) => id === "debian" || id === "ubuntu");
+  if (!debianLike)
+    return {
+      action: "tell",
+      instruction:
+        "install Redis 6 or later with your system's package manager so that `redis-server` is on PATH",
+    };
   const tell: RedisPlan = { action: "tell", instruction: aptInstruction(system.isRoot) };
   if (system.noInstall) return tell;
   const env = { DEBIAN_FRONTEND: "noninteractive" };
-  if (system.isRoot) return { action: "install", commands: [["apt-get", "update"], APT_INSTALL], env };
+  if (system.isRoot)
+    return { action: "install", commands: [["apt-get", "update"], APT_INSTALL], env };
   if (system.has("sudo") && system.sudoWithoutPrompt) {
     // sudo resets the environment; pass DEBIAN_FRONTEND through env(1).
-    const viaSudo = (command: string[]) => ["sudo", "-n", "env", "DEBIAN_FRONTEND=noninteractive", ...command];
-    return { action: "install", commands: [viaSudo(["apt-get", "update"]), viaSudo(APT_INSTALL)], env };
+    const viaSudo = (command: string[]) => [
+      "sudo",
+      "-n",
+      "env",
+      "DEBIAN_FRONTEND=noninteractive",
+      ...command,
+    ];
+    return {
+      action: "install",
+      commands: [viaSudo(["apt-get", "update"]), viaSudo(APT_INSTALL)],
+      env,
+    };
   }
   return tell;
 }
@@ -89,7 +114,8 @@ function onPath(command: string): boolean {
 function distroIds(): string[] {
   try {
     const release = fs.readFileSync("/etc/os-release", "utf8");
-    const field = (name: string) => new RegExp(`^${name}=["']?([^"'\\n]*)`, "m").exec(release)?.[1] ?? "";
+    const field = (name: string) =>
+      new RegExp(`^${name}=["']?([^"'\\n]*)`, "m").exec(release)?.[1] ?? "";
     return `${field("ID")} ${field("ID_LIKE")}`.toLowerCase().split(/\s+/).filter(Boolean);
   } catch {
     return [];
@@ -106,29 +132,47 @@ export function thisSystem(env: NodeJS.ProcessEnv = process.env): SystemFacts {
     has: onPath,
     // Only asked when it matters (not root, on Linux); `-n` never prompts.
     get sudoWithoutPrompt() {
-      return !isRoot && onPath("sudo") && spawnSync("sudo", ["-n", "true"], { stdio: "ignore" }).status === 0;
+      return (
+        !isRoot &&
+        onPath("sudo") &&
+        spawnSync("sudo", ["-n", "true"], { stdio: "ignore" }).status === 0
+      );
     },
     noInstall: env.MULTISTAGE_NO_INSTALL === "1" || env.MULTISTAGE_NO_INSTALL === "true",
   };
 }
 
 /** Makes sure redis-server is installed; returns its version or throws with the one line. */
-export function ensureRedis(system: SystemFacts = thisSystem(), then = "npm test", log: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): string {
+export function ensureRedis(
+  system: SystemFacts = thisSystem(),
+  then = "npm test",
+  log: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+): string {
   const present = redisVersion();
   if (present) return present;
   const plan = redisPlan(system);
   if (plan.action === "tell") throw new Error(missingRedisLine(plan.instruction, then));
-  log(`redis-server is not installed; installing Debian's ${APT_PACKAGE} (the app's tests and npm run dev need it):`);
+  log(
+    `redis-server is not installed; installing Debian's ${APT_PACKAGE} (the app's tests and npm run dev need it):`,
+  );
   for (const [command, ...args] of plan.commands) {
     log(`$ ${[command, ...args].join(" ")}`);
     // The package manager's output goes to stderr, so stdout stays clean for --json users.
-    const result: SpawnSyncReturns<Buffer> = spawnSync(command, args, { stdio: ["ignore", 2, 2], env: { ...process.env, ...plan.env } });
+    const result: SpawnSyncReturns<Buffer> = spawnSync(command, args, {
+      stdio: ["ignore", 2, 2],
+      env: { ...process.env, ...plan.env },
+    });
     if (result.error || result.status !== 0) {
-      throw new Error(`${[command, ...args].join(" ")} failed (${result.error?.message ?? `exit ${result.status}`}). ${missingRedisLine(aptInstruction(system.isRoot), then)}`);
+      throw new Error(
+        `${[command, ...args].join(" ")} failed (${result.error?.message ?? `exit ${result.status}`}). ${missingRedisLine(aptInstruction(system.isRoot), then)}`,
+      );
     }
   }
   const installed = redisVersion();
-  if (!installed) throw new Error(`${APT_PACKAGE} was installed but redis-server is still not on PATH (${process.env.PATH ?? ""}).`);
+  if (!installed)
+    throw new Error(
+      `${APT_PACKAGE} was installed but redis-server is still not on PATH (${process.env.PATH ?? ""}).`,
+    );
   log(`redis-server ${installed} installed.`);
   return installed;
 }

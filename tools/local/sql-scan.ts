@@ -26,14 +26,21 @@ export async function scanColumns(client: Client, list: Needle[]): Promise<SqlFi
   );
   const findings: SqlFinding[] = [];
   for (const { schema, table, column } of rows) {
-    const values = await client.query<{ v: string | null }>(`select ${quote(column)}::text as v from ${quote(schema)}.${quote(table)}`);
+    const values = await client.query<{ v: string | null }>(
+      `select ${quote(column)}::text as v from ${quote(schema)}.${quote(table)}`,
+    );
     const text = Buffer.from(values.rows.map((r) => r.v ?? "").join("\u0000"), "utf8");
-    for (const original of findIn(text, list)) findings.push({ where: `column ${schema}.${table}.${column}`, original });
+    for (const original of findIn(text, list))
+      findings.push({ where: `column ${schema}.${table}.${column}`, original });
   }
   const stats = await client.query<{ v: string | null }>(
     "select concat_ws(chr(10), most_common_vals::text, histogram_bounds::text, most_common_elems::text) as v from pg_stats",
   );
-  for (const original of findIn(Buffer.from(stats.rows.map((r) => r.v ?? "").join("\u0000"), "utf8"), list)) findings.push({ where: "pg_stats", original });
+  for (const original of findIn(
+    Buffer.from(stats.rows.map((r) => r.v ?? "").join("\u0000"), "utf8"),
+    list,
+  ))
+    findings.push({ where: "pg_stats", original });
   return findings;
 }
 
@@ -46,14 +53,21 @@ export async function scanPages(client: Client, list: Needle[]): Promise<SqlFind
   );
   const findings: SqlFinding[] = [];
   for (const relation of rows.filter((r) => r.blocks > 0)) {
-    const pages = await client.query<{ page: Buffer }>("select get_raw_page($1::regclass::text, 'main', g) as page from generate_series(0, $2::int - 1) g", [relation.oid, relation.blocks]);
-    for (const original of findIn(Buffer.concat(pages.rows.map((p) => p.page)), list)) findings.push({ where: `page ${relation.name}`, original });
+    const pages = await client.query<{ page: Buffer }>(
+      "select get_raw_page($1::regclass::text, 'main', g) as page from generate_series(0, $2::int - 1) g",
+      [relation.oid, relation.blocks],
+    );
+    for (const original of findIn(Buffer.concat(pages.rows.map((p) => p.page)), list))
+      findings.push({ where: `page ${relation.name}`, original });
   }
   return findings;
 }
 
 /** Every WAL record from the oldest segment on the instance to the end of WAL. */
-export async function scanWal(client: Client, list: Needle[]): Promise<{ findings: SqlFinding[]; records: number }> {
+export async function scanWal(
+  client: Client,
+  list: Needle[],
+): Promise<{ findings: SqlFinding[]; records: number }> {
   await client.query("create extension if not exists pg_walinspect");
   const start = await client.query<{ lsn: string }>(
     `select (to_hex(('x' || substr(min(name), 9, 8))::bit(32)::bigint) || '/' ||
@@ -64,6 +78,11 @@ export async function scanWal(client: Client, list: Needle[]): Promise<{ finding
     "select block_fpi_data as fpi, block_data as data from pg_get_wal_block_info($1::pg_lsn, pg_current_wal_lsn(), true)",
     [start.rows[0].lsn],
   );
-  const text = Buffer.concat(blocks.rows.flatMap((b) => [b.fpi ?? Buffer.alloc(0), b.data ?? Buffer.alloc(0)]));
-  return { findings: findIn(text, list).map((original) => ({ where: "wal", original })), records: blocks.rows.length };
+  const text = Buffer.concat(
+    blocks.rows.flatMap((b) => [b.fpi ?? Buffer.alloc(0), b.data ?? Buffer.alloc(0)]),
+  );
+  return {
+    findings: findIn(text, list).map((original) => ({ where: "wal", original })),
+    records: blocks.rows.length,
+  };
 }

@@ -23,7 +23,10 @@ export interface PromotedImage {
  * that knows no commit leaves the target none, never an older image's commit.
  */
 export function promotedEntries(promoted: PromotedImage): Record<string, ConfigEntry | undefined> {
-  return { [IMAGE_KEY]: { value: promoted.image }, [IMAGE_COMMIT_KEY]: promoted.commit === undefined ? undefined : { value: promoted.commit } };
+  return {
+    [IMAGE_KEY]: { value: promoted.image },
+    [IMAGE_COMMIT_KEY]: promoted.commit === undefined ? undefined : { value: promoted.commit },
+  };
 }
 
 export async function withImageSet(
@@ -34,7 +37,10 @@ export async function withImageSet(
   log: (text: string) => void,
 ): Promise<UpdateResult> {
   const config = await workspace.getAllConfig(stack);
-  const previous: Record<string, ConfigEntry | undefined> = { [IMAGE_KEY]: config[IMAGE_KEY], [IMAGE_COMMIT_KEY]: config[IMAGE_COMMIT_KEY] };
+  const previous: Record<string, ConfigEntry | undefined> = {
+    [IMAGE_KEY]: config[IMAGE_KEY],
+    [IMAGE_COMMIT_KEY]: config[IMAGE_COMMIT_KEY],
+  };
   await writeEntries(workspace, stack, config, promotedEntries(promoted));
   try {
     return await update();
@@ -42,19 +48,33 @@ export async function withImageSet(
     const was = previous[IMAGE_KEY]?.value ?? "unset";
     try {
       await writeEntries(workspace, stack, await workspace.getAllConfig(stack), previous);
-      log(`The update of ${stack} failed; ${IMAGE_KEY} in Pulumi.${stack}.yaml is back to ${was}\n`);
+      log(
+        `The update of ${stack} failed; ${IMAGE_KEY} in Pulumi.${stack}.yaml is back to ${was}\n`,
+      );
     } catch (restoreError) {
       // The update's error is the one to report; this one must still be seen, loudly.
       const why = restoreError instanceof Error ? restoreError.message : String(restoreError);
-      log(`WARNING: could not restore ${IMAGE_KEY} in Pulumi.${stack}.yaml to ${was} (${why}); fix it before the next update\n`);
+      log(
+        `WARNING: could not restore ${IMAGE_KEY} in Pulumi.${stack}.yaml to ${was} (${why}); fix it before the next update\n`,
+      );
     }
     throw error;
   }
 }
 
 /** Sets the entries that have a value and removes the keys that have none (only if present). */
-async function writeEntries(workspace: StageWorkspace, stack: string, current: Record<string, ConfigEntry>, entries: Record<string, ConfigEntry | undefined>): Promise<void> {
-  const set = Object.fromEntries(Object.entries(entries).filter((entry): entry is [string, ConfigEntry] => entry[1] !== undefined));
+async function writeEntries(
+  workspace: StageWorkspace,
+  stack: string,
+  current: Record<string, ConfigEntry>,
+  entries: Record<string, ConfigEntry | undefined>,
+): Promise<void> {
+  const set = Object.fromEntries(
+    Object.entries(entries).filter(
+      (entry): entry is [string, ConfigEntry] => entry[1] !== undefined,
+    ),
+  );
   await workspace.setAllConfig(stack, set);
-  for (const [key, entry] of Object.entries(entries)) if (entry === undefined && key in current) await workspace.removeConfig(stack, key);
+  for (const [key, entry] of Object.entries(entries))
+    if (entry === undefined && key in current) await workspace.removeConfig(stack, key);
 }

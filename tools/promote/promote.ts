@@ -13,10 +13,29 @@ import { CommandContext, elapsedWriter, lockWait } from "../commands/context";
 import { RefusalError, UsageError } from "../commands/run-command";
 import { withBusyRetry } from "../engine/retry";
 import type { ConfigEntry, StageWorkspace } from "../engine/workspace";
-import { IMAGE_COMMIT_KEY, IMAGE_KEY, PromotedImage, promotedEntries, withImageSet } from "./apply-image";
+import {
+  IMAGE_COMMIT_KEY,
+  IMAGE_KEY,
+  PromotedImage,
+  promotedEntries,
+  withImageSet,
+} from "./apply-image";
 import { promotionCost } from "./promotion-cost";
-import { collectSteps, dangerousSteps, PlannedStep, ReviewReport, reportToMarkdown } from "./report";
-import { configFingerprint, fileSha256, newRecord, readRecordFor, recordPath, writeRecord } from "./review-record";
+import {
+  collectSteps,
+  dangerousSteps,
+  PlannedStep,
+  ReviewReport,
+  reportToMarkdown,
+} from "./report";
+import {
+  configFingerprint,
+  fileSha256,
+  newRecord,
+  readRecordFor,
+  recordPath,
+  writeRecord,
+} from "./review-record";
 import { checkPromotionRoute } from "./route";
 
 export { IMAGE_KEY } from "./apply-image";
@@ -50,11 +69,15 @@ export interface PromoteResult {
   applied: boolean;
 }
 
-export async function promote(context: CommandContext, options: PromoteOptions): Promise<PromoteResult> {
+export async function promote(
+  context: CommandContext,
+  options: PromoteOptions,
+): Promise<PromoteResult> {
   const skippedLevels = checkPromotionRoute(options);
   const workspace = await context.openWorkspace();
   for (const stack of [options.from, options.to]) {
-    if (!(await workspace.stackExists(stack))) throw new UsageError(`Stack ${stack} does not exist in the backend`);
+    if (!(await workspace.stackExists(stack)))
+      throw new UsageError(`Stack ${stack} does not exist in the backend`);
   }
   const promoted = await sourceImage(workspace, options.from);
   const { image } = promoted;
@@ -70,10 +93,31 @@ export async function promote(context: CommandContext, options: PromoteOptions):
   const retry = lockWait(context, options.to, options.waitMs);
 
   if (options.apply) {
-    const record = readRecordFor({ from: options.from, to: options.to, image, planPath: options.planPath, target, config: promotedConfig });
+    const record = readRecordFor({
+      from: options.from,
+      to: options.to,
+      image,
+      planPath: options.planPath,
+      target,
+      config: promotedConfig,
+    });
     context.stderr(`Applying the plan reviewed at ${record.reviewedAt} (${options.planPath})\n`);
-    await withImageSet(workspace, options.to, promoted, () => withBusyRetry(() => workspace.up(options.to, { plan: options.planPath, onOutput }), retry), context.stderr);
-    return result(options, { image, ...commitOf(promoted), previousImage, skippedLevels, counts: record.counts, statefulChanges: record.statefulChanges });
+    await withImageSet(
+      workspace,
+      options.to,
+      promoted,
+      () =>
+        withBusyRetry(() => workspace.up(options.to, { plan: options.planPath, onOutput }), retry),
+      context.stderr,
+    );
+    return result(options, {
+      image,
+      ...commitOf(promoted),
+      previousImage,
+      skippedLevels,
+      counts: record.counts,
+      statefulChanges: record.statefulChanges,
+    });
   }
 
   // A failed review must not leave an earlier review's record beside whatever plan remains.
@@ -83,17 +127,32 @@ export async function promote(context: CommandContext, options: PromoteOptions):
     () =>
       workspace.preview(options.to, {
         // The preview sees the new image without it being written to the stack's config.
-        configOverride: Object.fromEntries(Object.entries(promotedEntries(promoted)).filter((entry): entry is [string, ConfigEntry] => entry[1] !== undefined)),
+        configOverride: Object.fromEntries(
+          Object.entries(promotedEntries(promoted)).filter(
+            (entry): entry is [string, ConfigEntry] => entry[1] !== undefined,
+          ),
+        ),
         savePlanTo: options.planPath,
         onEvent: (event) => events.push(event),
         onOutput,
       }),
     retry,
   );
-  if (!fs.existsSync(options.planPath)) throw new RefusalError(`The preview of ${options.to} saved no plan at ${options.planPath}; nothing can be applied from this review`);
+  if (!fs.existsSync(options.planPath))
+    throw new RefusalError(
+      `The preview of ${options.to} saved no plan at ${options.planPath}; nothing can be applied from this review`,
+    );
   const steps = collectSteps(events);
   const cost = await promotionCost(options.to, image, steps.steps, options.configDir);
-  const report: ReviewReport = { from: options.from, to: options.to, image, previousImage, skipReason: options.reason, ...steps, cost };
+  const report: ReviewReport = {
+    from: options.from,
+    to: options.to,
+    image,
+    previousImage,
+    skipReason: options.reason,
+    ...steps,
+    cost,
+  };
   fs.writeFileSync(options.reportPath, reportToMarkdown(report));
   const statefulChanges = dangerousSteps(report);
   writeRecord(
@@ -104,13 +163,24 @@ export async function promote(context: CommandContext, options: PromoteOptions):
       image,
       reviewedAt: context.now().toISOString(),
       planSha256: fileSha256(options.planPath),
-      target: { checkpoint: target.fingerprint, ...(target.lastUpdate ? { lastUpdate: target.lastUpdate } : {}), config: promotedConfig },
+      target: {
+        checkpoint: target.fingerprint,
+        ...(target.lastUpdate ? { lastUpdate: target.lastUpdate } : {}),
+        config: promotedConfig,
+      },
       counts: report.counts,
       statefulChanges,
     }),
   );
   context.stderr(`Review report written to ${options.reportPath}\n`);
-  return result(options, { image, ...commitOf(promoted), previousImage, skippedLevels, counts: report.counts, statefulChanges });
+  return result(options, {
+    image,
+    ...commitOf(promoted),
+    previousImage,
+    skippedLevels,
+    counts: report.counts,
+    statefulChanges,
+  });
 }
 
 /**
@@ -123,20 +193,32 @@ async function sourceImage(workspace: StageWorkspace, from: string): Promise<Pro
   const image = outputs.image?.value;
   const commit = outputs.commit?.value;
   if (typeof image !== "string" || image === "") {
-    throw new RefusalError(`${from} has no deployed image (no "image" stack output); deploy it before promoting from it`);
+    throw new RefusalError(
+      `${from} has no deployed image (no "image" stack output); deploy it before promoting from it`,
+    );
   }
   if (!DIGEST_PINNED_IMAGE.test(image)) {
-    throw new RefusalError(`${from} runs ${image}, which is not pinned by digest (<repository>@sha256:<64 hex>); only a digest can be promoted`);
+    throw new RefusalError(
+      `${from} runs ${image}, which is not pinned by digest (<repository>@sha256:<64 hex>); only a digest can be promoted`,
+    );
   }
   return typeof commit === "string" && GIT_COMMIT_ID.test(commit) ? { image, commit } : { image };
 }
 
-const commitOf = (promoted: PromotedImage) => (promoted.commit === undefined ? {} : { commit: promoted.commit });
+const commitOf = (promoted: PromotedImage) =>
+  promoted.commit === undefined ? {} : { commit: promoted.commit };
 
 /** The target's config as the promotion deploys it: its own, with the image and the image's commit (or none). */
-function withPromoted(config: Record<string, ConfigEntry>, promoted: PromotedImage): Record<string, ConfigEntry> {
+function withPromoted(
+  config: Record<string, ConfigEntry>,
+  promoted: PromotedImage,
+): Record<string, ConfigEntry> {
   const { [IMAGE_COMMIT_KEY]: _previousCommit, ...rest } = config;
-  return { ...rest, [IMAGE_KEY]: { value: promoted.image }, ...(promoted.commit === undefined ? {} : { [IMAGE_COMMIT_KEY]: { value: promoted.commit } }) };
+  return {
+    ...rest,
+    [IMAGE_KEY]: { value: promoted.image },
+    ...(promoted.commit === undefined ? {} : { [IMAGE_COMMIT_KEY]: { value: promoted.commit } }),
+  };
 }
 
 /**
@@ -145,21 +227,42 @@ function withPromoted(config: Record<string, ConfigEntry>, promoted: PromotedIma
  * production run only the shared repository's) is refused here in one line, before the
  * preview, instead of failing the preview after it has started the program.
  */
-function refuseImageTheTargetRejects(to: string, config: Record<string, ConfigEntry>, image: string): void {
-  const values = Object.fromEntries(Object.entries(config).map(([key, entry]) => [key, entry.value]));
+function refuseImageTheTargetRejects(
+  to: string,
+  config: Record<string, ConfigEntry>,
+  image: string,
+): void {
+  const values = Object.fromEntries(
+    Object.entries(config).map(([key, entry]) => [key, entry.value]),
+  );
   try {
     resolveStageFromConfig(to, values);
   } catch (error) {
     if (!(error instanceof StageConfigError)) throw error;
     // Only what the stage model says about the image; the rest of the target's config is its own.
-    const problems = error.problems.filter((p) => p.key === IMAGE_KEY || p.key === IMAGE_COMMIT_KEY);
-    if (problems.length > 0) throw new RefusalError(`Refusing to promote ${image} to ${to}: ${new StageConfigError(to, problems).message}`);
+    const problems = error.problems.filter(
+      (p) => p.key === IMAGE_KEY || p.key === IMAGE_COMMIT_KEY,
+    );
+    if (problems.length > 0)
+      throw new RefusalError(
+        `Refusing to promote ${image} to ${to}: ${new StageConfigError(to, problems).message}`,
+      );
   }
 }
 
 function result(
   options: PromoteOptions,
-  fields: Pick<PromoteResult, "image" | "commit" | "previousImage" | "skippedLevels" | "counts" | "statefulChanges">,
+  fields: Pick<
+    PromoteResult,
+    "image" | "commit" | "previousImage" | "skippedLevels" | "counts" | "statefulChanges"
+  >,
 ): PromoteResult {
-  return { from: options.from, to: options.to, ...fields, report: options.reportPath, plan: options.planPath, applied: options.apply };
+  return {
+    from: options.from,
+    to: options.to,
+    ...fields,
+    report: options.reportPath,
+    plan: options.planPath,
+    applied: options.apply,
+  };
 }

@@ -29,18 +29,35 @@ export interface PromotionCost {
  * @param steps the preview's planned steps (report.ts)
  * @param configDir directory holding Pulumi.yaml and the target's stack file. @default the project root
  */
-export async function promotionCost(to: string, image: string, steps: readonly PlannedStep[], configDir = PROJECT_ROOT): Promise<PromotionCost | { problem: string }> {
-  if (!fs.existsSync(stackFilePath(to, configDir))) return { problem: `this checkout has no Pulumi.${to}.yaml to render` };
+export async function promotionCost(
+  to: string,
+  image: string,
+  steps: readonly PlannedStep[],
+  configDir = PROJECT_ROOT,
+): Promise<PromotionCost | { problem: string }> {
+  if (!fs.existsSync(stackFilePath(to, configDir)))
+    return { problem: `this checkout has no Pulumi.${to}.yaml to render` };
   const overrides = { [IMAGE_KEY]: image };
   try {
     const render = await renderStack(to, { configDir, configOverrides: overrides });
-    const cost = priceRender(render, { region: loadStackConfig(to, overrides, configDir).values["aws:region"] ?? "us-east-1" });
+    const cost = priceRender(render, {
+      region: loadStackConfig(to, overrides, configDir).values["aws:region"] ?? "us-east-1",
+    });
     const priced = steps.filter((s) => classifyType(s.type).kind === "priced");
     const created = priced.filter((s) => s.change === "create");
-    const changeUsd = cost.lines.filter((l) => created.some((s) => s.name === l.resource && s.type === l.type)).reduce((sum, l) => sum + l.monthlyUsd, 0);
-    return { monthlyUsd: cost.monthlyUsd, changeUsd, created: created.map((s) => s.name), deleted: priced.filter((s) => s.change === "delete").map((s) => s.name) };
+    const changeUsd = cost.lines
+      .filter((l) => created.some((s) => s.name === l.resource && s.type === l.type))
+      .reduce((sum, l) => sum + l.monthlyUsd, 0);
+    return {
+      monthlyUsd: cost.monthlyUsd,
+      changeUsd,
+      created: created.map((s) => s.name),
+      deleted: priced.filter((s) => s.change === "delete").map((s) => s.name),
+    };
   } catch (error) {
-    return { problem: `the offline render failed: ${error instanceof Error ? error.message : String(error)}` };
+    return {
+      problem: `the offline render failed: ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
 }
 
@@ -51,6 +68,8 @@ export function promotionCostLine(to: string, cost: PromotionCost | { problem: s
     cost.created.length === 0
       ? "the image is not priced: the same resources at the same sizes"
       : `the preview creates ${cost.created.map((n) => `\`${n}\``).join(", ")}, priced from the render`;
-  const deleted = cost.deleted.length ? `; it also deletes ${cost.deleted.map((n) => `\`${n}\``).join(", ")}, no longer in the render and so not subtracted` : "";
+  const deleted = cost.deleted.length
+    ? `; it also deletes ${cost.deleted.map((n) => `\`${n}\``).join(", ")}, no longer in the render and so not subtracted`
+    : "";
   return `- Cost: $${usd(cost.monthlyUsd)} a month for ${to} after this promotion, a change of +$${usd(cost.changeUsd)} (${why}${deleted}; offline estimate, \`stagectl cost ${to}\`).`;
 }

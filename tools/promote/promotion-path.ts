@@ -40,7 +40,8 @@ export function longLivedStacks(configDir?: string): PathStage[] {
     if (!kind || !(LONG_LIVED_KINDS as readonly string[]).includes(kind)) continue;
     const longLived = kind as LongLivedKind;
     if (stack === longLived) stages.push({ stack, kind: longLived, suffix: "" });
-    else if (stack.startsWith(`${longLived}-`)) stages.push({ stack, kind: longLived, suffix: stack.slice(longLived.length + 1) });
+    else if (stack.startsWith(`${longLived}-`))
+      stages.push({ stack, kind: longLived, suffix: stack.slice(longLived.length + 1) });
   }
   return stages.sort((a, b) => levelOf(a.kind) - levelOf(b.kind) || a.stack.localeCompare(b.stack));
 }

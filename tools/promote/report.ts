@@ -50,7 +50,9 @@ function changeOf(op: OpType): Change | "same" | undefined {
 }
 
 /** Builds the report's steps and counts from a preview's engine events. */
-export function collectSteps(events: readonly EngineEvent[]): Pick<ReviewReport, "counts" | "steps" | "warnings"> {
+export function collectSteps(
+  events: readonly EngineEvent[],
+): Pick<ReviewReport, "counts" | "steps" | "warnings"> {
   const byUrn = new Map<string, PlannedStep>();
   const same = new Set<string>();
   const warnings: string[] = [];
@@ -75,9 +77,12 @@ export function collectSteps(events: readonly EngineEvent[]): Pick<ReviewReport,
       }
     }
     const diagnostic = event.diagnosticEvent;
-    if (diagnostic && (diagnostic.severity === "warning" || diagnostic.severity === "error")) warnings.push(diagnostic.message.trim());
+    if (diagnostic && (diagnostic.severity === "warning" || diagnostic.severity === "error"))
+      warnings.push(diagnostic.message.trim());
   }
-  const steps = [...byUrn.values()].sort((a, b) => Number(b.stateful) - Number(a.stateful) || a.urn.localeCompare(b.urn));
+  const steps = [...byUrn.values()].sort(
+    (a, b) => Number(b.stateful) - Number(a.stateful) || a.urn.localeCompare(b.urn),
+  );
   const counts = { create: 0, update: 0, replace: 0, delete: 0, same: same.size };
   for (const step of steps) counts[step.change] += 1;
   return { counts, steps, warnings };
@@ -85,7 +90,9 @@ export function collectSteps(events: readonly EngineEvent[]): Pick<ReviewReport,
 
 /** Stateful resources the promotion would replace or delete. */
 export function dangerousSteps(report: ReviewReport): PlannedStep[] {
-  return report.steps.filter((s) => s.stateful && (s.change === "replace" || s.change === "delete"));
+  return report.steps.filter(
+    (s) => s.stateful && (s.change === "replace" || s.change === "delete"),
+  );
 }
 
 export function reportToMarkdown(report: ReviewReport): string {
@@ -101,22 +108,32 @@ export function reportToMarkdown(report: ReviewReport): string {
     "## Stateful resources replaced or deleted",
     "",
     ...(danger.length
-      ? danger.map((s) => `- **WARNING: ${s.change}** \`${s.type}\` \`${s.name}\`${s.diffs.length ? ` (because of ${s.diffs.map((d) => `\`${d}\``).join(", ")})` : ""}`)
-      : ["None: no database, cache, bucket, secret, log group or repository is replaced or deleted."]),
+      ? danger.map(
+          (s) =>
+            `- **WARNING: ${s.change}** \`${s.type}\` \`${s.name}\`${s.diffs.length ? ` (because of ${s.diffs.map((d) => `\`${d}\``).join(", ")})` : ""}`,
+        )
+      : [
+          "None: no database, cache, bucket, secret, log group or repository is replaced or deleted.",
+        ]),
     "",
     "## Summary",
     "",
     "| create | update | replace | delete | unchanged |",
     "|---|---|---|---|---|",
     `| ${report.counts.create} | ${report.counts.update} | ${report.counts.replace} | ${report.counts.delete} | ${report.counts.same} |`,
-    ...(report.warnings.length ? ["", "## Engine warnings", "", ...report.warnings.map((w) => `- ${w}`)] : []),
+    ...(report.warnings.length
+      ? ["", "## Engine warnings", "", ...report.warnings.map((w) => `- ${w}`)]
+      : []),
     "",
     "<details>",
     `<summary>Full diff (${report.steps.length} change${report.steps.length === 1 ? "" : "s"})</summary>`,
     "",
     "| change | type | name | changed properties |",
     "|---|---|---|---|",
-    ...report.steps.map((s) => `| ${s.change}${s.stateful ? " (stateful)" : ""} | \`${s.type}\` | \`${s.name}\` | ${s.diffs.join(", ") || "-"} |`),
+    ...report.steps.map(
+      (s) =>
+        `| ${s.change}${s.stateful ? " (stateful)" : ""} | \`${s.type}\` | \`${s.name}\` | ${s.diffs.join(", ") || "-"} |`,
+    ),
     "",
     "</details>",
     "",

@@ -79,7 +79,9 @@ export function fileSha256(file: string): string {
 export function configFingerprint(config: Record<string, ConfigEntry>): string {
   const entries = Object.keys(config)
     .sort()
-    .map((key) => (config[key].secret ? [key, { secret: true }] : [key, { value: config[key].value }]));
+    .map((key) =>
+      config[key].secret ? [key, { secret: true }] : [key, { value: config[key].value }],
+    );
   return createHash("sha256").update(JSON.stringify(entries)).digest("hex");
 }
 
@@ -91,7 +93,8 @@ export function writeRecord(planPath: string, record: ReviewRecord): void {
   fs.writeFileSync(recordPath(planPath), `${JSON.stringify(record, null, 2)}\n`);
 }
 
-const reviewAgain = (request: Pick<ApplyRequest, "from" | "to">) => `review again (promote --from ${request.from} --to ${request.to} without --apply)`;
+const reviewAgain = (request: Pick<ApplyRequest, "from" | "to">) =>
+  `review again (promote --from ${request.from} --to ${request.to} without --apply)`;
 
 /** One line, whatever the parser said. */
 const oneLine = (text: string) => text.replace(/\s+/g, " ").trim();
@@ -103,29 +106,42 @@ const oneLine = (text: string) => text.replace(/\s+/g, " ").trim();
 export function readRecordFor(request: ApplyRequest): ReviewRecord {
   const record = parseRecord(request);
   if (record.from !== request.from || record.to !== request.to) {
-    throw new RefusalError(`${recordPath(request.planPath)} reviews ${record.from} -> ${record.to}, not ${request.from} -> ${request.to}; ${reviewAgain(request)}`);
+    throw new RefusalError(
+      `${recordPath(request.planPath)} reviews ${record.from} -> ${record.to}, not ${request.from} -> ${request.to}; ${reviewAgain(request)}`,
+    );
   }
   if (record.image !== request.image) {
-    throw new RefusalError(`The review in ${recordPath(request.planPath)} promotes ${record.image}, but ${request.from} now runs ${request.image}; ${reviewAgain(request)}`);
+    throw new RefusalError(
+      `The review in ${recordPath(request.planPath)} promotes ${record.image}, but ${request.from} now runs ${request.image}; ${reviewAgain(request)}`,
+    );
   }
   const planSha256 = fileSha256(request.planPath);
   if (planSha256 !== record.planSha256) {
-    throw new RefusalError(`The plan ${request.planPath} is not the one reviewed (sha256 ${planSha256.slice(0, 12)}…, reviewed ${record.planSha256.slice(0, 12)}…); ${reviewAgain(request)}`);
+    throw new RefusalError(
+      `The plan ${request.planPath} is not the one reviewed (sha256 ${planSha256.slice(0, 12)}…, reviewed ${record.planSha256.slice(0, 12)}…); ${reviewAgain(request)}`,
+    );
   }
   if (request.target.fingerprint !== record.target.checkpoint) {
     const then = record.target.lastUpdate ?? "no update yet";
     const now = request.target.lastUpdate ?? "no update";
-    throw new RefusalError(`${request.to} changed since the review (its state in the backend is not the one reviewed: reviewed after ${then}, now after ${now}); ${reviewAgain(request)}`);
+    throw new RefusalError(
+      `${request.to} changed since the review (its state in the backend is not the one reviewed: reviewed after ${then}, now after ${now}); ${reviewAgain(request)}`,
+    );
   }
   if (request.config !== record.target.config) {
-    throw new RefusalError(`${request.to}'s config in this checkout (Pulumi.${request.to}.yaml) is not the one reviewed; apply from the commit that was reviewed, or ${reviewAgain(request)}`);
+    throw new RefusalError(
+      `${request.to}'s config in this checkout (Pulumi.${request.to}.yaml) is not the one reviewed; apply from the commit that was reviewed, or ${reviewAgain(request)}`,
+    );
   }
   return record;
 }
 
 function parseRecord(request: ApplyRequest): ReviewRecord {
   const meta = recordPath(request.planPath);
-  for (const [file, what] of [[request.planPath, "plan"], [meta, "review record"]] as const) {
+  for (const [file, what] of [
+    [request.planPath, "plan"],
+    [meta, "review record"],
+  ] as const) {
     if (!fs.existsSync(file)) {
       throw new RefusalError(
         file === request.planPath
@@ -139,13 +155,17 @@ function parseRecord(request: ApplyRequest): ReviewRecord {
   try {
     parsed = JSON.parse(fs.readFileSync(meta, "utf8"));
   } catch (error) {
-    throw new RefusalError(`${meta} is not valid JSON (${oneLine(error instanceof Error ? error.message : String(error))}); ${reviewAgain(request)}`);
+    throw new RefusalError(
+      `${meta} is not valid JSON (${oneLine(error instanceof Error ? error.message : String(error))}); ${reviewAgain(request)}`,
+    );
   }
   const checked = recordSchema.safeParse(parsed);
   if (!checked.success) {
     const issue = checked.error.issues[0];
     const where = issue.path.length ? issue.path.join(".") : "the whole file";
-    throw new RefusalError(`${meta} is not a promotion review written by stagectl (${where}: ${oneLine(issue.message)}); ${reviewAgain(request)}`);
+    throw new RefusalError(
+      `${meta} is not a promotion review written by stagectl (${where}: ${oneLine(issue.message)}); ${reviewAgain(request)}`,
+    );
   }
   return checked.data;
 }
@@ -156,8 +176,12 @@ export function readReviewRecord(file: string): { record: ReviewRecord } | { pro
   try {
     parsed = JSON.parse(fs.readFileSync(file, "utf8"));
   } catch (error) {
-    return { problem: `${file} is not readable JSON (${oneLine(error instanceof Error ? error.message : String(error))})` };
+    return {
+      problem: `${file} is not readable JSON (${oneLine(error instanceof Error ? error.message : String(error))})`,
+    };
   }
   const checked = recordSchema.safeParse(parsed);
-  return checked.success ? { record: checked.data } : { problem: `${file} is not a promotion review written by stagectl` };
+  return checked.success
+    ? { record: checked.data }
+    : { problem: `${file} is not a promotion review written by stagectl` };
 }

@@ -9,11 +9,15 @@ export function renderToJson(render: Render): string {
 export function renderToText(render: Render): string {
   const lines: string[] = [];
   const custom = render.resources.filter((r) => r.custom);
-  lines.push(`Stack ${render.project}/${render.stack}: ${custom.length} resources in ${render.resources.length - custom.length} components`);
+  lines.push(
+    `Stack ${render.project}/${render.stack}: ${custom.length} resources in ${render.resources.length - custom.length} components`,
+  );
   for (const warning of render.warnings) lines.push(`warning: ${warning}`);
   lines.push("");
   for (const resource of render.resources) {
-    lines.push(`${resource.custom ? "+" : "#"} ${resource.type}  ${resource.name}${resource.physicalName ? `  (${resource.physicalName})` : ""}${flags(resource)}`);
+    lines.push(
+      `${resource.custom ? "+" : "#"} ${resource.type}  ${resource.name}${resource.physicalName ? `  (${resource.physicalName})` : ""}${flags(resource)}`,
+    );
     if (!resource.custom) continue;
     for (const [key, value] of flatten(resource.inputs)) lines.push(`    ${key} = ${value}`);
   }
@@ -28,7 +32,8 @@ function flags(resource: RenderedResource): string {
   const parts: string[] = [];
   if (resource.options.protect) parts.push("protect");
   if (resource.options.retainOnDelete) parts.push("retainOnDelete");
-  if (resource.options.ignoreChanges.length) parts.push(`ignoreChanges=${resource.options.ignoreChanges.join(",")}`);
+  if (resource.options.ignoreChanges.length)
+    parts.push(`ignoreChanges=${resource.options.ignoreChanges.join(",")}`);
   if (resource.options.deleteBeforeReplace) parts.push("deleteBeforeReplace");
   return parts.length ? `  [${parts.join(" ")}]` : "";
 }

@@ -6,7 +6,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { loadStackConfig, PROJECT_ROOT, readProjectFile, StackConfig } from "../../stage/stack-files";
+import {
+  loadStackConfig,
+  PROJECT_ROOT,
+  readProjectFile,
+  StackConfig,
+} from "../../stage/stack-files";
 import { resolveStageFromConfig } from "../../stage/resolve";
 import { sanitizedSnapshotPrefix } from "../../lib/aws/naming";
 import { StageConfigRunError } from "../../stage/pulumi-config";
@@ -89,7 +94,10 @@ const ORGANIZATION = "organization";
 /** Renders are serialised: the Pulumi runtime keeps its state in one process-wide store. */
 let queue: Promise<unknown> = Promise.resolve();
 
-export function renderStack(stack: string, options: RenderOptions = {}): Promise<RenderWithSecrets> {
+export function renderStack(
+  stack: string,
+  options: RenderOptions = {},
+): Promise<RenderWithSecrets> {
   const run = queue.then(() => renderOnce(stack, options));
   queue = run.catch(() => undefined);
   return run;
@@ -116,7 +124,10 @@ export function defaultStackOutputs(project: string): Record<string, Record<stri
  * the real source size.
  */
 export function defaultSanitizedSnapshot(configDir = PROJECT_ROOT): MockSnapshot {
-  return { identifier: `${sanitizedSnapshotPrefix("multistage")}2026-11-25`, allocatedStorageGb: productionStorageGb(configDir) };
+  return {
+    identifier: `${sanitizedSnapshotPrefix("multistage")}2026-11-25`,
+    allocatedStorageGb: productionStorageGb(configDir),
+  };
 }
 
 function productionStorageGb(configDir: string): number {
@@ -130,12 +141,20 @@ async function renderOnce(stack: string, options: RenderOptions): Promise<Render
   const programDir = options.programDir ?? PROJECT_ROOT;
   const configDir = options.configDir ?? programDir;
   const project = readProjectFile(configDir).name;
-  const config: StackConfig = loadStackConfig(stack, options.configOverrides, configDir, options.stackFile);
+  const config: StackConfig = loadStackConfig(
+    stack,
+    options.configOverrides,
+    configDir,
+    options.stackFile,
+  );
   const mocks = new RenderMocks({
     region: config.values["aws:region"] ?? "us-east-1",
     stackOutputs: { ...defaultStackOutputs(project), ...options.stackOutputs },
     callerArn: options.callerArn,
-    latestSnapshot: () => (options.latestSanitizedSnapshot === undefined ? defaultSanitizedSnapshot(configDir) : options.latestSanitizedSnapshot),
+    latestSnapshot: () =>
+      options.latestSanitizedSnapshot === undefined
+        ? defaultSanitizedSnapshot(configDir)
+        : options.latestSanitizedSnapshot,
   });
   pulumi.runtime.setAllConfig(config.values, config.secretKeys);
   await pulumi.runtime.setMocks(mocks, project, stack, false, ORGANIZATION);
@@ -180,7 +199,11 @@ async function renderOnce(stack: string, options: RenderOptions): Promise<Render
   } catch (error) {
     await nextTurn();
     forgetAbandonedPromises();
-    throw new RenderFailure(stack, rootCause(error), mocks.registered.filter((r) => r.type !== "pulumi:pulumi:Stack").length);
+    throw new RenderFailure(
+      stack,
+      rootCause(error),
+      mocks.registered.filter((r) => r.type !== "pulumi:pulumi:Stack").length,
+    );
   } finally {
     process.off("unhandledRejection", onStrayRejection);
     restoreWarn();
@@ -209,19 +232,35 @@ async function renderOnce(stack: string, options: RenderOptions): Promise<Render
     })
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 
-  return { stack, project, resources, outputs, warnings, generatedSecrets: [...mocks.generatedSecrets] };
+  return {
+    stack,
+    project,
+    resources,
+    outputs,
+    warnings,
+    generatedSecrets: [...mocks.generatedSecrets],
+  };
 }
 
 type Program = () => Promise<Record<string, unknown>>;
 
 function loadProgram(root: string): Program {
   const loaded: unknown = require(path.join(root, "index.ts"));
-  if (typeof loaded !== "function") throw new Error(`${root}/index.ts must export the program function`);
+  if (typeof loaded !== "function")
+    throw new Error(`${root}/index.ts must export the program function`);
   return loaded as Program;
 }
 
-function optionsOf(opts: pulumi.ResourceOptions, keyOf: Map<pulumi.Resource, string>): RenderedOptions {
-  const dependsOn = opts.dependsOn === undefined ? [] : Array.isArray(opts.dependsOn) ? opts.dependsOn : [opts.dependsOn];
+function optionsOf(
+  opts: pulumi.ResourceOptions,
+  keyOf: Map<pulumi.Resource, string>,
+): RenderedOptions {
+  const dependsOn =
+    opts.dependsOn === undefined
+      ? []
+      : Array.isArray(opts.dependsOn)
+        ? opts.dependsOn
+        : [opts.dependsOn];
   return {
     protect: opts.protect === true,
     retainOnDelete: opts.retainOnDelete === true,
@@ -235,11 +274,19 @@ function optionsOf(opts: pulumi.ResourceOptions, keyOf: Map<pulumi.Resource, str
 }
 
 function emptyOptions(): RenderedOptions {
-  return { protect: false, retainOnDelete: false, ignoreChanges: [], deleteBeforeReplace: false, dependsOn: [] };
+  return {
+    protect: false,
+    retainOnDelete: false,
+    ignoreChanges: [],
+    deleteBeforeReplace: false,
+    dependsOn: [],
+  };
 }
 
 /** Resolves each stack output, keeping whether it is secret and never its secret value. */
-async function resolveOutputs(raw: Record<string, unknown>): Promise<Record<string, RenderedOutput>> {
+async function resolveOutputs(
+  raw: Record<string, unknown>,
+): Promise<Record<string, RenderedOutput>> {
   const resolved: Record<string, RenderedOutput> = {};
   for (const key of Object.keys(raw).sort()) {
     const output: pulumi.Output<unknown> = pulumi.output(raw[key] as pulumi.Input<unknown>);
@@ -254,8 +301,10 @@ async function resolveOutputs(raw: Record<string, unknown>): Promise<Record<stri
 /** Waits until the runtime has sent every registration to the mocks. */
 async function waitForRegistrations(): Promise<void> {
   // waitForRPCs is the SDK's own drain used at program exit; it is internal, hence the require.
-   
-  const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs: () => Promise<void> };
+
+  const settings = require("@pulumi/pulumi/runtime/settings") as {
+    waitForRPCs: () => Promise<void>;
+  };
   await settings.waitForRPCs();
 }
 
@@ -267,7 +316,8 @@ function rootCause(error: unknown): unknown {
   // The program reports bad config as a RunError (so `pulumi up` prints no stack trace); the
   // render's callers want the problems it carries.
   if (error instanceof StageConfigRunError) return error.cause;
-  if (!(error instanceof Error) || !error.message.startsWith("error serializing property")) return error;
+  if (!(error instanceof Error) || !error.message.startsWith("error serializing property"))
+    return error;
   const message = error.message.replace(/^(error serializing property "[^"]*": )+/, "");
   return new Error(message);
 }
@@ -277,8 +327,9 @@ function rootCause(error: unknown): unknown {
  * leaked promises at exit, burying the real error. The render is over, so forget them.
  */
 function forgetAbandonedPromises(): void {
-   
-  const state = require("@pulumi/pulumi/runtime/state") as { getStore(): { leakCandidates: Set<unknown> } };
+  const state = require("@pulumi/pulumi/runtime/state") as {
+    getStore(): { leakCandidates: Set<unknown> };
+  };
   state.getStore().leakCandidates = new Set();
 }
 

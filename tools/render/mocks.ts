@@ -66,33 +66,61 @@ export class RenderMocks implements pulumi.runtime.Mocks {
     this.callerArn = options.callerArn ?? `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/render`;
   }
 
-  newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
+  newResource(args: pulumi.runtime.MockResourceArgs): {
+    id: string | undefined;
+    state: Record<string, unknown>;
+  } {
     if (args.type === "aws:rds/instance:Instance") this.refuseShrinkingRestore(args.inputs);
-    this.registered.push({ type: args.type, name: args.name, custom: args.custom ?? true, inputs: args.inputs });
+    this.registered.push({
+      type: args.type,
+      name: args.name,
+      custom: args.custom ?? true,
+      inputs: args.inputs,
+    });
     const physical = physicalNameOf(args.type, args.inputs) ?? args.name;
     const id = mockResourceId(args.type, physical, args.name, args.inputs);
-    return { id, state: { ...args.inputs, ...this.computed(args.type, physical, args.inputs, args.name) } };
+    return {
+      id,
+      state: { ...args.inputs, ...this.computed(args.type, physical, args.inputs, args.name) },
+    };
   }
 
   call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
     const r = this.region;
     switch (args.token) {
       case "aws:index/getAvailabilityZones:getAvailabilityZones":
-        return { names: [`${r}a`, `${r}b`, `${r}c`], zoneIds: ["use1-az1", "use1-az2", "use1-az3"], state: "available" };
+        return {
+          names: [`${r}a`, `${r}b`, `${r}c`],
+          zoneIds: ["use1-az1", "use1-az2", "use1-az3"],
+          state: "available",
+        };
       case "aws:index/getCallerIdentity:getCallerIdentity":
         return { accountId: MOCK_ACCOUNT_ID, arn: this.callerArn, userId: "render" };
       case "aws:index/getPartition:getPartition":
-        return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws", reverseDnsPrefix: "com.amazonaws" };
+        return {
+          partition: "aws",
+          dnsSuffix: "amazonaws.com",
+          id: "aws",
+          reverseDnsPrefix: "com.amazonaws",
+        };
       case "aws:index/getRegion:getRegion":
         return { name: r, region: r };
       case "aws:ecr/getAuthorizationToken:getAuthorizationToken": {
         const password = this.secretValue("ecr-token");
-        return { userName: "AWS", password, authorizationToken: password, proxyEndpoint: `https://${MOCK_ACCOUNT_ID}.dkr.ecr.${r}.amazonaws.com` };
+        return {
+          userName: "AWS",
+          password,
+          authorizationToken: password,
+          proxyEndpoint: `https://${MOCK_ACCOUNT_ID}.dkr.ecr.${r}.amazonaws.com`,
+        };
       }
       case "aws:rds/getSnapshot:getSnapshot":
         // The provider fails this lookup when nothing matches, exactly like this.
         this.latestSnapshot = this.findLatestSnapshot();
-        if (!this.latestSnapshot) throw invokeError("Your query returned no results. Please change your search criteria and try again.");
+        if (!this.latestSnapshot)
+          throw invokeError(
+            "Your query returned no results. Please change your search criteria and try again.",
+          );
         if (this.latestSnapshot.lookupError) throw invokeError(this.latestSnapshot.lookupError);
         return {
           id: this.latestSnapshot.identifier,
@@ -104,7 +132,9 @@ export class RenderMocks implements pulumi.runtime.Mocks {
           encrypted: true,
         };
       default:
-        throw new Error(`The offline render has no mock for the call ${args.token}; add one in tools/render/mocks.ts`);
+        throw new Error(
+          `The offline render has no mock for the call ${args.token}; add one in tools/render/mocks.ts`,
+        );
     }
   }
 
@@ -115,7 +145,12 @@ export class RenderMocks implements pulumi.runtime.Mocks {
    */
   private refuseShrinkingRestore(inputs: Record<string, unknown>): void {
     const snapshot = this.latestSnapshot;
-    if (typeof inputs.snapshotIdentifier !== "string" || snapshot === null || inputs.snapshotIdentifier !== snapshot.identifier) return;
+    if (
+      typeof inputs.snapshotIdentifier !== "string" ||
+      snapshot === null ||
+      inputs.snapshotIdentifier !== snapshot.identifier
+    )
+      return;
     const requested = Number(inputs.allocatedStorage);
     if (requested < snapshot.allocatedStorageGb) {
       throw new Error(
@@ -124,7 +159,12 @@ export class RenderMocks implements pulumi.runtime.Mocks {
     }
   }
 
-  private computed(type: string, physical: string, inputs: Record<string, unknown>, logicalName: string): Record<string, unknown> {
+  private computed(
+    type: string,
+    physical: string,
+    inputs: Record<string, unknown>,
+    logicalName: string,
+  ): Record<string, unknown> {
     const r = this.region;
     const account = MOCK_ACCOUNT_ID;
     switch (type) {
@@ -133,22 +173,41 @@ export class RenderMocks implements pulumi.runtime.Mocks {
         return { outputs: this.stackOutputs[name] ?? {}, secretOutputNames: [] };
       }
       case "random:index/randomPassword:RandomPassword":
-        return { result: pulumi.secret(this.secretValue(logicalName)), bcryptHash: pulumi.secret("$2a$10$mock") };
+        return {
+          result: pulumi.secret(this.secretValue(logicalName)),
+          bcryptHash: pulumi.secret("$2a$10$mock"),
+        };
       case "aws:s3/bucket:Bucket":
-        return { arn: `arn:aws:s3:::${physical}`, bucket: physical, bucketDomainName: `${physical}.s3.amazonaws.com` };
+        return {
+          arn: `arn:aws:s3:::${physical}`,
+          bucket: physical,
+          bucketDomainName: `${physical}.s3.amazonaws.com`,
+        };
       case "aws:secretsmanager/secret:Secret":
-        return { arn: `arn:aws:secretsmanager:${r}:${account}:secret:${physical}-${digest(logicalName, 6)}` };
+        return {
+          arn: `arn:aws:secretsmanager:${r}:${account}:secret:${physical}-${digest(logicalName, 6)}`,
+        };
       case "aws:iam/policy:Policy":
         return { arn: `arn:aws:iam::${account}:policy/${physical}`, name: physical };
       case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
-        return { arn: `arn:aws:iam::${account}:oidc-provider/${String(inputs.url).replace(/^https:\/\//, "")}` };
+        return {
+          arn: `arn:aws:iam::${account}:oidc-provider/${String(inputs.url).replace(/^https:\/\//, "")}`,
+        };
       case "aws:kms/key:Key":
-        return { arn: `arn:aws:kms:${r}:${account}:key/${digest(logicalName, 8)}-0000-4000-8000-${digest(logicalName, 12)}`, keyId: digest(logicalName, 8) };
+        return {
+          arn: `arn:aws:kms:${r}:${account}:key/${digest(logicalName, 8)}-0000-4000-8000-${digest(logicalName, 12)}`,
+          keyId: digest(logicalName, 8),
+        };
       case "aws:iam/role:Role":
         return { arn: `arn:aws:iam::${account}:role/${physical}`, name: physical };
       case "aws:rds/instance:Instance": {
         const address = `${physical}.c${digest(account, 10)}.${r}.rds.amazonaws.com`;
-        return { address, port: 5432, endpoint: `${address}:5432`, arn: `arn:aws:rds:${r}:${account}:db:${physical}` };
+        return {
+          address,
+          port: 5432,
+          endpoint: `${address}:5432`,
+          arn: `arn:aws:rds:${r}:${account}:db:${physical}`,
+        };
       }
       case "aws:elasticache/replicationGroup:ReplicationGroup":
         return {
@@ -162,7 +221,9 @@ export class RenderMocks implements pulumi.runtime.Mocks {
           arn: `arn:aws:elasticloadbalancing:${r}:${account}:loadbalancer/app/${physical}/${digest(logicalName, 16)}`,
         };
       case "aws:lb/targetGroup:TargetGroup":
-        return { arn: `arn:aws:elasticloadbalancing:${r}:${account}:targetgroup/${physical}/${digest(logicalName, 16)}` };
+        return {
+          arn: `arn:aws:elasticloadbalancing:${r}:${account}:targetgroup/${physical}/${digest(logicalName, 16)}`,
+        };
       case "aws:ecr/repository:Repository":
         return {
           repositoryUrl: `${account}.dkr.ecr.${r}.amazonaws.com/${physical}`,
@@ -171,7 +232,10 @@ export class RenderMocks implements pulumi.runtime.Mocks {
         };
       case "docker:index/image:Image": {
         const imageName = String(inputs.imageName);
-        return { repoDigest: `${imageName.split(":")[0]}@sha256:${digest(imageName, 64)}`, imageName };
+        return {
+          repoDigest: `${imageName.split(":")[0]}@sha256:${digest(imageName, 64)}`,
+          imageName,
+        };
       }
       case "aws:cloudwatch/logGroup:LogGroup":
         return { arn: `arn:aws:logs:${r}:${account}:log-group:${physical}` };
@@ -202,7 +266,12 @@ export class RenderMocks implements pulumi.runtime.Mocks {
  * The id the offline render gives a resource (what `resource.id` resolves to), so readers of a
  * render (tests, tools/deployer-needs) can tell which rendered resource an id in another's inputs is.
  */
-export function mockResourceId(type: string, physical: string, logicalName: string, inputs: Record<string, unknown>): string {
+export function mockResourceId(
+  type: string,
+  physical: string,
+  logicalName: string,
+  inputs: Record<string, unknown>,
+): string {
   if (type === "pulumi:pulumi:StackReference") return String(inputs.name);
   // Unique per resource, stable across renders, and the same for the same resource in
   // every stack (logical names do not carry the stage), so `stagectl diff` lines them up.
@@ -211,7 +280,12 @@ export function mockResourceId(type: string, physical: string, logicalName: stri
   if (type.startsWith("aws:ec2/vpc:")) return `vpc-${digest(seed, 17)}`;
   if (type.startsWith("aws:ec2/subnet:")) return `subnet-${digest(seed, 17)}`;
   if (type.startsWith("aws:ec2/securityGroup:")) return `sg-${digest(seed, 17)}`;
-  if (type === "aws:s3/bucket:Bucket" || type.startsWith("aws:iam/role:") || type.startsWith("aws:rds/") || type.startsWith("aws:elasticache/")) {
+  if (
+    type === "aws:s3/bucket:Bucket" ||
+    type.startsWith("aws:iam/role:") ||
+    type.startsWith("aws:rds/") ||
+    type.startsWith("aws:elasticache/")
+  ) {
     // AWS uses these resources' names as their ids.
     return physical;
   }

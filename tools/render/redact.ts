@@ -6,7 +6,11 @@ const SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
 export function isSecretMarker(value: unknown): boolean {
-  return value !== null && typeof value === "object" && (value as Record<string, unknown>)[SIG_KEY] === SECRET_SIG;
+  return (
+    value !== null &&
+    typeof value === "object" &&
+    (value as Record<string, unknown>)[SIG_KEY] === SECRET_SIG
+  );
 }
 
 /**
@@ -19,7 +23,8 @@ function mapTree(value: unknown, replace: (node: unknown) => unknown): unknown {
   if (Array.isArray(value)) return value.map((item) => mapTree(item, replace));
   if (value !== null && typeof value === "object") {
     const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) out[key] = mapTree((value as Record<string, unknown>)[key], replace);
+    for (const key of Object.keys(value).sort())
+      out[key] = mapTree((value as Record<string, unknown>)[key], replace);
     return out;
   }
   return value;

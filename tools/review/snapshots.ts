@@ -19,7 +19,8 @@ export function snapshotPath(stack: string, dir = SNAPSHOT_DIR): string {
 /** Why a stack's committed snapshot does not match its render, or undefined when it does. */
 export function staleness(render: Render, dir = SNAPSHOT_DIR): string | undefined {
   const file = snapshotPath(render.stack, dir);
-  if (!fs.existsSync(file)) return `snapshots/${render.stack}.json is missing; run ${REFRESH_COMMAND} and commit it`;
+  if (!fs.existsSync(file))
+    return `snapshots/${render.stack}.json is missing; run ${REFRESH_COMMAND} and commit it`;
   if (fs.readFileSync(file, "utf8") !== renderToJson(render)) {
     return `snapshots/${render.stack}.json is stale: the ${render.stack} render changed; run ${REFRESH_COMMAND} and commit the result`;
   }

@@ -18,10 +18,23 @@ export interface ApplyCounts {
   columnsRewritten: number;
 }
 
-const ENABLE: Record<string, string> = { O: "enable trigger", A: "enable always trigger", R: "enable replica trigger" };
+const ENABLE: Record<string, string> = {
+  O: "enable trigger",
+  A: "enable always trigger",
+  R: "enable replica trigger",
+};
 
-export async function applyRules(client: ClientBase, tables: PlannedTable[], pads: HmacPads | undefined): Promise<ApplyCounts> {
-  const counts: ApplyCounts = { rowsUpdated: 0, tablesUpdated: 0, tablesTruncated: 0, columnsRewritten: 0 };
+export async function applyRules(
+  client: ClientBase,
+  tables: PlannedTable[],
+  pads: HmacPads | undefined,
+): Promise<ApplyCounts> {
+  const counts: ApplyCounts = {
+    rowsUpdated: 0,
+    tablesUpdated: 0,
+    tablesTruncated: 0,
+    columnsRewritten: 0,
+  };
   await client.query("begin");
   try {
     for (const table of tables.filter((t) => !t.delete)) {
@@ -37,9 +50,16 @@ export async function applyRules(client: ClientBase, tables: PlannedTable[], pad
         [`${quoteIdent(table.relation.schema)}.${quoteIdent(table.relation.relation)}`],
       );
       const relation = target.replace(/^only /, "");
-      for (const trigger of triggers.rows) await client.query(`alter table ${relation} disable trigger ${quoteIdent(trigger.name)}`);
-      const result = await client.query(`update ${target} set ${assignments.join(", ")}`, params.values);
-      for (const trigger of triggers.rows) await client.query(`alter table ${relation} ${ENABLE[trigger.enabled]} ${quoteIdent(trigger.name)}`);
+      for (const trigger of triggers.rows)
+        await client.query(`alter table ${relation} disable trigger ${quoteIdent(trigger.name)}`);
+      const result = await client.query(
+        `update ${target} set ${assignments.join(", ")}`,
+        params.values,
+      );
+      for (const trigger of triggers.rows)
+        await client.query(
+          `alter table ${relation} ${ENABLE[trigger.enabled]} ${quoteIdent(trigger.name)}`,
+        );
       counts.rowsUpdated += result.rowCount ?? 0;
       counts.tablesUpdated += 1;
       counts.columnsRewritten += assignments.length;

@@ -6,8 +6,15 @@
 import type { ClientBase } from "pg";
 
 /** relkinds that are data or look like it: tables, partitioned tables, views, materialized views, foreign tables. */
-export type RelationKind = "table" | "partitioned table" | "view" | "materialized view" | "foreign table";
-const RELKINDS: Record<string, RelationKind> = { r: "table", p: "partitioned table", v: "view", m: "materialized view", f: "foreign table" };
+export type RelationKind =
+  "table" | "partitioned table" | "view" | "materialized view" | "foreign table";
+const RELKINDS: Record<string, RelationKind> = {
+  r: "table",
+  p: "partitioned table",
+  v: "view",
+  m: "materialized view",
+  f: "foreign table",
+};
 
 export interface CatalogColumn {
   name: string;
@@ -44,12 +51,25 @@ export interface Catalog {
 export const SYSTEM_SCHEMAS_SQL = `n.nspname not in ('pg_catalog', 'information_schema') and n.nspname !~ '^pg_(toast|temp_|toast_temp_)'`;
 
 export async function readCatalog(client: ClientBase): Promise<Catalog> {
-  const relations = await client.query<{ oid: number; schema: string; relation: string; relkind: string }>(
+  const relations = await client.query<{
+    oid: number;
+    schema: string;
+    relation: string;
+    relkind: string;
+  }>(
     `select c.oid, n.nspname as schema, c.relname as relation, c.relkind
        from pg_class c join pg_namespace n on n.oid = c.relnamespace
       where c.relkind in ('r', 'p', 'v', 'm', 'f') and ${SYSTEM_SCHEMAS_SQL}`,
   );
-  const columns = await client.query<{ oid: number; name: string; type: string; collate: string; not_null: boolean; generated: boolean; has_statistics: boolean }>(
+  const columns = await client.query<{
+    oid: number;
+    name: string;
+    type: string;
+    collate: string;
+    not_null: boolean;
+    generated: boolean;
+    has_statistics: boolean;
+  }>(
     `select a.attrelid as oid, a.attname as name, format_type(a.atttypid, a.atttypmod) as type,
             case when a.attcollation <> 0 and a.attcollation <> t.typcollation
                  then 'COLLATE ' || quote_ident(cn.nspname) || '.' || quote_ident(co.collname) else '' end as collate,
@@ -80,10 +100,25 @@ export async function readCatalog(client: ClientBase): Promise<Catalog> {
 
   const byOid = new Map<number, CatalogRelation>();
   for (const row of relations.rows) {
-    byOid.set(row.oid, { name: `${row.schema}.${row.relation}`, schema: row.schema, relation: row.relation, kind: RELKINDS[row.relkind], columns: [], primaryKey: [], references: [] });
+    byOid.set(row.oid, {
+      name: `${row.schema}.${row.relation}`,
+      schema: row.schema,
+      relation: row.relation,
+      kind: RELKINDS[row.relkind],
+      columns: [],
+      primaryKey: [],
+      references: [],
+    });
   }
   for (const row of columns.rows) {
-    byOid.get(row.oid)?.columns.push({ name: row.name, type: row.type, collate: row.collate, notNull: row.not_null, generated: row.generated, hasStatistics: row.has_statistics });
+    byOid.get(row.oid)?.columns.push({
+      name: row.name,
+      type: row.type,
+      collate: row.collate,
+      notNull: row.not_null,
+      generated: row.generated,
+      hasStatistics: row.has_statistics,
+    });
   }
   for (const row of keys.rows) {
     const relation = byOid.get(row.oid);

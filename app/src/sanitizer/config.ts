@@ -10,7 +10,10 @@ const identifier = z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, "an identifier");
 
 export const sanitizeContract = z.object({
   APP_STAGE: z.string().regex(/^[a-z][a-z0-9-]*$/, "the stage whose stack runs the refinery"),
-  DB_HOST: z.string().min(1, "the sanitizer instance's host name").regex(/^[A-Za-z0-9.:-]+$/, "a host name"),
+  DB_HOST: z
+    .string()
+    .min(1, "the sanitizer instance's host name")
+    .regex(/^[A-Za-z0-9.:-]+$/, "a host name"),
   DB_PORT: port,
   DB_NAME: identifier,
   DB_USER: identifier,
@@ -21,7 +24,10 @@ export const sanitizeContract = z.object({
 
 export const sanitizeLocal = z.object({
   /** Talk to PostgreSQL without TLS: local runs only (the guard refuses it for a remote host). */
-  APP_DISABLE_TLS: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
+  APP_DISABLE_TLS: z
+    .enum(["true", "false"])
+    .default("false")
+    .transform((v) => v === "true"),
   /** PEM bundle to verify RDS certificates with (the image sets it). */
   DB_CA_FILE: z.string().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info"),
@@ -29,20 +35,30 @@ export const sanitizeLocal = z.object({
 
 export type SanitizeConfig = z.infer<typeof sanitizeContract> & z.infer<typeof sanitizeLocal>;
 
-export const SANITIZE_SECRET_KEYS: readonly string[] = ["DB_PASSWORD", "SANITIZE_HMAC_KEY"] satisfies SanitizeSecretName[];
+export const SANITIZE_SECRET_KEYS: readonly string[] = [
+  "DB_PASSWORD",
+  "SANITIZE_HMAC_KEY",
+] satisfies SanitizeSecretName[];
 
 /** Every problem with the environment, secrets named but never shown. */
-export function loadSanitizeConfig(env: NodeJS.ProcessEnv): { ok: true; config: SanitizeConfig } | { ok: false; problems: string[] } {
+export function loadSanitizeConfig(
+  env: NodeJS.ProcessEnv,
+): { ok: true; config: SanitizeConfig } | { ok: false; problems: string[] } {
   const contract = sanitizeContract.safeParse(env);
   const local = sanitizeLocal.safeParse(env);
-  if (contract.success && local.success) return { ok: true, config: { ...contract.data, ...local.data } };
+  if (contract.success && local.success)
+    return { ok: true, config: { ...contract.data, ...local.data } };
   const problems: string[] = [];
   for (const result of [contract, local]) {
     if (result.success) continue;
     for (const issue of result.error.issues) {
       const key = String(issue.path[0]);
-      if (env[key] === undefined) problems.push(`${key}: missing; the refinery's task definition sets it`);
-      else problems.push(`${key}: ${SANITIZE_SECRET_KEYS.includes(key) ? "malformed (value hidden)" : `got ${JSON.stringify(env[key])}`}; expected ${issue.message}`);
+      if (env[key] === undefined)
+        problems.push(`${key}: missing; the refinery's task definition sets it`);
+      else
+        problems.push(
+          `${key}: ${SANITIZE_SECRET_KEYS.includes(key) ? "malformed (value hidden)" : `got ${JSON.stringify(env[key])}`}; expected ${issue.message}`,
+        );
     }
   }
   return { ok: false, problems };

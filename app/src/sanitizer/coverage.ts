@@ -33,22 +33,31 @@ export function checkCoverage(catalog: Catalog, rules: Rules): Coverage {
   let columns = 0;
   let views = 0;
 
-  for (const relation of [...catalog.relations.values()].sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const relation of [...catalog.relations.values()].sort((a, b) =>
+    a.name.localeCompare(b.name),
+  )) {
     if (relation.kind === "view") {
       views += 1;
-      if (!rules.views.has(relation.name)) problems.push(`${relation.name}: a view the rules do not list (add it to views, or drop it from the schema)`);
+      if (!rules.views.has(relation.name))
+        problems.push(
+          `${relation.name}: a view the rules do not list (add it to views, or drop it from the schema)`,
+        );
       continue;
     }
     if (relation.kind !== "table") {
       // Partitioned tables: an UPDATE of the parent reaches its partitions, which are tables of
       // their own here too, and a hash applied twice is wrong. Not supported yet: fail closed.
-      problems.push(`${relation.name}: a ${relation.kind}, which no rule can sanitize yet; drop it from the schema`);
+      problems.push(
+        `${relation.name}: a ${relation.kind}, which no rule can sanitize yet; drop it from the schema`,
+      );
       continue;
     }
     const tableRules = rules.tables.get(relation.name);
     if (!tableRules) {
       const names = relation.columns.map((c) => `${relation.name}.${c.name}`);
-      problems.push(`${relation.name}: a table with no rules (uncovered: ${names.join(", ") || "no columns"})`);
+      problems.push(
+        `${relation.name}: a table with no rules (uncovered: ${names.join(", ") || "no columns"})`,
+      );
       continue;
     }
     columns += relation.columns.length;
@@ -64,40 +73,60 @@ export function checkCoverage(catalog: Catalog, rules: Rules): Coverage {
         problems.push(`${where}: no rule`);
         continue;
       }
-      if (rule.kind === "null" && column.notNull) problems.push(`${where}: rule null, but the column is NOT NULL`);
-      if (column.generated && rule.kind !== "keep") problems.push(`${where}: a generated column is computed from the others; its rule must be keep`);
+      if (rule.kind === "null" && column.notNull)
+        problems.push(`${where}: rule null, but the column is NOT NULL`);
+      if (column.generated && rule.kind !== "keep")
+        problems.push(
+          `${where}: a generated column is computed from the others; its rule must be keep`,
+        );
       planned.push({ column, rule });
     }
     for (const name of tableRules.columns.keys()) {
-      if (!relation.columns.some((c) => c.name === name)) problems.push(`${relation.name}.${name}: has a rule but no such column (rules out of date with the schema)`);
+      if (!relation.columns.some((c) => c.name === name))
+        problems.push(
+          `${relation.name}.${name}: has a rule but no such column (rules out of date with the schema)`,
+        );
     }
     const key = tableRules.key ?? relation.primaryKey;
     const needsKey = planned.some((p) => p.rule.kind === "fake");
-    if (needsKey && key.length === 0) problems.push(`${relation.name}: fake rules need a key (no primary key; name one with key:)`);
+    if (needsKey && key.length === 0)
+      problems.push(`${relation.name}: fake rules need a key (no primary key; name one with key:)`);
     for (const name of key) {
       const rule = tableRules.columns.get(name);
-      if (needsKey && rule && rule.kind !== "keep") problems.push(`${relation.name}.${name}: fakes derive from this key column, so its rule must be keep, not ${describeRule(rule)}`);
+      if (needsKey && rule && rule.kind !== "keep")
+        problems.push(
+          `${relation.name}.${name}: fakes derive from this key column, so its rule must be keep, not ${describeRule(rule)}`,
+        );
     }
     tables.push({ relation, delete: false, key, columns: planned });
   }
 
   for (const name of rules.tables.keys()) {
-    if (catalog.relations.get(name)?.kind !== "table") problems.push(`${name}: has rules but no such table (rules out of date with the schema)`);
+    if (catalog.relations.get(name)?.kind !== "table")
+      problems.push(`${name}: has rules but no such table (rules out of date with the schema)`);
   }
   for (const name of rules.views) {
-    if (catalog.relations.get(name)?.kind !== "view") problems.push(`${name}: listed as a view, but there is no such view`);
+    if (catalog.relations.get(name)?.kind !== "view")
+      problems.push(`${name}: listed as a view, but there is no such view`);
   }
   // A kept row pointing at a deleted one: the delete would fail half-way, or cascade into kept data.
   const deleted = new Set(tables.filter((t) => t.delete).map((t) => t.relation.name));
   for (const table of tables) {
     if (table.delete) continue;
     for (const target of table.relation.references) {
-      if (deleted.has(target)) problems.push(`${table.relation.name}: has a foreign key to ${target}, whose rows are deleted`);
+      if (deleted.has(target))
+        problems.push(
+          `${table.relation.name}: has a foreign key to ${target}, whose rows are deleted`,
+        );
     }
   }
-  if (catalog.largeObjects > 0) problems.push(`pg_largeobject: ${catalog.largeObjects} large objects hold data no rule covers`);
+  if (catalog.largeObjects > 0)
+    problems.push(`pg_largeobject: ${catalog.largeObjects} large objects hold data no rule covers`);
   // A slot keeps WAL (and so the original rows) until it is consumed, which no one will do here.
-  if (catalog.replicationSlots > 0) problems.push(`pg_replication_slots: ${catalog.replicationSlots} replication slots keep WAL written before sanitizing; drop them`);
+  if (catalog.replicationSlots > 0)
+    problems.push(
+      `pg_replication_slots: ${catalog.replicationSlots} replication slots keep WAL written before sanitizing; drop them`,
+    );
 
   return { problems, tables, counts: { tables: tables.length, columns, views } };
 }

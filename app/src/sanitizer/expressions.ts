@@ -32,7 +32,12 @@ function cast(expression: string, planned: PlannedColumn): string {
 }
 
 /** The new value of a column under its rule; undefined for keep. */
-export function assignmentSql(table: PlannedTable, planned: PlannedColumn, params: Parameters, pads: HmacPads | undefined): string | undefined {
+export function assignmentSql(
+  table: PlannedTable,
+  planned: PlannedColumn,
+  params: Parameters,
+  pads: HmacPads | undefined,
+): string | undefined {
   const column = quoteIdent(planned.column.name);
   const rule = planned.rule;
   switch (rule.kind) {
@@ -53,7 +58,11 @@ export function assignmentSql(table: PlannedTable, planned: PlannedColumn, param
 }
 
 /** A condition true for rows whose column does not hold what the rule produces; undefined for keep. */
-export function violationSql(table: PlannedTable, planned: PlannedColumn, params: Parameters): string | undefined {
+export function violationSql(
+  table: PlannedTable,
+  planned: PlannedColumn,
+  params: Parameters,
+): string | undefined {
   const column = quoteIdent(planned.column.name);
   const rule = planned.rule;
   switch (rule.kind) {

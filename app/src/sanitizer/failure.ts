@@ -54,10 +54,14 @@ export function safeError(error: unknown): Record<string, string> {
     for (const key of ["schema", "table", "column", "constraint", "dataType", "routine"] as const) {
       if (fields[key]) safe[key] = String(fields[key]);
     }
-    safe.message = MESSAGE_IS_SAFE.test(fields.code) && fields.message ? fields.message : "PostgreSQL error (message withheld: it may quote data)";
+    safe.message =
+      MESSAGE_IS_SAFE.test(fields.code) && fields.message
+        ? fields.message
+        : "PostgreSQL error (message withheld: it may quote data)";
     return safe;
   }
   // Node's own errors (a refused connection, a DNS failure) carry no data from the database.
-  if (error instanceof Error) return { message: error.message, ...(fields.code ? { code: String(fields.code) } : {}) };
+  if (error instanceof Error)
+    return { message: error.message, ...(fields.code ? { code: String(fields.code) } : {}) };
   return { message: "unknown error" };
 }

@@ -7,11 +7,66 @@
 import type { CatalogColumn } from "./catalog";
 import type { FakeKind } from "./rules";
 
-const FIRST = ["Alex", "Sam", "Robin", "Jordan", "Kim", "Noor", "Mika", "Yuki", "Ines", "Tomas", "Lea", "Omar", "Ada", "Jonas", "Priya", "Luca"];
-const LAST = ["Example", "Sample", "Placeholder", "Testington", "Mock", "Dummy", "Fictional", "Specimen", "Demo", "Stand-In", "Pseudonym", "Invented"];
-const STREETS = ["Example Street", "Sample Road", "Placeholder Lane", "Test Avenue", "Demo Way", "Mock Close", "Fiction Square", "Specimen Row"];
-const CITIES = ["Exampleville", "Sampletown", "Placeholder City", "Testburg", "Demoford", "Mockington", "Fictionbury", "Specimen Falls"];
-const PHRASES = ["Lorem ipsum dolor sit amet.", "Consectetur adipiscing elit.", "Sed do eiusmod tempor.", "Ut enim ad minim veniam.", "Duis aute irure dolor.", "Excepteur sint occaecat."];
+const FIRST = [
+  "Alex",
+  "Sam",
+  "Robin",
+  "Jordan",
+  "Kim",
+  "Noor",
+  "Mika",
+  "Yuki",
+  "Ines",
+  "Tomas",
+  "Lea",
+  "Omar",
+  "Ada",
+  "Jonas",
+  "Priya",
+  "Luca",
+];
+const LAST = [
+  "Example",
+  "Sample",
+  "Placeholder",
+  "Testington",
+  "Mock",
+  "Dummy",
+  "Fictional",
+  "Specimen",
+  "Demo",
+  "Stand-In",
+  "Pseudonym",
+  "Invented",
+];
+const STREETS = [
+  "Example Street",
+  "Sample Road",
+  "Placeholder Lane",
+  "Test Avenue",
+  "Demo Way",
+  "Mock Close",
+  "Fiction Square",
+  "Specimen Row",
+];
+const CITIES = [
+  "Exampleville",
+  "Sampletown",
+  "Placeholder City",
+  "Testburg",
+  "Demoford",
+  "Mockington",
+  "Fictionbury",
+  "Specimen Falls",
+];
+const PHRASES = [
+  "Lorem ipsum dolor sit amet.",
+  "Consectetur adipiscing elit.",
+  "Sed do eiusmod tempor.",
+  "Ut enim ad minim veniam.",
+  "Duis aute irure dolor.",
+  "Excepteur sint occaecat.",
+];
 
 const INTEGER_TYPES = new Set(["smallint", "integer", "bigint"]);
 

@@ -34,15 +34,31 @@ export function isLoopback(host: string): boolean {
 export function checkHost(host: string, tlsDisabled: boolean): void {
   const instance = host.split(".")[0].toLowerCase();
   if (!isLoopback(host) && !instance.endsWith(SANITIZER_SUFFIX)) {
-    throw new RefineryFailure("guard", EXIT.refused, [`DB_HOST: instance ${instance} is not the refinery's sanitizer (its identifier ends with ${SANITIZER_SUFFIX})`], "refusing: not the sanitizer instance");
+    throw new RefineryFailure(
+      "guard",
+      EXIT.refused,
+      [
+        `DB_HOST: instance ${instance} is not the refinery's sanitizer (its identifier ends with ${SANITIZER_SUFFIX})`,
+      ],
+      "refusing: not the sanitizer instance",
+    );
   }
   if (tlsDisabled && !isLoopback(host)) {
-    throw new RefineryFailure("guard", EXIT.refused, ["APP_DISABLE_TLS: only for a database on loopback"], "refusing: TLS is mandatory for a remote database");
+    throw new RefineryFailure(
+      "guard",
+      EXIT.refused,
+      ["APP_DISABLE_TLS: only for a database on loopback"],
+      "refusing: TLS is mandatory for a remote database",
+    );
   }
 }
 
 /** Steps 2 and 3, on the open connection, before anything is read or changed. */
-export async function checkServer(client: ClientBase, host: string, resolve: (host: string) => Promise<string[]> = resolveAll): Promise<{ otherSessions: number }> {
+export async function checkServer(
+  client: ClientBase,
+  host: string,
+  resolve: (host: string) => Promise<string[]> = resolveAll,
+): Promise<{ otherSessions: number }> {
   const { rows } = await client.query<{ address: string | null; others: number }>(
     `select host(inet_server_addr()) as address,
             (select count(*)::int from pg_stat_activity
@@ -53,11 +69,22 @@ export async function checkServer(client: ClientBase, host: string, resolve: (ho
   const expected = await resolve(host);
   const problems: string[] = [];
   if (!address || !expected.includes(address)) {
-    problems.push(`inet_server_addr: the server was reached on ${address ?? "a socket"}, not on an address ${host} resolves to (${expected.join(", ")}): a tunnel or proxy to another server`);
+    problems.push(
+      `inet_server_addr: the server was reached on ${address ?? "a socket"}, not on an address ${host} resolves to (${expected.join(", ")}): a tunnel or proxy to another server`,
+    );
   }
   // Counted, never listed: who is connected is none of the log's business.
-  if (others > 0) problems.push(`pg_stat_activity: ${others} other sessions use this database; the sanitizer is a fresh restore nobody else connects to`);
-  if (problems.length > 0) throw new RefineryFailure("guard", EXIT.refused, problems, "refusing: the server is not an isolated sanitizer");
+  if (others > 0)
+    problems.push(
+      `pg_stat_activity: ${others} other sessions use this database; the sanitizer is a fresh restore nobody else connects to`,
+    );
+  if (problems.length > 0)
+    throw new RefineryFailure(
+      "guard",
+      EXIT.refused,
+      problems,
+      "refusing: the server is not an isolated sanitizer",
+    );
   return { otherSessions: others };
 }
 

@@ -21,7 +21,10 @@ export function hmacPads(key: string): HmacPads {
   if (bytes.length > BLOCK) bytes = createHash("sha256").update(bytes).digest();
   const padded = Buffer.alloc(BLOCK);
   bytes.copy(padded);
-  return { inner: Buffer.from(padded.map((b) => b ^ 0x36)), outer: Buffer.from(padded.map((b) => b ^ 0x5c)) };
+  return {
+    inner: Buffer.from(padded.map((b) => b ^ 0x36)),
+    outer: Buffer.from(padded.map((b) => b ^ 0x5c)),
+  };
 }
 
 /** SQL for the hex HMAC of a column's text; $inner and $outer are the parameter placeholders of the pads. */

@@ -8,16 +8,32 @@ import * as path from "node:path";
 import { parseDocument } from "yaml";
 import { z } from "zod";
 
-export const FAKE_KINDS = ["email", "name", "phone", "address_line", "city", "postal_code", "text"] as const;
+export const FAKE_KINDS = [
+  "email",
+  "name",
+  "phone",
+  "address_line",
+  "city",
+  "postal_code",
+  "text",
+] as const;
 export type FakeKind = (typeof FAKE_KINDS)[number];
 
-export type ColumnRule = { kind: "keep" } | { kind: "null" } | { kind: "hash" } | { kind: "fake"; fake: FakeKind } | { kind: "constant"; value: string };
+export type ColumnRule =
+  | { kind: "keep" }
+  | { kind: "null" }
+  | { kind: "hash" }
+  | { kind: "fake"; fake: FakeKind }
+  | { kind: "constant"; value: string };
 
 const columnRule = z.union([
   z.enum(["keep", "null", "hash"]).transform((kind): ColumnRule => ({ kind })),
   // YAML reads a bare `null` (and an empty value) as null, not as the word: both mean the null rule.
   z.null().transform((): ColumnRule => ({ kind: "null" })),
-  z.object({ fake: z.enum(FAKE_KINDS) }).strict().transform(({ fake }): ColumnRule => ({ kind: "fake", fake })),
+  z
+    .object({ fake: z.enum(FAKE_KINDS) })
+    .strict()
+    .transform(({ fake }): ColumnRule => ({ kind: "fake", fake })),
   z
     .object({ constant: z.union([z.string(), z.number(), z.boolean()]) })
     .strict()
@@ -26,14 +42,18 @@ const columnRule = z.union([
 
 const identifier = z.string().regex(/^[a-z_][a-z0-9_$]*$/, "a lower-case SQL identifier");
 /** `table` (in public) or `schema.table`. */
-const qualifiedName = z.string().regex(/^([a-z_][a-z0-9_$]*\.)?[a-z_][a-z0-9_$]*$/, "a table name like users or audit.events");
+const qualifiedName = z
+  .string()
+  .regex(/^([a-z_][a-z0-9_$]*\.)?[a-z_][a-z0-9_$]*$/, "a table name like users or audit.events");
 
 const tableRules = z.union([
   z.literal("delete"),
   z
     .object({
       key: z.array(identifier).min(1).optional(),
-      columns: z.record(identifier, columnRule).refine((columns) => Object.keys(columns).length > 0, "at least one column"),
+      columns: z
+        .record(identifier, columnRule)
+        .refine((columns) => Object.keys(columns).length > 0, "at least one column"),
     })
     .strict(),
 ]);
@@ -75,7 +95,8 @@ export function qualify(name: string): string {
 /** Parses the rules document; every problem is named with its path. */
 export function parseRules(text: string, source = "sanitize rules"): Rules {
   const document = parseDocument(text, { uniqueKeys: true });
-  if (document.errors.length > 0) throw new RulesError(`${source}: not valid YAML: ${document.errors[0].message.split("\n")[0]}`);
+  if (document.errors.length > 0)
+    throw new RulesError(`${source}: not valid YAML: ${document.errors[0].message.split("\n")[0]}`);
   let data: unknown;
   try {
     // No aliases: the file is short and hand-written, and an alias bomb is not.
@@ -85,17 +106,29 @@ export function parseRules(text: string, source = "sanitize rules"): Rules {
   }
   const parsed = rulesFile.safeParse(data);
   if (!parsed.success) {
-    const problems = specific(parsed.error.issues).map((issue) => `${issue.path.join(".") || "(document)"}: ${issue.message}`);
+    const problems = specific(parsed.error.issues).map(
+      (issue) => `${issue.path.join(".") || "(document)"}: ${issue.message}`,
+    );
     throw new RulesError(`${source}: ${problems.join("; ")}`);
   }
   const tables = new Map<string, TableRules>();
   for (const [name, rules] of Object.entries(parsed.data.tables)) {
     const qualified = qualify(name);
-    if (tables.has(qualified)) throw new RulesError(`${source}: tables.${name}: ${qualified} is named twice`);
+    if (tables.has(qualified))
+      throw new RulesError(`${source}: tables.${name}: ${qualified} is named twice`);
     const [schema, table] = qualified.split(".");
     tables.set(
       qualified,
-      rules === "delete" ? { name: qualified, schema, table, delete: true, columns: new Map() } : { name: qualified, schema, table, delete: false, key: rules.key, columns: new Map(Object.entries(rules.columns)) },
+      rules === "delete"
+        ? { name: qualified, schema, table, delete: true, columns: new Map() }
+        : {
+            name: qualified,
+            schema,
+            table,
+            delete: false,
+            key: rules.key,
+            columns: new Map(Object.entries(rules.columns)),
+          },
     );
   }
   return { tables, views: new Set(parsed.data.views.map(qualify)) };

@@ -32,7 +32,10 @@ export interface RunSummary {
 /** Opens the one connection of a run, after the host check and before anything else. */
 export async function connect(config: SanitizeConfig): Promise<Client> {
   checkHost(config.DB_HOST, config.APP_DISABLE_TLS);
-  const client = new Client({ ...postgresSettings(config), application_name: "multistage-sanitizer" });
+  const client = new Client({
+    ...postgresSettings(config),
+    application_name: "multistage-sanitizer",
+  });
   // An error event on an idle client would otherwise crash the process with its message.
   client.on("error", () => undefined);
   await client.connect();
@@ -46,13 +49,23 @@ export async function connect(config: SanitizeConfig): Promise<Client> {
 export async function plan(client: Client, rules: Rules): Promise<Coverage> {
   const coverage = checkCoverage(await readCatalog(client), rules);
   if (coverage.problems.length > 0) {
-    throw new RefineryFailure("coverage", EXIT.uncovered, coverage.problems, `coverage failed: ${coverage.problems.length} things have no rule; nothing was changed`);
+    throw new RefineryFailure(
+      "coverage",
+      EXIT.uncovered,
+      coverage.problems,
+      `coverage failed: ${coverage.problems.length} things have no rule; nothing was changed`,
+    );
   }
   return coverage;
 }
 
 /** Runs one step and logs one line: its counts (chosen by `counts`, so no object is dumped whole) and duration. */
-async function step<T>(logger: Logger, name: Step, body: () => Promise<T>, counts: (result: T) => object): Promise<T> {
+async function step<T>(
+  logger: Logger,
+  name: Step,
+  body: () => Promise<T>,
+  counts: (result: T) => object,
+): Promise<T> {
   const started = process.hrtime.bigint();
   const ms = () => Math.round(Number(process.hrtime.bigint() - started) / 1e6);
   try {
@@ -60,15 +73,32 @@ async function step<T>(logger: Logger, name: Step, body: () => Promise<T>, count
     logger.info({ step: name, ms: ms(), ...counts(result) }, `${name} done`);
     return result;
   } catch (error) {
-    const failure = error instanceof RefineryFailure ? error : new RefineryFailure(name, EXIT.failed, [], `${name} failed`);
-    logger.error({ step: name, ms: ms(), exitCode: failure.exitCode, problems: failure.problems, error: safeError(error) }, failure.message);
+    const failure =
+      error instanceof RefineryFailure
+        ? error
+        : new RefineryFailure(name, EXIT.failed, [], `${name} failed`);
+    logger.error(
+      {
+        step: name,
+        ms: ms(),
+        exitCode: failure.exitCode,
+        problems: failure.problems,
+        error: safeError(error),
+      },
+      failure.message,
+    );
     throw failure;
   }
 }
 
 const same = <T extends object>(result: T): T => result;
 
-export async function runRefinery(config: SanitizeConfig, rules: Rules, logger: Logger, options: RunOptions = {}): Promise<RunSummary> {
+export async function runRefinery(
+  config: SanitizeConfig,
+  rules: Rules,
+  logger: Logger,
+  options: RunOptions = {},
+): Promise<RunSummary> {
   const { client } = await step(
     logger,
     "guard",
@@ -84,9 +114,16 @@ export async function runRefinery(config: SanitizeConfig, rules: Rules, logger: 
     ({ otherSessions }) => ({ otherSessions }),
   );
   try {
-    const coverage = await step(logger, "coverage", () => plan(client, rules), (planned) => planned.counts);
+    const coverage = await step(
+      logger,
+      "coverage",
+      () => plan(client, rules),
+      (planned) => planned.counts,
+    );
     const tables = coverage.tables;
-    const pads = tables.some((t) => t.columns.some((c) => c.rule.kind === "hash")) ? hmacPads(config.SANITIZE_HMAC_KEY) : undefined;
+    const pads = tables.some((t) => t.columns.some((c) => c.rule.kind === "hash"))
+      ? hmacPads(config.SANITIZE_HMAC_KEY)
+      : undefined;
     const apply = await step(logger, "apply", () => applyRules(client, tables, pads), same);
     const verify = await step(logger, "verify", () => verifyRules(client, tables), same);
     const scrubbed = await step(logger, "scrub", () => scrub(client, tables), same);

@@ -45,26 +45,40 @@ function relationSql(table: PlannedTable): string {
 }
 
 async function filenode(client: ClientBase, relation: string): Promise<string> {
-  const { rows } = await client.query<{ node: string }>("select pg_relation_filenode($1::regclass)::text as node", [relation]);
+  const { rows } = await client.query<{ node: string }>(
+    "select pg_relation_filenode($1::regclass)::text as node",
+    [relation],
+  );
   return rows[0].node;
 }
 
 async function statisticsColumns(client: ClientBase, table: PlannedTable): Promise<string[]> {
-  const { rows } = await client.query<{ column: string }>("select attname as column from pg_stats where schemaname = $1 and tablename = $2", [table.relation.schema, table.relation.relation]);
+  const { rows } = await client.query<{ column: string }>(
+    "select attname as column from pg_stats where schemaname = $1 and tablename = $2",
+    [table.relation.schema, table.relation.relation],
+  );
   return rows.map((r) => r.column);
 }
 
 /** Drops the statistics of tables with no rows left, which ANALYZE would leave as they came. */
-async function dropStatisticsOfEmptyTables(client: ClientBase, tables: PlannedTable[]): Promise<number> {
+async function dropStatisticsOfEmptyTables(
+  client: ClientBase,
+  tables: PlannedTable[],
+): Promise<number> {
   let dropped = 0;
   for (const table of tables) {
-    const { rows } = await client.query<{ empty: boolean }>(`select not exists (select 1 from only ${relationSql(table)}) as empty`);
+    const { rows } = await client.query<{ empty: boolean }>(
+      `select not exists (select 1 from only ${relationSql(table)}) as empty`,
+    );
     if (!rows[0].empty) continue;
     const columns = await statisticsColumns(client, table);
     if (columns.length === 0) continue;
     const alters = columns.map((name) => {
       const column = table.relation.columns.find((c) => c.name === name);
-      if (!column) throw new Error(`${table.relation.name}.${name}: statistics for a column the catalog did not list`);
+      if (!column)
+        throw new Error(
+          `${table.relation.name}.${name}: statistics for a column the catalog did not list`,
+        );
       return `alter column ${quoteIdent(name)} type ${column.type} ${column.collate}`;
     });
     await client.query(`alter table ${relationSql(table)} ${alters.join(", ")}`);
@@ -73,20 +87,35 @@ async function dropStatisticsOfEmptyTables(client: ClientBase, tables: PlannedTa
   return dropped;
 }
 
-async function rewrite(client: ClientBase, relation: string, analyze: boolean, problems: string[]): Promise<void> {
+async function rewrite(
+  client: ClientBase,
+  relation: string,
+  analyze: boolean,
+  problems: string[],
+): Promise<void> {
   const before = await filenode(client, relation);
   await client.query(`vacuum (full${analyze ? ", analyze" : ""}) ${relation}`);
   // VACUUM skips (with a warning, not an error) a table it may not rewrite: check it did.
-  if ((await filenode(client, relation)) === before) problems.push(`${relation}: VACUUM FULL did not rewrite it (is the sanitizer's user its owner, or the database's?)`);
+  if ((await filenode(client, relation)) === before)
+    problems.push(
+      `${relation}: VACUUM FULL did not rewrite it (is the sanitizer's user its owner, or the database's?)`,
+    );
 }
 
 /** Every value pg_stats keeps for a sanitized column must occur in the column now. */
-async function checkStatistics(client: ClientBase, tables: PlannedTable[], problems: string[]): Promise<number> {
+async function checkStatistics(
+  client: ClientBase,
+  tables: PlannedTable[],
+  problems: string[],
+): Promise<number> {
   let checked = 0;
   for (const table of tables) {
     if (table.delete) {
       const left = await statisticsColumns(client, table);
-      if (left.length > 0) problems.push(`${table.relation.name}: statistics remain for ${left.join(", ")} of a deleted table`);
+      if (left.length > 0)
+        problems.push(
+          `${table.relation.name}: statistics remain for ${left.join(", ")} of a deleted table`,
+        );
       continue;
     }
     for (const planned of table.columns.filter((p) => p.rule.kind !== "keep")) {
@@ -100,7 +129,10 @@ async function checkStatistics(client: ClientBase, tables: PlannedTable[], probl
         [table.relation.schema, table.relation.relation, planned.column.name],
       );
       checked += rows[0].values;
-      if (rows[0].stale > 0) problems.push(`${table.relation.name}.${planned.column.name}: ${rows[0].stale} statistics values are not in the column (stale sample values)`);
+      if (rows[0].stale > 0)
+        problems.push(
+          `${table.relation.name}.${planned.column.name}: ${rows[0].stale} statistics values are not in the column (stale sample values)`,
+        );
     }
   }
   return checked;
@@ -135,7 +167,9 @@ async function checkpointAndSwitch(client: ClientBase): Promise<void> {
     // Whether a managed service grants pg_switch_wal() to its administrator varies; writing one
     // segment's worth of WAL moves into the next segment just the same.
     if ((error as { code?: string }).code !== "42501") throw error;
-    await client.query("select pg_logical_emit_message(false, 'multistage-scrub', repeat('0', pg_size_bytes(current_setting('wal_segment_size'))::int))");
+    await client.query(
+      "select pg_logical_emit_message(false, 'multistage-scrub', repeat('0', pg_size_bytes(current_setting('wal_segment_size'))::int))",
+    );
   }
   await client.query("checkpoint");
 }
@@ -145,7 +179,10 @@ async function overwriteRecycledWal(client: ClientBase): Promise<number> {
   const ahead = await walAhead(client);
   let written = 0;
   while (written < ahead) {
-    await client.query("select pg_logical_emit_message(false, 'multistage-scrub', repeat('0', $1::int))", [WASH_CHUNK]);
+    await client.query(
+      "select pg_logical_emit_message(false, 'multistage-scrub', repeat('0', $1::int))",
+      [WASH_CHUNK],
+    );
     written += WASH_CHUNK;
   }
   return written;
@@ -157,7 +194,13 @@ export async function scrub(client: ClientBase, tables: PlannedTable[]): Promise
   for (const table of tables) await rewrite(client, relationSql(table), true, problems);
   const statisticsValuesChecked = await checkStatistics(client, tables, problems);
   await rewrite(client, "pg_catalog.pg_statistic", false, problems);
-  if (problems.length > 0) throw new RefineryFailure("scrub", EXIT.failed, problems, "scrub failed: originals may remain in the database's files");
+  if (problems.length > 0)
+    throw new RefineryFailure(
+      "scrub",
+      EXIT.failed,
+      problems,
+      "scrub failed: originals may remain in the database's files",
+    );
 
   await checkpointAndSwitch(client);
   const walBytesOverwritten = await overwriteRecycledWal(client);
@@ -167,9 +210,17 @@ export async function scrub(client: ClientBase, tables: PlannedTable[]): Promise
     throw new RefineryFailure(
       "scrub",
       EXIT.failed,
-      [`pg_wal: ${wal.old} segments older than the last checkpoint remain (wal_keep_size, a slow archiver or a replication slot keeps them); they hold the original rows`],
+      [
+        `pg_wal: ${wal.old} segments older than the last checkpoint remain (wal_keep_size, a slow archiver or a replication slot keeps them); they hold the original rows`,
+      ],
       "scrub failed: WAL from before the sanitizing remains",
     );
   }
-  return { tablesRewritten: tables.length, statisticsDropped, statisticsValuesChecked, walSegmentsRemaining: wal.remaining, walBytesOverwritten };
+  return {
+    tablesRewritten: tables.length,
+    statisticsDropped,
+    statisticsValuesChecked,
+    walSegmentsRemaining: wal.remaining,
+    walBytesOverwritten,
+  };
 }

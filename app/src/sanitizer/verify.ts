@@ -15,7 +15,10 @@ export interface VerifyCounts {
   rowsChecked: number;
 }
 
-export async function verifyRules(client: ClientBase, tables: PlannedTable[]): Promise<VerifyCounts> {
+export async function verifyRules(
+  client: ClientBase,
+  tables: PlannedTable[],
+): Promise<VerifyCounts> {
   const problems: string[] = [];
   const counts: VerifyCounts = { tablesChecked: 0, columnsChecked: 0, rowsChecked: 0 };
   await client.query("begin isolation level repeatable read read only");
@@ -26,16 +29,26 @@ export async function verifyRules(client: ClientBase, tables: PlannedTable[]): P
         const violation = violationSql(table, planned, params);
         return violation === undefined ? [] : [{ planned, violation }];
       });
-      const select = ["count(*)::bigint as rows", ...checks.map((check, i) => `count(*) filter (where ${check.violation})::bigint as c${i}`)];
-      const { rows } = await client.query<Record<string, string>>(`select ${select.join(", ")} from ${tableSql(table)}`, params.values);
+      const select = [
+        "count(*)::bigint as rows",
+        ...checks.map((check, i) => `count(*) filter (where ${check.violation})::bigint as c${i}`),
+      ];
+      const { rows } = await client.query<Record<string, string>>(
+        `select ${select.join(", ")} from ${tableSql(table)}`,
+        params.values,
+      );
       const total = Number(rows[0].rows);
       counts.tablesChecked += 1;
       counts.columnsChecked += checks.length;
       counts.rowsChecked += total;
-      if (table.delete && total > 0) problems.push(`${table.relation.name}: ${total} rows remain; rule delete`);
+      if (table.delete && total > 0)
+        problems.push(`${table.relation.name}: ${total} rows remain; rule delete`);
       checks.forEach((check, i) => {
         const differ = Number(rows[0][`c${i}`]);
-        if (differ > 0) problems.push(`${table.relation.name}.${check.planned.column.name}: ${differ} of ${total} rows differ from rule ${describeRule(check.planned.rule)}`);
+        if (differ > 0)
+          problems.push(
+            `${table.relation.name}.${check.planned.column.name}: ${differ} of ${total} rows differ from rule ${describeRule(check.planned.rule)}`,
+          );
       });
     }
     await client.query("commit");
@@ -43,6 +56,12 @@ export async function verifyRules(client: ClientBase, tables: PlannedTable[]): P
     await client.query("rollback").catch(() => undefined);
     throw error;
   }
-  if (problems.length > 0) throw new RefineryFailure("verify", EXIT.unverified, problems, "verification failed: covered columns hold values their rules do not produce");
+  if (problems.length > 0)
+    throw new RefineryFailure(
+      "verify",
+      EXIT.unverified,
+      problems,
+      "verification failed: covered columns hold values their rules do not produce",
+    );
   return counts;
 }

@@ -21,8 +21,19 @@ const groupInputs = z
 export const priceCache: Pricer = (group) => {
   const read = readInputs(group, groupInputs);
   if ("problem" in read) return { lines: [], notPriced: [read.problem] };
-  const { engine, nodeType, numCacheClusters, numNodeGroups, replicasPerNodeGroup, snapshotRetentionLimit } = read.inputs;
-  if (engine !== "redis") return { lines: [], notPriced: [`engine ${engine}: only Redis OSS node prices are in the price table`] };
+  const {
+    engine,
+    nodeType,
+    numCacheClusters,
+    numNodeGroups,
+    replicasPerNodeGroup,
+    snapshotRetentionLimit,
+  } = read.inputs;
+  if (engine !== "redis")
+    return {
+      lines: [],
+      notPriced: [`engine ${engine}: only Redis OSS node prices are in the price table`],
+    };
   // Cluster mode off: numCacheClusters nodes in one shard; on: shards × (primary + replicas).
   const shards = numCacheClusters !== undefined ? 1 : (numNodeGroups ?? 1);
   const nodes = numCacheClusters ?? shards * ((replicasPerNodeGroup ?? 0) + 1);
@@ -37,7 +48,8 @@ export const priceCache: Pricer = (group) => {
   // ElastiCache stores one backup per cluster free; each further day kept is about a shard's data.
   if (snapshotRetentionLimit > 1) {
     const memory = CACHE_NODE_MEMORY_GB[nodeType];
-    if (memory === undefined) notPriced.push(`backups: the memory of ${nodeType} is not in assumptions.ts`);
+    if (memory === undefined)
+      notPriced.push(`backups: the memory of ${nodeType} is not in assumptions.ts`);
     else {
       const gb = shards * memory * (snapshotRetentionLimit - 1);
       lines.push({

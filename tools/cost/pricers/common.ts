@@ -7,10 +7,15 @@ import { z } from "zod";
 import type { RenderedResource } from "../../render/harness";
 
 /** The resource's inputs as the schema reads them, or the problems as one sentence. */
-export function readInputs<T extends z.ZodTypeAny>(resource: RenderedResource, schema: T): { inputs: z.output<T> } | { problem: string } {
+export function readInputs<T extends z.ZodTypeAny>(
+  resource: RenderedResource,
+  schema: T,
+): { inputs: z.output<T> } | { problem: string } {
   const parsed = schema.safeParse(resource.inputs);
   if (parsed.success) return { inputs: parsed.data as z.output<T> };
-  return { problem: `its inputs are not as expected (${parsed.error.issues.map((i) => `${i.path.join(".") || "inputs"}: ${i.message}`).join("; ")})` };
+  return {
+    problem: `its inputs are not as expected (${parsed.error.issues.map((i) => `${i.path.join(".") || "inputs"}: ${i.message}`).join("; ")})`,
+  };
 }
 
 /** A quantity for the table: at most two decimals, no trailing zeros. */

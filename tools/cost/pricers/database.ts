@@ -24,7 +24,12 @@ const instanceInputs = z
   .passthrough();
 
 /** `hours` hours of a PostgreSQL instance of `instanceClass`, twice over when Multi-AZ. */
-export function instanceLine(label: string, instanceClass: string, multiAz: boolean, hours: number): LineSpec {
+export function instanceLine(
+  label: string,
+  instanceClass: string,
+  multiAz: boolean,
+  hours: number,
+): LineSpec {
   const copies = multiAz ? 2 : 1;
   return {
     category: "database",
@@ -34,7 +39,13 @@ export function instanceLine(label: string, instanceClass: string, multiAz: bool
 }
 
 /** `gb` of `storageType` storage for `hours` hours (a whole month by default), twice over when Multi-AZ. */
-export function storageLine(label: string, gb: number, storageType: string, multiAz: boolean, hours = HOURS_PER_MONTH): LineSpec {
+export function storageLine(
+  label: string,
+  gb: number,
+  storageType: string,
+  multiAz: boolean,
+  hours = HOURS_PER_MONTH,
+): LineSpec {
   const copies = multiAz ? 2 : 1;
   const share = hours / HOURS_PER_MONTH;
   return {
@@ -47,14 +58,29 @@ export function storageLine(label: string, gb: number, storageType: string, mult
 export const priceDatabase: Pricer = (instance) => {
   const read = readInputs(instance, instanceInputs);
   if ("problem" in read) return { lines: [], notPriced: [read.problem] };
-  const { engine, instanceClass, multiAz, allocatedStorage, storageType, iops, storageThroughput, backupRetentionPeriod } = read.inputs;
-  if (engine !== "postgres") return { lines: [], notPriced: [`engine ${engine ?? "(none)"}: only PostgreSQL is in the price table`] };
+  const {
+    engine,
+    instanceClass,
+    multiAz,
+    allocatedStorage,
+    storageType,
+    iops,
+    storageThroughput,
+    backupRetentionPeriod,
+  } = read.inputs;
+  if (engine !== "postgres")
+    return {
+      lines: [],
+      notPriced: [`engine ${engine ?? "(none)"}: only PostgreSQL is in the price table`],
+    };
   const lines: LineSpec[] = [instanceLine("instance", instanceClass, multiAz, HOURS_PER_MONTH)];
   const notPriced: string[] = [];
   if (allocatedStorage === undefined) notPriced.push("storage: the render has no allocatedStorage");
   else lines.push(storageLine("storage", allocatedStorage, storageType, multiAz));
-  if (iops !== undefined || storageThroughput !== undefined) notPriced.push("provisioned IOPS and throughput beyond the storage type's baseline");
-  if (allocatedStorage !== undefined && backupRetentionPeriod > 0) lines.push(backupLine(allocatedStorage, backupRetentionPeriod));
+  if (iops !== undefined || storageThroughput !== undefined)
+    notPriced.push("provisioned IOPS and throughput beyond the storage type's baseline");
+  if (allocatedStorage !== undefined && backupRetentionPeriod > 0)
+    lines.push(backupLine(allocatedStorage, backupRetentionPeriod));
   return { lines, notPriced };
 };
 

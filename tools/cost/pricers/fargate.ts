@@ -17,7 +17,13 @@ const taskDefinitionInputs = z
     // Task definitions carry cpu and memory as strings ("256"); the API accepts both.
     cpu: z.coerce.number().positive(),
     memory: z.coerce.number().positive(),
-    runtimePlatform: z.object({ cpuArchitecture: z.string().optional(), operatingSystemFamily: z.string().optional() }).passthrough().optional(),
+    runtimePlatform: z
+      .object({
+        cpuArchitecture: z.string().optional(),
+        operatingSystemFamily: z.string().optional(),
+      })
+      .passthrough()
+      .optional(),
     ephemeralStorage: z.object({ sizeInGib: z.number() }).passthrough().optional(),
   })
   .passthrough();
@@ -35,9 +41,14 @@ export function taskSize(definition: RenderedResource): TaskSize | { problem: st
   if ("problem" in read) return { problem: `task definition ${definition.name}: ${read.problem}` };
   const { family, cpu, memory, runtimePlatform, ephemeralStorage } = read.inputs;
   const os = runtimePlatform?.operatingSystemFamily ?? "LINUX";
-  if (os !== "LINUX") return { problem: `task definition ${definition.name} runs ${os}; only Linux Fargate is in the price table` };
+  if (os !== "LINUX")
+    return {
+      problem: `task definition ${definition.name} runs ${os}; only Linux Fargate is in the price table`,
+    };
   if ((ephemeralStorage?.sizeInGib ?? 0) > INCLUDED_EPHEMERAL_GB) {
-    return { problem: `task definition ${definition.name} asks for ${ephemeralStorage?.sizeInGib} GB of ephemeral storage; beyond the included ${INCLUDED_EPHEMERAL_GB} GB is not in the price table` };
+    return {
+      problem: `task definition ${definition.name} asks for ${ephemeralStorage?.sizeInGib} GB of ephemeral storage; beyond the included ${INCLUDED_EPHEMERAL_GB} GB is not in the price table`,
+    };
   }
   // No runtime platform means X86_64, ECS's default.
   const arch = runtimePlatform?.cpuArchitecture === "ARM64" ? "arm" : "x86";
@@ -46,7 +57,14 @@ export function taskSize(definition: RenderedResource): TaskSize | { problem: st
 }
 
 /** `tasks` tasks (or runs of one task: `unit` says which) of `size` for `hours` hours each. */
-export function fargateLine(category: Category, label: string, size: TaskSize, tasks: number, hours: number, options: { unit?: "task" | "run"; assumed?: boolean } = {}): LineSpec {
+export function fargateLine(
+  category: Category,
+  label: string,
+  size: TaskSize,
+  tasks: number,
+  hours: number,
+  options: { unit?: "task" | "run"; assumed?: boolean } = {},
+): LineSpec {
   const { unit = "task", assumed = false } = options;
   return {
     category,

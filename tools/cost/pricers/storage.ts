@@ -14,18 +14,42 @@ function bucketRole(name: string): keyof StageUsage["bucketGb"] | undefined {
 
 export const priceBucket: Pricer = (bucket, index) => {
   const name = bucket.physicalName ?? bucket.name;
-  if (!index.usage) return { lines: [], notPriced: [`storage: no usage assumption for stage kind ${index.stageKind ?? "(unknown)"}`] };
+  if (!index.usage)
+    return {
+      lines: [],
+      notPriced: [`storage: no usage assumption for stage kind ${index.stageKind ?? "(unknown)"}`],
+    };
   const role = bucketRole(name);
   const gb = role ? index.usage.bucketGb[role] : OTHER_BUCKET_GB;
   return {
-    lines: [{ category: "storage", what: `${role ?? "objects"}: ${qty(gb)} GB in S3 Standard`, charges: [{ price: "s3.standard.gb-month", quantity: gb }], assumed: true }],
+    lines: [
+      {
+        category: "storage",
+        what: `${role ?? "objects"}: ${qty(gb)} GB in S3 Standard`,
+        charges: [{ price: "s3.standard.gb-month", quantity: gb }],
+        assumed: true,
+      },
+    ],
   };
 };
 
 export const priceRepository: Pricer = () => ({
-  lines: [{ category: "storage", what: `images: ${qty(ECR_IMAGES_GB)} GB`, charges: [{ price: "ecr.gb-month", quantity: ECR_IMAGES_GB }], assumed: true }],
+  lines: [
+    {
+      category: "storage",
+      what: `images: ${qty(ECR_IMAGES_GB)} GB`,
+      charges: [{ price: "ecr.gb-month", quantity: ECR_IMAGES_GB }],
+      assumed: true,
+    },
+  ],
 });
 
 export const priceSecret: Pricer = () => ({
-  lines: [{ category: "secrets", what: "secret: 1 × a month", charges: [{ price: "secretsmanager.secret-month", quantity: 1 }] }],
+  lines: [
+    {
+      category: "secrets",
+      what: "secret: 1 × a month",
+      charges: [{ price: "secretsmanager.secret-month", quantity: 1 }],
+    },
+  ],
 });
