@@ -14,7 +14,14 @@ import {
 import { DIGEST_PINNED_IMAGE, fargatePairProblem, stageConfigSchema, StageConfig } from "./schema";
 import { ConfigProblem, describeValue, StageConfigError, zodIssueProblems } from "./errors";
 import { namespaceConfig } from "./config-values";
-import { boundaryPolicyName, deployerRoleName, sharedRepositoryName } from "../lib/aws/naming";
+import {
+  boundaryPolicyName,
+  deployerRoleName,
+  maxHashedStageNameLength,
+  maxStageNameLength,
+  sharedRepositoryName,
+} from "../lib/aws/naming";
+import { teardownPolicy } from "./teardown";
 import { PROJECT } from "./keys";
 
 export { PROJECT } from "./keys";
@@ -140,8 +147,23 @@ export interface Stage extends StageProfile {
   feature?: FeatureInfo;
 }
 
+/**
+ * The longest stack name: the load balancer and its target group are named by the stage's
+ * prefix alone (`multistage-<stack>`), and ELB allows 32 characters.
+ */
+export const MAX_STACK_NAME_LENGTH = maxStageNameLength(PROJECT, "alb");
+/**
+ * The longest stack name for a stage that keeps final snapshots: the cache's final snapshot
+ * (`multistage-<stack>-cache-final`, ElastiCache's 40 characters) is then shortened with a hash,
+ * which must leave the whole prefix (lib/aws/naming.ts).
+ */
+export const MAX_SNAPSHOTTING_STACK_NAME_LENGTH = maxHashedStageNameLength(
+  PROJECT,
+  "elasticache-replication-group",
+);
+
 /** Stack names: what `pulumi stack init` accepts and what physical names can carry. */
-const STACK_NAME = /^[a-z][a-z0-9-]{0,40}$/;
+const STACK_NAME = new RegExp(`^[a-z][a-z0-9-]{0,${MAX_STACK_NAME_LENGTH - 1}}$`);
 /** Whether a stack name can be a stage name inside physical names. */
 export function isValidStackName(stack: string): boolean {
   return STACK_NAME.test(stack) && !stack.endsWith("-") && !stack.includes("--");
@@ -164,8 +186,7 @@ export function resolveStage(
     problems.push({
       key: "stack name",
       value: describeValue(stack),
-      expected:
-        "lowercase letters, digits and single hyphens, starting with a letter, at most 41 characters",
+      expected: `lowercase letters, digits and single hyphens, starting with a letter, at most ${MAX_STACK_NAME_LENGTH} characters (the load balancer is named ${PROJECT}-<stack>, 32 characters at most)`,
     });
   }
   if (region === undefined || !REGION.test(region)) {
@@ -193,6 +214,8 @@ export function resolveStage(
     });
   }
   problems.push(...stackKindProblems(stack, raw.stage));
+  if (parsed.success && isValidStackName(stack))
+    problems.push(...snapshotNameProblems(stack, parsed.data));
   // Cross-key rules run on every value that is valid on its own, so one run reports all.
   problems.push(...crossKeyProblems(parsed.success ? parsed.data : lenientConfig(raw)));
   if (problems.length > 0 || !parsed.success) throw new StageConfigError(stack, problems);
@@ -217,6 +240,20 @@ function unwrap(schema: z.ZodTypeAny): z.ZodTypeAny {
     else if (current instanceof z.ZodOptional) current = current._def.innerType;
     else return current;
   }
+}
+
+/** A stage that keeps final snapshots needs room in its names for a hash after its prefix. */
+function snapshotNameProblems(stack: string, config: StageConfig): ConfigProblem[] {
+  const teardown = config.teardown ?? STAGE_PROFILES[config.stage].teardown;
+  if (!teardownPolicy(teardown).finalSnapshot || stack.length <= MAX_SNAPSHOTTING_STACK_NAME_LENGTH)
+    return [];
+  return [
+    {
+      key: "stack name",
+      value: describeValue(stack),
+      expected: `at most ${MAX_SNAPSHOTTING_STACK_NAME_LENGTH} characters for a stage whose teardown (${teardown}) keeps final snapshots: the cache's is named ${PROJECT}-<stack>-<hash>, 40 characters at most`,
+    },
+  ];
 }
 
 /** A stack named after a kind is that kind, so `staging` can never deploy production settings. */

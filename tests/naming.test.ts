@@ -7,9 +7,15 @@ import {
   NamedResourceType,
   nameViolations,
   Namer,
+  maxHashedStageNameLength,
   physicalName,
+  stagePrefix,
 } from "../lib/aws/naming";
-import { isValidStackName } from "../stage/resolve";
+import {
+  isValidStackName,
+  MAX_SNAPSHOTTING_STACK_NAME_LENGTH,
+  MAX_STACK_NAME_LENGTH,
+} from "../stage/resolve";
 
 const TYPES = Object.keys(NAME_RULES) as NamedResourceType[];
 /** Purposes the components use, plus a long one that forces shortening everywhere. */
@@ -33,6 +39,27 @@ const PURPOSES = [
 /** Stage names the stage model accepts (stack names), generated from its own rule. */
 const acceptedStageName = fc.stringMatching(/^[a-z][a-z0-9-]{0,40}$/).filter(isValidStackName);
 
+/**
+ * The name, or undefined when the stage name leaves no room for a hash after the prefix (only
+ * then may naming refuse, and it says why).
+ */
+function nameOrRoomRefusal(
+  stage: string,
+  type: NamedResourceType,
+  purpose: string,
+): string | undefined {
+  try {
+    return physicalName("multistage", stage, type, purpose);
+  } catch (error) {
+    assert.ok(
+      stage.length > maxHashedStageNameLength("multistage", type),
+      `${type} ${stage} ${purpose}: ${String(error)}`,
+    );
+    assert.match(String(error), /leaves no room for a hash/);
+    return undefined;
+  }
+}
+
 describe("physical names", () => {
   it("fit every type's AWS rules for any stage name the model accepts", () => {
     fc.assert(
@@ -41,11 +68,46 @@ describe("physical names", () => {
         fc.constantFrom(...TYPES),
         fc.constantFrom(...PURPOSES),
         (stage, type, purpose) => {
-          const name = physicalName("multistage", stage, type, purpose);
+          const name = nameOrRoomRefusal(stage, type, purpose);
+          if (name === undefined) return;
           assert.deepEqual(nameViolations(type, name), [], `${type} ${name}`);
-          assert.ok(name.startsWith("multistage-"), name);
+          // The whole stage prefix survives any shortening: deployers may create nothing else.
+          const prefix = stagePrefix("multistage", stage);
+          assert.ok(
+            name === prefix || name.startsWith(`${prefix}-`),
+            `${name} is outside ${prefix}`,
+          );
         },
       ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("the names every stage the model accepts needs can always be made: its load balancer and target group, its cache, and where it keeps final snapshots the cache's", () => {
+    fc.assert(
+      fc.property(acceptedStageName, (stage) => {
+        assert.ok(stage.length <= MAX_STACK_NAME_LENGTH);
+        for (const type of ["alb", "target-group"] as const)
+          assert.equal(
+            physicalName("multistage", stage, type, ""),
+            stagePrefix("multistage", stage),
+          );
+        assert.ok(
+          physicalName("multistage", stage, "elasticache-replication-group", "cache").startsWith(
+            `${stagePrefix("multistage", stage)}-`,
+          ),
+        );
+        if (stage.length <= MAX_SNAPSHOTTING_STACK_NAME_LENGTH) {
+          assert.ok(
+            physicalName(
+              "multistage",
+              stage,
+              "elasticache-replication-group",
+              "cache-final",
+            ).startsWith(`${stagePrefix("multistage", stage)}-`),
+          );
+        }
+      }),
       { numRuns: 2000 },
     );
   });
@@ -58,7 +120,8 @@ describe("physical names", () => {
         fc.constantFrom(...PURPOSES),
         (stage, type, purpose) => {
           const full = purpose ? `multistage-${stage}-${purpose}` : `multistage-${stage}`;
-          const name = physicalName("multistage", stage, type, purpose);
+          const name = nameOrRoomRefusal(stage, type, purpose);
+          if (name === undefined) return;
           if (name !== full) {
             assert.match(
               name,
@@ -93,13 +156,11 @@ describe("physical names", () => {
     );
   });
 
-  it("tell apart two long stage names that share their first 40 characters", () => {
-    const a = `feature-${"a".repeat(31)}-x`;
-    const b = `feature-${"a".repeat(31)}-y`;
-    const nameA = physicalName("multistage", a, "alb", "alb");
-    const nameB = physicalName("multistage", b, "alb", "alb");
-    assert.equal(nameA.length, 32);
-    assert.notEqual(nameA, nameB);
+  it("tell apart two long names that share everything but their end", () => {
+    const a = physicalName("multistage", "staging", "alb", `${"x".repeat(30)}a`);
+    const b = physicalName("multistage", "staging", "alb", `${"x".repeat(30)}b`);
+    assert.equal(a.length, 32);
+    assert.notEqual(a, b);
   });
 
   it("are deterministic: a shortened name is its head and the first 8 hex of SHA-256 of the full name, in every process", () => {
@@ -110,14 +171,19 @@ describe("physical names", () => {
     );
     // A changed algorithm would rename, so replace, every shortened resource of every stack:
     // the expected value is computed here from the rule, not by calling the naming module twice.
-    const full = "multistage-development-with-a-long-name-alb";
+    const full = "multistage-development-eu-cache-final-snapshot";
     const suffix = `-${createHash("sha256").update(full).digest("hex").slice(0, 8)}`;
-    const expected = `${full.slice(0, 32 - suffix.length).replace(/-+$/, "")}${suffix}`;
+    const expected = `${full.slice(0, 40 - suffix.length).replace(/-+$/, "")}${suffix}`;
     assert.equal(
-      physicalName("multistage", "development-with-a-long-name", "alb", "alb"),
+      physicalName(
+        "multistage",
+        "development-eu",
+        "elasticache-replication-group",
+        "cache-final-snapshot",
+      ),
       expected,
     );
-    assert.equal(expected, "multistage-development-ccc79a16");
+    assert.match(expected, /^multistage-development-eu-cache-[0-9a-f]{8}$/);
   });
 
   it("dodge the Secrets Manager suffix rule", () => {

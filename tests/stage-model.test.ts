@@ -140,6 +140,42 @@ describe("stage model", () => {
     );
   });
 
+  it("refuses a stack name too long for the load balancer's name, naming the limit and why", () => {
+    const error = problemsOf(() =>
+      resolveStage("development-eu-west-1a", { stage: "development" }, "eu-west-1"),
+    );
+    assert.match(
+      error.message,
+      /stack name: got "development-eu-west-1a"; expected .*at most 21 characters \(the load balancer is named multistage-<stack>, 32 characters at most\)/,
+    );
+    assert.equal(
+      resolveStage("development-eu-west-1", { stage: "development" }, "eu-west-1").name,
+      "development-eu-west-1",
+    );
+  });
+
+  it("refuses a 21-character name for a stage that keeps final snapshots, which need room for a hash", () => {
+    const error = problemsOf(() =>
+      resolveStage(
+        "staging-eu-central-1a",
+        { stage: "staging", image: PINNED_IMAGE, access: accessFor("staging") },
+        "eu-west-1",
+      ),
+    );
+    assert.match(
+      error.message,
+      /stack name: got "staging-eu-central-1a"; expected at most 20 characters for a stage whose teardown \(deletion-protection\) keeps final snapshots/,
+    );
+    assert.equal(
+      resolveStage(
+        "staging-eu-central-1",
+        { stage: "staging", image: PINNED_IMAGE, access: accessFor("staging") },
+        "eu-west-1",
+      ).name,
+      "staging-eu-central-1",
+    );
+  });
+
   it("refuses a stack named staging that declares another kind", () => {
     const error = problemsOf(() =>
       resolveStage("staging", { stage: "production", image: PINNED_IMAGE }, "eu-west-1"),

@@ -151,7 +151,7 @@ export function physicalName(
     .replace(/^-+|-+$/g, "");
   const lostInformation = name !== full;
   if (lostInformation || name.length > rule.maxLength || nameViolations(type, name).length > 0) {
-    name = withHash(name, full, rule.maxLength);
+    name = withHash(name, full, rule.maxLength, stagePrefix(project, stage), type);
   }
   const violations = nameViolations(type, name);
   if (violations.length > 0) {
@@ -162,9 +162,27 @@ export function physicalName(
   return name;
 }
 
-function withHash(cleaned: string, original: string, maxLength: number): string {
+/**
+ * Shortens a name to fit, ending it with a hash of the full name. The stage's whole prefix
+ * always survives: deployers may create only names under it (access/), and the stage name
+ * guard refuses anything else. A stage name too long to leave room is the stage model's to
+ * refuse (maxStageNameLength); reaching here with one is a bug, so it throws.
+ */
+function withHash(
+  cleaned: string,
+  original: string,
+  maxLength: number,
+  prefix: string,
+  type: NamedResourceType,
+): string {
   const suffix = `-${shortHash(original)}`;
-  const head = cleaned.slice(0, maxLength - suffix.length).replace(/-+$/, "");
+  const room = maxLength - suffix.length;
+  if (room < prefix.length) {
+    throw new Error(
+      `No ${type} name for "${original}": ${prefix} leaves no room for a hash within ${maxLength} characters`,
+    );
+  }
+  const head = cleaned.slice(0, room).replace(/-+$/, "");
   return `${head}${suffix}`;
 }
 
@@ -176,6 +194,14 @@ export function stagePrefix(project: string, stage: string): string {
 /** Log groups read best as paths: `/<project>/<stage>/`, then the purpose. */
 export function logGroupPrefix(project: string, stage: string): string {
   return `/${project}/${stage}/`;
+}
+
+/**
+ * The longest stage name whose names of `type` can still be shortened with a hash and keep the
+ * whole stage prefix: `<project>-<stage>-<8 hex>`.
+ */
+export function maxHashedStageNameLength(project: string, type: NamedResourceType): number {
+  return NAME_RULES[type].maxLength - `${project}-`.length - `-${"0".repeat(HASH_LENGTH)}`.length;
 }
 
 /**
