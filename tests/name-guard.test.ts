@@ -92,3 +92,32 @@ describe("the stage name guard", () => {
     });
   }
 });
+
+describe("the stage name guard on names that are not plain strings", () => {
+  it("refuses an output as a name: it could not be checked before the resource is created", async () => {
+    const { stageNameGuard } = await import("../lib/aws/name-guard");
+    const pulumi = await import("@pulumi/pulumi");
+    const guard = stageNameGuard("multistage", "staging");
+    assert.throws(
+      () =>
+        guard({
+          type: BUCKET,
+          name: "stage-bucket",
+          props: { bucket: pulumi.output("multistage-staging-assets") },
+          opts: {},
+          resource: undefined as never,
+        }),
+      /stage-bucket: aws:s3\/bucket:Bucket bucket is not a plain string; make it with the naming module/,
+    );
+    assert.equal(
+      guard({
+        type: BUCKET,
+        name: "stage-bucket",
+        props: { bucket: "multistage-staging-assets" },
+        opts: {},
+        resource: undefined as never,
+      }),
+      undefined,
+    );
+  });
+});

@@ -3,9 +3,10 @@
  * prefix (`<project>-<stage>`, or `/<project>/<stage>/` for log groups). The naming module makes
  * every name that way; this catches a name written by hand, at `pulumi preview` and `up` as well
  * as in the tests, before AWS sees it. Deployers are allowed only names under their prefix
- * (access/), so a stray name would otherwise fail halfway through an update as AccessDenied, or,
- * worse, match another stage's. SST applies the same rule to its components' physical names
- * (platform/src/components/component.ts, its `transform` of every child's name).
+ * (access/), so a stray name would otherwise fail halfway through an update as AccessDenied.
+ * What it cannot tell apart is a stage and a longer one that starts with its name (staging and
+ * staging-us both own `multistage-staging-...`): those are kept apart by their stack names and
+ * the `stage` tag every resource carries, not by names.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { logGroupPrefix, stagePrefix } from "./naming";
@@ -74,14 +75,15 @@ export function stageNameGuard(project: string, stage: string): pulumi.ResourceT
     for (const property of OWN_NAME_PROPERTIES[args.type] ?? []) {
       const value: unknown = args.props[property];
       if (value === undefined) continue;
-      const check = (name: unknown) => {
-        if (typeof name !== "string") return;
-        const problem = nameOutsideStage(project, stage, args.type, property, name);
-        if (problem) throw new pulumi.RunError(`${args.name}: ${problem}`);
-      };
-      // Names the naming module makes are plain strings; one built from an output is checked when it resolves.
-      if (pulumi.Output.isInstance(value)) value.apply(check);
-      else check(value);
+      // The naming module returns plain strings. A name only known later (an output) could not
+      // be checked before the resource is created, nor shown in a preview, so it is refused.
+      if (typeof value !== "string") {
+        throw new pulumi.RunError(
+          `${args.name}: ${args.type} ${property} is not a plain string; make it with the naming module (lib/aws/naming.ts) so it is known, and checked, before the resource is created`,
+        );
+      }
+      const problem = nameOutsideStage(project, stage, args.type, property, value);
+      if (problem) throw new pulumi.RunError(`${args.name}: ${problem}`);
     }
     return undefined;
   };
