@@ -10,7 +10,7 @@ import {
 import { stripUndefined } from "../lib/args";
 import { serviceRole } from "../lib/aws/service-role";
 import type { LoadBalancerLogTarget } from "./log-bucket";
-import { Namer } from "../lib/aws/naming";
+import { Namer, projectRepositoriesPattern } from "../lib/aws/naming";
 import type { NetworkRef } from "../lib/aws/network-ref";
 import { TeardownMode } from "../stage/profile";
 import { teardownPolicy } from "../stage/teardown";
@@ -179,7 +179,9 @@ export class AppService extends pulumi.ComponentResource {
               "ecr:GetDownloadUrlForLayer",
             ],
             // This project's repositories only: the shared one and each stage's own.
-            Resource: [`arn:aws:ecr:${args.region}:*:repository/${namer.project}-*`],
+            Resource: [
+              `arn:aws:ecr:${args.region}:*:repository/${projectRepositoriesPattern(namer.project)}`,
+            ],
           },
           {
             Sid: "WriteOwnLogs",

@@ -54,7 +54,7 @@ export class Network extends pulumi.ComponentResource implements NetworkRef {
     super("multistage:network:Network", name, {}, opts);
     const args = normalize(rawArgs);
     const child = { parent: this };
-    const tagName = (purpose: string) => ({ Name: `${args.namer.prefix}-${purpose}` });
+    const tagName = (purpose: string) => ({ Name: args.namer.tagName(purpose) });
     const plan = planSubnets(args.cidr, args.zoneCount);
     const zones = aws.getAvailabilityZonesOutput({ state: "available" }, child);
 

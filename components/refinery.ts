@@ -10,7 +10,12 @@ import {
 import { stripUndefined } from "../lib/args";
 import { AWS_CLI_IMAGE } from "../lib/aws/images";
 import { serviceRole } from "../lib/aws/service-role";
-import { Namer, sanitizedSnapshotPrefix, SHARED_PURPOSES } from "../lib/aws/naming";
+import {
+  Namer,
+  sanitizedSnapshotPrefix,
+  SHARED_PURPOSES,
+  projectRepositoriesPattern,
+} from "../lib/aws/naming";
 import type { NetworkRef } from "../lib/aws/network-ref";
 import { refineryDefinition } from "../lib/aws/refinery-definition";
 import { RETAIN_TASK_REVISIONS } from "../lib/aws/task-revisions";
@@ -247,7 +252,9 @@ export class Refinery extends pulumi.ComponentResource {
               "ecr:BatchGetImage",
               "ecr:GetDownloadUrlForLayer",
             ],
-            Resource: [`arn:aws:ecr:${args.region}:*:repository/${namer.project}-*`],
+            Resource: [
+              `arn:aws:ecr:${args.region}:*:repository/${projectRepositoriesPattern(namer.project)}`,
+            ],
           },
           {
             Sid: "WriteLogs",

@@ -45,6 +45,8 @@ const NOT_AWS_NAMES: ReadonlyArray<[file: string, literal: string]> = [
   ["tools/engine/config-overlay.ts", "multistage-${stack}-preview-"],
   ["tools/promote/review-record.ts", "multistage-promotion-review"],
   ["app/src/sanitizer/run.ts", "multistage-sanitizer"],
+  // The stage model's messages describe the names' shape to whoever set a too-long stack name.
+  ["stage/resolve.ts", "${PROJECT}-"],
   ["app/src/sanitizer/scrub.ts", "multistage-scrub"],
 ];
 
@@ -58,10 +60,13 @@ describe("one source of truth", () => {
     assert.deepEqual(found, []);
   });
 
-  it("no file outside lib/aws/naming.ts builds a physical name from the project's prefix", () => {
-    const prefixed = /["'`](multistage-[^"'`]*)|\$\{PROJECT\}-/g;
+  it("no file outside the naming module builds a physical name from the project's prefix", () => {
+    // A literal with the project's prefix, or a template that puts any project or prefix variable
+    // (PROJECT, namer.project, stage.project, ...) before a hyphen.
+    const prefixed = /["'`](multistage-[^"'`]*)|\$\{[\w.]*(?:PROJECT|[pP]roject|[pP]refix)\}-/g;
     const found = sources()
-      .filter((file) => file !== "lib/aws/naming.ts")
+      // The naming module makes the names; the guard checks them against the same prefix.
+      .filter((file) => file !== "lib/aws/naming.ts" && file !== "lib/aws/name-guard.ts")
       .flatMap((file) =>
         [...code(file).matchAll(prefixed)].map((m) => [file, m[1] ?? m[0]] as const),
       )

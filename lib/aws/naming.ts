@@ -237,6 +237,14 @@ export function productionDataNames(project: string): {
   };
 }
 
+/**
+ * Every ECR repository of the project: the shared one and each lower stage's own, as an IAM
+ * resource pattern for pulling images.
+ */
+export function projectRepositoriesPattern(project: string): string {
+  return `${project}-*`;
+}
+
 /** The image repository access/ creates and every stage pulls from: one image per commit. */
 export function sharedRepositoryName(project: string): string {
   return `${project}-app`;
@@ -252,6 +260,11 @@ export class Namer {
   /** The prefix every physical name of this stage starts with. */
   get prefix(): string {
     return stagePrefix(this.project, this.stage);
+  }
+
+  /** An EC2 `Name` tag (what the console shows for a VPC, subnet or route table): the prefix and the purpose. */
+  tagName(purpose: string): string {
+    return `${this.prefix}-${purpose}`;
   }
 
   name(type: NamedResourceType, purpose: string): string {

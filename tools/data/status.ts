@@ -10,6 +10,7 @@ import { CommandContext } from "../commands/context";
 import { RefusalError } from "../commands/run-command";
 import { loadStackConfig } from "../../stage/stack-files";
 import { RefineryObserver } from "./refinery-observer";
+import { CONFIG_KEYS } from "../../stage/keys";
 
 export const PRODUCTION = "production";
 
@@ -38,7 +39,7 @@ export async function dataStatus(
     throw new RefusalError(
       `${PRODUCTION} exports no refineryStateMachineArn; deploy production with this version first`,
     );
-  const region = loadStackConfig(PRODUCTION).values["aws:region"] ?? "us-east-1";
+  const region = loadStackConfig(PRODUCTION).values[CONFIG_KEYS.region] ?? "us-east-1";
   const observer: RefineryObserver = context.refineryObserver(region);
   const sanitizer = productionDataNames(PROJECT).sanitizer;
   const now = context.now().getTime();

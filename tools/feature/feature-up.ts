@@ -1,6 +1,6 @@
 import { StageConfigError } from "../../stage/errors";
 import { resolveStageFromConfig } from "../../stage/resolve";
-import { DEFAULT_NETWORK_STACK } from "../../stage/keys";
+import { CONFIG_KEYS, DEFAULT_NETWORK_STACK } from "../../stage/keys";
 import { featureAccessOf, featureStackConfig } from "../../stage/stack-facts";
 import { CommandContext, elapsedWriter, lockWait } from "../commands/context";
 import { RefusalError, UsageError } from "../commands/run-command";
@@ -74,7 +74,7 @@ export async function featureUp(
   // The committed stack file is in every checkout; the feature stack deploys to its region and
   // through the feature deployer of the account it names.
   const network = loadStackConfig(NETWORK_STACK).values;
-  const region = network["aws:region"];
+  const region = network[CONFIG_KEYS.region];
   const access = featureAccessOf(network);
 
   const now = context.now();

@@ -13,6 +13,7 @@ import { loadStackConfig, PROJECT_ROOT, stackFilePath } from "../../stage/stack-
 import { renderStack } from "../render/harness";
 import { IMAGE_KEY } from "./apply-image";
 import type { PlannedStep } from "./report";
+import { CONFIG_KEYS } from "../../stage/keys";
 
 export interface PromotionCost {
   /** The target's monthly cost after the promotion, in USD. */
@@ -41,7 +42,7 @@ export async function promotionCost(
   try {
     const render = await renderStack(to, { configDir, configOverrides: overrides });
     const cost = priceRender(render, {
-      region: loadStackConfig(to, overrides, configDir).values["aws:region"] ?? "us-east-1",
+      region: loadStackConfig(to, overrides, configDir).values[CONFIG_KEYS.region] ?? "us-east-1",
     });
     const priced = steps.filter((s) => classifyType(s.type).kind === "priced");
     const created = priced.filter((s) => s.change === "create");

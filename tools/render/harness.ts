@@ -17,6 +17,7 @@ import { sanitizedSnapshotPrefix } from "../../lib/aws/naming";
 import { StageConfigRunError } from "../../stage/pulumi-config";
 import { MockSnapshot, physicalNameOf, RenderMocks } from "./mocks";
 import { decodeJsonStrings, redact, REDACTED } from "./redact";
+import { CONFIG_KEYS } from "../../stage/keys";
 
 export interface RenderedOptions {
   protect: boolean;
@@ -148,7 +149,7 @@ async function renderOnce(stack: string, options: RenderOptions): Promise<Render
     options.stackFile,
   );
   const mocks = new RenderMocks({
-    region: config.values["aws:region"] ?? "us-east-1",
+    region: config.values[CONFIG_KEYS.region] ?? "us-east-1",
     stackOutputs: { ...defaultStackOutputs(project), ...options.stackOutputs },
     callerArn: options.callerArn,
     latestSnapshot: () =>
