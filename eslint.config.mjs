@@ -6,11 +6,19 @@ import tseslint from "typescript-eslint";
 /** An import of another layer, as a relative specifier from anywhere in the tree. */
 const layer = (dir) => [`../${dir}/**`, `../../${dir}/**`, `../../../${dir}/**`, `../${dir}`, `../../${dir}`];
 
-/** `files` may not import from `layers`, with the reason in the message. */
+/** A relative specifier that climbs into one of `layers` (for require() and import()). */
+const climbsInto = (layers) => `/^(\\.\\.\\/)+(${layers.join("|")})(\\/|$)/`;
+
+/** `files` may not import from `layers` (import, require() or import()), with the reason in the message. */
 const forbid = (files, layers, message) => ({
   files,
   rules: {
     "no-restricted-imports": ["error", { patterns: [{ group: layers.flatMap(layer), message }] }],
+    "no-restricted-syntax": [
+      "error",
+      { selector: `CallExpression[callee.name="require"] > Literal[value=${climbsInto(layers)}]`, message },
+      { selector: `ImportExpression > Literal[value=${climbsInto(layers)}]`, message },
+    ],
   },
 });
 

@@ -3,11 +3,13 @@ import * as path from "node:path";
 import { ESLint } from "eslint";
 import { PROJECT_ROOT } from "../stage/stack-files";
 
-/** What ESLint says of `code` placed at `file`: the layer rule's messages only. */
+const LAYER_RULES = ["no-restricted-imports", "no-restricted-syntax"];
+
+/** What ESLint says of `code` placed at `file`: the layer rules' messages only. */
 async function layerErrors(file: string, code: string): Promise<string[]> {
   const eslint = new ESLint({ cwd: PROJECT_ROOT });
   const [result] = await eslint.lintText(code, { filePath: path.join(PROJECT_ROOT, file) });
-  return result.messages.filter((m) => m.ruleId === "no-restricted-imports").map((m) => m.message);
+  return result.messages.filter((m) => LAYER_RULES.includes(m.ruleId ?? "")).map((m) => m.message);
 }
 
 describe("the layer rules (ARCHITECTURE.md), as ESLint enforces them", function () {
@@ -75,6 +77,29 @@ describe("the layer rules (ARCHITECTURE.md), as ESLint enforces them", function 
       undefined,
     ],
   ];
+  it("refuses a component's require() or import() of a tool too", async () => {
+    const required = await layerErrors(
+      "components/x.ts",
+      'export const harness = require("../tools/render/harness");\n',
+    );
+    assert.ok(
+      required.some((e) => /tools call them/.test(e)),
+      required.join("\n") || "no layer error",
+    );
+    const imported = await layerErrors(
+      "components/x.ts",
+      'export const harness = import("../../tools/render/harness");\n',
+    );
+    assert.ok(
+      imported.some((e) => /tools call them/.test(e)),
+      imported.join("\n") || "no layer error",
+    );
+    assert.deepEqual(
+      await layerErrors("components/x.ts", 'export const naming = require("../lib/aws/naming");\n'),
+      [],
+    );
+  });
+
   for (const [what, file, code, refused] of cases) {
     it(`${refused ? "refuses" : "allows"} ${what}`, async () => {
       const errors = await layerErrors(
@@ -105,7 +130,7 @@ describe("the layer rules (ARCHITECTURE.md), as ESLint enforces them", function 
     ]);
     const errors = results.flatMap((r) =>
       r.messages
-        .filter((m) => m.ruleId === "no-restricted-imports")
+        .filter((m) => LAYER_RULES.includes(m.ruleId ?? ""))
         .map((m) => `${path.relative(PROJECT_ROOT, r.filePath)}: ${m.message}`),
     );
     assert.deepEqual(errors, []);
