@@ -10,7 +10,7 @@ import {
   StackAlreadyExistsError,
   StackNotFoundError,
 } from "@pulumi/pulumi/automation";
-import { createOrSelectStack } from "../tools/engine/pulumi-workspace";
+import { createOrSelectStack, setTagsUntilKept } from "../tools/engine/pulumi-workspace";
 
 /** A workspace over a set of stack names, with another process's `stack init` slipped in between select and init. */
 function racingWorkspace(
@@ -67,5 +67,47 @@ describe("creating or selecting a stack", () => {
     });
     await assert.rejects(createOrSelectStack(workspace, "feature-login"), /permission denied/);
     assert.deepEqual(workspace.calls, ["select feature-login", "init feature-login"]);
+  });
+});
+
+describe("tagging a stack another job tags at the same time", () => {
+  /**
+   * A DIY backend's tag file as two jobs see it: each `tag set` reads the whole map and writes
+   * it back with one key added; `staleWrites` times, the other job's write of a map read
+   * earlier lands right after ours and drops what we set since.
+   */
+  function sharedTagFile(staleWrites: number) {
+    let stored: Record<string, string> = { "multistage:stage": "feature" };
+    let stale = staleWrites;
+    return {
+      get stored() {
+        return stored;
+      },
+      async setTag(key: string, value: string): Promise<void> {
+        const before = { ...stored };
+        stored = { ...stored, [key]: value };
+        if (stale-- > 0) stored = before;
+      },
+      async listTags(): Promise<Record<string, string>> {
+        return { ...stored };
+      },
+    };
+  }
+  const TAGS = { "multistage:branch": "feature/race", "multistage:pr": "9" };
+
+  it("sets again what the other job's write dropped, until every key reads back", async () => {
+    const file = sharedTagFile(3);
+    await setTagsUntilKept(file, "feature-race", TAGS);
+    assert.equal(file.stored["multistage:branch"], "feature/race");
+    assert.equal(file.stored["multistage:pr"], "9");
+    assert.equal(file.stored["multistage:stage"], "feature");
+  });
+
+  it("gives up after five rounds, naming the keys that never stayed", async () => {
+    const file = sharedTagFile(Number.POSITIVE_INFINITY);
+    await assert.rejects(
+      setTagsUntilKept(file, "feature-race", TAGS),
+      /feature-race: the tags multistage:branch, multistage:pr did not stay set after 5 attempts/,
+    );
   });
 });

@@ -31,6 +31,9 @@ import {
   UpOptions,
 } from "./workspace";
 
+/** How many times setTags sets what another process dropped before it gives up. */
+const TAG_ROUNDS = 5;
+
 /**
  * A checkout holds no passphrase salt for stacks without a committed config file (feature
  * stacks); this makes the CLI reuse the secrets manager recorded in the stack's checkpoint
@@ -87,9 +90,14 @@ export class PulumiWorkspace implements StageWorkspace {
   }
 
   async setTags(stack: string, tags: Record<string, string>): Promise<void> {
-    for (const [key, value] of Object.entries(tags)) {
-      await translate(stack, () => this.workspace.setTag(stack, key, value));
-    }
+    await setTagsUntilKept(
+      {
+        setTag: (key, value) => translate(stack, () => this.workspace.setTag(stack, key, value)),
+        listTags: () => this.getTags(stack),
+      },
+      stack,
+      tags,
+    );
   }
 
   async outputs(stack: string): Promise<Record<string, StackOutput>> {
@@ -256,5 +264,35 @@ async function translate<T>(stack: string, operation: () => Promise<T>): Promise
     if (error instanceof ConcurrentUpdateError) throw new StackBusyError(stack);
     if (error instanceof StackNotFoundError) throw new StackMissingError(stack);
     throw error;
+  }
+}
+
+/**
+ * Sets each tag, then reads them back and sets again any that another process dropped. In a
+ * DIY backend `pulumi stack tag set` is a read-modify-write of the stack's whole tag file
+ * (pkg/cmd/pulumi/stack/stack_tag.go: `s.Tags()`, add one, `backend.UpdateStackTags`;
+ * pkg/backend/diy/stack_tags.go `saveStackTags` writes the whole map) with no lock, so two
+ * jobs tagging one stack at once (two pushes to a branch) can each write a map read before the
+ * other's keys landed. Seen in engine scenario 5: the branch tag lost. A value another job
+ * set for the same key (its expiry, a moment later) is kept: both are valid.
+ */
+export async function setTagsUntilKept(
+  workspace: {
+    setTag(key: string, value: string): Promise<void>;
+    listTags(): Promise<Record<string, string>>;
+  },
+  stack: string,
+  tags: Record<string, string>,
+): Promise<void> {
+  let missing = Object.entries(tags);
+  for (let round = 0; round < TAG_ROUNDS && missing.length > 0; round++) {
+    for (const [key, value] of missing) await workspace.setTag(key, value);
+    const stored = await workspace.listTags();
+    missing = missing.filter(([key]) => stored[key] === undefined);
+  }
+  if (missing.length > 0) {
+    throw new Error(
+      `${stack}: the tags ${missing.map(([key]) => key).join(", ")} did not stay set after ${TAG_ROUNDS} attempts; another process keeps rewriting the stack's tags`,
+    );
   }
 }
