@@ -8,9 +8,9 @@ import {
   HEALTH_PATH,
 } from "../app/src/contract";
 import { stripUndefined } from "../lib/args";
-import { serviceRole } from "../lib/aws/service-role";
+import { serviceRole, taskExecutionStatements } from "../lib/aws/service-role";
 import type { LoadBalancerLogTarget } from "./log-bucket";
-import { Namer, projectRepositoriesPattern } from "../lib/aws/naming";
+import { Namer } from "../lib/aws/naming";
 import type { NetworkRef } from "../lib/aws/network-ref";
 import { TeardownMode } from "../stage/profile";
 import { teardownPolicy } from "../stage/teardown";
@@ -162,40 +162,12 @@ export class AppService extends pulumi.ComponentResource {
         description: `Starts ${namer.prefix} tasks: pulls the image, writes logs, reads this stage's secrets`,
         service: "ecs-tasks.amazonaws.com",
         permissionsBoundaryArn: args.permissionsBoundaryArn,
-        policy: [
-          // GetAuthorizationToken has no resource-level permissions.
-          {
-            Sid: "RegistryLogin",
-            Effect: "Allow",
-            Action: ["ecr:GetAuthorizationToken"],
-            Resource: "*",
-          },
-          {
-            Sid: "PullImages",
-            Effect: "Allow",
-            Action: [
-              "ecr:BatchCheckLayerAvailability",
-              "ecr:BatchGetImage",
-              "ecr:GetDownloadUrlForLayer",
-            ],
-            // This project's repositories only: the shared one and each stage's own.
-            Resource: [
-              `arn:aws:ecr:${args.region}:*:repository/${projectRepositoriesPattern(namer.project)}`,
-            ],
-          },
-          {
-            Sid: "WriteOwnLogs",
-            Effect: "Allow",
-            Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-            Resource: [pulumi.interpolate`${logs.arn}:*`],
-          },
-          {
-            Sid: "ReadOwnStageSecrets",
-            Effect: "Allow",
-            Action: ["secretsmanager:GetSecretValue"],
-            Resource: args.readableSecretArns,
-          },
-        ],
+        policy: taskExecutionStatements({
+          region: args.region,
+          project: namer.project,
+          logGroupArn: logs.arn,
+          secretArns: args.readableSecretArns,
+        }),
       },
       child,
     );

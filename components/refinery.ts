@@ -9,13 +9,8 @@ import {
 } from "../app/src/contract";
 import { stripUndefined } from "../lib/args";
 import { AWS_CLI_IMAGE } from "../lib/aws/images";
-import { serviceRole } from "../lib/aws/service-role";
-import {
-  Namer,
-  sanitizedSnapshotPrefix,
-  SHARED_PURPOSES,
-  projectRepositoriesPattern,
-} from "../lib/aws/naming";
+import { serviceRole, taskExecutionStatements } from "../lib/aws/service-role";
+import { Namer, sanitizedSnapshotPrefix, SHARED_PURPOSES } from "../lib/aws/naming";
 import type { NetworkRef } from "../lib/aws/network-ref";
 import { refineryDefinition } from "../lib/aws/refinery-definition";
 import { RETAIN_TASK_REVISIONS } from "../lib/aws/task-revisions";
@@ -237,38 +232,12 @@ export class Refinery extends pulumi.ComponentResource {
         description: `Starts ${namer.prefix}'s refinery tasks: pulls the image, writes logs, reads the database and hash-key secrets`,
         service: "ecs-tasks.amazonaws.com",
         permissionsBoundaryArn: args.permissionsBoundaryArn,
-        policy: [
-          {
-            Sid: "RegistryLogin",
-            Effect: "Allow",
-            Action: ["ecr:GetAuthorizationToken"],
-            Resource: "*",
-          },
-          {
-            Sid: "PullImages",
-            Effect: "Allow",
-            Action: [
-              "ecr:BatchCheckLayerAvailability",
-              "ecr:BatchGetImage",
-              "ecr:GetDownloadUrlForLayer",
-            ],
-            Resource: [
-              `arn:aws:ecr:${args.region}:*:repository/${projectRepositoriesPattern(namer.project)}`,
-            ],
-          },
-          {
-            Sid: "WriteLogs",
-            Effect: "Allow",
-            Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-            Resource: [pulumi.interpolate`${logs.arn}:*`],
-          },
-          {
-            Sid: "ReadSecrets",
-            Effect: "Allow",
-            Action: ["secretsmanager:GetSecretValue"],
-            Resource: [args.database.secretArn, hashKeySecret.arn],
-          },
-        ],
+        policy: taskExecutionStatements({
+          region: args.region,
+          project: namer.project,
+          logGroupArn: logs.arn,
+          secretArns: [args.database.secretArn, hashKeySecret.arn],
+        }),
       },
       child,
     );

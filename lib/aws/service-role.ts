@@ -7,7 +7,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyDocument, PolicyStatement, serviceTrustPolicy } from "./iam-documents";
-import { Namer } from "./naming";
+import { Namer, projectRepositoriesPattern } from "./naming";
 
 export interface ServiceRoleArgs {
   /** Names the role and its policy: `<prefix>-<purpose>`. */
@@ -50,4 +50,45 @@ export function serviceRole(
     opts,
   );
   return role;
+}
+
+/**
+ * What ECS needs to start one of the project's tasks, for its execution role: log in to ECR
+ * (GetAuthorizationToken has no resource-level permissions), pull the project's images (the
+ * shared repository and each lower stage's own), write the task's log group, and read the
+ * secrets it injects.
+ */
+export function taskExecutionStatements(args: {
+  region: string;
+  project: string;
+  logGroupArn: pulumi.Input<string>;
+  secretArns: pulumi.Input<string>[];
+}): PolicyStatement[] {
+  return [
+    { Sid: "RegistryLogin", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" },
+    {
+      Sid: "PullImages",
+      Effect: "Allow",
+      Action: [
+        "ecr:BatchCheckLayerAvailability",
+        "ecr:BatchGetImage",
+        "ecr:GetDownloadUrlForLayer",
+      ],
+      Resource: [
+        `arn:aws:ecr:${args.region}:*:repository/${projectRepositoriesPattern(args.project)}`,
+      ],
+    },
+    {
+      Sid: "WriteOwnLogs",
+      Effect: "Allow",
+      Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+      Resource: [pulumi.interpolate`${args.logGroupArn}:*`],
+    },
+    {
+      Sid: "ReadOwnStageSecrets",
+      Effect: "Allow",
+      Action: ["secretsmanager:GetSecretValue"],
+      Resource: args.secretArns,
+    },
+  ];
 }
