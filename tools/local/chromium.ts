@@ -6,10 +6,14 @@
  * MULTISTAGE_CHROMIUM names another Chromium or Chrome binary to use instead.
  */
 import { spawnSync } from "node:child_process";
-import type { RedisPlan, SystemFacts } from "./prerequisites";
+import {
+  aptInstructionFor,
+  debianPackagePlan,
+  type RedisPlan,
+  type SystemFacts,
+} from "./prerequisites";
 
 const APT_PACKAGE = "chromium";
-const APT_INSTALL = ["apt-get", "install", "-y", "--no-install-recommends", APT_PACKAGE];
 
 /** The binary the tests run: MULTISTAGE_CHROMIUM, or Debian's `chromium` on PATH. */
 export function chromiumBinary(env: NodeJS.ProcessEnv = process.env): string {
@@ -23,10 +27,6 @@ export function chromiumVersion(binary = chromiumBinary()): string | undefined {
   return /(\d+\.\d+\.\d+\.\d+)/.exec(found.stdout)?.[1] ?? found.stdout.trim();
 }
 
-function aptInstruction(isRoot: boolean): string {
-  return `run \`${isRoot ? "" : "sudo "}apt-get install ${APT_PACKAGE}\` (Debian/Ubuntu)`;
-}
-
 /** What to do about a missing Chromium on this system (the same shape as redisPlan's). */
 export function chromiumPlan(system: SystemFacts): RedisPlan {
   const elsewhere = "install Chromium or Chrome and set MULTISTAGE_CHROMIUM to its binary";
@@ -35,31 +35,7 @@ export function chromiumPlan(system: SystemFacts): RedisPlan {
       action: "tell",
       instruction: `run \`brew install --cask chromium\` and set MULTISTAGE_CHROMIUM=/Applications/Chromium.app/Contents/MacOS/Chromium (macOS), or ${elsewhere}`,
     };
-  const debianLike =
-    system.platform === "linux" &&
-    system.has("apt-get") &&
-    system.distro.some((id) => id === "debian" || id === "ubuntu");
-  if (!debianLike) return { action: "tell", instruction: elsewhere };
-  const tell: RedisPlan = { action: "tell", instruction: aptInstruction(system.isRoot) };
-  if (system.noInstall) return tell;
-  const env = { DEBIAN_FRONTEND: "noninteractive" };
-  if (system.isRoot)
-    return { action: "install", commands: [["apt-get", "update"], APT_INSTALL], env };
-  if (system.has("sudo") && system.sudoWithoutPrompt) {
-    const viaSudo = (command: string[]) => [
-      "sudo",
-      "-n",
-      "env",
-      "DEBIAN_FRONTEND=noninteractive",
-      ...command,
-    ];
-    return {
-      action: "install",
-      commands: [viaSudo(["apt-get", "update"]), viaSudo(APT_INSTALL)],
-      env,
-    };
-  }
-  return tell;
+  return debianPackagePlan(system, APT_PACKAGE) ?? { action: "tell", instruction: elsewhere };
 }
 
 export function missingChromiumLine(instruction: string, then = "npm test"): string {
@@ -93,7 +69,7 @@ export function ensureChromium(
     });
     if (result.error || result.status !== 0) {
       throw new Error(
-        `${[command, ...args].join(" ")} failed (${result.error?.message ?? `exit ${result.status}`}). ${missingChromiumLine(aptInstruction(system.isRoot), then)}`,
+        `${[command, ...args].join(" ")} failed (${result.error?.message ?? `exit ${result.status}`}). ${missingChromiumLine(aptInstructionFor(APT_PACKAGE, system.isRoot), then)}`,
       );
     }
   }

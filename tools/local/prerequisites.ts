@@ -30,10 +30,14 @@ export type RedisPlan =
   | { action: "tell"; instruction: string };
 
 const APT_PACKAGE = "redis-server";
-const APT_INSTALL = ["apt-get", "install", "-y", "--no-install-recommends", APT_PACKAGE];
+
+/** The apt-get line a person runs for `pkg`, as the middle of one sentence. */
+export function aptInstructionFor(pkg: string, isRoot: boolean): string {
+  return `run \`${isRoot ? "" : "sudo "}apt-get install ${pkg}\` (Debian/Ubuntu)`;
+}
 
 function aptInstruction(isRoot: boolean): string {
-  return `run \`${isRoot ? "" : "sudo "}apt-get install ${APT_PACKAGE}\` (Debian/Ubuntu)`;
+  return aptInstructionFor(APT_PACKAGE, isRoot);
 }
 
 /** What to do about a missing redis-server on this system. */
@@ -46,21 +50,31 @@ export function redisPlan(system: SystemFacts): RedisPlan {
       instruction:
         "use WSL with Debian or Ubuntu and run `sudo apt-get install redis-server` there",
     };
+  return (
+    debianPackagePlan(system, APT_PACKAGE) ?? {
+      action: "tell",
+      instruction:
+        "install Redis 6 or later with your system's package manager so that `redis-server` is on PATH",
+    }
+  );
+}
+
+/**
+ * On Debian or Ubuntu: install `pkg` with apt-get where this machine allows it (root, or sudo
+ * that does not prompt for a password), else the apt-get line to run; undefined on any other
+ * system, where each caller says what to do.
+ */
+export function debianPackagePlan(system: SystemFacts, pkg: string): RedisPlan | undefined {
   const debianLike =
     system.platform === "linux" &&
     system.has("apt-get") &&
     system.distro.some((id) => id === "debian" || id === "ubuntu");
-  if (!debianLike)
-    return {
-      action: "tell",
-      instruction:
-        "install Redis 6 or later with your system's package manager so that `redis-server` is on PATH",
-    };
-  const tell: RedisPlan = { action: "tell", instruction: aptInstruction(system.isRoot) };
+  if (!debianLike) return undefined;
+  const install = ["apt-get", "install", "-y", "--no-install-recommends", pkg];
+  const tell: RedisPlan = { action: "tell", instruction: aptInstructionFor(pkg, system.isRoot) };
   if (system.noInstall) return tell;
   const env = { DEBIAN_FRONTEND: "noninteractive" };
-  if (system.isRoot)
-    return { action: "install", commands: [["apt-get", "update"], APT_INSTALL], env };
+  if (system.isRoot) return { action: "install", commands: [["apt-get", "update"], install], env };
   if (system.has("sudo") && system.sudoWithoutPrompt) {
     // sudo resets the environment; pass DEBIAN_FRONTEND through env(1).
     const viaSudo = (command: string[]) => [
@@ -72,7 +86,7 @@ export function redisPlan(system: SystemFacts): RedisPlan {
     ];
     return {
       action: "install",
-      commands: [viaSudo(["apt-get", "update"]), viaSudo(APT_INSTALL)],
+      commands: [viaSudo(["apt-get", "update"]), viaSudo(install)],
       env,
     };
   }
