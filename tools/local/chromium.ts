@@ -9,9 +9,9 @@ import { spawnSync } from "node:child_process";
 import {
   aptInstructionFor,
   debianPackagePlan,
-  type RedisPlan,
+  type PackagePlan,
   type SystemFacts,
-} from "./prerequisites";
+} from "./system-packages";
 
 const APT_PACKAGE = "chromium";
 
@@ -28,7 +28,7 @@ export function chromiumVersion(binary = chromiumBinary()): string | undefined {
 }
 
 /** What to do about a missing Chromium on this system (the same shape as redisPlan's). */
-export function chromiumPlan(system: SystemFacts): RedisPlan {
+export function chromiumPlan(system: SystemFacts): PackagePlan {
   const elsewhere = "install Chromium or Chrome and set MULTISTAGE_CHROMIUM to its binary";
   if (system.platform === "darwin")
     return {

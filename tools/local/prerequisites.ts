@@ -8,33 +8,21 @@
  * MULTISTAGE_NO_INSTALL=1 turns the install off (the one line is printed instead).
  */
 import { spawnSync, SpawnSyncReturns } from "node:child_process";
-import * as fs from "node:fs";
 import { ensureChromium } from "./chromium";
+import {
+  aptInstructionFor,
+  debianPackagePlan,
+  type PackagePlan,
+  type SystemFacts,
+  thisSystem,
+} from "./system-packages";
 
-export interface SystemFacts {
-  platform: NodeJS.Platform;
-  isRoot: boolean;
-  /** ID and ID_LIKE from /etc/os-release, lowercased (Linux only). */
-  distro: string[];
-  /** Whether a command is on PATH. */
-  has(command: string): boolean;
-  /** Whether `sudo -n true` succeeds: sudo that will not stop to ask for a password. */
-  sudoWithoutPrompt: boolean;
-  /** The user asked for no install (MULTISTAGE_NO_INSTALL=1). */
-  noInstall: boolean;
-}
-
-export type RedisPlan =
-  | { action: "install"; commands: string[][]; env: Record<string, string> }
-  /** What the person has to do, as the middle of one sentence. */
-  | { action: "tell"; instruction: string };
+export type { SystemFacts } from "./system-packages";
+export { thisSystem } from "./system-packages";
+/** What to do about a missing redis-server. */
+export type RedisPlan = PackagePlan;
 
 const APT_PACKAGE = "redis-server";
-
-/** The apt-get line a person runs for `pkg`, as the middle of one sentence. */
-export function aptInstructionFor(pkg: string, isRoot: boolean): string {
-  return `run \`${isRoot ? "" : "sudo "}apt-get install ${pkg}\` (Debian/Ubuntu)`;
-}
 
 function aptInstruction(isRoot: boolean): string {
   return aptInstructionFor(APT_PACKAGE, isRoot);
@@ -59,40 +47,6 @@ export function redisPlan(system: SystemFacts): RedisPlan {
   );
 }
 
-/**
- * On Debian or Ubuntu: install `pkg` with apt-get where this machine allows it (root, or sudo
- * that does not prompt for a password), else the apt-get line to run; undefined on any other
- * system, where each caller says what to do.
- */
-export function debianPackagePlan(system: SystemFacts, pkg: string): RedisPlan | undefined {
-  const debianLike =
-    system.platform === "linux" &&
-    system.has("apt-get") &&
-    system.distro.some((id) => id === "debian" || id === "ubuntu");
-  if (!debianLike) return undefined;
-  const install = ["apt-get", "install", "-y", "--no-install-recommends", pkg];
-  const tell: RedisPlan = { action: "tell", instruction: aptInstructionFor(pkg, system.isRoot) };
-  if (system.noInstall) return tell;
-  const env = { DEBIAN_FRONTEND: "noninteractive" };
-  if (system.isRoot) return { action: "install", commands: [["apt-get", "update"], install], env };
-  if (system.has("sudo") && system.sudoWithoutPrompt) {
-    // sudo resets the environment; pass DEBIAN_FRONTEND through env(1).
-    const viaSudo = (command: string[]) => [
-      "sudo",
-      "-n",
-      "env",
-      "DEBIAN_FRONTEND=noninteractive",
-      ...command,
-    ];
-    return {
-      action: "install",
-      commands: [viaSudo(["apt-get", "update"]), viaSudo(install)],
-      env,
-    };
-  }
-  return tell;
-}
-
 /** The one line printed when redis-server is missing: what to do on this system, and what next. */
 export function missingRedisLine(instruction: string, then = "npm test"): string {
   return `redis-server is not installed (the app's tests and npm run dev need it): ${instruction}, then run ${then} again.`;
@@ -111,49 +65,6 @@ export function redisVersion(): string | undefined {
   const found = spawnSync("redis-server", ["--version"], { encoding: "utf8" });
   if (found.error || found.status !== 0) return undefined;
   return /v=(\S+)/.exec(found.stdout)?.[1] ?? "unknown";
-}
-
-function onPath(command: string): boolean {
-  const paths = (process.env.PATH ?? "").split(":").filter(Boolean);
-  return paths.some((dir) => {
-    try {
-      fs.accessSync(`${dir}/${command}`, fs.constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-}
-
-function distroIds(): string[] {
-  try {
-    const release = fs.readFileSync("/etc/os-release", "utf8");
-    const field = (name: string) =>
-      new RegExp(`^${name}=["']?([^"'\\n]*)`, "m").exec(release)?.[1] ?? "";
-    return `${field("ID")} ${field("ID_LIKE")}`.toLowerCase().split(/\s+/).filter(Boolean);
-  } catch {
-    return [];
-  }
-}
-
-/** Facts about the machine this runs on. */
-export function thisSystem(env: NodeJS.ProcessEnv = process.env): SystemFacts {
-  const isRoot = process.getuid?.() === 0;
-  return {
-    platform: process.platform,
-    isRoot,
-    distro: process.platform === "linux" ? distroIds() : [],
-    has: onPath,
-    // Only asked when it matters (not root, on Linux); `-n` never prompts.
-    get sudoWithoutPrompt() {
-      return (
-        !isRoot &&
-        onPath("sudo") &&
-        spawnSync("sudo", ["-n", "true"], { stdio: "ignore" }).status === 0
-      );
-    },
-    noInstall: env.MULTISTAGE_NO_INSTALL === "1" || env.MULTISTAGE_NO_INSTALL === "true",
-  };
 }
 
 /** Makes sure redis-server is installed; returns its version or throws with the one line. */
