@@ -96,6 +96,45 @@ export interface DataSettings {
   syncSchedule: string;
 }
 
+/**
+ * How feature stacks get their data stores and URL. `shared`: a database of their own on
+ * development's feature host (created from its template in seconds), a serverless cache and a
+ * rule on development's load balancer; `dedicated`: an RDS instance, replication group and load
+ * balancer of their own, as long-lived stages have (10-15 minutes to create).
+ */
+export const FEATURE_ISOLATION_MODES = ["shared", "dedicated"] as const;
+export type FeatureIsolation = (typeof FEATURE_ISOLATION_MODES)[number];
+/**
+ * A shared feature stack's cache: its own ElastiCache Serverless (Valkey) cache, or a user with
+ * its own key prefix on development's replication group.
+ */
+export const FEATURE_CACHE_MODES = ["serverless", "shared"] as const;
+export type FeatureCacheMode = (typeof FEATURE_CACHE_MODES)[number];
+
+/** Development's PostgreSQL instance that holds every shared feature stack's database. */
+export interface FeatureHostSettings {
+  instanceClass: string;
+  allocatedStorageGb: number;
+  /** Feature databases the host holds at most; the next `feature up` is refused. */
+  maxDatabases: number;
+  /** When the template is rebuilt from the newest sanitized export (EventBridge Scheduler). */
+  refreshSchedule: string;
+}
+
+/** What development's stack provides to the feature stacks that borrow its network. */
+export interface FeatureStacksSettings {
+  isolation: FeatureIsolation;
+  cache: FeatureCacheMode;
+  host: FeatureHostSettings;
+  /**
+   * Feature stacks answer at `<slug>.<previewDomain>` through a host-header rule on
+   * development's HTTPS listener (with `previewCertificateArn`, a wildcard certificate for it);
+   * without it each keeps a load balancer of its own.
+   */
+  previewDomain?: string;
+  previewCertificateArn?: string;
+}
+
 export interface StageProfile {
   network: NetworkSettings;
   database: DatabaseSettings;
@@ -107,6 +146,8 @@ export interface StageProfile {
   data: DataSettings;
   /** Production only: the refinery that turns its backups into sanitized snapshots. */
   refinery?: RefinerySettings;
+  /** Development only: the feature host and how feature stacks are isolated. */
+  featureStacks?: FeatureStacksSettings;
 }
 
 const smallDatabase: DatabaseSettings = {
@@ -145,6 +186,22 @@ export const STAGE_PROFILES: Readonly<Record<StageKind, StageProfile>> = {
     logs: { retentionDays: 7, accessLogs: false },
     teardown: "destroyable",
     data: fromSanitizedSnapshot,
+    featureStacks: {
+      // Shared by default: a feature stack is ready in minutes and costs cents a day; a team
+      // that needs production-like isolation per pull request sets `dedicated`.
+      isolation: "shared",
+      // Serverless by default: a cache of its own per feature stack, ready in about a minute,
+      // without changing how development's own cache authenticates (see README).
+      cache: "serverless",
+      host: {
+        // Burstable: feature databases idle most of the day; 2 GiB holds ~40 small databases' buffers.
+        instanceClass: "db.t4g.small",
+        allocatedStorageGb: 50,
+        maxDatabases: 40,
+        // After production's refinery (02:30, about an hour) has written the night's export.
+        refreshSchedule: "cron(0 5 * * ? *)",
+      },
+    },
   },
   testing: {
     network: { cidr: "10.20.0.0/16", nat: "single" },

@@ -4,6 +4,8 @@
  */
 import { z } from "zod";
 import {
+  FeatureCacheMode,
+  FeatureIsolation,
   LOCAL_STAGE_KIND,
   LONG_LIVED_KINDS,
   STAGE_KINDS,
@@ -115,6 +117,10 @@ export interface FeatureInfo {
   pr?: number;
   /** Stack whose network outputs the feature stack borrows. */
   networkStack: string;
+  /** Shared data stores on the network stack's feature host, or dedicated ones. */
+  isolation: FeatureIsolation;
+  /** A shared feature stack's cache. */
+  cache: FeatureCacheMode;
 }
 
 export interface AccessSettings {
@@ -356,6 +362,7 @@ function crossKeyProblems(config: LenientConfig): ConfigProblem[] {
     });
   }
   problems.push(...dataProblems(config));
+  problems.push(...featureStacksProblems(config));
   problems.push(...accessProblems(config.stage, config.access));
   problems.push(...productionFloorProblems(config));
   problems.push(...networkProblems(config));
@@ -533,6 +540,60 @@ function imageOriginProblems(config: LenientConfig): ConfigProblem[] {
   return [];
 }
 
+/**
+ * Only development hosts feature stacks (they borrow its network); a preview domain needs
+ * development's HTTPS listener and hosted zone; a cache on development's replication group only
+ * makes sense for stacks that share development's data stores.
+ */
+function featureStacksProblems(config: LenientConfig): ConfigProblem[] {
+  const settings = config.featureStacks;
+  const problems: ConfigProblem[] = [];
+  if (config.stage === "feature" && config.feature) {
+    const { isolation, cache } = config.feature;
+    if (isolation === "dedicated" && cache === "shared")
+      problems.push({
+        key: "multistage:feature.cache",
+        value: describeValue(cache),
+        expected:
+          "serverless (or leave it out): a dedicated feature stack has its own replication group",
+      });
+  }
+  if (!settings) return problems;
+  if (config.stage !== "development") {
+    problems.push({
+      key: "multistage:featureStacks",
+      value: describeValue(settings),
+      expected: `nothing in a ${String(config.stage)} stack: feature stacks borrow development's network, and development's stack hosts them`,
+    });
+    return problems;
+  }
+  if (settings.isolation === "dedicated" && settings.cache === "shared")
+    problems.push({
+      key: "multistage:featureStacks.cache",
+      value: describeValue(settings.cache),
+      expected:
+        "serverless (or leave it out): dedicated feature stacks have their own replication group",
+    });
+  if ((settings.previewDomain === undefined) !== (settings.previewCertificateArn === undefined))
+    problems.push({
+      key: "multistage:featureStacks",
+      value: describeValue(settings),
+      expected:
+        "previewDomain and previewCertificateArn together (a wildcard certificate for *.<previewDomain>), or neither",
+    });
+  if (
+    settings.previewDomain !== undefined &&
+    (config.domain?.certificateArn === undefined || config.domain?.hostedZoneId === undefined)
+  )
+    problems.push({
+      key: "multistage:featureStacks.previewDomain",
+      value: describeValue(settings.previewDomain),
+      expected:
+        "a preview domain only with multistage:domain.certificateArn and domain.hostedZoneId: the rules sit on development's HTTPS listener and *.<previewDomain> is an alias in its zone",
+    });
+  return problems;
+}
+
 /** Data flows one way: production takes none; a replica of production is staging's, knowingly. */
 function dataProblems(config: LenientConfig): ConfigProblem[] {
   const data = config.data;
@@ -595,9 +656,17 @@ function buildStage(stack: string, config: StageConfig, region: string): Stage {
     access: { ...config.access },
     feature: config.feature,
     refinery: profile.refinery ? { ...profile.refinery, ...config.refinery } : undefined,
+    featureStacks: profile.featureStacks
+      ? {
+          ...profile.featureStacks,
+          ...config.featureStacks,
+          host: { ...profile.featureStacks.host, ...config.featureStacks?.host },
+        }
+      : undefined,
   };
   if (stage.feature === undefined) delete stage.feature;
   if (stage.refinery === undefined) delete stage.refinery;
+  if (stage.featureStacks === undefined) delete stage.featureStacks;
   if (stage.database.backupWindow === undefined) delete stage.database.backupWindow;
   if (stage.image === undefined) delete stage.image;
   if (stage.imageCommit === undefined) delete stage.imageCommit;

@@ -10,6 +10,8 @@ import {
   FARGATE_MEMORY_BY_CPU,
   LOG_RETENTION_DAYS,
   DATA_SOURCES,
+  FEATURE_CACHE_MODES,
+  FEATURE_ISOLATION_MODES,
   LONG_LIVED_KINDS,
   NAT_MODES,
   STAGE_KINDS,
@@ -21,6 +23,8 @@ export const DIGEST_PINNED_IMAGE = /^[a-z0-9][a-z0-9._\-/:]*@sha256:[a-f0-9]{64}
 const IMAGE_REFERENCE = /^[a-z0-9][a-z0-9._\-/:]*(@sha256:[a-f0-9]{64})?$/;
 /** A git commit id as `git rev-parse` prints it: SHA-1 (40 hex) or SHA-256 (64 hex) object names. */
 export const GIT_COMMIT_ID = /^([a-f0-9]{40}|[a-f0-9]{64})$/;
+const DNS_NAME = /^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/;
+const ACM_CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/.+$/;
 const CIDR_16 = /^10\.(25[0-5]|2[0-4]\d|1?\d?\d)\.0\.0\/16$/;
 /** An ISO-8601 UTC time to the second, as `feature up` writes expiry times. */
 export const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
@@ -190,16 +194,46 @@ const accessConfig = z
 
 const domainConfig = z
   .object({
-    name: z
-      .string()
-      .regex(
-        /^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/,
-        "a lowercase DNS name like app.example.com",
-      ),
+    name: z.string().regex(DNS_NAME, "a lowercase DNS name like app.example.com"),
     hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, "a Route 53 hosted zone id like Z123ABC"),
-    certificateArn: z
+    certificateArn: z.string().regex(ACM_CERTIFICATE_ARN, "an ACM certificate ARN"),
+  })
+  .strict()
+  .partial();
+
+/**
+ * Application Load Balancer quotas (Elastic Load Balancing User Guide, "Quotas for your
+ * Application Load Balancers"): 100 target groups per load balancer and 100 rules per load
+ * balancer, default rules not counted. Development's own service takes one target group.
+ */
+export const MAX_PREVIEW_RULES = 99;
+
+const featureStacksOverride = z
+  .object({
+    isolation: z.enum(FEATURE_ISOLATION_MODES),
+    cache: z.enum(FEATURE_CACHE_MODES),
+    host: z
+      .object({
+        instanceClass: z
+          .string()
+          .regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "an RDS instance class like db.t4g.small"),
+        allocatedStorageGb: positiveInt(20, 65536),
+        maxDatabases: positiveInt(1, MAX_PREVIEW_RULES),
+        refreshSchedule: z.string().superRefine((expression, context) => {
+          const problem = scheduleExpressionProblem(expression);
+          if (problem)
+            context.addIssue({
+              code: z.ZodIssueCode.custom,
+              message: `a recurring EventBridge Scheduler expression like cron(0 5 * * ? *): ${problem}`,
+            });
+        }),
+      })
+      .strict()
+      .partial(),
+    previewDomain: z.string().regex(DNS_NAME, "a lowercase DNS name like preview.example.com"),
+    previewCertificateArn: z
       .string()
-      .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/.+$/, "an ACM certificate ARN"),
+      .regex(ACM_CERTIFICATE_ARN, "an ACM certificate ARN (a wildcard certificate for the domain)"),
   })
   .strict()
   .partial();
@@ -220,6 +254,9 @@ export const featureConfigSchema = z
         `${DEFAULT_NETWORK_STACK}, or a suffixed ${DEFAULT_NETWORK_STACK} stack like ${DEFAULT_NETWORK_STACK}-eu`,
       )
       .default(DEFAULT_NETWORK_STACK),
+    /** Copied by `feature up` from the network stack's `featureStacks`. */
+    isolation: z.enum(FEATURE_ISOLATION_MODES).default("shared"),
+    cache: z.enum(FEATURE_CACHE_MODES).default("serverless"),
   })
   .strict();
 
@@ -263,6 +300,7 @@ export const stageConfigSchema = z
     refinery: refineryOverride.optional(),
     access: accessConfig.optional(),
     feature: featureConfigSchema.optional(),
+    featureStacks: featureStacksOverride.optional(),
     branchStages: z
       .array(
         z.string().regex(BRANCH_RULE, "<branch glob>=<long-lived stage>, e.g. release/*=staging"),
@@ -295,7 +333,9 @@ export const CONFIG_KEY_DOCS: Readonly<Record<keyof StageConfig, string>> = {
   domain:
     "`{ name, hostedZoneId, certificateArn }`. A certificate turns on HTTPS (HTTP redirects); a zone and name add a Route 53 alias.",
   feature:
-    "`{ branch, createdAt, expiresAt, pr, networkStack }`. Feature stacks only; set by `stagectl feature up`.",
+    "`{ branch, createdAt, expiresAt, pr, networkStack, isolation, cache }`. Feature stacks only; set by `stagectl feature up` (isolation and cache from the network stack's `featureStacks`).",
+  featureStacks:
+    "`{ isolation: shared | dedicated, cache: serverless | shared, host: { instanceClass, allocatedStorageGb, maxDatabases, refreshSchedule }, previewDomain, previewCertificateArn }`. Development only: how the feature stacks that borrow its network are isolated. `shared` (default) gives each a database on development's feature host, created from a nightly-refreshed template, and a serverless cache (or, with `cache: shared`, a user with its own key prefix on development's cache); with `previewDomain` and a wildcard `previewCertificateArn` they answer at `<slug>.<previewDomain>` through a rule on development's load balancer. `dedicated` gives each its own RDS instance, replication group and load balancer.",
   refinery:
     "`{ schedule, keepSnapshots, bucketPrefixes, instanceClass, alarmTopicArns }`. Production only: the nightly refinery that restores its newest backup into a sanitizer, sanitizes it and snapshots it for the lower stages, and copies the allowed prefixes of its bucket; its alarm notifies the SNS topics in `alarmTopicArns` when a run fails.",
   data: "`{ source: empty | sanitized-snapshot | production-replica, acknowledgeProductionData, generation, syncSchedule }`. Where the stage's data comes from; never set in production. `production-replica` is staging-only and needs `acknowledgeProductionData: true`. `generation` is bumped by `stagectl data resync`.",
