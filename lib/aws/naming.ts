@@ -53,6 +53,16 @@ export const NAME_RULES = {
   "rds-parameter-group": { maxLength: 255, allowed: /^[a-z0-9-]+$/, checks: hyphenRules },
   "elasticache-replication-group": { maxLength: 40, allowed: /^[a-z0-9-]+$/, checks: hyphenRules },
   "elasticache-subnet-group": { maxLength: 255, allowed: /^[a-z0-9-]+$/, checks: hyphenRules },
+  // CreateServerlessCache, CreateUser and CreateUserGroup document no length; they are kept to
+  // the replication group's 40, the tightest ElastiCache identifier rule, letters, digits and
+  // hyphens as UserId's pattern [a-zA-Z][a-zA-Z0-9\-]* allows.
+  "elasticache-serverless-cache": {
+    maxLength: 40,
+    allowed: /^[a-z0-9-]+$/,
+    checks: hyphenRules,
+  },
+  "elasticache-user": { maxLength: 40, allowed: /^[a-z0-9-]+$/, checks: hyphenRules },
+  "elasticache-user-group": { maxLength: 40, allowed: /^[a-z0-9-]+$/, checks: hyphenRules },
   alb: {
     maxLength: 32,
     allowed: /^[a-z0-9-]+$/,
