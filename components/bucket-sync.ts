@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AWS_CLI_IMAGE } from "../lib/aws/images";
 import { serviceRole } from "../lib/aws/service-role";
+import { taskSchedule } from "../lib/aws/task-schedule";
 import { Namer } from "../lib/aws/naming";
 import { RETAIN_TASK_REVISIONS } from "../lib/aws/task-revisions";
 
@@ -169,53 +170,19 @@ export class BucketSync extends pulumi.ComponentResource {
       child,
     );
 
-    const schedulerRole = serviceRole(
-      `${name}-scheduler`,
+    taskSchedule(
+      name,
       {
         namer,
-        purpose: "bucket-sync-scheduler",
-        description: `Lets EventBridge Scheduler start ${namer.prefix}'s bucket copy task`,
-        service: "scheduler.amazonaws.com",
-        permissionsBoundaryArn: args.permissionsBoundaryArn,
-        policy: [
-          {
-            Sid: "RunTheCopyTask",
-            Effect: "Allow",
-            Action: ["ecs:RunTask"],
-            // Any revision of this one family, nothing else.
-            Resource: [taskDefinition.arn.apply((arn) => arn.replace(/:\d+$/, ":*"))],
-          },
-          {
-            Sid: "PassItsRoles",
-            Effect: "Allow",
-            Action: ["iam:PassRole"],
-            Resource: [executionRole.arn, taskRole.arn],
-          },
-        ],
-      },
-      child,
-    );
-
-    new aws.scheduler.Schedule(
-      `${name}-schedule`,
-      {
-        name: namer.name("schedule", "bucket-sync"),
+        purpose: "bucket-sync",
         description: `Copy production's sanitized bucket into ${namer.prefix}'s`,
         scheduleExpression: args.schedule ?? BUCKET_SYNC_DEFAULTS.schedule,
-        flexibleTimeWindow: { mode: "FLEXIBLE", maximumWindowInMinutes: 30 },
-        target: {
-          arn: args.clusterArn,
-          roleArn: schedulerRole.arn,
-          ecsParameters: {
-            taskDefinitionArn: taskDefinition.arn,
-            launchType: "FARGATE",
-            networkConfiguration: {
-              subnets: args.subnetIds,
-              securityGroups: [args.securityGroupId],
-              assignPublicIp: false,
-            },
-          },
-        },
+        clusterArn: args.clusterArn,
+        taskDefinition,
+        passRoleArns: [executionRole.arn, taskRole.arn],
+        subnetIds: args.subnetIds,
+        securityGroupId: args.securityGroupId,
+        permissionsBoundaryArn: args.permissionsBoundaryArn,
       },
       child,
     );
