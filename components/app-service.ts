@@ -23,8 +23,8 @@ export interface AppServiceArgs {
   namer: Namer;
   /** The network: the load balancer in its public subnets, the tasks (no public IP) in its private ones. */
   network: NetworkRef;
-  /** Security group of the load balancer. */
-  loadBalancerSecurityGroupId: pulumi.Input<string>;
+  /** Security group of the load balancer; unused with `sharedListener`. */
+  loadBalancerSecurityGroupId?: pulumi.Input<string>;
   /** Security group of the tasks. */
   appSecurityGroupId: pulumi.Input<string>;
   /** Image to run, ideally pinned by digest. */
@@ -92,13 +92,44 @@ export interface AppServiceArgs {
    * @default undefined (no access logs)
    */
   accessLogs?: LoadBalancerLogTarget;
+  /**
+   * A shared feature stack: no load balancer of its own, but a target group and a host-header
+   * rule for `hostName` on this HTTPS listener (development's).
+   * @default undefined (a load balancer of its own)
+   */
+  sharedListener?: { listenerArn: pulumi.Input<string>; hostName: string };
+  /**
+   * Development: serve `*.<domain>` (feature stacks' rules) on its HTTPS listener with this
+   * wildcard certificate, and alias `*.<domain>` to its load balancer in `hostedZoneId`.
+   * @default undefined (no preview domain)
+   */
+  previewDomain?: { domain: string; certificateArn: string; hostedZoneId: string };
+  /**
+   * Health checks and draining tuned for a preview: checked every 5 s and healthy after two,
+   * drained in 5 s, so a feature stack's URL serves seconds after its task starts.
+   * @default false
+   */
+  previewTuning?: boolean;
+  /**
+   * Further groups the tasks carry (a shared feature stack's: development's feature apps group).
+   * @default []
+   */
+  extraTaskSecurityGroupIds?: pulumi.Input<string>[];
 }
 
 type NormalizedAppServiceArgs = AppServiceArgs &
   Required<
     Pick<
       AppServiceArgs,
-      "cpu" | "memory" | "desiredCount" | "port" | "logRetentionDays" | "teardown" | "region"
+      | "cpu"
+      | "memory"
+      | "desiredCount"
+      | "port"
+      | "logRetentionDays"
+      | "teardown"
+      | "region"
+      | "previewTuning"
+      | "extraTaskSecurityGroupIds"
     >
   >;
 
@@ -111,10 +142,27 @@ export const APP_SERVICE_DEFAULTS = {
   logRetentionDays: 7,
   teardown: "destroyable",
   region: "us-east-1",
+  previewTuning: false,
+  extraTaskSecurityGroupIds: [],
 } as const satisfies Partial<AppServiceArgs>;
+
+/**
+ * A preview's target group: ELB allows health checks every 5-300 s with a timeout below the
+ * interval and 2-10 healthy checks, and a 0-3600 s deregistration delay (ELB API Reference,
+ * CreateTargetGroup and ModifyTargetGroupAttributes).
+ */
+const PREVIEW_HEALTH = { interval: 5, timeout: 4, healthyThreshold: 2, unhealthyThreshold: 2 };
+const PREVIEW_DEREGISTRATION_DELAY = 5;
 
 function normalize(args: AppServiceArgs): NormalizedAppServiceArgs {
   return { ...APP_SERVICE_DEFAULTS, ...stripUndefined(args) } as NormalizedAppServiceArgs;
+}
+
+/** How the service is reached: what must exist before it, and its URL. */
+interface Routing {
+  forwarders: pulumi.Resource[];
+  url: pulumi.Output<string>;
+  httpsListenerArn?: pulumi.Output<string>;
 }
 
 /** Seconds ECS waits after SIGTERM before killing the container; the app drains within it. */
@@ -126,6 +174,8 @@ export const STOP_TIMEOUT_SECONDS = 30;
  */
 export class AppService extends pulumi.ComponentResource {
   readonly url: pulumi.Output<string>;
+  /** The HTTPS listener of the stage's own load balancer, when it has a certificate. */
+  readonly httpsListenerArn?: pulumi.Output<string>;
   readonly clusterName: pulumi.Output<string>;
   readonly clusterArn: pulumi.Output<string>;
   readonly serviceName: pulumi.Output<string>;
@@ -135,7 +185,6 @@ export class AppService extends pulumi.ComponentResource {
     const args = normalize(rawArgs);
     const child = { parent: this };
     const namer = args.namer;
-    const teardown = teardownPolicy(args.teardown);
 
     const cluster = new aws.ecs.Cluster(
       `${name}-cluster`,
@@ -251,12 +300,114 @@ export class AppService extends pulumi.ComponentResource {
       child,
     );
 
+    const targetGroup = new aws.lb.TargetGroup(
+      `${name}-tg`,
+      {
+        name: namer.name("target-group", ""),
+        port: args.port,
+        protocol: "HTTP",
+        targetType: "ip",
+        vpcId: args.network.vpcId,
+        deregistrationDelay: args.previewTuning
+          ? PREVIEW_DEREGISTRATION_DELAY
+          : STOP_TIMEOUT_SECONDS,
+        healthCheck: {
+          path: HEALTH_PATH,
+          matcher: "200",
+          ...(args.previewTuning
+            ? PREVIEW_HEALTH
+            : { interval: 15, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3 }),
+        },
+      },
+      child,
+    );
+
+    const routing = args.sharedListener
+      ? this.sharedListenerRule(name, args.sharedListener, targetGroup)
+      : this.ownLoadBalancer(name, args, targetGroup);
+
+    const service = new aws.ecs.Service(
+      `${name}-service`,
+      {
+        name: namer.name("ecs-service", "app"),
+        cluster: cluster.arn,
+        taskDefinition: taskDefinition.arn,
+        desiredCount: args.desiredCount,
+        launchType: "FARGATE",
+        networkConfiguration: {
+          subnets: args.network.privateSubnetIds,
+          securityGroups: [args.appSecurityGroupId, ...args.extraTaskSecurityGroupIds],
+          assignPublicIp: false,
+        },
+        loadBalancers: [
+          {
+            targetGroupArn: targetGroup.arn,
+            containerName: CONTAINER_NAME,
+            containerPort: args.port,
+          },
+        ],
+        deploymentCircuitBreaker: { enable: true, rollback: true },
+        deploymentMinimumHealthyPercent: 100,
+        deploymentMaximumPercent: 200,
+        healthCheckGracePeriodSeconds: 30,
+        propagateTags: "SERVICE",
+      },
+      // ECS refuses a target group that no listener or rule forwards to yet.
+      { ...child, dependsOn: routing.forwarders },
+    );
+
+    this.url = routing.url;
+    this.httpsListenerArn = routing.httpsListenerArn;
+    this.clusterName = cluster.name;
+    this.clusterArn = cluster.arn;
+    this.serviceName = service.name;
+    this.registerOutputs({
+      url: this.url,
+      clusterName: this.clusterName,
+      serviceName: this.serviceName,
+    });
+  }
+
+  /**
+   * A shared feature stack's way in: a host-header rule on development's HTTPS listener. No
+   * priority is given: the provider takes the listener's highest plus one and retries when a
+   * stack created at the same moment took it (terraform-provider-aws
+   * internal/service/elbv2/listener_rule.go, PriorityInUse), so parallel feature stacks never
+   * need to agree on numbers.
+   */
+  private sharedListenerRule(
+    name: string,
+    listener: { listenerArn: pulumi.Input<string>; hostName: string },
+    targetGroup: aws.lb.TargetGroup,
+  ): Routing {
+    const rule = new aws.lb.ListenerRule(
+      `${name}-rule`,
+      {
+        listenerArn: listener.listenerArn,
+        conditions: [{ hostHeader: { values: [listener.hostName] } }],
+        actions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
+      },
+      { parent: this },
+    );
+    return { forwarders: [rule], url: pulumi.output(`https://${listener.hostName}`) };
+  }
+
+  /** A load balancer of the stage's own, its listeners, and its DNS names. */
+  private ownLoadBalancer(
+    name: string,
+    args: NormalizedAppServiceArgs,
+    targetGroup: aws.lb.TargetGroup,
+  ): Routing {
+    const child = { parent: this };
+    if (args.loadBalancerSecurityGroupId === undefined)
+      throw new Error(`${name}: a load balancer of its own needs loadBalancerSecurityGroupId`);
+    const teardown = teardownPolicy(args.teardown);
     const loadBalancer = new aws.lb.LoadBalancer(
       `${name}-alb`,
       {
         // No purpose suffix: ALB and target group names stop at 32 characters, and every
         // character left over is room for a feature stack's branch slug.
-        name: namer.name("alb", ""),
+        name: args.namer.name("alb", ""),
         internal: false,
         loadBalancerType: "application",
         securityGroups: [args.loadBalancerSecurityGroupId],
@@ -275,59 +426,37 @@ export class AppService extends pulumi.ComponentResource {
         dependsOn: args.accessLogs ? [args.accessLogs.writable] : [],
       },
     );
-    const targetGroup = new aws.lb.TargetGroup(
-      `${name}-tg`,
-      {
-        name: namer.name("target-group", ""),
-        port: args.port,
-        protocol: "HTTP",
-        targetType: "ip",
-        vpcId: args.network.vpcId,
-        deregistrationDelay: STOP_TIMEOUT_SECONDS,
-        healthCheck: {
-          path: HEALTH_PATH,
-          matcher: "200",
-          interval: 15,
-          timeout: 5,
-          healthyThreshold: 2,
-          unhealthyThreshold: 3,
-        },
-      },
-      child,
-    );
-
     const listeners = this.listeners(name, loadBalancer, targetGroup, args.certificateArn);
+    const https = args.certificateArn ? listeners[0] : undefined;
 
-    const service = new aws.ecs.Service(
-      `${name}-service`,
-      {
-        name: namer.name("ecs-service", "app"),
-        cluster: cluster.arn,
-        taskDefinition: taskDefinition.arn,
-        desiredCount: args.desiredCount,
-        launchType: "FARGATE",
-        networkConfiguration: {
-          subnets: args.network.privateSubnetIds,
-          securityGroups: [args.appSecurityGroupId],
-          assignPublicIp: false,
+    if (args.previewDomain && https) {
+      // Feature stacks' host names are covered by the wildcard certificate (SNI picks it) and
+      // resolve through one wildcard alias: a feature stack adds no DNS record of its own.
+      new aws.lb.ListenerCertificate(
+        `${name}-preview-certificate`,
+        { listenerArn: https.arn, certificateArn: args.previewDomain.certificateArn },
+        child,
+      );
+      new aws.route53.Record(
+        `${name}-preview-alias`,
+        {
+          zoneId: args.previewDomain.hostedZoneId,
+          name: `*.${args.previewDomain.domain}`,
+          type: "A",
+          aliases: [
+            {
+              name: loadBalancer.dnsName,
+              zoneId: loadBalancer.zoneId,
+              evaluateTargetHealth: false,
+            },
+          ],
         },
-        loadBalancers: [
-          {
-            targetGroupArn: targetGroup.arn,
-            containerName: CONTAINER_NAME,
-            containerPort: args.port,
-          },
-        ],
-        deploymentCircuitBreaker: { enable: true, rollback: true },
-        deploymentMinimumHealthyPercent: 100,
-        deploymentMaximumPercent: 200,
-        healthCheckGracePeriodSeconds: 30,
-        propagateTags: "SERVICE",
-      },
-      { ...child, dependsOn: listeners },
-    );
+        child,
+      );
+    }
 
     const scheme = args.certificateArn ? "https" : "http";
+    let url: pulumi.Output<string>;
     if (args.domain) {
       new aws.route53.Record(
         `${name}-alias`,
@@ -341,18 +470,11 @@ export class AppService extends pulumi.ComponentResource {
         },
         child,
       );
-      this.url = pulumi.output(`${scheme}://${args.domain.name}`);
+      url = pulumi.output(`${scheme}://${args.domain.name}`);
     } else {
-      this.url = pulumi.interpolate`${scheme}://${loadBalancer.dnsName}`;
+      url = pulumi.interpolate`${scheme}://${loadBalancer.dnsName}`;
     }
-    this.clusterName = cluster.name;
-    this.clusterArn = cluster.arn;
-    this.serviceName = service.name;
-    this.registerOutputs({
-      url: this.url,
-      clusterName: this.clusterName,
-      serviceName: this.serviceName,
-    });
+    return { forwarders: listeners, url, httpsListenerArn: https?.arn };
   }
 
   /** HTTP forwards, or redirects to an HTTPS listener when there is a certificate. */

@@ -86,6 +86,12 @@ export interface DatabaseArgs {
    * @default 0
    */
   generation?: number;
+  /**
+   * What the instance is for, in its physical names (`multistage-<stage>-<purpose>`): the
+   * stage's own database, or development's feature host.
+   * @default "db"
+   */
+  purpose?: string;
 }
 
 type NormalizedDatabaseArgs = Required<
@@ -104,6 +110,7 @@ export const DATABASE_DEFAULTS = {
   databaseName: "app",
   username: "app_owner",
   generation: 0,
+  purpose: SHARED_PURPOSES.database,
 } as const satisfies Partial<DatabaseArgs>;
 
 function normalize(args: DatabaseArgs): NormalizedDatabaseArgs {
@@ -136,7 +143,7 @@ export class Database extends pulumi.ComponentResource {
       name,
       {
         namer: args.namer,
-        purpose: "db",
+        purpose: args.purpose,
         vpcId: args.network.vpcId,
         port: POSTGRES_PORT,
         clientGroupId: args.clientSecurityGroupId,
@@ -146,7 +153,7 @@ export class Database extends pulumi.ComponentResource {
     const subnets = new aws.rds.SubnetGroup(
       `${name}-subnets`,
       {
-        name: args.namer.name("rds-subnet-group", "db"),
+        name: args.namer.name("rds-subnet-group", args.purpose),
         subnetIds: args.network.privateSubnetIds,
       },
       child,
@@ -154,7 +161,7 @@ export class Database extends pulumi.ComponentResource {
     const parameters = new aws.rds.ParameterGroup(
       `${name}-params`,
       {
-        name: args.namer.name("rds-parameter-group", `db-pg${major}`),
+        name: args.namer.name("rds-parameter-group", `${args.purpose}-pg${major}`),
         family: `postgres${major}`,
         description: `PostgreSQL ${major} settings of ${args.namer.prefix}`,
         parameters: [{ name: "rds.force_ssl", value: "1" }],
@@ -172,10 +179,7 @@ export class Database extends pulumi.ComponentResource {
     );
 
     const generationSuffix = args.generation > 0 ? `-g${args.generation}` : "";
-    this.identifier = args.namer.name(
-      "rds-instance",
-      `${SHARED_PURPOSES.database}${generationSuffix}`,
-    );
+    this.identifier = args.namer.name("rds-instance", `${args.purpose}${generationSuffix}`);
     const replica = args.replicaOf !== undefined;
     const restoring = !replica && args.restoreFrom !== undefined;
     const source = pulumi.output(args.restoreFrom);
@@ -220,10 +224,7 @@ export class Database extends pulumi.ComponentResource {
         skipFinalSnapshot: !teardown.finalSnapshot || replica,
         finalSnapshotIdentifier:
           teardown.finalSnapshot && !replica
-            ? args.namer.name(
-                "rds-instance",
-                `${SHARED_PURPOSES.database}${generationSuffix}-final`,
-              )
+            ? args.namer.name("rds-instance", `${args.purpose}${generationSuffix}-final`)
             : undefined,
         // Lower stages take changes now; protected stages wait for the maintenance window.
         applyImmediately: !teardown.deletionProtection,
@@ -240,7 +241,7 @@ export class Database extends pulumi.ComponentResource {
     const credentials = jsonSecret(
       name,
       {
-        secretName: args.namer.name("secret", "db-credentials"),
+        secretName: args.namer.name("secret", `${args.purpose}-credentials`),
         description: `PostgreSQL credentials of ${args.namer.prefix}`,
         value: {
           host: instance.address,
