@@ -10,7 +10,7 @@ const NAME = "env";
 
 export = async () => {
   const stage = loadStage(__dirname);
-  const provider = await stageProvider(NAME, stage);
+  const { provider, assumedRoleArn } = await stageProvider(NAME, stage);
   const references = await resolveStageReferences(stage, NAME, provider);
-  return new Environment(NAME, { stage, references, provider }).outputs;
+  return new Environment(NAME, { stage, references, provider, assumedRoleArn }).outputs;
 };

@@ -8,12 +8,17 @@ import { Cache } from "./cache";
 import { Database, POSTGRES_PORT } from "./database";
 import { LogBucket } from "./log-bucket";
 import { Refinery } from "./refinery";
-import { Namer, SHARED_PURPOSES } from "../lib/aws/naming";
+import { Namer, productionDataNames, SHARED_PURPOSES } from "../lib/aws/naming";
 import type { NetworkRef } from "../lib/aws/network-ref";
 import { stageNameGuard } from "../lib/aws/name-guard";
 import { Network } from "./network";
 import { SecurityGroups } from "./security-groups";
-import type { StageReferences } from "../stage/references";
+import type { FeatureHostRef, PreviewRoutingRef, StageReferences } from "../stage/references";
+import { FeatureDatabase } from "./feature-database";
+import { FeatureHost } from "./feature-host";
+import { ServerlessCache } from "./serverless-cache";
+import { jsonSecret } from "../lib/aws/json-secret";
+import * as random from "@pulumi/random";
 import type { RefinerySettings } from "../stage/profile";
 import type { Stage } from "../stage/resolve";
 
@@ -24,6 +29,8 @@ export interface EnvironmentArgs {
   references: StageReferences;
   /** The stage's AWS provider (stage-provider.ts); every resource here uses it. */
   provider: aws.Provider;
+  /** The role the provider assumes, if any; the feature database's task runs assume it too. */
+  assumedRoleArn?: string;
 }
 
 /** What a stack exports; nothing here is secret, and the render checks that. */
@@ -33,9 +40,14 @@ export interface EnvironmentOutputs {
   url: pulumi.Output<string>;
   bucketName: pulumi.Output<string>;
   dbEndpoint: pulumi.Output<string>;
-  /** Identifier and ARN of the database (a staging replica names production's by its ARN). */
-  dbIdentifier: pulumi.Output<string>;
-  dbArn: pulumi.Output<string>;
+  /** The database's name: the app's on the stage's own instance, or the feature stack's on the feature host. */
+  dbName: pulumi.Output<string>;
+  /**
+   * Identifier and ARN of the stage's own instance (a staging replica names production's by its
+   * ARN); a shared feature stack has none, its database lives on development's feature host.
+   */
+  dbIdentifier?: pulumi.Output<string>;
+  dbArn?: pulumi.Output<string>;
   bucketArn: pulumi.Output<string>;
   dbSecretArn: pulumi.Output<string>;
   cacheEndpoint: pulumi.Output<string>;
@@ -54,6 +66,41 @@ export interface EnvironmentOutputs {
   /** Production only: the nightly refinery and the sanitized bucket it fills. */
   refineryStateMachineArn?: pulumi.Output<string>;
   sanitizedBucketName?: pulumi.Output<string>;
+  /** Development with shared feature stacks: the host and provisioner they use. */
+  featureHost?: pulumi.Output<FeatureHostRef>;
+  /** Development with a preview domain: the listener feature stacks add their rules to. */
+  featurePreview?: pulumi.Output<PreviewRoutingRef>;
+}
+
+/** The stage's database and cache as the app and the outputs see them, whichever kind they are. */
+interface DataStores {
+  db: {
+    address: pulumi.Output<string>;
+    port: pulumi.Output<number>;
+    endpoint: pulumi.Output<string>;
+    databaseName: pulumi.Input<string>;
+    username: pulumi.Input<string>;
+    secretArn: pulumi.Output<string>;
+    instance?: Database;
+  };
+  cache: { primaryAddress: pulumi.Output<string>; port: number; secretArn: pulumi.Output<string> };
+}
+
+/**
+ * A feature stack's database and role on the feature host: `feature_<slug>`, one per data
+ * generation (a resync copies the newest template into a new database and drops the old).
+ */
+export function featureDatabaseNames(
+  stack: string,
+  generation: number,
+): { database: string; role: string } {
+  const base = `${stack.replace(/-/g, "_")}${generation > 0 ? `_g${generation}` : ""}`;
+  return { database: base, role: base };
+}
+
+/** The host label a shared feature stack answers at under the preview domain: its stack name. */
+export function previewHostLabel(stack: string): string {
+  return stack;
 }
 
 /** One whole stage: network (own or borrowed), data stores, bucket and the app service. */
@@ -87,6 +134,20 @@ export class Environment extends pulumi.ComponentResource {
         child,
       );
 
+    // A shared feature stack: its database on development's feature host, its way in a rule on
+    // development's load balancer when development has a preview domain.
+    const featureHost = stage.kind === "feature" ? references.featureHost : undefined;
+    const previewRouting = featureHost ? references.previewRouting : undefined;
+    const hosting = stage.featureStacks?.isolation === "shared" ? stage.featureStacks : undefined;
+    const previewDomain =
+      hosting?.previewDomain && hosting.previewCertificateArn && stage.domain.hostedZoneId
+        ? {
+            domain: hosting.previewDomain,
+            certificateArn: hosting.previewCertificateArn,
+            hostedZoneId: stage.domain.hostedZoneId,
+          }
+        : undefined;
+
     const groups = new SecurityGroups(
       `${name}-firewall`,
       {
@@ -94,6 +155,9 @@ export class Environment extends pulumi.ComponentResource {
         vpcId: network.vpcId,
         appPort: stage.appPort,
         https: stage.domain.certificateArn !== undefined,
+        ownLoadBalancer: previewRouting === undefined,
+        featureApps: hosting !== undefined,
+        featureAppsFromLoadBalancer: previewDomain !== undefined,
       },
       child,
     );
@@ -110,34 +174,15 @@ export class Environment extends pulumi.ComponentResource {
       );
     }
 
-    const database = new Database(
-      `${name}-db`,
-      {
-        namer,
-        network,
-        clientSecurityGroupId: groups.appGroupId,
-        engineVersion: stage.dbEngineVersion,
-        ...stage.database,
-        teardown: stage.teardown,
-        generation: stage.data.generation,
-        restoreFrom:
-          stage.data.source === "sanitized-snapshot" ? sanitized?.latestSnapshot : undefined,
-        replicaOf: references.replicaOf,
-      },
-      child,
-    );
-    const cache = new Cache(
-      `${name}-cache`,
-      {
-        namer,
-        network,
-        clientSecurityGroupId: groups.appGroupId,
-        engineVersion: stage.cacheEngineVersion,
-        ...stage.cache,
-        teardown: stage.teardown,
-      },
-      child,
-    );
+    const stores = featureHost
+      ? this.sharedFeatureStores(name, stage, featureHost, {
+          namer,
+          network,
+          appGroupId: groups.appGroupId,
+          assumedRoleArn: args.assumedRoleArn,
+        })
+      : this.ownStores(name, stage, references, { namer, network, appGroupId: groups.appGroupId });
+    const { db, cache } = stores;
     const bucket = new Bucket(
       `${name}-bucket`,
       { namer, ...stage.bucket, teardown: stage.teardown },
@@ -203,19 +248,19 @@ export class Environment extends pulumi.ComponentResource {
           PORT: String(stage.appPort),
           AWS_REGION: stage.region,
           BUCKET_NAME: bucket.bucketName,
-          DB_HOST: database.address,
-          DB_PORT: database.port.apply(String),
-          DB_NAME: database.databaseName,
-          DB_USER: database.username,
+          DB_HOST: db.address,
+          DB_PORT: db.port.apply(String),
+          DB_NAME: db.databaseName,
+          DB_USER: db.username,
           REDIS_HOST: cache.primaryAddress,
           REDIS_PORT: String(cache.port),
         },
         // ECS resolves "<secret arn>:<json key>::" to one field of the JSON secret at task start.
         secrets: {
-          DB_PASSWORD: pulumi.interpolate`${database.secretArn}:password::`,
+          DB_PASSWORD: pulumi.interpolate`${db.secretArn}:password::`,
           REDIS_TOKEN: pulumi.interpolate`${cache.secretArn}:authToken::`,
         },
-        readableSecretArns: [database.secretArn, cache.secretArn],
+        readableSecretArns: [db.secretArn, cache.secretArn],
         bucketArn: bucket.arn,
         cpu: stage.app.cpu,
         memory: stage.app.memory,
@@ -226,6 +271,15 @@ export class Environment extends pulumi.ComponentResource {
         permissionsBoundaryArn: stage.access.permissionsBoundaryArn,
         certificateArn: stage.domain.certificateArn,
         accessLogs: accessLogs?.loadBalancerTarget,
+        previewTuning: stage.kind === "feature",
+        sharedListener: previewRouting
+          ? {
+              listenerArn: previewRouting.listenerArn,
+              hostName: `${previewHostLabel(stage.name)}.${previewRouting.domain}`,
+            }
+          : undefined,
+        previewDomain,
+        extraTaskSecurityGroupIds: featureHost ? [featureHost.clientSecurityGroupId] : [],
         domain:
           stage.domain.name && stage.domain.hostedZoneId
             ? { name: stage.domain.name, hostedZoneId: stage.domain.hostedZoneId }
@@ -256,13 +310,35 @@ export class Environment extends pulumi.ComponentResource {
       );
     }
 
+    const hostedFeatures =
+      hosting && groups.featureAppsGroupId
+        ? new FeatureHost(
+            `${name}-feature-host`,
+            {
+              namer,
+              network,
+              clusterArn: service.clusterArn,
+              image,
+              sanitizedBucketName: productionDataNames(stage.project).sanitizedBucket,
+              clientSecurityGroupId: groups.featureAppsGroupId,
+              region: stage.region,
+              engineVersion: stage.dbEngineVersion,
+              ...hosting.host,
+              teardown: stage.teardown,
+              permissionsBoundaryArn: stage.access.permissionsBoundaryArn,
+              logRetentionDays: stage.logs.retentionDays,
+            },
+            child,
+          )
+        : undefined;
+
     const refinery =
       stage.refinery && sanitizedBucket
         ? this.refinery(name, stage, stage.refinery, {
             namer,
             network,
             service,
-            database,
+            database: stores.db.instance,
             bucket,
             sanitizedBucket,
             image,
@@ -274,11 +350,13 @@ export class Environment extends pulumi.ComponentResource {
       stageKind: stage.kind,
       url: service.url,
       bucketName: bucket.bucketName,
-      dbEndpoint: database.endpoint,
-      dbIdentifier: pulumi.output(database.identifier),
-      dbArn: database.arn,
+      dbEndpoint: db.endpoint,
+      dbName: pulumi.output(db.databaseName),
+      ...(db.instance
+        ? { dbIdentifier: pulumi.output(db.instance.identifier), dbArn: db.instance.arn }
+        : {}),
       bucketArn: bucket.arn,
-      dbSecretArn: database.secretArn,
+      dbSecretArn: db.secretArn,
       cacheEndpoint: cache.primaryAddress,
       cacheSecretArn: cache.secretArn,
       clusterName: service.clusterName,
@@ -288,6 +366,15 @@ export class Environment extends pulumi.ComponentResource {
       vpcId: pulumi.output(network.vpcId),
       publicSubnetIds: pulumi.output(network.publicSubnetIds),
       privateSubnetIds: pulumi.output(network.privateSubnetIds),
+      ...(hostedFeatures ? { featureHost: hostedFeatures.outputs } : {}),
+      ...(previewDomain && service.httpsListenerArn
+        ? {
+            featurePreview: service.httpsListenerArn.apply((listenerArn) => ({
+              listenerArn,
+              domain: previewDomain.domain,
+            })),
+          }
+        : {}),
       ...(refinery
         ? {
             refineryStateMachineArn: refinery.stateMachineArn,
@@ -296,6 +383,135 @@ export class Environment extends pulumi.ComponentResource {
         : {}),
     };
     this.registerOutputs({ ...this.outputs });
+  }
+
+  /** A stage's own RDS instance and replication group (every long-lived stage, dedicated feature stacks). */
+  private ownStores(
+    name: string,
+    stage: Stage,
+    references: StageReferences,
+    parts: { namer: Namer; network: NetworkRef; appGroupId: pulumi.Output<string> },
+  ): DataStores {
+    const child = { parent: this };
+    const database = new Database(
+      `${name}-db`,
+      {
+        namer: parts.namer,
+        network: parts.network,
+        clientSecurityGroupId: parts.appGroupId,
+        engineVersion: stage.dbEngineVersion,
+        ...stage.database,
+        teardown: stage.teardown,
+        generation: stage.data.generation,
+        restoreFrom:
+          stage.data.source === "sanitized-snapshot"
+            ? references.sanitized?.latestSnapshot
+            : undefined,
+        replicaOf: references.replicaOf,
+      },
+      child,
+    );
+    const cache = new Cache(
+      `${name}-cache`,
+      {
+        namer: parts.namer,
+        network: parts.network,
+        clientSecurityGroupId: parts.appGroupId,
+        engineVersion: stage.cacheEngineVersion,
+        ...stage.cache,
+        teardown: stage.teardown,
+      },
+      child,
+    );
+    return {
+      db: {
+        address: database.address,
+        port: database.port,
+        endpoint: database.endpoint,
+        databaseName: database.databaseName,
+        username: database.username,
+        secretArn: database.secretArn,
+        instance: database,
+      },
+      cache,
+    };
+  }
+
+  /**
+   * A shared feature stack's data: a database and login role of its own on development's
+   * feature host, copied from the host's template by the provisioner task (seconds, where a
+   * snapshot restore takes ten minutes), and a serverless cache of its own. The password is
+   * made here and kept in the stack's own secret, which the provisioner reads by ARN.
+   */
+  private sharedFeatureStores(
+    name: string,
+    stage: Stage,
+    host: FeatureHostRef,
+    parts: {
+      namer: Namer;
+      network: NetworkRef;
+      appGroupId: pulumi.Output<string>;
+      assumedRoleArn?: string;
+    },
+  ): DataStores {
+    const child = { parent: this };
+    const names = featureDatabaseNames(stage.name, stage.data.generation);
+    const password = new random.RandomPassword(
+      `${name}-db-password`,
+      // Letters and digits only: nothing to quote in SQL or in a connection string.
+      { length: 32, special: false },
+      child,
+    );
+    const credentials = jsonSecret(
+      `${name}-db`,
+      {
+        secretName: parts.namer.name("secret", "db-credentials"),
+        description: `PostgreSQL credentials of ${parts.namer.prefix} on development's feature host`,
+        value: {
+          host: host.address,
+          port: host.port,
+          dbname: names.database,
+          username: names.role,
+          password: password.result,
+        },
+        recoveryDays: 0,
+      },
+      this,
+    );
+    const database = new FeatureDatabase(
+      `${name}-feature-db`,
+      {
+        region: stage.region,
+        clusterArn: host.clusterArn,
+        taskDefinitionArn: host.taskDefinitionArn,
+        containerName: host.containerName,
+        subnetIds: parts.network.privateSubnetIds,
+        securityGroupIds: [host.clientSecurityGroupId],
+        database: names.database,
+        role: names.role,
+        passwordSecretArn: credentials.secret.arn,
+        assumeRoleArn: parts.assumedRoleArn,
+        logGroup: host.logGroupName,
+      },
+      // The password must be in the secret before the provisioner reads it.
+      { ...child, dependsOn: [credentials.version] },
+    );
+    const cache = new ServerlessCache(
+      `${name}-cache`,
+      { namer: parts.namer, network: parts.network, clientSecurityGroupId: parts.appGroupId },
+      child,
+    );
+    return {
+      db: {
+        address: pulumi.output(host.address),
+        port: pulumi.output(host.port),
+        endpoint: pulumi.output(`${host.address}:${host.port}`),
+        databaseName: database.database,
+        username: database.role,
+        secretArn: credentials.secret.arn,
+      },
+      cache,
+    };
   }
 
   /** Production's refinery and the sanitized bucket it fills: the only data that flows down. */
@@ -307,13 +523,15 @@ export class Environment extends pulumi.ComponentResource {
       namer: Namer;
       network: NetworkRef;
       service: AppService;
-      database: Database;
+      database: Database | undefined;
       bucket: Bucket;
       sanitizedBucket: Bucket;
       image: pulumi.Input<string>;
     },
   ): { stateMachineArn: pulumi.Output<string>; sanitizedBucketName: pulumi.Output<string> } {
     const child = { parent: this };
+    if (!parts.database)
+      throw new Error(`${stage.name}: the refinery needs the stage's own database`);
     const refinery = new Refinery(
       `${name}-refinery`,
       {

@@ -13,7 +13,16 @@ import type { Stage } from "./resolve";
  * the deployer through GitHub's OIDC trust): assuming a role from its own session is refused
  * unless its trust policy names itself, and the reviewer is not trusted to assume the deployer.
  */
-export async function stageProvider(name: string, stage: Stage): Promise<aws.Provider> {
+export interface StageProvider {
+  provider: aws.Provider;
+  /**
+   * The role the provider assumes, when it assumes one: code that calls AWS outside the
+   * provider (a dynamic provider's task run) assumes the same, so it acts as the same deployer.
+   */
+  assumedRoleArn?: string;
+}
+
+export async function stageProvider(name: string, stage: Stage): Promise<StageProvider> {
   const roleArn = stage.access.deployerRoleArn;
   if (!roleArn) {
     // Staging and production refuse this in validation; lower stages may deploy with the caller's own rights.
@@ -28,13 +37,18 @@ export async function stageProvider(name: string, stage: Stage): Promise<aws.Pro
       deployerRoleName(stage.project, stage.kind),
       reviewerRoleName(stage.project, stage.kind),
     ].includes(caller);
-  return new aws.Provider(`${name}-aws`, {
+  const assumedRoleArn = roleArn && !alreadyAllowed ? roleArn : undefined;
+  const provider = new aws.Provider(`${name}-aws`, {
     region: stage.region as aws.Region,
     // Who may deploy this stage is decided by who may assume this role (access/).
-    assumeRoles:
-      roleArn && !alreadyAllowed
-        ? [{ roleArn, sessionName: stagePrefix(stage.project, stage.name).slice(0, 64) }]
-        : undefined,
+    assumeRoles: assumedRoleArn
+      ? [
+          {
+            roleArn: assumedRoleArn,
+            sessionName: stagePrefix(stage.project, stage.name).slice(0, 64),
+          },
+        ]
+      : undefined,
     // Every resource says which stage it belongs to, in the console and in cost reports.
     defaultTags: {
       tags: {
@@ -47,6 +61,7 @@ export async function stageProvider(name: string, stage: Stage): Promise<aws.Pro
       },
     },
   });
+  return { provider, ...(assumedRoleArn ? { assumedRoleArn } : {}) };
 }
 
 /** The role the caller's credentials are a session of (`assumed-role/<role>/<session>`), if any. */

@@ -46,8 +46,35 @@ export interface SanitizedData {
   bucketArn: string;
 }
 
+/**
+ * What a shared feature stack uses of development's feature host, as development exports it
+ * (`featureHost`): where the host is, and the provisioner task that creates and drops the
+ * stack's database on it.
+ */
+export interface FeatureHostRef {
+  address: string;
+  port: number;
+  clusterArn: string;
+  taskDefinitionArn: string;
+  containerName: string;
+  /** Development's group for feature tasks: the host admits it alone. */
+  clientSecurityGroupId: string;
+  logGroupName: string;
+  maxDatabases: number;
+}
+
+/** Development's HTTPS listener and preview domain (`featurePreview`), when it has one. */
+export interface PreviewRoutingRef {
+  listenerArn: string;
+  domain: string;
+}
+
 export interface StageReferences {
   network?: BorrowedNetwork;
+  /** A shared feature stack's host on development. */
+  featureHost?: FeatureHostRef;
+  /** A shared feature stack's way in through development's load balancer, when it has a preview domain. */
+  previewRouting?: PreviewRoutingRef;
   sanitized?: SanitizedData;
   /** Production's database ARN, for an acknowledged staging replica (unsanitized, on purpose). */
   replicaOf?: string;
@@ -70,12 +97,11 @@ export function qualifiedStack(stack: string): string {
 
 /** Reads the named outputs of a stack now, failing before anything else exists if any is missing. */
 async function readOutputs<K extends string>(
-  name: string,
+  reference: pulumi.StackReference,
   stack: string,
   keys: readonly K[],
   hint: string,
 ): Promise<Record<K, unknown>> {
-  const reference = new pulumi.StackReference(name, { name: stack });
   const values = await Promise.all(
     keys.map(async (key) => (await reference.getOutputDetails(key)).value),
   );
@@ -95,8 +121,9 @@ export async function resolveStageReferences(
   const references: StageReferences = {};
   if (stage.kind === "feature" && stage.feature) {
     const stack = qualifiedStack(stage.feature.networkStack);
+    const development = new pulumi.StackReference(`${name}-network-source`, { name: stack });
     const outputs = await readOutputs(
-      `${name}-network-source`,
+      development,
       stack,
       ["vpcId", "publicSubnetIds", "privateSubnetIds"] as const,
       "deploy it before any feature stack",
@@ -107,6 +134,17 @@ export async function resolveStageReferences(
       publicSubnetIds: outputs.publicSubnetIds as string[],
       privateSubnetIds: outputs.privateSubnetIds as string[],
     };
+    if (stage.feature.isolation === "shared") {
+      const shared = await readOutputs(
+        development,
+        stack,
+        ["featureHost"] as const,
+        `feature stacks with isolation "shared" need its feature host: deploy it with multistage:featureStacks.isolation shared (the default), or deploy this stack with isolation "dedicated"`,
+      );
+      references.featureHost = shared.featureHost as FeatureHostRef;
+      const preview = await development.getOutputDetails("featurePreview");
+      if (preview.value) references.previewRouting = preview.value as PreviewRoutingRef;
+    }
   }
   if (stage.data.source === "sanitized-snapshot" || stage.data.source === "production-replica") {
     // All stages live in one account and region (access/ is one account's); ask the provider which.

@@ -45,6 +45,23 @@ export const SANITIZE_SECRETS = ["DB_PASSWORD", "SANITIZE_HMAC_KEY"] as const;
 export type SanitizeEnvironmentName = (typeof SANITIZE_ENVIRONMENT)[number];
 export type SanitizeSecretName = (typeof SANITIZE_SECRETS)[number];
 
+/**
+ * The feature database provisioner (`node app/dist/feature-db.js`), development's task beside
+ * its feature host: the host's admin login, the most feature databases it may hold and the
+ * template they are copied from.
+ */
+export const FEATURE_DB_ENVIRONMENT = [
+  "APP_STAGE",
+  "DB_HOST",
+  "DB_PORT",
+  "DB_NAME",
+  "DB_USER",
+  "FEATURE_DB_MAX",
+  "FEATURE_DB_TEMPLATE",
+] as const;
+/** The host's admin password, injected by ECS. */
+export const FEATURE_DB_SECRETS = ["DB_PASSWORD"] as const;
+
 /** Liveness path used by the container health check, the Dockerfile and the target group. */
 export const HEALTH_PATH = "/healthz";
 /** Readiness path: the app's dependencies answer. */

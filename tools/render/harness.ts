@@ -15,7 +15,7 @@ import {
 import { resolveStageFromConfig } from "../../stage/resolve";
 import { sanitizedSnapshotPrefix } from "../../lib/aws/naming";
 import { StageConfigRunError } from "../../stage/pulumi-config";
-import { MockSnapshot, physicalNameOf, RenderMocks } from "./mocks";
+import { MOCK_ACCOUNT_ID, MockSnapshot, physicalNameOf, RenderMocks } from "./mocks";
 import { decodeJsonStrings, redact, REDACTED } from "./redact";
 import { CONFIG_KEYS } from "../../stage/keys";
 
@@ -106,14 +106,26 @@ export function renderStack(
 
 /**
  * What other stacks export, as the referencing stack sees it: development's network, which
- * feature stacks borrow.
+ * feature stacks borrow, and its feature host (the profile's default, shared feature stacks),
+ * shaped as development's render exports them (tests/feature-render.test.ts compares the two).
  */
 export function defaultStackOutputs(project: string): Record<string, Record<string, unknown>> {
+  const account = MOCK_ACCOUNT_ID;
   return {
     [`${ORGANIZATION}/${project}/development`]: {
       vpcId: "vpc-0development000000",
       publicSubnetIds: ["subnet-0devpublic0000000a", "subnet-0devpublic0000000b"],
       privateSubnetIds: ["subnet-0devprivate000000a", "subnet-0devprivate000000b"],
+      featureHost: {
+        address: `${project}-development-feature-host.c0000000000.eu-west-1.rds.amazonaws.com`,
+        port: 5432,
+        clusterArn: `arn:aws:ecs:eu-west-1:${account}:cluster/${project}-development-cluster`,
+        taskDefinitionArn: `arn:aws:ecs:eu-west-1:${account}:task-definition/${project}-development-feature-db:1`,
+        containerName: "feature-db",
+        clientSecurityGroupId: "sg-0devfeatureapps0000",
+        logGroupName: `/${project}/development/feature-db`,
+        maxDatabases: 40,
+      },
     },
   };
 }

@@ -214,6 +214,24 @@ export class RenderMocks implements pulumi.runtime.Mocks {
           primaryEndpointAddress: `master.${physical}.${digest(account, 6)}.${r}.cache.amazonaws.com`,
           arn: `arn:aws:elasticache:${r}:${account}:replicationgroup:${physical}`,
         };
+      case "aws:elasticache/serverlessCache:ServerlessCache":
+        return {
+          endpoints: [
+            {
+              address: `${physical}-${digest(account, 6)}.serverless.${r}.cache.amazonaws.com`,
+              port: 6379,
+            },
+          ],
+          arn: `arn:aws:elasticache:${r}:${account}:serverlesscache:${physical}`,
+        };
+      case "aws:lb/listenerRule:ListenerRule":
+        return {
+          arn: `arn:aws:elasticloadbalancing:${r}:${account}:listener-rule/app/${digest(String(inputs.listenerArn), 16)}/${digest(logicalName, 16)}`,
+        };
+      case "aws:lb/listener:Listener":
+        return {
+          arn: `arn:aws:elasticloadbalancing:${r}:${account}:listener/app/${digest(logicalName, 16)}/${digest(`${logicalName}:listener`, 16)}`,
+        };
       case "aws:lb/loadBalancer:LoadBalancer":
         return {
           dnsName: `${physical}-${digest(logicalName, 10)}.${r}.elb.amazonaws.com`,
@@ -308,6 +326,8 @@ const PHYSICAL_NAME_KEYS: Record<string, string> = {
   "aws:rds/instance:Instance": "identifier",
   "aws:elasticache/replicationGroup:ReplicationGroup": "replicationGroupId",
   "aws:ecs/taskDefinition:TaskDefinition": "family",
+  "aws:elasticache/user:User": "userId",
+  "aws:elasticache/userGroup:UserGroup": "userGroupId",
   // An image reference is not an AWS name; its repository carries the stage already.
   "docker:index/image:Image": "",
   "pulumi:pulumi:StackReference": "",
