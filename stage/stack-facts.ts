@@ -6,7 +6,8 @@
  */
 import { decodeConfigValue } from "./config-values";
 import { CONFIG_KEYS, PROJECT } from "./keys";
-import { STAGE_KINDS, StageKind } from "./profile";
+import { FeatureCacheMode, FeatureIsolation, STAGE_KINDS, StageKind } from "./profile";
+import { MAX_PREVIEW_RULES } from "./schema";
 import { resolveStageFromConfig, Stage } from "./resolve";
 import { loadStackConfig, projectDefaults, readProjectFile } from "./stack-files";
 import { boundaryPolicyName, deployerRoleName } from "../lib/aws/naming";
@@ -71,6 +72,39 @@ export function featureAccessOf(
   };
 }
 
+/** How the network stack hosts feature stacks: what `feature up` copies into each one's config. */
+export interface FeatureMode {
+  isolation: FeatureIsolation;
+  cache: FeatureCacheMode;
+  /** Feature stacks the network stack takes at most (its host's databases, its listener's rules). */
+  maxStacks: number;
+}
+
+/**
+ * The feature stacks' mode as the network stack's committed file resolves it (its
+ * `featureStacks`, else the development profile's). Throws StageConfigError when that file is
+ * invalid: a feature stack is never deployed against a network stack that would not deploy.
+ */
+export function featureModeOf(
+  networkStack: string,
+  networkStackValues: Record<string, string>,
+  root?: string,
+): FeatureMode {
+  const settings = stageOfConfig(networkStack, networkStackValues, root).featureStacks;
+  if (!settings) return { isolation: "dedicated", cache: "serverless", maxStacks: Infinity };
+  return {
+    isolation: settings.isolation,
+    cache: settings.cache,
+    maxStacks:
+      settings.isolation === "shared"
+        ? Math.min(
+            settings.host.maxDatabases,
+            settings.previewDomain ? MAX_PREVIEW_RULES : Infinity,
+          )
+        : Infinity,
+  };
+}
+
 /** What a feature stack is, as `feature up` knows it from the branch and the backend's tags. */
 export interface FeatureStackFacts {
   branch: string;
@@ -89,12 +123,14 @@ export function featureStackConfig(
   region: string | undefined,
   image: string | undefined,
   access?: FeatureAccess,
+  mode?: FeatureMode,
 ): Record<string, string> {
   const feature = {
     branch: facts.branch,
     createdAt: facts.createdAt,
     expiresAt: facts.expiresAt,
     ...(facts.pr !== undefined ? { pr: facts.pr } : {}),
+    ...(mode ? { isolation: mode.isolation, cache: mode.cache } : {}),
   };
   return {
     [CONFIG_KEYS.stage]: "feature",

@@ -17,6 +17,9 @@ export interface TestContext extends CommandContext {
   /** Answers to questions, in order; undefined once they run out (as without a terminal). */
   answers: string[];
   asked: string[];
+  /** URLs probed, in order; `probeAnswers` answers them (200 once they run out). */
+  probed: string[];
+  probeAnswers: Array<number | string>;
 }
 
 /** A command context over an in-memory workspace with a fixed clock and captured output. */
@@ -32,6 +35,8 @@ export function testContext(
     slept: [],
     answers: [],
     asked: [],
+    probed: [],
+    probeAnswers: [],
     openWorkspace: async () => workspace,
     now: () => now,
     stdout: (text) => context.out.push(text),
@@ -43,6 +48,10 @@ export function testContext(
       context.slept.push(ms);
     },
     refineryObserver: () => refinery,
+    probe: async (url) => {
+      context.probed.push(url);
+      return context.probeAnswers.shift() ?? 200;
+    },
     ask: async (question) => {
       context.asked.push(question);
       return context.answers.shift();

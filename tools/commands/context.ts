@@ -3,6 +3,7 @@ import type { BusyRetryOptions } from "../engine/retry";
 import { PulumiWorkspace } from "../engine/pulumi-workspace";
 import { StageWorkspace } from "../engine/workspace";
 import { awsRefineryObserver, RefineryObserver } from "../data/refinery-observer";
+import { probeOnce } from "../feature/ready-wait";
 
 /**
  * Everything a command touches outside itself. The CLI uses the real one; tests pass an
@@ -21,6 +22,8 @@ export interface CommandContext {
   ask(question: string): Promise<string | undefined>;
   /** Reads the refinery's snapshots and runs from AWS, in a region. */
   refineryObserver(region: string): RefineryObserver;
+  /** One HTTP GET: the status, or why there was none. */
+  probe(url: string): Promise<number | string>;
 }
 
 export function defaultContext(): CommandContext {
@@ -34,6 +37,7 @@ export function defaultContext(): CommandContext {
     },
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     refineryObserver: (region) => awsRefineryObserver(region),
+    probe: (url) => probeOnce(url),
     ask: async (question) => {
       if (!process.stdin.isTTY) return undefined;
       const prompt = createInterface({ input: process.stdin, output: process.stderr });

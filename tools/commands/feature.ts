@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError } from "commander";
 import { featureTargetForBranch, loadBranchRules } from "../feature/branches";
-import { LOCK_WAIT_LIMITS, parseDuration } from "../feature/durations";
+import { LOCK_WAIT_LIMITS, parseDuration, READY_WAIT_LIMITS } from "../feature/durations";
 import { featureDown } from "../feature/feature-down";
 import { featureList, featureRowsToText } from "../feature/feature-list";
 import { featureReap, reapSummary } from "../feature/feature-reap";
@@ -11,6 +11,8 @@ import { runCommand } from "./run-command";
 
 const DEFAULT_TTL = "72h";
 const DEFAULT_WAIT = "5m";
+/** A preview task starts in about a minute; five leave room for a cold image pull. */
+const DEFAULT_READY_TIMEOUT = "5m";
 const TTL_LIMITS = { max: { ms: MAX_TTL_MS, text: "30d (feature stacks are short-lived)" } };
 const AGE_LIMITS = { max: { ms: 365 * 24 * 3_600_000, text: "365d" } };
 
@@ -63,7 +65,15 @@ export function featureCommand(context: CommandContext): Command {
       "how long to wait for another update's lock (0: do not wait)",
       DEFAULT_WAIT,
     )
-    .option("--json", "print {stack, url, expiresAt, outputs, changes, costPerDayUsd} as JSON")
+    .option(
+      "--ready-timeout <duration>",
+      "how long to wait after the update for <url>/readyz to answer 200 (0: do not wait)",
+      DEFAULT_READY_TIMEOUT,
+    )
+    .option(
+      "--json",
+      "print {stack, url, expiresAt, outputs, changes, costPerDayUsd, ready} as JSON",
+    )
     .action(
       (options: {
         branch: string;
@@ -71,27 +81,46 @@ export function featureCommand(context: CommandContext): Command {
         ttl: string;
         pr?: number;
         wait: string;
+        readyTimeout: string;
         json?: boolean;
       }) =>
         runCommand(context, async () => {
           const ttlMs = parseDuration("--ttl", options.ttl, TTL_LIMITS);
           const waitMs = parseDuration("--wait", options.wait, LOCK_WAIT_LIMITS);
+          const readyTimeoutMs = parseDuration(
+            "--ready-timeout",
+            options.readyTimeout,
+            READY_WAIT_LIMITS,
+          );
           const result = await featureUp(context, {
             branch: options.branch,
             image: options.image,
             ttlMs,
             pr: options.pr,
             waitMs,
+            readyTimeoutMs,
           });
           const cost =
             result.costPerDayUsd === null
               ? ""
               : `; about $${result.costPerDayUsd.toFixed(2)} a day`;
+          const ready = result.ready
+            ? result.ready.ready
+              ? `; serving after ${result.ready.seconds.toFixed(0)} s`
+              : ""
+            : "";
           context.stdout(
             options.json
               ? json(result)
-              : `${result.stack} is up at ${String(result.url)} (expires ${result.expiresAt}${cost})\n`,
+              : `${result.stack} is up at ${String(result.url)} (expires ${result.expiresAt}${cost}${ready})\n`,
           );
+          if (result.ready && !result.ready.ready) {
+            // Deployed, but a reviewer would find nothing there: the job fails and says why.
+            context.stderr(
+              `${result.stack} was deployed but ${String(result.url)}/readyz did not answer 200 within ${options.readyTimeout} (last: ${result.ready.last}); see the service's events and the app's logs\n`,
+            );
+            context.setExitCode(1);
+          }
         }),
     );
 

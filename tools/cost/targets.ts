@@ -5,7 +5,12 @@
  */
 import { CONFIG_KEYS } from "../../stage/keys";
 import { LONG_LIVED_KINDS, type StageKind } from "../../stage/profile";
-import { featureAccessOf, featureStackConfig, stageKindOfStackFile } from "../../stage/stack-facts";
+import {
+  featureAccessOf,
+  featureModeOf,
+  featureStackConfig,
+  stageKindOfStackFile,
+} from "../../stage/stack-facts";
 import { featureTargetForBranch, loadBranchRules } from "../feature/branches";
 import { isoSeconds } from "../feature/feature-identity";
 import { configEntries, NETWORK_STACK } from "../feature/feature-up";
@@ -107,7 +112,13 @@ export async function priceTarget(
       dataGeneration: 0,
     };
     const config = configEntries(
-      featureStackConfig(identity, networkRegion, undefined, featureAccessOf(network)),
+      featureStackConfig(
+        identity,
+        networkRegion,
+        undefined,
+        featureAccessOf(network),
+        featureModeOf(NETWORK_STACK, network, root),
+      ),
     );
     return { ...(await priceFeatureStack(target.stack, config, root)), ...label };
   }

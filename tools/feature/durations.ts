@@ -37,3 +37,9 @@ export const LOCK_WAIT_LIMITS: DurationLimits = {
   allowZero: true,
   max: { ms: 2 * 3_600_000, text: "2h" },
 };
+
+/** `--ready-timeout`: how long `feature up` waits for the URL to serve after the update. */
+export const READY_WAIT_LIMITS: DurationLimits = {
+  allowZero: true,
+  max: { ms: 3_600_000, text: "1h" },
+};

@@ -1,14 +1,21 @@
 import { StageConfigError } from "../../stage/errors";
 import { resolveStageFromConfig } from "../../stage/resolve";
 import { CONFIG_KEYS, DEFAULT_NETWORK_STACK } from "../../stage/keys";
-import { featureAccessOf, featureStackConfig } from "../../stage/stack-facts";
+import {
+  featureAccessOf,
+  FeatureMode,
+  featureModeOf,
+  featureStackConfig,
+} from "../../stage/stack-facts";
 import { CommandContext, elapsedWriter, lockWait } from "../commands/context";
 import { RefusalError, UsageError } from "../commands/run-command";
 import { withBusyRetry } from "../engine/retry";
-import { ConfigEntry, StackInfo, StackOutput } from "../engine/workspace";
+import { ConfigEntry, StackInfo, StackOutput, StageWorkspace } from "../engine/workspace";
+import { listFeatureStacks } from "./feature-list";
 import { featureCostPerDay } from "../cost/feature-cost";
 import { loadStackConfig } from "../../stage/stack-files";
 import { featureTargetForBranch, loadBranchRules } from "./branches";
+import { ReadyWait, waitUntilReady } from "./ready-wait";
 import {
   FEATURE_TAG_NAMESPACE,
   FeatureIdentity,
@@ -29,6 +36,8 @@ export interface FeatureUpOptions {
   ttlMs: number;
   pr?: number;
   waitMs: number;
+  /** How long to wait for the URL's readiness path after the update; 0: do not wait. */
+  readyTimeoutMs: number;
 }
 
 export interface FeatureUpResult {
@@ -43,6 +52,8 @@ export interface FeatureUpResult {
    * just deployed (`stagectl cost feature` shows every line); null when it could not be estimated.
    */
   costPerDayUsd: number | null;
+  /** Whether and when the URL's readiness path answered 200; null when not waited for. */
+  ready: ReadyWait | null;
 }
 
 /**
@@ -76,6 +87,7 @@ export async function featureUp(
   const network = loadStackConfig(NETWORK_STACK).values;
   const region = network[CONFIG_KEYS.region];
   const access = featureAccessOf(network);
+  const mode = featureModeOf(NETWORK_STACK, network);
 
   const now = context.now();
   let previous: FeatureIdentity | undefined;
@@ -116,8 +128,9 @@ export async function featureUp(
         ? { pr: previous.pr }
         : {}),
   };
-  const config = configEntries(featureStackConfig(identity, region, options.image, access));
+  const config = configEntries(featureStackConfig(identity, region, options.image, access, mode));
   validateBeforeWriting(target.stack, config);
+  if (!existing) await refuseBeyondCapacity(context, workspace, target.stack, mode);
 
   await workspace.createOrSelectStack(target.stack);
   // Tags first: a stack whose first update fails is still known, and reaped, as a feature stack.
@@ -129,6 +142,11 @@ export async function featureUp(
     () => workspace.up(target.stack, { onOutput }),
     lockWait(context, target.stack, options.waitMs),
   );
+  const url = result.outputs.url?.value;
+  const ready =
+    options.readyTimeoutMs > 0 && typeof url === "string"
+      ? await waitUntilReady(context, url, options.readyTimeoutMs)
+      : null;
   // After the update, so the estimate never delays or fails a deployment.
   const costPerDayUsd = await featureCostPerDay(target.stack, config).then(
     (usd) => Math.round(usd * 100) / 100,
@@ -141,12 +159,41 @@ export async function featureUp(
   );
   return {
     stack: target.stack,
-    url: result.outputs.url?.value,
+    url,
     expiresAt: identity.expiresAt,
     outputs: result.outputs,
     changes: result.resourceChanges,
     costPerDayUsd,
+    ready,
   };
+}
+
+/**
+ * The feature host holds `maxDatabases` databases and development's load balancer 100 rules:
+ * a new shared feature stack beyond either is refused before anything is created, naming the
+ * oldest stacks a team could take down (the provisioner refuses too, later and less kindly).
+ */
+async function refuseBeyondCapacity(
+  context: CommandContext,
+  workspace: StageWorkspace,
+  stack: string,
+  mode: FeatureMode,
+): Promise<void> {
+  if (!Number.isFinite(mode.maxStacks)) return;
+  const others = (await listFeatureStacks(context, workspace)).filter(
+    (row) => row.stack !== stack && row.notFeature === undefined,
+  );
+  if (others.length < mode.maxStacks) return;
+  const oldest = others
+    .filter((row) => row.createdAt !== undefined)
+    .sort((a, b) => String(a.createdAt).localeCompare(String(b.createdAt)))
+    .slice(0, 5)
+    .map(
+      (row) => `${row.stack} (${row.branch ?? "unknown branch"}, since ${String(row.createdAt)})`,
+    );
+  throw new RefusalError(
+    `Refusing to create ${stack}: ${NETWORK_STACK} already hosts ${others.length} feature stacks, its limit is ${mode.maxStacks} (multistage:featureStacks.host.maxDatabases, and at most 99 rules on its load balancer). Oldest: ${oldest.join(", ")}. Take one down with stagectl feature down --branch <branch>, or reap expired ones with stagectl feature reap`,
+  );
 }
 
 /**
