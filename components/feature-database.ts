@@ -97,8 +97,11 @@ interface ProvisionerInputs {
   logStreamPrefix: string;
   pollIntervalSeconds: number;
   timeoutMinutes: number;
-  /** The dynamic resource's URN, tagged on its tasks (the provider is not told it). */
-  urn: string;
+  /**
+   * The dynamic resource's URN, tagged on its tasks (the provider is not told it); not `urn`,
+   * which the SDK reserves for the resource's own URN output.
+   */
+  resourceUrn: string;
 }
 
 /** Inputs whose change makes a new database: the old one is dropped after the new one exists. */
@@ -157,7 +160,7 @@ async function provision(
     tags: {
       [TASK_TAGS.resource]: inputs.database,
       [TASK_TAGS.operation]: operation,
-      [TASK_TAGS.urn]: urnToTag(inputs.urn),
+      [TASK_TAGS.urn]: urnToTag(inputs.resourceUrn),
     },
     ...(inputs.assumeRoleArn ? { assumeRoleArn: inputs.assumeRoleArn } : {}),
     ...(inputs.logGroup
@@ -227,10 +230,10 @@ export class FeatureDatabase extends pulumi.ComponentResource {
   readonly role: pulumi.Output<string>;
 
   constructor(name: string, rawArgs: FeatureDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
+    const problems = nameProblems(rawArgs);
+    if (problems.length > 0) throw new Error(`FeatureDatabase ${name}: ${problems.join("; ")}`);
     super("multistage:data:FeatureDatabase", name, {}, opts);
     const args = { ...FEATURE_DATABASE_DEFAULTS, ...stripUndefined(rawArgs) };
-    const problems = nameProblems(args);
-    if (problems.length > 0) throw new Error(`FeatureDatabase ${name}: ${problems.join("; ")}`);
 
     const resource = new FeatureDatabaseResource(
       featureDatabaseProvider,
@@ -250,7 +253,7 @@ export class FeatureDatabase extends pulumi.ComponentResource {
         logStreamPrefix: args.logStreamPrefix,
         pollIntervalSeconds: args.pollIntervalSeconds,
         timeoutMinutes: args.timeoutMinutes,
-        urn: pulumi.createUrn(name, FEATURE_DATABASE_RESOURCE_TYPE, this),
+        resourceUrn: pulumi.createUrn(name, FEATURE_DATABASE_RESOURCE_TYPE, this),
       },
       { parent: this },
       "multistage",
