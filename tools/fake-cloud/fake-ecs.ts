@@ -163,6 +163,12 @@ export class FakeEcs {
     await Promise.all([...this.pending]);
   }
 
+  /** Stops listening at once, leaving running tasks to finish unobserved (a suite's dispose). */
+  stop(): void {
+    this.server.close();
+    this.server.closeAllConnections();
+  }
+
   async close(): Promise<void> {
     await this.settle();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
