@@ -8,6 +8,7 @@ import {
   featureDatabaseProvider,
 } from "../components/feature-database";
 import { runEcsTask, EcsTaskRun, TASK_TAGS, urnFromTag, urnToTag } from "../lib/aws/ecs-task-run";
+import { awsMinutes } from "../tools/fake-cloud/aws-time";
 import { FakeEcs } from "../tools/fake-cloud/fake-ecs";
 import { readJournal } from "../tools/fake-cloud/journal";
 import { writeWorld } from "../tools/fake-cloud/world";
@@ -277,6 +278,22 @@ describe("FeatureDatabase's dynamic provider", () => {
       journal.every((e) => typeof e.started === "string"),
       "each line says when the task started",
     );
+  });
+
+  it("takes a Fargate task's typical time, scaled by the world's timing, and journals when the task started", async () => {
+    writeWorld(cloud, { timing: { secondsPerMinute: 0.2 } });
+    try {
+      await featureDatabaseProvider.create(inputs);
+      const line = readJournal(cloud).at(-1);
+      const expectedMs = awsMinutes(FEATURE_DATABASE_RESOURCE_TYPE, "create", {}) * 0.2 * 1000;
+      const tookMs = Date.parse(String(line?.time)) - Date.parse(String(line?.started));
+      assert.ok(
+        tookMs >= expectedMs - 5,
+        `the task took ${tookMs} ms, AWS's time scaled is ${expectedMs} ms`,
+      );
+    } finally {
+      writeWorld(cloud, {});
+    }
   });
 
   it("diff: a new database or role is a replacement; a new task definition revision an update, which runs `create` again", async () => {
