@@ -9,7 +9,7 @@ import {
 } from "../components/feature-database";
 import { runEcsTask, EcsTaskRun, TASK_TAGS, urnFromTag, urnToTag } from "../lib/aws/ecs-task-run";
 import { awsMinutes } from "../tools/fake-cloud/aws-time";
-import { FakeEcs } from "../tools/fake-cloud/fake-ecs";
+import { FakeEcs, nodeScriptExecutor } from "../tools/fake-cloud/fake-ecs";
 import { readJournal } from "../tools/fake-cloud/journal";
 import { writeWorld } from "../tools/fake-cloud/world";
 import { renderStack } from "../tools/render/harness";
@@ -177,6 +177,27 @@ describe("ECS task runner (lib/aws/ecs-task-run.ts) against the fake ECS endpoin
       fake.runs.at(-1)?.caller,
       "arn:aws:sts::123456789012:assumed-role/multistage-development-deployer/feature-database",
     );
+  });
+
+  it("runs a node entry point's exported function as the container (nodeScriptExecutor), with extra environment", async () => {
+    const calls: Array<[string[], Record<string, string | undefined>]> = [];
+    fake.executor = nodeScriptExecutor(
+      "app/dist/feature-db.js",
+      async (argv, env) => {
+        calls.push([argv, env]);
+        return 0;
+      },
+      { PGHOST: "127.0.0.1" },
+    );
+    await runEcsTask(spec());
+    assert.deepEqual(calls, [
+      [["create", "--database", "feature_x"], { PGHOST: "127.0.0.1", LOG_LEVEL: "info" }],
+    ]);
+    await assert.rejects(
+      runEcsTask(spec({ command: ["node", "app/dist/other.js"] })),
+      /exited 127/,
+    );
+    fake.executor = () => 0;
   });
 
   it("writes a URN as a tag value without `$` and reads it back", () => {

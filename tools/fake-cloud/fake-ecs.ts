@@ -47,6 +47,25 @@ export type TaskExecutor = (
   env: Readonly<Record<string, string>>,
 ) => number | Promise<number>;
 
+/**
+ * An executor for tasks that run one of the app image's node entry points, from the function
+ * that entry point exports, e.g. the feature database provisioner's
+ * `runFeatureDbCommand(argv, env, deps?)` (app/src/feature-db): the container's command
+ * `node <script> ...args` becomes `run(args, env)`, with `env` on top of the container's own
+ * (e.g. the embedded PostgreSQL's address, which the task definition would carry). Any other
+ * command fails as a container would whose entry point is missing (exit 127).
+ */
+export function nodeScriptExecutor(
+  script: string,
+  run: (argv: string[], env: Record<string, string | undefined>) => Promise<number>,
+  env: Record<string, string | undefined> = {},
+): TaskExecutor {
+  return (argv, containerEnv) => {
+    if (argv[0] !== "node" || argv[1] !== script) return 127;
+    return run(argv.slice(2), { ...env, ...containerEnv });
+  };
+}
+
 export interface FakeEcsOptions {
   /** Runs each task's container. @default records the call and exits 0 */
   executor?: TaskExecutor;
