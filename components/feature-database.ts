@@ -3,7 +3,10 @@
  * host is reachable only inside the VPC, so the database is created and dropped by the app's
  * image as a one-off Fargate task (`node app/dist/feature-db.js create|drop ...`), run by a
  * Pulumi dynamic provider: create runs `create`, delete runs `drop`, an update runs `create`
- * again (it is idempotent), and a new database or role name is a replacement.
+ * again (it is idempotent), and a new database or role name is a replacement. A new revision
+ * of the task definition alone (every image deploy makes one) is no change: no task runs, and
+ * `drop` later runs the family's latest ACTIVE revision, since the revision the state holds
+ * may be deregistered by then.
  *
  * The provider is serialized with its closure (@pulumi/pulumi runtime/closure) and runs in the
  * engine's `pulumi-resource-pulumi-nodejs` process, with the ambient AWS credentials: the
@@ -107,6 +110,16 @@ interface ProvisionerInputs {
 /** Inputs whose change makes a new database: the old one is dropped after the new one exists. */
 const REPLACE_ON = ["database", "role"] as const;
 
+/**
+ * A task definition's family (`arn:...:task-definition/<family>:<revision>` or
+ * `<family>:<revision>`): RunTask runs the family's latest ACTIVE revision when given no
+ * revision (ECS API Reference, RunTask, taskDefinition).
+ */
+function taskFamily(taskDefinition: string): string {
+  const familyRevision = taskDefinition.split("task-definition/").pop() ?? taskDefinition;
+  return familyRevision.replace(/:\d+$/, "");
+}
+
 /** Why the names are unusable, or nothing. */
 function nameProblems(inputs: { database?: unknown; role?: unknown }): string[] {
   const valid = /^feature_[a-z0-9_]{1,40}$/;
@@ -151,7 +164,8 @@ async function provision(
   await runEcsTask({
     region: inputs.region,
     clusterArn: inputs.clusterArn,
-    taskDefinitionArn: inputs.taskDefinitionArn,
+    taskDefinitionArn:
+      operation === "delete" ? taskFamily(inputs.taskDefinitionArn) : inputs.taskDefinitionArn,
     containerName: inputs.containerName,
     subnetIds: inputs.subnetIds,
     securityGroupIds: inputs.securityGroupIds,
@@ -198,7 +212,15 @@ export const featureDatabaseProvider: pulumi.dynamic.ResourceProvider = {
         JSON.stringify((news as unknown as Record<string, unknown>)[k]),
     );
     const replaces = changed.filter((k) => (REPLACE_ON as readonly string[]).includes(k));
-    return { changes: changed.length > 0, replaces, deleteBeforeReplace: false };
+    const newRevisionOnly =
+      changed.length === 1 &&
+      changed[0] === "taskDefinitionArn" &&
+      taskFamily(olds.taskDefinitionArn) === taskFamily(news.taskDefinitionArn);
+    return {
+      changes: changed.length > 0 && !newRevisionOnly,
+      replaces,
+      deleteBeforeReplace: false,
+    };
   },
   async create(inputs: ProvisionerInputs) {
     const problems = nameProblems(inputs);

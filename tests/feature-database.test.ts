@@ -317,7 +317,7 @@ describe("FeatureDatabase's dynamic provider", () => {
     }
   });
 
-  it("diff: a new database or role is a replacement; a new task definition revision an update, which runs `create` again", async () => {
+  it("diff: a new database or role is a replacement; a new task definition revision alone no change; a new secret an update, which runs `create` again", async () => {
     const provider = featureDatabaseProvider;
     assert.deepEqual(await provider.diff?.("feature_login_page", inputs, inputs), {
       changes: false,
@@ -327,13 +327,26 @@ describe("FeatureDatabase's dynamic provider", () => {
     const renamed = { ...inputs, database: "feature_login_v2" };
     assert.deepEqual((await provider.diff?.("x", inputs, renamed))?.replaces, ["database"]);
     const newRevision = { ...inputs, taskDefinitionArn: TASK_DEFINITION.replace(/:7$/, ":8") };
-    fake.registerTaskDefinition(newRevision.taskDefinitionArn, ["app"]);
-    const diff = await provider.diff?.("x", inputs, newRevision);
+    assert.equal((await provider.diff?.("x", inputs, newRevision))?.changes, false);
+    const otherFamily = {
+      ...inputs,
+      taskDefinitionArn: TASK_DEFINITION.replace("dev-app:7", "dev-tools:1"),
+    };
+    assert.equal((await provider.diff?.("x", inputs, otherFamily))?.changes, true);
+    const newSecret = { ...newRevision, passwordSecretArn: `${SECRET_ARN}2` };
+    const diff = await provider.diff?.("x", inputs, newSecret);
     assert.deepEqual([diff?.changes, diff?.replaces], [true, []]);
-    await provider.update?.("feature_login_page", inputs, newRevision);
-    assert.equal(fake.runs.at(-1)?.argv[2], "create");
+    fake.registerTaskDefinition(newRevision.taskDefinitionArn, ["app"]);
+    await provider.update?.("feature_login_page", inputs, newSecret);
+    assert.deepEqual(fake.runs.at(-1)?.argv.slice(2, 3), ["create"]);
     assert.equal(fake.runs.at(-1)?.taskDefinition, newRevision.taskDefinitionArn);
     assert.equal(fake.runs.at(-1)?.tags[TASK_TAGS.operation], "update");
+  });
+
+  it("delete runs the task definition family's latest revision, as the state's may be deregistered", async () => {
+    await featureDatabaseProvider.delete?.("feature_login_page", inputs);
+    assert.equal(fake.runs.at(-1)?.taskDefinition, "multistage-dev-app");
+    assert.equal(fake.runs.at(-1)?.argv[2], "drop");
   });
 
   it("check and read refuse names outside feature_[a-z0-9_]{1,40}", async () => {

@@ -165,11 +165,17 @@ export class FakeEcs {
     };
   }
 
-  /** A task definition RunTask may name, by ARN and by family:revision, with its containers. */
+  /**
+   * A task definition RunTask may name, by ARN, by family:revision and by family alone (its
+   * latest revision: the one registered last), with its containers.
+   */
   registerTaskDefinition(arn: string, containers: string[]): void {
     this.taskDefinitions.set(arn, containers);
     const familyRevision = arn.split("task-definition/")[1];
-    if (familyRevision) this.taskDefinitions.set(familyRevision, containers);
+    if (familyRevision) {
+      this.taskDefinitions.set(familyRevision, containers);
+      this.taskDefinitions.set(familyRevision.replace(/:\d+$/, ""), containers);
+    }
   }
 
   /** The next RunTask places no task and answers with this failure (e.g. no Fargate capacity). */
