@@ -6,6 +6,10 @@ import { BUCKET_DEFAULTS } from "../components/bucket";
 import { BUCKET_SYNC_DEFAULTS } from "../components/bucket-sync";
 import { CACHE_DEFAULTS } from "../components/cache";
 import { DATABASE_DEFAULTS } from "../components/database";
+import {
+  FEATURE_DATABASE_DEFAULTS,
+  FEATURE_DATABASE_RESOURCE_TYPE,
+} from "../components/feature-database";
 import { LOG_BUCKET_DEFAULTS } from "../components/log-bucket";
 import { NETWORK_DEFAULTS } from "../components/network";
 import { REFINERY_DEFAULTS } from "../components/refinery";
@@ -21,6 +25,7 @@ const DEFAULTS: Record<string, Readonly<Record<string, unknown>>> = {
   BucketSyncArgs: BUCKET_SYNC_DEFAULTS,
   CacheArgs: CACHE_DEFAULTS,
   DatabaseArgs: DATABASE_DEFAULTS,
+  FeatureDatabaseArgs: FEATURE_DATABASE_DEFAULTS,
   LogBucketArgs: LOG_BUCKET_DEFAULTS,
   NetworkArgs: NETWORK_DEFAULTS,
   RefineryArgs: REFINERY_DEFAULTS,
@@ -112,6 +117,15 @@ describe("component defaults", () => {
       assert.equal(instance.username, DATABASE_DEFAULTS.username);
       assert.equal(instance.identifier, "multistage-defaults-db", "generation 0 carries no suffix");
       assert.notEqual(instance.deletionProtection, true);
+    });
+
+    it("FeatureDatabase: polls every 6 s, waits 10 min, names the app's log stream prefix", async () => {
+      const inputs = one(await alone("FeatureDatabase"), FEATURE_DATABASE_RESOURCE_TYPE);
+      assert.equal(inputs.pollIntervalSeconds, FEATURE_DATABASE_DEFAULTS.pollIntervalSeconds);
+      assert.equal(inputs.timeoutMinutes, FEATURE_DATABASE_DEFAULTS.timeoutMinutes);
+      assert.equal(inputs.logStreamPrefix, FEATURE_DATABASE_DEFAULTS.logStreamPrefix);
+      assert.equal(inputs.assumeRoleArn, undefined);
+      assert.equal(inputs.logGroup, undefined);
     });
 
     it("Cache: one cache.t4g.micro node of Redis 7.1, no failover", async () => {

@@ -10,12 +10,19 @@
  *   expectSuccess(await engine.pulumi(["up", "-s", "staging", "--yes"], checkout));
  *   engine.journal();   // every create, update, replace and delete so far
  *   engine.dispose();
+ *
+ * Each suite also runs a fake ECS endpoint (tools/fake-cloud/fake-ecs.ts) for code that runs
+ * one-off Fargate tasks through the AWS SDK, e.g. FeatureDatabase's dynamic provider, which the
+ * engine runs in its own process: every command gets AWS_ENDPOINT_URL_ECS (and _STS), a region
+ * and dummy credentials. `engine.ecs.runs` lists the tasks; `engine.ecs.executor` (or the
+ * `executor` option of start) decides what a task's container does: by default it exits 0.
  */
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { readManifest } from "../../tools/engine-cli/manifest";
+import { FakeEcs, TaskExecutor } from "../../tools/fake-cloud/fake-ecs";
 import { installFakePlugins } from "../../tools/fake-cloud/plugins";
 import {
   JournalEntry,
@@ -64,10 +71,18 @@ export class EngineSuite {
   private constructor(
     readonly root: string,
     readonly env: NodeJS.ProcessEnv,
+    /** The suite's fake ECS endpoint: its tasks (`runs`) and what their containers do (`executor`). */
+    readonly ecs: FakeEcs,
   ) {}
 
-  /** A fresh backend, PULUMI_HOME and fake cloud; `world` describes the account to begin with. */
-  static async start(world: World = {}): Promise<EngineSuite> {
+  /**
+   * A fresh backend, PULUMI_HOME, fake cloud and fake ECS endpoint; `world` describes the
+   * account to begin with, `executor` runs the ECS tasks' containers (default: exit 0).
+   */
+  static async start(
+    world: World = {},
+    options: { executor?: TaskExecutor } = {},
+  ): Promise<EngineSuite> {
     const manifest = readManifest();
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "multistage-engine-"));
     origin ??= takeSnapshot();
@@ -77,10 +92,16 @@ export class EngineSuite {
     for (const dir of [home, backend, cloud]) fs.mkdirSync(dir, { recursive: true });
     installFakePlugins(home);
     writeWorld(cloud, world);
-    // The developer's own Pulumi, ts-node and node settings must not leak in: the suite runs
-    // exactly what the repository and the variables below decide.
+    const ecs = await FakeEcs.start({
+      cloudDir: cloud,
+      ...(options.executor ? { executor: options.executor } : {}),
+    });
+    // The developer's own Pulumi, ts-node, node and AWS settings must not leak in: the suite
+    // runs exactly what the repository and the variables below decide.
     const inherited = Object.fromEntries(
-      Object.entries(process.env).filter(([key]) => !/^(PULUMI_|TS_NODE_|NODE_OPTIONS$)/.test(key)),
+      Object.entries(process.env).filter(
+        ([key]) => !/^(PULUMI_|TS_NODE_|AWS_|NODE_OPTIONS$)/.test(key),
+      ),
     );
     const env: NodeJS.ProcessEnv = {
       ...inherited,
@@ -94,8 +115,15 @@ export class EngineSuite {
       // Only the fake providers exist here; never reach out for a real one.
       PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
       [FAKE_CLOUD_ENV]: cloud,
+      // The AWS SDK in any process the suite starts reaches the fake ECS endpoint, never AWS,
+      // and reads no shared config or instance metadata.
+      ...ecs.env(),
+      AWS_CONFIG_FILE: path.join(root, "no-aws-config"),
+      AWS_SHARED_CREDENTIALS_FILE: path.join(root, "no-aws-credentials"),
+      AWS_EC2_METADATA_DISABLED: "true",
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
     };
-    return new EngineSuite(root, env);
+    return new EngineSuite(root, env, ecs);
   }
 
   get cloudDir(): string {
@@ -163,6 +191,7 @@ export class EngineSuite {
 
   /** Keeps the directory when MULTISTAGE_KEEP_ENGINE_DIRS is set, to read commands.log after a failure. */
   dispose(): void {
+    this.ecs.stop();
     if (process.env.MULTISTAGE_KEEP_ENGINE_DIRS) {
       process.stderr.write(`engine suite files kept in ${this.root}\n`);
       return;

@@ -124,7 +124,41 @@ function buildFromGo(force: boolean): EngineManifest {
     fs.writeFileSync(stampFile, stamp);
     log(`built ${host} in ${seconds(ms)}`);
   }
+  const dynamic = installDynamicProviderPlugin(binDir);
+  log(`dynamic provider plugin: ${dynamic}`);
   return { pulumi, version: plain, source: "built", languageHost: "multistage" };
+}
+
+/** The plugin the engine starts for `pulumi.dynamic` resources of a nodejs program. */
+export const DYNAMIC_PROVIDER_PLUGIN = "pulumi-resource-pulumi-nodejs";
+
+/**
+ * Writes `pulumi-resource-pulumi-nodejs` next to a built CLI, as a Pulumi release ships it: the
+ * release copies sdk/nodejs/dist/pulumi-resource-pulumi-nodejs next to the `pulumi` binary
+ * (scripts/prep-for-goreleaser.sh), and the engine looks for this bundled plugin there
+ * (sdk/go/common/workspace/plugins.go: IsPluginBundled names the resource plugin
+ * "pulumi-nodejs"; getPluginInfoAndPath looks next to os.Executable()). Like the SDK's own
+ * script, it runs the dynamic provider entry of the program's @pulumi/pulumi
+ * (cmd/dynamic-provider), resolved from the working directory the engine starts it in, the
+ * program's, so the provider is deserialized by the same SDK that serialized it.
+ */
+export function installDynamicProviderPlugin(binDir: string): string {
+  const file = path.join(binDir, DYNAMIC_PROVIDER_PLUGIN);
+  const script = [
+    "#!/bin/sh",
+    "# Pulumi's dynamic provider plugin for nodejs programs, as sdk/nodejs/dist/pulumi-resource-pulumi-nodejs",
+    "# ships it (written by multistage's npm run engine:install next to a CLI built from Go modules).",
+    `PULUMI_DYNAMIC_PROVIDER_SCRIPT_PATH=$(node -e "console.log(require.resolve('@pulumi/pulumi/cmd/dynamic-provider'))")`,
+    'if [ ! -z "$PULUMI_DYNAMIC_PROVIDER_SCRIPT_PATH" ]; then',
+    '    exec node "$PULUMI_DYNAMIC_PROVIDER_SCRIPT_PATH" "$@"',
+    "fi",
+    "exit 1",
+    "",
+  ].join("\n");
+  if (!fs.existsSync(file) || fs.readFileSync(file, "utf8") !== script)
+    fs.writeFileSync(file, script, { mode: 0o755 });
+  fs.chmodSync(file, 0o755);
+  return file;
 }
 
 function main(argv: string[]): void {

@@ -331,6 +331,14 @@ export const TYPICAL_TIMES: Readonly<Record<string, TypeTime>> = {
     source:
       'Route 53 Developer Guide, editing records: "Changes generally propagate to all Route 53 name servers within 60 seconds"; the provider waits for the change to be INSYNC',
   },
+  "pulumi-nodejs:dynamic/multistage:FeatureDatabase": {
+    create: 1.5,
+    delete: 1.5,
+    update: 1.5,
+    basis: "estimate",
+    source:
+      "components/feature-database.ts's dynamic provider runs one Fargate task per create, update and delete (lib/aws/ecs-task-run.ts) and waits for it to stop: Fargate provisions a single-use instance and pulls the whole image for every task (ECS Developer Guide, \"Linux containers on Fargate container image pull behavior\"; the AWS Containers blog on Fargate launch times splits it into infrastructure ready, image pull and task start), ~1 min for a small image (an estimate, as for the app's tasks above); the command itself (CREATE DATABASE / DROP DATABASE) takes seconds; the runner polls DescribeTasks every 6 s (the SDK's TasksStopped waiter's minDelay) and the task takes a few more seconds through DEPROVISIONING to STOPPED",
+  },
   "docker:index/image:Image": {
     create: 1.5,
     delete: API_CALL_MINUTES,
