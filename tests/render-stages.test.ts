@@ -9,6 +9,8 @@ import {
   PINNED_IMAGE,
   renderWithConfig,
   shippedRender,
+  stageDatabase,
+  withoutFeatureHost,
   TYPES,
 } from "./helpers/renders";
 
@@ -27,8 +29,16 @@ describe("rendering the long-lived stages", () => {
       it("has exactly one database, cache, service and assets bucket, a log bucket where the profile turns access logs on, and production its sanitized bucket", async () => {
         const { resources } = await shippedRender(stack);
         for (const type of [TYPES.db, TYPES.cache, TYPES.service]) {
-          assert.equal(ofType(resources, type).length, 1, `${stack}: ${type}`);
+          assert.equal(ofType(withoutFeatureHost(resources), type).length, 1, `${stack}: ${type}`);
         }
+        // Development also holds the feature stacks' shared host; no other stage does.
+        const hosts = ofType(resources, TYPES.db).filter((r) =>
+          r.name.startsWith("env-feature-host"),
+        );
+        assert.deepEqual(
+          hosts.map((h) => h.physicalName),
+          stack === "development" ? ["multistage-development-feature-host"] : [],
+        );
         const buckets = ofType(resources, TYPES.bucket)
           .map((b) => b.physicalName)
           .sort();
@@ -139,7 +149,7 @@ describe("rendering the long-lived stages", () => {
       3,
       "the assets, the log and the sanitized bucket",
     );
-    const db = onlyOfType(resources, TYPES.db).inputs;
+    const db = stageDatabase(resources).inputs;
     assert.equal(db.deletionProtection, true);
     assert.equal(db.skipFinalSnapshot, false);
     assert.equal(db.finalSnapshotIdentifier, "multistage-production-db-final");
@@ -156,7 +166,7 @@ describe("rendering the long-lived stages", () => {
       resources.every((r) => !r.options.protect && !r.options.retainOnDelete),
       "nothing protected or retained",
     );
-    const db = onlyOfType(resources, TYPES.db).inputs;
+    const db = stageDatabase(resources).inputs;
     assert.equal(db.deletionProtection, false);
     assert.equal(db.skipFinalSnapshot, true);
     assert.equal(onlyOfType(resources, TYPES.bucket).inputs.forceDestroy, true);

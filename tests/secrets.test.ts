@@ -1,6 +1,12 @@
 import { strict as assert } from "node:assert";
 import { renderToJson, renderToText } from "../tools/render/format";
-import { LONG_LIVED_STACKS, onlyOfType, shippedRender, TYPES } from "./helpers/renders";
+import {
+  LONG_LIVED_STACKS,
+  onlyOfType,
+  shippedRender,
+  stageDatabase,
+  TYPES,
+} from "./helpers/renders";
 
 describe("secrets in renders and outputs", () => {
   for (const stack of LONG_LIVED_STACKS) {
@@ -21,7 +27,7 @@ describe("secrets in renders and outputs", () => {
 
     it(`${stack}: secret inputs show as [secret]`, async () => {
       const { resources } = await shippedRender(stack);
-      assert.equal(onlyOfType(resources, TYPES.db).inputs.password, "[secret]");
+      assert.equal(stageDatabase(resources).inputs.password, "[secret]");
       assert.equal(onlyOfType(resources, TYPES.cache).inputs.authToken, "[secret]");
       for (const version of resources.filter(
         (r) => r.type === "aws:secretsmanager/secretVersion:SecretVersion",

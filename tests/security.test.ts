@@ -6,6 +6,7 @@ import {
   ofType,
   onlyOfType,
   shippedRender,
+  stageDatabase,
   TYPES,
 } from "./helpers/renders";
 
@@ -54,7 +55,7 @@ describe("security of every rendered stage", () => {
           assert.equal(rules.filter((r) => r.inputs.securityGroupId === groupId).length, 1);
           const store =
             purpose === "db"
-              ? onlyOfType(resources, TYPES.db).inputs.vpcSecurityGroupIds
+              ? stageDatabase(resources).inputs.vpcSecurityGroupIds
               : onlyOfType(resources, TYPES.cache).inputs.securityGroupIds;
           assert.deepEqual(store, [groupId], `the ${purpose} sits in that group alone`);
         }
@@ -79,7 +80,7 @@ describe("security of every rendered stage", () => {
         const listening = ofType(resources, TYPES.listener).map((l) => l.inputs.port);
         assert.deepEqual(open.map((r) => r.inputs.fromPort).sort(), listening.sort());
         assert.deepEqual(listening, [80]);
-        assert.equal(onlyOfType(resources, TYPES.db).inputs.publiclyAccessible, false);
+        assert.equal(stageDatabase(resources).inputs.publiclyAccessible, false);
         assert.equal(onlyOfType(resources, TYPES.loadBalancer).inputs.internal, false);
         const network = onlyOfType(resources, TYPES.service).inputs.networkConfiguration as {
           assignPublicIp: boolean;
@@ -220,12 +221,17 @@ describe("security of every rendered stage", () => {
 
       it("encrypts the database and cache at rest and in transit", async () => {
         const { resources } = await shippedRender(stack);
-        const db = onlyOfType(resources, TYPES.db).inputs;
-        assert.equal(db.storageEncrypted, true);
-        assert.equal(db.storageType, "gp3");
-        const params = onlyOfType(resources, "aws:rds/parameterGroup:ParameterGroup").inputs
-          .parameters as Array<{ name: string; value: string }>;
-        assert.deepEqual(params, [{ name: "rds.force_ssl", value: "1" }]);
+        // Every instance: the stage's own and, in development, the feature stacks' host.
+        const instances = ofType(resources, TYPES.db);
+        assert.ok(instances.includes(stageDatabase(resources)));
+        for (const db of instances) {
+          assert.equal(db.inputs.storageEncrypted, true, db.name);
+          assert.equal(db.inputs.storageType, "gp3", db.name);
+        }
+        const parameterGroups = ofType(resources, "aws:rds/parameterGroup:ParameterGroup");
+        assert.equal(parameterGroups.length, instances.length);
+        for (const group of parameterGroups)
+          assert.deepEqual(group.inputs.parameters, [{ name: "rds.force_ssl", value: "1" }]);
         const cache = onlyOfType(resources, TYPES.cache).inputs;
         assert.equal(cache.atRestEncryptionEnabled, true);
         assert.equal(cache.transitEncryptionEnabled, true);

@@ -68,6 +68,21 @@ export function onlyOfType(resources: RenderedResource[], type: string): Rendere
   return found[0];
 }
 
+/**
+ * The stage's own RDS instance: development also renders its feature host (`env-feature-host-*`),
+ * which holds feature stacks' databases, not the stage's.
+ */
+export function stageDatabase(resources: RenderedResource[]): RenderedResource {
+  const own = ofType(resources, TYPES.db).filter((r) => r.name.startsWith("env-db-instance"));
+  if (own.length !== 1) throw new Error(`expected exactly one stage database, found ${own.length}`);
+  return own[0];
+}
+
+/** Every resource of the stage's own data stores, leaving out development's feature host. */
+export function withoutFeatureHost(resources: RenderedResource[]): RenderedResource[] {
+  return resources.filter((r) => !r.name.startsWith("env-feature-host"));
+}
+
 export const TYPES = {
   bucket: "aws:s3/bucket:Bucket",
   bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
