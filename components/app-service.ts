@@ -23,7 +23,10 @@ export interface AppServiceArgs {
   namer: Namer;
   /** The network: the load balancer in its public subnets, the tasks (no public IP) in its private ones. */
   network: NetworkRef;
-  /** Security group of the load balancer; unused with `sharedListener`. */
+  /**
+   * Security group of the stage's own load balancer; required unless `sharedListener` is set.
+   * @default undefined (no load balancer of its own: `sharedListener`)
+   */
   loadBalancerSecurityGroupId?: pulumi.Input<string>;
   /** Security group of the tasks. */
   appSecurityGroupId: pulumi.Input<string>;

@@ -29,8 +29,8 @@ export interface EnvironmentArgs {
   references: StageReferences;
   /** The stage's AWS provider (stage-provider.ts); every resource here uses it. */
   provider: aws.Provider;
-  /** The role the provider assumes, if any; the feature database's task runs assume it too. */
-  assumedRoleArn?: string;
+  /** The role the provider assumes (undefined: none); the feature database's task runs assume it too. */
+  assumedRoleArn: string | undefined;
 }
 
 /** What a stack exports; nothing here is secret, and the render checks that. */

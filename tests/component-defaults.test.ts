@@ -10,7 +10,9 @@ import {
   FEATURE_DATABASE_DEFAULTS,
   FEATURE_DATABASE_RESOURCE_TYPE,
 } from "../components/feature-database";
+import { FEATURE_HOST_DEFAULTS } from "../components/feature-host";
 import { LOG_BUCKET_DEFAULTS } from "../components/log-bucket";
+import { SERVERLESS_CACHE_DEFAULTS } from "../components/serverless-cache";
 import { NETWORK_DEFAULTS } from "../components/network";
 import { REFINERY_DEFAULTS } from "../components/refinery";
 import { SECURITY_GROUPS_DEFAULTS } from "../components/security-groups";
@@ -26,6 +28,8 @@ const DEFAULTS: Record<string, Readonly<Record<string, unknown>>> = {
   CacheArgs: CACHE_DEFAULTS,
   DatabaseArgs: DATABASE_DEFAULTS,
   FeatureDatabaseArgs: FEATURE_DATABASE_DEFAULTS,
+  FeatureHostArgs: FEATURE_HOST_DEFAULTS,
+  ServerlessCacheArgs: SERVERLESS_CACHE_DEFAULTS,
   LogBucketArgs: LOG_BUCKET_DEFAULTS,
   NetworkArgs: NETWORK_DEFAULTS,
   RefineryArgs: REFINERY_DEFAULTS,
@@ -126,6 +130,43 @@ describe("component defaults", () => {
       assert.equal(inputs.logStreamPrefix, FEATURE_DATABASE_DEFAULTS.logStreamPrefix);
       assert.equal(inputs.assumeRoleArn, undefined);
       assert.equal(inputs.logGroup, undefined);
+    });
+
+    it("ServerlessCache: Valkey 8, at most 1 GB and 1,000 ECPU a second, no snapshots", async () => {
+      const resources = await alone("ServerlessCache");
+      const cache = one(resources, "aws:elasticache/serverlessCache:ServerlessCache");
+      assert.equal(cache.engine, "valkey");
+      assert.equal(cache.majorEngineVersion, SERVERLESS_CACHE_DEFAULTS.majorEngineVersion);
+      assert.deepEqual(cache.cacheUsageLimits, {
+        dataStorage: { maximum: SERVERLESS_CACHE_DEFAULTS.maxDataStorageGb, unit: "GB" },
+        ecpuPerSeconds: [{ maximum: SERVERLESS_CACHE_DEFAULTS.maxEcpuPerSecond }],
+      });
+      assert.equal(cache.snapshotRetentionLimit, 0);
+      assert.equal(one(resources, "aws:elasticache/user:User").userName, "default");
+    });
+
+    it("FeatureHost: a db.t4g.small of 50 GiB without backups, 40 databases, refreshed at 05:00 UTC, 7 days of logs", async () => {
+      const resources = await alone("FeatureHost");
+      const instance = one(resources, "aws:rds/instance:Instance");
+      assert.equal(instance.identifier, "multistage-defaults-feature-host");
+      assert.equal(instance.instanceClass, FEATURE_HOST_DEFAULTS.instanceClass);
+      assert.equal(instance.allocatedStorage, FEATURE_HOST_DEFAULTS.allocatedStorageGb);
+      assert.equal(instance.backupRetentionPeriod, 0);
+      assert.notEqual(instance.deletionProtection, true);
+      const containers = one(resources, "aws:ecs/taskDefinition:TaskDefinition")
+        .containerDefinitions as Array<{ environment: Array<{ name: string; value: string }> }>;
+      assert.equal(
+        containers[0].environment.find((e) => e.name === "FEATURE_DB_MAX")?.value,
+        String(FEATURE_HOST_DEFAULTS.maxDatabases),
+      );
+      assert.equal(
+        one(resources, "aws:scheduler/schedule:Schedule").scheduleExpression,
+        FEATURE_HOST_DEFAULTS.refreshSchedule,
+      );
+      assert.equal(
+        one(resources, "aws:cloudwatch/logGroup:LogGroup").retentionInDays,
+        FEATURE_HOST_DEFAULTS.logRetentionDays,
+      );
     });
 
     it("Cache: one cache.t4g.micro node of Redis 7.1, no failover", async () => {

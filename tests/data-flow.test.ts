@@ -10,11 +10,14 @@ import {
   named,
   once,
   ofType,
+  onlyOfType,
   PINNED_IMAGE,
   renderWithConfig,
   shippedRender,
   TYPES,
+  withoutFeatureHost,
 } from "./helpers/renders";
+import { FEATURE_DATABASE_RESOURCE_TYPE } from "../components/feature-database";
 
 const base = { "aws:region": "eu-west-1" };
 const feature = featureFixture({ branch: "feature/data" });
@@ -28,6 +31,17 @@ const stagingReplica = {
 };
 
 const featureRender = once(() => renderStack(feature.stack, { configOverrides: featureConfig }));
+/** A feature stack whose team chose `featureStacks.isolation: dedicated`: an instance of its own. */
+const dedicatedConfig = {
+  ...featureConfig,
+  "multistage:feature": JSON.stringify({
+    ...(JSON.parse(featureConfig["multistage:feature"]) as object),
+    isolation: "dedicated",
+  }),
+};
+const dedicatedRender = once(() =>
+  renderStack(feature.stack, { configOverrides: dedicatedConfig }),
+);
 const replicaRender = once(() => renderWithConfig("staging", stagingReplica));
 
 const containersOf = (resources: RenderedResource[]) =>
@@ -39,7 +53,7 @@ const containersOf = (resources: RenderedResource[]) =>
 describe("one-way data flow in the renders", () => {
   for (const [label, render] of [
     ["development", () => shippedRender("development")],
-    ["a feature stack", featureRender],
+    ["a dedicated feature stack", dedicatedRender],
   ] as const) {
     it(`${label} restores the refinery's newest sanitized snapshot and ignores later snapshots`, async () => {
       const { resources } = await render();
@@ -66,7 +80,12 @@ describe("one-way data flow in the renders", () => {
         ["app"],
         "the data arrives clean; the app starts at once",
       );
-      assert.equal(ofType(resources, "aws:scheduler/schedule:Schedule").length, 1);
+      assert.equal(
+        ofType(resources, "aws:scheduler/schedule:Schedule").filter((s) =>
+          s.name.startsWith("env-bucket-sync"),
+        ).length,
+        1,
+      );
       const sync = (
         named(resources, "env-bucket-sync-task").inputs.containerDefinitions as Array<{
           command: string[];
@@ -75,6 +94,28 @@ describe("one-way data flow in the renders", () => {
       assert.equal(sync[2], "s3://multistage-production-sanitized");
     });
   }
+
+  it("a shared feature stack restores nothing: its database is copied from the feature host's template, which only the refinery's export fills", async () => {
+    const { resources } = await featureRender();
+    assert.equal(ofType(resources, TYPES.db).length, 0, "no RDS instance of its own");
+    const database = onlyOfType(resources, FEATURE_DATABASE_RESOURCE_TYPE).inputs;
+    assert.equal(database.database, "feature_data");
+    assert.equal(database.role, "feature_data");
+    // The provisioner is development's task, whose template is refreshed from production's
+    // sanitized bucket only (components/feature-host.ts).
+    assert.match(
+      String(database.taskDefinitionArn),
+      /task-definition\/multistage-development-feature-db:/,
+    );
+    const development = await shippedRender("development");
+    const refresh = (
+      named(development.resources, "env-feature-host-task").inputs.containerDefinitions as Array<{
+        command: string[];
+      }>
+    )[0].command;
+    assert.deepEqual(refresh.slice(2, 4), ["refresh-template", "--from"]);
+    assert.equal(refresh[4], "s3://multistage-production-sanitized/feature-template/");
+  });
 
   it("restores into a volume at least the snapshot's size, whatever the profile says", async () => {
     const { resources } = await shippedRender("development");
@@ -203,7 +244,7 @@ describe("one-way data flow in the renders", () => {
     // A new logical name, not a replacement: the engine would copy the ignored snapshotIdentifier
     // of the old instance into a replacement (processIgnoreChanges), restoring the old snapshot.
     assert.deepEqual(
-      ofType(render.resources, TYPES.db).map((r) => r.name),
+      ofType(withoutFeatureHost(render.resources), TYPES.db).map((r) => r.name),
       ["env-db-instance-g3"],
     );
     const db = named(render.resources, "env-db-instance-g3");

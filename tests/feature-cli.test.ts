@@ -50,9 +50,12 @@ describe("stagectl feature", () => {
         "costPerDayUsd",
         "expiresAt",
         "outputs",
+        "ready",
         "stack",
         "url",
       ]);
+      assert.deepEqual(context.probed, ["http://multistage-feature-login.example.test/readyz"]);
+      assert.equal(result.ready?.ready, true);
       // What `stagectl cost feature` says a feature stack costs a day, to the cent.
       const priced = stdoutJson<{ dailyUsd: number }>(
         await runStagectl(testContext(new MemoryWorkspace(), NOW), ["cost", "feature", "--json"]),
@@ -83,6 +86,9 @@ describe("stagectl feature", () => {
         createdAt: "2026-03-01T12:00:00Z",
         expiresAt: "2026-03-03T12:00:00Z",
         pr: 42,
+        // Development's profile: shared data stores, a serverless cache.
+        isolation: "shared",
+        cache: "serverless",
       });
       assert.ok(
         workspace.calls.indexOf("setTags feature-login") <
@@ -105,7 +111,7 @@ describe("stagectl feature", () => {
       ]);
       assert.match(
         up.out.join(""),
-        /^feature-login is up at \S+ \(expires 2026-03-04T12:00:00Z; about \$\d+\.\d\d a day\)\n$/,
+        /^feature-login is up at \S+ \(expires 2026-03-04T12:00:00Z; about \$\d+\.\d\d a day; serving after 0 s\)\n$/,
       );
       const nextJob = workspace.freshCheckout();
       // What the CLI says there (engine scenario 2): Pulumi.yaml declares `stage` without a default.
@@ -268,6 +274,86 @@ describe("stagectl feature", () => {
         /The development stack does not exist; feature stacks use its network/,
       );
       assert.deepEqual(workspace.mutations(), []);
+    });
+
+    it("waits for <url>/readyz, and fails the job, saying why, when it never answers 200", async () => {
+      const workspace = withDevelopment();
+      const waiting = testContext(workspace, NOW);
+      waiting.probeAnswers.push("ENOTFOUND", 503, 200);
+      await runStagectl(waiting, ["feature", "up", "--branch", "feature/login", "--json"]);
+      assert.equal(waiting.exitCode, 0, waiting.err.join(""));
+      assert.equal(waiting.probed.length, 3, "asked until the 200");
+      assert.deepEqual(stdoutJson<FeatureUpResult>(waiting).ready, {
+        ready: true,
+        seconds: 4,
+        last: "HTTP 200",
+      });
+
+      const never = testContext(withDevelopment(), NOW);
+      never.probeAnswers.push(...Array.from({ length: 100 }, () => 503));
+      await runStagectl(never, [
+        "feature",
+        "up",
+        "--branch",
+        "feature/login",
+        "--ready-timeout",
+        "10s",
+      ]);
+      assert.equal(never.exitCode, 1);
+      assert.equal(never.probed.length, 6, "every 2 s for 10 s");
+      assert.match(
+        never.err.join(""),
+        /feature-login was deployed but http:\/\/multistage-feature-login\.example\.test\/readyz did not answer 200 within 10s \(last: HTTP 503\)/,
+      );
+
+      const skipped = testContext(withDevelopment(), NOW);
+      await runStagectl(skipped, [
+        "feature",
+        "up",
+        "--branch",
+        "feature/login",
+        "--ready-timeout",
+        "0",
+      ]);
+      assert.deepEqual(skipped.probed, [], "--ready-timeout 0 asks nothing");
+    });
+
+    it("refuses a new shared feature stack beyond the host's limit, naming the oldest, before creating anything", async () => {
+      const workspace = withDevelopment();
+      // The development profile's host holds 40 feature databases.
+      for (let i = 0; i < 40; i++) {
+        const day = String(1 + (i % 28)).padStart(2, "0");
+        workspace.addStack(
+          `feature-old-${i}`,
+          featureStack(
+            `feature/old-${i}`,
+            `2026-02-${day}T0${i % 10}:00:00Z`,
+            "2026-03-09T00:00:00Z",
+          ),
+        );
+      }
+      const before = workspace.mutations().length;
+      const refused = await runStagectl(testContext(workspace, NOW), [
+        "feature",
+        "up",
+        "--branch",
+        "feature/login",
+      ]);
+      assert.equal(refused.exitCode, 1);
+      assert.match(
+        refused.err.join(""),
+        /Refusing to create feature-login: development already hosts 40 feature stacks, its limit is 40 .*Oldest: feature-old-0 \(feature\/old-0, since 2026-02-01T00:00:00Z\), feature-old-28 /,
+      );
+      assert.equal(workspace.mutations().length, before, "nothing created, tagged or deployed");
+
+      // A stack that already exists is updated, whatever the count.
+      const update = await runStagectl(testContext(workspace, NOW), [
+        "feature",
+        "up",
+        "--branch",
+        "feature/old-3",
+      ]);
+      assert.equal(update.exitCode, 0, update.err.join(""));
     });
 
     it("refuses a branch that deploys to a long-lived stage, before touching the backend", async () => {

@@ -7,6 +7,7 @@ import {
   LONG_LIVED_STACKS,
   named,
   once,
+  appContainer,
   ofType,
   onlyOfType,
   shippedRender,
@@ -14,10 +15,19 @@ import {
 } from "./helpers/renders";
 import { NAME_PLAN } from "./helpers/name-plan";
 import { featureFixture } from "./helpers/feature-fixture";
+import { FEATURE_DATABASE_RESOURCE_TYPE } from "../components/feature-database";
 
 const target = featureTargetForBranch("feature/checkout-v2", loadBranchRules());
 const { config: featureConfig } = featureFixture({ pr: 42 });
 const developmentNetwork = defaultStackOutputs("multistage")["organization/multistage/development"];
+/** What `feature up` writes when development's featureStacks says `isolation: dedicated`. */
+const dedicatedConfig = {
+  ...featureConfig,
+  "multistage:feature": JSON.stringify({
+    ...(JSON.parse(featureConfig["multistage:feature"]) as object),
+    isolation: "dedicated",
+  }),
+};
 
 describe("a feature stack's render", () => {
   const render = once(() => renderStack(target.stack, { configOverrides: featureConfig }));
@@ -49,24 +59,80 @@ describe("a feature stack's render", () => {
       developmentNetwork.publicSubnetIds,
     );
     assert.deepEqual(
-      onlyOfType(resources, "aws:rds/subnetGroup:SubnetGroup").inputs.subnetIds,
+      onlyOfType(resources, "aws:elasticache/serverlessCache:ServerlessCache").inputs.subnetIds,
       developmentNetwork.privateSubnetIds,
     );
     for (const group of ofType(resources, TYPES.securityGroup))
       assert.equal(group.inputs.vpcId, developmentNetwork.vpcId);
   });
 
-  it("has its own database, cache, bucket and service, all destroyable and small", async () => {
+  it("shares development's feature host: no RDS instance or replication group, a database of its own copied from the template, a serverless cache", async () => {
     const { resources } = await render();
     assert.ok(resources.every((r) => !r.options.protect && !r.options.retainOnDelete));
-    const db = onlyOfType(resources, TYPES.db).inputs;
-    assert.equal(db.deletionProtection, false);
-    assert.equal(db.skipFinalSnapshot, true);
-    assert.equal(db.backupRetentionPeriod, 0);
-    assert.equal(db.instanceClass, "db.t4g.micro");
+    assert.equal(ofType(resources, TYPES.db).length, 0);
+    assert.equal(ofType(resources, TYPES.cache).length, 0);
+    const host = developmentNetwork.featureHost as Record<string, unknown>;
+    const database = onlyOfType(resources, FEATURE_DATABASE_RESOURCE_TYPE).inputs;
+    assert.equal(database.database, `feature_${target.slug.replace(/-/g, "_")}`);
+    assert.equal(database.taskDefinitionArn, host.taskDefinitionArn);
+    assert.equal(database.clusterArn, host.clusterArn);
+    assert.deepEqual(database.securityGroupIds, [host.clientSecurityGroupId]);
+    // The password stays in the stack's own secret; the provisioner reads it by ARN.
+    assert.match(
+      String(database.passwordSecretArn),
+      /secret:multistage-feature-checkout-v2-db-credentials-/,
+    );
+    assert.ok(!JSON.stringify(database).includes("MockSecret"), "no password in its inputs");
+    const app = appContainer<{ environment: Array<{ name: string; value: string }> }>(resources);
+    const env = Object.fromEntries(app.environment.map((e) => [e.name, e.value]));
+    assert.equal(env.DB_HOST, host.address);
+    assert.equal(env.DB_NAME, database.database);
+    assert.equal(env.DB_USER, database.role);
+    const cache = onlyOfType(resources, "aws:elasticache/serverlessCache:ServerlessCache").inputs;
+    assert.equal(cache.engine, "valkey");
+    assert.equal(
+      env.REDIS_HOST,
+      "multistage-feature-checkout-v2-cache-2a3334.serverless.eu-west-1.cache.amazonaws.com",
+    );
+    // The tasks carry development's feature apps group: the only group the host admits.
+    const service = onlyOfType(resources, TYPES.service).inputs.networkConfiguration as {
+      securityGroups: string[];
+    };
+    assert.ok(service.securityGroups.includes(String(host.clientSecurityGroupId)));
     assert.equal(onlyOfType(resources, TYPES.bucket).inputs.forceDestroy, true);
     assert.equal(named(resources, "env-app-logs").inputs.retentionInDays, 3);
-    assert.equal(onlyOfType(resources, TYPES.cache).inputs.numCacheClusters, 1);
+  });
+
+  it("answers its own load balancer's health checks every 5 s, healthy after two, drained in 5 s", async () => {
+    const { resources } = await render();
+    const group = onlyOfType(resources, "aws:lb/targetGroup:TargetGroup").inputs;
+    assert.equal(group.deregistrationDelay, 5);
+    assert.deepEqual(
+      { ...(group.healthCheck as object) },
+      {
+        path: "/healthz",
+        matcher: "200",
+        interval: 5,
+        timeout: 4,
+        healthyThreshold: 2,
+        unhealthyThreshold: 2,
+      },
+    );
+  });
+
+  it("fails before registering any resource of its own when development exports no feature host", async () => {
+    const { featureHost: _host, ...network } = developmentNetwork;
+    const failure = await expectRenderFailure(
+      renderStack(target.stack, {
+        configOverrides: featureConfig,
+        stackOutputs: { "organization/multistage/development": network },
+      }),
+    );
+    assert.match(
+      failure.message,
+      /^Stack organization\/multistage\/development has no output "featureHost"; feature stacks with isolation "shared" need its feature host: deploy it with multistage:featureStacks.isolation shared/,
+    );
+    assert.equal(failure.registeredResources, 2);
   });
 
   it("carries the slug in every physical name, each one from the name plan", async () => {
@@ -112,5 +178,38 @@ describe("a feature stack's render", () => {
       (r) => r.custom,
     ).length;
     assert.ok(feature < development - 10, `feature ${feature} vs development ${development}`);
+  });
+});
+
+describe("a dedicated feature stack's render (featureStacks.isolation: dedicated)", () => {
+  const render = once(() => renderStack(target.stack, { configOverrides: dedicatedConfig }));
+
+  it("has its own database, cache, load balancer, bucket and service, all destroyable and small", async () => {
+    const { resources } = await render();
+    assert.ok(resources.every((r) => !r.options.protect && !r.options.retainOnDelete));
+    const db = onlyOfType(resources, TYPES.db).inputs;
+    assert.equal(db.deletionProtection, false);
+    assert.equal(db.skipFinalSnapshot, true);
+    assert.equal(db.backupRetentionPeriod, 0);
+    assert.equal(db.instanceClass, "db.t4g.micro");
+    assert.deepEqual(
+      onlyOfType(resources, "aws:rds/subnetGroup:SubnetGroup").inputs.subnetIds,
+      developmentNetwork.privateSubnetIds,
+    );
+    assert.equal(onlyOfType(resources, TYPES.bucket).inputs.forceDestroy, true);
+    assert.equal(onlyOfType(resources, TYPES.cache).inputs.numCacheClusters, 1);
+    assert.equal(ofType(resources, TYPES.loadBalancer).length, 1);
+    assert.equal(ofType(resources, FEATURE_DATABASE_RESOURCE_TYPE).length, 0);
+    assert.equal(ofType(resources, "aws:elasticache/serverlessCache:ServerlessCache").length, 0);
+  });
+
+  it("carries the slug in every physical name, each one from the name plan", async () => {
+    const { resources } = await render();
+    const planned = new Set(
+      NAME_PLAN.map(([type, purpose]) => physicalName("multistage", target.stack, type, purpose)),
+    );
+    for (const r of resources.filter((x) => x.custom && x.physicalName))
+      if (!String(r.physicalName).startsWith("/"))
+        assert.ok(planned.has(String(r.physicalName)), `${String(r.physicalName)} (${r.type})`);
   });
 });

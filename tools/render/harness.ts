@@ -15,6 +15,7 @@ import {
 import { resolveStageFromConfig } from "../../stage/resolve";
 import { sanitizedSnapshotPrefix } from "../../lib/aws/naming";
 import { StageConfigRunError } from "../../stage/pulumi-config";
+import { Namer } from "../../lib/aws/naming";
 import { MOCK_ACCOUNT_ID, MockSnapshot, physicalNameOf, RenderMocks } from "./mocks";
 import { decodeJsonStrings, redact, REDACTED } from "./redact";
 import { CONFIG_KEYS } from "../../stage/keys";
@@ -111,19 +112,20 @@ export function renderStack(
  */
 export function defaultStackOutputs(project: string): Record<string, Record<string, unknown>> {
   const account = MOCK_ACCOUNT_ID;
+  const development = new Namer(project, "development");
   return {
     [`${ORGANIZATION}/${project}/development`]: {
       vpcId: "vpc-0development000000",
       publicSubnetIds: ["subnet-0devpublic0000000a", "subnet-0devpublic0000000b"],
       privateSubnetIds: ["subnet-0devprivate000000a", "subnet-0devprivate000000b"],
       featureHost: {
-        address: `${project}-development-feature-host.c0000000000.eu-west-1.rds.amazonaws.com`,
+        address: `${development.name("rds-instance", "feature-host")}.c0000000000.eu-west-1.rds.amazonaws.com`,
         port: 5432,
-        clusterArn: `arn:aws:ecs:eu-west-1:${account}:cluster/${project}-development-cluster`,
-        taskDefinitionArn: `arn:aws:ecs:eu-west-1:${account}:task-definition/${project}-development-feature-db:1`,
+        clusterArn: `arn:aws:ecs:eu-west-1:${account}:cluster/${development.name("ecs-cluster", "cluster")}`,
+        taskDefinitionArn: `arn:aws:ecs:eu-west-1:${account}:task-definition/${development.name("ecs-task-family", "feature-db")}:1`,
         containerName: "feature-db",
         clientSecurityGroupId: "sg-0devfeatureapps0000",
-        logGroupName: `/${project}/development/feature-db`,
+        logGroupName: development.logGroup("feature-db"),
         maxDatabases: 40,
       },
     },
