@@ -42,17 +42,28 @@ describe("README", () => {
       assert.ok(readme.includes(command), command);
   });
 
-  it("lists every output a stage exports, and production's own, as the renders export them", async () => {
+  it("lists every output a stage exports, development's and production's own, as the renders export them", async () => {
     const readme = fs.readFileSync(README, "utf8");
-    const paragraph = /Each stage exports: ([^]*?); production also\n?([^]*?)\.\n/.exec(readme);
+    const paragraph =
+      /Each stage exports: ([^]*?);\s+development also ([^]*?);\s+production also\n?([^]*?)\.\n/.exec(
+        readme,
+      );
     assert.ok(paragraph, "the README's outputs paragraph");
     const names = (text: string) => [...text.matchAll(/`(\w+)`/g)].map((m) => m[1]).sort();
-    const development = Object.keys((await renderStack("development")).outputs).sort();
-    const production = Object.keys((await renderStack("production")).outputs).sort();
-    assert.deepEqual(names(paragraph[1]), development);
+    const outputsOf = async (stack: string) =>
+      Object.keys((await renderStack(stack)).outputs).sort();
+    const staging = await outputsOf("staging");
+    const development = await outputsOf("development");
+    const production = await outputsOf("production");
+    assert.deepEqual(names(paragraph[1]), staging);
+    // featurePreview only appears with a preview domain (tests/feature-preview.test.ts).
     assert.deepEqual(
-      names(paragraph[2]),
-      production.filter((o) => !development.includes(o)),
+      names(paragraph[2]).filter((o) => o !== "featurePreview"),
+      development.filter((o) => !staging.includes(o)),
+    );
+    assert.deepEqual(
+      names(paragraph[3]),
+      production.filter((o) => !staging.includes(o)),
     );
   });
 });
