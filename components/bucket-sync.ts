@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AWS_CLI_IMAGE } from "../lib/aws/images";
 import { serviceRole } from "../lib/aws/service-role";
 import { taskSchedule } from "../lib/aws/task-schedule";
+import { FEATURE_TEMPLATE_EXPORT_PREFIX } from "./feature-host";
 import { Namer } from "../lib/aws/naming";
 import { RETAIN_TASK_REVISIONS } from "../lib/aws/task-revisions";
 
@@ -147,12 +148,15 @@ export class BucketSync extends pulumi.ComponentResource {
                 image: AWS_CLI_IMAGE,
                 essential: true,
                 // --delete keeps the copy a mirror of production; it only ever deletes in this stage's bucket.
+                // The database export for development's feature template is no object the app uses.
                 command: [
                   "s3",
                   "sync",
                   `s3://${source}`,
                   `s3://${target}`,
                   "--delete",
+                  "--exclude",
+                  `${FEATURE_TEMPLATE_EXPORT_PREFIX}*`,
                   "--only-show-errors",
                 ],
                 logConfiguration: {

@@ -11,6 +11,7 @@ import { stripUndefined } from "../lib/args";
 import { AWS_CLI_IMAGE } from "../lib/aws/images";
 import { serviceRole, taskExecutionStatements } from "../lib/aws/service-role";
 import { Namer, sanitizedSnapshotPrefix, SHARED_PURPOSES } from "../lib/aws/naming";
+import { FEATURE_TEMPLATE_EXPORT_PREFIX } from "./feature-host";
 import type { NetworkRef } from "../lib/aws/network-ref";
 import { refineryDefinition } from "../lib/aws/refinery-definition";
 import { RETAIN_TASK_REVISIONS } from "../lib/aws/task-revisions";
@@ -242,6 +243,28 @@ export class Refinery extends pulumi.ComponentResource {
       child,
     );
 
+    const exportRole = serviceRole(
+      `${name}-export`,
+      {
+        namer,
+        purpose: "refinery-export",
+        description: `Writes ${namer.prefix}'s sanitized export for development's feature template`,
+        service: "ecs-tasks.amazonaws.com",
+        permissionsBoundaryArn: args.permissionsBoundaryArn,
+        policy: [
+          {
+            Sid: "WriteSanitizedExport",
+            Effect: "Allow",
+            Action: ["s3:PutObject"],
+            Resource: [
+              pulumi.interpolate`${sanitizedBucket.arn}/${FEATURE_TEMPLATE_EXPORT_PREFIX}*`,
+            ],
+          },
+        ],
+      },
+      child,
+    );
+
     const sanitizeTask = new aws.ecs.TaskDefinition(
       `${name}-sanitize-task`,
       {
@@ -253,10 +276,17 @@ export class Refinery extends pulumi.ComponentResource {
         requiresCompatibilities: ["FARGATE"],
         runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
         executionRoleArn: executionRole.arn,
-        // No task role: the sanitize step needs no AWS permission, only the database.
+        // Its only AWS call: writing the sanitized export development's feature template is built from.
+        taskRoleArn: exportRole.arn,
         containerDefinitions: pulumi
-          .all([args.image, logs.name, args.database.secretArn, hashKeySecret.arn])
-          .apply(([image, logGroup, dbSecret, keySecret]) =>
+          .all([
+            args.image,
+            logs.name,
+            args.database.secretArn,
+            hashKeySecret.arn,
+            sanitizedBucket.name,
+          ])
+          .apply(([image, logGroup, dbSecret, keySecret, sanitizedName]) =>
             JSON.stringify([
               {
                 name: SANITIZE_CONTAINER,
@@ -275,7 +305,16 @@ export class Refinery extends pulumi.ComponentResource {
                     DB_NAME: args.database.databaseName,
                     DB_USER: args.database.username,
                   },
-                ).map(([name, value]) => ({ name, value })),
+                )
+                  .map(([name, value]): { name: string; value: string } => ({ name, value }))
+                  .concat([
+                    {
+                      // After the scrub: the sanitized tables, for development's feature template
+                      // (app/src/feature-db/after-sanitize.ts). Nothing unsanitized is exported.
+                      name: "FEATURE_TEMPLATE_EXPORT_URI",
+                      value: `s3://${sanitizedName}/${FEATURE_TEMPLATE_EXPORT_PREFIX}`,
+                    },
+                  ]),
                 // The sanitizer is restored from production's backup, so production's master password opens it.
                 secrets: contractEntries<SanitizeSecretName, string>(SANITIZE_SECRETS, {
                   DB_PASSWORD: `${dbSecret}:password::`,
@@ -436,7 +475,7 @@ export class Refinery extends pulumi.ComponentResource {
             Sid: "PassTaskRoles",
             Effect: "Allow",
             Action: ["iam:PassRole"],
-            Resource: [executionRole.arn, copyRole.arn],
+            Resource: [executionRole.arn, exportRole.arn, copyRole.arn],
           },
           // The .sync integration waits for the task through a rule Step Functions manages.
           {
