@@ -1,0 +1,117 @@
+/**
+ * `create`: a feature's database, copied from the template, and its login role, which alone may
+ * connect to it and owns what it holds. Idempotent: when the database exists, the role, its
+ * password and its rights are made right and nothing else happens. A new database counts
+ * against FEATURE_DB_MAX; a create refused or failed half-way leaves nothing behind.
+ */
+import { escapeIdentifier, type ClientBase } from "pg";
+import { closeSharedDatabases, grantConnect, handOver } from "./access";
+import { withClient } from "./connect";
+import type { FeatureDbConfig } from "./config";
+import { FEATURE_DB_EXIT, FeatureDbFailure, sqlState } from "./failure";
+import { databaseExists, featureDatabases, withHostLock } from "./host";
+import { templateNames } from "./names";
+import { ensurePassword, ensureRole } from "./role";
+
+export interface CreateRequest {
+  database: string;
+  role: string;
+  password: string;
+}
+
+export type CreateStrategy = "file_copy" | "wal_log";
+
+/**
+ * FILE_COPY: npm run bench:feature-db copies a 1,000,000-row template (about 200 MB) in about
+ * a third of WAL_LOG's time, because WAL_LOG writes every block of the copy to the WAL as well
+ * as to the new database; FILE_COPY copies the files and pays two checkpoints, which on a small
+ * host holding a few idle feature databases have little to flush.
+ */
+export const CREATE_STRATEGY: CreateStrategy = "file_copy";
+
+/** "source database is being accessed by other users": someone sits in the template, briefly. */
+const TEMPLATE_BUSY = "55006";
+const BUSY_RETRIES = 10;
+
+export interface CreateOutcome {
+  created: boolean;
+  roleCreated: boolean;
+  passwordSet: boolean;
+  objectsHandedOver: number;
+  copyMs: number;
+}
+
+/** CREATE DATABASE ... TEMPLATE, retrying while the template is in use; resolves to its ms. */
+export async function copyTemplate(
+  admin: ClientBase,
+  database: string,
+  template: string,
+  strategy: CreateStrategy = CREATE_STRATEGY,
+): Promise<number> {
+  for (let attempt = 1; ; attempt++) {
+    const started = Date.now();
+    try {
+      await admin.query(
+        `create database ${escapeIdentifier(database)} template ${escapeIdentifier(template)} strategy ${strategy}`,
+      );
+      return Date.now() - started;
+    } catch (error) {
+      if (sqlState(error) !== TEMPLATE_BUSY || attempt >= BUSY_RETRIES) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(250 * attempt, 2000)));
+    }
+  }
+}
+
+export async function createFeatureDatabase(
+  config: FeatureDbConfig,
+  request: CreateRequest,
+): Promise<CreateOutcome> {
+  const { database, role, password } = request;
+  const template = templateNames(config.FEATURE_DB_TEMPLATE);
+  return withClient(config, config.DB_NAME, (admin) =>
+    withHostLock(admin, async () => {
+      await closeSharedDatabases(admin, config.DB_NAME);
+      if (await databaseExists(admin, database)) {
+        const roleCreated = await ensureRole(admin, role, password);
+        await grantConnect(admin, database, role);
+        const objectsHandedOver = await handOver(config, database, role);
+        const passwordSet =
+          roleCreated || (await ensurePassword(admin, config, database, role, password));
+        return { created: false, roleCreated, passwordSet, objectsHandedOver, copyMs: 0 };
+      }
+
+      const existing = await featureDatabases(admin, template);
+      if (existing.length >= config.FEATURE_DB_MAX)
+        throw new FeatureDbFailure(
+          FEATURE_DB_EXIT.full,
+          `refusing to create ${database}: the host holds ${existing.length} feature databases, limit FEATURE_DB_MAX=${config.FEATURE_DB_MAX}; oldest first: ${existing.slice(0, 5).join(", ")}; destroy a finished feature's stack first`,
+        );
+      if (!(await databaseExists(admin, template.current)))
+        throw new FeatureDbFailure(
+          FEATURE_DB_EXIT.failed,
+          `refusing to create ${database}: the template ${template.current} does not exist; run refresh-template first`,
+        );
+
+      const roleCreated = await ensureRole(admin, role, password);
+      let copied = false;
+      try {
+        const copyMs = await copyTemplate(admin, database, template.current);
+        copied = true;
+        await grantConnect(admin, database, role);
+        const objectsHandedOver = await handOver(config, database, role);
+        const passwordSet =
+          roleCreated || (await ensurePassword(admin, config, database, role, password));
+        return { created: true, roleCreated, passwordSet, objectsHandedOver, copyMs };
+      } catch (error) {
+        // Undo this run's work, so a retry starts clean and no orphan counts against the limit.
+        if (copied)
+          await admin
+            .query(`drop database if exists ${escapeIdentifier(database)} with (force)`)
+            .catch(() => undefined);
+        if (roleCreated)
+          await admin.query(`drop role if exists ${escapeIdentifier(role)}`).catch(() => undefined);
+        throw error;
+      }
+    }),
+  );
+}
