@@ -35,7 +35,8 @@ export async function dropFeatureDatabase(
       if (rows.length === 1)
         await admin.query(`drop database if exists ${escapeIdentifier(database)} with (force)`);
       const roleRow = await admin.query("select 1 from pg_roles where rolname = $1", [role]);
-      if (roleRow.rowCount === 1) await admin.query(`drop role if exists ${escapeIdentifier(role)}`);
+      if (roleRow.rowCount === 1)
+        await admin.query(`drop role if exists ${escapeIdentifier(role)}`);
       return { databaseDropped: rows.length === 1, roleDropped: roleRow.rowCount === 1 };
     }),
   );
