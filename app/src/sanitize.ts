@@ -9,7 +9,7 @@
  * sanitizer/failure.ts (0 done; anything else: take no snapshot).
  */
 import type { Logger } from "pino";
-import { exportAfterSanitize } from "./feature-db/index";
+import { checkExportTarget, exportAfterSanitize } from "./feature-db/index";
 import { describeError } from "./feature-db/failure";
 import { createLogger } from "./logger";
 import { loadSanitizeConfig } from "./sanitizer/config";
@@ -31,6 +31,15 @@ export async function main(env: NodeJS.ProcessEnv, options: MainOptions = {}): P
   if (!parsed.ok) {
     logger.fatal(
       { step: "environment", exitCode: EXIT.invalid, problems: parsed.problems },
+      "invalid environment for the sanitize task",
+    );
+    return EXIT.invalid;
+  }
+  try {
+    checkExportTarget(env);
+  } catch (error) {
+    logger.fatal(
+      { step: "environment", exitCode: EXIT.invalid, problems: [describeError(error)] },
       "invalid environment for the sanitize task",
     );
     return EXIT.invalid;

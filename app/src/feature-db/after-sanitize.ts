@@ -10,6 +10,12 @@ import { openStore } from "./store";
 
 export const EXPORT_URI_VARIABLE = "FEATURE_TEMPLATE_EXPORT_URI";
 
+/** Checks the variable before the sanitize task changes anything; throws a failure naming it. */
+export function checkExportTarget(env: Record<string, string | undefined>): void {
+  const uri = env[EXPORT_URI_VARIABLE];
+  if (uri !== undefined && uri !== "") openStore(EXPORT_URI_VARIABLE, uri);
+}
+
 /** Resolves to undefined when the variable is not set (no feature host takes this export). */
 export async function exportAfterSanitize(
   settings: DatabaseSettings,

@@ -4,4 +4,4 @@
  */
 export { runFeatureDbCommand, type FeatureDbDeps } from "./run";
 export { FEATURE_DB_EXIT } from "./failure";
-export { exportAfterSanitize } from "./after-sanitize";
+export { checkExportTarget, exportAfterSanitize } from "./after-sanitize";
