@@ -31,7 +31,10 @@ export type CreateStrategy = "file_copy" | "wal_log";
  */
 export const CREATE_STRATEGY: CreateStrategy = "file_copy";
 
-/** "source database is being accessed by other users": someone sits in the template, briefly. */
+/**
+ * "source database is being accessed by other users": someone sits in the template, briefly
+ * (PostgreSQL itself has waited 5 s before saying so).
+ */
 const TEMPLATE_BUSY = "55006";
 const BUSY_RETRIES = 10;
 
@@ -49,6 +52,7 @@ export async function copyTemplate(
   database: string,
   template: string,
   strategy: CreateStrategy = CREATE_STRATEGY,
+  onBusy: (attempt: number) => void = () => undefined,
 ): Promise<number> {
   for (let attempt = 1; ; attempt++) {
     const started = Date.now();
@@ -59,6 +63,7 @@ export async function copyTemplate(
       return Date.now() - started;
     } catch (error) {
       if (sqlState(error) !== TEMPLATE_BUSY || attempt >= BUSY_RETRIES) throw error;
+      onBusy(attempt);
       await new Promise((resolve) => setTimeout(resolve, Math.min(250 * attempt, 2000)));
     }
   }
@@ -67,6 +72,7 @@ export async function copyTemplate(
 export async function createFeatureDatabase(
   config: FeatureDbConfig,
   request: CreateRequest,
+  log: (line: string) => void = () => undefined,
 ): Promise<CreateOutcome> {
   const { database, role, password } = request;
   const template = templateNames(config.FEATURE_DB_TEMPLATE);
@@ -97,7 +103,14 @@ export async function createFeatureDatabase(
       const roleCreated = await ensureRole(admin, role, password);
       let copied = false;
       try {
-        const copyMs = await copyTemplate(admin, database, template.current);
+        const copyMs = await copyTemplate(
+          admin,
+          database,
+          template.current,
+          CREATE_STRATEGY,
+          (attempt) =>
+            log(`${template.current} is in use; retrying the copy (attempt ${attempt + 1})`),
+        );
         copied = true;
         await grantConnect(admin, database, role);
         const objectsHandedOver = await handOver(config, database, role);

@@ -43,7 +43,7 @@ async function execute(
   switch (parsed.command) {
     case "create": {
       const password = await readPassword(readSecret, parsed.passwordSecretArn);
-      const outcome = await createFeatureDatabase(config, { ...parsed, password });
+      const outcome = await createFeatureDatabase(config, { ...parsed, password }, log);
       log(
         outcome.created
           ? `created ${parsed.database} from ${config.FEATURE_DB_TEMPLATE} in ${outcome.copyMs} ms, role ${parsed.role}${outcome.roleCreated ? " (new)" : ""}, ${outcome.objectsHandedOver} objects handed over`
