@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import { copyTemplate } from "../../app/src/feature-db/create";
 import { FEATURE_DB_EXIT, runFeatureDbCommand } from "../../app/src/feature-db/index";
 import { FeatureHost, TEMPLATE } from "./fixture";
 
@@ -109,6 +110,24 @@ describe("feature-db create and drop: idempotence, the limit, concurrency, names
     );
     for (const feature of ["p1", "p2", "p3"])
       assert.deepEqual(await host.fingerprint(`feature_${feature}`), sourceRows);
+  });
+
+  it("retries a copy while a session sits in the source database, and succeeds once it leaves", async () => {
+    // The template admits no session; a plain database stands in for one somebody sat in,
+    // longer than the 5 s PostgreSQL waits before it gives up on a busy source.
+    const sitter = await host.connect("source");
+    setTimeout(() => void sitter.end(), 6500);
+    const admin = await host.connect("postgres");
+    const busy: number[] = [];
+    try {
+      await copyTemplate(admin, "feature_retried", "source", "file_copy", (attempt) =>
+        busy.push(attempt),
+      );
+    } finally {
+      await admin.end();
+    }
+    assert.ok(busy.length >= 1, "the copy never met a busy source");
+    assert.deepEqual(await host.fingerprint("feature_retried"), sourceRows);
   });
 
   describe("names and arguments are refused before anything runs", () => {
