@@ -7,26 +7,42 @@ import { gunzipSync } from "node:zlib";
 import type { Manifest } from "../../app/src/feature-db/manifest";
 import { main } from "../../app/src/sanitize";
 import { loadRules } from "../../app/src/sanitizer/rules";
+import { PgCluster } from "../../tools/local/pg-cluster";
 import { memoryLogger } from "../../tools/local/refinery";
-import { cloneDatabase, configFor, environment, startProduction } from "../refinery/fixture";
+import {
+  createAppDatabase,
+  seedProduction,
+  type SeededProduction,
+} from "../../tools/local/refinery-seed";
+import { cloneDatabase, configFor, environment } from "../refinery/fixture";
 
 describe("the sanitize task exports the scrubbed database for the feature template (real PostgreSQL)", function () {
   this.timeout(120_000);
   const dirs: string[] = [];
+  // A "production" of its own, not the refinery's shared one: the clones this file leaves
+  // unsanitized (a refused run) must not be in the files the refinery's end-to-end test restores.
+  let cluster: PgCluster;
+  let seeded: SeededProduction;
 
-  after(() => {
+  before(async () => {
+    cluster = await PgCluster.create("feature-db-sanitize-export");
+    await createAppDatabase(cluster);
+    seeded = await seedProduction(cluster, 300);
+  });
+
+  after(async () => {
+    await cluster?.remove();
     for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   async function sanitizeWith(uri: string) {
-    const production = await startProduction();
-    const database = await cloneDatabase(production.cluster);
+    const database = await cloneDatabase(cluster);
     const log = memoryLogger();
     const code = await main(
-      { ...environment(configFor(production.cluster, database)), FEATURE_TEMPLATE_EXPORT_URI: uri },
+      { ...environment(configFor(cluster, database)), FEATURE_TEMPLATE_EXPORT_URI: uri },
       { logger: log.logger, rules: loadRules() },
     );
-    return { code, log, seeded: production.seeded };
+    return { code, log, seeded };
   }
 
   it("writes a manifest and one file per table after the scrub, with no original value in any file", async () => {
