@@ -48,6 +48,10 @@ const NOT_AWS_NAMES: ReadonlyArray<[file: string, literal: string]> = [
   // The stage model's messages describe the names' shape to whoever set a too-long stack name.
   ["stage/resolve.ts", "${PROJECT}-"],
   ["app/src/sanitizer/scrub.ts", "multistage-scrub"],
+  // The feature-db provisioner's connection label, its export's file kind, and test directories.
+  ["app/src/feature-db/connect.ts", "multistage-feature-db"],
+  ["app/src/feature-db/manifest.ts", "multistage-feature-export"],
+  ["tools/local/feature-host.ts", "multistage-${name}-"],
 ];
 
 describe("one source of truth", () => {

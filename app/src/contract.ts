@@ -46,9 +46,10 @@ export type SanitizeEnvironmentName = (typeof SANITIZE_ENVIRONMENT)[number];
 export type SanitizeSecretName = (typeof SANITIZE_SECRETS)[number];
 
 /**
- * The feature database provisioner (`node app/dist/feature-db.js`), development's task beside
- * its feature host: the host's admin login, the most feature databases it may hold and the
- * template they are copied from.
+ * The feature-database provisioner (`node app/dist/feature-db.js <command> ...` in the app
+ * image), run as an ECS task inside development's VPC against the shared PostgreSQL "feature
+ * host" that development's stack owns: where the host is, the admin login's user and database,
+ * how many feature databases the host may hold, and the template they are created from.
  */
 export const FEATURE_DB_ENVIRONMENT = [
   "APP_STAGE",
@@ -59,8 +60,29 @@ export const FEATURE_DB_ENVIRONMENT = [
   "FEATURE_DB_MAX",
   "FEATURE_DB_TEMPLATE",
 ] as const;
-/** The host's admin password, injected by ECS. */
+/** The feature host's admin password (its master login), injected by ECS from Secrets Manager. */
 export const FEATURE_DB_SECRETS = ["DB_PASSWORD"] as const;
+export type FeatureDbEnvironmentName = (typeof FEATURE_DB_ENVIRONMENT)[number];
+export type FeatureDbSecretName = (typeof FEATURE_DB_SECRETS)[number];
+
+/**
+ * The provisioner's commands, as the first argument:
+ * - `create --database <db> --role <role> --password-secret-arn <arn>`: a feature's database
+ *   (a copy of the template) and its login role, idempotently;
+ * - `drop --database <db> --role <role>`: both gone, idempotently, sessions terminated;
+ * - `refresh-template --from <uri>`: a new template from an export, swapped in atomically;
+ * - `export --to <uri>`: writes that export from DB_NAME (the sanitize task runs it too).
+ * `<uri>` is `s3://bucket/prefix/` or `file:///directory/`.
+ */
+export const FEATURE_DB_COMMANDS = ["create", "drop", "refresh-template", "export"] as const;
+export type FeatureDbCommand = (typeof FEATURE_DB_COMMANDS)[number];
+
+/**
+ * What a feature database's and a feature role's name must match; the template's too. The
+ * prefix keeps the provisioner away from every other database on the host, and 40 characters
+ * leave room under PostgreSQL's 63 for the template's `_next` and `_old` while it is refreshed.
+ */
+export const FEATURE_DB_NAME_PATTERN = /^feature_[a-z0-9_]{1,40}$/;
 
 /** Liveness path used by the container health check, the Dockerfile and the target group. */
 export const HEALTH_PATH = "/healthz";

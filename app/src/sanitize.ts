@@ -4,9 +4,13 @@
  * has just restored from production's newest snapshot. It checks that it is pointed at that
  * instance, that the rules (app/sql/sanitize-rules.yaml) cover everything the database holds,
  * applies and verifies them, and scrubs the instance so the snapshot taken next holds no
- * original value. Exit codes: sanitizer/failure.ts (0 done; anything else: take no snapshot).
+ * original value. Then, when FEATURE_TEMPLATE_EXPORT_URI is set, it exports the scrubbed
+ * database there for development's feature template (feature-db/after-sanitize.ts). Exit codes:
+ * sanitizer/failure.ts (0 done; anything else: take no snapshot).
  */
 import type { Logger } from "pino";
+import { checkExportTarget, exportAfterSanitize } from "./feature-db/index";
+import { describeError } from "./feature-db/failure";
 import { createLogger } from "./logger";
 import { loadSanitizeConfig } from "./sanitizer/config";
 import { EXIT, RefineryFailure, safeError } from "./sanitizer/failure";
@@ -31,6 +35,15 @@ export async function main(env: NodeJS.ProcessEnv, options: MainOptions = {}): P
     );
     return EXIT.invalid;
   }
+  try {
+    checkExportTarget(env);
+  } catch (error) {
+    logger.fatal(
+      { step: "environment", exitCode: EXIT.invalid, problems: [describeError(error)] },
+      "invalid environment for the sanitize task",
+    );
+    return EXIT.invalid;
+  }
   let rules: Rules;
   try {
     rules = options.rules ?? loadRules();
@@ -44,6 +57,22 @@ export async function main(env: NodeJS.ProcessEnv, options: MainOptions = {}): P
   const started = Date.now();
   try {
     await runRefinery(parsed.config, rules, logger, options);
+    const exportStarted = Date.now();
+    try {
+      const exported = await exportAfterSanitize(parsed.config, env);
+      if (exported)
+        logger.info(
+          { step: "export", ms: Date.now() - exportStarted, ...exported },
+          "exported the sanitized database for the feature template",
+        );
+    } catch (error) {
+      // The data is sanitized, but feature templates would silently go stale: fail visibly.
+      logger.error(
+        { step: "export", ms: Date.now() - exportStarted, error: describeError(error) },
+        "export for the feature template failed",
+      );
+      throw error;
+    }
     logger.info(
       { step: "done", ms: Date.now() - started, exitCode: EXIT.done },
       "sanitized, verified and scrubbed: the sanitizer may be snapshotted",

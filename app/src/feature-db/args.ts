@@ -1,0 +1,74 @@
+/**
+ * The command line: `<command> --flag value ...`. Small enough that a parser library would be
+ * the bigger part; every mistake is one line naming the argument, what was given and what is
+ * valid, and nothing reaches the host before the whole line has been read.
+ */
+import { FEATURE_DB_COMMANDS, type FeatureDbCommand } from "../contract";
+import { FEATURE_DB_EXIT, FeatureDbFailure } from "./failure";
+
+export type ParsedCommand =
+  | { command: "create"; database: string; role: string; passwordSecretArn: string }
+  | { command: "drop"; database: string; role: string }
+  | { command: "refresh-template"; from: string }
+  | { command: "export"; to: string };
+
+/** The flags each command takes, all required. */
+const FLAGS: Record<FeatureDbCommand, readonly string[]> = {
+  create: ["--database", "--role", "--password-secret-arn"],
+  drop: ["--database", "--role"],
+  "refresh-template": ["--from"],
+  export: ["--to"],
+};
+
+const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/;
+
+function invalid(message: string): FeatureDbFailure {
+  return new FeatureDbFailure(FEATURE_DB_EXIT.invalid, message);
+}
+
+export function parseArgs(argv: readonly string[]): ParsedCommand {
+  const [command, ...rest] = argv;
+  if (!(FEATURE_DB_COMMANDS as readonly string[]).includes(command ?? ""))
+    throw invalid(
+      `command: got ${JSON.stringify(command ?? "")}; expected one of ${FEATURE_DB_COMMANDS.join(", ")}`,
+    );
+  const allowed = FLAGS[command as FeatureDbCommand];
+  const values = new Map<string, string>();
+  for (let i = 0; i < rest.length; i += 2) {
+    const flag = rest[i];
+    const value = rest[i + 1];
+    if (!allowed.includes(flag))
+      throw invalid(
+        `${flag}: not an argument of ${command}; expected ${allowed.map((f) => `${f} <value>`).join(" ")}`,
+      );
+    if (values.has(flag)) throw invalid(`${flag}: given twice; expected it once`);
+    if (value === undefined || value === "" || value.startsWith("--"))
+      throw invalid(`${flag}: no value; expected ${flag} <value>`);
+    values.set(flag, value);
+  }
+  for (const flag of allowed)
+    if (!values.has(flag))
+      throw invalid(`${flag}: missing; ${command} needs ${allowed.join(", ")}`);
+  const get = (flag: string) => values.get(flag) as string;
+  switch (command as FeatureDbCommand) {
+    case "create": {
+      const arn = get("--password-secret-arn");
+      if (!SECRET_ARN.test(arn))
+        throw invalid(
+          `--password-secret-arn: got ${JSON.stringify(arn)}; expected a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>)`,
+        );
+      return {
+        command: "create",
+        database: get("--database"),
+        role: get("--role"),
+        passwordSecretArn: arn,
+      };
+    }
+    case "drop":
+      return { command: "drop", database: get("--database"), role: get("--role") };
+    case "refresh-template":
+      return { command: "refresh-template", from: get("--from") };
+    case "export":
+      return { command: "export", to: get("--to") };
+  }
+}

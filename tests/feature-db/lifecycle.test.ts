@@ -1,0 +1,239 @@
+import { strict as assert } from "node:assert";
+import { copyTemplate } from "../../app/src/feature-db/create";
+import { FEATURE_DB_EXIT, runFeatureDbCommand } from "../../app/src/feature-db/index";
+import { FeatureHost, TEMPLATE } from "./fixture";
+
+describe("feature-db create and drop: idempotence, the limit, concurrency, names (real PostgreSQL)", function () {
+  this.timeout(120_000);
+  let host: FeatureHost;
+  let sourceRows: Record<string, string>;
+
+  before(async () => {
+    host = await FeatureHost.start("feature-db-lifecycle");
+    await host.seedSource("source", 200, "life");
+    sourceRows = await host.fingerprint("source");
+    const uri = await host.exportFrom("source", "life");
+    assert.equal((await host.run(["refresh-template", "--from", uri])).code, 0);
+  });
+
+  after(async () => {
+    await host?.stop();
+  });
+
+  /** Drops every feature database the test made, so each test counts from zero. */
+  afterEach(async () => {
+    for (const database of await host.databases())
+      if (database !== TEMPLATE) assert.equal((await host.drop(database.slice(8))).code, 0);
+  });
+
+  /** What a create could change: the role's password verifier and attributes, the database's ACL and owners. */
+  async function state(feature: string) {
+    return host.cluster.superuser(async (client) => {
+      const { rows } = await client.query(
+        `select a.rolpassword, a.rolconnlimit, a.rolcanlogin, d.datacl::text, d.datdba::regrole::text as owner,
+                (select count(*) from pg_auth_members m where m.roleid = a.oid)::int as members
+           from pg_authid a, pg_database d where a.rolname = $1 and d.datname = $1`,
+        [`feature_${feature}`],
+      );
+      return rows[0] as Record<string, unknown>;
+    });
+  }
+
+  it("creates a feature database holding the template's rows, and a second run of the same create changes nothing", async () => {
+    const first = await host.create("same");
+    assert.equal(first.code, 0, first.text);
+    assert.match(first.text, /created feature_same from feature_template/);
+    assert.deepEqual(await host.fingerprint("feature_same"), sourceRows);
+    const before = await state("same");
+    const second = await host.create("same");
+    assert.equal(second.code, 0, second.text);
+    assert.match(second.text, /feature_same exists: .*\(nothing to change\)/);
+    assert.deepEqual(await state("same"), before);
+  });
+
+  it("a create with a rotated password sets the new one and keeps the database", async () => {
+    assert.equal((await host.create("rotate", "pw-first-0123456789")).code, 0);
+    const ran = await host.create("rotate", "pw-second-0123456789");
+    assert.equal(ran.code, 0, ran.text);
+    assert.match(ran.text, /password set/);
+    const client = await host.connect("feature_rotate", {
+      name: "feature_rotate",
+      password: "pw-second-0123456789",
+    });
+    await client.end();
+  });
+
+  it("drop removes the database and the role, terminates their sessions, leaves other features intact, and is idempotent", async () => {
+    assert.equal((await host.create("gone")).code, 0);
+    assert.equal((await host.create("stays")).code, 0);
+    const stays = await host.fingerprint("feature_stays");
+    const session = await host.connect("feature_gone", {
+      name: "feature_gone",
+      password: "pw-gone-0123456789",
+    });
+    await session.query("select 1");
+    const ran = await host.drop("gone");
+    assert.equal(ran.code, 0, ran.text);
+    assert.match(ran.text, /feature_gone: dropped; role feature_gone: dropped/);
+    await assert.rejects(session.query("select 1"));
+    await session.end().catch(() => undefined);
+    assert.deepEqual(await host.databases(), ["feature_stays", TEMPLATE]);
+    assert.deepEqual(await host.roles(), ["feature_stays"]);
+    assert.deepEqual(await host.fingerprint("feature_stays"), stays);
+    const again = await host.drop("gone");
+    assert.equal(again.code, 0, again.text);
+    assert.match(again.text, /feature_gone: already gone; role feature_gone: already gone/);
+  });
+
+  it("refuses the third create with FEATURE_DB_MAX=2, naming the count, the limit and the oldest, and leaves nothing behind", async () => {
+    const max = { FEATURE_DB_MAX: "2" };
+    assert.equal((await host.run(host.createArgs("first"), max)).code, 0);
+    assert.equal((await host.run(host.createArgs("second"), max)).code, 0);
+    const ran = await host.run(host.createArgs("third"), max);
+    assert.equal(ran.code, FEATURE_DB_EXIT.full, ran.text);
+    assert.match(
+      ran.text,
+      /refusing to create feature_third: the host holds 2 feature databases, limit FEATURE_DB_MAX=2; oldest first: feature_first, feature_second/,
+    );
+    assert.deepEqual(await host.databases(), ["feature_first", "feature_second", TEMPLATE]);
+    assert.deepEqual(await host.roles(), ["feature_first", "feature_second"]);
+    // An existing feature's create still succeeds at the limit: it creates nothing new.
+    assert.equal((await host.run(host.createArgs("second"), max)).code, 0);
+  });
+
+  it("three creates at the same time all succeed, each with the template's rows", async () => {
+    const ran = await Promise.all(["p1", "p2", "p3"].map((feature) => host.create(feature)));
+    assert.deepEqual(
+      ran.map((r) => r.code),
+      [0, 0, 0],
+      ran.map((r) => r.text).join("\n"),
+    );
+    for (const feature of ["p1", "p2", "p3"])
+      assert.deepEqual(await host.fingerprint(`feature_${feature}`), sourceRows);
+  });
+
+  it("retries a copy while a session sits in the source database, and succeeds once it leaves", async () => {
+    // The template admits no session; a plain database stands in for one somebody sat in,
+    // longer than the 5 s PostgreSQL waits before it gives up on a busy source.
+    const sitter = await host.connect("source");
+    setTimeout(() => void sitter.end(), 6500);
+    const admin = await host.connect("postgres");
+    const busy: number[] = [];
+    try {
+      await copyTemplate(admin, "feature_retried", "source", "file_copy", (attempt) =>
+        busy.push(attempt),
+      );
+    } finally {
+      await admin.end();
+    }
+    assert.ok(busy.length >= 1, "the copy never met a busy source");
+    assert.deepEqual(await host.fingerprint("feature_retried"), sourceRows);
+  });
+
+  describe("names and arguments are refused before anything runs", () => {
+    /** Runs against a port nothing listens on, and with a secret reader that fails the test if called. */
+    async function refused(argv: string[]) {
+      const lines: string[] = [];
+      let secretsRead = 0;
+      const code = await runFeatureDbCommand(argv, host.env({ DB_PORT: "1" }), {
+        readSecret: async () => {
+          secretsRead += 1;
+          return "{}";
+        },
+        log: (line) => lines.push(line),
+      });
+      return { code, text: lines.join("\n"), lines, secretsRead };
+    }
+    const arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:x-AbCdEf";
+    const cases: Array<[string, string[], RegExp]> = [
+      [
+        "an upper-case database",
+        ["create", "--database", "Feature_A", "--role", "feature_a", "--password-secret-arn", arn],
+        /--database: got "Feature_A"; expected feature_ followed by 1 to 40 of a-z, 0-9 and _/,
+      ],
+      [
+        "a role with a quote",
+        [
+          "create",
+          "--database",
+          "feature_a",
+          "--role",
+          "feature_a'--",
+          "--password-secret-arn",
+          arn,
+        ],
+        /--role: got "feature_a'--"; expected feature_ followed by/,
+      ],
+      [
+        "a name too long",
+        ["drop", "--database", `feature_${"x".repeat(41)}`, "--role", "feature_a"],
+        /--database: got "feature_x{41}"; expected feature_ followed by 1 to 40/,
+      ],
+      [
+        "the template",
+        ["drop", "--database", TEMPLATE, "--role", "feature_a"],
+        /--database: got "feature_template", which is the template; expected a feature's own name/,
+      ],
+      [
+        "the template being refreshed",
+        [
+          "create",
+          "--database",
+          `${TEMPLATE}_next`,
+          "--role",
+          "feature_a",
+          "--password-secret-arn",
+          arn,
+        ],
+        /--database: got "feature_template_next", which is the template being refreshed/,
+      ],
+      [
+        "the admin database",
+        ["drop", "--database", "postgres", "--role", "feature_a"],
+        /--database: got "postgres"; expected feature_ followed by/,
+      ],
+      [
+        "a missing flag",
+        ["create", "--database", "feature_a", "--role", "feature_a"],
+        /--password-secret-arn: missing; create needs --database, --role, --password-secret-arn/,
+      ],
+      [
+        "an unknown command",
+        ["destroy"],
+        /command: got "destroy"; expected one of create, drop, refresh-template, export/,
+      ],
+      [
+        "a URI that is neither s3 nor file",
+        ["refresh-template", "--from", "https://example.test/export/"],
+        /--from: got "https:\/\/example.test\/export\/"; expected s3:\/\/<bucket>\/<prefix>\/ or file:\/\/\/<directory>\//,
+      ],
+    ];
+    for (const [name, argv, message] of cases)
+      it(`refuses ${name} with exit 2 and one line naming the argument, the value and what is valid`, async () => {
+        const ran = await refused(argv);
+        assert.equal(ran.code, FEATURE_DB_EXIT.invalid, ran.text);
+        assert.equal(ran.lines.length, 1, ran.text);
+        assert.match(ran.text, message);
+        assert.equal(ran.secretsRead, 0);
+      });
+
+    it("still refuses the template by name when the host is reachable, and the template stays", async () => {
+      const ran = await host.run(["drop", "--database", TEMPLATE, "--role", "feature_x"]);
+      assert.equal(ran.code, FEATURE_DB_EXIT.invalid, ran.text);
+      assert.ok((await host.databases()).includes(TEMPLATE));
+    });
+  });
+
+  it("never logs the password, and a secret without a password field is refused", async () => {
+    const password = "pw-never-logged-0123456789";
+    const ran = await host.create("quiet", password);
+    assert.equal(ran.code, 0, ran.text);
+    assert.ok(!ran.text.includes(password));
+    const args = host.createArgs("nopassword");
+    host.secrets.set(args[6], JSON.stringify({ username: "feature_nopassword" }));
+    const refused = await host.run(args);
+    assert.equal(refused.code, FEATURE_DB_EXIT.invalid, refused.text);
+    assert.match(refused.text, /is not JSON with a "password" string field/);
+    assert.ok(!(await host.roles()).includes("feature_nopassword"));
+  });
+});
