@@ -304,17 +304,11 @@ export class Refinery extends pulumi.ComponentResource {
                     DB_PORT: String(args.database.port),
                     DB_NAME: args.database.databaseName,
                     DB_USER: args.database.username,
+                    // After the scrub: the sanitized tables, for development's feature template
+                    // (app/src/feature-db/after-sanitize.ts). Nothing unsanitized is exported.
+                    FEATURE_TEMPLATE_EXPORT_URI: `s3://${sanitizedName}/${FEATURE_TEMPLATE_EXPORT_PREFIX}`,
                   },
-                )
-                  .map(([name, value]): { name: string; value: string } => ({ name, value }))
-                  .concat([
-                    {
-                      // After the scrub: the sanitized tables, for development's feature template
-                      // (app/src/feature-db/after-sanitize.ts). Nothing unsanitized is exported.
-                      name: "FEATURE_TEMPLATE_EXPORT_URI",
-                      value: `s3://${sanitizedName}/${FEATURE_TEMPLATE_EXPORT_PREFIX}`,
-                    },
-                  ]),
+                ).map(([name, value]) => ({ name, value })),
                 // The sanitizer is restored from production's backup, so production's master password opens it.
                 secrets: contractEntries<SanitizeSecretName, string>(SANITIZE_SECRETS, {
                   DB_PASSWORD: `${dbSecret}:password::`,

@@ -30,8 +30,9 @@ export type AppSecretName = (typeof APP_SECRETS)[number];
 /**
  * The refinery's sanitize task (`node app/dist/sanitize.js` in the app image), run by
  * production's Step Functions state machine against the freshly restored sanitizer instance:
- * where that instance is, and the stage whose stack runs it (for the log). No lower stage runs
- * it any more.
+ * where that instance is, the stage whose stack runs it (for the log), and where it writes the
+ * scrubbed tables for development's feature template (`s3://<sanitized bucket>/feature-template/`;
+ * optional to the program, always set by the refinery). No lower stage runs it any more.
  */
 export const SANITIZE_ENVIRONMENT = [
   "APP_STAGE",
@@ -39,6 +40,7 @@ export const SANITIZE_ENVIRONMENT = [
   "DB_PORT",
   "DB_NAME",
   "DB_USER",
+  "FEATURE_TEMPLATE_EXPORT_URI",
 ] as const;
 /** The sanitizer's master password (reset by the refinery after each restore) and the `hash` rule's HMAC key, which never leaves production. */
 export const SANITIZE_SECRETS = ["DB_PASSWORD", "SANITIZE_HMAC_KEY"] as const;

@@ -20,6 +20,9 @@ export const sanitizeContract = z.object({
   DB_PASSWORD: z.string().min(8, "the sanitizer's master password (at least 8 characters)"),
   // 32 bytes at least: the key is what keeps a hashed email from being found by hashing guesses.
   SANITIZE_HMAC_KEY: z.string().min(32, "the HMAC key (at least 32 characters)"),
+  // Optional to the program (local runs export nothing); its form is checked before anything
+  // changes by the export step (app/src/feature-db/after-sanitize.ts).
+  FEATURE_TEMPLATE_EXPORT_URI: z.string().optional(),
 } satisfies Record<SanitizeEnvironmentName | SanitizeSecretName, z.ZodTypeAny>);
 
 export const sanitizeLocal = z.object({
