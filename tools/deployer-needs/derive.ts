@@ -675,12 +675,18 @@ async function requestsOfCall(
   return requests;
 }
 
-/** Why a request on production's resource is one every lower stage may make too, if it is one. */
+/**
+ * Why a request on production's resource is one every lower stage may make too, or one on
+ * development's feature host a feature stack makes too, if it is one.
+ */
 function designedCrossStageRead(action: string, arn: string, owner: string): string | undefined {
-  if (owner !== "production") return undefined;
-  return CROSS_STAGE_EXCEPTIONS.productionReads.find(
-    (read) => read.actions.includes(action) && read.arn.test(arn),
-  )?.why;
+  const shares =
+    owner === "production"
+      ? CROSS_STAGE_EXCEPTIONS.productionReads
+      : owner === "development"
+        ? CROSS_STAGE_EXCEPTIONS.developmentShares
+        : [];
+  return shares.find((read) => read.actions.includes(action) && read.arn.test(arn))?.why;
 }
 
 /** Every authorization request a stack's deployment makes, and the table entries that did not apply. */

@@ -3103,6 +3103,19 @@ export const CROSS_STAGE_EXCEPTIONS = {
       why: "production's sanitized bucket: the nightly copy of every lower stage lists it (access/deployer-policies.ts, SanitizedData)",
     },
   ] as ReadonlyArray<{ arn: RegExp; actions: string[]; why: string }>,
+  /**
+   * Development's own resources that shared feature stacks use by design: the feature host's
+   * provisioner runs as their task, so the feature deployer passes its two roles to ECS
+   * (access/deployer-policies.ts, ProvisionerRoles), as development's deployer does when it
+   * registers the provisioner's task definition.
+   */
+  developmentShares: [
+    {
+      arn: /^arn:aws:iam::\d{12}:role\/[a-z0-9-]+-development-feature-db-(execution|task)$/,
+      actions: ["iam:PassRole"],
+      why: "development's feature database provisioner roles: shared feature stacks run its task, which passes them (access/deployer-policies.ts, ProvisionerRoles)",
+    },
+  ] as ReadonlyArray<{ arn: RegExp; actions: string[]; why: string }>,
   /** Resources that are not one stage's, by owner (see {@link Owner}). */
   sharedOwners: {
     aws: "AWS-owned defaults every stage uses (default.redis7, default:postgres-16)",
