@@ -183,6 +183,14 @@ export function resolveAccessConfig(raw: Record<string, unknown>): AccessConfig 
         value: describeValue(stage),
         expected: `a stage: one of ${deployable.join(", ")}`,
       });
+    // Feature stacks answer at <slug>.<previewDomain> through development's wildcard alias, or
+    // at their own load balancer's name: they write no record (their boundary has no room).
+    else if (stage === FEATURE)
+      problems.push({
+        key: `${ACCESS_PROJECT}:dns.names.${stage}`,
+        value: describeValue(stage),
+        expected: `no names for feature stacks: they answer through development's preview domain (give development its wildcard, e.g. *.preview.example.com)`,
+      });
   }
   if (parsed.success && parsed.data.stagingReplica && !parsed.data.stages.includes("staging")) {
     problems.push({

@@ -14,6 +14,7 @@ import {
   ACCESS_STAGE,
   boundaryPolicyName,
   deployerRoleName,
+  featureHostNames,
   productionDataNames,
   reviewerRoleName,
   sanitizedSnapshotPrefix,
@@ -70,10 +71,17 @@ export function ownResourcePatterns(stage: string): string[] {
     `arn:aws:s3:::${p}-*`,
     // Final snapshots are named after the instance or group (multistage-<stage>-db-final).
     ...typed("rds", ["db", "pg", "subgrp", "snapshot"], ":", `${p}-*`),
-    // A replication group's nodes are clusters named after it.
+    // A replication group's nodes are clusters named after it; feature stacks also make
+    // serverless caches, their users and user groups.
     ...typed(
       "elasticache",
-      ["replicationgroup", "subnetgroup", "cluster", "snapshot"],
+      [
+        "replicationgroup",
+        "subnetgroup",
+        "cluster",
+        "snapshot",
+        ...(stage === FEATURE ? ["serverlesscache", "user", "usergroup"] : []),
+      ],
       ":",
       `${p}-*`,
     ),
@@ -83,9 +91,11 @@ export function ownResourcePatterns(stage: string): string[] {
     ...typed("ecs", ["cluster", "service", "task-definition", "task"], "/", `${p}-*`),
     arn("ecr", `repository/${p}-*`),
     // The load balancer and target group are named `multistage-<stage>` (32 characters at most).
+    // No stage puts rules on its own listeners: listener rules are shared feature stacks' alone,
+    // on development's listener, theirs by tag ({@link previewRuleStatements}).
     ...typed(
       "elasticloadbalancing",
-      ["loadbalancer/app", "targetgroup", "listener/app", "listener-rule/app"],
+      ["loadbalancer/app", "targetgroup", "listener/app"],
       "/",
       `${p}*`,
     ),
@@ -144,16 +154,18 @@ export const REVIEWER_READS = [
   "cloudwatch:Describe*",
 ];
 
-/** Role writes; every one of these supports the iam:PermissionsBoundary condition key. */
+/**
+ * Role writes; every one of these supports the iam:PermissionsBoundary condition key
+ * (`iam:PutRole*` is PutRolePolicy and PutRolePermissionsBoundary, `iam:UpdateRole*` UpdateRole
+ * and UpdateRoleDescription).
+ */
 const ROLE_WRITES = [
   "iam:CreateRole",
   "iam:DeleteRole",
-  "iam:PutRolePolicy",
+  "iam:PutRole*",
   "iam:DeleteRolePolicy",
   "iam:UpdateAssumeRolePolicy",
-  "iam:UpdateRole",
-  "iam:UpdateRoleDescription",
-  "iam:PutRolePermissionsBoundary",
+  "iam:UpdateRole*",
 ];
 
 /** Services whose service-linked role a fresh account gets on first use. */
@@ -182,8 +194,11 @@ export function boundaryArn(account: string, stage: string): string {
  */
 export function stagePolicy(access: StageAccess): PolicyDocument {
   const { account, stage } = access;
-  const tags = stageTagValues(stage);
-  const ownRoles = `arn:aws:iam::${account}:role/${stagePrefix(PROJECT, stage)}-*`;
+  // One value stays a string: every character counts against the boundary's 6,144.
+  const values = stageTagValues(stage);
+  const tags = values.length === 1 ? values[0] : values;
+  // The account is left open, as in ownResourcePatterns: a deployer acts in its own account.
+  const ownRoles = `arn:aws:iam::*:role/${stagePrefix(PROJECT, stage)}-*`;
   const statements: Array<Record<string, unknown>> = [
     {
       Sid: "OwnStage",
@@ -204,24 +219,20 @@ export function stagePolicy(access: StageAccess): PolicyDocument {
     {
       // Creating an instance or replication group also authorizes against the default option
       // and parameter groups (Service Authorization Reference: og, parametergroup required).
+      // AWS's own groups, which nobody may change: instance and replication group calls on them
+      // reach nothing of any stage (a replica still needs its source: ProductionReplica).
       Sid: "DefaultGroups",
       Effect: "Allow",
-      Action: [
-        "rds:CreateDBInstance",
-        "rds:RestoreDBInstanceFromDBSnapshot",
-        ...(stage === "staging" && access.stagingReplica
-          ? ["rds:CreateDBInstanceReadReplica"]
-          : []),
-        "rds:ModifyDBInstance",
-        "elasticache:CreateReplicationGroup",
-        "elasticache:ModifyReplicationGroup",
-      ],
+      Action: ["rds:*DBInstance*", "elasticache:*ReplicationGroup"],
       Resource: [arn("rds", "og:default:*"), arn("elasticache", "parametergroup:default.*")],
     },
     {
+      // Feature stacks' listener rules on development's listener are theirs by this tag too
+      // (created with it only: featureHostStatements), whatever the call on them: ModifyRule,
+      // DeleteRule, SetRulePriorities, AddTags, RemoveTags.
       Sid: "OwnNetwork",
       Effect: "Allow",
-      Action: "ec2:*",
+      Action: stage === FEATURE ? ["ec2:*", "elasticloadbalancing:*"] : "ec2:*",
       Resource: "*",
       Condition: { StringLike: { "aws:ResourceTag/stage": tags } },
     },
@@ -245,19 +256,13 @@ export function stagePolicy(access: StageAccess): PolicyDocument {
       Resource: ownRoles,
       Condition: { StringEquals: { "iam:PermissionsBoundary": boundaryArn(account, stage) } },
     },
-    // Tags (no boundary condition key) and reads of the stage's own roles.
+    // Tags (no boundary condition key) and reads of the stage's own roles: TagRole and
+    // UntagRole, the Get calls on a role (GetRole, GetRolePolicy) and its List calls (its
+    // policies, attached policies, instance profiles and tags).
     {
       Sid: "TagAndReadOwnRoles",
       Effect: "Allow",
-      Action: [
-        "iam:TagRole",
-        "iam:UntagRole",
-        "iam:GetRole",
-        "iam:GetRolePolicy",
-        "iam:ListRolePolicies",
-        "iam:ListAttachedRolePolicies",
-        "iam:ListInstanceProfilesForRole",
-      ],
+      Action: ["iam:*TagRole", "iam:GetRole*", "iam:List*"],
       Resource: ownRoles,
     },
     {
@@ -271,27 +276,25 @@ export function stagePolicy(access: StageAccess): PolicyDocument {
       Sid: "ServiceLinkedRoles",
       Effect: "Allow",
       Action: "iam:CreateServiceLinkedRole",
-      Resource: `arn:aws:iam::${account}:role/aws-service-role/*`,
+      // Service-linked roles are all under aws-service-role/; the service name decides which.
+      Resource: "*",
       Condition: { StringEquals: { "iam:AWSServiceName": SERVICE_LINKED_ROLES } },
     },
     {
       Sid: "SharedImages",
       Effect: "Allow",
-      Action: [
-        "ecr:BatchGetImage",
-        "ecr:GetDownloadUrlForLayer",
-        "ecr:BatchCheckLayerAvailability",
-        "ecr:DescribeImages",
-        // CI builds the one image per commit as development's or a feature stack's deployer and pushes it.
-        ...(stage === FEATURE || stage === "development"
-          ? [
-              "ecr:InitiateLayerUpload",
-              "ecr:UploadLayerPart",
-              "ecr:CompleteLayerUpload",
-              "ecr:PutImage",
-            ]
-          : []),
-      ],
+      // CI builds the one image per commit as development's or a feature stack's deployer and
+      // pushes it. ECR's *Layer* actions are exactly GetDownloadUrlForLayer and
+      // BatchCheckLayerAvailability (pull) and Initiate/Complete LayerUpload and UploadLayerPart (push).
+      Action:
+        stage === FEATURE || stage === "development"
+          ? ["ecr:BatchGetImage", "ecr:DescribeImages", "ecr:*Layer*", "ecr:PutImage"]
+          : [
+              "ecr:BatchGetImage",
+              "ecr:GetDownloadUrlForLayer",
+              "ecr:BatchCheckLayerAvailability",
+              "ecr:DescribeImages",
+            ],
       Resource: access.sharedRepositoryArn,
     },
   ];
@@ -300,10 +303,12 @@ export function stagePolicy(access: StageAccess): PolicyDocument {
     statements.push({
       Sid: "BorrowedVpc",
       Effect: "Allow",
+      // Only the VPC carries development's tag: the new group's is the request's (NewNetwork).
       Action: "ec2:CreateSecurityGroup",
-      Resource: arn("ec2", "vpc/*"),
+      Resource: "*",
       Condition: { StringEquals: { "aws:ResourceTag/stage": access.networkStage } },
     });
+    statements.push(...featureHostStatements(access.networkStage, tags));
   }
   if (stage !== "production") {
     // Lower stages restore production's sanitized snapshots and copy its sanitized bucket; raw production data never.
@@ -375,7 +380,7 @@ export function stagePolicy(access: StageAccess): PolicyDocument {
       Sid: "SecretsKey",
       Effect: "Allow",
       Action: ["kms:Encrypt", "kms:Decrypt"],
-      Resource: `arn:aws:kms:*:${account}:key/*`,
+      Resource: "*",
       Condition: { "ForAnyValue:StringEquals": { "kms:ResourceAliases": access.secretsKeyAlias } },
     });
   }
@@ -387,6 +392,74 @@ export function stagePolicy(access: StageAccess): PolicyDocument {
     Version: "2012-10-17",
     Statement: statements.map(({ Sid: _sid, ...statement }) => statement),
   };
+}
+
+/**
+ * What a shared feature stack uses of the network stage's (development's) feature host, and
+ * nothing else of that stage: its database provisioner, run as a task in development's cluster
+ * (any revision of the one family; RunTask authorizes the task definition, with the cluster as
+ * ecs:cluster), the provisioner's two roles passed to that task, and host-header rules on
+ * development's listeners that are feature stacks' by their `stage` tag: created only with it
+ * (aws:RequestTag on CreateRule, and elasticloadbalancing:CreateAction on the tags it brings),
+ * changed and deleted only with it (aws:ResourceTag), so development's own listeners, rules,
+ * certificates and load balancer stay out of reach. The Service Authorization Reference lists
+ * aws:RequestTag/aws:TagKeys for CreateRule and aws:ResourceTag for ModifyRule, DeleteRule,
+ * SetRulePriorities, AddTags and RemoveTags on listener-rule/app.
+ */
+function featureHostStatements(
+  hostStage: string,
+  tags: string | string[],
+): Array<Record<string, unknown>> {
+  const host = featureHostNames(PROJECT, hostStage);
+  return [
+    {
+      Sid: "Provisioner",
+      Effect: "Allow",
+      // Both carry ecs:cluster, which keeps them (tasks too) to development's cluster.
+      Action: ["ecs:RunTask", "ecs:DescribeTasks"],
+      Resource: [arn("ecs", `task-definition/${host.taskFamily}:*`), arn("ecs", "task/*")],
+      Condition: { ArnLike: { "ecs:cluster": arn("ecs", `cluster/${host.cluster}`) } },
+    },
+    {
+      // RunTask's tags (which resource a task works for) are authorized on the new task: only
+      // ever a task of a RunTask allowed above (or of the stage's own task definitions).
+      Sid: "ProvisionerTags",
+      Effect: "Allow",
+      Action: "ecs:TagResource",
+      Resource: arn("ecs", "task/*"),
+      Condition: { StringEquals: { "ecs:CreateAction": "RunTask" } },
+    },
+    {
+      // Exactly the execution and task roles: no other role of development's ends so.
+      Sid: "ProvisionerRoles",
+      Effect: "Allow",
+      Action: "iam:PassRole",
+      Resource: `arn:aws:iam::*:role/${commonPrefix(host.executionRole, host.taskRole)}*`,
+      Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
+    },
+    {
+      Sid: "NewPreviewRule",
+      Effect: "Allow",
+      Action: "elasticloadbalancing:CreateRule",
+      Resource: arn("elasticloadbalancing", `listener/app/${host.loadBalancer}/*`),
+      Condition: { StringLike: { "aws:RequestTag/stage": tags } },
+    },
+    {
+      // The tags CreateRule brings, which NewPreviewRule requires to say a feature stack's.
+      Sid: "TagNewPreviewRule",
+      Effect: "Allow",
+      Action: "elasticloadbalancing:AddTags",
+      Resource: arn("elasticloadbalancing", `listener-rule/app/${host.loadBalancer}/*`),
+      Condition: { StringEquals: { "elasticloadbalancing:CreateAction": "CreateRule" } },
+    },
+  ];
+}
+
+/** The longest prefix two names share (the provisioner's roles: `<prefix>-feature-db-`). */
+function commonPrefix(a: string, b: string): string {
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  return a.slice(0, i);
 }
 
 /**

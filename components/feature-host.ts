@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { FEATURE_DB_ENVIRONMENT, FEATURE_DB_SECRETS } from "../app/src/contract";
 import { stripUndefined } from "../lib/args";
-import { Namer, stagePrefix } from "../lib/aws/naming";
+import { FEATURE_HOST_PURPOSES, Namer, stagePrefix } from "../lib/aws/naming";
 import type { NetworkRef } from "../lib/aws/network-ref";
 import { serviceRole, taskExecutionStatements } from "../lib/aws/service-role";
 import { RETAIN_TASK_REVISIONS } from "../lib/aws/task-revisions";
@@ -136,7 +136,7 @@ export class FeatureHost extends pulumi.ComponentResource {
       `${name}-execution`,
       {
         namer,
-        purpose: "feature-db-execution",
+        purpose: FEATURE_HOST_PURPOSES.executionRole,
         description: `Starts ${namer.prefix}'s feature database provisioner: pulls the image, writes logs, reads the host's admin login`,
         service: "ecs-tasks.amazonaws.com",
         permissionsBoundaryArn: args.permissionsBoundaryArn,
@@ -158,7 +158,7 @@ export class FeatureHost extends pulumi.ComponentResource {
       `${name}-task`,
       {
         namer,
-        purpose: "feature-db-task",
+        purpose: FEATURE_HOST_PURPOSES.taskRole,
         description: `Runs ${namer.prefix}'s feature database provisioner: reads feature stacks' database passwords and the sanitized export`,
         service: "ecs-tasks.amazonaws.com",
         permissionsBoundaryArn: args.permissionsBoundaryArn,
@@ -204,7 +204,7 @@ export class FeatureHost extends pulumi.ComponentResource {
       `${name}-task`,
       {
         skipDestroy: RETAIN_TASK_REVISIONS,
-        family: namer.name("ecs-task-family", "feature-db"),
+        family: namer.name("ecs-task-family", FEATURE_HOST_PURPOSES.taskFamily),
         cpu: "256",
         memory: "512",
         networkMode: "awsvpc",

@@ -58,11 +58,9 @@ function largestConfig(principalsPerStage: number) {
     },
     dns: {
       hostedZoneId: "Z0123456789ABCDEFGHIJ",
+      // Feature stacks write no records (they answer through development's preview domain).
       names: Object.fromEntries(
-        [...stages, "feature"].map((s) => [
-          s,
-          [`${s}.example-application.com`, `*.${s}.example-application.com`],
-        ]),
+        stages.map((s) => [s, [`${s}.example-application.com`, `*.${s}.example-application.com`]]),
       ),
     },
     stagingReplica: true,
@@ -524,5 +522,25 @@ describe("the access project", function () {
         assert.equal(failure.registeredResources, 0);
       });
     }
+
+    it("record names for feature stacks (they answer through development's preview domain)", () => {
+      const dns = exampleAccessConfig["multistage-access:dns"] as {
+        hostedZoneId: string;
+        names: Record<string, string[]>;
+      };
+      assert.throws(
+        () =>
+          resolveAccessConfig(
+            raw({
+              ...exampleAccessConfig,
+              "multistage-access:dns": {
+                ...dns,
+                names: { ...dns.names, feature: ["*.feature.example.com"] },
+              },
+            }),
+          ),
+        /dns\.names\.feature: got "feature"; expected no names for feature stacks: they answer through development's preview domain/,
+      );
+    });
   });
 });

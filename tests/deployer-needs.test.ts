@@ -31,7 +31,8 @@ import {
 } from "../tools/deployer-needs/required-calls";
 import { featureTargetForBranch, loadBranchRules } from "../tools/feature/branches";
 import { PROJECT_ROOT } from "../stage/stack-files";
-import { Render, renderStack } from "../tools/render/harness";
+import { defaultStackOutputs, Render, renderStack } from "../tools/render/harness";
+import { MOCK_ACCOUNT_ID } from "../tools/render/mocks";
 import { renderRoleDocuments } from "./helpers/render-roles";
 import {
   once,
@@ -118,6 +119,63 @@ const renders: Record<Stage, () => Promise<Render>> = {
     }),
   ),
 };
+/** Development's outputs as feature stacks read them, with its preview routing (a preview domain). */
+const DEVELOPMENT_REF = Object.keys(defaultStackOutputs("multistage")).find((k) =>
+  k.endsWith("/development"),
+) as string;
+const PREVIEW_DOMAIN = "preview.example.com";
+const CERTIFICATE = `arn:aws:acm:eu-west-1:${MOCK_ACCOUNT_ID}:certificate/11111111-2222-3333-4444-555555555555`;
+const previewOutputs = (): Record<string, Record<string, unknown>> => {
+  const outputs = defaultStackOutputs("multistage");
+  return {
+    ...outputs,
+    [DEVELOPMENT_REF]: {
+      ...outputs[DEVELOPMENT_REF],
+      featurePreview: {
+        listenerArn: `arn:aws:elasticloadbalancing:eu-west-1:${MOCK_ACCOUNT_ID}:listener/app/multistage-development/0123456789abcdef/fedcba9876543210`,
+        domain: PREVIEW_DOMAIN,
+      },
+    },
+  };
+};
+/** A shared feature stack (the default) with preview routing: a rule on development's HTTPS listener. */
+const featurePreview = once(async () =>
+  renderStack(featureTarget.stack, {
+    configOverrides: { ...featureConfig, ...(await accessSettings("feature")) },
+    stackOutputs: previewOutputs(),
+  }),
+);
+/** A feature stack with isolation "dedicated": its own database, replication group and load balancer. */
+const featureDedicated = once(async () =>
+  renderStack(featureTarget.stack, {
+    configOverrides: {
+      ...featureConfig,
+      "multistage:feature": JSON.stringify({
+        ...(JSON.parse(featureConfig["multistage:feature"]) as object),
+        isolation: "dedicated",
+      }),
+      ...(await accessSettings("feature")),
+    },
+  }),
+);
+/** Development hosting preview routing: a certificate on its HTTPS listener and the wildcard record. */
+const developmentPreview = once(async () =>
+  renderStack("development", {
+    configOverrides: {
+      "multistage:domain": {
+        name: "dev.example.com",
+        hostedZoneId: "Z0123456789ABCDEFGHIJ",
+        certificateArn: CERTIFICATE,
+      },
+      "multistage:featureStacks": {
+        previewDomain: PREVIEW_DOMAIN,
+        previewCertificateArn: CERTIFICATE,
+      },
+      ...(await accessSettings("development")),
+    },
+  }),
+);
+
 /** Staging with the acknowledged read-replica opt-in: another shape of the database. */
 const stagingReplica = once(async () =>
   renderWithConfig("staging", {
@@ -129,11 +187,34 @@ const stagingReplica = once(async () =>
   }),
 );
 
+/** Renders that read other stacks' outputs other than the defaults, and those outputs. */
+const STACK_OUTPUTS: Record<string, () => Record<string, Record<string, unknown>>> = {
+  "feature-preview": previewOutputs,
+};
+
+/**
+ * Further shapes of a stage's stacks, each deployed by that stage's deployer: development
+ * hosting preview routing, a shared feature stack routed through development's load balancer,
+ * a dedicated feature stack, and staging as production's replica.
+ */
+const VARIANTS: ReadonlyArray<[string, Stage, () => Promise<Render>]> = [
+  ["development-preview", "development", developmentPreview],
+  ["feature-preview", "feature", featurePreview],
+  ["feature-dedicated", "feature", featureDedicated],
+  ["staging-replica", "staging", stagingReplica],
+];
+/** Every render the checks run over, by name, with the stage whose deployer deploys it. */
+const ALL_RENDERS: ReadonlyArray<[string, Stage, () => Promise<Render>]> = [
+  ...STAGES.map((s): [string, Stage, () => Promise<Render>] => [s, s, renders[s]]),
+  ...VARIANTS,
+];
+
 const derivedCache = new Map<string, Promise<Derived>>();
 function derived(name: string, render: () => Promise<Render>): Promise<Derived> {
   let value = derivedCache.get(name);
   if (!value) {
-    value = render().then((r) => deriveRequests(r));
+    const stackOutputs = STACK_OUTPUTS[name]?.();
+    value = render().then((r) => deriveRequests(r, stackOutputs ? { stackOutputs } : {}));
     derivedCache.set(name, value);
   }
   return value;
@@ -212,13 +293,43 @@ describe("each stage's deployer can do what its stack needs (issue 11)", functio
     );
   });
 
+  for (const [name, stage, render] of VARIANTS.filter(([n]) => n !== "staging-replica")) {
+    it(`${name}: every call is allowed by the ${stage} deployer's permissions and boundary`, async () => {
+      const { requests } = await derived(name, render);
+      const refused = await refusals(stage, requests);
+      assert.ok(
+        refused.length === 0,
+        `${stage}'s deployer is refused ${refused.length} request(s) ${name} needs:\n  ${refused.join("\n  ")}`,
+      );
+    });
+  }
+
+  it("the shared feature renders take a database on development's host, a serverless cache and, with preview routing, a rule on development's listener", async () => {
+    const shared = await actionsNeeded(await renders.feature());
+    const preview = await actionsNeeded(await featurePreview(), { stackOutputs: previewOutputs() });
+    const dedicated = await actionsNeeded(await featureDedicated());
+    for (const action of ["ecs:RunTask", "elasticache:CreateServerlessCache"])
+      assert.ok(shared.includes(action), `a shared feature stack needs ${action}`);
+    assert.ok(!shared.includes("elasticloadbalancing:CreateRule"));
+    assert.ok(preview.includes("elasticloadbalancing:CreateRule"));
+    assert.ok(!preview.includes("elasticloadbalancing:CreateLoadBalancer"));
+    for (const action of [
+      "rds:RestoreDBInstanceFromDBSnapshot",
+      "elasticloadbalancing:CreateLoadBalancer",
+    ])
+      assert.ok(dedicated.includes(action), `a dedicated feature stack needs ${action}`);
+    assert.ok(!dedicated.includes("ecs:RunTask"));
+    const development = await actionsNeeded(await developmentPreview());
+    assert.ok(development.includes("elasticloadbalancing:AddListenerCertificates"));
+  });
+
   for (const stage of STAGES) {
     it(`${stage}: the ${stage} deployer is denied every other stage's calls on that stage's resources`, async () => {
       const check = await checkFor(stage);
       const leaks: string[] = [];
-      for (const other of STAGES.filter((s) => s !== stage)) {
-        const render = await renders[other]();
-        const { requests } = await derived(other, renders[other]);
+      for (const [name, , renderOf] of ALL_RENDERS.filter(([, s]) => s !== stage)) {
+        const render = await renderOf();
+        const { requests } = await derived(name, renderOf);
         // A call is another stage's when it touches that stage's own resources; calls only on
         // "*" and on shared resources are CROSS_STAGE_EXCEPTIONS and left out.
         const calls = new Map<string, AuthorizationRequest[]>();
@@ -252,10 +363,9 @@ describe("each stage's deployer can do what its stack needs (issue 11)", functio
 
 describe("the table of what each stage's stack needs (tools/deployer-needs)", function () {
   this.timeout(300_000);
-  const allRenders: Array<[string, () => Promise<Render>]> = [
-    ...STAGES.map((s): [string, () => Promise<Render>] => [s, renders[s]]),
-    ["staging-replica", stagingReplica],
-  ];
+  const allRenders: Array<[string, () => Promise<Render>]> = ALL_RENDERS.map(
+    ([name, , render]): [string, () => Promise<Render>] => [name, render],
+  );
 
   it("covers every resource type in every render, and every entry applies to it", async () => {
     const problems: string[] = [];

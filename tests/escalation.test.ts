@@ -5,6 +5,8 @@
  * control that is allowed, so no check passes by denying everything.
  */
 import { strict as assert } from "node:assert";
+import { createValidatedPolicy, validateIdentityPolicy } from "@cloud-copilot/iam-policy";
+import { runUnsafeSimulation } from "@cloud-copilot/iam-simulate";
 import {
   ACCOUNT,
   asDeployer,
@@ -33,8 +35,354 @@ function denied(result: string, what: string): void {
   assert.notEqual(result, "Allowed", what);
 }
 
+const ecs = (resource: string) => `arn:aws:ecs:${R}:${ACCOUNT}:${resource}`;
+const elb = (resource: string) => `arn:aws:elasticloadbalancing:${R}:${ACCOUNT}:${resource}`;
+const cache = (resource: string) => `arn:aws:elasticache:${R}:${ACCOUNT}:${resource}`;
+/** A stage's HTTPS listener and a rule on it (`<load balancer>/<id>/<listener id>[/<rule id>]`). */
+const listener = (stage: string) =>
+  elb(`listener/app/multistage-${stage}/0123456789abcdef/fedcba9876543210`);
+const rule = (stage: string) =>
+  elb(`listener-rule/app/multistage-${stage}/0123456789abcdef/fedcba9876543210/00aa11bb22cc33dd`);
+
+/**
+ * ELB AddTags and RemoveTags on a listener rule: iam-data keeps Elastic Load Balancing v1's
+ * resource types for them (tools/deployer-needs/required-calls.ts IAM_DATA_GAPS), so the
+ * simulator is run without its resource-type check, as tools/deployer-needs/evaluate.ts does.
+ */
+function ruleTagsAsDeployer(
+  roles: StageRoles,
+  action: "elasticloadbalancing:AddTags" | "elasticloadbalancing:RemoveTags",
+  resource: string,
+  context: Record<string, string | string[]>,
+): string {
+  const validated = (name: string, policy: Document) =>
+    createValidatedPolicy(policy, validateIdentityPolicy, { name });
+  return runUnsafeSimulation(
+    {
+      identityPolicies: [
+        { name: "permissions", policy: validated("permissions", roles.permissions) },
+      ],
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      permissionBoundaryPolicies: [
+        { name: "boundary", policy: validated("boundary", roles.boundary) },
+      ],
+      request: {
+        principal: roles.deployerArn,
+        action,
+        resource: { accountId: ACCOUNT, resource },
+        contextVariables: context,
+      },
+    } as Parameters<typeof runUnsafeSimulation>[0],
+    {},
+  ) as string;
+}
+
 describe("escalation suite: a hostile pull request cannot climb", function () {
   this.timeout(120_000);
+
+  describe("shared feature stacks: what they use of development's feature host and load balancer, and nothing else", () => {
+    const developmentTag = { "aws:ResourceTag/stage": "development" };
+    const inDevelopment = { "ecs:cluster": ecs("cluster/multistage-development-cluster") };
+
+    it("feature: runs only development's provisioner task definition, in development's cluster", async () => {
+      const feature = await roles("feature");
+      assert.equal(
+        await asDeployer(
+          feature,
+          "ecs:RunTask",
+          ecs("task-definition/multistage-development-feature-db:7"),
+          { ...inDevelopment, ...developmentTag },
+        ),
+        "Allowed",
+        "control: the provisioner, any revision, in development's cluster",
+      );
+      for (const family of [
+        "multistage-development-app:12",
+        "multistage-development-bucket-sync:3",
+        "multistage-staging-app:4",
+        "multistage-production-sanitize:9",
+        "multistage-production-sanitized-copy:2",
+      ])
+        denied(
+          await asDeployer(feature, "ecs:RunTask", ecs(`task-definition/${family}`), {
+            ...inDevelopment,
+            "aws:ResourceTag/stage": family.split("-")[1],
+          }),
+          `run ${family}`,
+        );
+      for (const stage of ["staging", "production"])
+        denied(
+          await asDeployer(
+            feature,
+            "ecs:RunTask",
+            ecs("task-definition/multistage-development-feature-db:7"),
+            { "ecs:cluster": ecs(`cluster/multistage-${stage}-cluster`), ...developmentTag },
+          ),
+          `run the provisioner in ${stage}'s cluster`,
+        );
+      denied(
+        await asDeployer(
+          feature,
+          "ecs:StopTask",
+          ecs("task/multistage-development-cluster/0123456789abcdef0123456789abcdef"),
+          inDevelopment,
+        ),
+        "stop development's tasks",
+      );
+      denied(
+        await asDeployer(
+          feature,
+          "ecs:TagResource",
+          ecs("task/multistage-development-cluster/0123456789abcdef0123456789abcdef"),
+          { "aws:RequestTag/stage": "feature-x", "aws:TagKeys": ["stage"] },
+        ),
+        "tag development's running tasks",
+      );
+      assert.equal(
+        await asDeployer(
+          feature,
+          "ecs:TagResource",
+          ecs("task/multistage-development-cluster/0123456789abcdef0123456789abcdef"),
+          { "ecs:CreateAction": "RunTask", "aws:TagKeys": ["multistage:resource"] },
+        ),
+        "Allowed",
+        "control: the tags RunTask puts on the provisioner's new task",
+      );
+    });
+
+    it("feature: passes only the provisioner's two roles, and only to ECS tasks", async () => {
+      const feature = await roles("feature");
+      const toTasks = { "iam:PassedToService": "ecs-tasks.amazonaws.com" };
+      for (const name of [
+        "multistage-development-feature-db-execution",
+        "multistage-development-feature-db-task",
+      ])
+        assert.equal(
+          await asDeployer(feature, "iam:PassRole", role(name), toTasks),
+          "Allowed",
+          `control: ${name}`,
+        );
+      for (const name of [
+        "multistage-development-app-task",
+        "multistage-development-app-execution",
+        "multistage-development-feature-template-scheduler",
+        "multistage-production-sanitize-task",
+      ])
+        denied(await asDeployer(feature, "iam:PassRole", role(name), toTasks), `pass ${name}`);
+      for (const service of ["scheduler.amazonaws.com", "states.amazonaws.com"])
+        denied(
+          await asDeployer(
+            feature,
+            "iam:PassRole",
+            role("multistage-development-feature-db-task"),
+            {
+              "iam:PassedToService": service,
+            },
+          ),
+          `pass the provisioner's task role to ${service}`,
+        );
+    });
+
+    it("feature: creates rules on development's listener only as a feature stack's, and changes only those", async () => {
+      const feature = await roles("feature");
+      const ownRule = { "aws:ResourceTag/stage": "feature-x" };
+      assert.equal(
+        await asDeployer(feature, "elasticloadbalancing:CreateRule", listener("development"), {
+          ...developmentTag,
+          "aws:RequestTag/stage": "feature-x",
+          "aws:TagKeys": ["stage"],
+        }),
+        "Allowed",
+        "control: a rule tagged as a feature stack's",
+      );
+      assert.equal(
+        ruleTagsAsDeployer(feature, "elasticloadbalancing:AddTags", rule("development"), {
+          "elasticloadbalancing:CreateAction": "CreateRule",
+          "aws:RequestTag/stage": "feature-x",
+          "aws:TagKeys": ["stage"],
+        }),
+        "Allowed",
+        "control: the tags CreateRule brings",
+      );
+      for (const action of ["ModifyRule", "DeleteRule", "SetRulePriorities"])
+        assert.equal(
+          await asDeployer(feature, `elasticloadbalancing:${action}`, rule("development"), ownRule),
+          "Allowed",
+          `control: ${action} on its own rule`,
+        );
+      denied(
+        await asDeployer(
+          feature,
+          "elasticloadbalancing:CreateRule",
+          listener("development"),
+          developmentTag,
+        ),
+        "an untagged rule on development's listener",
+      );
+      denied(
+        await asDeployer(feature, "elasticloadbalancing:CreateRule", listener("development"), {
+          ...developmentTag,
+          "aws:RequestTag/stage": "development",
+          "aws:TagKeys": ["stage"],
+        }),
+        "a rule tagged as development's",
+      );
+      for (const action of ["ModifyRule", "DeleteRule", "SetRulePriorities"])
+        denied(
+          await asDeployer(
+            feature,
+            `elasticloadbalancing:${action}`,
+            rule("development"),
+            developmentTag,
+          ),
+          `${action} on development's own rule`,
+        );
+      denied(
+        ruleTagsAsDeployer(feature, "elasticloadbalancing:AddTags", rule("development"), {
+          ...developmentTag,
+          "aws:RequestTag/stage": "feature-x",
+          "aws:TagKeys": ["stage"],
+        }),
+        "claim development's rule by re-tagging it",
+      );
+      denied(
+        ruleTagsAsDeployer(feature, "elasticloadbalancing:RemoveTags", rule("development"), {
+          ...developmentTag,
+          "aws:TagKeys": ["stage"],
+        }),
+        "untag development's rule",
+      );
+      for (const action of [
+        "ModifyListener",
+        "DeleteListener",
+        "AddListenerCertificates",
+        "RemoveListenerCertificates",
+      ])
+        denied(
+          await asDeployer(
+            feature,
+            `elasticloadbalancing:${action}`,
+            listener("development"),
+            developmentTag,
+          ),
+          `${action} on development's listener (its default actions, its certificates)`,
+        );
+      denied(
+        await asDeployer(
+          feature,
+          "elasticloadbalancing:DeleteLoadBalancer",
+          elb("loadbalancer/app/multistage-development/0123456789abcdef"),
+          developmentTag,
+        ),
+        "delete development's load balancer",
+      );
+      denied(
+        await asDeployer(
+          feature,
+          "elasticloadbalancing:ModifyTargetGroup",
+          elb("targetgroup/multistage-development/0123456789abcdef"),
+          developmentTag,
+        ),
+        "change development's target group",
+      );
+      for (const stage of ["staging", "production"])
+        denied(
+          await asDeployer(feature, "elasticloadbalancing:CreateRule", listener(stage), {
+            "aws:ResourceTag/stage": stage,
+            "aws:RequestTag/stage": "feature-x",
+            "aws:TagKeys": ["stage"],
+          }),
+          `a rule on ${stage}'s listener`,
+        );
+    });
+
+    it("development: hosts feature stacks' rules on its listener without reaching into them", async () => {
+      const development = await roles("development");
+      assert.equal(
+        await asDeployer(
+          development,
+          "elasticloadbalancing:AddListenerCertificates",
+          listener("development"),
+          developmentTag,
+        ),
+        "Allowed",
+        "control: the preview domain's certificate on its own listener",
+      );
+      denied(
+        await asDeployer(development, "elasticloadbalancing:ModifyRule", rule("development"), {
+          "aws:ResourceTag/stage": "feature-x",
+        }),
+        "change a feature stack's rule",
+      );
+    });
+
+    it("feature: cannot read the feature host's admin login or change the host", async () => {
+      const feature = await roles("feature");
+      const secret = (name: string) =>
+        `arn:aws:secretsmanager:${R}:${ACCOUNT}:secret:${name}-AbCdEf`;
+      denied(
+        await asDeployer(
+          feature,
+          "secretsmanager:GetSecretValue",
+          secret("multistage-development-feature-host-credentials"),
+          developmentTag,
+        ),
+        "the feature host's admin secret",
+      );
+      for (const action of ["rds:ModifyDBInstance", "rds:DeleteDBInstance", "rds:RebootDBInstance"])
+        denied(
+          await asDeployer(
+            feature,
+            action,
+            rds("db:multistage-development-feature-host"),
+            developmentTag,
+          ),
+          `${action} on the feature host`,
+        );
+      assert.equal(
+        await asDeployer(
+          feature,
+          "secretsmanager:GetSecretValue",
+          secret("multistage-feature-x-db-credentials"),
+          { "aws:ResourceTag/stage": "feature-x" },
+        ),
+        "Allowed",
+        "control: its own database's credentials",
+      );
+    });
+
+    it("feature: manages its own serverless cache, users and user groups, and no other stage's", async () => {
+      const feature = await roles("feature");
+      for (const [action, resource] of [
+        ["elasticache:ModifyServerlessCache", "serverlesscache:multistage-feature-x-cache"],
+        ["elasticache:DeleteServerlessCache", "serverlesscache:multistage-feature-x-cache"],
+        ["elasticache:ModifyUser", "user:multistage-feature-x-0123abcd"],
+        ["elasticache:DeleteUserGroup", "usergroup:multistage-feature-x-cache"],
+      ])
+        assert.equal(
+          await asDeployer(feature, action, cache(resource), {
+            "aws:ResourceTag/stage": "feature-x",
+          }),
+          "Allowed",
+          `control: ${action} on its own ${resource}`,
+        );
+      for (const stage of ["development", "staging", "production"]) {
+        const tag = { "aws:ResourceTag/stage": stage };
+        for (const [action, resource] of [
+          ["elasticache:ModifyServerlessCache", `serverlesscache:multistage-${stage}-cache`],
+          ["elasticache:DeleteServerlessCache", `serverlesscache:multistage-${stage}-cache`],
+          ["elasticache:ModifyUser", `user:multistage-${stage}-cache-default`],
+          ["elasticache:ModifyUserGroup", `usergroup:multistage-${stage}-cache`],
+          ["elasticache:DeleteUserGroup", `usergroup:multistage-${stage}-cache`],
+        ])
+          denied(
+            await asDeployer(feature, action, cache(resource), tag),
+            `${action} on ${stage}'s ${resource}`,
+          );
+      }
+    });
+  });
 
   describe("network takeover (re-tagging another stage's network as one's own)", () => {
     for (const stage of ["feature", "development"]) {

