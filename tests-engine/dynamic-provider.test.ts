@@ -46,12 +46,13 @@ function writeProgram(dir: string, checkout: string): void {
   );
   fs.writeFileSync(
     path.join(dir, "index.ts"),
-    `import { FeatureDatabase } from ${JSON.stringify(path.join(checkout, "components", "feature-database"))};
+    `import * as pulumi from "@pulumi/pulumi";
+import { FeatureDatabase } from ${JSON.stringify(path.join(checkout, "components", "feature-database"))};
 
 const db = new FeatureDatabase("db", {
   region: "us-east-1",
   clusterArn: "arn:aws:ecs:us-east-1:123456789012:cluster/multistage-development-app",
-  taskDefinitionArn: ${JSON.stringify(TASK_DEFINITION)},
+  taskDefinitionArn: new pulumi.Config().get("taskDefinition") ?? ${JSON.stringify(TASK_DEFINITION)},
   containerName: "app",
   subnetIds: ["subnet-0devprivate000000a"],
   securityGroupIds: ["sg-0app"],
@@ -98,7 +99,7 @@ describe("a dynamic provider under the real engine (FeatureDatabase)", () => {
     assert.equal(state.filter((r) => r.type === FEATURE_DATABASE_RESOURCE_TYPE).length, 0);
   });
 
-  it("pulumi up runs `create` once, as the deployer role, with the secret's ARN only; a second up makes no call; pulumi destroy runs `drop`", async () => {
+  it("pulumi up runs `create` once, as the deployer role, with the secret's ARN only; a second up and a new task definition revision make no call; pulumi destroy runs `drop` with the family's latest revision", async () => {
     engine.ecs.executor = () => 0;
     const before = engine.ecs.runs.length;
     expectSuccess(await engine.pulumi(["up", "--yes", "-s", STACK], { cwd: program }));
@@ -124,6 +125,7 @@ describe("a dynamic provider under the real engine (FeatureDatabase)", () => {
       "arn:aws:sts::123456789012:assumed-role/multistage-development-deployer/feature-database",
     );
     assert.equal(created[0].assignPublicIp, "DISABLED");
+    assert.deepEqual(created[0].env, {}, "the task gets no environment from RunTask: no password");
 
     // The state holds the names, no secret, and the journal line is the resource's own.
     const state = await exportStack(engine, STACK, program);
@@ -150,6 +152,15 @@ describe("a dynamic provider under the real engine (FeatureDatabase)", () => {
     const afterFirst = engine.ecs.runs.length;
     expectSuccess(await engine.pulumi(["up", "--yes", "-s", STACK], { cwd: program }));
     assert.equal(engine.ecs.runs.length, afterFirst, "a second up ran a task");
+    // An image deploy registers the task definition's next revision: no task for that.
+    const nextRevision = TASK_DEFINITION.replace(/:4$/, ":5");
+    expectSuccess(
+      await engine.pulumi(["config", "set", "taskDefinition", nextRevision, "-s", STACK], {
+        cwd: program,
+      }),
+    );
+    expectSuccess(await engine.pulumi(["up", "--yes", "-s", STACK], { cwd: program }));
+    assert.equal(engine.ecs.runs.length, afterFirst, "a new task definition revision ran a task");
 
     expectSuccess(await engine.pulumi(["destroy", "--yes", "-s", STACK], { cwd: program }));
     assert.deepEqual(
@@ -166,6 +177,7 @@ describe("a dynamic provider under the real engine (FeatureDatabase)", () => {
         ],
       ],
     );
+    assert.equal(engine.ecs.runs.at(-1)?.taskDefinition, "multistage-development-app");
     assert.deepEqual(
       engine
         .journal()
