@@ -309,6 +309,20 @@ export function stagePolicy(access: StageAccess): PolicyDocument {
       Condition: { StringEquals: { "aws:ResourceTag/stage": access.networkStage } },
     });
     statements.push(...featureHostStatements(access.networkStage, tags));
+  } else {
+    // A stage's own listener rules (development's, which keep its own host name ahead of every
+    // feature stack's rule): untagged while CreateRule tags them, its own by tag after. Feature
+    // stacks' rules on the same listener carry their own stage tag, so they stay out of reach.
+    statements.push({
+      Sid: "OwnRules",
+      Effect: "Allow",
+      Action: "elasticloadbalancing:*",
+      Resource: arn("elasticloadbalancing", `listener-rule/app/${stagePrefix(PROJECT, stage)}/*`),
+      // Tagged its own at creation too: the tags CreateRule brings are authorized as AddTags.
+      Condition: {
+        StringLikeIfExists: { "aws:ResourceTag/stage": tags, "aws:RequestTag/stage": tags },
+      },
+    });
   }
   if (stage !== "production") {
     // Lower stages restore production's sanitized snapshots and copy its sanitized bucket; raw production data never.
@@ -450,7 +464,10 @@ function featureHostStatements(
       Effect: "Allow",
       Action: "elasticloadbalancing:AddTags",
       Resource: arn("elasticloadbalancing", `listener-rule/app/${host.loadBalancer}/*`),
-      Condition: { StringEquals: { "elasticloadbalancing:CreateAction": "CreateRule" } },
+      Condition: {
+        StringEquals: { "elasticloadbalancing:CreateAction": "CreateRule" },
+        StringLike: { "aws:RequestTag/stage": tags },
+      },
     },
   ];
 }

@@ -433,6 +433,10 @@ export class AppService extends pulumi.ComponentResource {
     const https = args.certificateArn ? listeners[0] : undefined;
 
     if (args.previewDomain && https) {
+      // Feature stacks add host-header rules to these listeners, and a rule decides before the
+      // default action: the stage's own host name is claimed first, at priority 1 on both
+      // listeners, so no feature stack's rule (whatever host it names) can take its traffic.
+      if (args.domain) this.ownHostRules(name, args.domain.name, listeners, targetGroup);
       // Feature stacks' host names are covered by the wildcard certificate (SNI picks it) and
       // resolve through one wildcard alias: a feature stack adds no DNS record of its own.
       new aws.lb.ListenerCertificate(
@@ -478,6 +482,42 @@ export class AppService extends pulumi.ComponentResource {
       url = pulumi.interpolate`${scheme}://${loadBalancer.dnsName}`;
     }
     return { forwarders: listeners, url, httpsListenerArn: https?.arn };
+  }
+
+  /** The stage's own host name at priority 1: HTTPS forwards to its service, HTTP redirects. */
+  private ownHostRules(
+    name: string,
+    hostName: string,
+    [https, http]: aws.lb.Listener[],
+    targetGroup: aws.lb.TargetGroup,
+  ): void {
+    const child = { parent: this };
+    const conditions = [{ hostHeader: { values: [hostName] } }];
+    new aws.lb.ListenerRule(
+      `${name}-own-host`,
+      {
+        listenerArn: https.arn,
+        priority: 1,
+        conditions,
+        actions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
+      },
+      child,
+    );
+    new aws.lb.ListenerRule(
+      `${name}-own-host-http`,
+      {
+        listenerArn: http.arn,
+        priority: 1,
+        conditions,
+        actions: [
+          {
+            type: "redirect",
+            redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" },
+          },
+        ],
+      },
+      child,
+    );
   }
 
   /** HTTP forwards, or redirects to an HTTPS listener when there is a certificate. */

@@ -64,6 +64,19 @@ describe("feature stacks behind development's load balancer (featureStacks.previ
     assert.ok(https, "the HTTPS listener the rules go on");
   });
 
+  it("development claims its own host name at priority 1 on both listeners, ahead of any feature stack's rule", async () => {
+    const { resources } = await developmentRender();
+    const own = named(resources, "env-app-own-host").inputs;
+    assert.equal(own.priority, 1);
+    assert.deepEqual(own.conditions, [{ hostHeader: { values: [DOMAIN.name] } }]);
+    assert.equal((own.actions as Array<{ type: string }>)[0].type, "forward");
+    const http = named(resources, "env-app-own-host-http").inputs;
+    assert.equal(http.priority, 1);
+    assert.deepEqual(http.conditions, own.conditions);
+    assert.equal((http.actions as Array<{ type: string }>)[0].type, "redirect");
+    assert.notEqual(own.listenerArn, http.listenerArn);
+  });
+
   it("development's load balancer reaches the feature apps group on the app port, and nothing else reaches it", async () => {
     const { resources } = await developmentRender();
     const groups = ofType(resources, TYPES.securityGroup);
