@@ -29,6 +29,12 @@ export interface BucketArgs {
    * @default "destroyable"
    */
   teardown?: TeardownMode;
+  /**
+   * Object prefixes whose objects expire, with their age in days (production's sanitized
+   * bucket: the nightly database exports, of which only the newest is read).
+   * @default undefined (nothing expires but noncurrent versions)
+   */
+  expiringPrefixes?: Record<string, number>;
 }
 
 /** Every documented `@default` of BucketArgs, in one place: normalize() applies them, a test checks the TSDoc against them. */
@@ -39,8 +45,11 @@ export const BUCKET_DEFAULTS = {
   teardown: "destroyable",
 } as const satisfies Partial<BucketArgs>;
 
-function normalize(args: BucketArgs): Required<BucketArgs> {
-  return { ...BUCKET_DEFAULTS, ...stripUndefined(args) } as Required<BucketArgs>;
+type NormalizedBucketArgs = Required<Omit<BucketArgs, "expiringPrefixes">> &
+  Pick<BucketArgs, "expiringPrefixes">;
+
+function normalize(args: BucketArgs): NormalizedBucketArgs {
+  return { ...BUCKET_DEFAULTS, ...stripUndefined(args) } as NormalizedBucketArgs;
 }
 
 /** The stage's private S3 bucket: no public access, owner-enforced, encrypted, TLS only. */
@@ -87,6 +96,12 @@ export class Bucket extends pulumi.ComponentResource {
             noncurrentVersionExpiration: { noncurrentDays: args.noncurrentVersionExpirationDays },
             abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
           },
+          ...Object.entries(args.expiringPrefixes ?? {}).map(([prefix, days]) => ({
+            id: `expire-${prefix.replace(/[^A-Za-z0-9-]/g, "")}`,
+            status: "Enabled",
+            filter: { prefix },
+            expiration: { days },
+          })),
         ],
       },
       { ...child, dependsOn: versioning ? [versioning] : [] },

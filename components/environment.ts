@@ -15,7 +15,7 @@ import { Network } from "./network";
 import { SecurityGroups } from "./security-groups";
 import type { FeatureHostRef, PreviewRoutingRef, StageReferences } from "../stage/references";
 import { FeatureDatabase } from "./feature-database";
-import { FeatureHost } from "./feature-host";
+import { FEATURE_TEMPLATE_EXPORT_PREFIX, FeatureHost } from "./feature-host";
 import { ServerlessCache } from "./serverless-cache";
 import { jsonSecret } from "../lib/aws/json-secret";
 import * as random from "@pulumi/random";
@@ -85,6 +85,9 @@ interface DataStores {
   };
   cache: { primaryAddress: pulumi.Output<string>; port: number; secretArn: pulumi.Output<string> };
 }
+
+/** Days production's sanitized bucket keeps a nightly database export: a week of fallbacks. */
+const SANITIZED_EXPORT_DAYS = 7;
 
 /**
  * A feature stack's database and role on the feature host: `feature_<slug>`, one per data
@@ -193,7 +196,13 @@ export class Environment extends pulumi.ComponentResource {
     const sanitizedBucket = stage.refinery
       ? new Bucket(
           `${name}-sanitized`,
-          { namer, purpose: SHARED_PURPOSES.sanitizedBucket, teardown: stage.teardown },
+          {
+            namer,
+            purpose: SHARED_PURPOSES.sanitizedBucket,
+            teardown: stage.teardown,
+            // Each night's database export is a directory of its own; the refresh reads the newest.
+            expiringPrefixes: { [FEATURE_TEMPLATE_EXPORT_PREFIX]: SANITIZED_EXPORT_DAYS },
+          },
           child,
         )
       : undefined;

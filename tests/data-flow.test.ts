@@ -115,6 +115,16 @@ describe("one-way data flow in the renders", () => {
     )[0].command;
     assert.deepEqual(refresh.slice(2, 4), ["refresh-template", "--from"]);
     assert.equal(refresh[4], "s3://multistage-production-sanitized/feature-template/");
+    // The exports it reads expire in production's sanitized bucket; the newest is what counts.
+    const production = await shippedRender("production");
+    const rules = named(production.resources, "env-sanitized-lifecycle").inputs.rules as Array<{
+      filter: { prefix?: string };
+      expiration?: { days: number };
+    }>;
+    assert.deepEqual(
+      rules.filter((r) => r.filter.prefix === "feature-template/").map((r) => r.expiration),
+      [{ days: 7 }],
+    );
   });
 
   it("restores into a volume at least the snapshot's size, whatever the profile says", async () => {
