@@ -83,7 +83,18 @@ interface DataStores {
     secretArn: pulumi.Output<string>;
     instance?: Database;
   };
-  cache: { primaryAddress: pulumi.Output<string>; port: number; secretArn: pulumi.Output<string> };
+  cache: {
+    primaryAddress: pulumi.Output<string>;
+    port: number;
+    secretArn: pulumi.Output<string>;
+    /** The user the app authenticates as: `default` on a cache of the stage's own. */
+    username: string;
+  };
+}
+
+/** What every key a stage's app writes starts with (`REDIS_KEY_PREFIX`): its stack name and a colon. */
+export function cacheKeyPrefix(stack: string): string {
+  return `${stack}:`;
 }
 
 /**
@@ -96,6 +107,11 @@ export function featureDatabaseNames(
 ): { database: string; role: string } {
   const base = `${stack.replace(/-/g, "_")}${generation > 0 ? `_g${generation}` : ""}`;
   return { database: base, role: base };
+}
+
+/** A cache component as the app sees it. */
+function cacheOf(cache: Cache | ServerlessCache): Omit<DataStores["cache"], "username"> {
+  return { primaryAddress: cache.primaryAddress, port: cache.port, secretArn: cache.secretArn };
 }
 
 /** The host label a shared feature stack answers at under the preview domain: its stack name. */
@@ -254,6 +270,10 @@ export class Environment extends pulumi.ComponentResource {
           DB_USER: db.username,
           REDIS_HOST: cache.primaryAddress,
           REDIS_PORT: String(cache.port),
+          REDIS_USERNAME: cache.username,
+          // Every stage's keys start with its name: never an empty value, which ECS drops from a
+          // task definition (so every update would replace it: pulumi/pulumi-aws#4576).
+          REDIS_KEY_PREFIX: cacheKeyPrefix(stage.name),
         },
         // ECS resolves "<secret arn>:<json key>::" to one field of the JSON secret at task start.
         secrets: {
@@ -433,7 +453,7 @@ export class Environment extends pulumi.ComponentResource {
         secretArn: database.secretArn,
         instance: database,
       },
-      cache,
+      cache: { ...cacheOf(cache), username: "default" },
     };
   }
 
@@ -510,7 +530,7 @@ export class Environment extends pulumi.ComponentResource {
         username: database.role,
         secretArn: credentials.secret.arn,
       },
-      cache,
+      cache: { ...cacheOf(cache), username: "default" },
     };
   }
 

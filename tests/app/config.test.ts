@@ -16,6 +16,8 @@ const valid: Record<string, string> = {
   DB_PASSWORD: "a-very-secret-db-password",
   REDIS_HOST: "cache.internal",
   REDIS_PORT: "6379",
+  REDIS_USERNAME: "default",
+  REDIS_KEY_PREFIX: "staging:",
   REDIS_TOKEN: "a-very-secret-redis-token",
 };
 
