@@ -69,10 +69,23 @@ export interface PreviewRoutingRef {
   domain: string;
 }
 
+/**
+ * Development's cache as feature stacks with `cache: shared` use it (`featureCache`): where it
+ * is, and the user group its replication group authenticates with, which each such stack adds
+ * a user of its own to.
+ */
+export interface FeatureCacheRef {
+  address: string;
+  port: number;
+  userGroupId: string;
+}
+
 export interface StageReferences {
   network?: BorrowedNetwork;
   /** A shared feature stack's host on development. */
   featureHost?: FeatureHostRef;
+  /** A shared feature stack's user on development's cache, with `cache: shared`. */
+  featureCache?: FeatureCacheRef;
   /** A shared feature stack's way in through development's load balancer, when it has a preview domain. */
   previewRouting?: PreviewRoutingRef;
   sanitized?: SanitizedData;
