@@ -155,6 +155,15 @@ export async function resolveStageReferences(
         `feature stacks with isolation "shared" need its feature host: deploy it with multistage:featureStacks.isolation shared (the default), or deploy this stack with isolation "dedicated"`,
       );
       references.featureHost = shared.featureHost as FeatureHostRef;
+      if (stage.feature.cache === "shared") {
+        const cache = await readOutputs(
+          development,
+          stack,
+          ["featureCache"] as const,
+          `feature stacks with cache "shared" need a user group on its cache: deploy it with multistage:featureStacks.cache shared, or deploy this stack with cache "serverless" (the default)`,
+        );
+        references.featureCache = cache.featureCache as FeatureCacheRef;
+      }
       const preview = await development.getOutputDetails("featurePreview");
       if (preview.value) references.previewRouting = preview.value as PreviewRoutingRef;
     }
