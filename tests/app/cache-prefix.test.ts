@@ -1,13 +1,15 @@
 import { strict as assert } from "node:assert";
 import Redis from "ioredis";
 import { AppConfig, loadConfig } from "../../app/src/config";
+import { featureCacheAccessString } from "../../components/feature-cache-user";
 import { createDependencies, redisSettings } from "../../app/src/dependencies";
 import { freePort, RedisService, REDIS_TOKEN } from "../../tools/local/services";
 
 /** A feature stack's user on a shared cache, as development's cache would hold it. */
 const FEATURE = "feature-x";
 const FEATURE_PASSWORD = "feature-x-password-0123456789";
-const FEATURE_ACCESS = `on ~${FEATURE}:* &${FEATURE}:* +@all -@dangerous -@admin`;
+/** The very access string a shared-cache feature stack's ElastiCache user gets. */
+const FEATURE_ACCESS = featureCacheAccessString(FEATURE);
 
 describe("the app's Redis client: its user and its key prefix, against a real redis-server", function () {
   this.timeout(60_000);

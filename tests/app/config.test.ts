@@ -63,6 +63,20 @@ describe("app config", () => {
     );
   });
 
+  it("refuses an empty or colon-less Redis key prefix and a malformed Redis user", () => {
+    for (const prefix of ["", "staging", "Staging:"]) {
+      const result = loadConfig({ ...valid, REDIS_KEY_PREFIX: prefix });
+      assert.ok(!result.ok, prefix);
+      assert.match(result.problems.join("\n"), /REDIS_KEY_PREFIX: got .*; expected a key prefix/);
+    }
+    const user = loadConfig({ ...valid, REDIS_USERNAME: "no spaces" });
+    assert.ok(!user.ok);
+    assert.match(
+      user.problems.join("\n"),
+      /REDIS_USERNAME: got "no spaces"; expected a cache user name/,
+    );
+  });
+
   it("never echoes a secret, even a malformed one", () => {
     const result = loadConfig({ ...valid, DB_PASSWORD: "short" });
     assert.ok(!result.ok);
