@@ -81,7 +81,9 @@ export class FeatureCacheUser extends pulumi.ComponentResource {
     const credentials = jsonSecret(
       name,
       {
-        secretName: args.namer.name("secret", "cache-credentials"),
+        // Not `cache-credentials`, the serverless cache's: a stack switching between the two
+        // creates the new secret before it deletes the old, and Secrets Manager names are unique.
+        secretName: args.namer.name("secret", "cache-user-credentials"),
         description: `Redis user of ${args.namer.prefix} on development's cache`,
         value: {
           host: args.cache.address,

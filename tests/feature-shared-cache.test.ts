@@ -109,7 +109,7 @@ describe("featureStacks.cache shared: a feature stack's user on development's ca
     assert.ok(token);
     const secret = named(resources, "env-cache-secret");
     assert.match(token.valueFrom, /:password::$/);
-    assert.equal(secret.physicalName, `multistage-${target.stack}-cache-credentials`);
+    assert.equal(secret.physicalName, `multistage-${target.stack}-cache-user-credentials`);
     assert.equal(named(resources, "env-cache-secret-value").inputs.secretString, "[secret]");
   });
 
@@ -144,6 +144,15 @@ describe("featureStacks.cache shared: a feature stack's user on development's ca
     });
     assert.equal(ofType(resources, SERVERLESS).length, 1);
     assert.equal(ofType(resources, ASSOCIATION).length, 0);
+    // Switching modes creates the new resources before deleting the old: no name in common
+    // within one type (users and user groups are named apart by AWS).
+    const cacheNames = (list: typeof resources) =>
+      list
+        .filter((r) => [TYPES.secret, USER, USER_GROUP].includes(r.type) && /cache/.test(r.name))
+        .map((r) => `${r.type} ${String(r.physicalName)}`);
+    const shared = cacheNames((await render()).resources);
+    assert.ok(shared.length >= 2);
+    for (const name of cacheNames(resources)) assert.ok(!shared.includes(name), name);
     const container = appContainer<Container>(resources);
     const env = Object.fromEntries(container.environment.map((e) => [e.name, e.value]));
     assert.equal(env.REDIS_USERNAME, "default");
