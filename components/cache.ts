@@ -38,6 +38,13 @@ export interface CacheArgs {
    * @default "destroyable"
    */
   teardown?: TeardownMode;
+  /**
+   * Development with `featureStacks.cache: shared`: feature stacks get a user each on this cache.
+   * It then authenticates with a user group (RBAC) instead of an AUTH token, and also admits
+   * this group (development's feature apps) on the Redis port.
+   * @default undefined (an AUTH token, the app alone admitted)
+   */
+  featureStacks?: { clientSecurityGroupId: pulumi.Input<string> };
 }
 
 /** Every documented `@default` of CacheArgs, in one place: normalize() applies them, a test checks the TSDoc against them. */
@@ -48,8 +55,11 @@ export const CACHE_DEFAULTS = {
   teardown: "destroyable",
 } as const satisfies Partial<CacheArgs>;
 
-function normalize(args: CacheArgs): Required<CacheArgs> {
-  return { ...CACHE_DEFAULTS, ...stripUndefined(args) } as Required<CacheArgs>;
+type NormalizedCacheArgs = Required<Omit<CacheArgs, "featureStacks">> &
+  Pick<CacheArgs, "featureStacks">;
+
+function normalize(args: CacheArgs): NormalizedCacheArgs {
+  return { ...CACHE_DEFAULTS, ...stripUndefined(args) } as NormalizedCacheArgs;
 }
 
 /** ElastiCache Redis, encrypted at rest and in transit, token in Secrets Manager, app-only access. */
@@ -58,6 +68,8 @@ export class Cache extends pulumi.ComponentResource {
   readonly port: number;
   readonly secretArn: pulumi.Output<string>;
   readonly replicationGroupId: string;
+  /** The user group feature stacks add their users to; only with `featureStacks`. */
+  readonly userGroupId?: pulumi.Output<string>;
 
   constructor(name: string, rawArgs: CacheArgs, opts?: pulumi.ComponentResourceOptions) {
     super("multistage:data:Cache", name, {}, opts);
@@ -77,6 +89,19 @@ export class Cache extends pulumi.ComponentResource {
       },
       this,
     );
+    if (args.featureStacks)
+      new aws.vpc.SecurityGroupIngressRule(
+        `${name}-from-feature-apps`,
+        {
+          securityGroupId: group.id,
+          description: "From feature stacks' tasks, each a user of its own",
+          ipProtocol: "tcp",
+          fromPort: REDIS_PORT,
+          toPort: REDIS_PORT,
+          referencedSecurityGroupId: args.featureStacks.clientSecurityGroupId,
+        },
+        child,
+      );
     const subnets = new aws.elasticache.SubnetGroup(
       `${name}-subnets`,
       {
@@ -95,6 +120,8 @@ export class Cache extends pulumi.ComponentResource {
       child,
     );
 
+    const users = args.featureStacks ? this.userGroup(name, args.namer, token) : undefined;
+
     this.replicationGroupId = args.namer.name("elasticache-replication-group", "cache");
     const replicationGroup = new aws.elasticache.ReplicationGroup(
       `${name}-redis`,
@@ -112,7 +139,19 @@ export class Cache extends pulumi.ComponentResource {
         securityGroupIds: [group.id],
         atRestEncryptionEnabled: true,
         transitEncryptionEnabled: true,
-        authToken: token.result,
+        // A token or a user group, never both (the provider's user_group_ids conflicts with
+        // auth_token). Switching an existing cache to the group is an update in place:
+        // terraform-provider-aws (elasticache/replication_group.go, "Transitioning to RBAC")
+        // sends one ModifyReplicationGroup with UserGroupIdsToAdd and AuthTokenUpdateStrategy
+        // DELETE, and waits for the group to be available before and after: a few minutes in
+        // `modifying`, no replacement, no data lost. The token becomes the password of the
+        // group's `default` user, so the app's `AUTH <token>` keeps working throughout. Going
+        // back (featureStacks.cache serverless) removes the group and sets the token in two
+        // separate calls without a strategy for the token, which is not automated here: see the
+        // README.
+        ...(users
+          ? { userGroupIds: [users.userGroupId], authTokenUpdateStrategy: "DELETE" }
+          : { authToken: token.result }),
         snapshotRetentionLimit: teardown.finalSnapshot ? 7 : 0,
         finalSnapshotIdentifier: teardown.finalSnapshot
           ? args.namer.name("elasticache-replication-group", "cache-final")
@@ -138,8 +177,50 @@ export class Cache extends pulumi.ComponentResource {
     );
 
     this.primaryAddress = replicationGroup.primaryEndpointAddress;
+    this.userGroupId = users?.userGroupId;
     this.port = REDIS_PORT;
     this.secretArn = credentials.secret.arn;
-    this.registerOutputs({ primaryAddress: this.primaryAddress, secretArn: this.secretArn });
+    this.registerOutputs({
+      primaryAddress: this.primaryAddress,
+      secretArn: this.secretArn,
+      userGroupId: this.userGroupId,
+    });
+  }
+
+  /**
+   * The user group development's app and the feature stacks' users share. A user group must
+   * hold a user named `default` (ElastiCache User Guide, "Role-Based Access Control"): the app's
+   * own, with the token as its password and every key. A Redis OSS cache takes only `redis`
+   * engine users and groups (same page).
+   */
+  private userGroup(
+    name: string,
+    namer: Namer,
+    token: random.RandomPassword,
+  ): aws.elasticache.UserGroup {
+    const child = { parent: this };
+    const user = new aws.elasticache.User(
+      `${name}-default-user`,
+      {
+        userId: namer.name("elasticache-user", "cache-default"),
+        userName: "default",
+        engine: "redis",
+        accessString: "on ~* +@all",
+        passwords: [token.result],
+      },
+      child,
+    );
+    return new aws.elasticache.UserGroup(
+      `${name}-users`,
+      {
+        userGroupId: namer.name("elasticache-user-group", "cache"),
+        engine: "redis",
+        userIds: [user.userId],
+      },
+      // Feature stacks add their users with UserGroupAssociations, which change this list: the
+      // provider's documentation for aws_elasticache_user_group_association says to ignore it
+      // here, or development's next update would remove every feature stack's user.
+      { ...child, ignoreChanges: ["userIds"] },
+    );
   }
 }

@@ -13,7 +13,13 @@ import type { NetworkRef } from "../lib/aws/network-ref";
 import { stageNameGuard } from "../lib/aws/name-guard";
 import { Network } from "./network";
 import { SecurityGroups } from "./security-groups";
-import type { FeatureHostRef, PreviewRoutingRef, StageReferences } from "../stage/references";
+import type {
+  FeatureCacheRef,
+  FeatureHostRef,
+  PreviewRoutingRef,
+  StageReferences,
+} from "../stage/references";
+import { cacheKeyPrefix, FeatureCacheUser } from "./feature-cache-user";
 import { FeatureDatabase } from "./feature-database";
 import { FEATURE_TEMPLATE_EXPORT_PREFIX, FeatureHost } from "./feature-host";
 import { ServerlessCache } from "./serverless-cache";
@@ -68,6 +74,8 @@ export interface EnvironmentOutputs {
   sanitizedBucketName?: pulumi.Output<string>;
   /** Development with shared feature stacks: the host and provisioner they use. */
   featureHost?: pulumi.Output<FeatureHostRef>;
+  /** Development with `featureStacks.cache: shared`: its cache and the user group feature stacks join. */
+  featureCache?: pulumi.Output<FeatureCacheRef>;
   /** Development with a preview domain: the listener feature stacks add their rules to. */
   featurePreview?: pulumi.Output<PreviewRoutingRef>;
 }
@@ -83,7 +91,17 @@ interface DataStores {
     secretArn: pulumi.Output<string>;
     instance?: Database;
   };
-  cache: { primaryAddress: pulumi.Output<string>; port: number; secretArn: pulumi.Output<string> };
+  cache: {
+    primaryAddress: pulumi.Output<string>;
+    port: number;
+    secretArn: pulumi.Output<string>;
+    /** The user the app authenticates as: `default` on a cache of the stage's own. */
+    username: string;
+    /** The secret's JSON key that holds the user's password (`REDIS_TOKEN`). */
+    tokenKey: "authToken" | "password";
+    /** Development's own replication group, when it is the stage's. */
+    own?: Cache;
+  };
 }
 
 /** Days production's sanitized bucket keeps a nightly database export: a week of fallbacks. */
@@ -99,6 +117,13 @@ export function featureDatabaseNames(
 ): { database: string; role: string } {
   const base = `${stack.replace(/-/g, "_")}${generation > 0 ? `_g${generation}` : ""}`;
   return { database: base, role: base };
+}
+
+/** A cache component as the app sees it. */
+function cacheOf(
+  cache: Cache | ServerlessCache | FeatureCacheUser,
+): Pick<DataStores["cache"], "primaryAddress" | "port" | "secretArn"> {
+  return { primaryAddress: cache.primaryAddress, port: cache.port, secretArn: cache.secretArn };
 }
 
 /** The host label a shared feature stack answers at under the preview domain: its stack name. */
@@ -178,13 +203,19 @@ export class Environment extends pulumi.ComponentResource {
     }
 
     const stores = featureHost
-      ? this.sharedFeatureStores(name, stage, featureHost, {
+      ? this.sharedFeatureStores(name, stage, featureHost, references.featureCache, {
           namer,
           network,
           appGroupId: groups.appGroupId,
           assumedRoleArn: args.assumedRoleArn,
         })
-      : this.ownStores(name, stage, references, { namer, network, appGroupId: groups.appGroupId });
+      : this.ownStores(name, stage, references, {
+          namer,
+          network,
+          appGroupId: groups.appGroupId,
+          // Development with `featureStacks.cache: shared`: feature stacks' users on its cache.
+          featureAppsGroupId: hosting?.cache === "shared" ? groups.featureAppsGroupId : undefined,
+        });
     const { db, cache } = stores;
     const bucket = new Bucket(
       `${name}-bucket`,
@@ -263,11 +294,15 @@ export class Environment extends pulumi.ComponentResource {
           DB_USER: db.username,
           REDIS_HOST: cache.primaryAddress,
           REDIS_PORT: String(cache.port),
+          REDIS_USERNAME: cache.username,
+          // Every stage's keys start with its name: never an empty value, which ECS drops from a
+          // task definition (so every update would replace it: pulumi/pulumi-aws#4576).
+          REDIS_KEY_PREFIX: cacheKeyPrefix(stage.name),
         },
         // ECS resolves "<secret arn>:<json key>::" to one field of the JSON secret at task start.
         secrets: {
           DB_PASSWORD: pulumi.interpolate`${db.secretArn}:password::`,
-          REDIS_TOKEN: pulumi.interpolate`${cache.secretArn}:authToken::`,
+          REDIS_TOKEN: pulumi.interpolate`${cache.secretArn}:${cache.tokenKey}::`,
         },
         readableSecretArns: [db.secretArn, cache.secretArn],
         bucketArn: bucket.arn,
@@ -376,6 +411,13 @@ export class Environment extends pulumi.ComponentResource {
       publicSubnetIds: pulumi.output(network.publicSubnetIds),
       privateSubnetIds: pulumi.output(network.privateSubnetIds),
       ...(hostedFeatures ? { featureHost: hostedFeatures.outputs } : {}),
+      ...(cache.own?.userGroupId
+        ? {
+            featureCache: pulumi
+              .all([cache.own.primaryAddress, cache.own.userGroupId])
+              .apply(([address, userGroupId]) => ({ address, port: cache.port, userGroupId })),
+          }
+        : {}),
       ...(previewDomain && service.httpsListenerArn
         ? {
             featurePreview: service.httpsListenerArn.apply((listenerArn) => ({
@@ -399,7 +441,12 @@ export class Environment extends pulumi.ComponentResource {
     name: string,
     stage: Stage,
     references: StageReferences,
-    parts: { namer: Namer; network: NetworkRef; appGroupId: pulumi.Output<string> },
+    parts: {
+      namer: Namer;
+      network: NetworkRef;
+      appGroupId: pulumi.Output<string>;
+      featureAppsGroupId?: pulumi.Output<string>;
+    },
   ): DataStores {
     const child = { parent: this };
     const database = new Database(
@@ -429,6 +476,9 @@ export class Environment extends pulumi.ComponentResource {
         engineVersion: stage.cacheEngineVersion,
         ...stage.cache,
         teardown: stage.teardown,
+        featureStacks: parts.featureAppsGroupId
+          ? { clientSecurityGroupId: parts.featureAppsGroupId }
+          : undefined,
       },
       child,
     );
@@ -442,20 +492,22 @@ export class Environment extends pulumi.ComponentResource {
         secretArn: database.secretArn,
         instance: database,
       },
-      cache,
+      cache: { ...cacheOf(cache), username: "default", tokenKey: "authToken", own: cache },
     };
   }
 
   /**
    * A shared feature stack's data: a database and login role of its own on development's
    * feature host, copied from the host's template by the provisioner task (seconds, where a
-   * snapshot restore takes ten minutes), and a serverless cache of its own. The password is
-   * made here and kept in the stack's own secret, which the provisioner reads by ARN.
+   * snapshot restore takes ten minutes), and a serverless cache of its own or a user on
+   * development's (featureCache). The password is made here and kept in the stack's own
+   * secret, which the provisioner reads by ARN.
    */
   private sharedFeatureStores(
     name: string,
     stage: Stage,
     host: FeatureHostRef,
+    shared: FeatureCacheRef | undefined,
     parts: {
       namer: Namer;
       network: NetworkRef;
@@ -505,11 +557,6 @@ export class Environment extends pulumi.ComponentResource {
       // The password must be in the secret before the provisioner reads it.
       { ...child, dependsOn: [credentials.version] },
     );
-    const cache = new ServerlessCache(
-      `${name}-cache`,
-      { namer: parts.namer, network: parts.network, clientSecurityGroupId: parts.appGroupId },
-      child,
-    );
     return {
       db: {
         address: pulumi.output(host.address),
@@ -519,8 +566,36 @@ export class Environment extends pulumi.ComponentResource {
         username: database.role,
         secretArn: credentials.secret.arn,
       },
-      cache,
+      cache: this.featureCache(name, stage, parts, shared),
     };
+  }
+
+  /**
+   * A shared feature stack's cache: a user of its own on development's cache, limited to its
+   * key prefix, when development offers it (`featureStacks.cache: shared`); else a serverless
+   * cache of its own.
+   */
+  private featureCache(
+    name: string,
+    stage: Stage,
+    parts: { namer: Namer; network: NetworkRef; appGroupId: pulumi.Output<string> },
+    shared: FeatureCacheRef | undefined,
+  ): DataStores["cache"] {
+    const child = { parent: this };
+    if (shared) {
+      const user = new FeatureCacheUser(
+        `${name}-cache`,
+        { namer: parts.namer, stack: stage.name, cache: shared },
+        child,
+      );
+      return { ...cacheOf(user), username: user.username, tokenKey: "password" };
+    }
+    const cache = new ServerlessCache(
+      `${name}-cache`,
+      { namer: parts.namer, network: parts.network, clientSecurityGroupId: parts.appGroupId },
+      child,
+    );
+    return { ...cacheOf(cache), username: "default", tokenKey: "authToken" };
   }
 
   /** Production's refinery and the sanitized bucket it fills: the only data that flows down. */

@@ -69,10 +69,23 @@ export interface PreviewRoutingRef {
   domain: string;
 }
 
+/**
+ * Development's cache as feature stacks with `cache: shared` use it (`featureCache`): where it
+ * is, and the user group its replication group authenticates with, which each such stack adds
+ * a user of its own to.
+ */
+export interface FeatureCacheRef {
+  address: string;
+  port: number;
+  userGroupId: string;
+}
+
 export interface StageReferences {
   network?: BorrowedNetwork;
   /** A shared feature stack's host on development. */
   featureHost?: FeatureHostRef;
+  /** A shared feature stack's user on development's cache, with `cache: shared`. */
+  featureCache?: FeatureCacheRef;
   /** A shared feature stack's way in through development's load balancer, when it has a preview domain. */
   previewRouting?: PreviewRoutingRef;
   sanitized?: SanitizedData;
@@ -142,6 +155,15 @@ export async function resolveStageReferences(
         `feature stacks with isolation "shared" need its feature host: deploy it with multistage:featureStacks.isolation shared (the default), or deploy this stack with isolation "dedicated"`,
       );
       references.featureHost = shared.featureHost as FeatureHostRef;
+      if (stage.feature.cache === "shared") {
+        const cache = await readOutputs(
+          development,
+          stack,
+          ["featureCache"] as const,
+          `feature stacks with cache "shared" need a user group on its cache: deploy it with multistage:featureStacks.cache shared, or deploy this stack with cache "serverless" (the default)`,
+        );
+        references.featureCache = cache.featureCache as FeatureCacheRef;
+      }
       const preview = await development.getOutputDetails("featurePreview");
       if (preview.value) references.previewRouting = preview.value as PreviewRoutingRef;
     }

@@ -29,6 +29,21 @@ export const contractSchema = z.object({
   DB_PASSWORD: z.string().min(8, "the database password (at least 8 characters)"),
   REDIS_HOST: hostname,
   REDIS_PORT: port,
+  /**
+   * The cache user the app authenticates as: `default` on a cache of the stage's own, the stack's
+   * name for a feature stack with a user on development's cache (ElastiCache user names).
+   */
+  REDIS_USERNAME: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9-]{0,39}$/, "a cache user name like default or feature-login"),
+  /**
+   * What every key the app writes starts with: `<stage>:`. On development's shared cache it is
+   * the only key pattern the feature stack's user may touch; never empty, because ECS drops an
+   * environment variable whose value is empty.
+   */
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]*:$/, "a key prefix like feature-login: (the stage and a colon)"),
   REDIS_TOKEN: z.string().min(16, "the Redis auth token (at least 16 characters)"),
 } satisfies Record<AppEnvironmentName | AppSecretName, z.ZodTypeAny>);
 

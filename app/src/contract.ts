@@ -19,6 +19,8 @@ export const APP_ENVIRONMENT = [
   "DB_USER",
   "REDIS_HOST",
   "REDIS_PORT",
+  "REDIS_USERNAME",
+  "REDIS_KEY_PREFIX",
 ] as const;
 
 /** Variables injected from Secrets Manager by ECS, never as plain values. */

@@ -4,7 +4,7 @@
  */
 import { HeadBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import * as fs from "node:fs";
-import Redis from "ioredis";
+import Redis, { RedisOptions } from "ioredis";
 import { Pool, PoolConfig } from "pg";
 import type { AppConfig } from "./config";
 import { UnexpectedAnswerError } from "./failure-reason";
@@ -45,8 +45,45 @@ export function postgresSettings(config: DatabaseSettings): PoolConfig {
   };
 }
 
+export type CacheSettings = Pick<
+  AppConfig,
+  | "REDIS_HOST"
+  | "REDIS_PORT"
+  | "REDIS_USERNAME"
+  | "REDIS_KEY_PREFIX"
+  | "REDIS_TOKEN"
+  | "APP_DISABLE_TLS"
+  | "READY_TIMEOUT_MS"
+>;
+
+/**
+ * Connection settings for Redis: who the app is and the prefix ioredis puts before every key it
+ * sends (a feature stack on development's cache may touch only `<stack>:*`).
+ */
+export function redisSettings(config: CacheSettings): RedisOptions {
+  return {
+    host: config.REDIS_HOST,
+    port: config.REDIS_PORT,
+    // `AUTH <password>` authenticates as the implicit user `default` (Redis's AUTH command), so
+    // a cache of the stage's own gets exactly the one-argument AUTH its token was made for; any
+    // other user sends `AUTH <user> <password>`.
+    ...(config.REDIS_USERNAME === "default" ? {} : { username: config.REDIS_USERNAME }),
+    password: config.REDIS_TOKEN,
+    keyPrefix: config.REDIS_KEY_PREFIX,
+    // ioredis's ready check sends INFO, which is @dangerous: a user limited to its own prefix
+    // may not run it, and ioredis would warn on every connect.
+    enableReadyCheck: config.REDIS_USERNAME === "default",
+    tls: config.APP_DISABLE_TLS ? undefined : {},
+    // Fail fast while Redis is away instead of queueing; reconnect in the background.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: config.READY_TIMEOUT_MS,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+    lazyConnect: false,
+  };
+}
+
 export function createDependencies(config: AppConfig): Dependencies {
-  const tls = !config.APP_DISABLE_TLS;
   const pool = new Pool({
     ...postgresSettings(config),
     max: 10,
@@ -56,18 +93,7 @@ export function createDependencies(config: AppConfig): Dependencies {
   // A dropped idle connection must not crash the process; the next query reconnects.
   pool.on("error", () => undefined);
 
-  const redis = new Redis({
-    host: config.REDIS_HOST,
-    port: config.REDIS_PORT,
-    password: config.REDIS_TOKEN,
-    tls: tls ? {} : undefined,
-    // Fail fast while Redis is away instead of queueing; reconnect in the background.
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    connectTimeout: config.READY_TIMEOUT_MS,
-    retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
-    lazyConnect: false,
-  });
+  const redis = new Redis(redisSettings(config));
   redis.on("error", () => undefined);
 
   const s3 = new S3Client({

@@ -16,6 +16,8 @@ const valid: Record<string, string> = {
   DB_PASSWORD: "a-very-secret-db-password",
   REDIS_HOST: "cache.internal",
   REDIS_PORT: "6379",
+  REDIS_USERNAME: "default",
+  REDIS_KEY_PREFIX: "staging:",
   REDIS_TOKEN: "a-very-secret-redis-token",
 };
 
@@ -58,6 +60,20 @@ describe("app config", () => {
     assert.match(
       result.problems.join("\n"),
       /BUCKET_NAME: got "Not_A_Bucket"; expected an S3 bucket name/,
+    );
+  });
+
+  it("refuses an empty or colon-less Redis key prefix and a malformed Redis user", () => {
+    for (const prefix of ["", "staging", "Staging:"]) {
+      const result = loadConfig({ ...valid, REDIS_KEY_PREFIX: prefix });
+      assert.ok(!result.ok, prefix);
+      assert.match(result.problems.join("\n"), /REDIS_KEY_PREFIX: got .*; expected a key prefix/);
+    }
+    const user = loadConfig({ ...valid, REDIS_USERNAME: "no spaces" });
+    assert.ok(!user.ok);
+    assert.match(
+      user.problems.join("\n"),
+      /REDIS_USERNAME: got "no spaces"; expected a cache user name/,
     );
   });
 

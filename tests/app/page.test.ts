@@ -20,6 +20,8 @@ function config(stage: string, kind: AppStageKind): AppConfig {
     DB_PASSWORD: "x".repeat(20),
     REDIS_HOST: "cache",
     REDIS_PORT: 6379,
+    REDIS_USERNAME: "default",
+    REDIS_KEY_PREFIX: `${stage}:`,
     REDIS_TOKEN: "y".repeat(20),
     APP_DISABLE_TLS: false,
     GIT_COMMIT: "abc1234",

@@ -30,6 +30,8 @@ const config: AppConfig = {
   DB_PASSWORD: "x".repeat(20),
   REDIS_HOST: "master.multistage-production-cache.abc123.euw1.cache.amazonaws.com",
   REDIS_PORT: 6379,
+  REDIS_USERNAME: "default",
+  REDIS_KEY_PREFIX: "production:",
   REDIS_TOKEN: "y".repeat(20),
   APP_DISABLE_TLS: false,
   GIT_COMMIT: "abc1234",

@@ -270,6 +270,8 @@ export async function startServiceSet(options: ServiceSetOptions): Promise<Servi
       DB_PASSWORD,
       REDIS_HOST: "127.0.0.1",
       REDIS_PORT: String(redis.port),
+      REDIS_USERNAME: "default",
+      REDIS_KEY_PREFIX: "development:",
       REDIS_TOKEN,
       APP_DISABLE_TLS: "true",
       S3_ENDPOINT: s3.endpoint,
