@@ -83,7 +83,7 @@ export class ServerlessCache extends pulumi.ComponentResource {
     const user = new aws.elasticache.User(
       `${name}-user`,
       {
-        userId: namer.name("elasticache-user", "cache"),
+        userId: namer.name("elasticache-user", "valkey"),
         userName: "default",
         engine: "valkey",
         accessString: "on ~* +@all",

@@ -20,6 +20,8 @@ export const NAME_PLAN: ReadonlyArray<[NamedResourceType, string]> = [
   ["elasticache-subnet-group", "cache"],
   ["elasticache-serverless-cache", "cache"],
   ["elasticache-user", "cache"],
+  ["elasticache-user", "valkey"],
+  ["secret", "cache-user-credentials"],
   ["elasticache-user-group", "cache"],
   ["s3-bucket", "assets"],
   ["s3-bucket", "logs"],
