@@ -6,6 +6,7 @@ import { FEATURE_HOST_PURPOSES, Namer, stagePrefix } from "../lib/aws/naming";
 import type { NetworkRef } from "../lib/aws/network-ref";
 import { serviceRole, taskExecutionStatements } from "../lib/aws/service-role";
 import { RETAIN_TASK_REVISIONS } from "../lib/aws/task-revisions";
+import { SCRATCH_VOLUME } from "../lib/aws/scratch-volume";
 import { taskSchedule } from "../lib/aws/task-schedule";
 import { TeardownMode } from "../stage/profile";
 import type { FeatureHostRef } from "../stage/references";
@@ -209,6 +210,7 @@ export class FeatureHost extends pulumi.ComponentResource {
         memory: "512",
         networkMode: "awsvpc",
         requiresCompatibilities: ["FARGATE"],
+        volumes: [{ name: SCRATCH_VOLUME }],
         runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
         executionRoleArn: executionRole.arn,
         taskRoleArn: taskRole.arn,
@@ -235,6 +237,10 @@ export class FeatureHost extends pulumi.ComponentResource {
                   valueFrom: secretRefs[key],
                 })),
                 readonlyRootFilesystem: true,
+                // The export and the template refresh stage table files in /tmp: the task's
+                // ephemeral storage, bind-mounted (Amazon ECS Developer Guide, "Fargate task
+                // storage"), the only writable path on a read-only root filesystem.
+                mountPoints: [{ sourceVolume: SCRATCH_VOLUME, containerPath: "/tmp" }],
                 logConfiguration: {
                   logDriver: "awslogs",
                   options: {

@@ -15,6 +15,7 @@ import { FEATURE_TEMPLATE_EXPORT_PREFIX } from "./feature-host";
 import type { NetworkRef } from "../lib/aws/network-ref";
 import { refineryDefinition } from "../lib/aws/refinery-definition";
 import { RETAIN_TASK_REVISIONS } from "../lib/aws/task-revisions";
+import { SCRATCH_VOLUME } from "../lib/aws/scratch-volume";
 
 export interface RefineryArgs {
   /** Names production's resources. */
@@ -274,6 +275,7 @@ export class Refinery extends pulumi.ComponentResource {
         memory: "2048",
         networkMode: "awsvpc",
         requiresCompatibilities: ["FARGATE"],
+        volumes: [{ name: SCRATCH_VOLUME }],
         runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
         executionRoleArn: executionRole.arn,
         // Its only AWS call: writing the sanitized export development's feature template is built from.
@@ -315,6 +317,10 @@ export class Refinery extends pulumi.ComponentResource {
                   SANITIZE_HMAC_KEY: keySecret,
                 }).map(([name, valueFrom]) => ({ name, valueFrom })),
                 readonlyRootFilesystem: true,
+                // The export and the template refresh stage table files in /tmp: the task's
+                // ephemeral storage, bind-mounted (Amazon ECS Developer Guide, "Fargate task
+                // storage"), the only writable path on a read-only root filesystem.
+                mountPoints: [{ sourceVolume: SCRATCH_VOLUME, containerPath: "/tmp" }],
                 logConfiguration: logConfiguration(logGroup, "sanitize"),
               },
             ]),

@@ -115,8 +115,22 @@ describe("one-way data flow in the renders", () => {
     )[0].command;
     assert.deepEqual(refresh.slice(2, 4), ["refresh-template", "--from"]);
     assert.equal(refresh[4], "s3://multistage-production-sanitized/feature-template/");
-    // The exports it reads expire in production's sanitized bucket; the newest is what counts.
+    // Refresh and export stage files in /tmp; on a read-only root only a bind-mounted volume is writable.
     const production = await shippedRender("production");
+    for (const task of [
+      named(development.resources, "env-feature-host-task"),
+      named(production.resources, "env-refinery-sanitize-task"),
+    ]) {
+      const [container] = task.inputs.containerDefinitions as Array<{
+        readonlyRootFilesystem: boolean;
+        mountPoints: Array<{ sourceVolume: string; containerPath: string }>;
+      }>;
+      assert.equal(container.readonlyRootFilesystem, true, task.name);
+      const tmp = container.mountPoints.find((m) => m.containerPath === "/tmp");
+      assert.ok(tmp, `${task.name} mounts a volume at /tmp`);
+      assert.deepEqual(task.inputs.volumes, [{ name: tmp.sourceVolume }], task.name);
+    }
+    // The exports it reads expire in production's sanitized bucket; the newest is what counts.
     const rules = named(production.resources, "env-sanitized-lifecycle").inputs.rules as Array<{
       filter: { prefix?: string };
       expiration?: { days: number };
