@@ -5,9 +5,9 @@
  * longest path (table-path.ts), which the measured chain is checked against.
  */
 import type { JournalEntry } from "../fake-cloud/journal";
-import { TYPICAL_TIMES } from "../fake-cloud/typical-times";
+import { servingMinutes, TYPICAL_TIMES } from "../fake-cloud/typical-times";
 import { chainTo, lastToFinish, TimedOp } from "./critical-path";
-import { dependencyGraph, StateNode } from "./dependency-graph";
+import { DependencyGraph, dependencyGraph, StateNode } from "./dependency-graph";
 import { estimatePath, PathEstimate } from "./estimate";
 import { serialMinutes, TablePath, tablePath } from "./table-path";
 
@@ -72,7 +72,7 @@ export function measureUp(
     ...scale,
     tailMs: Math.max(0, window.ended - last.ended),
   });
-  const serving = lastServing(ops, options.secondsPerMinute);
+  const serving = lastServing(ops, graph, options.secondsPerMinute);
   const url = serving
     ? estimatePath(chainTo(serving.op, ops, graph, walk), {
         ...scale,
@@ -98,16 +98,31 @@ function withServing(path: TablePath, minutes: number): TablePath {
   return { minutes: path.minutes + minutes, urns: path.urns };
 }
 
+const TARGET_GROUP = "aws:lb/targetGroup:TargetGroup";
+
+/**
+ * Minutes until a service's tasks serve, by the target group it registers with (a dependency
+ * in the state): a preview-tuned group checks every 5 s instead of 15 s.
+ */
+export function servingMinutesOf(urn: string, type: string, graph: DependencyGraph): number {
+  const targetGroup = graph
+    .dependenciesOf(urn)
+    .map((u) => graph.node(u))
+    .find((n) => n?.type === TARGET_GROUP);
+  return servingMinutes(type, targetGroup?.inputs) ?? 0;
+}
+
 /** The service whose tasks serve last: its create's end plus the serving time, scaled. */
 function lastServing(
   ops: readonly TimedOp[],
+  graph: DependencyGraph,
   secondsPerMinute: number,
 ): { op: TimedOp; minutes: number } | undefined {
   const servesAt = (s: { op: TimedOp; minutes: number }) =>
     s.op.ended + s.minutes * secondsPerMinute * 1000;
   return ops
     .filter((o) => o.op !== "delete" && TYPICAL_TIMES[o.type]?.serving)
-    .map((op) => ({ op, minutes: TYPICAL_TIMES[op.type].serving?.minutes ?? 0 }))
+    .map((op) => ({ op, minutes: servingMinutesOf(op.urn, op.type, graph) }))
     .reduce<{ op: TimedOp; minutes: number } | undefined>(
       (best, s) => (!best || servesAt(s) > servesAt(best) ? s : best),
       undefined,
