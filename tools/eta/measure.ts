@@ -94,6 +94,46 @@ export function measureUp(
   };
 }
 
+/** A destroy (`feature down`): until its last delete and the command's exit, and the table's delete path. */
+export interface TeardownMeasurement {
+  operations: number;
+  finished: PathEstimate;
+  table: { finished: TablePath; serialMinutes: number };
+}
+
+/**
+ * Measures a run of deletes from its journal lines and the stack's state before it (the state
+ * is gone afterwards): each delete waits for its dependents, as the engine orders a destroy.
+ */
+export function measureDown(
+  entries: readonly JournalEntry[],
+  stack: string,
+  stateBefore: readonly StateNode[],
+  window: RunWindow,
+  options: MeasureOptions,
+): TeardownMeasurement {
+  const ops = timedOps(entries, stack).filter((o) => o.op === "delete");
+  const last = lastToFinish(ops);
+  if (!last)
+    throw new Error(
+      `The destroy of ${stack} made no timed delete in the cloud: nothing to measure (was world.json's timing set?)`,
+    );
+  const graph = dependencyGraph(stateBefore);
+  const finished = estimatePath(chainTo(last, ops, graph, { parallel: options.parallel }), {
+    runStarted: window.started,
+    secondsPerMinute: options.secondsPerMinute,
+    tailMs: Math.max(0, window.ended - last.ended),
+  });
+  return {
+    operations: ops.length,
+    finished,
+    table: {
+      finished: tablePath(stateBefore, graph, "delete"),
+      serialMinutes: serialMinutes(stateBefore, "delete"),
+    },
+  };
+}
+
 function withServing(path: TablePath, minutes: number): TablePath {
   return { minutes: path.minutes + minutes, urns: path.urns };
 }
