@@ -20,7 +20,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { stringify } from "yaml";
+import { parse, stringify } from "yaml";
 import { EngineSuite, expectSuccess, RunResult } from "../../tests-engine/harness/engine";
 import type { Checkout } from "../../tests-engine/harness/checkout";
 import { exportStack } from "../../tests-engine/harness/state";
@@ -78,9 +78,11 @@ function sanitizedSnapshot(now: Date): WorldSnapshot {
 /** Development's stack file with the feature stacks' isolation set, as a team would commit it. */
 function writeIsolation(checkout: Checkout, isolation: FeatureIsolation): void {
   const file = path.join(checkout.dir, `Pulumi.${NETWORK_STACK}.yaml`);
-  const { values } = loadStackConfig(NETWORK_STACK, {}, checkout.dir);
-  const config = { ...values, [CONFIG_KEYS.featureStacks]: { isolation } };
-  fs.writeFileSync(file, stringify({ config }));
+  const document = (parse(fs.readFileSync(file, "utf8")) ?? {}) as {
+    config?: Record<string, unknown>;
+  };
+  const config = { ...document.config, [CONFIG_KEYS.featureStacks]: { isolation } };
+  fs.writeFileSync(file, stringify({ ...document, config }));
 }
 
 /**
