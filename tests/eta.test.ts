@@ -99,6 +99,24 @@ describe("stagectl eta: the critical path of a run", () => {
     ]);
   });
 
+  it("a delete waits through a resource the run made no call for (a task definition kept on destroy)", () => {
+    const TASK = urn("task", "aws:ecs/taskDefinition:TaskDefinition");
+    const nodes = [node(VPC), node(TASK, [VPC]), node(SERVICE, [TASK])];
+    const op = (u: string, from: number, to: number): TimedOp => ({
+      urn: u,
+      type: u.split("::")[2],
+      op: "delete",
+      started: T0 + from * 1000,
+      ended: T0 + to * 1000,
+    });
+    // No delete of the task definition: skipDestroy drops it from the state without a call.
+    const deletes = [op(SERVICE, 1, 2.5), op(VPC, 2.6, 2.7)];
+    assert.deepEqual(
+      names(chainTo(lastToFinish(deletes) as TimedOp, deletes, dependencyGraph(nodes))),
+      ["service", "vpc"],
+    );
+  });
+
   it("scales AWS's part back up and counts the engine's own time as it was", () => {
     // 2 s per AWS minute: the database's 16 s are 8 AWS minutes; the 3 s before the vpc and the
     // 0.1 s gaps are the engine's.
