@@ -70,6 +70,24 @@ const renders: Record<string, () => Promise<Render>> = {
       },
     }),
   ),
+  "development with a preview domain": once(() =>
+    renderWithConfig("development", {
+      "aws:region": REGION,
+      "multistage:stage": "development",
+      "multistage:domain": {
+        name: "dev.example.com",
+        hostedZoneId: "Z0123456789ABCDEFGHIJ",
+        certificateArn:
+          "arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555",
+      },
+      "multistage:featureStacks": {
+        isolation: "shared",
+        previewDomain: "preview.example.com",
+        previewCertificateArn:
+          "arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555",
+      },
+    }),
+  ),
   "staging with a replica of production": once(() =>
     renderWithConfig("staging", {
       "aws:region": REGION,
