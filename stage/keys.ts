@@ -15,6 +15,7 @@ export const CONFIG_KEYS = {
   imageCommit: `${PROJECT}:imageCommit`,
   access: `${PROJECT}:access`,
   data: `${PROJECT}:data`,
+  featureStacks: `${PROJECT}:featureStacks`,
   region: "aws:region",
 } as const;
 

@@ -115,12 +115,38 @@ describe("stagectl eta: the measured critical path is the table's longest path",
     assert.match(run.stderr, /timing pulumi up -s development at 2 s per AWS minute/);
   });
 
-  it("a feature stack: feature up is timed after development's network exists; its database restore is the path", async () => {
+  it("a shared feature stack: feature up is timed after development's network and host exist; its database is a provisioner task, not a restore; feature down is timed too", async () => {
     const run = await eta(["feature", "--branch", "feature/eta-check"]);
-    assertAgrees(run);
+    const { up, url, table, down } = run.json;
     assert.equal(run.json.stack, "feature-eta-check");
-    assert.match(run.json.command, /stagectl -- feature up --branch feature\/eta-check/);
+    assert.match(
+      run.json.command,
+      /stagectl -- feature up --branch feature\/eta-check --ready-timeout 0/,
+    );
+    // No instance of its own to restore: the provisioner's task (1.5 min) is the long step.
+    assert.ok(long(up.chain).includes("env-feature-db"), `long: ${long(up.chain).join(", ")}`);
+    assert.ok(!table.up.chain.includes("env-db-instance"));
+    assert.ok(table.up.minutes < 5, `table ${table.up.minutes} min`);
+    // The table is the lower bound: the engine's own time only adds.
+    const resolution = (RESOLUTION_SECONDS_PER_LINK * up.chain.length) / SCALE;
+    assert.ok(up.minutes >= table.up.minutes - resolution, `${up.minutes} < ${table.up.minutes}`);
+    // A preview target group checks every 5 s: 2 min of task start and 2 x 5 s.
+    assert.ok(url, "no URL estimate");
+    assert.equal(url.after?.minutes.toFixed(2), (2 + 10 / 60).toFixed(2));
+    assert.ok(down, "feature down was not timed");
+    assert.match(down.command, /stagectl -- feature down --branch feature\/eta-check/);
+    assert.ok(down.chain.length > 0 && down.chain.every((l) => l.op === "delete"));
+    assert.ok(down.minutes > 0 && down.tableMinutes > 0);
+    assert.ok(!run.json.table.up.chain.some((name) => name.startsWith("env-network")));
+    assert.deepEqual(run.leftInTmp, [], "eta left temp directories behind");
+  });
+
+  it("a dedicated feature stack (--isolation dedicated): its database restore is the path", async () => {
+    const run = await eta(["feature", "--branch", "feature/eta-check", "--isolation", "dedicated"]);
+    assertAgrees(run);
+    assert.equal(run.json.isolation, "dedicated");
     assert.deepEqual(long(run.json.up.chain), ["env-db-instance"]);
+    assert.match(run.stderr, /featureStacks\.isolation: dedicated/);
     // The network is development's: no VPC of its own on the path or anywhere in the run.
     assert.ok(!run.json.table.up.chain.some((name) => name.startsWith("env-network")));
   });

@@ -70,6 +70,24 @@ const renders: Record<string, () => Promise<Render>> = {
       },
     }),
   ),
+  "development with a preview domain": once(() =>
+    renderWithConfig("development", {
+      "aws:region": REGION,
+      "multistage:stage": "development",
+      "multistage:domain": {
+        name: "dev.example.com",
+        hostedZoneId: "Z0123456789ABCDEFGHIJ",
+        certificateArn:
+          "arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555",
+      },
+      "multistage:featureStacks": {
+        isolation: "shared",
+        previewDomain: "preview.example.com",
+        previewCertificateArn:
+          "arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555",
+      },
+    }),
+  ),
   "staging with a replica of production": once(() =>
     renderWithConfig("staging", {
       "aws:region": REGION,
@@ -485,6 +503,58 @@ describe("stagectl cost: the command", () => {
     assert.deepEqual([testing.from, testing.kind, testing.region], ["profile", "testing", REGION]);
   });
 
+  it("prices a feature stack in either isolation, and development's feature host per feature-day", async () => {
+    const shared = stdoutJson<{
+      isolation: string;
+      dailyUsd: number;
+      lines: Array<{ resource: string; what: string; monthlyUsd: number }>;
+    }>(await run(["cost", "feature", "--json"]));
+    const dedicated = stdoutJson<{
+      isolation: string;
+      dailyUsd: number;
+      lines: Array<{ resource: string }>;
+    }>(await run(["cost", "feature", "--isolation", "dedicated", "--json"]));
+    assert.deepEqual([shared.isolation, dedicated.isolation], ["shared", "dedicated"]);
+    assert.ok(dedicated.lines.some((l) => l.resource === "env-db-instance"));
+    assert.ok(!shared.lines.some((l) => l.resource === "env-db-instance"));
+    assert.ok(shared.dailyUsd < dedicated.dailyUsd);
+    // Valkey's 100 MB minimum a month and 10 million ECPUs, at Ireland's rates in the table.
+    const valkey = shared.lines.filter((l) => l.resource === "env-cache-valkey");
+    close(
+      valkey.reduce((sum, l) => sum + l.monthlyUsd, 0),
+      Math.round(0.1 * 730 * 0.0889 * 10_000) / 10_000 + Math.round(10 * 0.00244 * 10_000) / 10_000,
+      "serverless cache",
+    );
+    const development = stdoutJson<{
+      featureHost: {
+        monthlyUsd: number;
+        maxDatabases: number;
+        perFeatureDayUsd: Array<{ stacks: number; usd: number }>;
+      };
+    }>(await run(["cost", "development", "--json"]));
+    const host = development.featureHost;
+    assert.equal(host.maxDatabases, 40);
+    // db.t4g.small and 50 GB gp3, no backups, at least.
+    assert.ok(host.monthlyUsd >= 0.035 * 730 + 50 * 0.127 - 0.01, String(host.monthlyUsd));
+    assert.deepEqual(
+      host.perFeatureDayUsd.map((p) => p.stacks),
+      [40, 10],
+    );
+    close(
+      host.perFeatureDayUsd[1].usd,
+      Math.round(((host.monthlyUsd * 24) / 730 / 10) * 10_000) / 10_000,
+      "a tenth of a day",
+    );
+    const text = (await run(["cost", "development"])).out.join("");
+    assert.match(
+      text,
+      /its feature host .* is \$\d+\.\d\d a month .*\$\d+\.\d\d per feature-day with 40 stacks at once \(its limit/,
+    );
+    const wrong = await run(["cost", "staging", "--isolation", "dedicated"]);
+    assert.equal(wrong.exitCode, 2);
+    assert.match(wrong.err.join(""), /--isolation dedicated is for <stack> feature only/);
+  });
+
   it("refuses an unknown stack, naming the argument, the value and what is valid (exit 2)", async () => {
     const context = await run(["cost", "qa"]);
     assert.equal(context.exitCode, 2);
@@ -515,6 +585,11 @@ describe("stagectl cost: the command", () => {
     assert.match(text, /\na month\s+(\d+\.\d\d\s+){4}\d+\.\d\d\n/);
     assert.match(text, /\nA fourth level \(testing\) adds \$\d+\.\d\d a month\.\n/);
     assert.match(text, /\nA feature stack costs \$\d+\.\d\d a day while it runs/);
+    assert.match(
+      text,
+      /\nWith featureStacks\.isolation dedicated \(its own database, cache and load balancer\) it costs \$\d+\.\d\d a day/,
+    );
+    assert.match(text, /\nOf development's sum, its feature host/);
     assert.match(text, /Not priced: nothing\./);
     const readme = fs.readFileSync(path.join(PROJECT_ROOT, "README.md"), "utf8");
     assert.ok(

@@ -46,4 +46,19 @@ describe("stagectl eta: the command refuses bad input before starting the engine
     assert.equal(main.exitCode, 2);
     assert.match(main.err.join(""), /Branch "main" deploys to the long-lived stage \w+/);
   });
+
+  it("--isolation with a long-lived stage, and an isolation that is no mode", async () => {
+    const onStage = await run(["eta", "staging", "--isolation", "dedicated"]);
+    assert.equal(onStage.exitCode, 2);
+    assert.equal(
+      onStage.err.join(""),
+      '--isolation dedicated is for <stack> feature only (got <stack> "staging")\n',
+    );
+    const bad = await run(["eta", "feature", "--isolation", "private"]);
+    assert.equal(bad.exitCode, 2);
+    assert.match(
+      bad.err.join(""),
+      /option '--isolation <mode>' argument 'private' is invalid. got "private"; expected shared or dedicated/,
+    );
+  });
 });

@@ -14,7 +14,7 @@ import { serialMinutes, tablePath } from "../tools/eta/table-path";
 import { featureTargetForBranch, loadBranchRules } from "../tools/feature/branches";
 import { EXAMPLE_BRANCH } from "../tools/cost/targets";
 import { renderStack } from "../tools/render/harness";
-import { LONG_LIVED_STACKS, shippedRender } from "./helpers/renders";
+import { LONG_LIVED_STACKS, renderWithConfig, shippedRender } from "./helpers/renders";
 
 const T0 = Date.parse("2026-03-01T12:00:00Z");
 const urn = (name: string, type = "aws:ec2/vpc:Vpc") =>
@@ -99,6 +99,24 @@ describe("stagectl eta: the critical path of a run", () => {
     ]);
   });
 
+  it("a delete waits through a resource the run made no call for (a task definition kept on destroy)", () => {
+    const TASK = urn("task", "aws:ecs/taskDefinition:TaskDefinition");
+    const nodes = [node(VPC), node(TASK, [VPC]), node(SERVICE, [TASK])];
+    const op = (u: string, from: number, to: number): TimedOp => ({
+      urn: u,
+      type: u.split("::")[2],
+      op: "delete",
+      started: T0 + from * 1000,
+      ended: T0 + to * 1000,
+    });
+    // No delete of the task definition: skipDestroy drops it from the state without a call.
+    const deletes = [op(SERVICE, 1, 2.5), op(VPC, 2.6, 2.7)];
+    assert.deepEqual(
+      names(chainTo(lastToFinish(deletes) as TimedOp, deletes, dependencyGraph(nodes))),
+      ["service", "vpc"],
+    );
+  });
+
   it("scales AWS's part back up and counts the engine's own time as it was", () => {
     // 2 s per AWS minute: the database's 16 s are 8 AWS minutes; the 3 s before the vpc and the
     // 0.1 s gaps are the engine's.
@@ -168,18 +186,39 @@ describe("stagectl eta: the table's longest path", () => {
 
 describe("stagectl eta: the table of typical times", () => {
   const featureStack = featureTargetForBranch(EXAMPLE_BRANCH, loadBranchRules()).stack;
+  const feature = (isolation: "shared" | "dedicated") => () =>
+    renderStack(featureStack, {
+      configOverrides: {
+        "aws:region": "eu-west-1",
+        "multistage:stage": "feature",
+        "multistage:feature": {
+          branch: EXAMPLE_BRANCH,
+          createdAt: "2026-03-01T12:00:00Z",
+          expiresAt: "2026-03-04T12:00:00Z",
+          isolation,
+        },
+      },
+    });
+  const certificate =
+    "arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555";
   const renders = {
     ...Object.fromEntries(LONG_LIVED_STACKS.map((s) => [s, () => shippedRender(s)])),
-    feature: () =>
-      renderStack(featureStack, {
-        configOverrides: {
-          "aws:region": "eu-west-1",
-          "multistage:stage": "feature",
-          "multistage:feature": {
-            branch: EXAMPLE_BRANCH,
-            createdAt: "2026-03-01T12:00:00Z",
-            expiresAt: "2026-03-04T12:00:00Z",
-          },
+    feature: feature("shared"),
+    "feature (dedicated)": feature("dedicated"),
+    // The preview domain adds a listener certificate and a wildcard record to development.
+    "development with a preview domain": () =>
+      renderWithConfig("development", {
+        "aws:region": "eu-west-1",
+        "multistage:stage": "development",
+        "multistage:domain": {
+          name: "dev.example.com",
+          hostedZoneId: "Z0123456789ABCDEFGHIJ",
+          certificateArn: certificate,
+        },
+        "multistage:featureStacks": {
+          isolation: "shared",
+          previewDomain: "preview.example.com",
+          previewCertificateArn: certificate,
         },
       }),
   };

@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError } from "commander";
+import { FEATURE_ISOLATION_MODES, type FeatureIsolation } from "../../stage/profile";
 import { deployTimed } from "../eta/deploy-timed";
 import {
   DEFAULT_SECONDS_PER_MINUTE,
@@ -33,6 +34,14 @@ function parallelism(value: string): number {
   return Number(value);
 }
 
+function isolationMode(value: string): FeatureIsolation {
+  if (!(FEATURE_ISOLATION_MODES as readonly string[]).includes(value))
+    throw new InvalidArgumentError(
+      `got ${JSON.stringify(value)}; expected ${FEATURE_ISOLATION_MODES.join(" or ")}`,
+    );
+  return value as FeatureIsolation;
+}
+
 /** `stagectl eta <stack> [--branch] [--scale] [--parallel] [--json]`: how long a first deployment takes, through the engine, offline. */
 export function etaCommand(context: CommandContext): Command {
   return new Command("eta")
@@ -58,11 +67,22 @@ export function etaCommand(context: CommandContext): Command {
       "the engine's --parallel (default: Pulumi's own, 4 x CPUs)",
       parallelism,
     )
+    .option(
+      "--isolation <mode>",
+      `with feature: deploy development with featureStacks.isolation ${FEATURE_ISOLATION_MODES.join(" or ")} first (default: its stack file's, shared)`,
+      isolationMode,
+    )
     .option("--json", "machine-readable output")
     .action(
       (
         stack: string,
-        options: { branch?: string; scale: number; parallel?: number; json?: boolean },
+        options: {
+          branch?: string;
+          scale: number;
+          parallel?: number;
+          isolation?: FeatureIsolation;
+          json?: boolean;
+        },
       ) =>
         runCommand(context, async () => {
           const target = findEtaTarget(stack, options.branch);
@@ -75,7 +95,13 @@ export function etaCommand(context: CommandContext): Command {
               `--branch ${JSON.stringify(options.branch)} is for <stack> ${FEATURE_TARGET} only (got <stack> ${JSON.stringify(stack)})`,
             );
           }
+          if (options.isolation !== undefined && target.kind !== "feature") {
+            throw new UsageError(
+              `--isolation ${options.isolation} is for <stack> ${FEATURE_TARGET} only (got <stack> ${JSON.stringify(stack)})`,
+            );
+          }
           const eta = await deployTimed(target, {
+            ...(options.isolation ? { isolation: options.isolation } : {}),
             secondsPerMinute: options.scale,
             parallel: options.parallel ?? pulumiDefaultParallel(),
             now: context.now(),

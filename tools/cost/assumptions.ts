@@ -47,6 +47,25 @@ export const STAGE_USAGE: Readonly<Record<StageKind, StageUsage>> = {
   },
 };
 
+/**
+ * ElastiCache Serverless for Valkey meters at least 100 MB of data per cache (ElastiCache
+ * pricing page, "Minimum metered data stored"); a preview's sessions and cached pages stay below it.
+ */
+export const SERVERLESS_CACHE_MIN_GB = 0.1;
+/** Data a serverless cache holds on average, GB: the metered minimum. */
+export const SERVERLESS_CACHE_DATA_GB = SERVERLESS_CACHE_MIN_GB;
+/**
+ * Million ECPUs a serverless cache uses a month (1 ECPU per KB read or written): a reviewer or
+ * two clicking a preview, a few requests a second at most, a few cache calls each.
+ */
+export const SERVERLESS_CACHE_MILLION_ECPU_PER_MONTH = 10;
+
+/**
+ * Feature stacks that share development's feature host at once, for its cost per feature-day:
+ * a busy team's count, next to the host's own limit (featureStacks.host.maxDatabases).
+ */
+export const CONCURRENT_FEATURE_STACKS = 10;
+
 /** GB a month written to a log group other than the app's (nightly tasks, the refinery). */
 export const TASK_LOG_GB = 0.1;
 /** GB stored in a bucket whose name says nothing the table knows. */
@@ -112,6 +131,7 @@ export function assumptionLines(): string[] {
     `Databases are full (upper bound for backups): automated backups are one full copy plus ${DAILY_CHANGE * 100}% of it per further day kept, free up to the allocated storage; Multi-AZ doubles instance hours and storage.`,
     `Nightly jobs: each task a schedule or state machine starts runs ${TASK_RUN_HOURS} h; a restored instance (production's sanitizer) lives ${RESTORED_INSTANCE_HOURS} h; ${TRANSITIONS_PER_RUN} state transitions a run; runs a month from the schedule's expression.`,
     `Sanitized snapshots: each a full copy of the restored volume (the sanitize rewrites every table and its WAL), kept as many as the refinery keeps, at backup-storage price.`,
+    `A serverless cache (Valkey) holds ${SERVERLESS_CACHE_DATA_GB} GB (the ${SERVERLESS_CACHE_MIN_GB * 1000} MB metered minimum) and uses ${SERVERLESS_CACHE_MILLION_ECPU_PER_MONTH} million ECPUs a month. Development's feature host is shared by ${CONCURRENT_FEATURE_STACKS} feature stacks at once, or by as many as its limit.`,
     `Cache backups beyond the first (free) are the node's memory each. Container Insights: about ${CONTAINER_INSIGHTS_METRICS.cluster} metrics per cluster, ${CONTAINER_INSIGHTS_METRICS.service} per service, ${CONTAINER_INSIGHTS_METRICS.taskFamily} per task family, and ${CONTAINER_INSIGHTS_LOG_GB_PER_TASK} GB of performance events per task a month.`,
   ];
 }

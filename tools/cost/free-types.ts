@@ -19,11 +19,14 @@ export const FREE_TYPES: Readonly<Record<string, string>> = {
   "aws:ecs/taskDefinition:TaskDefinition":
     "a definition costs nothing; its tasks are priced where they are started (service, schedule, state machine)",
   "aws:lb/listener:Listener": "billed through the load balancer's hours and capacity units",
-  "aws:lb/listenerRule:ListenerRule": "billed through the load balancer's capacity units",
+  "aws:lb/listenerCertificate:ListenerCertificate":
+    "no charge for a listener's extra certificate (a public ACM certificate is free)",
   "aws:lb/targetGroup:TargetGroup": "billed through the load balancer's hours and capacity units",
   "aws:rds/subnetGroup:SubnetGroup": "no charge for a DB subnet group",
   "aws:rds/parameterGroup:ParameterGroup": "no charge for a DB parameter group",
   "aws:elasticache/subnetGroup:SubnetGroup": "no charge for a cache subnet group",
+  "aws:elasticache/user:User": "no charge for an ElastiCache user (access control)",
+  "aws:elasticache/userGroup:UserGroup": "no charge for an ElastiCache user group (access control)",
   "aws:iam/role:Role": "IAM is free",
   "aws:iam/rolePolicy:RolePolicy": "IAM is free",
   "aws:iam/rolePolicyAttachment:RolePolicyAttachment": "IAM is free",
@@ -48,6 +51,8 @@ export const FREE_TYPES: Readonly<Record<string, string>> = {
     "no charge for a record; alias queries to a load balancer are free (the hosted zone is not in the stack)",
   "docker:index/image:Image":
     "built on the deployer's machine; its storage is priced on the ECR repository",
+  "pulumi-nodejs:dynamic/multistage:FeatureDatabase":
+    "a database on development's feature host, which development's stack pays for; creating or dropping it runs development's provisioner task for a minute or two (under a cent of Fargate, not estimated)",
   "pulumi:pulumi:StackReference": "reads another stack's outputs; no cloud resource",
 };
 

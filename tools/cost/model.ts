@@ -108,4 +108,6 @@ export interface StackCost {
   free: FreeType[];
   /** The dates of the prices used, oldest first. */
   pricesAsOf: string[];
+  /** Development's feature host, when the stack has one: its part of the sum, and its limit. */
+  featureHost?: { monthlyUsd: number; maxDatabases?: number };
 }

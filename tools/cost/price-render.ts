@@ -89,6 +89,7 @@ export function priceRender(render: Render, options: PriceRenderOptions): StackC
   }
 
   const monthlyUsd = lines.reduce((sum, line) => sum + line.monthlyUsd, 0);
+  const featureHost = featureHostCost(render, lines);
   return {
     stack: render.stack,
     ...(index.stageKind ? { stageKind: index.stageKind } : {}),
@@ -101,7 +102,36 @@ export function priceRender(render: Render, options: PriceRenderOptions): StackC
       (a, b) => a.type.localeCompare(b.type) || a.reason.localeCompare(b.reason),
     ),
     pricesAsOf: [...asOf].sort(),
+    ...(featureHost ? { featureHost } : {}),
   };
+}
+
+const FEATURE_HOST = "multistage:data:FeatureHost";
+
+/**
+ * What development's feature host costs of the stack's sum: the lines of every resource under
+ * a FeatureHost component (its database instance, storage, provisioner logs, nightly refresh),
+ * and the most feature stacks it holds (its `featureHost` output's maxDatabases).
+ */
+function featureHostCost(render: Render, lines: readonly CostLine[]): StackCost["featureHost"] {
+  const byKey = new Map(render.resources.map((r) => [r.key, r]));
+  const underHost = (resource: RenderedResource): boolean => {
+    const seen = new Set<string>();
+    for (let parent = resource.parent; parent && !seen.has(parent);) {
+      seen.add(parent);
+      if (parent.startsWith(`${FEATURE_HOST}::`)) return true;
+      parent = byKey.get(parent)?.parent;
+    }
+    return false;
+  };
+  const hosted = new Set(render.resources.filter(underHost).map((r) => r.name));
+  if (hosted.size === 0) return undefined;
+  const monthlyUsd = lines
+    .filter((line) => hosted.has(line.resource))
+    .reduce((sum, line) => sum + line.monthlyUsd, 0);
+  const output = render.outputs.featureHost?.value as { maxDatabases?: unknown } | undefined;
+  const maxDatabases = typeof output?.maxDatabases === "number" ? output.maxDatabases : undefined;
+  return { monthlyUsd, ...(maxDatabases !== undefined ? { maxDatabases } : {}) };
 }
 
 /** A line with its prices looked up, or why it cannot be priced. */

@@ -3,7 +3,13 @@
  * side by side (`--all`: a column per level, a row per category, what a fourth level adds and
  * what a feature stack costs a day), as text for people and JSON for machines.
  */
-import { assumptionLines, HOURS_PER_DAY, HOURS_PER_MONTH, NOT_ESTIMATED } from "./assumptions";
+import {
+  assumptionLines,
+  CONCURRENT_FEATURE_STACKS,
+  HOURS_PER_DAY,
+  HOURS_PER_MONTH,
+  NOT_ESTIMATED,
+} from "./assumptions";
 import { CATEGORIES, type CostLine } from "./model";
 import { FOURTH_LEVEL, type TargetCost } from "./targets";
 
@@ -47,6 +53,40 @@ function source(cost: TargetCost): string {
       : "the config feature up writes";
 }
 
+/** Development's feature host spread over the feature stacks that share it: USD per feature-day. */
+export function hostShare(
+  cost: TargetCost,
+):
+  | { monthlyUsd: number; dailyUsd: number; perFeatureDay: Array<{ stacks: number; usd: number }> }
+  | undefined {
+  const host = cost.featureHost;
+  if (!host) return undefined;
+  const dailyUsd = (host.monthlyUsd * HOURS_PER_DAY) / HOURS_PER_MONTH;
+  const counts = [
+    ...(host.maxDatabases !== undefined ? [host.maxDatabases] : []),
+    CONCURRENT_FEATURE_STACKS,
+  ];
+  return {
+    monthlyUsd: host.monthlyUsd,
+    dailyUsd,
+    perFeatureDay: [...new Set(counts)].map((stacks) => ({ stacks, usd: dailyUsd / stacks })),
+  };
+}
+
+function hostShareText(cost: TargetCost): string[] {
+  const share = hostShare(cost);
+  if (!share) return [];
+  const per = share.perFeatureDay
+    .map(
+      (p) =>
+        `$${usd(p.usd)} per feature-day with ${p.stacks} stacks at once${p.stacks === cost.featureHost?.maxDatabases ? " (its limit, featureStacks.host.maxDatabases)" : ""}`,
+    )
+    .join(", ");
+  return [
+    `Of ${cost.name}'s sum, its feature host (shared feature stacks' databases) is $${usd(share.monthlyUsd)} a month ($${usd(share.dailyUsd)} a day), whether or not a feature stack runs; spread over the stacks that share it: ${per}.`,
+  ];
+}
+
 function notPricedText(cost: TargetCost): string[] {
   if (cost.notPriced.length === 0) return ["Not priced: nothing."];
   return [
@@ -83,11 +123,12 @@ export function costToText(cost: TargetCost): string {
   const freeCount = cost.free.reduce((sum, f) => sum + f.count, 0);
   const freeTypes = new Set(cost.free.map((f) => f.type)).size;
   return [
-    `${cost.name}: stack ${cost.stack} (${cost.kind}, ${cost.region}, from ${source(cost)}): ${headline}`,
+    `${cost.name}: stack ${cost.stack} (${cost.kind}${cost.isolation ? `, ${cost.isolation} isolation` : ""}, ${cost.region}, from ${source(cost)}): ${headline}`,
     "",
     ...table(rows),
     "",
     "* an assumed quantity (tools/cost/assumptions.ts; stagectl cost --all lists them all)",
+    ...hostShareText(cost),
     ...notPricedText(cost),
     `No charge of their own: ${freeCount} resources of ${freeTypes} types (--json gives each type's reason).`,
     ...footer([cost]),
@@ -95,8 +136,24 @@ export function costToText(cost: TargetCost): string {
   ].join("\n");
 }
 
+/** What `--all` adds below the table: a feature stack priced in the other isolation mode. */
+export interface AllExtras {
+  /** The feature stack as `featureStacks.isolation: dedicated` makes it, when the table's is shared. */
+  otherFeature?: TargetCost;
+}
+
+function otherFeatureText(
+  feature: TargetCost | undefined,
+  other: TargetCost | undefined,
+): string[] {
+  if (!feature || !other) return [];
+  return [
+    `With featureStacks.isolation ${other.isolation} (${other.isolation === "dedicated" ? "its own database, cache and load balancer" : "a database on development's feature host and a serverless cache"}) it costs $${usd(other.dailyUsd)} a day; the table's is ${feature.isolation ?? "the committed mode"}.`,
+  ];
+}
+
 /** Every level: a column each, a row per category, then the answers a team asks before adding a level. */
-export function allToText(costs: readonly TargetCost[]): string {
+export function allToText(costs: readonly TargetCost[], extras: AllExtras = {}): string {
   const levels = costs.filter((c) => c.kind !== "feature");
   const feature = costs.find((c) => c.kind === "feature");
   const fourth = costs.find((c) => c.kind === FOURTH_LEVEL);
@@ -137,6 +194,8 @@ export function allToText(costs: readonly TargetCost[]): string {
           `A feature stack costs $${usd(feature.dailyUsd)} a day while it runs ($${usd(feature.dailyUsd * 3)} for feature up's default 72 h).`,
         ]
       : []),
+    ...otherFeatureText(feature, extras.otherFeature),
+    ...levels.flatMap(hostShareText),
     ...(notPriced.length
       ? ["Not priced (not in the sums):", ...notPriced]
       : ["Not priced: nothing."]),
@@ -163,11 +222,27 @@ export function costToJson(cost: TargetCost): Record<string, unknown> {
     notPriced: cost.notPriced,
     free: cost.free,
     pricesAsOf: cost.pricesAsOf,
+    ...(cost.isolation ? { isolation: cost.isolation } : {}),
+    ...(cost.featureHost ? { featureHost: hostJson(cost) } : {}),
+  };
+}
+
+function hostJson(cost: TargetCost): Record<string, unknown> | undefined {
+  const share = hostShare(cost);
+  if (!share) return undefined;
+  return {
+    monthlyUsd: round(share.monthlyUsd),
+    dailyUsd: round(share.dailyUsd),
+    maxDatabases: cost.featureHost?.maxDatabases ?? null,
+    perFeatureDayUsd: share.perFeatureDay.map((p) => ({ stacks: p.stacks, usd: round(p.usd) })),
   };
 }
 
 /** Every level for machines: a summary row per level, the answers, and each stack in full. */
-export function allToJson(costs: readonly TargetCost[]): Record<string, unknown> {
+export function allToJson(
+  costs: readonly TargetCost[],
+  extras: AllExtras = {},
+): Record<string, unknown> {
   const levels = costs.filter((c) => c.kind !== "feature");
   const feature = costs.find((c) => c.kind === "feature");
   const fourth = costs.find((c) => c.kind === FOURTH_LEVEL);
@@ -187,6 +262,15 @@ export function allToJson(costs: readonly TargetCost[]): Record<string, unknown>
       ? { name: fourth.name, stack: fourth.stack, monthlyUsd: round(fourth.monthlyUsd) }
       : null,
     featurePerDayUsd: feature ? round(feature.dailyUsd) : null,
+    featureIsolation: feature?.isolation ?? null,
+    ...(extras.otherFeature
+      ? {
+          otherFeature: {
+            isolation: extras.otherFeature.isolation,
+            dailyUsd: round(extras.otherFeature.dailyUsd),
+          },
+        }
+      : {}),
     assumptions: assumptionLines(),
     notEstimated: [...NOT_ESTIMATED],
     stacks: costs.map(costToJson),

@@ -4,7 +4,7 @@
  * level would cost), and a feature stack as `feature up` makes it.
  */
 import { CONFIG_KEYS } from "../../stage/keys";
-import { LONG_LIVED_KINDS, type StageKind } from "../../stage/profile";
+import { type FeatureIsolation, LONG_LIVED_KINDS, type StageKind } from "../../stage/profile";
 import {
   featureAccessOf,
   featureModeOf,
@@ -43,6 +43,8 @@ export interface TargetCost extends StackCost {
   name: string;
   kind: StageKind;
   from: CostTarget["from"];
+  /** A feature stack's isolation, as priced. */
+  isolation?: FeatureIsolation;
 }
 
 export interface TargetOptions {
@@ -50,6 +52,8 @@ export interface TargetOptions {
   configDir?: string;
   /** When the example feature stack is created. @default now */
   now?: Date;
+  /** A feature stack's isolation. @default what development's stack file says (shared) */
+  isolation?: FeatureIsolation;
 }
 
 /** Every target, lowest level first: stack files, testing from its profile if none, a feature stack. */
@@ -111,16 +115,16 @@ export async function priceTarget(
       expiresAt: isoSeconds(new Date(now.getTime() + EXAMPLE_TTL_MS)),
       dataGeneration: 0,
     };
+    const committed = featureModeOf(NETWORK_STACK, network, root);
+    const mode = options.isolation ? { ...committed, isolation: options.isolation } : committed;
     const config = configEntries(
-      featureStackConfig(
-        identity,
-        networkRegion,
-        undefined,
-        featureAccessOf(network),
-        featureModeOf(NETWORK_STACK, network, root),
-      ),
+      featureStackConfig(identity, networkRegion, undefined, featureAccessOf(network), mode),
     );
-    return { ...(await priceFeatureStack(target.stack, config, root)), ...label };
+    return {
+      ...(await priceFeatureStack(target.stack, config, root)),
+      ...label,
+      isolation: mode.isolation,
+    };
   }
   // A level from its profile is exactly what the README's "Add a stage" file holds.
   const overrides =
@@ -133,5 +137,15 @@ export async function priceTarget(
   const region = loadStackConfig(target.stack, overrides, root).values[CONFIG_KEYS.region];
   const render = await renderStack(target.stack, { configDir: root, configOverrides: overrides });
   // Without a region the render has already failed (the stage model requires one).
-  return { ...priceRender(render, { region: region ?? "us-east-1" }), ...label };
+  const priced = priceRender(render, { region: region ?? "us-east-1" });
+  if (priced.featureHost && priced.featureHost.maxDatabases === undefined) {
+    // The render's output may not hold the limit; the stage model does.
+    const { maxStacks } = featureModeOf(
+      target.stack,
+      loadStackConfig(target.stack, overrides, root).values,
+      root,
+    );
+    if (Number.isFinite(maxStacks)) priced.featureHost.maxDatabases = maxStacks;
+  }
+  return { ...priced, ...label };
 }

@@ -23,13 +23,28 @@ export interface WalkOptions {
   parallel?: number;
 }
 
-/** What an operation waits for before it can start, by the engine's rules. */
-function waitsFor(op: TimedOp, graph: DependencyGraph): Set<string> {
+/**
+ * What an operation waits for before it can start, by the engine's rules. A resource the run
+ * made no call for (a task definition kept on destroy, skipDestroy: its delete is the engine's
+ * alone) is passed through: what waited for it waited for what it waited for.
+ */
+function waitsFor(op: TimedOp, graph: DependencyGraph, called: ReadonlySet<string>): Set<string> {
   // A create or update waits for its dependencies; a delete for its dependents. Either may wait
   // for its own URN's other half of a replacement: delete-before-replace deletes first, and
   // create-before-delete deletes the old resource after its replacement exists.
-  const related = op.op === "delete" ? graph.dependentsOf(op.urn) : graph.dependenciesOf(op.urn);
-  return new Set([...related, op.urn]);
+  const next = (urn: string) =>
+    op.op === "delete" ? graph.dependentsOf(urn) : graph.dependenciesOf(urn);
+  const related = new Set<string>([op.urn]);
+  const seen = new Set<string>([op.urn]);
+  const queue = [...next(op.urn)];
+  while (queue.length > 0) {
+    const urn = queue.shift() as string;
+    if (seen.has(urn)) continue;
+    seen.add(urn);
+    if (called.has(urn)) related.add(urn);
+    else queue.push(...next(urn));
+  }
+  return related;
 }
 
 /** Operations running at `at`, other than `except`. */
@@ -50,7 +65,7 @@ export function predecessorOf(
   graph: DependencyGraph,
   options: WalkOptions = {},
 ): TimedOp | undefined {
-  const related = waitsFor(op, graph);
+  const related = waitsFor(op, graph, new Set(ops.map((o) => o.urn)));
   const before = ops.filter((o) => o !== op && o.ended <= op.started);
   const dependency = latest(before.filter((o) => related.has(o.urn)));
   const parallel = options.parallel ?? Infinity;

@@ -7,7 +7,12 @@
  *   deployment. The level a team has no stack file for yet (testing) gets the README's one-file
  *   stack file ("Add a stage") in the checkout.
  * - A feature stack: development is deployed first without timing (feature stacks use its
- *   network), then `stagectl feature up --branch <branch>` is timed, as CI runs it.
+ *   network, and in shared isolation its feature host), then `stagectl feature up --branch
+ *   <branch> --ready-timeout 0` is timed, as CI runs it but without asking the URL (the fake
+ *   cloud's load balancer has no address to ask; the table's serving time stands in for the
+ *   wait), then `stagectl feature down --branch <branch>`, measured the same way.
+ *   `isolation: dedicated` deploys development with `featureStacks: {isolation: dedicated}` in
+ *   its stack file, as a team that wants its own database per pull request would.
  *
  * The account holds one sanitized snapshot, so the levels that take data restore it, as they
  * do once the refinery has run (the first deployment of an empty account creates an empty
@@ -15,7 +20,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { stringify } from "yaml";
+import { parse, stringify } from "yaml";
 import { EngineSuite, expectSuccess, RunResult } from "../../tests-engine/harness/engine";
 import type { Checkout } from "../../tests-engine/harness/checkout";
 import { exportStack } from "../../tests-engine/harness/state";
@@ -27,7 +32,8 @@ import { NETWORK_STACK } from "../feature/feature-up";
 import { loadStackConfig } from "../../stage/stack-files";
 import { CONFIG_KEYS, PROJECT } from "../../stage/keys";
 import { productionDataNames, sanitizedSnapshotPrefix } from "../../lib/aws/naming";
-import { measureUp, Measurement } from "./measure";
+import type { FeatureIsolation } from "../../stage/profile";
+import { measureDown, measureUp, Measurement, TeardownMeasurement } from "./measure";
 import type { EtaTarget } from "./targets";
 
 export interface TimedDeployOptions {
@@ -39,6 +45,8 @@ export interface TimedDeployOptions {
   now: Date;
   /** Progress, one line at a time. */
   log?: (line: string) => void;
+  /** A feature stack's isolation, written into development's stack file. @default development's own (shared) */
+  isolation?: FeatureIsolation;
 }
 
 export interface TimedDeploy extends Measurement {
@@ -50,6 +58,10 @@ export interface TimedDeploy extends Measurement {
   pulumiVersion: string;
   secondsPerMinute: number;
   parallel: number;
+  /** A feature stack's isolation when it was set for the run. */
+  isolation?: FeatureIsolation;
+  /** A feature stack's `feature down`, timed after its `up`. */
+  teardown?: TeardownMeasurement & { command: string; wallSeconds: number };
 }
 
 /** The refinery's newest output, as lower stages find it (stage/references.ts). */
@@ -61,6 +73,37 @@ function sanitizedSnapshot(now: Date): WorldSnapshot {
     type: "manual",
     createdAt: `${date}T04:30:00Z`,
   };
+}
+
+/** Development's stack file with the feature stacks' isolation set, as a team would commit it. */
+function writeIsolation(checkout: Checkout, isolation: FeatureIsolation): void {
+  const file = path.join(checkout.dir, `Pulumi.${NETWORK_STACK}.yaml`);
+  const document = (parse(fs.readFileSync(file, "utf8")) ?? {}) as {
+    config?: Record<string, unknown>;
+  };
+  const config = { ...document.config, [CONFIG_KEYS.featureStacks]: { isolation } };
+  fs.writeFileSync(file, stringify({ ...document, config }));
+}
+
+/**
+ * The task definitions development's outputs name (the feature host's provisioner), made known
+ * to the suite's fake ECS endpoint with their container, as RegisterTaskDefinition would.
+ */
+async function registerTaskDefinitions(engine: EngineSuite, checkout: Checkout): Promise<void> {
+  const outputs = JSON.parse(
+    expectSuccess(
+      await engine.pulumi(["stack", "output", "-s", NETWORK_STACK, "--json"], { cwd: checkout }),
+    ).stdout,
+  ) as Record<string, unknown>;
+  const visit = (value: unknown): void => {
+    if (!value || typeof value !== "object") return;
+    const record = value as Record<string, unknown>;
+    const arn = record.taskDefinitionArn;
+    if (typeof arn === "string")
+      engine.ecs.registerTaskDefinition(arn, [String(record.containerName ?? "app")]);
+    Object.values(record).forEach(visit);
+  };
+  visit(outputs);
 }
 
 /** The README's "Add a stage" file, for a level that has none yet, in development's region. */
@@ -93,9 +136,13 @@ export async function deployTimed(
     const checkout = engine.checkout();
     const env = { PULUMI_PARALLEL: String(options.parallel) };
     if (target.kind === "feature") {
-      log(`deploying ${NETWORK_STACK} first, untimed: feature stacks use its network`);
+      if (options.isolation) writeIsolation(checkout, options.isolation);
+      log(
+        `deploying ${NETWORK_STACK} first, untimed: feature stacks use its network${options.isolation ? ` (featureStacks.isolation: ${options.isolation})` : ""}`,
+      );
       expectSuccess(await engine.pulumi(["stack", "init", NETWORK_STACK], { cwd: checkout }));
       expectSuccess(await engine.pulumi(["up", "-s", NETWORK_STACK, "--yes"], { cwd: checkout }));
+      await registerTaskDefinitions(engine, checkout);
     } else {
       if (target.from === "profile") writeProfileStackFile(checkout, target);
       expectSuccess(await engine.pulumi(["stack", "init", target.stack], { cwd: checkout }));
@@ -111,7 +158,7 @@ export async function deployTimed(
       target.kind === "feature"
         ? await stagectl(
             engine,
-            ["feature", "up", "--branch", target.branch ?? "", "--json"],
+            ["feature", "up", "--branch", target.branch ?? "", "--ready-timeout", "0", "--json"],
             checkout,
             { env },
           )
@@ -128,6 +175,10 @@ export async function deployTimed(
       window,
       options,
     );
+    const teardown =
+      target.kind === "feature"
+        ? await timedDown(engine, target, checkout, state, { ...options, env, log })
+        : undefined;
     return {
       ...measured,
       target,
@@ -136,9 +187,39 @@ export async function deployTimed(
       pulumiVersion: readManifest().version,
       secondsPerMinute: options.secondsPerMinute,
       parallel: options.parallel,
+      ...(options.isolation ? { isolation: options.isolation } : {}),
+      ...(teardown ? { teardown } : {}),
     };
   } finally {
     process.off("SIGINT", interrupted);
     engine.dispose();
   }
+}
+
+/** `stagectl feature down` of the stack just created, timed from the journal like its `up`. */
+async function timedDown(
+  engine: EngineSuite,
+  target: EtaTarget,
+  checkout: Checkout,
+  state: Awaited<ReturnType<typeof exportStack>>,
+  options: TimedDeployOptions & { env: Record<string, string>; log: (line: string) => void },
+): Promise<TimedDeploy["teardown"]> {
+  options.log(`timing feature down --branch ${target.branch}`);
+  const before = engine.journal().length;
+  const started = Date.now();
+  const run = await stagectl(
+    engine,
+    ["feature", "down", "--branch", target.branch ?? "", "--json"],
+    checkout,
+    { env: options.env },
+  );
+  expectSuccess(run);
+  const measured = measureDown(
+    engine.journal().slice(before),
+    target.stack,
+    state,
+    { started, ended: started + run.ms },
+    options,
+  );
+  return { ...measured, command: run.command, wallSeconds: run.ms / 1000 };
 }

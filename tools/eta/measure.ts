@@ -5,9 +5,9 @@
  * longest path (table-path.ts), which the measured chain is checked against.
  */
 import type { JournalEntry } from "../fake-cloud/journal";
-import { TYPICAL_TIMES } from "../fake-cloud/typical-times";
+import { servingMinutes, TYPICAL_TIMES } from "../fake-cloud/typical-times";
 import { chainTo, lastToFinish, TimedOp } from "./critical-path";
-import { dependencyGraph, StateNode } from "./dependency-graph";
+import { DependencyGraph, dependencyGraph, StateNode } from "./dependency-graph";
 import { estimatePath, PathEstimate } from "./estimate";
 import { serialMinutes, TablePath, tablePath } from "./table-path";
 
@@ -72,7 +72,7 @@ export function measureUp(
     ...scale,
     tailMs: Math.max(0, window.ended - last.ended),
   });
-  const serving = lastServing(ops, options.secondsPerMinute);
+  const serving = lastServing(ops, graph, options.secondsPerMinute);
   const url = serving
     ? estimatePath(chainTo(serving.op, ops, graph, walk), {
         ...scale,
@@ -94,20 +94,75 @@ export function measureUp(
   };
 }
 
+/** A destroy (`feature down`): until its last delete and the command's exit, and the table's delete path. */
+export interface TeardownMeasurement {
+  operations: number;
+  finished: PathEstimate;
+  table: { finished: TablePath; serialMinutes: number };
+}
+
+/**
+ * Measures a run of deletes from its journal lines and the stack's state before it (the state
+ * is gone afterwards): each delete waits for its dependents, as the engine orders a destroy.
+ */
+export function measureDown(
+  entries: readonly JournalEntry[],
+  stack: string,
+  stateBefore: readonly StateNode[],
+  window: RunWindow,
+  options: MeasureOptions,
+): TeardownMeasurement {
+  const ops = timedOps(entries, stack).filter((o) => o.op === "delete");
+  const last = lastToFinish(ops);
+  if (!last)
+    throw new Error(
+      `The destroy of ${stack} made no timed delete in the cloud: nothing to measure (was world.json's timing set?)`,
+    );
+  const graph = dependencyGraph(stateBefore);
+  const finished = estimatePath(chainTo(last, ops, graph, { parallel: options.parallel }), {
+    runStarted: window.started,
+    secondsPerMinute: options.secondsPerMinute,
+    tailMs: Math.max(0, window.ended - last.ended),
+  });
+  return {
+    operations: ops.length,
+    finished,
+    table: {
+      finished: tablePath(stateBefore, graph, "delete"),
+      serialMinutes: serialMinutes(stateBefore, "delete"),
+    },
+  };
+}
+
 function withServing(path: TablePath, minutes: number): TablePath {
   return { minutes: path.minutes + minutes, urns: path.urns };
+}
+
+const TARGET_GROUP = "aws:lb/targetGroup:TargetGroup";
+
+/**
+ * Minutes until a service's tasks serve, by the target group it registers with (a dependency
+ * in the state): a preview-tuned group checks every 5 s instead of 15 s.
+ */
+export function servingMinutesOf(urn: string, type: string, graph: DependencyGraph): number {
+  const targetGroup = graph
+    .dependenciesOf(urn)
+    .map((u) => graph.node(u))
+    .find((n) => n?.type === TARGET_GROUP);
+  return servingMinutes(type, targetGroup?.inputs) ?? 0;
 }
 
 /** The service whose tasks serve last: its create's end plus the serving time, scaled. */
 function lastServing(
   ops: readonly TimedOp[],
+  graph: DependencyGraph,
   secondsPerMinute: number,
 ): { op: TimedOp; minutes: number } | undefined {
   const servesAt = (s: { op: TimedOp; minutes: number }) =>
     s.op.ended + s.minutes * secondsPerMinute * 1000;
   return ops
     .filter((o) => o.op !== "delete" && TYPICAL_TIMES[o.type]?.serving)
-    .map((op) => ({ op, minutes: TYPICAL_TIMES[op.type].serving?.minutes ?? 0 }))
+    .map((op) => ({ op, minutes: servingMinutesOf(op.urn, op.type, graph) }))
     .reduce<{ op: TimedOp; minutes: number } | undefined>(
       (best, s) => (!best || servesAt(s) > servesAt(best) ? s : best),
       undefined,

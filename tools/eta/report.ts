@@ -40,6 +40,10 @@ export interface EtaJson {
   /** Until the command finished / until the URL serves, measured through the engine. */
   up: PathJson;
   url?: PathJson;
+  /** A feature stack's isolation, when the run set it. */
+  isolation?: string;
+  /** A feature stack's `feature down` after its `up`: until the command finished. */
+  down?: PathJson & { command: string; tableMinutes: number; tableChain: string[] };
   /** The table's longest path through the dependency graph (AWS minutes, no engine time). */
   table: {
     up: { minutes: number; chain: string[] };
@@ -88,6 +92,17 @@ export function etaToJson(eta: TimedDeploy): EtaJson {
     command: eta.command,
     up: pathJson(eta.finished),
     ...(eta.url ? { url: pathJson(eta.url) } : {}),
+    ...(eta.isolation ? { isolation: eta.isolation } : {}),
+    ...(eta.teardown
+      ? {
+          down: {
+            ...pathJson(eta.teardown.finished),
+            command: eta.teardown.command,
+            tableMinutes: round(eta.teardown.table.finished.minutes),
+            tableChain: eta.teardown.table.finished.urns.map(nameOf),
+          },
+        }
+      : {}),
     table: {
       up: tableJson(eta.table.finished),
       ...(eta.table.url ? { url: tableJson(eta.table.url) } : {}),
@@ -125,8 +140,9 @@ export function etaToText(eta: TimedDeploy): string {
     eta.target.kind === "feature"
       ? `${eta.target.stack} (feature stack of ${eta.target.branch})`
       : eta.target.stack;
+  const down = eta.teardown;
   const lines = [
-    `${who}: about ${min(eta.finished.minutes)} until the first deployment finishes${eta.url ? `, ${min(eta.url.minutes)} until its URL serves` : ""}`,
+    `${who}${eta.isolation ? ` (isolation ${eta.isolation})` : ""}: about ${min(eta.finished.minutes)} until the first deployment finishes${eta.url ? `, ${min(eta.url.minutes)} until its URL serves` : ""}${down ? `, ${min(down.finished.minutes)} until feature down has destroyed it` : ""}`,
     // The harness adds --non-interactive --color=never to every pulumi command; the user never types them.
     `  measured: ${eta.command.split(" --non-interactive")[0]} through pulumi v${eta.pulumiVersion} and the fake cloud at ${eta.secondsPerMinute} s per AWS minute, --parallel ${eta.parallel}: ${eta.operations} operations in ${eta.wallSeconds.toFixed(1)} s here`,
     `  on the critical path: ${min(eta.finished.awsMinutes)} of AWS time and ${eta.finished.engineSeconds.toFixed(0)} s of the engine's own (program, plugins, diffs, state)`,
@@ -140,6 +156,13 @@ export function etaToText(eta: TimedDeploy): string {
     ...(eta.url && eta.url.links.at(-1)?.urn === eta.finished.links.at(-1)?.urn
       ? [
           `  then ${eta.url.after?.what} (${min(eta.url.after?.minutes ?? 0)}): ${min(eta.url.minutes)} until the URL serves`,
+        ]
+      : []),
+    ...(down
+      ? [
+          "",
+          `critical path until destroyed (${down.command.split(" --non-interactive")[0]}: ${down.operations} deletes in ${down.wallSeconds.toFixed(1)} s here; table only: ${min(down.table.finished.minutes)}):`,
+          ...chainText(down.finished),
         ]
       : []),
     "",

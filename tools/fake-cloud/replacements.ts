@@ -75,6 +75,18 @@ export const REPLACEMENTS: Readonly<Record<string, ReplacementRule>> = {
     autoName: "replicationGroupId",
     source: `${TF}/elasticache/replication_group.go, ResourceReplicationGroup schema (checked at 16a38e6): ForceNew on replication_group_id, engine, port, subnet_group_name, at_rest_encryption_enabled, transit_encryption_enabled, kms_key_id, availability_zones, data_tiering_enabled, global_replication_group_id, security_group_names, snapshot_arns, snapshot_name; node_type, num_cache_clusters, auth_token, engine_version and security_group_ids are modified in place`,
   },
+  "aws:elasticache/serverlessCache:ServerlessCache": {
+    replaceOnChanges: ["name", "kmsKeyId", "subnetIds", "snapshotArnsToRestore"],
+    source: `${TF}/elasticache/serverless_cache.go, serverlessCacheResource Schema (a plugin-framework resource): RequiresReplace on name, kms_key_id, subnet_ids, snapshot_arns_to_restore; engine only between other engines than redis and valkey, major_engine_version only downwards (RequiresReplaceIf, not modelled: this project pins both); description, cache_usage_limits, security_group_ids, user_group_id, snapshot settings are modified in place (ModifyServerlessCache)`,
+  },
+  "aws:elasticache/user:User": {
+    replaceOnChanges: ["userId", "userName", "engine"],
+    source: `${TF}/elasticache/user.go: ForceNew on user_id, user_name (and engine, to be confirmed: the schema was not read at a commit here); passwords and access_string are modified in place (ModifyUser)`,
+  },
+  "aws:elasticache/userGroup:UserGroup": {
+    replaceOnChanges: ["userGroupId", "engine"],
+    source: `${TF}/elasticache/user_group.go: ForceNew on user_group_id (and engine, to be confirmed: the schema was not read at a commit here); user_ids are modified in place (ModifyUserGroup)`,
+  },
   "aws:elasticache/subnetGroup:SubnetGroup": {
     replaceOnChanges: ["name"],
     autoName: "name",
@@ -255,6 +267,14 @@ export const REPLACEMENTS: Readonly<Record<string, ReplacementRule>> = {
   "aws:lb/listener:Listener": {
     replaceOnChanges: ["loadBalancerArn"],
     source: `${TF}/elbv2/listener.go: ForceNew on load_balancer_arn; port, protocol, certificate and actions are modified in place`,
+  },
+  "aws:lb/listenerRule:ListenerRule": {
+    replaceOnChanges: ["listenerArn"],
+    source: `${TF}/elbv2/listener_rule.go: ForceNew on listener_arn; priority, conditions and actions are modified in place (SetRulePriorities, ModifyRule)`,
+  },
+  "aws:lb/listenerCertificate:ListenerCertificate": {
+    replaceOnChanges: ["listenerArn", "certificateArn"],
+    source: `${TF}/elbv2/listener_certificate.go: ForceNew on listener_arn and certificate_arn (the resource has no update)`,
   },
   "aws:route53/record:Record": {
     replaceOnChanges: ["zoneId", "name", "type"],

@@ -29,7 +29,27 @@ export interface TypeTime {
    * Minutes after create returns until the resource serves traffic, which `pulumi up` does not
    * wait for (an ECS service returns once ACTIVE; its tasks start and pass health checks later).
    */
-  serving?: { minutes: number; basis: Basis; source: string };
+  serving?: ServingTime;
+}
+
+/** Minutes from an ECS service's create until its tasks serve, and how we know. */
+export interface ServingTime {
+  minutes: number;
+  basis: Basis;
+  source: string;
+  /**
+   * Target groups that change it (health checks more often); the first that matches the
+   * inputs of the target group the service registers with wins.
+   */
+  variants?: readonly ServingVariant[];
+}
+
+export interface ServingVariant {
+  name: string;
+  when: (targetGroupInputs: Record<string, unknown>) => boolean;
+  minutes: number;
+  basis: Basis;
+  source: string;
 }
 
 export interface TimeVariant {
@@ -42,6 +62,33 @@ export interface TimeVariant {
 
 /** One control-plane call with no waiter after it: a few seconds. */
 export const API_CALL_MINUTES = 0.05;
+
+/**
+ * A Fargate task from RunTask until its container runs: a single-use host, the image pulled
+ * whole (ECS Developer Guide, "Linux containers on Fargate container image pull behavior"; the
+ * AWS Containers blog on Fargate launch times splits it into infrastructure ready, image pull and
+ * task start), and, for the app, its start: ~2 min for a small image, an estimate. The app's
+ * tasks and the feature database provisioner's take the same time (same image).
+ */
+export const FARGATE_TASK_START_MINUTES = 2;
+
+/** What a load balancer's target needs before it is healthy: healthyThreshold checks, `interval` seconds apart. */
+export function healthyAfterMinutes(healthyThreshold: number, intervalSeconds: number): number {
+  return (healthyThreshold * intervalSeconds) / 60;
+}
+
+/** The target group's health check (components/app-service.ts), as its inputs hold it. */
+function healthCheckOf(inputs: Record<string, unknown>): {
+  interval: number;
+  healthyThreshold: number;
+} {
+  const check = (inputs.healthCheck ?? {}) as { interval?: unknown; healthyThreshold?: unknown };
+  // ELB's defaults for an HTTP target group with targetType ip (ELB API Reference, CreateTargetGroup).
+  return {
+    interval: Number(check.interval ?? 30),
+    healthyThreshold: Number(check.healthyThreshold ?? 5),
+  };
+}
 
 // Public terraform apply logs with per-resource times (terraform-provider-aws, which pulumi-aws bridges).
 const LOG_STEAMPIPE =
@@ -56,6 +103,12 @@ const ISSUE_15 =
   "published timings gathered in this project's issue 15 (terraform logs, AWS docs and blogs): RDS create and snapshot restore 5-10 min, replication group 6-9 min, ALB ~2.5 min, NAT gateway ~1-2 min, ECS service ~3 min to steady state";
 const API_ONLY = (call: string) =>
   `one ${call} call; terraform-provider-aws waits for no state after it`;
+
+/**
+ * The feature database provisioner's task, RunTask to STOPPED: ~1 min of host and image pull,
+ * seconds of SQL, the runner's 6 s polls and the task's stop.
+ */
+export const FEATURE_DB_TASK_MINUTES = 1.5;
 
 export const TYPICAL_TIMES: Readonly<Record<string, TypeTime>> = {
   "aws:rds/instance:Instance": {
@@ -135,6 +188,42 @@ export const TYPICAL_TIMES: Readonly<Record<string, TypeTime>> = {
     basis: "estimate",
     source: API_ONLY("CreateListener"),
   },
+  "aws:lb/listenerRule:ListenerRule": {
+    create: API_CALL_MINUTES,
+    delete: API_CALL_MINUTES,
+    basis: "estimate",
+    source: `${API_ONLY("CreateRule")} (the provider retries CreateRule on PriorityInUse when a stack created at the same moment took the priority: seconds)`,
+  },
+  "aws:lb/listenerCertificate:ListenerCertificate": {
+    create: API_CALL_MINUTES,
+    delete: API_CALL_MINUTES,
+    basis: "estimate",
+    source: API_ONLY("AddListenerCertificates"),
+  },
+  "aws:elasticache/serverlessCache:ServerlessCache": {
+    create: 1,
+    delete: 1,
+    update: 0.5,
+    basis: "documented",
+    source:
+      'AWS Database Blog, "Unlock on-demand, cost-optimized performance with Amazon ElastiCache Serverless" (2023): "you can create a cache in under a minute by just providing a name"; AWS\'s re:Invent 2023 session on ElastiCache Serverless: creating one "takes under a minute" (new capacity comes from warm pools); the provider waits for the cache to be available (terraform-provider-aws aws_elasticache_serverless_cache, waitServerlessCacheAvailable). Delete: estimate, the provider waits until the cache is gone; no public figure found, taken as long as the create',
+  },
+  "aws:elasticache/user:User": {
+    create: 0.1,
+    delete: 0.1,
+    update: 0.1,
+    basis: "estimate",
+    source:
+      "CreateUser, then the provider waits for the user to be active (terraform-provider-aws aws_elasticache_user, waitUserCreated; and deleted on delete): a user is metadata with no node to build, seconds",
+  },
+  "aws:elasticache/userGroup:UserGroup": {
+    create: 0.25,
+    delete: 0.25,
+    update: 0.25,
+    basis: "estimate",
+    source:
+      "CreateUserGroup, then the provider waits for the group to be active (terraform-provider-aws aws_elasticache_user_group, waitUserGroupCreated; and deleted on delete); no cache holds it yet when it is created, so nothing is pushed to nodes: an estimate of seconds, rounded up",
+  },
   "aws:ecs/service:Service": {
     create: 0.5,
     delete: 1.5,
@@ -143,9 +232,19 @@ export const TYPICAL_TIMES: Readonly<Record<string, TypeTime>> = {
     source:
       "the provider waits for the service to be ACTIVE, not steady (wait_for_steady_state is off here). Delete: the provider scales to 0 and waits for INACTIVE: the tasks drain for the target group's deregistration delay (30 s, components/app-service.ts) and stop",
     serving: {
-      minutes: 2.5,
+      minutes: FARGATE_TASK_START_MINUTES + healthyAfterMinutes(2, 15),
       basis: "estimate",
-      source: `${ISSUE_15}; Fargate provisions a single-use host and pulls the image for every task (element7.io, "Two ways to improve AWS Fargate container launch times", 2022; the AWS Containers blog on Fargate launch times splits it into infrastructure ready, image pull and task start): ~1-1.5 min for a small image, an estimate, then the load balancer needs healthyThreshold x interval = 2 x 15 s of passing checks (components/app-service.ts; ELB User Guide, target group health checks)`,
+      source: `${ISSUE_15}; Fargate provisions a single-use host and pulls the image for every task (element7.io, "Two ways to improve AWS Fargate container launch times", 2022; the AWS Containers blog on Fargate launch times splits it into infrastructure ready, image pull and task start): ~2 min until a small image's app listens (FARGATE_TASK_START_MINUTES), an estimate, then the load balancer needs healthyThreshold x interval = 2 x 15 s of passing checks (components/app-service.ts; ELB User Guide, target group health checks)`,
+      variants: [
+        {
+          name: "preview-tuned target group (health checks every 5 s)",
+          when: (targetGroup) => healthCheckOf(targetGroup).interval <= 5,
+          minutes: FARGATE_TASK_START_MINUTES + healthyAfterMinutes(2, 5),
+          basis: "estimate",
+          source:
+            "the same task start (FARGATE_TASK_START_MINUTES), then healthyThreshold x interval = 2 x 5 s of passing checks: a shared feature stack's target group checks every 5 s, the least ELB allows (components/app-service.ts previewTuning; ELB API Reference, CreateTargetGroup: HealthCheckIntervalSeconds 5-300)",
+        },
+      ],
     },
   },
   "aws:ecs/cluster:Cluster": {
@@ -331,13 +430,15 @@ export const TYPICAL_TIMES: Readonly<Record<string, TypeTime>> = {
     source:
       'Route 53 Developer Guide, editing records: "Changes generally propagate to all Route 53 name servers within 60 seconds"; the provider waits for the change to be INSYNC',
   },
+  // The fake ECS endpoint (fake-ecs.ts) sleeps this entry for the provisioner task it runs and
+  // journals it under the FeatureDatabase's URN: the one source of the task's time.
   "pulumi-nodejs:dynamic/multistage:FeatureDatabase": {
-    create: 1.5,
-    delete: 1.5,
-    update: 1.5,
+    create: FEATURE_DB_TASK_MINUTES,
+    delete: FEATURE_DB_TASK_MINUTES,
+    update: FEATURE_DB_TASK_MINUTES,
     basis: "estimate",
     source:
-      "components/feature-database.ts's dynamic provider runs one Fargate task per create, update and delete (lib/aws/ecs-task-run.ts) and waits for it to stop: Fargate provisions a single-use instance and pulls the whole image for every task (ECS Developer Guide, \"Linux containers on Fargate container image pull behavior\"; the AWS Containers blog on Fargate launch times splits it into infrastructure ready, image pull and task start), ~1 min for a small image (an estimate, as for the app's tasks above); the command itself (CREATE DATABASE / DROP DATABASE) takes seconds; the runner polls DescribeTasks every 6 s (the SDK's TasksStopped waiter's minDelay) and the task takes a few more seconds through DEPROVISIONING to STOPPED",
+      "components/feature-database.ts's dynamic provider runs one Fargate task per create, update and delete (lib/aws/ecs-task-run.ts) and waits for it to stop: the task's start as the app's (FARGATE_TASK_START_MINUTES: a single-use host and the whole image pulled for every task, ECS Developer Guide, \"Linux containers on Fargate container image pull behavior\"), minus the app's own start, ~1 min for the image pull and host (an estimate); the command itself (CREATE DATABASE ... TEMPLATE, a file copy of the template on the host; DROP DATABASE) takes seconds; the runner polls DescribeTasks every 6 s (the SDK's TasksStopped waiter's minDelay) and the task takes a few more seconds through DEPROVISIONING to STOPPED",
   },
   "docker:index/image:Image": {
     create: 1.5,
@@ -348,6 +449,22 @@ export const TYPICAL_TIMES: Readonly<Record<string, TypeTime>> = {
       "docker build of app/ (npm ci of a small Express app) and a push to ECR on a CI runner; not measured here (no Docker engine on this machine), and only where a stack builds its own image",
   },
 };
+
+/**
+ * Minutes after an ECS service's create until it serves: its entry's `serving`, or the variant
+ * the target group it registers with picks (undefined when the type has no serving time).
+ */
+export function servingMinutes(
+  type: string,
+  targetGroupInputs: Record<string, unknown> | undefined,
+): number | undefined {
+  const serving = TYPICAL_TIMES[type]?.serving;
+  if (!serving) return undefined;
+  const variant = targetGroupInputs
+    ? serving.variants?.find((v) => v.when(targetGroupInputs))
+    : undefined;
+  return variant?.minutes ?? serving.minutes;
+}
 
 /**
  * Types that take no measurable time, each with why. `stagectl eta` and the fake cloud treat

@@ -3,7 +3,13 @@
  * primary and its replicas, in every shard), and the backups kept beyond the one that is free.
  */
 import { z } from "zod";
-import { CACHE_NODE_MEMORY_GB, HOURS_PER_MONTH } from "../assumptions";
+import {
+  CACHE_NODE_MEMORY_GB,
+  HOURS_PER_MONTH,
+  SERVERLESS_CACHE_DATA_GB,
+  SERVERLESS_CACHE_MILLION_ECPU_PER_MONTH,
+  SERVERLESS_CACHE_MIN_GB,
+} from "../assumptions";
 import type { LineSpec, Pricer } from "../model";
 import { plural, qty, readInputs } from "./common";
 
@@ -61,4 +67,54 @@ export const priceCache: Pricer = (group) => {
     }
   }
   return { lines, notPriced };
+};
+
+const serverlessInputs = z
+  .object({
+    engine: z.string(),
+    cacheUsageLimits: z
+      .object({ dataStorage: z.object({ maximum: z.number().optional() }).optional() })
+      .passthrough()
+      .optional(),
+  })
+  .passthrough();
+
+/**
+ * ElastiCache Serverless: data stored by the GB-hour, at least the engine's metered minimum
+ * (100 MB for Valkey), and requests by the million ECPUs; no node hours. Only Valkey's rates
+ * are in the table.
+ */
+export const priceServerlessCache: Pricer = (cache) => {
+  const read = readInputs(cache, serverlessInputs);
+  if ("problem" in read) return { lines: [], notPriced: [read.problem] };
+  const { engine } = read.inputs;
+  if (engine !== "valkey")
+    return {
+      lines: [],
+      notPriced: [`engine ${engine}: only ElastiCache Serverless for Valkey is in the price table`],
+    };
+  const gb = Math.max(SERVERLESS_CACHE_DATA_GB, SERVERLESS_CACHE_MIN_GB);
+  return {
+    lines: [
+      {
+        category: "cache",
+        what: `data stored: ${qty(gb)} GB (the ${qty(SERVERLESS_CACHE_MIN_GB * 1000)} MB metered minimum) × ${HOURS_PER_MONTH} h`,
+        charges: [
+          { price: "elasticache.serverless.valkey.gb-hour", quantity: gb * HOURS_PER_MONTH },
+        ],
+        assumed: true,
+      },
+      {
+        category: "cache",
+        what: `requests: ${qty(SERVERLESS_CACHE_MILLION_ECPU_PER_MONTH)} million ECPUs`,
+        charges: [
+          {
+            price: "elasticache.serverless.valkey.million-ecpu",
+            quantity: SERVERLESS_CACHE_MILLION_ECPU_PER_MONTH,
+          },
+        ],
+        assumed: true,
+      },
+    ],
+  };
 };

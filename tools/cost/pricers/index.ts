@@ -3,12 +3,12 @@
  * not priced and listed as such.
  */
 import type { Pricer } from "../model";
-import { priceCache } from "./cache";
+import { priceCache, priceServerlessCache } from "./cache";
 import { priceDatabase } from "./database";
 import { priceCluster, priceService } from "./ecs";
 import { priceSchedule, priceStateMachine } from "./jobs";
 import { priceAlarm, priceLogGroup } from "./monitoring";
-import { priceElasticIp, priceLoadBalancer, priceNatGateway } from "./network";
+import { priceElasticIp, priceListenerRule, priceLoadBalancer, priceNatGateway } from "./network";
 import { priceBucket, priceRepository, priceSecret } from "./storage";
 
 export const PRICERS: Readonly<Record<string, Pricer>> = {
@@ -18,7 +18,9 @@ export const PRICERS: Readonly<Record<string, Pricer>> = {
   "aws:sfn/stateMachine:StateMachine": priceStateMachine,
   "aws:rds/instance:Instance": priceDatabase,
   "aws:elasticache/replicationGroup:ReplicationGroup": priceCache,
+  "aws:elasticache/serverlessCache:ServerlessCache": priceServerlessCache,
   "aws:lb/loadBalancer:LoadBalancer": priceLoadBalancer,
+  "aws:lb/listenerRule:ListenerRule": priceListenerRule,
   "aws:ec2/natGateway:NatGateway": priceNatGateway,
   "aws:ec2/eip:Eip": priceElasticIp,
   "aws:s3/bucket:Bucket": priceBucket,

@@ -95,3 +95,31 @@ export const priceElasticIp: Pricer = () => ({
     },
   ],
 });
+
+/**
+ * A rule on another stack's load balancer (a shared feature stack's on development's HTTPS
+ * listener): the rule itself is free, the load balancer's hours are the owner's, and the traffic
+ * it forwards is capacity units on that load balancer, priced here from the stage's usage. A rule
+ * on the stack's own load balancer is billed through that load balancer.
+ */
+export const priceListenerRule: Pricer = (_rule, index) => {
+  const ownListeners = index.resources.some((r) => r.type === "aws:lb/loadBalancer:LoadBalancer");
+  if (ownListeners || index.stageKind !== "feature")
+    return { lines: [], free: "billed through the load balancer's capacity units" };
+  if (!index.usage)
+    return {
+      lines: [],
+      notPriced: [`capacity units: no usage assumption for stage kind ${index.stageKind}`],
+    };
+  const lcu = index.usage.albLcu;
+  return {
+    lines: [
+      {
+        category: "load balancer",
+        what: `capacity units on development's load balancer: ${qty(lcu)} LCU on average × ${HOURS_PER_MONTH} h (the rule and the load balancer's hours: no charge here)`,
+        charges: [{ price: "alb.lcu-hour", quantity: lcu * HOURS_PER_MONTH }],
+        assumed: true,
+      },
+    ],
+  };
+};
