@@ -539,7 +539,7 @@ export class Environment extends pulumi.ComponentResource {
       },
       this,
     );
-    const database = new FeatureDatabase(
+    new FeatureDatabase(
       `${name}-feature-db`,
       {
         region: stage.region,
@@ -562,8 +562,11 @@ export class Environment extends pulumi.ComponentResource {
         address: pulumi.output(host.address),
         port: pulumi.output(host.port),
         endpoint: pulumi.output(`${host.address}:${host.port}`),
-        databaseName: database.database,
-        username: database.role,
+        // The names, not the resource's outputs: the service starts while the provisioner copies
+        // the template (both take about a minute), instead of after it. Until the database exists
+        // the app's /readyz says so, and `feature up` waits for /readyz.
+        databaseName: names.database,
+        username: names.role,
         secretArn: credentials.secret.arn,
       },
       cache: this.featureCache(name, stage, parts, shared),
