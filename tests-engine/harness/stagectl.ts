@@ -6,14 +6,24 @@
 import type { Checkout } from "./checkout";
 import { EngineSuite, expectSuccess, RunOptions, RunResult, tail } from "./engine";
 
-/** Runs `npm run -s stagectl -- <args>` in the checkout. */
+/**
+ * Runs `npm run -s stagectl -- <args>` in the checkout. `feature up` gets `--ready-timeout 0`
+ * unless a test says otherwise: the fake cloud's URLs resolve nowhere, so waiting for
+ * `<url>/readyz` would only time out (the wait itself is tested with a probe double in
+ * tests/feature-cli.test.ts).
+ */
 export function stagectl(
   engine: EngineSuite,
   args: string[],
   cwd: Checkout | string,
   options: Omit<RunOptions, "cwd"> = {},
 ): Promise<RunResult> {
-  return engine.run("npm", ["run", "-s", "stagectl", "--", ...args], { ...options, cwd });
+  const featureUp = args[0] === "feature" && args[1] === "up";
+  const ready = featureUp && !args.includes("--ready-timeout") ? ["--ready-timeout", "0"] : [];
+  return engine.run("npm", ["run", "-s", "stagectl", "--", ...args, ...ready], {
+    ...options,
+    cwd,
+  });
 }
 
 /** Runs a stagectl command that prints JSON with --json; fails unless it exited 0. */
