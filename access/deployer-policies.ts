@@ -72,7 +72,8 @@ export function ownResourcePatterns(stage: string): string[] {
     // Final snapshots are named after the instance or group (multistage-<stage>-db-final).
     ...typed("rds", ["db", "pg", "subgrp", "snapshot"], ":", `${p}-*`),
     // A replication group's nodes are clusters named after it; feature stacks also make
-    // serverless caches, their users and user groups.
+    // serverless caches, their users and user groups; development, with `featureStacks.cache:
+    // shared`, a user group and its default user for its replication group.
     ...typed(
       "elasticache",
       [
@@ -80,7 +81,8 @@ export function ownResourcePatterns(stage: string): string[] {
         "subnetgroup",
         "cluster",
         "snapshot",
-        ...(stage === FEATURE ? ["serverlesscache", "user", "usergroup"] : []),
+        ...(stage === FEATURE ? ["serverlesscache"] : []),
+        ...(stage === FEATURE || stage === "development" ? ["user", "usergroup"] : []),
       ],
       ":",
       `${p}-*`,
@@ -421,7 +423,7 @@ export function stagePolicy(access: StageAccess): PolicyDocument {
  * actions on that service's resources and without conditions, which one statement carries
  * (each saves the boundary its frame, about 36 of its 6,144 characters).
  */
-const BY_SERVICE = ["SharedImages", "FindSanitized", "SanitizedBucket"];
+const BY_SERVICE = ["SharedImages", "FindSanitized", "SanitizedBucket", "CacheUserGroup"];
 
 /**
  * Merges the named statements into one, in place of the first. An action is authorized only
@@ -504,6 +506,17 @@ function featureHostStatements(
       Action: "iam:PassRole",
       Resource: `arn:aws:iam::*:role/${commonPrefix(host.executionRole, host.taskRole)}*`,
       Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
+    },
+    {
+      // A shared-cache feature stack's user joins development's cache user group and leaves it
+      // (elasticache/user_group_association.go: ModifyUserGroup with UserIdsToAdd, then
+      // UserIdsToRemove; DescribeUserGroups). The SAR authorizes ModifyUserGroup against the
+      // group and every user it names, so the users added or removed must be the stage's own too
+      // (OwnStage): development's default user stays in, and no other group is reachable.
+      Sid: "CacheUserGroup",
+      Effect: "Allow",
+      Action: ["elasticache:ModifyUserGroup", "elasticache:DescribeUserGroups"],
+      Resource: arn("elasticache", `usergroup:${host.cacheUserGroup}`),
     },
     {
       Sid: "NewPreviewRule",
