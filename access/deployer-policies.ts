@@ -72,7 +72,8 @@ export function ownResourcePatterns(stage: string): string[] {
     // Final snapshots are named after the instance or group (multistage-<stage>-db-final).
     ...typed("rds", ["db", "pg", "subgrp", "snapshot"], ":", `${p}-*`),
     // A replication group's nodes are clusters named after it; feature stacks also make
-    // serverless caches, their users and user groups.
+    // serverless caches, their users and user groups; development, with `featureStacks.cache:
+    // shared`, a user group and its default user for its replication group.
     ...typed(
       "elasticache",
       [
@@ -80,7 +81,8 @@ export function ownResourcePatterns(stage: string): string[] {
         "subnetgroup",
         "cluster",
         "snapshot",
-        ...(stage === FEATURE ? ["serverlesscache", "user", "usergroup"] : []),
+        ...(stage === FEATURE ? ["serverlesscache"] : []),
+        ...(stage === FEATURE || stage === "development" ? ["user", "usergroup"] : []),
       ],
       ":",
       `${p}-*`,
@@ -156,16 +158,16 @@ export const REVIEWER_READS = [
 
 /**
  * Role writes; every one of these supports the iam:PermissionsBoundary condition key
- * (`iam:PutRole*` is PutRolePolicy and PutRolePermissionsBoundary, `iam:UpdateRole*` UpdateRole
- * and UpdateRoleDescription).
+ * (`iam:PutRole*` is PutRolePolicy and PutRolePermissionsBoundary, `iam:Update*Role*`
+ * UpdateRole, UpdateRoleDescription and UpdateAssumeRolePolicy: the SAR's every Update action
+ * with Role in its name).
  */
 const ROLE_WRITES = [
   "iam:CreateRole",
   "iam:DeleteRole",
   "iam:PutRole*",
   "iam:DeleteRolePolicy",
-  "iam:UpdateAssumeRolePolicy",
-  "iam:UpdateRole*",
+  "iam:Update*Role*",
 ];
 
 /** Services whose service-linked role a fresh account gets on first use. */
@@ -175,8 +177,12 @@ const SERVICE_LINKED_ROLES = [
   "elasticache.amazonaws.com",
   "elasticloadbalancing.amazonaws.com",
 ];
-/** Services a stage's roles are passed to: tasks, the bucket-copy schedule, the refinery. */
-const PASSED_TO = ["ecs-tasks.amazonaws.com", "scheduler.amazonaws.com", "states.amazonaws.com"];
+/** Services a stage's roles are passed to: tasks, the bucket-copy schedule and, in production only, the refinery. */
+const passedTo = (stage: string): string[] => [
+  "ecs-tasks.amazonaws.com",
+  "scheduler.amazonaws.com",
+  ...(stage === "production" ? ["states.amazonaws.com"] : []),
+];
 
 const SANITIZED_SNAPSHOTS = arn("rds", `snapshot:${sanitizedSnapshotPrefix(PROJECT)}*`);
 /** Names of production's that lower stages and the refinery refer to, made by the naming module. */
@@ -270,7 +276,7 @@ export function stagePolicy(access: StageAccess): PolicyDocument {
       Effect: "Allow",
       Action: "iam:PassRole",
       Resource: ownRoles,
-      Condition: { StringEquals: { "iam:PassedToService": PASSED_TO } },
+      Condition: { StringEquals: { "iam:PassedToService": passedTo(stage) } },
     },
     {
       Sid: "ServiceLinkedRoles",
@@ -345,7 +351,9 @@ export function stagePolicy(access: StageAccess): PolicyDocument {
       {
         Sid: "SanitizedBucket",
         Effect: "Allow",
-        Action: ["s3:ListBucket", "s3:GetObject", "s3:GetObjectTagging"],
+        // Every read of its objects (GetObject, GetObjectTagging the copy needs, their versions,
+        // attributes and ACLs): only the sanitized objects are here.
+        Action: ["s3:ListBucket", "s3:GetObject*"],
         Resource: [`arn:aws:s3:::${SANITIZED_BUCKET}`, `arn:aws:s3:::${SANITIZED_BUCKET}/*`],
       },
     );
@@ -404,8 +412,56 @@ export function stagePolicy(access: StageAccess): PolicyDocument {
   // Sids): the Sids above name the statements for a reader of this file, the documents omit them.
   return {
     Version: "2012-10-17",
-    Statement: statements.map(({ Sid: _sid, ...statement }) => statement),
+    Statement: mergeByService(statements, BY_SERVICE).map(
+      ({ Sid: _sid, ...statement }) => statement,
+    ),
   };
+}
+
+/**
+ * Statements of other stages' resources a stage uses by exact name, each of one service's
+ * actions on that service's resources and without conditions, which one statement carries
+ * (each saves the boundary its frame, about 36 of its 6,144 characters).
+ */
+const BY_SERVICE = ["SharedImages", "FindSanitized", "SanitizedBucket", "CacheUserGroup"];
+
+/**
+ * Merges the named statements into one, in place of the first. An action is authorized only
+ * against resources of its own service (the Service Authorization Reference lists no resource
+ * type of another service for any of these), so when no two statements share a service, the
+ * merged statement allows exactly what they allowed apart: every action of one never matches
+ * a resource of another. Throws if the statements do not keep to that.
+ */
+export function mergeByService(
+  statements: Array<Record<string, unknown>>,
+  sids: readonly string[],
+): Array<Record<string, unknown>> {
+  const list = (value: unknown) => (Array.isArray(value) ? (value as string[]) : [value as string]);
+  const merged = statements.filter((s) => sids.includes(s.Sid as string));
+  if (merged.length < 2) return statements;
+  const services = new Set<string>();
+  for (const statement of merged) {
+    const actions = list(statement.Action);
+    const service = actions[0].split(":")[0];
+    const apart =
+      statement.Effect === "Allow" &&
+      statement.Condition === undefined &&
+      !services.has(service) &&
+      actions.every((a) => a.split(":")[0] === service) &&
+      list(statement.Resource).every((r) => r.split(":")[2] === service);
+    if (!apart)
+      throw new Error(
+        `Statement ${String(statement.Sid)} is no unconditioned allow of one service's actions on its own resources, apart from the others: it cannot be merged`,
+      );
+    services.add(service);
+  }
+  const combined = {
+    Sid: merged.map((s) => s.Sid).join(""),
+    Effect: "Allow",
+    Action: merged.flatMap((s) => list(s.Action)),
+    Resource: merged.flatMap((s) => list(s.Resource)),
+  };
+  return statements.flatMap((s) => (s === merged[0] ? [combined] : merged.includes(s) ? [] : [s]));
 }
 
 /**
@@ -452,6 +508,17 @@ function featureHostStatements(
       Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
     },
     {
+      // A shared-cache feature stack's user joins development's cache user group and leaves it
+      // (elasticache/user_group_association.go: ModifyUserGroup with UserIdsToAdd, then
+      // UserIdsToRemove; DescribeUserGroups). The SAR authorizes ModifyUserGroup against the
+      // group and every user it names, so the users added or removed must be the stage's own too
+      // (OwnStage): development's default user stays in, and no other group is reachable.
+      Sid: "CacheUserGroup",
+      Effect: "Allow",
+      Action: ["elasticache:ModifyUserGroup", "elasticache:DescribeUserGroups"],
+      Resource: arn("elasticache", `usergroup:${host.cacheUserGroup}`),
+    },
+    {
       Sid: "NewPreviewRule",
       Effect: "Allow",
       Action: "elasticloadbalancing:CreateRule",
@@ -464,9 +531,12 @@ function featureHostStatements(
       Effect: "Allow",
       Action: "elasticloadbalancing:AddTags",
       Resource: arn("elasticloadbalancing", `listener-rule/app/${host.loadBalancer}/*`),
+      // StringLike on a value without wildcards is StringEquals: one operator block is shorter.
       Condition: {
-        StringEquals: { "elasticloadbalancing:CreateAction": "CreateRule" },
-        StringLike: { "aws:RequestTag/stage": tags },
+        StringLike: {
+          "elasticloadbalancing:CreateAction": "CreateRule",
+          "aws:RequestTag/stage": tags,
+        },
       },
     },
   ];

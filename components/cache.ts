@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { stripUndefined } from "../lib/args";
 import { jsonSecret } from "../lib/aws/json-secret";
-import { Namer } from "../lib/aws/naming";
+import { FEATURE_HOST_PURPOSES, Namer } from "../lib/aws/naming";
 import type { NetworkRef } from "../lib/aws/network-ref";
 import { clientOnlySecurityGroup } from "./security-groups";
 import { TeardownMode } from "../stage/profile";
@@ -213,7 +213,8 @@ export class Cache extends pulumi.ComponentResource {
     return new aws.elasticache.UserGroup(
       `${name}-users`,
       {
-        userGroupId: namer.name("elasticache-user-group", "cache"),
+        // The name feature deployers may add users to (access/: featureHostNames).
+        userGroupId: namer.name("elasticache-user-group", FEATURE_HOST_PURPOSES.cacheUserGroup),
         engine: "redis",
         userIds: [user.userId],
       },

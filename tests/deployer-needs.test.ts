@@ -176,6 +176,44 @@ const developmentPreview = once(async () =>
   }),
 );
 
+/** Development offering its cache to feature stacks: its replication group with a user group. */
+const developmentSharedCache = once(async () =>
+  renderStack("development", {
+    configOverrides: {
+      "multistage:featureStacks": JSON.stringify({ cache: "shared" }),
+      ...(await accessSettings("development")),
+    },
+  }),
+);
+/** Development's featureCache output, shaped as its render exports it (tests/feature-shared-cache.test.ts). */
+const FEATURE_CACHE = {
+  address: "master.multistage-development-cache.abc123.euw1.cache.amazonaws.com",
+  port: 6379,
+  userGroupId: "multistage-development-cache",
+};
+const sharedCacheOutputs = (): Record<string, Record<string, unknown>> => {
+  const outputs = defaultStackOutputs("multistage");
+  return {
+    ...outputs,
+    [DEVELOPMENT_REF]: { ...outputs[DEVELOPMENT_REF], featureCache: FEATURE_CACHE },
+  };
+};
+/** A shared feature stack with `cache: shared`: a user of its own in development's user group. */
+const featureSharedCache = once(async () =>
+  renderStack(featureTarget.stack, {
+    configOverrides: {
+      ...featureConfig,
+      "multistage:feature": JSON.stringify({
+        ...(JSON.parse(featureConfig["multistage:feature"]) as object),
+        isolation: "shared",
+        cache: "shared",
+      }),
+      ...(await accessSettings("feature")),
+    },
+    stackOutputs: sharedCacheOutputs(),
+  }),
+);
+
 /** Staging with the acknowledged read-replica opt-in: another shape of the database. */
 const stagingReplica = once(async () =>
   renderWithConfig("staging", {
@@ -190,6 +228,7 @@ const stagingReplica = once(async () =>
 /** Renders that read other stacks' outputs other than the defaults, and those outputs. */
 const STACK_OUTPUTS: Record<string, () => Record<string, Record<string, unknown>>> = {
   "feature-preview": previewOutputs,
+  "feature-shared-cache": sharedCacheOutputs,
 };
 
 /**
@@ -201,6 +240,8 @@ const VARIANTS: ReadonlyArray<[string, Stage, () => Promise<Render>]> = [
   ["development-preview", "development", developmentPreview],
   ["feature-preview", "feature", featurePreview],
   ["feature-dedicated", "feature", featureDedicated],
+  ["development-shared-cache", "development", developmentSharedCache],
+  ["feature-shared-cache", "feature", featureSharedCache],
   ["staging-replica", "staging", stagingReplica],
 ];
 /** Every render the checks run over, by name, with the stage whose deployer deploys it. */

@@ -373,7 +373,10 @@ describe("escalation suite: a hostile pull request cannot climb", function () {
           ["elasticache:ModifyServerlessCache", `serverlesscache:multistage-${stage}-cache`],
           ["elasticache:DeleteServerlessCache", `serverlesscache:multistage-${stage}-cache`],
           ["elasticache:ModifyUser", `user:multistage-${stage}-cache-default`],
-          ["elasticache:ModifyUserGroup", `usergroup:multistage-${stage}-cache`],
+          // Development's cache user group takes feature stacks' users (the next test).
+          ...(stage === "development"
+            ? []
+            : [["elasticache:ModifyUserGroup", `usergroup:multistage-${stage}-cache`]]),
           ["elasticache:DeleteUserGroup", `usergroup:multistage-${stage}-cache`],
         ])
           denied(
@@ -381,6 +384,91 @@ describe("escalation suite: a hostile pull request cannot climb", function () {
             `${action} on ${stage}'s ${resource}`,
           );
       }
+    });
+
+    it("feature: adds and removes only its own users in development's cache user group, and touches no other group or user", async () => {
+      const feature = await roles("feature");
+      const developmentGroup = cache("usergroup:multistage-development-cache");
+      const ownUser = cache("user:multistage-feature-x-cache");
+      // ModifyUserGroup is authorized against the group and every user it adds or removes
+      // (Service Authorization Reference): each is a request of its own here.
+      for (const action of ["elasticache:ModifyUserGroup", "elasticache:DescribeUserGroups"])
+        assert.equal(
+          await asDeployer(feature, action, developmentGroup, developmentTag),
+          "Allowed",
+          `control: ${action} on development's cache user group`,
+        );
+      assert.equal(
+        await asDeployer(feature, "elasticache:ModifyUserGroup", ownUser, {
+          "aws:ResourceTag/stage": "feature-x",
+        }),
+        "Allowed",
+        "control: ModifyUserGroup naming its own user",
+      );
+      for (const [stage, group] of [
+        ["staging", "multistage-staging-cache"],
+        ["production", "multistage-production-cache"],
+        ["development", "multistage-development-cache-2"],
+        ["development", "multistage-development-other"],
+      ])
+        for (const action of ["elasticache:ModifyUserGroup", "elasticache:DescribeUserGroups"])
+          denied(
+            await asDeployer(feature, action, cache(`usergroup:${group}`), {
+              "aws:ResourceTag/stage": stage,
+            }),
+            `${action} on ${stage}'s user group ${group}`,
+          );
+      // Development's default user: not removed from its group (ModifyUserGroup names it), not
+      // changed (its access string or password), not deleted; nor another stage's user added.
+      for (const [action, user] of [
+        ["elasticache:ModifyUserGroup", "multistage-development-cache-default"],
+        ["elasticache:ModifyUser", "multistage-development-cache-default"],
+        ["elasticache:DeleteUser", "multistage-development-cache-default"],
+        ["elasticache:ModifyUserGroup", "multistage-production-cache-default"],
+      ])
+        denied(
+          await asDeployer(feature, action, cache(`user:${user}`), {
+            "aws:ResourceTag/stage": user.split("-")[1],
+          }),
+          `${action} naming ${user}`,
+        );
+      // Nothing but the membership calls on development's group.
+      for (const action of [
+        "elasticache:DeleteUserGroup",
+        "elasticache:AddTagsToResource",
+        "elasticache:RemoveTagsFromResource",
+      ])
+        denied(
+          await asDeployer(feature, action, developmentGroup, developmentTag),
+          `${action} on development's cache user group`,
+        );
+    });
+
+    it("development: manages its own cache users and user group, no other stage's", async () => {
+      const development = await roles("development");
+      const developmentTag = { "aws:ResourceTag/stage": "development" };
+      for (const [action, resource] of [
+        ["elasticache:CreateUserGroup", "usergroup:multistage-development-cache"],
+        ["elasticache:ModifyUserGroup", "usergroup:multistage-development-cache"],
+        ["elasticache:ModifyUser", "user:multistage-development-cache-default"],
+        ["elasticache:DeleteUser", "user:multistage-development-cache-default"],
+      ])
+        assert.equal(
+          await asDeployer(development, action, cache(resource), developmentTag),
+          "Allowed",
+          `control: ${action} on its own ${resource}`,
+        );
+      for (const stage of ["staging", "production"])
+        for (const [action, resource] of [
+          ["elasticache:ModifyUserGroup", `usergroup:multistage-${stage}-cache`],
+          ["elasticache:ModifyUser", `user:multistage-${stage}-cache-default`],
+        ])
+          denied(
+            await asDeployer(development, action, cache(resource), {
+              "aws:ResourceTag/stage": stage,
+            }),
+            `${action} on ${stage}'s ${resource}`,
+          );
     });
   });
 

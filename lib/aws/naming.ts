@@ -257,6 +257,7 @@ export const FEATURE_HOST_PURPOSES = {
   executionRole: "feature-db-execution",
   taskRole: "feature-db-task",
   cluster: "cluster",
+  cacheUserGroup: "cache",
 } as const;
 
 /** Names of the host stage's (development's) feature host that feature stacks use. */
@@ -269,6 +270,8 @@ export function featureHostNames(
   taskRole: string;
   cluster: string;
   loadBalancer: string;
+  /** The user group of its cache that shared-cache feature stacks add their users to. */
+  cacheUserGroup: string;
 } {
   const host = new Namer(project, hostStage);
   return {
@@ -277,6 +280,7 @@ export function featureHostNames(
     taskRole: host.name("iam-role", FEATURE_HOST_PURPOSES.taskRole),
     cluster: host.name("ecs-cluster", FEATURE_HOST_PURPOSES.cluster),
     loadBalancer: host.name("alb", ""),
+    cacheUserGroup: host.name("elasticache-user-group", FEATURE_HOST_PURPOSES.cacheUserGroup),
   };
 }
 

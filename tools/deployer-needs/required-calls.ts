@@ -120,6 +120,8 @@ export const CHECKED_IN_SOURCE: Readonly<Record<string, string>> = {
     "create: CreateServerlessCache with Tags (getTagsIn), waitServerlessCacheAvailable (DescribeServerlessCaches by name); update: ModifyServerlessCache when anything but tags changed; delete: DeleteServerlessCache without a final snapshot",
   "internal/service/s3/bucket.go":
     "create: CreateBucket, findBucket (HeadBucket), bucketCreateTags (an excerpt of v5.90.0)",
+  "internal/service/elasticache/user_group_association.go":
+    "create: ModifyUserGroup with UserIdsToAdd (retried while InvalidUserGroupStateFault), waitUserGroupUpdated; read: findUserGroupByID (DescribeUserGroups); no update (both arguments ForceNew); delete: ModifyUserGroup with UserIdsToRemove, waitUserGroupUpdated; no tags",
 };
 
 export interface TypeCalls {
@@ -303,6 +305,8 @@ const SERVERLESS: ArnSpec = { type: "serverlesscache", ids: { ServerlessCacheNam
 const CACHE_USER: ArnSpec = { type: "user", ids: { UserId: "{in.userId}" } };
 const CACHE_USER_GROUP: ArnSpec = { type: "usergroup", ids: { UserGroupId: "{in.userGroupId}" } };
 const CACHE_USER_GROUP_REF: ArnSpec = { ...CACHE_USER_GROUP, owner: "ref" };
+/** The user an association adds to a group: the stack's own. */
+const CACHE_MEMBER_REF: ArnSpec = { type: "user", ids: { UserId: "{in.userId}" }, owner: "ref" };
 const CACHE_MEMBERS_REF: ArnSpec = {
   type: "user",
   ids: { UserId: "{in.userIds[]}" },
@@ -391,6 +395,7 @@ const ROUTE53_RECORD = `${TF} internal/service/route53/record.go`;
 const SERVERLESS_CACHE = `${TF} internal/service/elasticache/serverless_cache.go`;
 const ELASTICACHE_USER = `${TF} internal/service/elasticache/user.go`;
 const ELASTICACHE_USER_GROUP = `${TF} internal/service/elasticache/user_group.go`;
+const ELASTICACHE_USER_GROUP_ASSOCIATION = `${TF} internal/service/elasticache/user_group_association.go`;
 const ELASTICACHE_TAGS = `${TF} internal/provider/intercept.go, internal/service/elasticache/tags_gen.go`;
 const ELBV2_RULE = `${TF} internal/service/elbv2/listener_rule.go`;
 const ELBV2_CERTIFICATE = `${TF} internal/service/elbv2/listener_certificate.go`;
@@ -2749,7 +2754,7 @@ export const REQUIRED_CALLS: Readonly<Record<string, TypeCalls>> = {
         action: "elasticache:CreateUser",
         on: [{ ...CACHE_USER, creates: true }],
         tags: "all",
-        why: "creates the cache's default user with its password, tagged",
+        why: "creates the user with its password, tagged: a cache's default user, or a shared-cache feature stack's own on development's cache",
         source: `${ELASTICACHE_USER} (resourceUserCreate)`,
         basis: "source",
       },
@@ -2860,6 +2865,39 @@ export const REQUIRED_CALLS: Readonly<Record<string, TypeCalls>> = {
         on: [CACHE_USER_GROUP],
         why: "deletes the group and waits for it to go",
         source: `${ELASTICACHE_USER_GROUP} (resourceUserGroupDelete)`,
+        basis: "source",
+      },
+    ],
+  },
+  // A shared-cache feature stack's user joins development's user group (components/feature-cache-user.ts).
+  "aws:elasticache/userGroupAssociation:UserGroupAssociation": {
+    provider: ELASTICACHE_USER_GROUP_ASSOCIATION,
+    create: [
+      {
+        action: "elasticache:ModifyUserGroup",
+        on: [CACHE_USER_GROUP_REF, CACHE_MEMBER_REF],
+        why: "adds the user to the group (development's, for a shared-cache feature stack); the SAR authorizes ModifyUserGroup against the group and the user",
+        source: `${ELASTICACHE_USER_GROUP_ASSOCIATION} (resourceUserGroupAssociationCreate: ModifyUserGroup with UserIdsToAdd)`,
+        basis: "source",
+      },
+    ],
+    read: [
+      {
+        action: "elasticache:DescribeUserGroups",
+        on: [CACHE_USER_GROUP_REF],
+        why: "reads the group's members, and waits for the group to be active after a change",
+        source: `${ELASTICACHE_USER_GROUP_ASSOCIATION} (findUserGroupAssociationByTwoPartKey -> findUserGroupByID, waitUserGroupUpdated)`,
+        basis: "source",
+      },
+    ],
+    // user_group_id and user_id are ForceNew: a change is a replacement, no update call.
+    update: [],
+    delete: [
+      {
+        action: "elasticache:ModifyUserGroup",
+        on: [CACHE_USER_GROUP_REF, CACHE_MEMBER_REF],
+        why: "removes the user from the group",
+        source: `${ELASTICACHE_USER_GROUP_ASSOCIATION} (resourceUserGroupAssociationDelete: ModifyUserGroup with UserIdsToRemove)`,
         basis: "source",
       },
     ],
@@ -3114,6 +3152,11 @@ export const CROSS_STAGE_EXCEPTIONS = {
       arn: /^arn:aws:iam::\d{12}:role\/[a-z0-9-]+-development-feature-db-(execution|task)$/,
       actions: ["iam:PassRole"],
       why: "development's feature database provisioner roles: shared feature stacks run its task, which passes them (access/deployer-policies.ts, ProvisionerRoles)",
+    },
+    {
+      arn: /^arn:aws:elasticache:[a-z0-9-]+:\d{12}:usergroup:[a-z0-9-]+-development-cache$/,
+      actions: ["elasticache:DescribeUserGroups", "elasticache:ModifyUserGroup"],
+      why: "development's cache user group with `featureStacks.cache: shared`: shared-cache feature stacks add their own users to it and read it back (access/deployer-policies.ts, CacheUserGroup); the users a change names must still be the changer's own",
     },
   ] as ReadonlyArray<{ arn: RegExp; actions: string[]; why: string }>,
   /** Resources that are not one stage's, by owner (see {@link Owner}). */
