@@ -48,7 +48,8 @@ export function normalizeValue(
         new RegExp(escapeRegex(logGroupPrefix(PROJECT, stack)), "g"),
         logGroupPrefix(PROJECT, STAGE_PLACEHOLDER),
       )
-      .replace(new RegExp(`^"${name}"$`), `"${STAGE_PLACEHOLDER}"`)
+      // The stage's name alone (APP_STAGE), or as its cache key prefix (REDIS_KEY_PREFIX, `<stage>:`).
+      .replace(new RegExp(`^"${name}(:?)"$`), `"${STAGE_PLACEHOLDER}$1"`)
       .replace(new RegExp(`^"${escapeRegex(kind)}"$`), `"${KIND_PLACEHOLDER}"`)
   );
 }
