@@ -80,6 +80,25 @@ export const REPLACEMENTS: Readonly<Record<string, ReplacementRule>> = {
     autoName: "name",
     source: `${TF}/elasticache/subnet_group.go: ForceNew on name; subnet_ids and description are modified in place`,
   },
+  "aws:elasticache/serverlessCache:ServerlessCache": {
+    replaceOnChanges: [
+      "engine",
+      "kmsKeyId",
+      "majorEngineVersion",
+      "name",
+      "snapshotArnsToRestore",
+      "subnetIds",
+    ],
+    source: `${TF}/elasticache/serverless_cache.go, serverlessCacheResource.Schema (checked at 00a919d): RequiresReplace on engine, kms_key_id, major_engine_version, name, snapshot_arns_to_restore, subnet_ids; description, cache_usage_limits, security_group_ids, snapshot_retention_limit, daily_snapshot_time and user_group_id are modified in place (ModifyServerlessCache)`,
+  },
+  "aws:elasticache/user:User": {
+    replaceOnChanges: ["engine", "userId", "userName"],
+    source: `${TF}/elasticache/user.go, ResourceUser (checked at 0b2fe55): ForceNew on engine, user_name; user_id is the user's identifier, which ModifyUser takes and never changes (ForceNew in later releases); access_string, passwords and no_password_required are modified in place (ModifyUser)`,
+  },
+  "aws:elasticache/userGroup:UserGroup": {
+    replaceOnChanges: ["engine", "userGroupId"],
+    source: `${TF}/elasticache/user_group.go, ResourceUserGroup (checked at 16a38e6): ForceNew on engine; user_group_id is the group's identifier, which ModifyUserGroup takes and never changes (ForceNew in later releases); user_ids are modified in place (UserIdsToAdd, UserIdsToRemove)`,
+  },
   "aws:s3/bucket:Bucket": {
     replaceOnChanges: ["bucket", "bucketPrefix", "objectLockEnabled"],
     autoName: "bucket",
@@ -255,6 +274,14 @@ export const REPLACEMENTS: Readonly<Record<string, ReplacementRule>> = {
   "aws:lb/listener:Listener": {
     replaceOnChanges: ["loadBalancerArn"],
     source: `${TF}/elbv2/listener.go: ForceNew on load_balancer_arn; port, protocol, certificate and actions are modified in place`,
+  },
+  "aws:lb/listenerRule:ListenerRule": {
+    replaceOnChanges: ["listenerArn"],
+    source: `${TF}/elbv2/listener_rule.go: ForceNew on listener_arn; priority (SetRulePriorities), action and condition (ModifyRule) are modified in place`,
+  },
+  "aws:lb/listenerCertificate:ListenerCertificate": {
+    replaceOnChanges: ["listenerArn", "certificateArn"],
+    source: `${TF}/elbv2/listener_certificate.go: ForceNew on listener_arn and certificate_arn, and no Update (AddListenerCertificates, RemoveListenerCertificates)`,
   },
   "aws:route53/record:Record": {
     replaceOnChanges: ["zoneId", "name", "type"],
