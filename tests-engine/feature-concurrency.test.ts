@@ -19,6 +19,9 @@ const UP = (branch: string, pr: number) => [
   String(pr),
   "--ttl",
   "72h",
+  // The fake cloud's URL cannot answer /readyz: no job waits for it (feature up's default is 5m).
+  "--ready-timeout",
+  "0",
 ];
 const WAITED = /^feature-race is locked by another update; waiting \(attempt 1\)$/m;
 

@@ -38,9 +38,32 @@ const HOUR = 3_600_000;
 
 /** The commands of each CI job; both the real engine and the double run exactly these. */
 const STEPS = {
-  push: ["feature", "up", "--branch", "feature/flows", "--pr", "7", "--ttl", "72h"],
+  // The fake cloud's URL cannot answer /readyz: no job waits for it (feature up's default is 5m).
+  push: [
+    "feature",
+    "up",
+    "--branch",
+    "feature/flows",
+    "--pr",
+    "7",
+    "--ttl",
+    "72h",
+    "--ready-timeout",
+    "0",
+  ],
   list: ["feature", "list"],
-  stale: ["feature", "up", "--branch", "feature/stale", "--pr", "8", "--ttl", "30s"],
+  stale: [
+    "feature",
+    "up",
+    "--branch",
+    "feature/stale",
+    "--pr",
+    "8",
+    "--ttl",
+    "30s",
+    "--ready-timeout",
+    "0",
+  ],
   // The nightly workflow's command.
   reap: ["feature", "reap", "--older-than", "14d"],
   down: ["feature", "down", "--branch", "feature/flows", "--pr", "7"],

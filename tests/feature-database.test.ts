@@ -10,7 +10,7 @@ import {
 import { runEcsTask, EcsTaskRun, TASK_TAGS, urnFromTag, urnToTag } from "../lib/aws/ecs-task-run";
 import { awsMinutes } from "../tools/fake-cloud/aws-time";
 import { FakeEcs, nodeScriptExecutor } from "../tools/fake-cloud/fake-ecs";
-import { readJournal } from "../tools/fake-cloud/journal";
+import { appendEntry, readJournal } from "../tools/fake-cloud/journal";
 import { writeWorld } from "../tools/fake-cloud/world";
 import { renderStack } from "../tools/render/harness";
 
@@ -376,6 +376,76 @@ describe("FeatureDatabase's dynamic provider", () => {
     } finally {
       fake.executor = () => 0;
     }
+  });
+});
+
+describe("the fake ECS endpoint runs the task definitions the fake cloud holds", () => {
+  let fake: FakeEcs;
+  let cloud: string;
+  const TYPE = "aws:ecs/taskDefinition:TaskDefinition";
+  const definition = (host: string) =>
+    JSON.stringify([
+      {
+        name: "feature-db",
+        environment: [
+          { name: "DB_HOST", value: host },
+          { name: "FEATURE_DB_MAX", value: "40" },
+        ],
+        secrets: [{ name: "DB_PASSWORD", valueFrom: "arn:aws:secretsmanager:x:password::" }],
+      },
+    ]);
+  before(async () => {
+    cloud = fs.mkdtempSync(path.join(os.tmpdir(), "multistage-fake-ecs-"));
+    writeWorld(cloud, {});
+    // Two revisions of the family, as aws-model.ts numbers them, and another family.
+    for (const [family, host] of [
+      ["multistage-development-feature-db", "one.rds"],
+      ["multistage-development-app", "app.rds"],
+      ["multistage-development-feature-db", "two.rds"],
+    ])
+      appendEntry(cloud, {
+        op: "create",
+        provider: "aws",
+        type: TYPE,
+        urn: `urn:pulumi:development::multistage::${TYPE}::${family}`,
+        stack: "development",
+        id: family,
+        inputs: { family, containerDefinitions: definition(host) },
+      });
+    fake = await FakeEcs.start({ cloudDir: cloud });
+  });
+  after(async () => {
+    await fake.close();
+    fs.rmSync(cloud, { recursive: true, force: true });
+  });
+  useEndpoint(() => fake);
+
+  it("by ARN or family: the container's environment is its definition's overlaid by the override's, its secrets named, not resolved", async () => {
+    const arn = (revision: string) =>
+      `arn:aws:ecs:us-east-1:123456789012:task-definition/multistage-development-feature-db${revision}`;
+    await runEcsTask(
+      spec({
+        taskDefinitionArn: arn(":1"),
+        containerName: "feature-db",
+        environment: { FEATURE_DB_MAX: "3" },
+      }),
+    );
+    assert.deepEqual(fake.runs.at(-1)?.env, { DB_HOST: "one.rds", FEATURE_DB_MAX: "3" });
+    assert.deepEqual(fake.runs.at(-1)?.secretRefs, {
+      DB_PASSWORD: "arn:aws:secretsmanager:x:password::",
+    });
+    await runEcsTask(
+      spec({ taskDefinitionArn: "multistage-development-feature-db", containerName: "feature-db" }),
+    );
+    assert.equal(fake.runs.at(-1)?.env.DB_HOST, "two.rds", "the family's latest revision");
+    await assert.rejects(
+      runEcsTask(spec({ taskDefinitionArn: arn(":3"), containerName: "feature-db" })),
+      /TaskDefinition not found/,
+    );
+    await assert.rejects(
+      runEcsTask(spec({ taskDefinitionArn: arn(":2"), containerName: "app" })),
+      /Override for container named app is not a container in the TaskDefinition/,
+    );
   });
 });
 

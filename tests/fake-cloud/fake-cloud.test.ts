@@ -16,6 +16,8 @@ import { rememberOldInputs } from "../../tools/fake-cloud/request-context";
 import { secret } from "../../tools/fake-cloud/values";
 import { FAKE_CLOUD_ENV, World, writeWorld } from "../../tools/fake-cloud/world";
 import { LONG_LIVED_STACKS, shippedRender } from "../helpers/renders";
+import { featureFixture } from "../helpers/feature-fixture";
+import { renderStack } from "../../tools/render/harness";
 
 const urn = (type: string, name: string, stack = "staging") =>
   `urn:pulumi:${stack}::multistage::multistage:index:Environment$${type}::${name}`;
@@ -56,6 +58,12 @@ describe("fake cloud", () => {
       for (const r of (await shippedRender(stack)).resources)
         if (r.custom && !r.type.startsWith("pulumi:")) types.add(r.type);
     }
+    // A shared feature stack (development's default): its serverless cache, user and user group.
+    const feature = featureFixture({ pr: 1 });
+    for (const r of (await renderStack(feature.stack, { configOverrides: feature.config }))
+      .resources)
+      if (r.custom && !r.type.startsWith("pulumi:") && !r.type.startsWith("pulumi-nodejs:"))
+        types.add(r.type);
     const missing = [...types].filter((t) => !REPLACEMENTS[t]);
     assert.deepEqual(
       missing,

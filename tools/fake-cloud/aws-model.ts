@@ -71,6 +71,7 @@ const UNTAGGED = new Set([
   "aws:s3/bucketPolicy:BucketPolicy",
   "aws:route53/record:Record",
   "aws:scheduler/schedule:Schedule",
+  "aws:lb/listenerCertificate:ListenerCertificate",
 ]);
 
 /** The ARN resource kinds of EC2 types, which the render's mocks name only generically. */

@@ -32,13 +32,21 @@
  *   with reason MISSING.
  * - STS AssumeRole (STS API Reference; awsQuery protocol: form body, XML answer), so a runner
  *   given a role acts as that role's session; the session ARN is the run's `caller`.
+ * - The task definitions the stacks registered: with a cloud directory, a task definition not
+ *   registered by hand is looked up among the fake cloud's `aws:ecs/taskDefinition` creates, by
+ *   ARN, family:revision or family (its latest revision), each create of a family being its next
+ *   revision as aws-model.ts numbers them. The container's environment is its definition's
+ *   `environment` overlaid by the override's (ECS API Reference, ContainerOverride: "You can
+ *   override the existing environment variables ... or add new"); its `secrets` are named in the
+ *   run (`secretRefs`) but not resolved, since the journal holds no secret's value.
  */
 import { randomBytes } from "node:crypto";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { TASK_TAGS, urnFromTag } from "../../lib/aws/ecs-task-run";
 import { awsMinutes, timingOf } from "./aws-time";
-import { appendEntry, JournalOp } from "./journal";
+import { appendEntry, JournalOp, readJournal } from "./journal";
+import { parseJsonString } from "./values";
 import { accountOf, loadWorld } from "./world";
 
 /** Runs a task's container: its command and environment in, its exit code out. */
@@ -87,7 +95,10 @@ export interface FakeTaskRun {
   taskDefinition: string;
   containerName: string;
   argv: string[];
+  /** The container's environment: its task definition's, overlaid by the RunTask override's. */
   env: Record<string, string>;
+  /** The container's secrets by variable, as `valueFrom` (an ARN): ECS would inject their values. */
+  secretRefs: Record<string, string>;
   tags: Record<string, string>;
   startedBy?: string;
   subnets: string[];
@@ -105,6 +116,13 @@ export interface FakeTaskRun {
   stoppedAt?: string;
 }
 
+/** A container of a task definition: what ECS starts it with unless RunTask overrides it. */
+export interface FakeContainer {
+  name: string;
+  environment: Record<string, string>;
+  secrets: Record<string, string>;
+}
+
 class EcsError extends Error {
   constructor(
     readonly type: string,
@@ -116,13 +134,21 @@ class EcsError extends Error {
 
 const TARGET_PREFIX = "AmazonEC2ContainerServiceV20141113.";
 
+/** `[{ name, <field> }]` (a container's environment or secrets) as a record by name. */
+function pairs(list: unknown, field: "value" | "valueFrom"): Record<string, string> {
+  if (!Array.isArray(list)) return {};
+  return Object.fromEntries(
+    (list as Array<Record<string, unknown>>).map((e) => [String(e.name), String(e[field])]),
+  );
+}
+
 export class FakeEcs {
   /** Every RunTask the endpoint accepted, in order. */
   readonly runs: FakeTaskRun[] = [];
   /** Roles assumed through the fake STS, in order. */
   readonly assumedRoles: string[] = [];
   executor: TaskExecutor;
-  private readonly taskDefinitions = new Map<string, string[]>();
+  private readonly taskDefinitions = new Map<string, FakeContainer[]>();
   private readonly sessions = new Map<string, string>();
   private refusals: Array<{ reason: string; detail?: string }> = [];
   private readonly pending = new Set<Promise<void>>();
@@ -169,13 +195,47 @@ export class FakeEcs {
    * A task definition RunTask may name, by ARN, by family:revision and by family alone (its
    * latest revision: the one registered last), with its containers.
    */
-  registerTaskDefinition(arn: string, containers: string[]): void {
-    this.taskDefinitions.set(arn, containers);
+  registerTaskDefinition(arn: string, containers: Array<string | FakeContainer>): void {
+    const defined = containers.map((c) =>
+      typeof c === "string" ? { name: c, environment: {}, secrets: {} } : c,
+    );
+    this.taskDefinitions.set(arn, defined);
     const familyRevision = arn.split("task-definition/")[1];
     if (familyRevision) {
-      this.taskDefinitions.set(familyRevision, containers);
-      this.taskDefinitions.set(familyRevision.replace(/:\d+$/, ""), containers);
+      this.taskDefinitions.set(familyRevision, defined);
+      this.taskDefinitions.set(familyRevision.replace(/:\d+$/, ""), defined);
     }
+  }
+
+  /** A task definition by ARN, family:revision or family: registered here, else the fake cloud's. */
+  private taskDefinition(name: string): FakeContainer[] | undefined {
+    return this.taskDefinitions.get(name) ?? this.cloudTaskDefinition(name);
+  }
+
+  /**
+   * A task definition a stack registered in the fake cloud: the journal's creates of its
+   * family, numbered as aws-model.ts numbers revisions (1, 2, ... in the order they were made).
+   */
+  private cloudTaskDefinition(name: string): FakeContainer[] | undefined {
+    if (!this.options.cloudDir) return undefined;
+    const wanted = name.split("task-definition/").pop() ?? name;
+    const [family, revision] = wanted.split(":");
+    const revisions = readJournal(this.options.cloudDir).filter(
+      (e) =>
+        e.type === "aws:ecs/taskDefinition:TaskDefinition" &&
+        !e.error &&
+        (e.op === "create" || e.op === "replace") &&
+        e.inputs.family === family,
+    );
+    const found = revision === undefined ? revisions.at(-1) : revisions[Number(revision) - 1];
+    if (!found) return undefined;
+    const definitions = parseJsonString(found.inputs.containerDefinitions);
+    if (!Array.isArray(definitions)) return undefined;
+    return (definitions as Array<Record<string, unknown>>).map((d) => ({
+      name: String(d.name),
+      environment: pairs(d.environment, "value"),
+      secrets: pairs(d.secrets, "valueFrom"),
+    }));
   }
 
   /** The next RunTask places no task and answers with this failure (e.g. no Fargate capacity). */
@@ -264,7 +324,7 @@ export class FakeEcs {
     const taskDefinition = String(input.taskDefinition ?? "");
     const containers = this.options.anyTaskDefinition
       ? undefined
-      : this.taskDefinitions.get(taskDefinition);
+      : this.taskDefinition(taskDefinition);
     if (!this.options.anyTaskDefinition && !containers)
       throw new EcsError("ClientException", "TaskDefinition not found.");
     const startedBy = input.startedBy as string | undefined;
@@ -285,7 +345,7 @@ export class FakeEcs {
       const name = o.name as string | undefined;
       if (!name)
         throw new EcsError("InvalidParameterException", "Container override must have a name.");
-      if (containers && !containers.includes(name))
+      if (containers && !containers.some((c) => c.name === name))
         throw new EcsError(
           "InvalidParameterException",
           `Override for container named ${name} is not a container in the TaskDefinition.`,
@@ -303,6 +363,8 @@ export class FakeEcs {
       };
 
     const override = overrides[0] ?? {};
+    const containerName = String(override.name ?? containers?.[0]?.name ?? "app");
+    const container = containers?.find((c) => c.name === containerName);
     const tags = Object.fromEntries(
       ((input.tags as Array<{ key: string; value: string }> | undefined) ?? []).map((t) => [
         t.key,
@@ -313,13 +375,10 @@ export class FakeEcs {
       taskArn: `arn:aws:ecs:${region}:${this.account()}:task/${clusterName}/${randomBytes(16).toString("hex")}`,
       cluster,
       taskDefinition,
-      containerName: String(override.name ?? containers?.[0] ?? "app"),
+      containerName,
       argv: (override.command as string[] | undefined) ?? [],
-      env: Object.fromEntries(
-        ((override.environment as Array<{ name: string; value: string }> | undefined) ?? []).map(
-          (e) => [e.name, e.value],
-        ),
-      ),
+      env: { ...container?.environment, ...pairs(override.environment, "value") },
+      secretRefs: { ...container?.secrets },
       tags,
       ...(startedBy !== undefined ? { startedBy } : {}),
       subnets,

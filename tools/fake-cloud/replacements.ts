@@ -75,22 +75,29 @@ export const REPLACEMENTS: Readonly<Record<string, ReplacementRule>> = {
     autoName: "replicationGroupId",
     source: `${TF}/elasticache/replication_group.go, ResourceReplicationGroup schema (checked at 16a38e6): ForceNew on replication_group_id, engine, port, subnet_group_name, at_rest_encryption_enabled, transit_encryption_enabled, kms_key_id, availability_zones, data_tiering_enabled, global_replication_group_id, security_group_names, snapshot_arns, snapshot_name; node_type, num_cache_clusters, auth_token, engine_version and security_group_ids are modified in place`,
   },
-  "aws:elasticache/serverlessCache:ServerlessCache": {
-    replaceOnChanges: ["name", "kmsKeyId", "subnetIds", "snapshotArnsToRestore"],
-    source: `${TF}/elasticache/serverless_cache.go, serverlessCacheResource Schema (a plugin-framework resource): RequiresReplace on name, kms_key_id, subnet_ids, snapshot_arns_to_restore; engine only between other engines than redis and valkey, major_engine_version only downwards (RequiresReplaceIf, not modelled: this project pins both); description, cache_usage_limits, security_group_ids, user_group_id, snapshot settings are modified in place (ModifyServerlessCache)`,
-  },
-  "aws:elasticache/user:User": {
-    replaceOnChanges: ["userId", "userName", "engine"],
-    source: `${TF}/elasticache/user.go: ForceNew on user_id, user_name (and engine, to be confirmed: the schema was not read at a commit here); passwords and access_string are modified in place (ModifyUser)`,
-  },
-  "aws:elasticache/userGroup:UserGroup": {
-    replaceOnChanges: ["userGroupId", "engine"],
-    source: `${TF}/elasticache/user_group.go: ForceNew on user_group_id (and engine, to be confirmed: the schema was not read at a commit here); user_ids are modified in place (ModifyUserGroup)`,
-  },
   "aws:elasticache/subnetGroup:SubnetGroup": {
     replaceOnChanges: ["name"],
     autoName: "name",
     source: `${TF}/elasticache/subnet_group.go: ForceNew on name; subnet_ids and description are modified in place`,
+  },
+  "aws:elasticache/serverlessCache:ServerlessCache": {
+    replaceOnChanges: [
+      "engine",
+      "kmsKeyId",
+      "majorEngineVersion",
+      "name",
+      "snapshotArnsToRestore",
+      "subnetIds",
+    ],
+    source: `${TF}/elasticache/serverless_cache.go, serverlessCacheResource.Schema (checked at 00a919d): RequiresReplace on engine, kms_key_id, major_engine_version, name, snapshot_arns_to_restore, subnet_ids; description, cache_usage_limits, security_group_ids, snapshot_retention_limit, daily_snapshot_time and user_group_id are modified in place (ModifyServerlessCache)`,
+  },
+  "aws:elasticache/user:User": {
+    replaceOnChanges: ["engine", "userId", "userName"],
+    source: `${TF}/elasticache/user.go, ResourceUser (checked at 0b2fe55): ForceNew on engine, user_name; user_id is the user's identifier, which ModifyUser takes and never changes (ForceNew in later releases); access_string, passwords and no_password_required are modified in place (ModifyUser)`,
+  },
+  "aws:elasticache/userGroup:UserGroup": {
+    replaceOnChanges: ["engine", "userGroupId"],
+    source: `${TF}/elasticache/user_group.go, ResourceUserGroup (checked at 16a38e6): ForceNew on engine; user_group_id is the group's identifier, which ModifyUserGroup takes and never changes (ForceNew in later releases); user_ids are modified in place (UserIdsToAdd, UserIdsToRemove)`,
   },
   "aws:s3/bucket:Bucket": {
     replaceOnChanges: ["bucket", "bucketPrefix", "objectLockEnabled"],
