@@ -48,8 +48,10 @@ describe("data: development restores the newest sanitized snapshot, and a resync
   let engine: EngineSuite;
   /** The clone that committed the resync: the next steps run where the generation is committed. */
   let resynced: Checkout;
+  /** Development's own database; its feature host (feature stacks' databases) restores nothing. */
+  const FEATURE_HOST = "multistage-development-feature-host";
   const rdsCalls = (entries: JournalEntry[]) =>
-    entries.filter((e) => e.type === RDS && e.stack === "development");
+    entries.filter((e) => e.type === RDS && e.stack === "development" && e.id !== FEATURE_HOST);
 
   before(async () => {
     engine = await EngineSuite.start({ snapshots: [S1, S2, PRODUCTION_BACKUP] });
@@ -63,6 +65,12 @@ describe("data: development restores the newest sanitized snapshot, and a resync
       await engine.pulumi(["up", "-s", "development", "--yes"], { cwd: ops }),
     );
     assert.doesNotMatch(up.stdout + up.stderr, /No sanitized snapshot/);
+    // The feature host is created empty: its template comes from the refinery's export, not a snapshot.
+    const host = engine
+      .journal()
+      .filter((e) => e.type === RDS && e.id === FEATURE_HOST && e.op === "create");
+    assert.equal(host.length, 1);
+    assert.equal(host[0].inputs.snapshotIdentifier, undefined);
 
     const calls = rdsCalls(engine.journal());
     assert.deepEqual(
