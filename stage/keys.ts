@@ -16,6 +16,7 @@ export const CONFIG_KEYS = {
   access: `${PROJECT}:access`,
   data: `${PROJECT}:data`,
   featureStacks: `${PROJECT}:featureStacks`,
+  domain: `${PROJECT}:domain`,
   region: "aws:region",
 } as const;
 

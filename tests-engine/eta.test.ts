@@ -123,9 +123,12 @@ describe("stagectl eta: the measured critical path is the table's longest path",
       run.json.command,
       /stagectl -- feature up --branch feature\/eta-check --ready-timeout 0/,
     );
-    // No instance of its own to restore: the provisioner's task (1.5 min) is the long step.
-    assert.ok(long(up.chain).includes("env-feature-db"), `long: ${long(up.chain).join(", ")}`);
+    // No instance of its own to restore, and the provisioner's task (1.5 min) runs beside the
+    // service, off the path: without a preview domain the stack's own load balancer is the long step.
+    assert.ok(table.up.chain.includes("env-app-alb"), `table: ${table.up.chain.join(", ")}`);
+    assert.ok(!long(up.chain).includes("env-feature-db"), `long: ${long(up.chain).join(", ")}`);
     assert.ok(!table.up.chain.includes("env-db-instance"));
+    assert.ok(!table.up.chain.includes("env-feature-db"));
     assert.ok(table.up.minutes < 5, `table ${table.up.minutes} min`);
     // The table is the lower bound: the engine's own time only adds.
     const resolution = (RESOLUTION_SECONDS_PER_LINK * up.chain.length) / SCALE;
@@ -139,6 +142,25 @@ describe("stagectl eta: the measured critical path is the table's longest path",
     assert.ok(down.minutes > 0 && down.tableMinutes > 0);
     assert.ok(!run.json.table.up.chain.some((name) => name.startsWith("env-network")));
     assert.deepEqual(run.leftInTmp, [], "eta left temp directories behind");
+  });
+
+  it("a shared feature stack behind development's load balancer (--preview-domain): no load balancer of its own, a rule instead", async () => {
+    const run = await eta([
+      "feature",
+      "--branch",
+      "feature/eta-check",
+      "--preview-domain",
+      "preview.example.com",
+    ]);
+    assertAgrees(run);
+    assert.equal(run.json.previewDomain, "preview.example.com");
+    assert.match(run.stderr, /featureStacks\.previewDomain: preview\.example\.com/);
+    const { up, table } = run.json;
+    // No load balancer to wait for: the serverless cache (about a minute) is the long step, and
+    // the service follows it (the app's REDIS_HOST is the cache's endpoint).
+    assert.ok(!table.up.chain.includes("env-app-alb"), `table: ${table.up.chain.join(", ")}`);
+    assert.deepEqual(long(up.chain), ["env-cache-valkey"], `long: ${long(up.chain).join(", ")}`);
+    assert.ok(table.up.minutes < 3, `table ${table.up.minutes} min`);
   });
 
   it("a dedicated feature stack (--isolation dedicated): its database restore is the path", async () => {

@@ -61,4 +61,19 @@ describe("stagectl eta: the command refuses bad input before starting the engine
       /option '--isolation <mode>' argument 'private' is invalid. got "private"; expected shared or dedicated/,
     );
   });
+
+  it("--preview-domain with a long-lived stage, and one that is no DNS name", async () => {
+    const onStage = await run(["eta", "staging", "--preview-domain", "preview.example.com"]);
+    assert.equal(onStage.exitCode, 2);
+    assert.equal(
+      onStage.err.join(""),
+      '--preview-domain preview.example.com is for <stack> feature only (got <stack> "staging")\n',
+    );
+    const bad = await run(["eta", "feature", "--preview-domain", "Preview_Example"]);
+    assert.equal(bad.exitCode, 2);
+    assert.match(
+      bad.err.join(""),
+      /option '--preview-domain <domain>' argument 'Preview_Example' is invalid. got "Preview_Example"; expected a lowercase DNS name like preview\.example\.com/,
+    );
+  });
 });

@@ -34,6 +34,15 @@ function parallelism(value: string): number {
   return Number(value);
 }
 
+/** A lowercase DNS name, as `multistage:featureStacks.previewDomain` takes it. */
+function previewDomainOption(value: string): string {
+  if (!/^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/.test(value))
+    throw new InvalidArgumentError(
+      `got ${JSON.stringify(value)}; expected a lowercase DNS name like preview.example.com`,
+    );
+  return value;
+}
+
 function isolationMode(value: string): FeatureIsolation {
   if (!(FEATURE_ISOLATION_MODES as readonly string[]).includes(value))
     throw new InvalidArgumentError(
@@ -72,6 +81,11 @@ export function etaCommand(context: CommandContext): Command {
       `with feature: deploy development with featureStacks.isolation ${FEATURE_ISOLATION_MODES.join(" or ")} first (default: its stack file's, shared)`,
       isolationMode,
     )
+    .option(
+      "--preview-domain <domain>",
+      "with feature: deploy development with featureStacks.previewDomain first (example certificates), so a shared feature stack takes a rule on its load balancer",
+      previewDomainOption,
+    )
     .option("--json", "machine-readable output")
     .action(
       (
@@ -81,6 +95,7 @@ export function etaCommand(context: CommandContext): Command {
           scale: number;
           parallel?: number;
           isolation?: FeatureIsolation;
+          previewDomain?: string;
           json?: boolean;
         },
       ) =>
@@ -100,8 +115,14 @@ export function etaCommand(context: CommandContext): Command {
               `--isolation ${options.isolation} is for <stack> ${FEATURE_TARGET} only (got <stack> ${JSON.stringify(stack)})`,
             );
           }
+          if (options.previewDomain !== undefined && target.kind !== "feature") {
+            throw new UsageError(
+              `--preview-domain ${options.previewDomain} is for <stack> ${FEATURE_TARGET} only (got <stack> ${JSON.stringify(stack)})`,
+            );
+          }
           const eta = await deployTimed(target, {
             ...(options.isolation ? { isolation: options.isolation } : {}),
+            ...(options.previewDomain ? { previewDomain: options.previewDomain } : {}),
             secondsPerMinute: options.scale,
             parallel: options.parallel ?? pulumiDefaultParallel(),
             now: context.now(),

@@ -27,6 +27,7 @@ import { exportStack } from "../../tests-engine/harness/state";
 import { stagectl } from "../../tests-engine/harness/stagectl";
 import { UsageError } from "../commands/run-command";
 import { readManifest } from "../engine-cli/manifest";
+import { MOCK_ACCOUNT_ID } from "../render/mocks";
 import type { WorldSnapshot } from "../fake-cloud/world";
 import { NETWORK_STACK } from "../feature/feature-up";
 import { loadStackConfig } from "../../stage/stack-files";
@@ -47,6 +48,12 @@ export interface TimedDeployOptions {
   log?: (line: string) => void;
   /** A feature stack's isolation, written into development's stack file. @default development's own (shared) */
   isolation?: FeatureIsolation;
+  /**
+   * A preview domain for development (`featureStacks.previewDomain`, with example certificates
+   * and hosted zone: the fake cloud checks no DNS), so a shared feature stack takes a rule on
+   * development's load balancer instead of one of its own. @default development's own (none)
+   */
+  previewDomain?: string;
 }
 
 export interface TimedDeploy extends Measurement {
@@ -60,6 +67,8 @@ export interface TimedDeploy extends Measurement {
   parallel: number;
   /** A feature stack's isolation when it was set for the run. */
   isolation?: FeatureIsolation;
+  /** Development's preview domain when it was set for the run. */
+  previewDomain?: string;
   /** A feature stack's `feature down`, timed after its `up`. */
   teardown?: TeardownMeasurement & { command: string; wallSeconds: number };
 }
@@ -75,13 +84,44 @@ function sanitizedSnapshot(now: Date): WorldSnapshot {
   };
 }
 
-/** Development's stack file with the feature stacks' isolation set, as a team would commit it. */
-function writeIsolation(checkout: Checkout, isolation: FeatureIsolation): void {
+/**
+ * Development's stack file with the feature stacks' isolation and preview domain set, as a team
+ * would commit them. A preview domain needs development's own name, zone and certificate
+ * (stage/resolve.ts); these are examples in development's account.
+ */
+function writeFeatureStacks(
+  checkout: Checkout,
+  settings: { isolation?: FeatureIsolation; previewDomain?: string },
+): void {
   const file = path.join(checkout.dir, `Pulumi.${NETWORK_STACK}.yaml`);
   const document = (parse(fs.readFileSync(file, "utf8")) ?? {}) as {
     config?: Record<string, unknown>;
   };
-  const config = { ...document.config, [CONFIG_KEYS.featureStacks]: { isolation } };
+  const region = String(document.config?.[CONFIG_KEYS.region] ?? "us-east-1");
+  const certificate = (name: string) =>
+    `arn:aws:acm:${region}:${MOCK_ACCOUNT_ID}:certificate/${name}`;
+  const preview = settings.previewDomain
+    ? {
+        [CONFIG_KEYS.domain]: {
+          name: `${NETWORK_STACK}.${settings.previewDomain}`,
+          hostedZoneId: "Z0EXAMPLE00000",
+          certificateArn: certificate("development-example"),
+        },
+      }
+    : {};
+  const config = {
+    ...document.config,
+    ...preview,
+    [CONFIG_KEYS.featureStacks]: {
+      ...(settings.isolation ? { isolation: settings.isolation } : {}),
+      ...(settings.previewDomain
+        ? {
+            previewDomain: settings.previewDomain,
+            previewCertificateArn: certificate("preview-wildcard-example"),
+          }
+        : {}),
+    },
+  };
   fs.writeFileSync(file, stringify({ ...document, config }));
 }
 
@@ -136,9 +176,13 @@ export async function deployTimed(
     const checkout = engine.checkout();
     const env = { PULUMI_PARALLEL: String(options.parallel) };
     if (target.kind === "feature") {
-      if (options.isolation) writeIsolation(checkout, options.isolation);
+      if (options.isolation || options.previewDomain) writeFeatureStacks(checkout, options);
+      const settings = [
+        ...(options.isolation ? [`featureStacks.isolation: ${options.isolation}`] : []),
+        ...(options.previewDomain ? [`featureStacks.previewDomain: ${options.previewDomain}`] : []),
+      ];
       log(
-        `deploying ${NETWORK_STACK} first, untimed: feature stacks use its network${options.isolation ? ` (featureStacks.isolation: ${options.isolation})` : ""}`,
+        `deploying ${NETWORK_STACK} first, untimed: feature stacks use its network${settings.length ? ` (${settings.join(", ")})` : ""}`,
       );
       expectSuccess(await engine.pulumi(["stack", "init", NETWORK_STACK], { cwd: checkout }));
       expectSuccess(await engine.pulumi(["up", "-s", NETWORK_STACK, "--yes"], { cwd: checkout }));
@@ -188,6 +232,7 @@ export async function deployTimed(
       secondsPerMinute: options.secondsPerMinute,
       parallel: options.parallel,
       ...(options.isolation ? { isolation: options.isolation } : {}),
+      ...(options.previewDomain ? { previewDomain: options.previewDomain } : {}),
       ...(teardown ? { teardown } : {}),
     };
   } finally {

@@ -42,6 +42,8 @@ export interface EtaJson {
   url?: PathJson;
   /** A feature stack's isolation, when the run set it. */
   isolation?: string;
+  /** Development's preview domain, when the run set it. */
+  previewDomain?: string;
   /** A feature stack's `feature down` after its `up`: until the command finished. */
   down?: PathJson & { command: string; tableMinutes: number; tableChain: string[] };
   /** The table's longest path through the dependency graph (AWS minutes, no engine time). */
@@ -93,6 +95,7 @@ export function etaToJson(eta: TimedDeploy): EtaJson {
     up: pathJson(eta.finished),
     ...(eta.url ? { url: pathJson(eta.url) } : {}),
     ...(eta.isolation ? { isolation: eta.isolation } : {}),
+    ...(eta.previewDomain ? { previewDomain: eta.previewDomain } : {}),
     ...(eta.teardown
       ? {
           down: {
@@ -142,7 +145,7 @@ export function etaToText(eta: TimedDeploy): string {
       : eta.target.stack;
   const down = eta.teardown;
   const lines = [
-    `${who}${eta.isolation ? ` (isolation ${eta.isolation})` : ""}: about ${min(eta.finished.minutes)} until the first deployment finishes${eta.url ? `, ${min(eta.url.minutes)} until its URL serves` : ""}${down ? `, ${min(down.finished.minutes)} until feature down has destroyed it` : ""}`,
+    `${who}${eta.isolation ? ` (isolation ${eta.isolation})` : ""}${eta.previewDomain ? ` (behind development's load balancer, ${eta.previewDomain})` : ""}: about ${min(eta.finished.minutes)} until the first deployment finishes${eta.url ? `, ${min(eta.url.minutes)} until its URL serves` : ""}${down ? `, ${min(down.finished.minutes)} until feature down has destroyed it` : ""}`,
     // The harness adds --non-interactive --color=never to every pulumi command; the user never types them.
     `  measured: ${eta.command.split(" --non-interactive")[0]} through pulumi v${eta.pulumiVersion} and the fake cloud at ${eta.secondsPerMinute} s per AWS minute, --parallel ${eta.parallel}: ${eta.operations} operations in ${eta.wallSeconds.toFixed(1)} s here`,
     `  on the critical path: ${min(eta.finished.awsMinutes)} of AWS time and ${eta.finished.engineSeconds.toFixed(0)} s of the engine's own (program, plugins, diffs, state)`,
