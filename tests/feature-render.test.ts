@@ -103,6 +103,17 @@ describe("a feature stack's render", () => {
     assert.equal(named(resources, "env-app-logs").inputs.retentionInDays, 3);
   });
 
+  it("a data resync copies the newest template into a new database, dropping the old one after it", async () => {
+    const { resources } = await renderStack(target.stack, {
+      configOverrides: { ...featureConfig, "multistage:data": JSON.stringify({ generation: 2 }) },
+    });
+    const database = onlyOfType(resources, FEATURE_DATABASE_RESOURCE_TYPE);
+    assert.equal(database.inputs.database, "feature_checkout_v2_g2");
+    assert.equal(database.inputs.role, "feature_checkout_v2_g2");
+    // A new name is a replacement (components/feature-database.ts diff): created before the old one is dropped.
+    assert.notEqual(database.options.deleteBeforeReplace, true);
+  });
+
   it("answers its own load balancer's health checks every 5 s, healthy after two, drained in 5 s", async () => {
     const { resources } = await render();
     const group = onlyOfType(resources, "aws:lb/targetGroup:TargetGroup").inputs;
