@@ -553,6 +553,9 @@ export class Environment extends pulumi.ComponentResource {
         passwordSecretArn: credentials.secret.arn,
         assumeRoleArn: parts.assumedRoleArn,
         logGroup: host.logGroupName,
+        // The provisioner container logs under its own name (feature-host.ts awslogs-stream-prefix),
+        // so a failed task's error names the stream that holds its log.
+        logStreamPrefix: host.containerName,
       },
       // The password must be in the secret before the provisioner reads it.
       { ...child, dependsOn: [credentials.version] },

@@ -77,6 +77,9 @@ describe("a feature stack's render", () => {
     assert.equal(database.taskDefinitionArn, host.taskDefinitionArn);
     assert.equal(database.clusterArn, host.clusterArn);
     assert.deepEqual(database.securityGroupIds, [host.clientSecurityGroupId]);
+    // Its errors point at the provisioner's own log: development's log group, the container's stream.
+    assert.equal(database.logGroup, host.logGroupName);
+    assert.equal(database.logStreamPrefix, host.containerName);
     // The password stays in the stack's own secret; the provisioner reads it by ARN.
     assert.match(
       String(database.passwordSecretArn),
