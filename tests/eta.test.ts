@@ -10,6 +10,8 @@ import { instantReason, TYPICAL_TIMES } from "../tools/fake-cloud/typical-times"
 import { chainTo, lastToFinish, TimedOp } from "../tools/eta/critical-path";
 import { dependencyGraph, StateNode } from "../tools/eta/dependency-graph";
 import { estimatePath } from "../tools/eta/estimate";
+import { measureUp } from "../tools/eta/measure";
+import type { JournalEntry } from "../tools/fake-cloud/journal";
 import { serialMinutes, tablePath } from "../tools/eta/table-path";
 import { featureTargetForBranch, loadBranchRules } from "../tools/feature/branches";
 import { EXAMPLE_BRANCH } from "../tools/cost/targets";
@@ -48,6 +50,8 @@ function run(db: [number, number], cache: [number, number]): TimedOp[] {
     op(SERVICE, [serviceStart, serviceStart + 0.5]),
   ];
 }
+const close = (actual: number, expected: number) =>
+  assert.ok(Math.abs(actual - expected) < 1e-9, `${actual} != ${expected}`);
 const names = (ops: readonly { urn: string }[]) => ops.map((o) => o.urn.split("::").pop());
 
 describe("stagectl eta: the critical path of a run", () => {
@@ -131,8 +135,6 @@ describe("stagectl eta: the critical path of a run", () => {
       tailMs: 400,
     });
     assert.deepEqual(names(path.links), ["vpc", "db", "service"]);
-    const close = (actual: number, expected: number) =>
-      assert.ok(Math.abs(actual - expected) < 1e-9, `${actual} != ${expected}`);
     close(path.awsMinutes, 0.2 + 8 + 0.25);
     close(path.engineSeconds, 3 + 0.1 + 0.1 + 0.4);
     close(path.minutes, 8.45 + 3.6 / 60);
@@ -141,6 +143,56 @@ describe("stagectl eta: the critical path of a run", () => {
       () => estimatePath([], { runStarted: T0, secondsPerMinute: 0 }),
       /secondsPerMinute must be above 0.*got 0/,
     );
+  });
+});
+
+describe("stagectl eta: until the URL serves", () => {
+  const TG = urn("tg", "aws:lb/targetGroup:TargetGroup");
+  const FEATURE_DB = urn("feature-db", "pulumi-nodejs:dynamic/multistage:FeatureDatabase");
+  const previewGroup = {
+    healthCheck: { interval: 5, healthyThreshold: 2 },
+    deregistrationDelay: 5,
+  };
+  const state = [node(TG, [], previewGroup), node(SERVICE, [TG]), node(FEATURE_DB)];
+  const servingMinutes = 2 + (2 * 5) / 60;
+  /** A journal line of the stack, `from`-`to` seconds after T0 (1 s per AWS minute). */
+  const entry = (u: string, from: number, to: number): JournalEntry => ({
+    time: new Date(T0 + to * 1000).toISOString(),
+    started: new Date(T0 + from * 1000).toISOString(),
+    op: "create",
+    provider: "aws",
+    type: u.split("::")[2],
+    urn: u,
+    stack: "feature-x",
+    id: u,
+    inputs: {},
+  });
+  const measure = (dbEnds: number) =>
+    measureUp(
+      [entry(TG, 0, 0.05), entry(SERVICE, 0.1, 0.6), entry(FEATURE_DB, 0.1, dbEnds)],
+      "feature-x",
+      state,
+      { started: T0, ended: T0 + 3000 },
+      { secondsPerMinute: 1, parallel: 8 },
+    );
+
+  it("counts the tasks' start from the service's create call, which ECS places them on", () => {
+    const m = measure(1.6);
+    assert.ok(m.url);
+    assert.deepEqual(names(m.url.links), ["tg", "service"]);
+    // 0.5 min of the serving time passed while the provider waited for ACTIVE.
+    close(m.url.after?.minutes ?? NaN, servingMinutes - 0.5);
+    close(m.url.minutes, 0.05 + 0.05 / 60 + 0.5 + (servingMinutes - 0.5));
+    // The table: the target group, then the serving time from the create call.
+    close(m.table.url?.minutes ?? NaN, 0.05 + servingMinutes);
+  });
+
+  it("waits for the feature database when its copy ends after the tasks are healthy", () => {
+    const m = measure(3);
+    assert.ok(m.url);
+    assert.deepEqual(names(m.url.links), ["feature-db"]);
+    assert.equal(m.url.after, undefined);
+    close(m.url.minutes, 0.1 / 60 + 2.9);
   });
 });
 
@@ -165,7 +217,10 @@ describe("stagectl eta: the table's longest path", () => {
     const cache = tablePath(replicated, dependencyGraph(replicated), "create");
     assert.deepEqual(names(cache.urns.map((u) => ({ urn: u }))), ["vpc", "cache", "service"]);
     assert.equal(cache.minutes, 0.4 + 9 + 0.5);
-    assert.equal(serialMinutes(replicated, "create"), 0.4 + 8 + 9 + 0.5);
+    assert.equal(
+      serialMinutes(replicated, "create", dependencyGraph(replicated)),
+      0.4 + 8 + 9 + 0.5,
+    );
   });
 
   it("a dependency on a component is one on every custom resource under it", () => {
@@ -244,6 +299,28 @@ describe("stagectl eta: the table of typical times", () => {
     assert.throws(
       () => awsMinutes("aws:ec2/instance:Instance", "create", {}),
       /no typical time for aws:ec2\/instance:Instance; add it to tools\/fake-cloud\/typical-times.ts/,
+    );
+  });
+
+  it("an ECS service's delete drains for its target group's deregistration delay, then its tasks stop", () => {
+    const service = "aws:ecs/service:Service";
+    // ELB's default delay (300 s) when the group sets none; 30 s outside previews; 5 s for previews.
+    close(awsMinutes(service, "delete", {}, { targetGroup: {} }), 0.1 + 5 + 0.2);
+    close(
+      awsMinutes(service, "delete", {}, { targetGroup: { deregistrationDelay: 30 } }),
+      0.1 + 0.5 + 0.2,
+    );
+    close(
+      awsMinutes(service, "delete", {}, { targetGroup: { deregistrationDelay: 5 } }),
+      0.1 + 5 / 60 + 0.2,
+    );
+    // No target group known: the delay AppService sets outside previews.
+    close(awsMinutes(service, "delete", {}), 0.1 + 0.5 + 0.2);
+    // The fake cloud's sleep follows the same rule.
+    const world = { timing: { secondsPerMinute: 1 } } as unknown as Parameters<typeof sleepMs>[3];
+    assert.equal(
+      sleepMs(service, "delete", {}, world, { targetGroup: { deregistrationDelay: 5 } }),
+      Math.round((0.1 + 5 / 60 + 0.2) * 1000),
     );
   });
 

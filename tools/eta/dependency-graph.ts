@@ -2,6 +2,7 @@
  * The engine's own dependency graph of a stack, from its state (`pulumi stack export`): what each
  * resource waited for on create, and, reversed, what it waits for on delete.
  */
+import type { RelatedInputs } from "../fake-cloud/typical-times";
 
 /** A resource as the state holds it: the fields the graph needs. */
 export interface StateNode {
@@ -60,4 +61,18 @@ export function dependencyGraph(resources: readonly StateNode[]): DependencyGrap
     dependentsOf: (urn) => dependents.get(urn) ?? [],
     node: (urn) => byUrn.get(urn),
   };
+}
+
+const TARGET_GROUP = "aws:lb/targetGroup:TargetGroup";
+
+/**
+ * The inputs a resource's times depend on besides its own, from its dependencies in the state:
+ * the target group an ECS service registers with (its health checks and deregistration delay).
+ */
+export function relatedOf(urn: string, graph: DependencyGraph): RelatedInputs {
+  const targetGroup = graph
+    .dependenciesOf(urn)
+    .map((u) => graph.node(u))
+    .find((n) => n?.type === TARGET_GROUP);
+  return targetGroup?.inputs ? { targetGroup: targetGroup.inputs } : {};
 }

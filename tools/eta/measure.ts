@@ -6,8 +6,9 @@
  */
 import type { JournalEntry } from "../fake-cloud/journal";
 import { servingMinutes, TYPICAL_TIMES } from "../fake-cloud/typical-times";
+import { awsMinutes } from "../fake-cloud/aws-time";
 import { chainTo, lastToFinish, TimedOp } from "./critical-path";
-import { DependencyGraph, dependencyGraph, StateNode } from "./dependency-graph";
+import { DependencyGraph, dependencyGraph, relatedOf, StateNode } from "./dependency-graph";
 import { estimatePath, PathEstimate } from "./estimate";
 import { serialMinutes, TablePath, tablePath } from "./table-path";
 
@@ -25,7 +26,17 @@ export interface MeasureOptions {
 }
 
 /** What follows `pulumi up` before the URL serves. */
-const SERVING = "its tasks start and pass the load balancer's health checks";
+const SERVING =
+  "its tasks, placed when the service was created, start and pass the load balancer's health checks";
+
+/**
+ * Resources the app's /readyz waits for that the service does not: a shared feature stack's
+ * database, which the provisioner copies while the service starts (components/environment.ts).
+ * The URL serves once the later of the two is done.
+ */
+const READINESS_TYPES: ReadonlySet<string> = new Set([
+  "pulumi-nodejs:dynamic/multistage:FeatureDatabase",
+]);
 
 export interface Measurement {
   /** Operations the cloud carried out for the stack. */
@@ -73,15 +84,25 @@ export function measureUp(
     tailMs: Math.max(0, window.ended - last.ended),
   });
   const serving = lastServing(ops, graph, options.secondsPerMinute);
-  const url = serving
-    ? estimatePath(chainTo(serving.op, ops, graph, walk), {
-        ...scale,
-        after: { what: SERVING, minutes: serving.minutes },
-      })
-    : undefined;
-  const tableUrl = serving
-    ? withServing(tablePath(state, graph, "create", serving.op.urn), serving.minutes)
-    : undefined;
+  const readiness = lastReadiness(ops);
+  const servesAt = serving ? servesAtMs(serving, options.secondsPerMinute) : undefined;
+  // The URL serves when the service's tasks are healthy, or later, when the app still waits for
+  // a dependency the service was not made to wait for.
+  const url =
+    readiness && (servesAt === undefined || readiness.ended > servesAt)
+      ? servesAt === undefined
+        ? undefined
+        : estimatePath(chainTo(readiness, ops, graph, walk), scale)
+      : serving
+        ? estimatePath(chainTo(serving.op, ops, graph, walk), {
+            ...scale,
+            after: {
+              what: SERVING,
+              minutes: servingAfterReturn(serving, options.secondsPerMinute),
+            },
+          })
+        : undefined;
+  const tableUrl = serving ? tableUrlPath(state, graph, serving.op) : undefined;
   return {
     operations: ops.length,
     finished,
@@ -89,7 +110,7 @@ export function measureUp(
     table: {
       finished: tablePath(state, graph, "create"),
       ...(tableUrl ? { url: tableUrl } : {}),
-      serialMinutes: serialMinutes(state, "create"),
+      serialMinutes: serialMinutes(state, "create", graph),
     },
   };
 }
@@ -129,42 +150,77 @@ export function measureDown(
     finished,
     table: {
       finished: tablePath(stateBefore, graph, "delete"),
-      serialMinutes: serialMinutes(stateBefore, "delete"),
+      serialMinutes: serialMinutes(stateBefore, "delete", graph),
     },
   };
 }
 
-function withServing(path: TablePath, minutes: number): TablePath {
-  return { minutes: path.minutes + minutes, urns: path.urns };
+/**
+ * The table's path until the URL serves: to the service's create, whose tasks then take the
+ * serving time counted from the create call (ECS places them as soon as the service exists,
+ * while the provider still waits for ACTIVE), or to a readiness dependency that ends later.
+ */
+function tableUrlPath(
+  state: readonly StateNode[],
+  graph: DependencyGraph,
+  service: TimedOp,
+): TablePath {
+  const toService = tablePath(state, graph, "create", service.urn);
+  const node = graph.node(service.urn);
+  const createMinutes = node ? awsMinutes(node.type, "create", node.inputs ?? {}) : 0;
+  const serving = servingMinutesOf(service.urn, service.type, graph);
+  const viaService = {
+    minutes: toService.minutes - createMinutes + Math.max(serving, createMinutes),
+    urns: toService.urns,
+  };
+  return state
+    .filter((r) => READINESS_TYPES.has(r.type))
+    .map((r) => tablePath(state, graph, "create", r.urn))
+    .reduce((a, b) => (b.minutes > a.minutes ? b : a), viaService);
 }
-
-const TARGET_GROUP = "aws:lb/targetGroup:TargetGroup";
 
 /**
- * Minutes until a service's tasks serve, by the target group it registers with (a dependency
- * in the state): a preview-tuned group checks every 5 s instead of 15 s.
+ * Minutes until a service's tasks serve, counted from its create call, by the target group it
+ * registers with (a dependency in the state): a preview-tuned group checks every 5 s, not 15 s.
  */
 export function servingMinutesOf(urn: string, type: string, graph: DependencyGraph): number {
-  const targetGroup = graph
-    .dependenciesOf(urn)
-    .map((u) => graph.node(u))
-    .find((n) => n?.type === TARGET_GROUP);
-  return servingMinutes(type, targetGroup?.inputs) ?? 0;
+  return servingMinutes(type, relatedOf(urn, graph).targetGroup) ?? 0;
 }
 
-/** The service whose tasks serve last: its create's end plus the serving time, scaled. */
+interface Serving {
+  op: TimedOp;
+  /** From the create call until the tasks serve. */
+  minutes: number;
+}
+
+/** When a service's tasks serve: the serving time after its create call, not before it returned. */
+function servesAtMs(serving: Serving, secondsPerMinute: number): number {
+  return Math.max(serving.op.ended, serving.op.started + serving.minutes * secondsPerMinute * 1000);
+}
+
+/** What is left of the serving time once the create call has returned, in AWS minutes. */
+function servingAfterReturn(serving: Serving, secondsPerMinute: number): number {
+  const createMinutes = (serving.op.ended - serving.op.started) / 1000 / secondsPerMinute;
+  return Math.max(0, serving.minutes - createMinutes);
+}
+
+/** The service whose tasks serve last. */
 function lastServing(
   ops: readonly TimedOp[],
   graph: DependencyGraph,
   secondsPerMinute: number,
-): { op: TimedOp; minutes: number } | undefined {
-  const servesAt = (s: { op: TimedOp; minutes: number }) =>
-    s.op.ended + s.minutes * secondsPerMinute * 1000;
+): Serving | undefined {
   return ops
     .filter((o) => o.op !== "delete" && TYPICAL_TIMES[o.type]?.serving)
     .map((op) => ({ op, minutes: servingMinutesOf(op.urn, op.type, graph) }))
-    .reduce<{ op: TimedOp; minutes: number } | undefined>(
-      (best, s) => (!best || servesAt(s) > servesAt(best) ? s : best),
+    .reduce<Serving | undefined>(
+      (best, s) =>
+        !best || servesAtMs(s, secondsPerMinute) > servesAtMs(best, secondsPerMinute) ? s : best,
       undefined,
     );
+}
+
+/** The readiness dependency (READINESS_TYPES) created or updated last, if any. */
+function lastReadiness(ops: readonly TimedOp[]): TimedOp | undefined {
+  return lastToFinish(ops.filter((o) => o.op !== "delete" && READINESS_TYPES.has(o.type)));
 }

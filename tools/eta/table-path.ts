@@ -5,7 +5,7 @@
  * the one the table predicts).
  */
 import { awsMinutes } from "../fake-cloud/aws-time";
-import type { DependencyGraph, StateNode } from "./dependency-graph";
+import { relatedOf, type DependencyGraph, type StateNode } from "./dependency-graph";
 
 export interface TablePath {
   minutes: number;
@@ -25,7 +25,7 @@ export function tablePath(
 ): TablePath {
   const memo = new Map<string, TablePath>();
   const timed = resources.filter((r) => r.custom);
-  const weight = (r: StateNode) => awsMinutes(r.type, op, r.inputs ?? {});
+  const weight = (r: StateNode) => awsMinutes(r.type, op, r.inputs ?? {}, relatedOf(r.urn, graph));
   const longestTo = (urn: string, visiting = new Set<string>()): TablePath => {
     const known = memo.get(urn);
     if (known) return known;
@@ -51,8 +51,12 @@ export function tablePath(
 }
 
 /** Every operation's typical time added up: the stack built one resource at a time. */
-export function serialMinutes(resources: readonly StateNode[], op: "create" | "delete"): number {
+export function serialMinutes(
+  resources: readonly StateNode[],
+  op: "create" | "delete",
+  graph: DependencyGraph,
+): number {
   return resources
     .filter((r) => r.custom)
-    .reduce((sum, r) => sum + awsMinutes(r.type, op, r.inputs ?? {}), 0);
+    .reduce((sum, r) => sum + awsMinutes(r.type, op, r.inputs ?? {}, relatedOf(r.urn, graph)), 0);
 }

@@ -5,7 +5,12 @@
  */
 import { z } from "zod";
 import type { JournalOp } from "./journal";
-import { API_CALL_MINUTES, instantReason, TYPICAL_TIMES } from "./typical-times";
+import {
+  API_CALL_MINUTES,
+  instantReason,
+  TYPICAL_TIMES,
+  type RelatedInputs,
+} from "./typical-times";
 import type { Props } from "./values";
 import type { World } from "./world";
 
@@ -32,8 +37,16 @@ export function timingOf(world: World): Timing | undefined {
   return parsed.data;
 }
 
-/** Minutes AWS typically takes for this call; 0 for instant types. */
-export function awsMinutes(type: string, op: JournalOp, inputs: Props): number {
+/**
+ * Minutes AWS typically takes for this call; 0 for instant types. `related`: the inputs of the
+ * resources the call's time depends on (an ECS service's target group), where the caller knows them.
+ */
+export function awsMinutes(
+  type: string,
+  op: JournalOp,
+  inputs: Props,
+  related: RelatedInputs = {},
+): number {
   const entry = TYPICAL_TIMES[type];
   if (!entry) {
     if (instantReason(type) !== undefined) return 0;
@@ -41,17 +54,23 @@ export function awsMinutes(type: string, op: JournalOp, inputs: Props): number {
       `The fake cloud has no typical time for ${type}; add it to tools/fake-cloud/typical-times.ts with its source, or declare it instant`,
     );
   }
-  if (op === "delete") return entry.delete;
+  if (op === "delete") return entry.deleteWith?.(related) ?? entry.delete;
   if (op === "update") return entry.update ?? API_CALL_MINUTES;
   // A replacement is a create of a new resource.
   return entry.variants?.find((v) => v.when(inputs))?.create ?? entry.create;
 }
 
 /** How long the fake cloud sleeps for the call, in milliseconds. */
-export function sleepMs(type: string, op: JournalOp, inputs: Props, world: World): number {
+export function sleepMs(
+  type: string,
+  op: JournalOp,
+  inputs: Props,
+  world: World,
+  related: RelatedInputs = {},
+): number {
   const timing = timingOf(world);
   if (!timing || timing.secondsPerMinute === 0) return 0;
-  return Math.round(awsMinutes(type, op, inputs) * timing.secondsPerMinute * 1000);
+  return Math.round(awsMinutes(type, op, inputs, related) * timing.secondsPerMinute * 1000);
 }
 
 /**
@@ -63,9 +82,10 @@ export async function takeAwsTime(
   op: JournalOp,
   inputs: Props,
   world: World,
+  related: RelatedInputs = {},
 ): Promise<string> {
   const started = new Date().toISOString();
-  const ms = sleepMs(type, op, inputs, world);
+  const ms = sleepMs(type, op, inputs, world, related);
   if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
   return started;
 }

@@ -9,6 +9,7 @@ import type * as provider from "@pulumi/pulumi/provider";
 import { takeAwsTime } from "./aws-time";
 import { appendEntry, cloudKey, JournalOp, liveResources, readJournal } from "./journal";
 import { replacementRule } from "./replacements";
+import type { RelatedInputs } from "./typical-times";
 import { oldInputsOf } from "./request-context";
 import { containsUnknown, parseUrn, Props, reveal, sameValue } from "./values";
 import { fakeCloudDir, loadWorld } from "./world";
@@ -201,7 +202,13 @@ export class RecordingProvider implements provider.Provider {
     const timed = refusal
       ? {}
       : {
-          started: await takeAwsTime(parts.type, "delete", reveal(props) as Props, loadWorld(dir)),
+          started: await takeAwsTime(
+            parts.type,
+            "delete",
+            reveal(props) as Props,
+            loadWorld(dir),
+            relatedInputs(parts.type, reveal(props) as Props, readJournal(dir)),
+          ),
         };
     appendEntry(dir, {
       op: "delete",
@@ -229,6 +236,27 @@ export class RecordingProvider implements provider.Provider {
   async invoke(token: string, args: Props): Promise<provider.InvokeResult> {
     return { outputs: this.model.invoke(token, reveal(args) as Props) };
   }
+}
+
+/**
+ * What a delete's time depends on besides the resource itself: an ECS service's target group,
+ * found live by the name its ARN carries (`...:targetgroup/<name>/<id>`).
+ */
+function relatedInputs(
+  type: string,
+  props: Props,
+  journal: ReturnType<typeof readJournal>,
+): RelatedInputs {
+  if (type !== "aws:ecs/service:Service") return {};
+  const balancers = Array.isArray(props.loadBalancers) ? props.loadBalancers : [];
+  const arn = String((balancers[0] as Props | undefined)?.targetGroupArn ?? "");
+  const targetGroup = [...liveResources(journal).values()].find(
+    (r) =>
+      r.type === "aws:lb/targetGroup:TargetGroup" &&
+      typeof r.inputs.name === "string" &&
+      arn.includes(`:targetgroup/${r.inputs.name}/`),
+  );
+  return targetGroup ? { targetGroup: targetGroup.inputs } : {};
 }
 
 /** pulumi-aws's autonaming: the logical name and a random suffix; here the suffix is derived from the URN. */

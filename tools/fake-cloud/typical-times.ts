@@ -19,6 +19,11 @@ export interface TypeTime {
   create: number;
   /** Minutes for a delete, as the provider waits for it. */
   delete: number;
+  /**
+   * A delete whose time another resource's inputs set (an ECS service drains its tasks for its
+   * target group's deregistration delay); undefined when that resource is not known.
+   */
+  deleteWith?: (related: RelatedInputs) => number | undefined;
   /** Minutes for an in-place update. @default API_CALL_MINUTES */
   update?: number;
   basis: Basis;
@@ -52,6 +57,12 @@ export interface ServingVariant {
   source: string;
 }
 
+/** Inputs of the resources a call's time depends on besides its own: what the caller found. */
+export interface RelatedInputs {
+  /** The target group an ECS service registers its tasks with. */
+  targetGroup?: Record<string, unknown>;
+}
+
 export interface TimeVariant {
   name: string;
   when: (inputs: Record<string, unknown>) => boolean;
@@ -75,6 +86,37 @@ export const FARGATE_TASK_START_MINUTES = 2;
 /** What a load balancer's target needs before it is healthy: healthyThreshold checks, `interval` seconds apart. */
 export function healthyAfterMinutes(healthyThreshold: number, intervalSeconds: number): number {
   return (healthyThreshold * intervalSeconds) / 60;
+}
+
+/**
+ * Seconds a target stays draining when the target group sets no deregistration delay (ELB API
+ * Reference, TargetGroupAttribute deregistration_delay.timeout_seconds: default 300).
+ */
+const ELB_DEFAULT_DEREGISTRATION_SECONDS = 300;
+
+/** The target group's deregistration delay in seconds, as its inputs hold it. */
+export function deregistrationSecondsOf(targetGroup: Record<string, unknown>): number {
+  const delay = Number(targetGroup.deregistrationDelay ?? ELB_DEFAULT_DEREGISTRATION_SECONDS);
+  return Number.isFinite(delay) ? delay : ELB_DEFAULT_DEREGISTRATION_SECONDS;
+}
+
+/**
+ * After a task's draining ends: the ECS agent moves it to STOPPING (seconds), and the provider's
+ * next DescribeServices sees the service INACTIVE; terraform-provider-aws's waitServiceInactive
+ * (internal/service/ecs/service.go) polls from 1 s with a backoff that grows to 10 s. An estimate.
+ */
+const TASK_TO_STOPPING_MINUTES = 0.2;
+
+/**
+ * An ECS service's delete as the provider waits for it: UpdateService to 0 tasks and
+ * DeleteService (two calls), the tasks DEACTIVATING for the target group's deregistration delay
+ * (ECS Developer Guide, task lifecycle: a task behind a load balancer is deregistered and drained
+ * before it stops), then STOPPING, when ECS marks the service INACTIVE (ECS API Reference,
+ * DeleteService: "After all tasks have transitioned to either STOPPING or STOPPED status, the
+ * service status moves from DRAINING to INACTIVE"), which is what the provider waits for.
+ */
+export function serviceDeleteMinutes(deregistrationSeconds: number): number {
+  return 2 * API_CALL_MINUTES + deregistrationSeconds / 60 + TASK_TO_STOPPING_MINUTES;
 }
 
 /** The target group's health check (components/app-service.ts), as its inputs hold it. */
@@ -109,6 +151,17 @@ const API_ONLY = (call: string) =>
  * seconds of SQL, the runner's 6 s polls and the task's stop.
  */
 export const FEATURE_DB_TASK_MINUTES = 1.5;
+
+/**
+ * A serverless cache's delete, which the provider waits for until the cache is gone. No figure
+ * for the delete alone is published; terraform-provider-aws's acceptance test that creates one
+ * Valkey serverless cache, reads it back and destroys it (TestAccElastiCacheServerlessCache_basicValkey)
+ * passed in 341 s and 371 s in two published runs (pull requests 46134 and 48380), and the
+ * basic Redis one in 301-333 s: with the create under a minute, the delete takes the rest.
+ */
+const SERVERLESS_CACHE_DELETE_MINUTES = 4.5;
+const SERVERLESS_CACHE_DELETE_SOURCE =
+  "derived: terraform-provider-aws's acceptance test TestAccElastiCacheServerlessCache_basicValkey (create, import check, destroy of one cache) passed in 341 s (pull request 46134) and 371 s (pull request 48380), basicRedis in 301-333 s; with the documented create under a minute and seconds of test overhead, about 4.5 min are the delete the provider waits for";
 
 export const TYPICAL_TIMES: Readonly<Record<string, TypeTime>> = {
   "aws:rds/instance:Instance": {
@@ -202,11 +255,10 @@ export const TYPICAL_TIMES: Readonly<Record<string, TypeTime>> = {
   },
   "aws:elasticache/serverlessCache:ServerlessCache": {
     create: 1,
-    delete: 1,
+    delete: SERVERLESS_CACHE_DELETE_MINUTES,
     update: 0.5,
-    basis: "documented",
-    source:
-      'AWS Database Blog, "Unlock on-demand, cost-optimized performance with Amazon ElastiCache Serverless" (2023): "you can create a cache in under a minute by just providing a name"; AWS\'s re:Invent 2023 session on ElastiCache Serverless: creating one "takes under a minute" (new capacity comes from warm pools); the provider waits for the cache to be available (terraform-provider-aws aws_elasticache_serverless_cache, waitServerlessCacheAvailable). Delete: estimate, the provider waits until the cache is gone; no public figure found, taken as long as the create',
+    basis: "measured",
+    source: `Create: AWS Database Blog, "Unlock on-demand, cost-optimized performance with Amazon ElastiCache Serverless" (2023): "you can create a cache in under a minute by just providing a name"; AWS's re:Invent 2023 session on ElastiCache Serverless: creating one "takes under a minute" (new capacity comes from warm pools); the provider waits for the cache to be available (terraform-provider-aws aws_elasticache_serverless_cache, waitServerlessCacheAvailable). Delete: ${SERVERLESS_CACHE_DELETE_SOURCE}`,
   },
   "aws:elasticache/user:User": {
     create: 0.1,
@@ -226,11 +278,15 @@ export const TYPICAL_TIMES: Readonly<Record<string, TypeTime>> = {
   },
   "aws:ecs/service:Service": {
     create: 0.5,
-    delete: 1.5,
+    // A service whose target group is not known: the deregistration delay AppService sets
+    // outside previews (components/app-service.ts STOP_TIMEOUT_SECONDS, 30 s).
+    delete: serviceDeleteMinutes(30),
+    deleteWith: ({ targetGroup }) =>
+      targetGroup ? serviceDeleteMinutes(deregistrationSecondsOf(targetGroup)) : undefined,
     update: 0.5,
     basis: "estimate",
     source:
-      "the provider waits for the service to be ACTIVE, not steady (wait_for_steady_state is off here). Delete: the provider scales to 0 and waits for INACTIVE: the tasks drain for the target group's deregistration delay (30 s, components/app-service.ts) and stop",
+      "the provider waits for the service to be ACTIVE, not steady (wait_for_steady_state is off here). Delete: serviceDeleteMinutes, the tasks' draining for the target group's deregistration delay (30 s, 5 s for previews: components/app-service.ts) and their move to STOPPING, when ECS marks the service INACTIVE",
     serving: {
       minutes: FARGATE_TASK_START_MINUTES + healthyAfterMinutes(2, 15),
       basis: "estimate",
