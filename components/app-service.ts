@@ -10,6 +10,7 @@ import {
 import { stripUndefined } from "../lib/args";
 import { serviceRole, taskExecutionStatements } from "../lib/aws/service-role";
 import type { LoadBalancerLogTarget } from "./log-bucket";
+import { sidecarContainer, SIDECAR_CONTAINER_NAME, type CacheSidecar } from "./sidecar-cache";
 import { Namer } from "../lib/aws/naming";
 import type { NetworkRef } from "../lib/aws/network-ref";
 import { TeardownMode } from "../stage/profile";
@@ -118,6 +119,12 @@ export interface AppServiceArgs {
    * @default []
    */
   extraTaskSecurityGroupIds?: pulumi.Input<string>[];
+  /**
+   * A cache container beside the app in every task, on the loopback address (a feature stack's
+   * sidecar cache, components/sidecar-cache.ts); the app's container starts after it.
+   * @default undefined (no sidecar)
+   */
+  cacheSidecar?: CacheSidecar;
 }
 
 type NormalizedAppServiceArgs = AppServiceArgs &
@@ -251,8 +258,14 @@ export class AppService extends pulumi.ComponentResource {
     );
 
     const containerDefinitions = pulumi
-      .all([args.image, args.environment, args.secrets, logs.name])
-      .apply(([image, environment, secrets, logGroup]) => {
+      .all([
+        args.image,
+        args.environment,
+        args.secrets,
+        logs.name,
+        args.cacheSidecar?.tokenValueFrom,
+      ])
+      .apply(([image, environment, secrets, logGroup, sidecarTokenValueFrom]) => {
         const logConfiguration = (prefix: string) => ({
           logDriver: "awslogs",
           options: {
@@ -283,7 +296,19 @@ export class AppService extends pulumi.ComponentResource {
             stopTimeout: STOP_TIMEOUT_SECONDS,
             readonlyRootFilesystem: true,
             logConfiguration: logConfiguration("app"),
+            ...(args.cacheSidecar
+              ? { dependsOn: [{ containerName: SIDECAR_CONTAINER_NAME, condition: "START" }] }
+              : {}),
           },
+          ...(args.cacheSidecar && sidecarTokenValueFrom
+            ? [
+                sidecarContainer(
+                  args.cacheSidecar,
+                  sidecarTokenValueFrom,
+                  logConfiguration(SIDECAR_CONTAINER_NAME),
+                ),
+              ]
+            : []),
         ]);
       });
     const taskDefinition = new aws.ecs.TaskDefinition(

@@ -23,6 +23,7 @@ import { cacheKeyPrefix, FeatureCacheUser } from "./feature-cache-user";
 import { FeatureDatabase } from "./feature-database";
 import { FEATURE_TEMPLATE_EXPORT_PREFIX, FeatureHost } from "./feature-host";
 import { ServerlessCache } from "./serverless-cache";
+import { SidecarCache, type CacheSidecar } from "./sidecar-cache";
 import { jsonSecret } from "../lib/aws/json-secret";
 import * as random from "@pulumi/random";
 import type { RefinerySettings } from "../stage/profile";
@@ -101,6 +102,8 @@ interface DataStores {
     tokenKey: "authToken" | "password";
     /** Development's own replication group, when it is the stage's. */
     own?: Cache;
+    /** A feature stack's cache in its app's own task, reached on the loopback address. */
+    sidecar?: CacheSidecar;
   };
 }
 
@@ -121,7 +124,7 @@ export function featureDatabaseNames(
 
 /** A cache component as the app sees it. */
 function cacheOf(
-  cache: Cache | ServerlessCache | FeatureCacheUser,
+  cache: Cache | ServerlessCache | FeatureCacheUser | SidecarCache,
 ): Pick<DataStores["cache"], "primaryAddress" | "port" | "secretArn"> {
   return { primaryAddress: cache.primaryAddress, port: cache.port, secretArn: cache.secretArn };
 }
@@ -298,6 +301,8 @@ export class Environment extends pulumi.ComponentResource {
           // Every stage's keys start with its name: never an empty value, which ECS drops from a
           // task definition (so every update would replace it: pulumi/pulumi-aws#4576).
           REDIS_KEY_PREFIX: cacheKeyPrefix(stage.name),
+          // Plaintext only inside the task, to its own sidecar; ElastiCache always takes TLS.
+          REDIS_TLS: String(cache.sidecar === undefined),
         },
         // ECS resolves "<secret arn>:<json key>::" to one field of the JSON secret at task start.
         secrets: {
@@ -324,6 +329,7 @@ export class Environment extends pulumi.ComponentResource {
           : undefined,
         previewDomain,
         extraTaskSecurityGroupIds: featureHost ? [featureHost.clientSecurityGroupId] : [],
+        cacheSidecar: cache.sidecar,
         domain:
           stage.domain.name && stage.domain.hostedZoneId
             ? { name: stage.domain.name, hostedZoneId: stage.domain.hostedZoneId }
@@ -577,9 +583,10 @@ export class Environment extends pulumi.ComponentResource {
   }
 
   /**
-   * A shared feature stack's cache: a user of its own on development's cache, limited to its
-   * key prefix, when development offers it (`featureStacks.cache: shared`); else a serverless
-   * cache of its own.
+   * A shared feature stack's cache (`feature.cache`, copied from development's
+   * `featureStacks.cache`): a Valkey container in its app's own task (`sidecar`); a user of its
+   * own on development's cache, limited to its key prefix (`shared`); or an ElastiCache
+   * Serverless cache of its own (`serverless`).
    */
   private featureCache(
     name: string,
@@ -588,6 +595,15 @@ export class Environment extends pulumi.ComponentResource {
     shared: FeatureCacheRef | undefined,
   ): DataStores["cache"] {
     const child = { parent: this };
+    if (stage.feature?.cache === "sidecar") {
+      const cache = new SidecarCache(`${name}-cache`, { namer: parts.namer }, child);
+      return {
+        ...cacheOf(cache),
+        username: "default",
+        tokenKey: "authToken",
+        sidecar: cache.sidecar,
+      };
+    }
     if (shared) {
       const user = new FeatureCacheUser(
         `${name}-cache`,

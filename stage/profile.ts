@@ -105,10 +105,11 @@ export interface DataSettings {
 export const FEATURE_ISOLATION_MODES = ["shared", "dedicated"] as const;
 export type FeatureIsolation = (typeof FEATURE_ISOLATION_MODES)[number];
 /**
- * A shared feature stack's cache: its own ElastiCache Serverless (Valkey) cache, or a user with
- * its own key prefix on development's replication group.
+ * A shared feature stack's cache: a Valkey container in its own app task (`sidecar`), its own
+ * ElastiCache Serverless (Valkey) cache, or a user with its own key prefix on development's
+ * replication group.
  */
-export const FEATURE_CACHE_MODES = ["serverless", "shared"] as const;
+export const FEATURE_CACHE_MODES = ["sidecar", "serverless", "shared"] as const;
 export type FeatureCacheMode = (typeof FEATURE_CACHE_MODES)[number];
 
 /** Development's PostgreSQL instance that holds every shared feature stack's database. */
@@ -190,9 +191,11 @@ export const STAGE_PROFILES: Readonly<Record<StageKind, StageProfile>> = {
       // Shared by default: a feature stack is ready in minutes and costs cents a day; a team
       // that needs production-like isolation per pull request sets `dedicated`.
       isolation: "shared",
-      // Serverless by default: a cache of its own per feature stack, ready in about a minute,
-      // without changing how development's own cache authenticates (see README).
-      cache: "serverless",
+      // A sidecar by default: a cache of its own per feature stack, in its app's task, so it is
+      // ready with the app and gone with it; an ElastiCache Serverless cache takes about a minute
+      // to create and minutes to delete, and a user on development's cache shares its nodes
+      // with every other stack (see README).
+      cache: "sidecar",
       host: {
         // Burstable: feature databases idle most of the day; 2 GiB holds ~40 small databases' buffers.
         instanceClass: "db.t4g.small",

@@ -160,7 +160,7 @@ export async function resolveStageReferences(
           development,
           stack,
           ["featureCache"] as const,
-          `feature stacks with cache "shared" need a user group on its cache: deploy it with multistage:featureStacks.cache shared, or deploy this stack with cache "serverless" (the default)`,
+          `feature stacks with cache "shared" need a user group on its cache: deploy it with multistage:featureStacks.cache shared, or deploy this stack with cache "sidecar" (the default)`,
         );
         references.featureCache = cache.featureCache as FeatureCacheRef;
       }

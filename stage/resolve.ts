@@ -555,7 +555,7 @@ function featureStacksProblems(config: LenientConfig): ConfigProblem[] {
         key: "multistage:feature.cache",
         value: describeValue(cache),
         expected:
-          "serverless (or leave it out): a dedicated feature stack has its own replication group",
+          "sidecar or serverless (or leave it out): a dedicated feature stack has its own replication group",
       });
   }
   if (!settings) return problems;
@@ -572,7 +572,7 @@ function featureStacksProblems(config: LenientConfig): ConfigProblem[] {
       key: "multistage:featureStacks.cache",
       value: describeValue(settings.cache),
       expected:
-        "serverless (or leave it out): dedicated feature stacks have their own replication group",
+        "sidecar or serverless (or leave it out): dedicated feature stacks have their own replication group",
     });
   if ((settings.previewDomain === undefined) !== (settings.previewCertificateArn === undefined))
     problems.push({

@@ -256,7 +256,7 @@ export const featureConfigSchema = z
       .default(DEFAULT_NETWORK_STACK),
     /** Copied by `feature up` from the network stack's `featureStacks`. */
     isolation: z.enum(FEATURE_ISOLATION_MODES).default("shared"),
-    cache: z.enum(FEATURE_CACHE_MODES).default("serverless"),
+    cache: z.enum(FEATURE_CACHE_MODES).default("sidecar"),
   })
   .strict();
 
@@ -335,7 +335,7 @@ export const CONFIG_KEY_DOCS: Readonly<Record<keyof StageConfig, string>> = {
   feature:
     "`{ branch, createdAt, expiresAt, pr, networkStack, isolation, cache }`. Feature stacks only; set by `stagectl feature up` (isolation and cache from the network stack's `featureStacks`).",
   featureStacks:
-    "`{ isolation: shared | dedicated, cache: serverless | shared, host: { instanceClass, allocatedStorageGb, maxDatabases, refreshSchedule }, previewDomain, previewCertificateArn }`. Development only: how the feature stacks that borrow its network are isolated. `shared` (default) gives each a database on development's feature host, created from a nightly-refreshed template, and a serverless cache (or, with `cache: shared`, a user with its own key prefix on development's cache); with `previewDomain` and a wildcard `previewCertificateArn` they answer at `<slug>.<previewDomain>` through a rule on development's load balancer. `dedicated` gives each its own RDS instance, replication group and load balancer.",
+    "`{ isolation: shared | dedicated, cache: sidecar | serverless | shared, host: { instanceClass, allocatedStorageGb, maxDatabases, refreshSchedule }, previewDomain, previewCertificateArn }`. Development only: how the feature stacks that borrow its network are isolated. `shared` (default) gives each a database on development's feature host, created from a nightly-refreshed template, and a Valkey cache in its own app task (`cache: sidecar`, the default; `serverless` gives it an ElastiCache Serverless cache, `shared` a user with its own key prefix on development's cache); with `previewDomain` and a wildcard `previewCertificateArn` they answer at `<slug>.<previewDomain>` through a rule on development's load balancer. `dedicated` gives each its own RDS instance, replication group and load balancer.",
   refinery:
     "`{ schedule, keepSnapshots, bucketPrefixes, instanceClass, alarmTopicArns }`. Production only: the nightly refinery that restores its newest backup into a sanitizer, sanitizes it and snapshots it for the lower stages, and copies the allowed prefixes of its bucket; its alarm notifies the SNS topics in `alarmTopicArns` when a run fails.",
   data: "`{ source: empty | sanitized-snapshot | production-replica, acknowledgeProductionData, generation, syncSchedule }`. Where the stage's data comes from; never set in production. `production-replica` is staging-only and needs `acknowledgeProductionData: true`. `generation` is bumped by `stagectl data resync`.",

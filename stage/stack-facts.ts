@@ -91,7 +91,7 @@ export function featureModeOf(
   root?: string,
 ): FeatureMode {
   const settings = stageOfConfig(networkStack, networkStackValues, root).featureStacks;
-  if (!settings) return { isolation: "dedicated", cache: "serverless", maxStacks: Infinity };
+  if (!settings) return { isolation: "dedicated", cache: "sidecar", maxStacks: Infinity };
   return {
     isolation: settings.isolation,
     cache: settings.cache,

@@ -13,6 +13,7 @@ import {
 import { FEATURE_HOST_DEFAULTS } from "../components/feature-host";
 import { LOG_BUCKET_DEFAULTS } from "../components/log-bucket";
 import { SERVERLESS_CACHE_DEFAULTS } from "../components/serverless-cache";
+import { SIDECAR_CACHE_DEFAULTS } from "../components/sidecar-cache";
 import { NETWORK_DEFAULTS } from "../components/network";
 import { REFINERY_DEFAULTS } from "../components/refinery";
 import { SECURITY_GROUPS_DEFAULTS } from "../components/security-groups";
@@ -30,6 +31,7 @@ const DEFAULTS: Record<string, Readonly<Record<string, unknown>>> = {
   FeatureDatabaseArgs: FEATURE_DATABASE_DEFAULTS,
   FeatureHostArgs: FEATURE_HOST_DEFAULTS,
   ServerlessCacheArgs: SERVERLESS_CACHE_DEFAULTS,
+  SidecarCacheArgs: SIDECAR_CACHE_DEFAULTS,
   LogBucketArgs: LOG_BUCKET_DEFAULTS,
   NetworkArgs: NETWORK_DEFAULTS,
   RefineryArgs: REFINERY_DEFAULTS,

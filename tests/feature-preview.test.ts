@@ -148,7 +148,7 @@ describe("feature stacks behind development's load balancer (featureStacks.previ
       [
         "development",
         { ...development, "multistage:featureStacks": { isolation: "dedicated", cache: "shared" } },
-        /multistage:featureStacks\.cache: got "shared"; expected serverless/,
+        /multistage:featureStacks\.cache: got "shared"; expected sidecar or serverless/,
       ],
     ];
     for (const [stack, config, message] of cases) {

@@ -16,18 +16,21 @@ import {
 import { NAME_PLAN } from "./helpers/name-plan";
 import { featureFixture } from "./helpers/feature-fixture";
 import { FEATURE_DATABASE_RESOURCE_TYPE } from "../components/feature-database";
+import { SIDECAR_CACHE_DEFAULTS } from "../components/sidecar-cache";
 
 const target = featureTargetForBranch("feature/checkout-v2", loadBranchRules());
 const { config: featureConfig } = featureFixture({ pr: 42 });
 const developmentNetwork = defaultStackOutputs("multistage")["organization/multistage/development"];
-/** What `feature up` writes when development's featureStacks says `isolation: dedicated`. */
-const dedicatedConfig = {
+/** The feature config `feature up` writes, with some of its settings changed. */
+const withFeature = (changes: Record<string, unknown>) => ({
   ...featureConfig,
   "multistage:feature": JSON.stringify({
     ...(JSON.parse(featureConfig["multistage:feature"]) as object),
-    isolation: "dedicated",
+    ...changes,
   }),
-};
+});
+/** What `feature up` writes when development's featureStacks says `isolation: dedicated`. */
+const dedicatedConfig = withFeature({ isolation: "dedicated" });
 
 describe("a feature stack's render", () => {
   const render = once(() => renderStack(target.stack, { configOverrides: featureConfig }));
@@ -58,15 +61,11 @@ describe("a feature stack's render", () => {
       onlyOfType(resources, TYPES.loadBalancer).inputs.subnets,
       developmentNetwork.publicSubnetIds,
     );
-    assert.deepEqual(
-      onlyOfType(resources, "aws:elasticache/serverlessCache:ServerlessCache").inputs.subnetIds,
-      developmentNetwork.privateSubnetIds,
-    );
     for (const group of ofType(resources, TYPES.securityGroup))
       assert.equal(group.inputs.vpcId, developmentNetwork.vpcId);
   });
 
-  it("shares development's feature host: no RDS instance or replication group, a database of its own copied from the template, a serverless cache", async () => {
+  it("shares development's feature host: no RDS instance or replication group, a database of its own copied from the template, a cache in its own task", async () => {
     const { resources } = await render();
     assert.ok(resources.every((r) => !r.options.protect && !r.options.retainOnDelete));
     assert.equal(ofType(resources, TYPES.db).length, 0);
@@ -91,12 +90,13 @@ describe("a feature stack's render", () => {
     assert.equal(env.DB_HOST, host.address);
     assert.equal(env.DB_NAME, database.database);
     assert.equal(env.DB_USER, database.role);
-    const cache = onlyOfType(resources, "aws:elasticache/serverlessCache:ServerlessCache").inputs;
-    assert.equal(cache.engine, "valkey");
-    assert.equal(
-      env.REDIS_HOST,
-      "multistage-feature-checkout-v2-cache-2a3334.serverless.eu-west-1.cache.amazonaws.com",
+    // Its cache is in its own task (the default, featureStacks.cache sidecar): no ElastiCache at all.
+    assert.deepEqual(
+      resources.filter((r) => r.type.startsWith("aws:elasticache/")).map((r) => r.type),
+      [],
     );
+    assert.equal(env.REDIS_HOST, "127.0.0.1");
+    assert.equal(env.REDIS_TLS, "false");
     // The tasks carry development's feature apps group: the only group the host admits.
     const service = onlyOfType(resources, TYPES.service).inputs.networkConfiguration as {
       securityGroups: string[];
@@ -104,6 +104,62 @@ describe("a feature stack's render", () => {
     assert.ok(service.securityGroups.includes(String(host.clientSecurityGroupId)));
     assert.equal(onlyOfType(resources, TYPES.bucket).inputs.forceDestroy, true);
     assert.equal(named(resources, "env-app-logs").inputs.retentionInDays, 3);
+  });
+
+  it("runs Valkey beside the app on the loopback address, with a password of its own from Secrets Manager and nothing on disk", async () => {
+    const { resources } = await render();
+    const containers = named(resources, "env-app-task").inputs.containerDefinitions as Array<
+      Record<string, unknown>
+    >;
+    assert.deepEqual(
+      containers.map((c) => c.name),
+      ["app", "cache"],
+    );
+    const [app, cache] = containers;
+    assert.deepEqual(app.dependsOn, [{ containerName: "cache", condition: "START" }]);
+    assert.equal(cache.image, SIDECAR_CACHE_DEFAULTS.image);
+    assert.equal(cache.essential, true);
+    assert.equal(cache.readonlyRootFilesystem, true);
+    const command = (cache.command as string[]).join(" ");
+    assert.match(command, /--bind 127\.0\.0\.1 --port 6379 --save '' --appendonly no/);
+    assert.match(command, new RegExp(`--maxmemory ${SIDECAR_CACHE_DEFAULTS.maxMemoryMb}mb`));
+    assert.match(command, /--requirepass "\$REDIS_TOKEN"/);
+    // The app and the sidecar read the same token, by reference; its value is in neither.
+    const secretOf = (c: Record<string, unknown>) =>
+      (c.secrets as Array<{ name: string; valueFrom: string }>).find(
+        (x) => x.name === "REDIS_TOKEN",
+      )?.valueFrom;
+    assert.match(
+      String(secretOf(cache)),
+      /secret:multistage-feature-checkout-v2-cache-credentials-.*:authToken::$/,
+    );
+    assert.equal(secretOf(cache), secretOf(app));
+    assert.equal(
+      named(resources, "env-cache-token").type,
+      "random:index/randomPassword:RandomPassword",
+    );
+    assert.ok(
+      !JSON.stringify(containers).includes("MockSecret"),
+      "no secret value in the task definition",
+    );
+  });
+
+  it("with featureStacks.cache serverless: an ElastiCache Serverless cache of its own in development's subnets, over TLS", async () => {
+    const { resources } = await renderStack(target.stack, {
+      configOverrides: withFeature({ cache: "serverless" }),
+    });
+    const cache = onlyOfType(resources, "aws:elasticache/serverlessCache:ServerlessCache").inputs;
+    assert.equal(cache.engine, "valkey");
+    assert.deepEqual(cache.subnetIds, developmentNetwork.privateSubnetIds);
+    const app = appContainer<{ environment: Array<{ name: string; value: string }> }>(resources);
+    const env = Object.fromEntries(app.environment.map((e) => [e.name, e.value]));
+    assert.equal(
+      env.REDIS_HOST,
+      "multistage-feature-checkout-v2-cache-2a3334.serverless.eu-west-1.cache.amazonaws.com",
+    );
+    assert.equal(env.REDIS_TLS, "true");
+    const containers = named(resources, "env-app-task").inputs.containerDefinitions as unknown[];
+    assert.equal(containers.length, 1, "no sidecar beside a serverless cache");
   });
 
   it("a data resync copies the newest template into a new database, dropping the old one after it", async () => {

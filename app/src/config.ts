@@ -45,9 +45,18 @@ export const contractSchema = z.object({
     .string()
     .regex(/^[a-z][a-z0-9-]*:$/, "a key prefix like feature-login: (the stage and a colon)"),
   REDIS_TOKEN: z.string().min(16, "the Redis auth token (at least 16 characters)"),
+  /**
+   * TLS to the cache: `true` for ElastiCache (in-transit encryption is on everywhere); `false`
+   * only for a cache in the app's own task, reached on the loopback address (a feature stack's
+   * sidecar), which no packet leaves the task for.
+   */
+  REDIS_TLS: z.enum(["true", "false"], { message: "true or false" }).transform((v) => v === "true"),
 } satisfies Record<AppEnvironmentName | AppSecretName, z.ZodTypeAny>);
 
 const flag = z.enum(["true", "false"]).transform((v) => v === "true");
+
+/** Where a cache in the app's own task answers: nothing outside the task reaches these. */
+export const LOOPBACK_HOSTS: readonly string[] = ["127.0.0.1", "localhost"];
 
 /** Local-only settings the stack never sets: test endpoints and the TLS switch for local services. */
 export const localSchema = z.object({
@@ -99,6 +108,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
     if (config.APP_STAGE_KIND === "production" && config.APP_DISABLE_TLS) {
       problems.push(
         'APP_DISABLE_TLS: got "true"; expected false in production (TLS to the database and cache is mandatory there)',
+      );
+    }
+    if (!config.REDIS_TLS && !LOOPBACK_HOSTS.includes(config.REDIS_HOST)) {
+      problems.push(
+        `REDIS_TLS: got "false" with REDIS_HOST ${JSON.stringify(config.REDIS_HOST)}; expected true, or a cache on the loopback address (${LOOPBACK_HOSTS.join(" or ")}) inside the app's own task`,
       );
     }
     if (config.APP_STAGE_KIND === "production" && config.APP_ENABLE_DRILL_ROUTES) {

@@ -21,6 +21,7 @@ export const APP_ENVIRONMENT = [
   "REDIS_PORT",
   "REDIS_USERNAME",
   "REDIS_KEY_PREFIX",
+  "REDIS_TLS",
 ] as const;
 
 /** Variables injected from Secrets Manager by ECS, never as plain values. */

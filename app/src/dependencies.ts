@@ -52,6 +52,7 @@ export type CacheSettings = Pick<
   | "REDIS_USERNAME"
   | "REDIS_KEY_PREFIX"
   | "REDIS_TOKEN"
+  | "REDIS_TLS"
   | "APP_DISABLE_TLS"
   | "READY_TIMEOUT_MS"
 >;
@@ -73,7 +74,7 @@ export function redisSettings(config: CacheSettings): RedisOptions {
     // ioredis's ready check sends INFO, which is @dangerous: a user limited to its own prefix
     // may not run it, and ioredis would warn on every connect.
     enableReadyCheck: config.REDIS_USERNAME === "default",
-    tls: config.APP_DISABLE_TLS ? undefined : {},
+    tls: config.APP_DISABLE_TLS || !config.REDIS_TLS ? undefined : {},
     // Fail fast while Redis is away instead of queueing; reconnect in the background.
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,

@@ -45,6 +45,7 @@ describe("the app's Redis client: its user and its key prefix, against a real re
       REDIS_PORT: String(redis.port),
       REDIS_USERNAME: "default",
       REDIS_KEY_PREFIX: "development:",
+      REDIS_TLS: "true",
       REDIS_TOKEN,
       APP_DISABLE_TLS: "true",
       READY_TIMEOUT_MS: "500",

@@ -18,6 +18,7 @@ const valid: Record<string, string> = {
   REDIS_PORT: "6379",
   REDIS_USERNAME: "default",
   REDIS_KEY_PREFIX: "staging:",
+  REDIS_TLS: "true",
   REDIS_TOKEN: "a-very-secret-redis-token",
 };
 
@@ -45,6 +46,20 @@ describe("app config", () => {
       assert.deepEqual(result.problems, [`${key}: missing; the stack's task definition sets it`]);
     });
   }
+
+  it("talks plaintext to a cache only on the loopback address, inside the app's own task", () => {
+    const sidecar = loadConfig({ ...valid, REDIS_HOST: "127.0.0.1", REDIS_TLS: "false" });
+    assert.ok(sidecar.ok);
+    assert.equal(sidecar.config.REDIS_TLS, false);
+    const remote = loadConfig({ ...valid, REDIS_TLS: "false" });
+    assert.ok(!remote.ok);
+    assert.deepEqual(remote.problems, [
+      'REDIS_TLS: got "false" with REDIS_HOST "cache.internal"; expected true, or a cache on the loopback address (127.0.0.1 or localhost) inside the app\'s own task',
+    ]);
+    const malformed = loadConfig({ ...valid, REDIS_TLS: "yes" });
+    assert.ok(!malformed.ok);
+    assert.deepEqual(malformed.problems, ['REDIS_TLS: got "yes"; expected true or false']);
+  });
 
   it("refuses malformed values with what was found and what is valid, all at once", () => {
     const result = loadConfig({

@@ -22,6 +22,7 @@ function config(stage: string, kind: AppStageKind): AppConfig {
     REDIS_PORT: 6379,
     REDIS_USERNAME: "default",
     REDIS_KEY_PREFIX: `${stage}:`,
+    REDIS_TLS: true,
     REDIS_TOKEN: "y".repeat(20),
     APP_DISABLE_TLS: false,
     GIT_COMMIT: "abc1234",

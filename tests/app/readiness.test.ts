@@ -32,6 +32,7 @@ const config: AppConfig = {
   REDIS_PORT: 6379,
   REDIS_USERNAME: "default",
   REDIS_KEY_PREFIX: "production:",
+  REDIS_TLS: true,
   REDIS_TOKEN: "y".repeat(20),
   APP_DISABLE_TLS: false,
   GIT_COMMIT: "abc1234",

@@ -148,7 +148,7 @@ function otherFeatureText(
 ): string[] {
   if (!feature || !other) return [];
   return [
-    `With featureStacks.isolation ${other.isolation} (${other.isolation === "dedicated" ? "its own database, cache and load balancer" : "a database on development's feature host and a serverless cache"}) it costs $${usd(other.dailyUsd)} a day; the table's is ${feature.isolation ?? "the committed mode"}.`,
+    `With featureStacks.isolation ${other.isolation} (${other.isolation === "dedicated" ? "its own database, cache and load balancer" : "a database on development's feature host and a cache in its own task"}) it costs $${usd(other.dailyUsd)} a day; the table's is ${feature.isolation ?? "the committed mode"}.`,
   ];
 }
 

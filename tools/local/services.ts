@@ -272,6 +272,8 @@ export async function startServiceSet(options: ServiceSetOptions): Promise<Servi
       REDIS_PORT: String(redis.port),
       REDIS_USERNAME: "default",
       REDIS_KEY_PREFIX: "development:",
+      // The local Redis is on the loopback address, as a feature stack's sidecar is.
+      REDIS_TLS: "false",
       REDIS_TOKEN,
       APP_DISABLE_TLS: "true",
       S3_ENDPOINT: s3.endpoint,
