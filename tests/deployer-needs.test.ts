@@ -145,6 +145,19 @@ const featurePreview = once(async () =>
     stackOutputs: previewOutputs(),
   }),
 );
+/** A shared feature stack with `cache: serverless`: an ElastiCache Serverless cache of its own. */
+const featureServerlessCache = once(async () =>
+  renderStack(featureTarget.stack, {
+    configOverrides: {
+      ...featureConfig,
+      "multistage:feature": JSON.stringify({
+        ...(JSON.parse(featureConfig["multistage:feature"]) as object),
+        cache: "serverless",
+      }),
+      ...(await accessSettings("feature")),
+    },
+  }),
+);
 /** A feature stack with isolation "dedicated": its own database, replication group and load balancer. */
 const featureDedicated = once(async () =>
   renderStack(featureTarget.stack, {
@@ -240,6 +253,7 @@ const VARIANTS: ReadonlyArray<[string, Stage, () => Promise<Render>]> = [
   ["development-preview", "development", developmentPreview],
   ["feature-preview", "feature", featurePreview],
   ["feature-dedicated", "feature", featureDedicated],
+  ["feature-serverless-cache", "feature", featureServerlessCache],
   ["development-shared-cache", "development", developmentSharedCache],
   ["feature-shared-cache", "feature", featureSharedCache],
   ["staging-replica", "staging", stagingReplica],
@@ -345,12 +359,18 @@ describe("each stage's deployer can do what its stack needs (issue 11)", functio
     });
   }
 
-  it("the shared feature renders take a database on development's host, a serverless cache and, with preview routing, a rule on development's listener", async () => {
+  it("the shared feature renders take a database on development's host, a cache in the task (or a serverless one) and, with preview routing, a rule on development's listener", async () => {
     const shared = await actionsNeeded(await renders.feature());
+    const serverless = await actionsNeeded(await featureServerlessCache());
+    // The default sidecar cache is a container: no ElastiCache call at all.
+    assert.deepEqual(
+      shared.filter((a) => a.startsWith("elasticache:")),
+      [],
+    );
+    assert.ok(serverless.includes("elasticache:CreateServerlessCache"));
     const preview = await actionsNeeded(await featurePreview(), { stackOutputs: previewOutputs() });
     const dedicated = await actionsNeeded(await featureDedicated());
-    for (const action of ["ecs:RunTask", "elasticache:CreateServerlessCache"])
-      assert.ok(shared.includes(action), `a shared feature stack needs ${action}`);
+    assert.ok(shared.includes("ecs:RunTask"), "a shared feature stack needs ecs:RunTask");
     assert.ok(!shared.includes("elasticloadbalancing:CreateRule"));
     assert.ok(preview.includes("elasticloadbalancing:CreateRule"));
     assert.ok(!preview.includes("elasticloadbalancing:CreateLoadBalancer"));

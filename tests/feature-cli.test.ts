@@ -86,9 +86,9 @@ describe("stagectl feature", () => {
         createdAt: "2026-03-01T12:00:00Z",
         expiresAt: "2026-03-03T12:00:00Z",
         pr: 42,
-        // Development's profile: shared data stores, a serverless cache.
+        // Development's profile: shared data stores, a cache in the app's own task.
         isolation: "shared",
-        cache: "serverless",
+        cache: "sidecar",
       });
       assert.ok(
         workspace.calls.indexOf("setTags feature-login") <
