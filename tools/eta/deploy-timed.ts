@@ -129,6 +129,23 @@ function writeFeatureStacks(
  * The task definitions development's outputs name (the feature host's provisioner), made known
  * to the suite's fake ECS endpoint with their container, as RegisterTaskDefinition would.
  */
+/**
+ * The image CI's build step pushes before `feature up` (a digest in the project's repository):
+ * here the one development's stack built, which is the same app.
+ */
+async function pushedImage(engine: EngineSuite, checkout: Checkout): Promise<string> {
+  const output = await engine.pulumi(["stack", "output", "image", "-s", NETWORK_STACK], {
+    cwd: checkout,
+  });
+  expectSuccess(output);
+  const image = output.stdout.trim();
+  if (!/@sha256:[0-9a-f]{64}$/.test(image))
+    throw new Error(
+      `${NETWORK_STACK}'s image output is not a pushed digest: ${JSON.stringify(image)}`,
+    );
+  return image;
+}
+
 async function registerTaskDefinitions(engine: EngineSuite, checkout: Checkout): Promise<void> {
   const outputs = JSON.parse(
     expectSuccess(
@@ -175,6 +192,7 @@ export async function deployTimed(
   try {
     const checkout = engine.checkout();
     const env = { PULUMI_PARALLEL: String(options.parallel) };
+    let featureImage = "";
     if (target.kind === "feature") {
       if (options.isolation || options.previewDomain) writeFeatureStacks(checkout, options);
       const settings = [
@@ -187,6 +205,7 @@ export async function deployTimed(
       expectSuccess(await engine.pulumi(["stack", "init", NETWORK_STACK], { cwd: checkout }));
       expectSuccess(await engine.pulumi(["up", "-s", NETWORK_STACK, "--yes"], { cwd: checkout }));
       await registerTaskDefinitions(engine, checkout);
+      featureImage = await pushedImage(engine, checkout);
     } else {
       if (target.from === "profile") writeProfileStackFile(checkout, target);
       expectSuccess(await engine.pulumi(["stack", "init", target.stack], { cwd: checkout }));
@@ -202,7 +221,19 @@ export async function deployTimed(
       target.kind === "feature"
         ? await stagectl(
             engine,
-            ["feature", "up", "--branch", target.branch ?? "", "--ready-timeout", "0", "--json"],
+            [
+              "feature",
+              "up",
+              "--branch",
+              target.branch ?? "",
+              // As CI runs it (.github/workflows/feature-stack.yml): the image its build step
+              // pushed for the commit, so the stack builds none.
+              "--image",
+              featureImage,
+              "--ready-timeout",
+              "0",
+              "--json",
+            ],
             checkout,
             { env },
           )

@@ -156,9 +156,15 @@ export function etaToText(eta: TimedDeploy): string {
     ...(eta.url && eta.url.links.at(-1)?.urn !== eta.finished.links.at(-1)?.urn
       ? ["", "critical path until the URL serves:", ...chainText(eta.url)]
       : []),
-    ...(eta.url && eta.url.links.at(-1)?.urn === eta.finished.links.at(-1)?.urn
+    // The URL waits for the same operation the deployment ends with (the feature database).
+    ...(eta.url && eta.url.links.at(-1)?.urn === eta.finished.links.at(-1)?.urn && !eta.url.after
       ? [
-          `  then ${eta.url.after?.what} (${min(eta.url.after?.minutes ?? 0)}): ${min(eta.url.minutes)} until the URL serves`,
+          `  the app's /readyz answers once it is done: ${min(eta.url.minutes)} until the URL serves`,
+        ]
+      : []),
+    ...(eta.url && eta.url.links.at(-1)?.urn === eta.finished.links.at(-1)?.urn && eta.url.after
+      ? [
+          `  then ${eta.url.after.what} (${min(eta.url.after.minutes)}): ${min(eta.url.minutes)} until the URL serves`,
         ]
       : []),
     ...(down
