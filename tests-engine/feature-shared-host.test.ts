@@ -186,7 +186,7 @@ describe("shared feature stacks: two up at once on one feature host, one down, t
       );
       secretArns[f] = String(resource.outputs?.passwordSecretArn);
 
-      // No RDS instance or replication group of its own; a serverless cache of its own.
+      // No RDS instance or ElastiCache of its own: its cache is a container in its app's task.
       const types = entries
         .filter((e) => e.stack === stackOf(f) && e.op === "create")
         .map((e) => e.type);
@@ -194,14 +194,25 @@ describe("shared feature stacks: two up at once on one feature host, one down, t
         !types.includes("aws:rds/instance:Instance"),
         `${stackOf(f)} created an RDS instance`,
       );
-      assert.ok(
-        !types.includes("aws:elasticache/replicationGroup:ReplicationGroup"),
-        `${stackOf(f)} created a replication group`,
+      assert.deepEqual(
+        types.filter((t) => t.startsWith("aws:elasticache/")),
+        [],
+        `${stackOf(f)} created ElastiCache resources`,
       );
-      assert.equal(
-        types.filter((t) => t === "aws:elasticache/serverlessCache:ServerlessCache").length,
-        1,
-        `${stackOf(f)}'s serverless caches`,
+      const task = entries.find(
+        (e) =>
+          e.stack === stackOf(f) &&
+          e.op === "create" &&
+          e.type === "aws:ecs/taskDefinition:TaskDefinition" &&
+          e.urn.endsWith("::env-app-task"),
+      );
+      const containers = JSON.parse(String(task?.inputs.containerDefinitions)) as Array<{
+        name: string;
+      }>;
+      assert.deepEqual(
+        containers.map((c) => c.name),
+        ["app", "cache"],
+        `${stackOf(f)}'s task definition`,
       );
     }
 
