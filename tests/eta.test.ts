@@ -187,6 +187,21 @@ describe("stagectl eta: until the URL serves", () => {
     close(m.table.url?.minutes ?? NaN, 0.05 + servingMinutes);
   });
 
+  it("the deployment's path is the longest in AWS minutes, not the one that ended last here", () => {
+    const LB = urn("lb", "aws:lb/loadBalancer:LoadBalancer");
+    const both = [node(LB), node(FEATURE_DB)];
+    // The load balancer (2.5 AWS minutes) ends at 3 s, the copy (1.5) at 4 s after 2.5 s of engine.
+    const m = measureUp(
+      [entry(LB, 0.5, 3), entry(FEATURE_DB, 2.5, 4)],
+      "feature-x",
+      both,
+      { started: T0, ended: T0 + 4000 },
+      { secondsPerMinute: 1, parallel: 8 },
+    );
+    assert.deepEqual(names(m.finished.links), ["lb"]);
+    close(m.finished.minutes, 0.5 / 60 + 2.5);
+  });
+
   it("waits for the feature database when its copy ends after the tasks are healthy", () => {
     const m = measure(3);
     assert.ok(m.url);
