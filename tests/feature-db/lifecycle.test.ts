@@ -51,6 +51,50 @@ describe("feature-db create and drop: idempotence, the limit, concurrency, names
     assert.deepEqual(await state("same"), before);
   });
 
+  it("a late drop of a destroyed stack leaves the database of a new stack of the same branch alone; the new stack's create replaced the old one's", async () => {
+    const OLD = "aaaaaaaaaaaa";
+    const NEW = "bbbbbbbbbbbb";
+    assert.equal((await host.create("again", undefined, OLD)).code, 0);
+    // The old stack's app wrote a row; its stack is destroyed, its drop task not yet run.
+    const admin = await host.connect("feature_again");
+    await admin.query("create table leftover (v int)");
+    await admin.end();
+    // A new stack of the same branch reaches the host first.
+    const created = await host.create("again", undefined, NEW);
+    assert.equal(created.code, 0, created.text);
+    assert.match(created.text, /belongs to another incarnation .*dropping it first/);
+    assert.match(created.text, /created feature_again \(in place of another incarnation's\)/);
+    assert.deepEqual(await host.fingerprint("feature_again"), sourceRows, "a fresh copy");
+    // Then the old stack's drop runs: the database and role are the new stack's now.
+    const late = await host.drop("again", OLD);
+    assert.equal(late.code, 0, late.text);
+    assert.match(
+      late.text,
+      /feature_again: left alone with role feature_again, it belongs to another incarnation than aaaaaaaaaaaa/,
+    );
+    assert.ok((await host.databases()).includes("feature_again"));
+    const client = await host.connect("feature_again", {
+      name: "feature_again",
+      password: "pw-again-0123456789",
+    });
+    await client.end();
+    // The new stack's own drop removes both.
+    const own = await host.drop("again", NEW);
+    assert.match(own.text, /feature_again: dropped; role feature_again: dropped/);
+  });
+
+  it("a database made before incarnations is adopted by a create and dropped by a drop without one", async () => {
+    assert.equal((await host.create("legacy")).code, 0);
+    await host.cluster.superuser((c) => c.query("comment on database feature_legacy is null"));
+    const adopted = await host.create("legacy", undefined, "cccccccccccc");
+    assert.match(adopted.text, /feature_legacy exists/);
+    const late = await host.drop("legacy", "dddddddddddd");
+    assert.match(late.text, /left alone/, "marked as cccccccccccc's by the create");
+    await host.cluster.superuser((c) => c.query("comment on database feature_legacy is null"));
+    const dropped = await host.drop("legacy");
+    assert.match(dropped.text, /feature_legacy: dropped/);
+  });
+
   it("a create with a rotated password sets the new one and keeps the database", async () => {
     assert.equal((await host.create("rotate", "pw-first-0123456789")).code, 0);
     const ran = await host.create("rotate", "pw-second-0123456789");
@@ -148,7 +192,17 @@ describe("feature-db create and drop: idempotence, the limit, concurrency, names
     const cases: Array<[string, string[], RegExp]> = [
       [
         "an upper-case database",
-        ["create", "--database", "Feature_A", "--role", "feature_a", "--password-secret-arn", arn],
+        [
+          "create",
+          "--database",
+          "Feature_A",
+          "--role",
+          "feature_a",
+          "--password-secret-arn",
+          arn,
+          "--incarnation",
+          "0123456789ab",
+        ],
         /--database: got "Feature_A"; expected feature_ followed by 1 to 40 of a-z, 0-9 and _/,
       ],
       [
@@ -161,6 +215,8 @@ describe("feature-db create and drop: idempotence, the limit, concurrency, names
           "feature_a'--",
           "--password-secret-arn",
           arn,
+          "--incarnation",
+          "0123456789ab",
         ],
         /--role: got "feature_a'--"; expected feature_ followed by/,
       ],
@@ -184,6 +240,8 @@ describe("feature-db create and drop: idempotence, the limit, concurrency, names
           "feature_a",
           "--password-secret-arn",
           arn,
+          "--incarnation",
+          "0123456789ab",
         ],
         /--database: got "feature_template_next", which is the template being refreshed/,
       ],
@@ -196,6 +254,11 @@ describe("feature-db create and drop: idempotence, the limit, concurrency, names
         "a missing flag",
         ["create", "--database", "feature_a", "--role", "feature_a"],
         /--password-secret-arn: missing; create needs --database, --role, --password-secret-arn/,
+      ],
+      [
+        "an incarnation that is not 12 hex digits",
+        ["drop", "--database", "feature_a", "--role", "feature_a", "--incarnation", "ABC"],
+        /--incarnation: got "ABC"; expected 12 lowercase hex digits/,
       ],
       [
         "an unknown command",

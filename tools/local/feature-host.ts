@@ -24,6 +24,9 @@ export interface Ran {
   text: string;
 }
 
+/** The incarnation a test's feature stack has unless it says otherwise. */
+export const DEFAULT_INCARNATION = "0123456789ab";
+
 export class FeatureHost {
   /** SecretString by ARN, as Secrets Manager would answer. */
   readonly secrets = new Map<string, string>();
@@ -89,8 +92,15 @@ export class FeatureHost {
     return { code, lines, text: lines.join("\n") };
   }
 
-  /** A feature's create line, its password stored as its secret. */
-  createArgs(feature: string, password = `pw-${feature}-0123456789`): string[] {
+  /**
+   * A feature's create line, its password stored as its secret; `incarnation` is the
+   * FeatureDatabase's (a new stack of the same branch has another).
+   */
+  createArgs(
+    feature: string,
+    password = `pw-${feature}-0123456789`,
+    incarnation = DEFAULT_INCARNATION,
+  ): string[] {
     const arn = `arn:aws:secretsmanager:eu-west-1:123456789012:secret:multistage-${feature.replace(/_/g, "-")}-db-AbCdEf`;
     this.secrets.set(arn, JSON.stringify({ username: `feature_${feature}`, password }));
     return [
@@ -101,15 +111,25 @@ export class FeatureHost {
       `feature_${feature}`,
       "--password-secret-arn",
       arn,
+      "--incarnation",
+      incarnation,
     ];
   }
 
-  create(feature: string, password?: string): Promise<Ran> {
-    return this.run(this.createArgs(feature, password));
+  create(feature: string, password?: string, incarnation?: string): Promise<Ran> {
+    return this.run(this.createArgs(feature, password, incarnation));
   }
 
-  drop(feature: string): Promise<Ran> {
-    return this.run(["drop", "--database", `feature_${feature}`, "--role", `feature_${feature}`]);
+  /** A feature's drop; without `incarnation`, as a FeatureDatabase made before incarnations sends it. */
+  drop(feature: string, incarnation?: string): Promise<Ran> {
+    return this.run([
+      "drop",
+      "--database",
+      `feature_${feature}`,
+      "--role",
+      `feature_${feature}`,
+      ...(incarnation ? ["--incarnation", incarnation] : []),
+    ]);
   }
 
   /** A client as `user` (the admin unless given), for the test's own queries. */

@@ -5,19 +5,33 @@
  */
 import { FEATURE_DB_COMMANDS, type FeatureDbCommand } from "../contract";
 import { FEATURE_DB_EXIT, FeatureDbFailure } from "./failure";
+import { INCARNATION } from "./incarnation";
 
 export type ParsedCommand =
-  | { command: "create"; database: string; role: string; passwordSecretArn: string }
-  | { command: "drop"; database: string; role: string }
+  | {
+      command: "create";
+      database: string;
+      role: string;
+      passwordSecretArn: string;
+      incarnation: string;
+    }
+  | { command: "drop"; database: string; role: string; incarnation?: string }
   | { command: "refresh-template"; from: string }
   | { command: "export"; to: string };
 
-/** The flags each command takes, all required. */
+/** The flags each command requires. */
 const FLAGS: Record<FeatureDbCommand, readonly string[]> = {
-  create: ["--database", "--role", "--password-secret-arn"],
+  create: ["--database", "--role", "--password-secret-arn", "--incarnation"],
   drop: ["--database", "--role"],
   "refresh-template": ["--from"],
   export: ["--to"],
+};
+/**
+ * The flags each command may take besides: a drop of a FeatureDatabase made before
+ * incarnations has none in its state.
+ */
+const OPTIONAL_FLAGS: Partial<Record<FeatureDbCommand, readonly string[]>> = {
+  drop: ["--incarnation"],
 };
 
 const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/;
@@ -32,7 +46,8 @@ export function parseArgs(argv: readonly string[]): ParsedCommand {
     throw invalid(
       `command: got ${JSON.stringify(command ?? "")}; expected one of ${FEATURE_DB_COMMANDS.join(", ")}`,
     );
-  const allowed = FLAGS[command as FeatureDbCommand];
+  const required = FLAGS[command as FeatureDbCommand];
+  const allowed = [...required, ...(OPTIONAL_FLAGS[command as FeatureDbCommand] ?? [])];
   const values = new Map<string, string>();
   for (let i = 0; i < rest.length; i += 2) {
     const flag = rest[i];
@@ -46,10 +61,15 @@ export function parseArgs(argv: readonly string[]): ParsedCommand {
       throw invalid(`${flag}: no value; expected ${flag} <value>`);
     values.set(flag, value);
   }
-  for (const flag of allowed)
+  for (const flag of required)
     if (!values.has(flag))
-      throw invalid(`${flag}: missing; ${command} needs ${allowed.join(", ")}`);
+      throw invalid(`${flag}: missing; ${command} needs ${required.join(", ")}`);
   const get = (flag: string) => values.get(flag) as string;
+  const incarnation = values.get("--incarnation");
+  if (incarnation !== undefined && !INCARNATION.test(incarnation))
+    throw invalid(
+      `--incarnation: got ${JSON.stringify(incarnation)}; expected 12 lowercase hex digits, the FeatureDatabase's own`,
+    );
   switch (command as FeatureDbCommand) {
     case "create": {
       const arn = get("--password-secret-arn");
@@ -62,10 +82,16 @@ export function parseArgs(argv: readonly string[]): ParsedCommand {
         database: get("--database"),
         role: get("--role"),
         passwordSecretArn: arn,
+        incarnation: get("--incarnation"),
       };
     }
     case "drop":
-      return { command: "drop", database: get("--database"), role: get("--role") };
+      return {
+        command: "drop",
+        database: get("--database"),
+        role: get("--role"),
+        ...(incarnation !== undefined ? { incarnation } : {}),
+      };
     case "refresh-template":
       return { command: "refresh-template", from: get("--from") };
     case "export":

@@ -10,6 +10,7 @@ import { withClient } from "./connect";
 import type { FeatureDbConfig } from "./config";
 import { FEATURE_DB_EXIT, FeatureDbFailure, sqlState } from "./failure";
 import { databaseExists, featureDatabases, withHostLock } from "./host";
+import { belongsToAnother, markIncarnation } from "./incarnation";
 import { templateNames } from "./names";
 import { ensurePassword, ensureRole } from "./role";
 
@@ -17,6 +18,8 @@ export interface CreateRequest {
   database: string;
   role: string;
   password: string;
+  /** The FeatureDatabase's incarnation (incarnation.ts), marked on the database. */
+  incarnation: string;
 }
 
 export type CreateStrategy = "file_copy" | "wal_log";
@@ -40,6 +43,8 @@ const BUSY_RETRIES = 10;
 
 export interface CreateOutcome {
   created: boolean;
+  /** A database of the same name but another incarnation (a destroyed stack's) was dropped first. */
+  replacedAnother: boolean;
   roleCreated: boolean;
   passwordSet: boolean;
   objectsHandedOver: number;
@@ -74,18 +79,36 @@ export async function createFeatureDatabase(
   request: CreateRequest,
   log: (line: string) => void = () => undefined,
 ): Promise<CreateOutcome> {
-  const { database, role, password } = request;
+  const { database, role, password, incarnation } = request;
   const template = templateNames(config.FEATURE_DB_TEMPLATE);
   return withClient(config, config.DB_NAME, (admin) =>
     withHostLock(admin, async () => {
       await closeSharedDatabases(admin, config.DB_NAME);
+      // A destroyed stack of the same branch whose drop task has not run yet: its database goes
+      // first, and the drop, when it runs, finds this incarnation's and leaves it alone.
+      const replacedAnother =
+        (await databaseExists(admin, database)) &&
+        (await belongsToAnother(admin, database, incarnation));
+      if (replacedAnother) {
+        log(`${database} belongs to another incarnation (a destroyed stack's): dropping it first`);
+        await admin.query(`drop database if exists ${escapeIdentifier(database)} with (force)`);
+      }
       if (await databaseExists(admin, database)) {
         const roleCreated = await ensureRole(admin, role, password);
         await grantConnect(admin, database, role);
         const objectsHandedOver = await handOver(config, database, role);
         const passwordSet =
           roleCreated || (await ensurePassword(admin, config, database, role, password));
-        return { created: false, roleCreated, passwordSet, objectsHandedOver, copyMs: 0 };
+        // One made before incarnations (or by this incarnation) is adopted.
+        await markIncarnation(admin, database, incarnation);
+        return {
+          created: false,
+          replacedAnother,
+          roleCreated,
+          passwordSet,
+          objectsHandedOver,
+          copyMs: 0,
+        };
       }
 
       const existing = await featureDatabases(admin, template);
@@ -116,7 +139,15 @@ export async function createFeatureDatabase(
         const objectsHandedOver = await handOver(config, database, role);
         const passwordSet =
           roleCreated || (await ensurePassword(admin, config, database, role, password));
-        return { created: true, roleCreated, passwordSet, objectsHandedOver, copyMs };
+        await markIncarnation(admin, database, incarnation);
+        return {
+          created: true,
+          replacedAnother,
+          roleCreated,
+          passwordSet,
+          objectsHandedOver,
+          copyMs,
+        };
       } catch (error) {
         // Undo this run's work, so a retry starts clean and no orphan counts against the limit.
         if (copied)

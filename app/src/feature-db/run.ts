@@ -46,7 +46,7 @@ async function execute(
       const outcome = await createFeatureDatabase(config, { ...parsed, password }, log);
       log(
         outcome.created
-          ? `created ${parsed.database} from ${config.FEATURE_DB_TEMPLATE} in ${outcome.copyMs} ms, role ${parsed.role}${outcome.roleCreated ? " (new)" : ""}, ${outcome.objectsHandedOver} objects handed over`
+          ? `created ${parsed.database}${outcome.replacedAnother ? " (in place of another incarnation's)" : ""} from ${config.FEATURE_DB_TEMPLATE} in ${outcome.copyMs} ms, role ${parsed.role}${outcome.roleCreated ? " (new)" : ""}, ${outcome.objectsHandedOver} objects handed over`
           : `${parsed.database} exists: role ${parsed.role}${outcome.roleCreated ? " created" : ""}${outcome.passwordSet ? ", password set" : ""}, ${outcome.objectsHandedOver} objects handed over${!outcome.roleCreated && !outcome.passwordSet && outcome.objectsHandedOver === 0 ? " (nothing to change)" : ""}`,
       );
       return;
@@ -54,7 +54,9 @@ async function execute(
     case "drop": {
       const outcome = await dropFeatureDatabase(config, parsed);
       log(
-        `${parsed.database}: ${outcome.databaseDropped ? "dropped" : "already gone"}; role ${parsed.role}: ${outcome.roleDropped ? "dropped" : "already gone"}`,
+        outcome.anotherIncarnation
+          ? `${parsed.database}: left alone with role ${parsed.role}, it belongs to another incarnation than ${parsed.incarnation} (a newer stack of the same name)`
+          : `${parsed.database}: ${outcome.databaseDropped ? "dropped" : "already gone"}; role ${parsed.role}: ${outcome.roleDropped ? "dropped" : "already gone"}`,
       );
       return;
     }

@@ -1,0 +1,48 @@
+/**
+ * Which feature stack's life a database belongs to. A stack's FeatureDatabase makes a random
+ * incarnation when it is created and passes it to every create and drop; the database carries
+ * it as its comment. `feature down` only starts the drop task (the stack is gone about a minute
+ * and a half before the database is), so a new stack of the same branch can reach the host
+ * first: its create replaces a database of another incarnation, and a late drop leaves a
+ * database of another incarnation alone. Both run under the host lock (host.ts), one at a time.
+ */
+import { escapeIdentifier, escapeLiteral, type ClientBase } from "pg";
+
+/** An incarnation: 12 lowercase hex digits (6 random bytes). */
+export const INCARNATION = /^[0-9a-f]{12}$/;
+
+const PREFIX = "multistage feature stack incarnation ";
+
+/** The database's incarnation, undefined when it carries none (made before incarnations). */
+export async function incarnationOf(
+  admin: ClientBase,
+  database: string,
+): Promise<string | undefined> {
+  const { rows } = await admin.query<{ comment: string | null }>(
+    "select shobj_description(oid, 'pg_database') as comment from pg_database where datname = $1",
+    [database],
+  );
+  const comment = rows[0]?.comment ?? "";
+  return comment.startsWith(PREFIX) ? comment.slice(PREFIX.length) : undefined;
+}
+
+export async function markIncarnation(
+  admin: ClientBase,
+  database: string,
+  incarnation: string,
+): Promise<void> {
+  await admin.query(
+    `comment on database ${escapeIdentifier(database)} is ${escapeLiteral(PREFIX + incarnation)}`,
+  );
+}
+
+/** True when the database is marked as another incarnation's than `incarnation`. */
+export async function belongsToAnother(
+  admin: ClientBase,
+  database: string,
+  incarnation: string | undefined,
+): Promise<boolean> {
+  if (incarnation === undefined) return false;
+  const marked = await incarnationOf(admin, database);
+  return marked !== undefined && marked !== incarnation;
+}
