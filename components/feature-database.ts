@@ -2,8 +2,9 @@
  * A feature stack's own database on the shared PostgreSQL host of development's stack. The
  * host is reachable only inside the VPC, so the database is created and dropped by the app's
  * image as a one-off Fargate task (`node app/dist/feature-db.js create|drop ...`), run by a
- * Pulumi dynamic provider: create runs `create`, delete runs `drop`, an update runs `create`
- * again (it is idempotent), and a new database or role name is a replacement. A new revision
+ * Pulumi dynamic provider: create runs `create`, delete starts `drop` (without waiting for it),
+ * an update runs `create` again (it is idempotent), and a new database or role name is a
+ * replacement. A new revision
  * of the task definition alone (every image deploy makes one) is no change: no task runs, and
  * `drop` later runs the family's latest ACTIVE revision, since the revision the state holds
  * may be deregistered by then.
@@ -19,7 +20,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { stripUndefined } from "../lib/args";
-import { runEcsTask, TASK_TAGS, urnToTag } from "../lib/aws/ecs-task-run";
+import { runEcsTask, startEcsTask, TASK_TAGS, urnToTag } from "../lib/aws/ecs-task-run";
 
 /** The dynamic resource's type (`pulumi-nodejs:dynamic/<module>:<type>`, @pulumi/pulumi dynamic). */
 export const FEATURE_DATABASE_RESOURCE_TYPE = "pulumi-nodejs:dynamic/multistage:FeatureDatabase";
@@ -107,6 +108,15 @@ interface ProvisionerInputs {
   resourceUrn: string;
 }
 
+/**
+ * The provider's state: its inputs and the incarnation its create made (12 random hex digits),
+ * which every later create and drop of the resource passes on (app/src/feature-db/incarnation.ts).
+ * Absent in the state of a resource made before incarnations, until its next update.
+ */
+interface ProvisionerState extends ProvisionerInputs {
+  incarnation?: string;
+}
+
 /** Inputs whose change makes a new database: the old one is dropped after the new one exists. */
 const REPLACE_ON = ["database", "role"] as const;
 
@@ -134,11 +144,18 @@ function nameProblems(inputs: { database?: unknown; role?: unknown }): string[] 
   return problems;
 }
 
-/** Runs the provisioner task for one operation of the resource. */
+/**
+ * Runs the provisioner task for one operation of the resource. A create or update waits for the
+ * task to end, so `pulumi up` fails with the task's error and the app's database exists when it
+ * succeeds. A delete returns once ECS has accepted the drop task: `feature down` does not wait
+ * the task's minute and a half of Fargate start for a database nothing uses any more; the drop
+ * names the incarnation, so a new stack of the same branch is never the one it drops.
+ */
 async function provision(
-  inputs: ProvisionerInputs,
+  inputs: ProvisionerState,
   operation: "create" | "update" | "delete",
 ): Promise<void> {
+  const incarnation = inputs.incarnation ? ["--incarnation", inputs.incarnation] : [];
   const command =
     operation === "delete"
       ? [
@@ -149,6 +166,7 @@ async function provision(
           inputs.database,
           "--role",
           inputs.role,
+          ...incarnation,
         ]
       : [
           "node",
@@ -160,8 +178,9 @@ async function provision(
           inputs.role,
           "--password-secret-arn",
           inputs.passwordSecretArn,
+          ...incarnation,
         ];
-  await runEcsTask({
+  const run = {
     region: inputs.region,
     clusterArn: inputs.clusterArn,
     taskDefinitionArn:
@@ -182,12 +201,20 @@ async function provision(
       : {}),
     pollIntervalMs: inputs.pollIntervalSeconds * 1000,
     timeoutMs: inputs.timeoutMinutes * 60_000,
-  });
+  };
+  if (operation === "delete") await startEcsTask(run);
+  else await runEcsTask(run);
+}
+
+/** A new incarnation: 6 random bytes as hex. */
+function newIncarnation(): string {
+  const crypto = require("node:crypto") as typeof import("node:crypto");
+  return crypto.randomBytes(6).toString("hex");
 }
 
 /** The resource's outputs: what the provider ran with (ARNs and names only, no secret). */
-function outputsOf(inputs: ProvisionerInputs): ProvisionerInputs {
-  const { __provider: _provider, ...outs } = inputs as ProvisionerInputs & { __provider?: string };
+function outputsOf(inputs: ProvisionerState): ProvisionerState {
+  const { __provider: _provider, ...outs } = inputs as ProvisionerState & { __provider?: string };
   return outs;
 }
 
@@ -203,8 +230,9 @@ export const featureDatabaseProvider: pulumi.dynamic.ResourceProvider = {
     };
   },
   async diff(_id: string, olds: ProvisionerInputs, news: ProvisionerInputs) {
+    // The incarnation is the provider's own output, never an input.
     const keys = [...new Set([...Object.keys(olds), ...Object.keys(news)])].filter(
-      (k) => k !== "__provider",
+      (k) => k !== "__provider" && k !== "incarnation",
     );
     const changed = keys.filter(
       (k) =>
@@ -225,14 +253,17 @@ export const featureDatabaseProvider: pulumi.dynamic.ResourceProvider = {
   async create(inputs: ProvisionerInputs) {
     const problems = nameProblems(inputs);
     if (problems.length > 0) throw new Error(problems.join("; "));
-    await provision(inputs, "create");
-    return { id: inputs.database, outs: outputsOf(inputs) };
+    const state = { ...inputs, incarnation: newIncarnation() };
+    await provision(state, "create");
+    return { id: inputs.database, outs: outputsOf(state) };
   },
-  async update(_id: string, _olds: ProvisionerInputs, news: ProvisionerInputs) {
-    await provision(news, "update");
-    return { outs: outputsOf(news) };
+  async update(_id: string, olds: ProvisionerState, news: ProvisionerInputs) {
+    // Keeps the incarnation; one made before incarnations gets its first here.
+    const state = { ...news, incarnation: olds.incarnation ?? newIncarnation() };
+    await provision(state, "update");
+    return { outs: outputsOf(state) };
   },
-  async delete(_id: string, props: ProvisionerInputs) {
+  async delete(_id: string, props: ProvisionerState) {
     await provision(props, "delete");
   },
   async read(id: string, props: ProvisionerInputs) {

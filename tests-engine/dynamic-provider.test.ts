@@ -117,9 +117,13 @@ describe("a dynamic provider under the real engine (FeatureDatabase)", () => {
           "feature_dynprov",
           "--password-secret-arn",
           SECRET_ARN,
+          "--incarnation",
+          created[0]?.argv.at(-1) ?? "",
         ],
       ],
     );
+    const incarnation = created[0]?.argv.at(-1) ?? "";
+    assert.match(incarnation, /^[0-9a-f]{12}$/, "a random incarnation of its own");
     assert.equal(
       created[0].caller,
       "arn:aws:sts::123456789012:assumed-role/multistage-development-deployer/feature-database",
@@ -133,6 +137,11 @@ describe("a dynamic provider under the real engine (FeatureDatabase)", () => {
     assert.ok(resource);
     assert.equal(resource.id, "feature_dynprov");
     assert.equal(resource.outputs?.database, "feature_dynprov");
+    assert.equal(
+      resource.outputs?.incarnation,
+      incarnation,
+      "the incarnation is kept in the state",
+    );
     // A secret in the state is an object under the SDK's secret signature, with a ciphertext.
     assert.doesNotMatch(
       JSON.stringify(resource.outputs),
@@ -162,9 +171,18 @@ describe("a dynamic provider under the real engine (FeatureDatabase)", () => {
     expectSuccess(await engine.pulumi(["up", "--yes", "-s", STACK], { cwd: program }));
     assert.equal(engine.ecs.runs.length, afterFirst, "a new task definition revision ran a task");
 
+    // The destroy returns once ECS accepted the drop task; the drop runs after it.
+    engine.ecs.executor = () =>
+      new Promise<number>((resolve) => setTimeout(() => resolve(0), 3000));
+    const destroyStarted = Date.now();
     expectSuccess(await engine.pulumi(["destroy", "--yes", "-s", STACK], { cwd: program }));
+    const drop = engine.ecs.runs.slice(afterFirst);
+    assert.equal(drop.length, 1);
+    assert.notEqual(drop[0]?.status, "STOPPED", "pulumi destroy waited for the drop task");
+    await engine.ecs.settle();
+    assert.ok(Date.now() - destroyStarted >= 3000);
     assert.deepEqual(
-      engine.ecs.runs.slice(afterFirst).map((r) => r.argv),
+      drop.map((r) => r.argv),
       [
         [
           "node",
@@ -174,9 +192,12 @@ describe("a dynamic provider under the real engine (FeatureDatabase)", () => {
           "feature_dynprov",
           "--role",
           "feature_dynprov",
+          "--incarnation",
+          incarnation,
         ],
       ],
     );
+    assert.equal(drop[0]?.exitCode, 0);
     assert.equal(engine.ecs.runs.at(-1)?.taskDefinition, "multistage-development-app");
     assert.deepEqual(
       engine

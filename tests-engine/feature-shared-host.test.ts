@@ -74,6 +74,7 @@ describe("shared feature stacks: two up at once on one feature host, one down, t
   const logs: string[] = [];
   let templateFingerprint: Record<string, string>;
   const secretArns: Partial<Record<Feature, string>> = {};
+  const incarnations: Partial<Record<Feature, string>> = {};
 
   /** The real provisioner as the task's container, pointed at the local host. */
   const provisioner: TaskExecutor = (argv, taskEnv) => {
@@ -185,6 +186,16 @@ describe("shared feature stacks: two up at once on one feature host, one down, t
         [resource.urn],
       );
       secretArns[f] = String(resource.outputs?.passwordSecretArn);
+      // The incarnation its create made, which its create task was given and its drop will be.
+      incarnations[f] = String(resource.outputs?.incarnation);
+      assert.match(incarnations[f] ?? "", /^[0-9a-f]{12}$/);
+      assert.ok(
+        engine.ecs.runs.some(
+          (r) =>
+            r.argv[2] === "create" && r.argv.join(" ").endsWith(`--incarnation ${incarnations[f]}`),
+        ),
+        `${stackOf(f)}'s create task was not given its incarnation`,
+      );
 
       // No RDS instance or ElastiCache of its own: its cache is a container in its app's task.
       const types = entries
@@ -263,11 +274,15 @@ describe("shared feature stacks: two up at once on one feature host, one down, t
       engine.checkout(),
     );
     assert.equal(json.stack, stackOf("one"));
+    // feature down returned once ECS accepted the drop task; it drops the database after.
+    await engine.ecs.settle();
     assert.deepEqual(
       engine.ecs.runs
         .slice(runsBefore)
         .map((r) => `${stackOfRun(r)} ${r.argv.slice(2).join(" ")} exit ${r.exitCode}`),
-      ["feature-one drop --database feature_one --role feature_one exit 0"],
+      [
+        `feature-one drop --database feature_one --role feature_one --incarnation ${incarnations.one} exit 0`,
+      ],
       feedback(),
     );
     assert.deepEqual(

@@ -241,13 +241,28 @@ describe("FeatureDatabase's dynamic provider", () => {
   });
   useEndpoint(() => fake);
 
-  it("create runs `create` with the secret's ARN, delete runs `drop`; the journal has both under the resource's URN", async () => {
+  it("create runs `create` with the secret's ARN and a new incarnation, delete starts `drop` of that incarnation without waiting for it; the journal has both under the resource's URN", async () => {
     const provider = featureDatabaseProvider;
     const created = await provider.create(inputs);
     assert.equal(created.id, "feature_login_page");
+    const incarnation = String((created.outs as Record<string, unknown>).incarnation);
+    assert.match(incarnation, /^[0-9a-f]{12}$/);
+    // A second create (another stack of the same name) makes another incarnation.
+    assert.notEqual(
+      (await provider.create(inputs)).outs.incarnation,
+      incarnation,
+      "incarnations are random",
+    );
+    // The drop task takes a while: the delete returns before it has stopped.
+    fake.executor = () => new Promise<number>((resolve) => setTimeout(() => resolve(0), 500));
+    const deleteStarted = Date.now();
     await provider.delete?.(created.id, created.outs);
+    assert.ok(Date.now() - deleteStarted < 500, "delete waited for the drop task");
+    assert.notEqual(fake.runs.at(-1)?.status, "STOPPED");
+    await fake.settle();
+    assert.equal(fake.runs.at(-1)?.exitCode, 0);
     assert.deepEqual(
-      fake.runs.slice(-2).map((r) => r.argv),
+      [fake.runs.at(-3), fake.runs.at(-1)].map((r) => r?.argv),
       [
         [
           "node",
@@ -259,6 +274,8 @@ describe("FeatureDatabase's dynamic provider", () => {
           "feature_login_page",
           "--password-secret-arn",
           SECRET_ARN,
+          "--incarnation",
+          incarnation,
         ],
         [
           "node",
@@ -268,10 +285,14 @@ describe("FeatureDatabase's dynamic provider", () => {
           "feature_login_page",
           "--role",
           "feature_login_page",
+          "--incarnation",
+          incarnation,
         ],
       ],
     );
-    const journal = readJournal(cloud).slice(-2);
+    const journal = readJournal(cloud)
+      .filter((e) => e.provider === "pulumi-nodejs")
+      .slice(-2);
     assert.deepEqual(
       journal.map((e) => [e.op, e.provider, e.type, e.urn, e.stack, e.id, e.error]),
       [

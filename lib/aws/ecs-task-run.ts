@@ -51,11 +51,19 @@ export interface EcsTaskOutcome {
   log?: string;
 }
 
-/** Runs the task; resolves once its container exited 0, else throws an Error that says why. */
-export async function runEcsTask(run: EcsTaskRun, client?: ECSClient): Promise<EcsTaskOutcome> {
+/** A task ECS accepted: RunTask placed it (PROVISIONING), and where its log will be. */
+export interface StartedEcsTask {
+  taskArn: string;
+  log?: string;
+  client: ECSClient;
+}
+
+/**
+ * Starts the task: resolves once ECS has accepted it (RunTask returned it, no failures), before
+ * it runs; throws an Error that says why when ECS could not place it.
+ */
+export async function startEcsTask(run: EcsTaskRun, client?: ECSClient): Promise<StartedEcsTask> {
   const ecs = require("@aws-sdk/client-ecs") as typeof import("@aws-sdk/client-ecs");
-  const pollIntervalMs = run.pollIntervalMs ?? 6000;
-  const timeoutMs = run.timeoutMs ?? 600_000;
   let ecsClient = client;
   if (!ecsClient) {
     let credentials;
@@ -116,6 +124,15 @@ export async function runEcsTask(run: EcsTaskRun, client?: ECSClient): Promise<E
   const log = run.logGroup
     ? `CloudWatch log group ${run.logGroup}, stream ${[run.logStreamPrefix, run.containerName, taskId].filter(Boolean).join("/")}`
     : undefined;
+  return { taskArn, ...(log ? { log } : {}), client: ecsClient };
+}
+
+/** Runs the task; resolves once its container exited 0, else throws an Error that says why. */
+export async function runEcsTask(run: EcsTaskRun, client?: ECSClient): Promise<EcsTaskOutcome> {
+  const ecs = require("@aws-sdk/client-ecs") as typeof import("@aws-sdk/client-ecs");
+  const pollIntervalMs = run.pollIntervalMs ?? 6000;
+  const timeoutMs = run.timeoutMs ?? 600_000;
+  const { taskArn, log, client: ecsClient } = await startEcsTask(run, client);
   const where = log ? ` (log: ${log})` : "";
 
   const deadline = Date.now() + timeoutMs;

@@ -131,7 +131,9 @@ export function measureDown(
   window: RunWindow,
   options: MeasureOptions,
 ): TeardownMeasurement {
-  const ops = timedOps(entries, stack).filter((o) => o.op === "delete");
+  // What ended before the command did: a task the destroy only started (a feature database's
+  // drop) runs on after it and is no part of it.
+  const ops = timedOps(entries, stack).filter((o) => o.op === "delete" && o.ended <= window.ended);
   const last = lastToFinish(ops);
   if (!last)
     throw new Error(

@@ -412,7 +412,10 @@ export class FakeEcs {
     if (!resource) return 0;
     const world = this.options.cloudDir ? loadWorld(this.options.cloudDir) : {};
     const perMinute = this.options.secondsPerMinute ?? timingOf(world)?.secondsPerMinute ?? 0;
-    return Math.round(awsMinutes(resource.type, resource.op, {}) * perMinute * 1000);
+    // A task takes its time whether or not the provider waits for it: a drop runs as long as a
+    // create's task, though the provider's delete returns at RunTask (typical-times.ts).
+    const op = resource.op === "delete" ? "create" : resource.op;
+    return Math.round(awsMinutes(resource.type, op, {}) * perMinute * 1000);
   }
 
   private async execute(run: FakeTaskRun): Promise<void> {

@@ -490,11 +490,12 @@ export const TYPICAL_TIMES: Readonly<Record<string, TypeTime>> = {
   // journals it under the FeatureDatabase's URN: the one source of the task's time.
   "pulumi-nodejs:dynamic/multistage:FeatureDatabase": {
     create: FEATURE_DB_TASK_MINUTES,
-    delete: FEATURE_DB_TASK_MINUTES,
+    // The provider starts the drop task and returns once ECS accepted it (RunTask).
+    delete: API_CALL_MINUTES,
     update: FEATURE_DB_TASK_MINUTES,
     basis: "estimate",
     source:
-      "components/feature-database.ts's dynamic provider runs one Fargate task per create, update and delete (lib/aws/ecs-task-run.ts) and waits for it to stop: the task's start as the app's (FARGATE_TASK_START_MINUTES: a single-use host and the whole image pulled for every task, ECS Developer Guide, \"Linux containers on Fargate container image pull behavior\"), minus the app's own start, ~1 min for the image pull and host (an estimate); the command itself (CREATE DATABASE ... TEMPLATE, a file copy of the template on the host; DROP DATABASE) takes seconds; the runner polls DescribeTasks every 6 s (the SDK's TasksStopped waiter's minDelay) and the task takes a few more seconds through DEPROVISIONING to STOPPED",
+      "components/feature-database.ts's dynamic provider runs one Fargate task per create and update (lib/aws/ecs-task-run.ts) and waits for it to stop: the task's start as the app's (FARGATE_TASK_START_MINUTES: a single-use host and the whole image pulled for every task, ECS Developer Guide, \"Linux containers on Fargate container image pull behavior\"), minus the app's own start, ~1 min for the image pull and host (an estimate); the command itself (CREATE DATABASE ... TEMPLATE, a file copy of the template on the host) takes seconds; the runner polls DescribeTasks every 6 s (the SDK's TasksStopped waiter's minDelay) and the task takes a few more seconds through DEPROVISIONING to STOPPED. A delete is one RunTask call: the provider does not wait for the drop task, which takes FEATURE_DB_TASK_MINUTES after it",
   },
   "docker:index/image:Image": {
     create: 1.5,
