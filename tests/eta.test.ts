@@ -10,7 +10,7 @@ import { instantReason, TYPICAL_TIMES } from "../tools/fake-cloud/typical-times"
 import { chainTo, lastToFinish, TimedOp } from "../tools/eta/critical-path";
 import { dependencyGraph, StateNode } from "../tools/eta/dependency-graph";
 import { estimatePath } from "../tools/eta/estimate";
-import { measureUp } from "../tools/eta/measure";
+import { measureDown, measureUp } from "../tools/eta/measure";
 import type { JournalEntry } from "../tools/fake-cloud/journal";
 import { serialMinutes, tablePath } from "../tools/eta/table-path";
 import { featureTargetForBranch, loadBranchRules } from "../tools/feature/branches";
@@ -200,6 +200,29 @@ describe("stagectl eta: until the URL serves", () => {
     );
     assert.deepEqual(names(m.finished.links), ["lb"]);
     close(m.finished.minutes, 0.5 / 60 + 2.5);
+  });
+
+  it("a destroy's path leaves out the drop task it only started, and says when that task ended", () => {
+    const drop: JournalEntry = { ...entry(FEATURE_DB, 1, 2.5), op: "delete", detached: true };
+    const m = measureDown(
+      [
+        { ...entry(SERVICE, 0.5, 0.9), op: "delete" },
+        { ...entry(TG, 1, 1.05), op: "delete" },
+        drop,
+      ],
+      "feature-x",
+      state,
+      { started: T0, ended: T0 + 1200 },
+      { secondsPerMinute: 1, parallel: 8 },
+    );
+    assert.deepEqual(names(m.finished.links), ["service", "tg"]);
+    assert.equal(m.operations, 2);
+    // Started 1 s (of engine) after the command, then 1.5 AWS minutes.
+    close(m.detached?.minutes ?? NaN, 1 / 60 + 1.5);
+    assert.match(
+      m.detached?.what ?? "",
+      /feature-db task the destroy started and did not wait for/,
+    );
   });
 
   it("waits for the feature database when its copy ends after the tasks are healthy", () => {

@@ -49,10 +49,24 @@ export interface Measurement {
   table: { finished: TablePath; url?: TablePath; serialMinutes: number };
 }
 
-/** The journal's successful, timed calls of one stack, as operations. */
+/** The journal's successful, timed calls of one stack that their caller waited for, as operations. */
 export function timedOps(entries: readonly JournalEntry[], stack: string): TimedOp[] {
+  return detachedOrNot(entries, stack, false);
+}
+
+function detachedOrNot(
+  entries: readonly JournalEntry[],
+  stack: string,
+  detached: boolean,
+): TimedOp[] {
   return entries
-    .filter((e) => e.stack === stack && !e.error && e.started !== undefined)
+    .filter(
+      (e) =>
+        e.stack === stack &&
+        !e.error &&
+        e.started !== undefined &&
+        (e.detached === true) === detached,
+    )
     .map((e) => ({
       urn: e.urn,
       type: e.type,
@@ -117,6 +131,11 @@ export function measureUp(
 export interface TeardownMeasurement {
   operations: number;
   finished: PathEstimate;
+  /**
+   * Tasks the destroy only started and did not wait for (a feature database's drop): when the
+   * last of them ended, in estimated minutes since the command started.
+   */
+  detached?: { what: string; minutes: number };
   table: { finished: TablePath; serialMinutes: number };
 }
 
@@ -151,9 +170,11 @@ export function measureDown(
       tailMs: Math.max(0, window.ended - last.ended),
     },
   );
+  const detached = lastDetached(entries, stack, window, options.secondsPerMinute);
   return {
     operations: ops.length,
     finished,
+    ...(detached ? { detached } : {}),
     table: {
       finished: tablePath(stateBefore, graph, "delete"),
       serialMinutes: serialMinutes(stateBefore, "delete", graph),
@@ -248,6 +269,28 @@ function lastServing(
         !best || servesAtMs(s, secondsPerMinute) > servesAtMs(best, secondsPerMinute) ? s : best,
       undefined,
     );
+}
+
+/**
+ * The detached task that ended last: the engine's time until it started counts as measured,
+ * its own span as AWS's, scaled back up.
+ */
+function lastDetached(
+  entries: readonly JournalEntry[],
+  stack: string,
+  window: RunWindow,
+  secondsPerMinute: number,
+): TeardownMeasurement["detached"] {
+  const tasks = detachedOrNot(entries, stack, true);
+  if (tasks.length === 0) return undefined;
+  const endsAt = (t: TimedOp) =>
+    Math.max(0, t.started - window.started) / 60_000 +
+    (t.ended - t.started) / 1000 / secondsPerMinute;
+  const last = tasks.reduce((a, b) => (endsAt(b) > endsAt(a) ? b : a));
+  return {
+    what: `the ${last.urn.split("::").pop()} task the destroy started and did not wait for`,
+    minutes: endsAt(last),
+  };
 }
 
 /** The readiness dependency (READINESS_TYPES) created or updated last, if any. */

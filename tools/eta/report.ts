@@ -45,7 +45,13 @@ export interface EtaJson {
   /** Development's preview domain, when the run set it. */
   previewDomain?: string;
   /** A feature stack's `feature down` after its `up`: until the command finished. */
-  down?: PathJson & { command: string; tableMinutes: number; tableChain: string[] };
+  down?: PathJson & {
+    command: string;
+    tableMinutes: number;
+    tableChain: string[];
+    /** A task the destroy only started (a feature database's drop): when it ended. */
+    detached?: { what: string; minutes: number };
+  };
   /** The table's longest path through the dependency graph (AWS minutes, no engine time). */
   table: {
     up: { minutes: number; chain: string[] };
@@ -103,6 +109,14 @@ export function etaToJson(eta: TimedDeploy): EtaJson {
             command: eta.teardown.command,
             tableMinutes: round(eta.teardown.table.finished.minutes),
             tableChain: eta.teardown.table.finished.urns.map(nameOf),
+            ...(eta.teardown.detached
+              ? {
+                  detached: {
+                    what: eta.teardown.detached.what,
+                    minutes: round(eta.teardown.detached.minutes),
+                  },
+                }
+              : {}),
           },
         }
       : {}),
@@ -172,6 +186,11 @@ export function etaToText(eta: TimedDeploy): string {
           "",
           `critical path until destroyed (${down.command.split(" --non-interactive")[0]}: ${down.operations} deletes in ${down.wallSeconds.toFixed(1)} s here; table only: ${min(down.table.finished.minutes)}):`,
           ...chainText(down.finished),
+          ...(down.detached
+            ? [
+                `  and after it, ${down.detached.what}: it ends at ${min(down.detached.minutes)} (the database and its role are gone then)`,
+              ]
+            : []),
         ]
       : []),
     "",

@@ -447,6 +447,8 @@ export class FakeEcs {
         id: resource.id,
         inputs: { command: run.argv, taskDefinition: run.taskDefinition, cluster: run.cluster },
         caller: run.caller,
+        // A FeatureDatabase's delete returns at RunTask (components/feature-database.ts).
+        ...(resource.op === "delete" ? { detached: true } : {}),
         ...(run.exitCode === 0
           ? {}
           : {

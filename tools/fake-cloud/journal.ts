@@ -38,6 +38,11 @@ export interface JournalEntry {
   caller?: string;
   /** The cloud refused the call with this message (the resource did not change). */
   error?: string;
+  /**
+   * The caller did not wait for it: a task a delete only started (a feature database's drop),
+   * which ran on after the call returned. `stagectl eta` keeps it off the command's path.
+   */
+  detached?: boolean;
 }
 
 export function appendEntry(
