@@ -76,10 +76,17 @@ export type FeatureDbSecretName = (typeof FEATURE_DB_SECRETS)[number];
  *   (a copy of the template) and its login role, idempotently;
  * - `drop --database <db> --role <role>`: both gone, idempotently, sessions terminated;
  * - `refresh-template --from <uri>`: a new template from an export, swapped in atomically;
- * - `export --to <uri>`: writes that export from DB_NAME (the sanitize task runs it too).
+ * - `export --to <uri>`: writes that export from DB_NAME (the sanitize task runs it too);
+ * - `prune --keep <base,...|none>`: drops feature databases no live stack owns (reap runs it).
  * `<uri>` is `s3://bucket/prefix/` or `file:///directory/`.
  */
-export const FEATURE_DB_COMMANDS = ["create", "drop", "refresh-template", "export"] as const;
+export const FEATURE_DB_COMMANDS = [
+  "create",
+  "drop",
+  "refresh-template",
+  "export",
+  "prune",
+] as const;
 export type FeatureDbCommand = (typeof FEATURE_DB_COMMANDS)[number];
 
 /**

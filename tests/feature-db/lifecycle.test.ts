@@ -95,6 +95,35 @@ describe("feature-db create and drop: idempotence, the limit, concurrency, names
     assert.match(dropped.text, /feature_legacy: dropped/);
   });
 
+  it("prune drops the feature databases no live stack owns, with their roles, unless marked within the hour", async () => {
+    for (const f of ["live", "live_g2", "orphan", "young", "legacy"])
+      assert.equal((await host.create(f)).code, 0);
+    const hoursAgo = new Date(Date.now() - 2 * 3600_000).toISOString();
+    await host.cluster.superuser(async (c) => {
+      await c.query(
+        `comment on database feature_orphan is 'multistage feature stack incarnation 0123456789ab created ${hoursAgo}'`,
+      );
+      await c.query("comment on database feature_legacy is null");
+    });
+    const ran = await host.run(["prune", "--keep", "feature_live,feature_other"]);
+    assert.equal(ran.code, 0, ran.text);
+    assert.match(
+      ran.text,
+      /dropped 2 feature database\(s\) no live stack owns \(feature_orphan, feature_legacy\); kept 2; 1 younger than 60 min left for the next run \(feature_young\)/,
+    );
+    assert.deepEqual((await host.databases()).filter((d) => d !== TEMPLATE).sort(), [
+      "feature_live",
+      "feature_live_g2",
+      "feature_young",
+    ]);
+    const roles = await host.roles();
+    assert.ok(!roles.includes("feature_orphan") && !roles.includes("feature_legacy"), roles.join());
+    // A keep list of names that are not feature stacks' is refused before anything runs.
+    const refused = await host.run(["prune", "--keep", "postgres"]);
+    assert.equal(refused.code, FEATURE_DB_EXIT.invalid, refused.text);
+    assert.ok((await host.databases()).includes("feature_young"));
+  });
+
   it("a create with a rotated password sets the new one and keeps the database", async () => {
     assert.equal((await host.create("rotate", "pw-first-0123456789")).code, 0);
     const ran = await host.create("rotate", "pw-second-0123456789");

@@ -17,6 +17,7 @@ export type ParsedCommand =
     }
   | { command: "drop"; database: string; role: string; incarnation?: string }
   | { command: "refresh-template"; from: string }
+  | { command: "prune"; keep: string[] }
   | { command: "export"; to: string };
 
 /** The flags each command requires. */
@@ -25,6 +26,7 @@ const FLAGS: Record<FeatureDbCommand, readonly string[]> = {
   drop: ["--database", "--role"],
   "refresh-template": ["--from"],
   export: ["--to"],
+  prune: ["--keep"],
 };
 /**
  * The flags each command may take besides: a drop of a FeatureDatabase made before
@@ -96,5 +98,10 @@ export function parseArgs(argv: readonly string[]): ParsedCommand {
       return { command: "refresh-template", from: get("--from") };
     case "export":
       return { command: "export", to: get("--to") };
+    case "prune": {
+      // `none`: no feature stack is live (no feature name is `none`).
+      const keep = get("--keep") === "none" ? [] : get("--keep").split(",");
+      return { command: "prune", keep };
+    }
   }
 }

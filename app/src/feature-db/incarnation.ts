@@ -11,28 +11,45 @@ import { escapeIdentifier, escapeLiteral, type ClientBase } from "pg";
 /** An incarnation: 12 lowercase hex digits (6 random bytes). */
 export const INCARNATION = /^[0-9a-f]{12}$/;
 
-const PREFIX = "multistage feature stack incarnation ";
+/** The marker: `multistage feature stack incarnation <hex> created <ISO time>`. */
+const MARKER = /^multistage feature stack incarnation ([0-9a-f]{12}) created (\S+)$/;
 
-/** The database's incarnation, undefined when it carries none (made before incarnations). */
-export async function incarnationOf(
-  admin: ClientBase,
-  database: string,
-): Promise<string | undefined> {
+export interface Marker {
+  incarnation: string;
+  /** When the provisioner first marked it (its create, or its adoption), ms since the epoch. */
+  createdMs: number;
+}
+
+/** The database's marker, undefined when it carries none (made before incarnations). */
+export async function markerOf(admin: ClientBase, database: string): Promise<Marker | undefined> {
   const { rows } = await admin.query<{ comment: string | null }>(
     "select shobj_description(oid, 'pg_database') as comment from pg_database where datname = $1",
     [database],
   );
-  const comment = rows[0]?.comment ?? "";
-  return comment.startsWith(PREFIX) ? comment.slice(PREFIX.length) : undefined;
+  const match = MARKER.exec(rows[0]?.comment ?? "");
+  if (!match) return undefined;
+  return { incarnation: match[1], createdMs: Date.parse(match[2]) };
 }
 
+export async function incarnationOf(
+  admin: ClientBase,
+  database: string,
+): Promise<string | undefined> {
+  return (await markerOf(admin, database))?.incarnation;
+}
+
+/** Marks the database as the incarnation's, keeping the time of a marker it already carries. */
 export async function markIncarnation(
   admin: ClientBase,
   database: string,
   incarnation: string,
+  now = new Date(),
 ): Promise<void> {
+  const existing = await markerOf(admin, database);
+  if (existing?.incarnation === incarnation) return;
+  const comment = `multistage feature stack incarnation ${incarnation} created ${now.toISOString()}`;
   await admin.query(
-    `comment on database ${escapeIdentifier(database)} is ${escapeLiteral(PREFIX + incarnation)}`,
+    `comment on database ${escapeIdentifier(database)} is ${escapeLiteral(comment)}`,
   );
 }
 

@@ -11,6 +11,7 @@ import { dropFeatureDatabase } from "./drop";
 import { exportDatabase } from "./export";
 import { describeError, FEATURE_DB_EXIT, FeatureDbFailure } from "./failure";
 import { checkFeatureName } from "./names";
+import { PRUNE_MIN_AGE_MINUTES, pruneFeatureDatabases } from "./prune";
 import { refreshTemplate } from "./refresh";
 import { readPassword, readSecretFromAws, type ReadSecret } from "./secret";
 import { openStore } from "./store";
@@ -24,12 +25,16 @@ export interface FeatureDbDeps {
 
 /** The names check needs the environment's template and admin; it runs before any connection. */
 function checkNames(parsed: ParsedCommand, config: FeatureDbConfig): void {
-  if (parsed.command !== "create" && parsed.command !== "drop") return;
   const reserved = {
     template: config.FEATURE_DB_TEMPLATE,
     admin: config.DB_USER,
     adminDatabase: config.DB_NAME,
   };
+  if (parsed.command === "prune") {
+    for (const name of parsed.keep) checkFeatureName("--keep", name, reserved);
+    return;
+  }
+  if (parsed.command !== "create" && parsed.command !== "drop") return;
   checkFeatureName("--database", parsed.database, reserved);
   checkFeatureName("--role", parsed.role, reserved);
 }
@@ -64,6 +69,13 @@ async function execute(
       const outcome = await refreshTemplate(config, openStore("--from", parsed.from), log);
       log(
         `${config.FEATURE_DB_TEMPLATE} ${outcome.replaced ? "replaced" : "created"} from the export of ${outcome.exportedAt}: ${outcome.tables} tables, ${outcome.rows} rows`,
+      );
+      return;
+    }
+    case "prune": {
+      const outcome = await pruneFeatureDatabases(config, parsed.keep, log);
+      log(
+        `dropped ${outcome.dropped.length} feature database(s) no live stack owns${outcome.dropped.length ? ` (${outcome.dropped.join(", ")})` : ""}; kept ${outcome.kept.length}; ${outcome.young.length} younger than ${PRUNE_MIN_AGE_MINUTES} min left for the next run${outcome.young.length ? ` (${outcome.young.join(", ")})` : ""}`,
       );
       return;
     }
