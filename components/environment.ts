@@ -20,7 +20,7 @@ import type {
   StageReferences,
 } from "../stage/references";
 import { cacheKeyPrefix, FeatureCacheUser } from "./feature-cache-user";
-import { FeatureDatabase } from "./feature-database";
+import { FeatureDatabase, featureDatabaseNames } from "./feature-database";
 import { FEATURE_TEMPLATE_EXPORT_PREFIX, FeatureHost } from "./feature-host";
 import { ServerlessCache } from "./serverless-cache";
 import { SidecarCache, type CacheSidecar } from "./sidecar-cache";
@@ -109,18 +109,6 @@ interface DataStores {
 
 /** Days production's sanitized bucket keeps a nightly database export: a week of fallbacks. */
 const SANITIZED_EXPORT_DAYS = 7;
-
-/**
- * A feature stack's database and role on the feature host: `feature_<slug>`, one per data
- * generation (a resync copies the newest template into a new database and drops the old).
- */
-export function featureDatabaseNames(
-  stack: string,
-  generation: number,
-): { database: string; role: string } {
-  const base = `${stack.replace(/-/g, "_")}${generation > 0 ? `_g${generation}` : ""}`;
-  return { database: base, role: base };
-}
 
 /** A cache component as the app sees it. */
 function cacheOf(

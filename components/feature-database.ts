@@ -28,6 +28,18 @@ export const FEATURE_DATABASE_RESOURCE_TYPE = "pulumi-nodejs:dynamic/multistage:
 /** What a feature database and its role may be called: the provisioner refuses anything else. */
 export const FEATURE_DATABASE_NAME = /^feature_[a-z0-9_]{1,40}$/;
 
+/**
+ * A feature stack's database and role on the feature host: `feature_<slug>`, one per data
+ * generation (a resync copies the newest template into a new database and drops the old).
+ */
+export function featureDatabaseNames(
+  stack: string,
+  generation: number,
+): { database: string; role: string } {
+  const base = `${stack.replace(/-/g, "_")}${generation > 0 ? `_g${generation}` : ""}`;
+  return { database: base, role: base };
+}
+
 /** The provisioner's entry point in the app's image (app/src/feature-db, built to app/dist). */
 export const FEATURE_DB_SCRIPT = ["node", "app/dist/feature-db.js"] as const;
 

@@ -173,6 +173,18 @@ describe("stagectl eta: the measured critical path is the table's longest path",
     assert.ok(table.url, "no table URL");
     assert.ok(table.url.minutes <= 3, `table URL ${table.url.minutes} min`);
     assert.ok(url.minutes <= 3, `URL ${url.minutes} min`);
+    // feature down waits for no database drop: the drop task runs on after it, and its own
+    // minute and a half is reported apart from the destroy.
+    const { down } = run.json;
+    assert.ok(down, "feature down was not timed");
+    assert.ok(down.tableMinutes <= 1, `table destroy ${down.tableMinutes} min`);
+    assert.ok(
+      !down.chain.some((l) => l.resource === "env-feature-db"),
+      down.chain.map((l) => l.resource).join(),
+    );
+    assert.ok(down.detached, "the drop task was not reported");
+    assert.match(down.detached.what, /env-feature-db task/);
+    assert.ok(down.detached.minutes > 1.5, `drop ends at ${down.detached.minutes}`);
   });
 
   it("a dedicated feature stack (--isolation dedicated): its database restore is the path", async () => {

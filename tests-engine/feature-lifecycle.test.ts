@@ -330,6 +330,7 @@ describe("feature lifecycle: CI jobs in fresh clones sharing only the backend", 
     assert.ok(staleResources.length > 0);
 
     const before = engine.journal().length;
+    const tasksBefore = engine.ecs.runs.length;
     at.reap = new Date();
     const { json: reap } = await stagectlJson<ReapResult>(engine, STEPS.reap, nightly);
     real.reap = reap;
@@ -337,6 +338,24 @@ describe("feature lifecycle: CI jobs in fresh clones sharing only the backend", 
     assert.deepEqual(reap.reaped, [STALE]);
     assert.deepEqual(reap.failed, []);
     assert.deepEqual(reap.skipped, []);
+    // The stale stack's drop task runs on after its destroy returned; then the prune keeps the
+    // live stack's databases only, as development's provisioner in development's cluster.
+    await engine.ecs.settle();
+    const liveDatabase = STACK.replace(/-/g, "_");
+    assert.ok(reap.prune && "keep" in reap.prune, JSON.stringify(reap.prune));
+    assert.deepEqual(reap.prune.keep, [liveDatabase]);
+    assert.deepEqual(
+      engine.ecs.runs.slice(tasksBefore).map((r) => r.argv.slice(2).join(" ")),
+      [
+        `drop --database ${STALE.replace(/-/g, "_")} --role ${STALE.replace(/-/g, "_")} --incarnation ${engine.ecs.runs.slice(tasksBefore)[0]?.argv.at(-1)}`,
+        `prune --keep ${liveDatabase}`,
+      ],
+    );
+    assert.equal(
+      engine.ecs.runs.at(-1)?.taskDefinition,
+      "multistage-development-feature-db",
+      "the provisioner's family, its latest revision",
+    );
     real.stacksAfterReap = await stackNames(engine, nightly);
     assert.deepEqual(real.stacksAfterReap, ["development", STACK]);
 
@@ -498,7 +517,8 @@ function comparable(view: LifecycleView) {
       notFeature: row.notFeature,
       problems: row.problems,
     })),
-    reap: view.reap,
+    // The double runs no ECS task: the prune is checked on the real run alone.
+    reap: { ...view.reap, prune: undefined },
     stacksAfterReap: view.stacksAfterReap,
     down: view.down,
     stacksAfterDown: view.stacksAfterDown,

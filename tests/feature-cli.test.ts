@@ -582,6 +582,74 @@ describe("stagectl feature", () => {
         assert.ok(workspace.stacks.has(kept), kept);
     });
 
+    it("after reaping, prunes the feature host's databases that no listed stack owns, as development's provisioner", async () => {
+      const host = {
+        address: "multistage-development-feature-host.abc.eu-west-1.rds.amazonaws.com",
+        port: 5432,
+        clusterArn: "arn:aws:ecs:eu-west-1:123456789012:cluster/multistage-development-cluster",
+        taskDefinitionArn:
+          "arn:aws:ecs:eu-west-1:123456789012:task-definition/multistage-development-feature-db:7",
+        containerName: "feature-db",
+        clientSecurityGroupId: "sg-feature-apps",
+        logGroupName: "/multistage/development/feature-db",
+        maxDatabases: 40,
+      };
+      const workspace = reapWorkspace();
+      workspace.stacks.get("development")!.outputs.featureHost = { value: host, secret: false };
+      const context = await runStagectl(testContext(workspace, NOW), ["feature", "reap", "--json"]);
+      const result = stdoutJson<ReapResult>(context);
+      assert.equal(context.exitCode, 0);
+      assert.deepEqual(result.reaped, ["feature-expired"]);
+      // Every listed feature stack but the reaped one keeps its databases, skipped ones too.
+      assert.deepEqual(result.prune, {
+        ran: true,
+        keep: ["feature_fresh", "feature_impostor", "feature_old_but_valid"],
+        taskArn: "arn:aws:ecs:eu-west-1:123456789012:task/c/1",
+      });
+      assert.equal(context.tasks.length, 1);
+      const [task] = context.tasks;
+      assert.deepEqual(task.command, [
+        "node",
+        "app/dist/feature-db.js",
+        "prune",
+        "--keep",
+        "feature_fresh,feature_impostor,feature_old_but_valid",
+      ]);
+      assert.equal(task.taskDefinitionArn, "multistage-development-feature-db");
+      assert.equal(task.clusterArn, host.clusterArn);
+      assert.deepEqual(task.subnetIds, ["subnet-b"]);
+      assert.deepEqual(task.securityGroupIds, ["sg-feature-apps"]);
+      assert.equal(task.region, "eu-west-1");
+
+      // A prune that fails fails the job, with the reason; a dry run prunes nothing.
+      const again = reapWorkspace();
+      again.stacks.get("development")!.outputs.featureHost = { value: host, secret: false };
+      const broken = testContext(again, NOW);
+      broken.taskFailure = "ECS could not start the task: RESOURCE:ENI";
+      await runStagectl(broken, ["feature", "reap"]);
+      assert.equal(broken.exitCode, 1);
+      assert.match(
+        broken.out.join(""),
+        /failed {2}prune of the feature host: ECS could not start the task: RESOURCE:ENI/,
+      );
+      const dry = testContext(again, NOW);
+      await runStagectl(dry, ["feature", "reap", "--dry-run"]);
+      assert.equal(dry.tasks.length, 0);
+    });
+
+    it("prunes nothing where development has no feature host", async () => {
+      const context = await runStagectl(testContext(reapWorkspace(), NOW), [
+        "feature",
+        "reap",
+        "--json",
+      ]);
+      assert.deepEqual(stdoutJson<ReapResult>(context).prune, {
+        ran: false,
+        reason: "development has no feature host (featureHost output)",
+      });
+      assert.equal(context.tasks.length, 0);
+    });
+
     it("--older-than selects by age as well", async () => {
       const workspace = reapWorkspace();
       const context = await runStagectl(testContext(workspace, NOW), [

@@ -2,6 +2,7 @@ import { CommandContext } from "../../tools/commands/context";
 import { runStagectl as runStagectlMain } from "../../tools/stagectl";
 import { MemoryWorkspace } from "./memory-workspace";
 import type { RefineryObserver } from "../../tools/data/refinery-observer";
+import type { EcsTaskRun } from "../../lib/aws/ecs-task-run";
 
 /** A refinery that never ran and made nothing. */
 const noRefinery: RefineryObserver = {
@@ -20,6 +21,9 @@ export interface TestContext extends CommandContext {
   /** URLs probed, in order; `probeAnswers` answers them (200 once they run out). */
   probed: string[];
   probeAnswers: Array<number | string>;
+  /** ECS tasks run, in order; each succeeds unless `taskFailure` is set. */
+  tasks: EcsTaskRun[];
+  taskFailure?: string;
 }
 
 /** A command context over an in-memory workspace with a fixed clock and captured output. */
@@ -37,6 +41,7 @@ export function testContext(
     asked: [],
     probed: [],
     probeAnswers: [],
+    tasks: [],
     openWorkspace: async () => workspace,
     now: () => now,
     stdout: (text) => context.out.push(text),
@@ -51,6 +56,14 @@ export function testContext(
     probe: async (url) => {
       context.probed.push(url);
       return context.probeAnswers.shift() ?? 200;
+    },
+    runTask: async (run) => {
+      context.tasks.push(run);
+      if (context.taskFailure) throw new Error(context.taskFailure);
+      return {
+        taskArn: `arn:aws:ecs:eu-west-1:123456789012:task/c/${context.tasks.length}`,
+        exitCode: 0,
+      };
     },
     ask: async (question) => {
       context.asked.push(question);

@@ -4,6 +4,7 @@ import { PulumiWorkspace } from "../engine/pulumi-workspace";
 import { StageWorkspace } from "../engine/workspace";
 import { awsRefineryObserver, RefineryObserver } from "../data/refinery-observer";
 import { probeOnce } from "../feature/ready-wait";
+import { runEcsTask, type EcsTaskOutcome, type EcsTaskRun } from "../../lib/aws/ecs-task-run";
 
 /**
  * Everything a command touches outside itself. The CLI uses the real one; tests pass an
@@ -24,6 +25,8 @@ export interface CommandContext {
   refineryObserver(region: string): RefineryObserver;
   /** One HTTP GET: the status, or why there was none. */
   probe(url: string): Promise<number | string>;
+  /** Runs one ECS task to its end (lib/aws/ecs-task-run.ts): the provisioner's prune. */
+  runTask(run: EcsTaskRun): Promise<EcsTaskOutcome>;
 }
 
 export function defaultContext(): CommandContext {
@@ -38,6 +41,7 @@ export function defaultContext(): CommandContext {
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     refineryObserver: (region) => awsRefineryObserver(region),
     probe: (url) => probeOnce(url),
+    runTask: (run) => runEcsTask(run),
     ask: async (question) => {
       if (!process.stdin.isTTY) return undefined;
       const prompt = createInterface({ input: process.stdin, output: process.stderr });

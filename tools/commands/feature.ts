@@ -192,7 +192,9 @@ export function featureCommand(context: CommandContext): Command {
           waitMs,
         });
         context.stdout(options.json ? json(result) : reapSummary(result));
-        return result.failed.length > 0 ? 1 : 0;
+        // A failed prune fails the nightly job too: a drop that never ran stays visible.
+        const pruneFailed = result.prune !== undefined && "error" in result.prune;
+        return result.failed.length > 0 || pruneFailed ? 1 : 0;
       }),
     );
 

@@ -2,6 +2,8 @@ import { CommandContext } from "../commands/context";
 import { errorSummary } from "../engine/error-summary";
 import { destroyFeatureStack } from "./feature-down";
 import { FeatureStackRow, listFeatureStacks } from "./feature-list";
+import { pruneOrphanDatabases, type PruneResult } from "./feature-prune";
+import type { StageWorkspace } from "../engine/workspace";
 
 export interface ReapOptions {
   /** Reap stacks created longer ago than this, expired or not. */
@@ -16,6 +18,8 @@ export interface ReapResult {
   reaped: string[];
   failed: Array<{ stack: string; error: string }>;
   skipped: Array<{ stack: string; reason: string }>;
+  /** The feature host's prune after reaping: databases of no listed stack dropped. */
+  prune?: PruneResult | { ran: false; error: string };
 }
 
 /**
@@ -99,7 +103,34 @@ export async function featureReap(
       result.failed.push({ stack, error: message });
     }
   }
+  if (!options.dryRun) result.prune = await prune(context, workspace, rows, result.reaped);
   return result;
+}
+
+/**
+ * Drops the feature databases no stack owns any more: every listed stack's are kept, whatever
+ * its state (unreadable, skipped, failed to destroy), except those just reaped.
+ */
+async function prune(
+  context: CommandContext,
+  workspace: StageWorkspace,
+  rows: FeatureStackRow[],
+  reaped: string[],
+): Promise<ReapResult["prune"]> {
+  const live = rows.map((row) => row.stack).filter((stack) => !reaped.includes(stack));
+  try {
+    const pruned = await pruneOrphanDatabases(context, workspace, live);
+    context.stderr(
+      pruned.ran
+        ? `pruned the feature host's databases that no listed stack owns (task ${pruned.taskArn})\n`
+        : `no prune: ${pruned.reason}\n`,
+    );
+    return pruned;
+  } catch (error) {
+    const message = errorSummary(error);
+    context.stderr(`failed to prune the feature host: ${message}\n`);
+    return { ran: false, error: message };
+  }
 }
 
 export function reapSummary(result: ReapResult): string {
@@ -108,6 +139,9 @@ export function reapSummary(result: ReapResult): string {
     `${verb} ${result.dryRun ? result.selected.length : result.reaped.length} of ${result.selected.length} due feature stack(s); ${result.failed.length} failed; ${result.skipped.length} skipped`,
     ...result.failed.map((f) => `  failed  ${f.stack}: ${f.error}`),
     ...result.skipped.map((s) => `  skipped ${s.stack}: ${s.reason}`),
+    ...(result.prune && "error" in result.prune
+      ? [`  failed  prune of the feature host: ${result.prune.error}`]
+      : []),
   ];
   return `${lines.join("\n")}\n`;
 }

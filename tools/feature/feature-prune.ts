@@ -1,0 +1,68 @@
+/**
+ * The backstop for feature databases whose drop never ran. `feature down` only starts the drop
+ * task (components/feature-database.ts); if that task failed to start or to finish, the
+ * database would keep a place on development's feature host. After reaping, `feature reap`
+ * runs the provisioner's `prune` (app/src/feature-db/prune.ts) in development's cluster, as
+ * the FeatureDatabase's own tasks run, keeping every database of a stack the backend still
+ * lists, whatever its state.
+ */
+import { FEATURE_DB_SCRIPT, featureDatabaseNames } from "../../components/feature-database";
+import type { EcsTaskOutcome } from "../../lib/aws/ecs-task-run";
+import { CONFIG_KEYS } from "../../stage/keys";
+import type { FeatureHostRef } from "../../stage/references";
+import { featureAccessOf } from "../../stage/stack-facts";
+import { loadStackConfig } from "../../stage/stack-files";
+import type { CommandContext } from "../commands/context";
+import type { StageWorkspace } from "../engine/workspace";
+import { NETWORK_STACK } from "./feature-up";
+
+/** What the prune ran, or why it did not. */
+export type PruneResult =
+  { ran: true; keep: string[]; taskArn: string; log?: string } | { ran: false; reason: string };
+
+/** A task definition ARN's family: RunTask then runs its latest ACTIVE revision. */
+function family(taskDefinitionArn: string): string {
+  return (taskDefinitionArn.split("task-definition/").pop() ?? taskDefinitionArn).replace(
+    /:\d+$/,
+    "",
+  );
+}
+
+export async function pruneOrphanDatabases(
+  context: CommandContext,
+  workspace: StageWorkspace,
+  liveStacks: readonly string[],
+): Promise<PruneResult> {
+  const outputs = await workspace.outputs(NETWORK_STACK);
+  const host = outputs.featureHost?.value as FeatureHostRef | undefined;
+  const subnets = outputs.privateSubnetIds?.value as string[] | undefined;
+  // Dedicated feature stacks (no host), or a backend without development: nothing to prune,
+  // and never a guess at which databases are live.
+  if (!host || !subnets)
+    return { ran: false, reason: `${NETWORK_STACK} has no feature host (featureHost output)` };
+  const network = loadStackConfig(NETWORK_STACK).values;
+  const access = featureAccessOf(network);
+  const keep = [...new Set(liveStacks)]
+    .filter((stack) => stack.startsWith("feature-"))
+    .map((stack) => featureDatabaseNames(stack, 0).database)
+    .sort();
+  const outcome: EcsTaskOutcome = await context.runTask({
+    region: network[CONFIG_KEYS.region],
+    clusterArn: host.clusterArn,
+    taskDefinitionArn: family(host.taskDefinitionArn),
+    containerName: host.containerName,
+    subnetIds: subnets,
+    securityGroupIds: [host.clientSecurityGroupId],
+    command: [...FEATURE_DB_SCRIPT, "prune", "--keep", keep.length > 0 ? keep.join(",") : "none"],
+    startedBy: "feature-reap",
+    ...(access ? { assumeRoleArn: access.deployerRoleArn } : {}),
+    logGroup: host.logGroupName,
+    logStreamPrefix: host.containerName,
+  });
+  return {
+    ran: true,
+    keep,
+    taskArn: outcome.taskArn,
+    ...(outcome.log ? { log: outcome.log } : {}),
+  };
+}
