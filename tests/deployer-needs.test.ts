@@ -145,32 +145,24 @@ const featurePreview = once(async () =>
     stackOutputs: previewOutputs(),
   }),
 );
+/** A feature stack as `feature up` configures it, with some of its `multistage:feature` changed. */
+const featureWith = (changes: Record<string, unknown>) =>
+  once(async () =>
+    renderStack(featureTarget.stack, {
+      configOverrides: {
+        ...featureConfig,
+        "multistage:feature": JSON.stringify({
+          ...(JSON.parse(featureConfig["multistage:feature"]) as object),
+          ...changes,
+        }),
+        ...(await accessSettings("feature")),
+      },
+    }),
+  );
 /** A shared feature stack with `cache: serverless`: an ElastiCache Serverless cache of its own. */
-const featureServerlessCache = once(async () =>
-  renderStack(featureTarget.stack, {
-    configOverrides: {
-      ...featureConfig,
-      "multistage:feature": JSON.stringify({
-        ...(JSON.parse(featureConfig["multistage:feature"]) as object),
-        cache: "serverless",
-      }),
-      ...(await accessSettings("feature")),
-    },
-  }),
-);
+const featureServerlessCache = featureWith({ cache: "serverless" });
 /** A feature stack with isolation "dedicated": its own database, replication group and load balancer. */
-const featureDedicated = once(async () =>
-  renderStack(featureTarget.stack, {
-    configOverrides: {
-      ...featureConfig,
-      "multistage:feature": JSON.stringify({
-        ...(JSON.parse(featureConfig["multistage:feature"]) as object),
-        isolation: "dedicated",
-      }),
-      ...(await accessSettings("feature")),
-    },
-  }),
-);
+const featureDedicated = featureWith({ isolation: "dedicated" });
 /** Development hosting preview routing: a certificate on its HTTPS listener and the wildcard record. */
 const developmentPreview = once(async () =>
   renderStack("development", {

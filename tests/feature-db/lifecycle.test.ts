@@ -218,35 +218,26 @@ describe("feature-db create and drop: idempotence, the limit, concurrency, names
       return { code, text: lines.join("\n"), lines, secretsRead };
     }
     const arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:x-AbCdEf";
+    const createLine = (database: string, role: string) => [
+      "create",
+      "--database",
+      database,
+      "--role",
+      role,
+      "--password-secret-arn",
+      arn,
+      "--incarnation",
+      "0123456789ab",
+    ];
     const cases: Array<[string, string[], RegExp]> = [
       [
         "an upper-case database",
-        [
-          "create",
-          "--database",
-          "Feature_A",
-          "--role",
-          "feature_a",
-          "--password-secret-arn",
-          arn,
-          "--incarnation",
-          "0123456789ab",
-        ],
+        createLine("Feature_A", "feature_a"),
         /--database: got "Feature_A"; expected feature_ followed by 1 to 40 of a-z, 0-9 and _/,
       ],
       [
         "a role with a quote",
-        [
-          "create",
-          "--database",
-          "feature_a",
-          "--role",
-          "feature_a'--",
-          "--password-secret-arn",
-          arn,
-          "--incarnation",
-          "0123456789ab",
-        ],
+        createLine("feature_a", "feature_a'--"),
         /--role: got "feature_a'--"; expected feature_ followed by/,
       ],
       [
@@ -261,17 +252,7 @@ describe("feature-db create and drop: idempotence, the limit, concurrency, names
       ],
       [
         "the template being refreshed",
-        [
-          "create",
-          "--database",
-          `${TEMPLATE}_next`,
-          "--role",
-          "feature_a",
-          "--password-secret-arn",
-          arn,
-          "--incarnation",
-          "0123456789ab",
-        ],
+        createLine(`${TEMPLATE}_next`, "feature_a"),
         /--database: got "feature_template_next", which is the template being refreshed/,
       ],
       [
