@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import { featureDatabaseNames } from "../components/feature-database";
 import fc from "fast-check";
 import { nameViolations, physicalName } from "../lib/aws/naming";
 import { isValidStackName } from "../stage/resolve";
@@ -68,9 +69,31 @@ describe("branches and stages", () => {
     // A clean name that looks like a hashed slug is hashed too, so the two kinds never meet.
     assert.match(featureSlug("feature/ab-1x34z67q"), /^ab-1-[0-9][0-9a-z]{7}$/);
     assert.notEqual(featureSlug("feature/ab-1x34z67q"), "ab-1x34z67q");
+    // A clean name ending like a data generation is hashed: feature/x-g2's database would be
+    // feature_x_g2, feature-x's after two resyncs.
+    assert.match(featureSlug("feature/x-g2"), /^x-g2-[0-9][0-9a-z]{7}$/);
+    assert.equal(featureSlug("feature/x-go2"), "x-go2");
     // A clean name whose last word merely has eight letters stays clean.
     assert.equal(featureSlug("feature/add-payments"), "add-payments");
     assert.equal(featureSlug("Feature/Login"), featureSlug("Feature/Login"), "deterministic");
+  });
+
+  it("no branch's database name is another's after a data resync", () => {
+    const stackOf = (name: string) => `feature-${featureSlug(`feature/${name}`)}`;
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[a-z0-9]{1,8}$/),
+        fc.integer({ min: 1, max: 99 }),
+        fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,15}$/),
+        (name, generation, other) => {
+          const resynced = featureDatabaseNames(stackOf(name), generation).database;
+          // The branch named like the resynced database, and any other branch.
+          return [`${name}-g${generation}`, other]
+            .filter((branch) => branch !== name)
+            .every((branch) => featureDatabaseNames(stackOf(branch), 0).database !== resynced);
+        },
+      ),
+    );
   });
 
   it("tells apart two long branch names that share a prefix", () => {

@@ -79,10 +79,18 @@ export function featureTargetForBranch(
 }
 
 /**
+ * What a data resync appends to a feature stack's database name (`_g<n>`, featureDatabaseNames
+ * in components/feature-database.ts): a clean slug ending so would name another stack's
+ * database (`feature/x-g2` and `feature-x` after two resyncs), so it is hashed instead.
+ */
+const DATA_GENERATION_LIKE = /-g\d+$/;
+
+/**
  * A short, lowercase slug for a branch. `feature/<clean name>` keeps its name; any branch
  * whose slug loses information (case, characters, length, the feature/ prefix) gets a hash
  * of the full branch name, so two branches never share a stack. Clean slugs never end in
- * what looks like such a hash, so the two kinds cannot collide either.
+ * what looks like such a hash, so the two kinds cannot collide either, nor in what looks like a
+ * data generation, so no stack's database is named like another's after a resync.
  */
 export function featureSlug(branch: string): string {
   // The prefix says nothing about the branch; drop it (any case) so the slug keeps real words.
@@ -106,7 +114,8 @@ export function featureSlug(branch: string): string {
     cleaned === withoutPrefix &&
     cleaned.length > 0 &&
     cleaned.length <= MAX_SLUG_LENGTH &&
-    !hashLike.test(cleaned);
+    !hashLike.test(cleaned) &&
+    !DATA_GENERATION_LIKE.test(cleaned);
   if (lossless) return cleaned;
   const head = cleaned.slice(0, MAX_SLUG_LENGTH - SLUG_HASH_LENGTH - 1).replace(/-+$/, "") || "b";
   return `${head}-${branchHash(branch)}`;
