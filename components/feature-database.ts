@@ -191,6 +191,9 @@ async function provision(
           "--password-secret-arn",
           inputs.passwordSecretArn,
           ...incarnation,
+          // Only the resource's own create may replace another incarnation's database.
+          "--mode",
+          operation === "create" ? "new" : "update",
         ];
   const run = {
     region: inputs.region,

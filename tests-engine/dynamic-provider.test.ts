@@ -118,11 +118,13 @@ describe("a dynamic provider under the real engine (FeatureDatabase)", () => {
           "--password-secret-arn",
           SECRET_ARN,
           "--incarnation",
-          created[0]?.argv.at(-1) ?? "",
+          created[0]?.argv.at(-3) ?? "",
+          "--mode",
+          "new",
         ],
       ],
     );
-    const incarnation = created[0]?.argv.at(-1) ?? "";
+    const incarnation = created[0]?.argv.at(-3) ?? "";
     assert.match(incarnation, /^[0-9a-f]{12}$/, "a random incarnation of its own");
     assert.equal(
       created[0].caller,

@@ -276,6 +276,8 @@ describe("FeatureDatabase's dynamic provider", () => {
           SECRET_ARN,
           "--incarnation",
           incarnation,
+          "--mode",
+          "new",
         ],
         [
           "node",

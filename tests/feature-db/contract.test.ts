@@ -37,7 +37,10 @@ describe("feature-db: the environment contract", () => {
       Object.keys(featureDbContract.shape).sort(),
       [...FEATURE_DB_ENVIRONMENT, ...FEATURE_DB_SECRETS].sort(),
     );
-    assert.deepEqual([...FEATURE_DB_COMMANDS], ["create", "drop", "refresh-template", "export"]);
+    assert.deepEqual(
+      [...FEATURE_DB_COMMANDS],
+      ["create", "drop", "refresh-template", "export", "prune"],
+    );
     assert.ok(FEATURE_DB_NAME_PATTERN.test(ENV.FEATURE_DB_TEMPLATE));
   });
 

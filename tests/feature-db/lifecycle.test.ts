@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { copyTemplate } from "../../app/src/feature-db/create";
 import { FEATURE_DB_EXIT, runFeatureDbCommand } from "../../app/src/feature-db/index";
+import { PRUNE_MAX_DROPS } from "../../app/src/feature-db/prune";
 import { FeatureHost, TEMPLATE } from "./fixture";
 
 describe("feature-db create and drop: idempotence, the limit, concurrency, names (real PostgreSQL)", function () {
@@ -22,8 +23,13 @@ describe("feature-db create and drop: idempotence, the limit, concurrency, names
 
   /** Drops every feature database the test made, so each test counts from zero. */
   afterEach(async () => {
-    for (const database of await host.databases())
-      if (database !== TEMPLATE) assert.equal((await host.drop(database.slice(8))).code, 0);
+    for (const database of await host.databases()) {
+      if (database === TEMPLATE) continue;
+      // Unmarked, so the drop without an incarnation takes it whichever incarnation made it.
+      await host.cluster.superuser((c) => c.query(`comment on database ${database} is null`));
+      const dropped = await host.drop(database.slice(8));
+      assert.match(dropped.text, /: dropped|already gone/, dropped.text);
+    }
   });
 
   /** What a create could change: the role's password verifier and attributes, the database's ACL and owners. */
@@ -83,6 +89,48 @@ describe("feature-db create and drop: idempotence, the limit, concurrency, names
     assert.match(own.text, /feature_again: dropped; role feature_again: dropped/);
   });
 
+  it("prune drops nothing and fails when more databases than it may drop at once look unowned", async () => {
+    const names = Array.from({ length: PRUNE_MAX_DROPS + 1 }, (_, i) => `many${i}`);
+    for (const f of names)
+      assert.equal((await host.run(host.createArgs(f), { FEATURE_DB_MAX: "20" })).code, 0);
+    await host.cluster.superuser(async (c) => {
+      for (const f of names) await c.query(`comment on database feature_${f} is null`);
+    });
+    const ran = await host.run(["prune", "--keep", "none"]);
+    assert.equal(ran.code, FEATURE_DB_EXIT.failed, ran.text);
+    assert.match(
+      ran.text,
+      new RegExp(
+        `refusing to prune ${PRUNE_MAX_DROPS + 1} feature databases at once \\(at most ${PRUNE_MAX_DROPS}\\): is the keep list of 0 stacks complete\\?`,
+      ),
+    );
+    assert.equal((await host.databases()).filter((d) => d !== TEMPLATE).length, names.length);
+  });
+
+  it("an update never drops: a database marked as another incarnation's is kept as it is", async () => {
+    assert.equal((await host.create("kept", undefined, "eeeeeeeeeeee")).code, 0);
+    const admin = await host.connect("feature_kept");
+    await admin.query("create table written_since (v int)");
+    await admin.end();
+    // The state's incarnation lags behind the marker (a run died after its task marked it).
+    const updated = await host.create("kept", undefined, "ffffffffffff", "update");
+    assert.equal(updated.code, 0, updated.text);
+    assert.match(
+      updated.text,
+      /feature_kept is marked as another incarnation's; an update keeps it/,
+    );
+    const check = await host.connect("feature_kept");
+    const { rowCount } = await check.query(
+      "select 1 from pg_class where relname = 'written_since'",
+    );
+    await check.end();
+    assert.equal(rowCount, 1, "the update kept the database and what was written to it");
+    // A create from code before incarnations (no flag) is an update too.
+    const old = await host.run(host.createArgs("kept").slice(0, 7));
+    assert.equal(old.code, 0, old.text);
+    assert.match(old.text, /an update keeps it/);
+  });
+
   it("a database made before incarnations is adopted by a create and dropped by a drop without one", async () => {
     assert.equal((await host.create("legacy")).code, 0);
     await host.cluster.superuser((c) => c.query("comment on database feature_legacy is null"));
@@ -90,8 +138,10 @@ describe("feature-db create and drop: idempotence, the limit, concurrency, names
     assert.match(adopted.text, /feature_legacy exists/);
     const late = await host.drop("legacy", "dddddddddddd");
     assert.match(late.text, /left alone/, "marked as cccccccccccc's by the create");
+    // A drop without an incarnation leaves a marked database alone too; an unmarked one goes.
+    assert.match((await host.drop("legacy", null)).text, /left alone/);
     await host.cluster.superuser((c) => c.query("comment on database feature_legacy is null"));
-    const dropped = await host.drop("legacy");
+    const dropped = await host.drop("legacy", null);
     assert.match(dropped.text, /feature_legacy: dropped/);
   });
 

@@ -6,7 +6,11 @@
  * the FeatureDatabase's own tasks run, keeping every database of a stack the backend still
  * lists, whatever its state.
  */
-import { FEATURE_DB_SCRIPT, featureDatabaseNames } from "../../components/feature-database";
+import {
+  FEATURE_DATABASE_NAME,
+  FEATURE_DB_SCRIPT,
+  featureDatabaseNames,
+} from "../../components/feature-database";
 import type { EcsTaskOutcome } from "../../lib/aws/ecs-task-run";
 import { CONFIG_KEYS } from "../../stage/keys";
 import type { FeatureHostRef } from "../../stage/references";
@@ -42,9 +46,11 @@ export async function pruneOrphanDatabases(
     return { ran: false, reason: `${NETWORK_STACK} has no feature host (featureHost output)` };
   const network = loadStackConfig(NETWORK_STACK).values;
   const access = featureAccessOf(network);
+  // A stack whose name makes no valid database name (Pulumi allows more) owns none.
   const keep = [...new Set(liveStacks)]
     .filter((stack) => stack.startsWith("feature-"))
     .map((stack) => featureDatabaseNames(stack, 0).database)
+    .filter((database) => FEATURE_DATABASE_NAME.test(database))
     .sort();
   const outcome: EcsTaskOutcome = await context.runTask({
     region: network[CONFIG_KEYS.region],

@@ -103,22 +103,22 @@ export async function featureReap(
       result.failed.push({ stack, error: message });
     }
   }
-  if (!options.dryRun) result.prune = await prune(context, workspace, rows, result.reaped);
+  if (!options.dryRun) result.prune = await prune(context, workspace);
   return result;
 }
 
 /**
- * Drops the feature databases no stack owns any more: every listed stack's are kept, whatever
- * its state (unreadable, skipped, failed to destroy), except those just reaped.
+ * Drops the feature databases no stack owns any more. The stacks are listed again now, not at
+ * the start of the run (destroys take minutes each): every one listed keeps its databases,
+ * whatever its state (unreadable, skipped, failed to destroy), and one created since is younger
+ * than the prune's hour anyway.
  */
 async function prune(
   context: CommandContext,
   workspace: StageWorkspace,
-  rows: FeatureStackRow[],
-  reaped: string[],
 ): Promise<ReapResult["prune"]> {
-  const live = rows.map((row) => row.stack).filter((stack) => !reaped.includes(stack));
   try {
+    const live = (await workspace.listStacks()).map((stack) => stack.name);
     const pruned = await pruneOrphanDatabases(context, workspace, live);
     context.stderr(
       pruned.ran

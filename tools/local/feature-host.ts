@@ -94,12 +94,14 @@ export class FeatureHost {
 
   /**
    * A feature's create line, its password stored as its secret; `incarnation` is the
-   * FeatureDatabase's (a new stack of the same branch has another).
+   * FeatureDatabase's (a new stack of the same branch has another), `mode` new for the
+   * resource's create, update for its updates.
    */
   createArgs(
     feature: string,
     password = `pw-${feature}-0123456789`,
     incarnation = DEFAULT_INCARNATION,
+    mode: "new" | "update" = "new",
   ): string[] {
     const arn = `arn:aws:secretsmanager:eu-west-1:123456789012:secret:multistage-${feature.replace(/_/g, "-")}-db-AbCdEf`;
     this.secrets.set(arn, JSON.stringify({ username: `feature_${feature}`, password }));
@@ -113,15 +115,22 @@ export class FeatureHost {
       arn,
       "--incarnation",
       incarnation,
+      "--mode",
+      mode,
     ];
   }
 
-  create(feature: string, password?: string, incarnation?: string): Promise<Ran> {
-    return this.run(this.createArgs(feature, password, incarnation));
+  create(
+    feature: string,
+    password?: string,
+    incarnation?: string,
+    mode?: "new" | "update",
+  ): Promise<Ran> {
+    return this.run(this.createArgs(feature, password, incarnation, mode));
   }
 
-  /** A feature's drop; without `incarnation`, as a FeatureDatabase made before incarnations sends it. */
-  drop(feature: string, incarnation?: string): Promise<Ran> {
+  /** A feature's drop; `null`: without an incarnation, as a FeatureDatabase made before incarnations sends it. */
+  drop(feature: string, incarnation: string | null = DEFAULT_INCARNATION): Promise<Ran> {
     return this.run([
       "drop",
       "--database",

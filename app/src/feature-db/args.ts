@@ -13,7 +13,10 @@ export type ParsedCommand =
       database: string;
       role: string;
       passwordSecretArn: string;
-      incarnation: string;
+      /** Absent from a FeatureDatabase made by code before incarnations: nothing is marked. */
+      incarnation?: string;
+      /** `new`: the resource's create, which replaces another incarnation's database; `update`: never drops. */
+      mode: CreateMode;
     }
   | { command: "drop"; database: string; role: string; incarnation?: string }
   | { command: "refresh-template"; from: string }
@@ -22,19 +25,24 @@ export type ParsedCommand =
 
 /** The flags each command requires. */
 const FLAGS: Record<FeatureDbCommand, readonly string[]> = {
-  create: ["--database", "--role", "--password-secret-arn", "--incarnation"],
+  create: ["--database", "--role", "--password-secret-arn"],
   drop: ["--database", "--role"],
   "refresh-template": ["--from"],
   export: ["--to"],
   prune: ["--keep"],
 };
 /**
- * The flags each command may take besides: a drop of a FeatureDatabase made before
- * incarnations has none in its state.
+ * The flags each command may take besides: a FeatureDatabase made by code before incarnations
+ * sends none (its create is then an update: it never drops), and one made before has none in
+ * its state for its drop.
  */
 const OPTIONAL_FLAGS: Partial<Record<FeatureDbCommand, readonly string[]>> = {
+  create: ["--incarnation", "--mode"],
   drop: ["--incarnation"],
 };
+
+export const CREATE_MODES = ["new", "update"] as const;
+export type CreateMode = (typeof CREATE_MODES)[number];
 
 const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/;
 
@@ -79,12 +87,16 @@ export function parseArgs(argv: readonly string[]): ParsedCommand {
         throw invalid(
           `--password-secret-arn: got ${JSON.stringify(arn)}; expected a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>)`,
         );
+      const mode = values.get("--mode") ?? "update";
+      if (!(CREATE_MODES as readonly string[]).includes(mode))
+        throw invalid(`--mode: got ${JSON.stringify(mode)}; expected ${CREATE_MODES.join(" or ")}`);
       return {
         command: "create",
         database: get("--database"),
         role: get("--role"),
         passwordSecretArn: arn,
-        incarnation: get("--incarnation"),
+        ...(incarnation !== undefined ? { incarnation } : {}),
+        mode: mode as CreateMode,
       };
     }
     case "drop":

@@ -18,8 +18,13 @@ export interface CreateRequest {
   database: string;
   role: string;
   password: string;
-  /** The FeatureDatabase's incarnation (incarnation.ts), marked on the database. */
-  incarnation: string;
+  /** The FeatureDatabase's incarnation (incarnation.ts), marked on the database; absent from old code. */
+  incarnation?: string;
+  /**
+   * `new`: the resource's own create, which drops another incarnation's database (a destroyed
+   * stack's whose drop has not run) first; `update`: never drops, marks only an unmarked one.
+   */
+  mode: "new" | "update";
 }
 
 export type CreateStrategy = "file_copy" | "wal_log";
@@ -79,16 +84,21 @@ export async function createFeatureDatabase(
   request: CreateRequest,
   log: (line: string) => void = () => undefined,
 ): Promise<CreateOutcome> {
-  const { database, role, password, incarnation } = request;
+  const { database, role, password, incarnation, mode } = request;
   const template = templateNames(config.FEATURE_DB_TEMPLATE);
   return withClient(config, config.DB_NAME, (admin) =>
     withHostLock(admin, async () => {
       await closeSharedDatabases(admin, config.DB_NAME);
       // A destroyed stack of the same branch whose drop task has not run yet: its database goes
       // first, and the drop, when it runs, finds this incarnation's and leaves it alone.
-      const replacedAnother =
+      const another =
         (await databaseExists(admin, database)) &&
         (await belongsToAnother(admin, database, incarnation));
+      // An update keeps it: its state may lag behind the database's marker (a run that died
+      // after the task marked it), and an update never drops.
+      const replacedAnother = another && mode === "new";
+      if (another && !replacedAnother)
+        log(`${database} is marked as another incarnation's; an update keeps it as it is`);
       if (replacedAnother) {
         log(`${database} belongs to another incarnation (a destroyed stack's): dropping it first`);
         await admin.query(`drop database if exists ${escapeIdentifier(database)} with (force)`);
@@ -99,8 +109,9 @@ export async function createFeatureDatabase(
         const objectsHandedOver = await handOver(config, database, role);
         const passwordSet =
           roleCreated || (await ensurePassword(admin, config, database, role, password));
-        // One made before incarnations (or by this incarnation) is adopted.
-        await markIncarnation(admin, database, incarnation);
+        // One made before incarnations is adopted; another incarnation's keeps its marker.
+        if (incarnation !== undefined && !another)
+          await markIncarnation(admin, database, incarnation);
         return {
           created: false,
           replacedAnother,
@@ -139,7 +150,7 @@ export async function createFeatureDatabase(
         const objectsHandedOver = await handOver(config, database, role);
         const passwordSet =
           roleCreated || (await ensurePassword(admin, config, database, role, password));
-        await markIncarnation(admin, database, incarnation);
+        if (incarnation !== undefined) await markIncarnation(admin, database, incarnation);
         return {
           created: true,
           replacedAnother,

@@ -53,13 +53,15 @@ export async function markIncarnation(
   );
 }
 
-/** True when the database is marked as another incarnation's than `incarnation`. */
+/**
+ * True when the database is marked as another incarnation's than `incarnation`; without one
+ * (a caller from before incarnations), any marked database is another's.
+ */
 export async function belongsToAnother(
   admin: ClientBase,
   database: string,
   incarnation: string | undefined,
 ): Promise<boolean> {
-  if (incarnation === undefined) return false;
   const marked = await incarnationOf(admin, database);
   return marked !== undefined && marked !== incarnation;
 }

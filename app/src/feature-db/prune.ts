@@ -10,12 +10,19 @@
 import { escapeIdentifier } from "pg";
 import { withClient } from "./connect";
 import type { FeatureDbConfig } from "./config";
+import { FEATURE_DB_EXIT, FeatureDbFailure } from "./failure";
 import { featureDatabases, roleExists, withHostLock } from "./host";
 import { markerOf } from "./incarnation";
 import { templateNames } from "./names";
 
 /** A feature database younger than this is never pruned: a create may be under way. */
 export const PRUNE_MIN_AGE_MINUTES = 60;
+
+/**
+ * More unowned databases than this at once is not a few drops that never ran but a keep list
+ * that is wrong (a backend that lists fewer stacks): nothing is dropped and the run fails.
+ */
+export const PRUNE_MAX_DROPS = 10;
 
 export interface PruneOutcome {
   dropped: string[];
@@ -38,19 +45,21 @@ export async function pruneFeatureDatabases(
   return withClient(config, config.DB_NAME, (admin) =>
     withHostLock(admin, async () => {
       const outcome: PruneOutcome = { dropped: [], kept: [], young: [] };
-      for (const database of await featureDatabases(
-        admin,
-        templateNames(config.FEATURE_DB_TEMPLATE),
-      )) {
-        if (ownedBy(database, keep)) {
-          outcome.kept.push(database);
-          continue;
-        }
-        const marker = await markerOf(admin, database);
-        if (marker && now.getTime() - marker.createdMs < PRUNE_MIN_AGE_MINUTES * 60_000) {
+      const unowned: string[] = [];
+      const template = templateNames(config.FEATURE_DB_TEMPLATE);
+      for (const database of await featureDatabases(admin, template)) {
+        const marker = ownedBy(database, keep) ? undefined : await markerOf(admin, database);
+        if (ownedBy(database, keep)) outcome.kept.push(database);
+        else if (marker && now.getTime() - marker.createdMs < PRUNE_MIN_AGE_MINUTES * 60_000)
           outcome.young.push(database);
-          continue;
-        }
+        else unowned.push(database);
+      }
+      if (unowned.length > PRUNE_MAX_DROPS)
+        throw new FeatureDbFailure(
+          FEATURE_DB_EXIT.failed,
+          `refusing to prune ${unowned.length} feature databases at once (at most ${PRUNE_MAX_DROPS}): is the keep list of ${keep.length} stacks complete? Unowned: ${unowned.join(", ")}`,
+        );
+      for (const database of unowned) {
         log(`${database}: no live stack owns it; dropping it and its role`);
         await admin.query(`drop database if exists ${escapeIdentifier(database)} with (force)`);
         if (await roleExists(admin, database))
