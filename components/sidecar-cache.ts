@@ -14,9 +14,8 @@ export interface SidecarCacheArgs {
   /** Names this stage's resources. */
   namer: Namer;
   /**
-   * The Valkey image the sidecar runs: the project's own Valkey image, Redis-compatible like
-   * development's ElastiCache. Point it at a copy in the account's own ECR (a pull-through cache
-   * rule) to stay clear of Docker Hub's pull limits on a busy NAT address.
+   * The Valkey image the sidecar runs: the Valkey project's image on Docker Hub,
+   * Redis-compatible like development's ElastiCache, pulled through the NAT gateway.
    * @default "valkey/valkey:8.1-alpine"
    */
   image?: string;
@@ -114,6 +113,9 @@ export function sidecarContainer(
     name: SIDECAR_CONTAINER_NAME,
     image: sidecar.image,
     essential: true,
+    // The image's entry point would drop to the `valkey` user; this one replaces it, so the
+    // container runs as that user from the start (the image creates it).
+    user: "valkey",
     entryPoint: ["sh", "-c"],
     command: [`exec valkey-server ${flags} --requirepass "$REDIS_TOKEN"`],
     secrets: [{ name: "REDIS_TOKEN", valueFrom: tokenValueFrom }],

@@ -120,6 +120,7 @@ describe("a feature stack's render", () => {
     assert.equal(cache.image, SIDECAR_CACHE_DEFAULTS.image);
     assert.equal(cache.essential, true);
     assert.equal(cache.readonlyRootFilesystem, true);
+    assert.equal(cache.user, "valkey", "not root");
     const command = (cache.command as string[]).join(" ");
     assert.match(command, /--bind 127\.0\.0\.1 --port 6379 --save '' --appendonly no/);
     assert.match(command, new RegExp(`--maxmemory ${SIDECAR_CACHE_DEFAULTS.maxMemoryMb}mb`));
