@@ -292,7 +292,12 @@ export const featureDatabaseProvider: pulumi.dynamic.ResourceProvider = {
 /** The dynamic resource itself (dynamic.Resource is abstract). */
 class FeatureDatabaseResource extends pulumi.dynamic.Resource {}
 
-/** A database and its owning role on the shared PostgreSQL host, made and dropped by a Fargate task. */
+/**
+ * A database and its owning role on the shared PostgreSQL host, made and dropped by a Fargate
+ * task. Renaming this component or its parent changes the resource's URN, which Pulumi carries
+ * out as a new resource's create (a fresh copy of the template, replacing the database) and the
+ * old one's delete: give the renamed one `aliases` to keep the stack's data.
+ */
 export class FeatureDatabase extends pulumi.ComponentResource {
   readonly database: pulumi.Output<string>;
   readonly role: pulumi.Output<string>;

@@ -15,7 +15,8 @@ export interface SidecarCacheArgs {
   namer: Namer;
   /**
    * The Valkey image the sidecar runs: the Valkey project's image on Docker Hub,
-   * Redis-compatible like development's ElastiCache, pulled through the NAT gateway.
+   * Redis-compatible like development's ElastiCache, pulled through the NAT gateway. Another
+   * image must have `sh`, `valkey-server` and a `valkey` user (the container runs as it).
    * @default "valkey/valkey:8.1-alpine"
    */
   image?: string;

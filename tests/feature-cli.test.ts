@@ -582,18 +582,19 @@ describe("stagectl feature", () => {
         assert.ok(workspace.stacks.has(kept), kept);
     });
 
+    const host = {
+      address: "multistage-development-feature-host.abc.eu-west-1.rds.amazonaws.com",
+      port: 5432,
+      clusterArn: "arn:aws:ecs:eu-west-1:123456789012:cluster/multistage-development-cluster",
+      taskDefinitionArn:
+        "arn:aws:ecs:eu-west-1:123456789012:task-definition/multistage-development-feature-db:7",
+      containerName: "feature-db",
+      clientSecurityGroupId: "sg-feature-apps",
+      logGroupName: "/multistage/development/feature-db",
+      maxDatabases: 40,
+    };
+
     it("after reaping, prunes the feature host's databases that no listed stack owns, as development's provisioner", async () => {
-      const host = {
-        address: "multistage-development-feature-host.abc.eu-west-1.rds.amazonaws.com",
-        port: 5432,
-        clusterArn: "arn:aws:ecs:eu-west-1:123456789012:cluster/multistage-development-cluster",
-        taskDefinitionArn:
-          "arn:aws:ecs:eu-west-1:123456789012:task-definition/multistage-development-feature-db:7",
-        containerName: "feature-db",
-        clientSecurityGroupId: "sg-feature-apps",
-        logGroupName: "/multistage/development/feature-db",
-        maxDatabases: 40,
-      };
       const workspace = reapWorkspace();
       workspace.stacks.get("development")!.outputs.featureHost = { value: host, secret: false };
       const context = await runStagectl(testContext(workspace, NOW), ["feature", "reap", "--json"]);
@@ -635,6 +636,38 @@ describe("stagectl feature", () => {
       const dry = testContext(again, NOW);
       await runStagectl(dry, ["feature", "reap", "--dry-run"]);
       assert.equal(dry.tasks.length, 0);
+    });
+
+    it("keeps the databases of a stack created while it reaped, and of no stack whose name makes no database name", async () => {
+      const workspace = reapWorkspace().addStack("feature-Bad.Name", {});
+      workspace.stacks.get("development")!.outputs.featureHost = { value: host, secret: false };
+      // The stacks are listed again for the prune: a pull request opened meanwhile is in it.
+      const list = workspace.listStacks.bind(workspace);
+      let listings = 0;
+      workspace.listStacks = async () => {
+        listings += 1;
+        const stacks = await list();
+        return listings > 1 ? [...stacks, { name: "feature-born-later" }] : stacks;
+      };
+      const context = await runStagectl(testContext(workspace, NOW), ["feature", "reap", "--json"]);
+      const { prune } = stdoutJson<ReapResult>(context);
+      assert.ok(prune && "keep" in prune, JSON.stringify(prune));
+      assert.ok(prune.keep.includes("feature_born_later"), prune.keep.join());
+      assert.ok(!prune.keep.some((name) => /Bad/.test(name)), prune.keep.join());
+    });
+
+    it("prunes nothing from a stack list without development", async () => {
+      const workspace = reapWorkspace();
+      workspace.stacks.get("development")!.outputs.featureHost = { value: host, secret: false };
+      const list = workspace.listStacks.bind(workspace);
+      workspace.listStacks = async () => (await list()).filter((s) => s.name !== "development");
+      const context = await runStagectl(testContext(workspace, NOW), ["feature", "reap", "--json"]);
+      assert.deepEqual(stdoutJson<ReapResult>(context).prune, {
+        ran: false,
+        reason:
+          "the stack list does not include development; refusing to prune from an incomplete list",
+      });
+      assert.equal(context.tasks.length, 0);
     });
 
     it("prunes nothing where development has no feature host", async () => {

@@ -360,10 +360,26 @@ describe("FeatureDatabase's dynamic provider", () => {
     const diff = await provider.diff?.("x", inputs, newSecret);
     assert.deepEqual([diff?.changes, diff?.replaces], [true, []]);
     fake.registerTaskDefinition(newRevision.taskDefinitionArn, ["app"]);
-    await provider.update?.("feature_login_page", inputs, newSecret);
+    // The state holds the incarnation its create made; an update keeps it and never drops.
+    const updated = await provider.update?.(
+      "feature_login_page",
+      { ...inputs, incarnation: "0a1b2c3d4e5f" } as typeof inputs,
+      newSecret,
+    );
     assert.deepEqual(fake.runs.at(-1)?.argv.slice(2, 3), ["create"]);
+    assert.deepEqual(fake.runs.at(-1)?.argv.slice(-4), [
+      "--incarnation",
+      "0a1b2c3d4e5f",
+      "--mode",
+      "update",
+    ]);
+    assert.equal((updated?.outs as Record<string, unknown>).incarnation, "0a1b2c3d4e5f");
     assert.equal(fake.runs.at(-1)?.taskDefinition, newRevision.taskDefinitionArn);
     assert.equal(fake.runs.at(-1)?.tags[TASK_TAGS.operation], "update");
+    // One made before incarnations gets its first on its update, still an update.
+    const first = await provider.update?.("feature_login_page", inputs, newSecret);
+    assert.match(String((first?.outs as Record<string, unknown>).incarnation), /^[0-9a-f]{12}$/);
+    assert.deepEqual(fake.runs.at(-1)?.argv.slice(-2), ["--mode", "update"]);
   });
 
   it("delete runs the task definition family's latest revision, as the state's may be deregistered", async () => {

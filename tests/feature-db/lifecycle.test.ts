@@ -107,28 +107,40 @@ describe("feature-db create and drop: idempotence, the limit, concurrency, names
     assert.equal((await host.databases()).filter((d) => d !== TEMPLATE).length, names.length);
   });
 
-  it("an update never drops: a database marked as another incarnation's is kept as it is", async () => {
+  it("an update never drops: it keeps a database marked as another incarnation's, and marks it as its own so that incarnation's late drop leaves it alone", async () => {
+    const written = async () => {
+      const check = await host.connect("feature_kept");
+      const { rowCount } = await check.query(
+        "select 1 from pg_class where relname = 'written_since'",
+      );
+      await check.end();
+      return rowCount;
+    };
     assert.equal((await host.create("kept", undefined, "eeeeeeeeeeee")).code, 0);
     const admin = await host.connect("feature_kept");
     await admin.query("create table written_since (v int)");
     await admin.end();
-    // The state's incarnation lags behind the marker (a run died after its task marked it).
+    // The state's incarnation differs from the marker (a run died after its task marked it, or
+    // the resource adopted a destroyed stack's database).
     const updated = await host.create("kept", undefined, "ffffffffffff", "update");
     assert.equal(updated.code, 0, updated.text);
     assert.match(
       updated.text,
-      /feature_kept is marked as another incarnation's; an update keeps it/,
+      /feature_kept is marked as another incarnation's; an update keeps its data and marks it as this resource's/,
     );
-    const check = await host.connect("feature_kept");
-    const { rowCount } = await check.query(
-      "select 1 from pg_class where relname = 'written_since'",
-    );
-    await check.end();
-    assert.equal(rowCount, 1, "the update kept the database and what was written to it");
-    // A create from code before incarnations (no flag) is an update too.
+    assert.equal(await written(), 1, "the update kept the database and what was written to it");
+    // The incarnation that marked it before is gone: its late drop leaves the database alone.
+    assert.match((await host.drop("kept", "eeeeeeeeeeee")).text, /left alone/);
+    assert.equal(await written(), 1);
+
+    // A create from code before incarnations (no flag) is an update too, and marks the database
+    // with a fresh incarnation: neither ffffffffffff's drop nor its own (no incarnation) takes it.
     const old = await host.run(host.createArgs("kept").slice(0, 7));
     assert.equal(old.code, 0, old.text);
-    assert.match(old.text, /an update keeps it/);
+    assert.match(old.text, /an update keeps its data/);
+    assert.match((await host.drop("kept", "ffffffffffff")).text, /left alone/);
+    assert.match((await host.drop("kept", null)).text, /left alone/);
+    assert.equal(await written(), 1);
   });
 
   it("a database made before incarnations is adopted by a create and dropped by a drop without one", async () => {

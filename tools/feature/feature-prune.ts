@@ -44,6 +44,12 @@ export async function pruneOrphanDatabases(
   // and never a guess at which databases are live.
   if (!host || !subnets)
     return { ran: false, reason: `${NETWORK_STACK} has no feature host (featureHost output)` };
+  // A listing without development is not this project's whole backend: keep everything.
+  if (!liveStacks.includes(NETWORK_STACK))
+    return {
+      ran: false,
+      reason: `the stack list does not include ${NETWORK_STACK}; refusing to prune from an incomplete list`,
+    };
   const network = loadStackConfig(NETWORK_STACK).values;
   const access = featureAccessOf(network);
   // A stack whose name makes no valid database name (Pulumi allows more) owns none.

@@ -10,7 +10,7 @@ import { withClient } from "./connect";
 import type { FeatureDbConfig } from "./config";
 import { FEATURE_DB_EXIT, FeatureDbFailure, sqlState } from "./failure";
 import { databaseExists, featureDatabases, withHostLock } from "./host";
-import { belongsToAnother, markIncarnation } from "./incarnation";
+import { belongsToAnother, markIncarnation, randomIncarnation } from "./incarnation";
 import { templateNames } from "./names";
 import { ensurePassword, ensureRole } from "./role";
 
@@ -94,11 +94,11 @@ export async function createFeatureDatabase(
       const another =
         (await databaseExists(admin, database)) &&
         (await belongsToAnother(admin, database, incarnation));
-      // An update keeps it: its state may lag behind the database's marker (a run that died
-      // after the task marked it), and an update never drops.
       const replacedAnother = another && mode === "new";
       if (another && !replacedAnother)
-        log(`${database} is marked as another incarnation's; an update keeps it as it is`);
+        log(
+          `${database} is marked as another incarnation's; an update keeps its data and marks it as this resource's`,
+        );
       if (replacedAnother) {
         log(`${database} belongs to another incarnation (a destroyed stack's): dropping it first`);
         await admin.query(`drop database if exists ${escapeIdentifier(database)} with (force)`);
@@ -109,9 +109,12 @@ export async function createFeatureDatabase(
         const objectsHandedOver = await handOver(config, database, role);
         const passwordSet =
           roleCreated || (await ensurePassword(admin, config, database, role, password));
-        // One made before incarnations is adopted; another incarnation's keeps its marker.
-        if (incarnation !== undefined && !another)
-          await markIncarnation(admin, database, incarnation);
+        // Whatever marked it before, it is this resource's now: a late drop of the incarnation
+        // that marked it (a destroyed stack's) must leave it alone. A caller from before
+        // incarnations gets a fresh one it does not know: its own drop then leaves the database
+        // to the nightly prune, never to another stack's drop.
+        if (incarnation !== undefined) await markIncarnation(admin, database, incarnation);
+        else if (another) await markIncarnation(admin, database, randomIncarnation());
         return {
           created: false,
           replacedAnother,

@@ -6,10 +6,16 @@
  * first: its create replaces a database of another incarnation, and a late drop leaves a
  * database of another incarnation alone. Both run under the host lock (host.ts), one at a time.
  */
+import { randomBytes } from "node:crypto";
 import { escapeIdentifier, escapeLiteral, type ClientBase } from "pg";
 
 /** An incarnation: 12 lowercase hex digits (6 random bytes). */
 export const INCARNATION = /^[0-9a-f]{12}$/;
+
+/** A fresh incarnation, as a FeatureDatabase's create makes one. */
+export function randomIncarnation(): string {
+  return randomBytes(6).toString("hex");
+}
 
 /** The marker: `multistage feature stack incarnation <hex> created <ISO time>`. */
 const MARKER = /^multistage feature stack incarnation ([0-9a-f]{12}) created (\S+)$/;
