@@ -290,6 +290,9 @@ async function timedDown(
     { env: options.env },
   );
   expectSuccess(run);
+  // The drop task feature down only started runs on: wait for it, so it is journaled (and
+  // reported as detached) before the measurement and the temp directories' removal.
+  await engine.ecs.settle();
   const measured = measureDown(
     engine.journal().slice(before),
     target.stack,

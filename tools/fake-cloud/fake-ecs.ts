@@ -238,6 +238,9 @@ export class FakeEcs {
     }));
   }
 
+  /** Set by stop(): tasks still running finish without a journal line. */
+  private stopped = false;
+
   /** The next RunTask places no task and answers with this failure (e.g. no Fargate capacity). */
   refuseNextRunTask(reason: string, detail?: string): void {
     this.refusals.push({ reason, ...(detail ? { detail } : {}) });
@@ -250,6 +253,8 @@ export class FakeEcs {
 
   /** Stops listening at once, leaving running tasks to finish unobserved (a suite's dispose). */
   stop(): void {
+    // Unobserved: their journal may be gone with the suite's directory.
+    this.stopped = true;
     this.server.close();
     this.server.closeAllConnections();
   }
@@ -436,7 +441,7 @@ export class FakeEcs {
     run.status = "STOPPED";
     run.stoppedAt = new Date().toISOString();
     const resource = this.resourceOf(run);
-    if (resource && this.options.cloudDir) {
+    if (resource && this.options.cloudDir && !this.stopped) {
       appendEntry(this.options.cloudDir, {
         started,
         op: resource.op,
