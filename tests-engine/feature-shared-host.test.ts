@@ -192,7 +192,8 @@ describe("shared feature stacks: two up at once on one feature host, one down, t
       assert.ok(
         engine.ecs.runs.some(
           (r) =>
-            r.argv[2] === "create" && r.argv.join(" ").endsWith(`--incarnation ${incarnations[f]}`),
+            r.argv[2] === "create" &&
+            r.argv.join(" ").endsWith(`--incarnation ${incarnations[f]} --mode new`),
         ),
         `${stackOf(f)}'s create task was not given its incarnation`,
       );
