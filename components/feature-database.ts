@@ -137,7 +137,7 @@ const REPLACE_ON = ["database", "role"] as const;
  * `<family>:<revision>`): RunTask runs the family's latest ACTIVE revision when given no
  * revision (ECS API Reference, RunTask, taskDefinition).
  */
-function taskFamily(taskDefinition: string): string {
+export function taskFamily(taskDefinition: string): string {
   const familyRevision = taskDefinition.split("task-definition/").pop() ?? taskDefinition;
   return familyRevision.replace(/:\d+$/, "");
 }
@@ -221,7 +221,10 @@ async function provision(
   else await runEcsTask(run);
 }
 
-/** A new incarnation: 6 random bytes as hex. */
+/**
+ * A new incarnation: 6 random bytes as hex, as app/src/feature-db/incarnation.ts makes one; not
+ * imported from there, since the serialized provider references nothing of the app.
+ */
 function newIncarnation(): string {
   const crypto = require("node:crypto") as typeof import("node:crypto");
   return crypto.randomBytes(6).toString("hex");

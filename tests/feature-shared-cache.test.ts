@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { featureCacheAccessString } from "../components/feature-cache-user";
 import { nameViolations, NamedResourceType } from "../lib/aws/naming";
-import { featureStackConfig } from "../stage/stack-facts";
+import { featureFixture } from "./helpers/feature-fixture";
 import { featureTargetForBranch, loadBranchRules } from "../tools/feature/branches";
 import { renderToJson, renderToText } from "../tools/render/format";
 import { defaultStackOutputs, renderStack, RenderWithSecrets } from "../tools/render/harness";
@@ -29,18 +29,7 @@ const FEATURE_CACHE = {
 };
 
 const target = featureTargetForBranch("feature/checkout-v2", loadBranchRules());
-const sharedCacheConfig = featureStackConfig(
-  {
-    branch: "feature/checkout-v2",
-    createdAt: "2026-03-01T12:00:00Z",
-    expiresAt: "2026-03-04T12:00:00Z",
-    dataGeneration: 0,
-  },
-  "eu-west-1",
-  undefined,
-  undefined,
-  { isolation: "shared", cache: "shared", maxStacks: 40 },
-);
+const sharedCacheConfig = featureFixture({ cache: "shared" }).config;
 const developmentOutputs = defaultStackOutputs("multistage")[DEVELOPMENT];
 const withFeatureCache = { [DEVELOPMENT]: { ...developmentOutputs, featureCache: FEATURE_CACHE } };
 
@@ -126,20 +115,9 @@ describe("featureStacks.cache shared: a feature stack's user on development's ca
     );
   });
 
-  it("with a serverless cache (the default), authenticates as default under the same prefix", async () => {
+  it("with a serverless cache, authenticates as default under the same prefix", async () => {
     const { resources } = await renderStack(target.stack, {
-      configOverrides: featureStackConfig(
-        {
-          branch: "feature/checkout-v2",
-          createdAt: "2026-03-01T12:00:00Z",
-          expiresAt: "2026-03-04T12:00:00Z",
-          dataGeneration: 0,
-        },
-        "eu-west-1",
-        undefined,
-        undefined,
-        { isolation: "shared", cache: "serverless", maxStacks: 40 },
-      ),
+      configOverrides: featureFixture({ cache: "serverless" }).config,
       stackOutputs: withFeatureCache,
     });
     assert.equal(ofType(resources, SERVERLESS).length, 1);
@@ -237,7 +215,7 @@ describe("featureStacks.cache shared: development's cache", () => {
     });
   });
 
-  it("keeps its AUTH token, and exports no featureCache, with serverless feature caches (the default)", async () => {
+  it("keeps its AUTH token, and exports no featureCache, with sidecar feature caches (the default)", async () => {
     const { resources, outputs } = await renderStack("development");
     assert.equal(onlyOfType(resources, TYPES.cache).inputs.authToken, "[secret]");
     assert.equal(onlyOfType(resources, TYPES.cache).inputs.userGroupIds, undefined);

@@ -58,12 +58,16 @@ describe("fake cloud", () => {
       for (const r of (await shippedRender(stack)).resources)
         if (r.custom && !r.type.startsWith("pulumi:")) types.add(r.type);
     }
-    // A shared feature stack (development's default): its serverless cache, user and user group.
-    const feature = featureFixture({ pr: 1 });
-    for (const r of (await renderStack(feature.stack, { configOverrides: feature.config }))
-      .resources)
-      if (r.custom && !r.type.startsWith("pulumi:") && !r.type.startsWith("pulumi-nodejs:"))
-        types.add(r.type);
+    // A shared feature stack with its default sidecar cache, and with a serverless cache (its
+    // cache, user and user group).
+    for (const cache of ["sidecar", "serverless"] as const) {
+      const feature = featureFixture({ pr: 1, cache });
+      for (const r of (await renderStack(feature.stack, { configOverrides: feature.config }))
+        .resources)
+        if (r.custom && !r.type.startsWith("pulumi:") && !r.type.startsWith("pulumi-nodejs:"))
+          types.add(r.type);
+    }
+    assert.ok(types.has("aws:elasticache/serverlessCache:ServerlessCache"));
     const missing = [...types].filter((t) => !REPLACEMENTS[t]);
     assert.deepEqual(
       missing,

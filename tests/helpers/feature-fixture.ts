@@ -3,6 +3,7 @@
  * the same function feature up calls), for the tests that render one: a branch, its stack and
  * its config, opened 2026-03-01 12:00 UTC with a 72-hour time to live.
  */
+import type { FeatureCacheMode } from "../../stage/profile";
 import { featureStackConfig } from "../../stage/stack-facts";
 import { featureTargetForBranch, loadBranchRules } from "../../tools/feature/branches";
 
@@ -15,7 +16,7 @@ export interface FeatureFixture {
 }
 
 export function featureFixture(
-  options: { branch?: string; region?: string; pr?: number } = {},
+  options: { branch?: string; region?: string; pr?: number; cache?: FeatureCacheMode } = {},
 ): FeatureFixture {
   const branch = options.branch ?? "feature/checkout-v2";
   const stack = featureTargetForBranch(branch, loadBranchRules()).stack;
@@ -29,6 +30,13 @@ export function featureFixture(
   return {
     branch,
     stack,
-    config: featureStackConfig(facts, options.region ?? "eu-west-1", undefined),
+    config: featureStackConfig(
+      facts,
+      options.region ?? "eu-west-1",
+      undefined,
+      undefined,
+      // As development's featureStacks would say it, with this cache mode.
+      options.cache ? { isolation: "shared", cache: options.cache, maxStacks: 40 } : undefined,
+    ),
   };
 }

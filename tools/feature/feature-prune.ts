@@ -10,6 +10,7 @@ import {
   FEATURE_DATABASE_NAME,
   FEATURE_DB_SCRIPT,
   featureDatabaseNames,
+  taskFamily,
 } from "../../components/feature-database";
 import type { EcsTaskOutcome } from "../../lib/aws/ecs-task-run";
 import { CONFIG_KEYS } from "../../stage/keys";
@@ -23,14 +24,6 @@ import { NETWORK_STACK } from "./feature-up";
 /** What the prune ran, or why it did not. */
 export type PruneResult =
   { ran: true; keep: string[]; taskArn: string; log?: string } | { ran: false; reason: string };
-
-/** A task definition ARN's family: RunTask then runs its latest ACTIVE revision. */
-function family(taskDefinitionArn: string): string {
-  return (taskDefinitionArn.split("task-definition/").pop() ?? taskDefinitionArn).replace(
-    /:\d+$/,
-    "",
-  );
-}
 
 export async function pruneOrphanDatabases(
   context: CommandContext,
@@ -61,7 +54,7 @@ export async function pruneOrphanDatabases(
   const outcome: EcsTaskOutcome = await context.runTask({
     region: network[CONFIG_KEYS.region],
     clusterArn: host.clusterArn,
-    taskDefinitionArn: family(host.taskDefinitionArn),
+    taskDefinitionArn: taskFamily(host.taskDefinitionArn),
     containerName: host.containerName,
     subnetIds: subnets,
     securityGroupIds: [host.clientSecurityGroupId],
